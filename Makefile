@@ -1,0 +1,68 @@
+# Content Clipper — every target installs what it needs first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SANDBOX_PORT ?= 8100
+CHECK_DB := data/alembic-check.db
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test check lint fmt types migrate migrations-check pytest sandbox worker bench clean
+
+help: ## Show this help (one line per target)
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-18s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the project with its dev tools
+
+run: $(STAMP) ## Set up and start the whole product on the embedded defaults (SQLite, in-process worker, sandbox)
+	$(BIN)/clipper db upgrade
+	$(BIN)/clipper serve --host $(HOST) --port $(PORT)
+
+test: $(STAMP) ## Set up and run every check and test (what CI runs)
+	$(MAKE) --no-print-directory lint types migrations-check pytest
+
+check: test ## Alias of test: lint, types, migrations and tests
+
+lint: $(STAMP) ## ruff lint and format check
+	$(BIN)/ruff check src tests bench migrations
+	$(BIN)/ruff format --check src tests bench migrations
+
+fmt: $(STAMP) ## Format and auto-fix with ruff
+	$(BIN)/ruff format src tests bench migrations
+	$(BIN)/ruff check --fix src tests bench migrations
+
+types: $(STAMP) ## mypy --strict over the source
+	$(BIN)/mypy
+
+migrations-check: $(STAMP) ## alembic upgrade head on a scratch SQLite, then alembic check (models == migrations)
+	@mkdir -p data && rm -f $(CHECK_DB)
+	DATABASE_URL=sqlite+aiosqlite:///$(CHECK_DB) $(BIN)/alembic upgrade head
+	DATABASE_URL=sqlite+aiosqlite:///$(CHECK_DB) $(BIN)/alembic check
+	@rm -f $(CHECK_DB)
+
+pytest: $(STAMP) ## Run the test suite only
+	$(BIN)/pytest
+
+migrate: $(STAMP) ## Apply database migrations to DATABASE_URL (default: ./data/clipper.db)
+	$(BIN)/clipper db upgrade
+
+sandbox: $(STAMP) ## Run the Graph API sandbox standalone on SANDBOX_PORT (default 8100)
+	$(BIN)/clipper sandbox --host $(HOST) --port $(SANDBOX_PORT)
+
+worker: $(STAMP) ## Run a standalone publishing worker (needs REDIS_URL)
+	$(BIN)/clipper worker
+
+bench: $(STAMP) ## Run the benchmarks and print their figures
+	$(BIN)/python bench/graph_client.py
+
+clean: ## Remove the virtualenv, caches and local data
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache data
