@@ -1,0 +1,1 @@
+"""Connected Instagram accounts and their (encrypted) tokens."""

@@ -1,0 +1,103 @@
+"""The `clipper` command line: run the API or the sandbox, migrate the database, print the version."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from clipper import __version__, migrate
+from clipper.config import InsecureSettings, Settings
+from clipper.observability import configure_logging
+from clipper.security import FernetKeyError, TokenCipher
+
+app = typer.Typer(help="Content Clipper: Instagram publishing, inbox and analytics.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+HostOption = Annotated[str, typer.Option(help="Interface to listen on.")]
+DatabaseUrlOption = Annotated[
+    str | None, typer.Option("--database-url", help="Overrides DATABASE_URL.", show_default=False)
+]
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    print(f"content-clipper {__version__}")
+
+
+@app.command()
+def serve(
+    host: HostOption = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    reload: Annotated[bool, typer.Option(help="Restart when the code changes (development).")] = False,
+) -> None:
+    """Run the API (and, in sandbox mode, the Graph API sandbox under /sandbox)."""
+    settings = Settings()
+    _refuse_unsafe(settings)
+    configure_logging(settings.log_level, json=settings.log_json)
+    # log_config=None: uvicorn keeps its hands off logging, so its lines pass our redaction.
+    uvicorn.run(
+        "clipper.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        reload=reload,
+        log_config=None,
+        proxy_headers=True,
+    )
+
+
+def _refuse_unsafe(settings: Settings) -> None:
+    """Exit with the reason, before starting a server, when the settings would make the app refuse."""
+    try:
+        settings.check_production()
+        TokenCipher.from_settings(settings)
+    except (InsecureSettings, FernetKeyError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise typer.Exit(code=1) from None
+
+
+@app.command()
+def sandbox(
+    host: HostOption = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8100,
+) -> None:
+    """Run the Graph API sandbox standalone, with the same app id and secret as the product."""
+    from graph_sandbox.app import create_sandbox_app
+    from graph_sandbox.config import SandboxConfig
+
+    settings = Settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    config = SandboxConfig(
+        app_id=settings.app_id, app_secret=settings.app_secret, public_url=f"http://{host}:{port}"
+    )
+    uvicorn.run(create_sandbox_app(config), host=host, port=port, log_config=None)
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+    database_url: DatabaseUrlOption = None,
+) -> None:
+    """Apply the migrations up to REVISION (default: the newest)."""
+    url = database_url or Settings().database_url
+    migrate.upgrade(url, revision)
+    print(f"database at {_describe(migrate.current_revisions(url))}")
+
+
+@db_app.command("current")
+def db_current(database_url: DatabaseUrlOption = None) -> None:
+    """Print the revision the database is at, and whether it is the newest."""
+    current = migrate.current_revisions(database_url or Settings().database_url)
+    state = (
+        "up to date" if set(current) == set(migrate.head_revisions()) else "behind: run `clipper db upgrade`"
+    )
+    print(f"{_describe(current)} ({state})")
+
+
+def _describe(revisions: tuple[str, ...]) -> str:
+    return ", ".join(revisions) if revisions else "no revision"

@@ -1,0 +1,1 @@
+"""The clip library: uploaded media files, their probe data and derived versions."""

@@ -1,0 +1,178 @@
+"""Settings: the seed's environment variables plus ours, with safe defaults for `make run`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, computed_field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# The one Meta app the bundled sandbox knows. In sandbox mode the product uses the same pair,
+# so `make run` needs no configuration at all. They are not secrets: the sandbox is local.
+SANDBOX_APP_ID = "1000000000000001"
+SANDBOX_APP_SECRET = "sandbox-app-secret-0123456789abcdef"
+SANDBOX_MOUNT_PATH = "/sandbox"
+
+
+# Values copied from documentation examples (the seed's .env, tutorials) rather than real secrets.
+_PLACEHOLDER_MARKERS = (
+    "your_",
+    "your-",
+    "changeme",
+    "change-me",
+    "change_me",
+    "placeholder",
+    "example",
+    "xxx",
+)
+
+
+_ASYNC_DRIVERS = {
+    "postgresql://": "postgresql+asyncpg://",
+    "postgres://": "postgresql+asyncpg://",
+    "sqlite://": "sqlite+aiosqlite://",
+}
+
+
+class InsecureSettings(RuntimeError):
+    """The settings are not safe for production; the message lists what to fix (never the values)."""
+
+
+def looks_like_placeholder(value: str) -> bool:
+    """True for an empty value or one that was obviously copied from an example."""
+    lowered = value.strip().lower()
+    return (
+        not lowered
+        or lowered in {"secret", "test", "none", "null"}
+        or any(marker in lowered for marker in _PLACEHOLDER_MARKERS)
+    )
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    environment: Environment = Environment.DEVELOPMENT
+
+    # The seed's variables.
+    instagram_client_id: str = ""
+    # Secrets (and URLs that may embed a password) stay out of the repr.
+    instagram_client_secret: str = Field(default="", repr=False)
+    backend_url: str = "http://127.0.0.1:8000"
+    frontend_url: str = "http://127.0.0.1:8000"
+    fernet_key: Annotated[list[str], NoDecode] = Field(default_factory=list, repr=False)
+    database_url: str = Field(default="sqlite+aiosqlite:///./data/clipper.db", repr=False)
+    redis_url: str = Field(default="", repr=False)
+
+    # Graph API endpoints. Empty means: derived from sandbox mode (see the properties below).
+    graph_api_version: str = "v24.0"
+    graph_base_url: str = ""
+    graph_dialog_url: str = ""
+    graph_rupload_url: str = ""
+    graph_timeout_seconds: float = 30.0
+    graph_max_retries: int = 3
+    graph_usage_threshold_percent: float = 90.0
+
+    data_dir: Path = Path("./data")
+    log_level: str = "INFO"
+    log_json: bool = False
+
+    @field_validator("fernet_key", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [key.strip() for key in value.split(",") if key.strip()]
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        """Accept the seed's plain `postgresql://…` (and `sqlite:///…`) URLs by adding the async driver."""
+        for plain, asynchronous in _ASYNC_DRIVERS.items():
+            if value.startswith(plain):
+                return asynchronous + value.removeprefix(plain)
+        return value
+
+    @field_validator("backend_url", "frontend_url", "graph_base_url", "graph_dialog_url", "graph_rupload_url")
+    @classmethod
+    def _strip_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def sandbox_mode(self) -> bool:
+        """True when no real Meta app is configured: the product talks to the bundled sandbox."""
+        return not self.instagram_client_id
+
+    @property
+    def app_id(self) -> str:
+        return self.instagram_client_id or SANDBOX_APP_ID
+
+    @property
+    def app_secret(self) -> str:
+        return self.instagram_client_secret if not self.sandbox_mode else SANDBOX_APP_SECRET
+
+    @property
+    def sandbox_url(self) -> str:
+        return f"{self.backend_url}{SANDBOX_MOUNT_PATH}"
+
+    @property
+    def graph_url(self) -> str:
+        """Base URL of the Graph API, without the version (the client adds it)."""
+        if self.graph_base_url:
+            return self.graph_base_url
+        return f"{self.sandbox_url}/graph" if self.sandbox_mode else "https://graph.facebook.com"
+
+    @property
+    def dialog_url(self) -> str:
+        """The Facebook Login dialog, versioned."""
+        if self.graph_dialog_url:
+            return self.graph_dialog_url
+        if self.sandbox_mode:
+            return f"{self.sandbox_url}/dialog/oauth"
+        return f"https://www.facebook.com/{self.graph_api_version}/dialog/oauth"
+
+    @property
+    def rupload_url(self) -> str:
+        """Base of the resumable-upload host, without the `/ig-api-upload/vNN.0/...` part."""
+        if self.graph_rupload_url:
+            return self.graph_rupload_url
+        return f"{self.sandbox_url}/rupload" if self.sandbox_mode else "https://rupload.facebook.com"
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment is Environment.PRODUCTION
+
+    def production_problems(self) -> list[str]:
+        """What makes these settings unsafe for production (empty when they are fine)."""
+        problems = []
+        if self.sandbox_mode:
+            problems.append(
+                "INSTAGRAM_CLIENT_ID is not set: production talks to Meta, not the bundled sandbox"
+            )
+        elif looks_like_placeholder(self.instagram_client_id):
+            problems.append("INSTAGRAM_CLIENT_ID is a placeholder: use your Meta app's id")
+        if not self.sandbox_mode and looks_like_placeholder(self.instagram_client_secret):
+            problems.append("INSTAGRAM_CLIENT_SECRET is missing or a placeholder: use your Meta app's secret")
+        if not self.fernet_key:
+            problems.append("FERNET_KEY is not set: stored tokens would be unreadable after a restart")
+        elif any(looks_like_placeholder(key) for key in self.fernet_key):
+            problems.append("FERNET_KEY holds a placeholder: generate a key with Fernet.generate_key()")
+        return problems
+
+    def check_production(self) -> None:
+        """Raise InsecureSettings in production when a secret is missing or a placeholder."""
+        problems = self.production_problems() if self.is_production else []
+        if problems:
+            raise InsecureSettings("Refusing to start in production: " + "; ".join(problems) + ".")
+
+
+def get_settings() -> Settings:
+    return Settings()

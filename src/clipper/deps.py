@@ -1,0 +1,46 @@
+"""Dependencies as `Annotated` aliases: settings, a unit of work, the shared HTTP and Graph clients."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+import httpx
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from clipper.config import Settings
+from clipper.db import unit_of_work
+from clipper.instagram import InstagramGraphAPI
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the app was created with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One unit of work per request: commit when the handler returns, roll back if it raises."""
+    async with unit_of_work(request.app.state.session_factory) as session:
+        yield session
+
+
+def get_http_client(request: Request) -> httpx.AsyncClient:
+    """The process-wide HTTP client for Graph API calls (pooled connections)."""
+    client: httpx.AsyncClient = request.app.state.http_client
+    return client
+
+
+def get_graph(request: Request) -> InstagramGraphAPI:
+    """The process-wide Graph API client without a token: call `.with_token(token)` for each account."""
+    graph: InstagramGraphAPI = request.app.state.graph
+    return graph
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+# scope="function": the commit happens before the response is sent, so a failed commit is never
+# reported to the client as a success.
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+HttpClientDep = Annotated[httpx.AsyncClient, Depends(get_http_client)]
+GraphDep = Annotated[InstagramGraphAPI, Depends(get_graph)]

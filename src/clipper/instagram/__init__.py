@@ -1,0 +1,58 @@
+"""The Instagram Graph API client: typed results, an error tree by cause, usage-aware pacing."""
+
+from clipper.instagram.batch import BatchRequest, BatchResponse
+from clipper.instagram.client import InstagramGraphAPI
+from clipper.instagram.errors import (
+    ConnectionDroppedError,
+    ContainerExpiredError,
+    GraphAPIResponseError,
+    GraphConnectError,
+    GraphTimeoutError,
+    InstagramGraphAPIError,
+    InvalidParameterError,
+    InvalidTokenError,
+    MediaNotReadyError,
+    MediaValidationError,
+    MessagingWindowError,
+    NotFoundError,
+    OutcomeUnknownError,
+    PermissionDeniedError,
+    PublishingQuotaError,
+    RateLimitError,
+    RequestValidationError,
+    TransientError,
+    TransportError,
+    UnknownGraphError,
+    UploadFailedError,
+    error_from_response,
+)
+from clipper.instagram.usage import UsageTracker
+
+__all__ = [
+    "BatchRequest",
+    "BatchResponse",
+    "ConnectionDroppedError",
+    "ContainerExpiredError",
+    "GraphAPIResponseError",
+    "GraphConnectError",
+    "GraphTimeoutError",
+    "InstagramGraphAPI",
+    "InstagramGraphAPIError",
+    "InvalidParameterError",
+    "InvalidTokenError",
+    "MediaNotReadyError",
+    "MediaValidationError",
+    "MessagingWindowError",
+    "NotFoundError",
+    "OutcomeUnknownError",
+    "PermissionDeniedError",
+    "PublishingQuotaError",
+    "RateLimitError",
+    "RequestValidationError",
+    "TransientError",
+    "TransportError",
+    "UnknownGraphError",
+    "UploadFailedError",
+    "UsageTracker",
+    "error_from_response",
+]

@@ -1,0 +1,138 @@
+"""The application factory: settings check, lifespan resources, routers, operations endpoints, sandbox."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from importlib.util import find_spec
+
+import httpx
+import structlog
+from fastapi import APIRouter, FastAPI
+
+import clipper
+from clipper import __version__, health
+from clipper.config import SANDBOX_MOUNT_PATH, Environment, Settings, get_settings
+from clipper.db import create_engine, create_session_factory
+from clipper.errors import register_exception_handlers
+from clipper.instagram import InstagramGraphAPI
+from clipper.observability import configure_logging, record_graph_call
+from clipper.security import TokenCipher
+
+API_PREFIX = "/api/v1"
+log = structlog.get_logger(__name__)
+
+
+def create_app(
+    settings: Settings | None = None, *, graph_transport: httpx.AsyncBaseTransport | None = None
+) -> FastAPI:
+    """Build the API; `graph_transport` replaces the network under the shared Graph client (tests)."""
+    settings = settings or get_settings()
+    settings.check_production()
+    cipher = TokenCipher.from_settings(settings)
+    # Under the test runner, logging belongs to pytest (its capture swaps the streams per test).
+    if settings.environment is not Environment.TEST:
+        configure_logging(settings.log_level, json=settings.log_json)
+    app = FastAPI(
+        title="Content Clipper",
+        version=__version__,
+        description="Instagram publishing, inbox and analytics over the Instagram Graph API.",
+        lifespan=_lifespan,
+    )
+    app.state.settings = settings
+    app.state.cipher = cipher
+    app.state.graph_transport = graph_transport
+    app.state.sandbox_app = None
+    register_exception_handlers(app)
+    app.include_router(health.router)
+    for router in discover_routers():
+        app.include_router(router, prefix=API_PREFIX)
+    if settings.sandbox_mode:
+        app.state.sandbox_app = _mount_sandbox(app, settings)
+    return app
+
+
+def discover_routers() -> list[APIRouter]:
+    """The `router` of every `clipper.<domain>.router` module, in domain-name order."""
+    routers = []
+    for module in pkgutil.iter_modules(clipper.__path__):
+        name = f"clipper.{module.name}.router"
+        if module.ispkg and find_spec(name) is not None:
+            routers.append(importlib.import_module(name).router)
+    return routers
+
+
+def _mount_sandbox(app: FastAPI, settings: Settings) -> FastAPI:
+    from graph_sandbox.app import create_sandbox_app
+    from graph_sandbox.config import SandboxConfig
+
+    sandbox = create_sandbox_app(
+        SandboxConfig(
+            app_id=settings.app_id,
+            app_secret=settings.app_secret,
+            app_name="Content Clipper (sandbox)",
+            public_url=settings.sandbox_url,
+        )
+    )
+    app.mount(SANDBOX_MOUNT_PATH, sandbox)
+    return sandbox
+
+
+def _graph_http_client(settings: Settings, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        transport=transport,
+        timeout=httpx.Timeout(settings.graph_timeout_seconds, connect=10.0),
+        limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+        headers={"User-Agent": f"content-clipper/{__version__}"},
+    )
+
+
+async def _start_sandbox(
+    sandbox: FastAPI, transport: httpx.AsyncBaseTransport | None, stack: AsyncExitStack
+) -> None:
+    # Starlette does not run a mounted app's lifespan: the sandbox's runs inside ours.
+    await stack.enter_async_context(sandbox.router.lifespan_context(sandbox))
+    if transport is not None:
+        # In-process mode (tests): the sandbox fetches media URLs and delivers webhooks through the
+        # same transport, so `http://testserver/...` reaches this app without a socket.
+        outgoing = await stack.enter_async_context(
+            httpx.AsyncClient(transport=transport, follow_redirects=True, timeout=30.0)
+        )
+        sandbox.state.sandbox.http_client = outgoing
+
+
+def graph_client(settings: Settings, http_client: httpx.AsyncClient) -> InstagramGraphAPI:
+    """The Graph API client for these settings (Meta or the sandbox), on the shared HTTP client."""
+    return InstagramGraphAPI(
+        base_url=settings.graph_url,
+        api_version=settings.graph_api_version,
+        rupload_url=settings.rupload_url,
+        app_id=settings.app_id,
+        app_secret=settings.app_secret,
+        http_client=http_client,
+        max_retries=settings.graph_max_retries,
+        usage_threshold=settings.graph_usage_threshold_percent,
+        on_call=record_graph_call,
+    )
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    engine = create_engine(settings.database_url)
+    app.state.engine = engine
+    app.state.session_factory = create_session_factory(engine)
+    async with AsyncExitStack() as stack:
+        stack.push_async_callback(engine.dispose)
+        app.state.http_client = await stack.enter_async_context(
+            _graph_http_client(settings, app.state.graph_transport)
+        )
+        app.state.graph = graph_client(settings, app.state.http_client)
+        sandbox: FastAPI | None = app.state.sandbox_app
+        if sandbox is not None:
+            await _start_sandbox(sandbox, app.state.graph_transport, stack)
+        log.info("started", version=__version__, sandbox_mode=settings.sandbox_mode, env=settings.environment)
+        yield
+    log.info("stopped")

@@ -1,0 +1,1 @@
+"""Connecting Instagram accounts: Facebook Login, one-time OAuth state, account selection."""

@@ -1,0 +1,1 @@
+"""Social posts: drafts, scheduling and publishing."""

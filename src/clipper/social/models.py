@@ -1,0 +1,109 @@
+"""The `social_posts` and `social_post_media` tables: what to publish, where, when, and how it went."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from clipper.db import Base, JSONType, TimestampMixin, str_enum
+
+if TYPE_CHECKING:
+    from clipper.accounts.models import Account
+    from clipper.clips.models import Clip
+    from clipper.users.models import User
+
+
+class PostStatus(StrEnum):
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    PUBLISHING = "publishing"
+    PUBLISHED = "published"
+    FAILED = "failed"
+    # `media_publish` was sent but its outcome is unknown; reconciliation decides.
+    UNCONFIRMED = "unconfirmed"
+
+
+class MediaType(StrEnum):
+    """What a post publishes as. VIDEO exists only as a carousel child, so it is not listed here."""
+
+    IMAGE = "IMAGE"
+    REELS = "REELS"
+    CAROUSEL = "CAROUSEL"
+    STORIES = "STORIES"
+
+
+class SocialPost(TimestampMixin, Base):
+    """A post: the seed's columns plus the publishing state machine's bookkeeping."""
+
+    __tablename__ = "social_posts"
+    __table_args__ = (
+        Index("ix_social_posts_status_scheduled_for", "status", "scheduled_for"),
+        Index("ix_social_posts_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    clip_id: Mapped[int | None] = mapped_column(ForeignKey("clips.id", ondelete="SET NULL"), index=True)
+    platform: Mapped[str] = mapped_column(String(50), default="instagram", server_default="instagram")
+    title: Mapped[str | None] = mapped_column(Text)
+    caption: Mapped[str | None] = mapped_column(Text)
+    # The seed keeps hashtags as JSON array text, not a JSON column.
+    hashtags: Mapped[str | None] = mapped_column(Text)
+    scheduled_for: Mapped[datetime | None]
+    published_at: Mapped[datetime | None]
+    status: Mapped[PostStatus] = mapped_column(
+        str_enum(PostStatus, "post_status", length=20), default=PostStatus.DRAFT, server_default="draft"
+    )
+    platform_post_id: Mapped[str | None] = mapped_column(String(255))
+    platform_url: Mapped[str | None] = mapped_column(Text)
+    error_message: Mapped[str | None] = mapped_column(Text)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    media_type: Mapped[MediaType] = mapped_column(
+        str_enum(MediaType, "post_media_type", length=16), default=MediaType.IMAGE, server_default="IMAGE"
+    )
+    options: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, server_default="{}")
+    container_id: Mapped[str | None] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    next_attempt_at: Mapped[datetime | None]
+    lease_until: Mapped[datetime | None]
+    # Meta's error code (with subcode as "code/subcode") or a transport failure name.
+    last_error_code: Mapped[str | None] = mapped_column(String(32))
+
+    user: Mapped[User] = relationship(lazy="raise")
+    account: Mapped[Account | None] = relationship(lazy="raise")
+    clip: Mapped[Clip | None] = relationship(lazy="raise")
+    media: Mapped[list[SocialPostMedia]] = relationship(
+        back_populates="post",
+        lazy="raise",
+        order_by="SocialPostMedia.position",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    def __repr__(self) -> str:
+        return f"SocialPost(id={self.id!r}, status={self.status!r}, media_type={self.media_type!r})"
+
+
+class SocialPostMedia(Base):
+    """One item of a carousel, in order, with its child container once created."""
+
+    __tablename__ = "social_post_media"
+    __table_args__ = (UniqueConstraint("post_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("social_posts.id", ondelete="CASCADE"))
+    # CASCADE (not RESTRICT) so deleting a user can remove clips and posts in one statement; the clips
+    # service refuses to delete a clip that an unpublished post still uses.
+    clip_id: Mapped[int] = mapped_column(ForeignKey("clips.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    container_id: Mapped[str | None] = mapped_column(String(64))
+
+    post: Mapped[SocialPost] = relationship(back_populates="media", lazy="raise")
+    clip: Mapped[Clip] = relationship(lazy="raise")
+
+    def __repr__(self) -> str:
+        return f"SocialPostMedia(post_id={self.post_id!r}, position={self.position!r})"

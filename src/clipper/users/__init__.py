@@ -1,0 +1,1 @@
+"""Users: sign-up, login, sessions and API tokens."""

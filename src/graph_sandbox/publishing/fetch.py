@@ -1,0 +1,39 @@
+"""Download media the way Meta's fetcher does: plain US-ASCII http(s) URLs, a 200 answer, a size cap."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+
+from graph_sandbox.media_inspect import MediaProblem, fetch_problem
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """The body of a successful fetch; `truncated` when it went past the cap."""
+
+    data: bytes
+    content_type: str
+    truncated: bool = False
+
+
+async def fetch_media(client: httpx.AsyncClient, url: str, *, max_bytes: int) -> Fetched | MediaProblem:
+    """GET `url` through the sandbox's client; a MediaProblem (9004/2207052) when it cannot be fetched."""
+    if not url.isascii() or not url.lower().startswith(("http://", "https://")):
+        return fetch_problem(url)
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        async with client.stream("GET", url) as response:
+            if response.status_code != 200:
+                return fetch_problem(url)
+            async for chunk in response.aiter_bytes():
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > max_bytes:
+                    break
+            content_type = response.headers.get("content-type", "application/octet-stream")
+    except (httpx.HTTPError, ValueError):
+        return fetch_problem(url)
+    return Fetched(b"".join(chunks), content_type, truncated=size > max_bytes)

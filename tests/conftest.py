@@ -1,0 +1,146 @@
+"""Shared fixtures: settings, the database on every backend (migrated once, rolled back per test), the app.
+
+Backends: SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (a throwaway database per session).
+Tests that use `session`, `session_factory` or `client` run once per backend; the others run once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+from cryptography.fernet import Fernet
+from fastapi import FastAPI
+from sqlalchemy import pool, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker, create_async_engine
+
+from clipper import migrate
+from clipper.config import Environment, Settings
+from clipper.db import create_engine
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+TEST_BASE_URL = "http://testserver"
+TEST_FERNET_KEY = Fernet.generate_key().decode("ascii")
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Sandbox-mode settings isolated from the environment and `.env`, with a temporary data folder."""
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)
+    return Settings(
+        _env_file=None,
+        environment=Environment.TEST,
+        data_dir=tmp_path / "data",
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'data' / 'app.db'}",
+        backend_url=TEST_BASE_URL,
+        frontend_url=TEST_BASE_URL,
+        fernet_key=[TEST_FERNET_KEY],
+    )
+
+
+@contextmanager
+def _throwaway_postgres(admin_url: str) -> Iterator[str]:
+    """Create a uniquely named database next to `admin_url`'s, yield its URL, drop it afterwards."""
+    name = f"clipper_test_{os.getpid()}_{secrets.token_hex(4)}"
+
+    async def run(statement: str) -> None:
+        engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=pool.NullPool)
+        try:
+            async with engine.connect() as connection:
+                await connection.execute(text(statement))
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database at the newest migration, one per backend for the whole session."""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.db'}"
+        migrate.upgrade(url)
+        yield url
+        return
+    with _throwaway_postgres(os.environ["TEST_DATABASE_URL"]) as url:
+        migrate.upgrade(url)
+        yield url
+
+
+@pytest.fixture
+async def db_connection(database_url: str) -> AsyncIterator[AsyncConnection]:
+    """A connection inside a transaction that is rolled back when the test ends."""
+    engine = create_engine(database_url, poolclass=pool.NullPool)
+    try:
+        async with engine.connect() as connection:
+            transaction = await connection.begin()
+            try:
+                yield connection
+            finally:
+                if transaction.is_active:
+                    await transaction.rollback()
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+def session_factory(db_connection: AsyncConnection) -> async_sessionmaker[AsyncSession]:
+    """Sessions on the test's connection: their commits only release a savepoint."""
+    return async_sessionmaker(
+        bind=db_connection,
+        join_transaction_mode="create_savepoint",
+        expire_on_commit=False,
+        autoflush=False,
+    )
+
+
+@pytest.fixture
+async def session(session_factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A session for the test body (builders, assertions), rolled back with the test."""
+    async with session_factory() as db_session:
+        yield db_session
+
+
+@pytest.fixture
+def app(settings: Settings) -> FastAPI:
+    """The application in sandbox mode, lifespan not started.
+
+    Its shared Graph client talks to the app itself in-process, so Graph calls to
+    `http://testserver/sandbox/graph/...` reach the mounted sandbox without a socket.
+    """
+    # Imported here so a half-written router elsewhere breaks only the tests that need the app.
+    from clipper.main import create_app
+
+    application = create_app(settings)
+    application.state.graph_transport = httpx.ASGITransport(app=application)
+    return application
+
+
+@pytest.fixture
+async def app_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client on the app with its lifespan running; its database is an empty scratch file."""
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=TEST_BASE_URL) as http:
+            yield http
+
+
+@pytest.fixture
+def client(
+    app: FastAPI, app_client: httpx.AsyncClient, session_factory: async_sessionmaker[AsyncSession]
+) -> httpx.AsyncClient:
+    """`app_client` whose requests use the test's migrated database and transaction (every backend)."""
+    app.state.session_factory = session_factory
+    return app_client

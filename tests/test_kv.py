@@ -1,0 +1,211 @@
+"""The key-value stores: the same behaviour from MemoryStore and (with TEST_REDIS_URL) RedisStore."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import pytest
+import redis.asyncio as aioredis
+
+from clipper.errors import ServiceUnavailable
+from clipper.kv import KeyValueStore, MemoryStore, RedisStore, create_store
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+Advance = Callable[[float], Awaitable[None]]
+
+
+@pytest.fixture
+def fake_clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
+async def kv_store(request: pytest.FixtureRequest, fake_clock: FakeClock) -> AsyncIterator[KeyValueStore]:
+    if request.param == "memory":
+        yield MemoryStore(clock=fake_clock)
+        return
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        pytest.skip("TEST_REDIS_URL is not set")
+    client = aioredis.Redis.from_url(url, decode_responses=True)
+    prefix = f"test:kv:{uuid.uuid4().hex}:"
+    try:
+        yield RedisStore(client, prefix=prefix)
+    finally:
+        keys = [key async for key in client.scan_iter(match=prefix + "*")]
+        if keys:
+            await client.delete(*keys)
+        await client.aclose()
+
+
+@pytest.fixture
+def advance(kv_store: KeyValueStore, fake_clock: FakeClock) -> Advance:
+    """Let time pass for the store: the fake clock jumps, or (Redis) we really wait."""
+    return fake_clock.advance if isinstance(kv_store, MemoryStore) else asyncio.sleep
+
+
+class TestKeyValueStore:
+    async def test_get_returns_what_was_set(self, kv_store: KeyValueStore) -> None:
+        await kv_store.set("greeting", "héllo", 60)
+        assert await kv_store.get("greeting") == "héllo"
+
+    async def test_get_of_a_missing_key_is_none(self, kv_store: KeyValueStore) -> None:
+        assert await kv_store.get("missing") is None
+
+    async def test_set_replaces_the_value_and_its_ttl(self, kv_store: KeyValueStore) -> None:
+        await kv_store.set("key", "old", 10)
+        await kv_store.set("key", "new", 100)
+        assert await kv_store.get("key") == "new"
+        remaining = await kv_store.ttl("key")
+        assert remaining is not None
+        assert 10 < remaining <= 100
+
+    async def test_getdel_hands_the_value_out_once(self, kv_store: KeyValueStore) -> None:
+        await kv_store.set("once", "value", 60)
+        assert await kv_store.getdel("once") == "value"
+        assert await kv_store.getdel("once") is None
+        assert await kv_store.get("once") is None
+
+    async def test_delete_tells_whether_the_key_existed(self, kv_store: KeyValueStore) -> None:
+        await kv_store.set("key", "value", 60)
+        assert await kv_store.delete("key") is True
+        assert await kv_store.delete("key") is False
+        assert await kv_store.get("key") is None
+
+    async def test_incr_counts_from_one(self, kv_store: KeyValueStore) -> None:
+        assert [await kv_store.incr("hits", 60) for _ in range(3)] == [1, 2, 3]
+        assert await kv_store.get("hits") == "3"
+
+    async def test_incr_starts_the_ttl_on_the_first_increment(self, kv_store: KeyValueStore) -> None:
+        await kv_store.incr("hits", 30)
+        remaining = await kv_store.ttl("hits")
+        assert remaining is not None
+        assert 0 < remaining <= 30
+
+    async def test_incr_of_a_value_that_is_not_a_number_is_refused(self, kv_store: KeyValueStore) -> None:
+        await kv_store.set("text", "abc", 60)
+        with pytest.raises(ValueError, match="not a counter"):
+            await kv_store.incr("text", 60)
+
+    async def test_ttl_of_a_missing_key_is_none(self, kv_store: KeyValueStore) -> None:
+        assert await kv_store.ttl("missing") is None
+
+    async def test_keys_expire_after_their_ttl(self, kv_store: KeyValueStore, advance: Advance) -> None:
+        await kv_store.set("short", "value", 1)
+        await kv_store.set("long", "value", 60)
+        await kv_store.incr("window", 1)
+        await advance(1.1)
+        assert await kv_store.get("short") is None
+        assert await kv_store.getdel("short") is None
+        assert await kv_store.ttl("short") is None
+        assert await kv_store.get("long") == "value"
+        assert await kv_store.incr("window", 1) == 1
+
+    async def test_a_ttl_below_one_second_is_refused(self, kv_store: KeyValueStore) -> None:
+        with pytest.raises(ValueError, match="ttl_seconds"):
+            await kv_store.set("key", "value", 0)
+        with pytest.raises(ValueError, match="ttl_seconds"):
+            await kv_store.incr("key", 0)
+
+    async def test_concurrent_getdel_gives_the_value_to_exactly_one_caller(
+        self, kv_store: KeyValueStore
+    ) -> None:
+        await kv_store.set("prize", "value", 60)
+        results = await asyncio.gather(*(kv_store.getdel("prize") for _ in range(20)))
+        assert [result for result in results if result is not None] == ["value"]
+
+    async def test_concurrent_incr_never_loses_a_count(self, kv_store: KeyValueStore) -> None:
+        results = await asyncio.gather(*(kv_store.incr("hits", 60) for _ in range(50)))
+        assert sorted(results) == list(range(1, 51))
+
+
+class TestMemoryStore:
+    async def test_increments_do_not_extend_the_window(self) -> None:
+        clock = FakeClock()
+        store = MemoryStore(clock=clock)
+        await store.incr("hits", 10)
+        await clock.advance(6)
+        await store.incr("hits", 10)
+        await clock.advance(5)
+        assert await store.incr("hits", 10) == 1
+
+    async def test_expired_keys_are_purged_without_being_read(self) -> None:
+        clock = FakeClock()
+        store = MemoryStore(clock=clock, purge_interval_seconds=60)
+        for index in range(5):
+            await store.set(f"key-{index}", "value", 1)
+        await clock.advance(61)
+        await store.set("fresh", "value", 60)
+        assert len(store) == 1
+
+    async def test_purge_removes_only_expired_keys(self) -> None:
+        clock = FakeClock()
+        store = MemoryStore(clock=clock)
+        await store.set("old", "value", 1)
+        await store.set("young", "value", 60)
+        await clock.advance(2)
+        assert store.purge() == 1
+        assert await store.get("young") == "value"
+
+    async def test_is_safe_to_share_between_threads(self) -> None:
+        store = MemoryStore()
+
+        def hammer() -> None:
+            for _ in range(200):
+                asyncio.run(store.incr("hits", 60))
+
+        await asyncio.gather(*(asyncio.to_thread(hammer) for _ in range(4)))
+        assert await store.get("hits") == "800"
+
+
+class TestRedisStore:
+    async def test_an_unreachable_redis_is_a_service_unavailable_error(self) -> None:
+        store = RedisStore.from_url("redis://:hunter2-secret@127.0.0.1:1/0")
+        try:
+            with pytest.raises(ServiceUnavailable) as caught:
+                await store.get("key")
+        finally:
+            await store.close()
+        assert "hunter2" not in str(caught.value)
+
+    async def test_keys_are_namespaced_by_the_prefix(self) -> None:
+        url = os.environ.get("TEST_REDIS_URL")
+        if not url:
+            pytest.skip("TEST_REDIS_URL is not set")
+        prefix = f"test:kv:{uuid.uuid4().hex}:"
+        store = RedisStore.from_url(url, prefix=prefix)
+        client = aioredis.Redis.from_url(url, decode_responses=True)
+        try:
+            await store.set("key", "value", 60)
+            assert await client.get(prefix + "key") == "value"
+        finally:
+            await client.delete(prefix + "key")
+            await client.aclose()
+            await store.close()
+
+
+class TestCreateStore:
+    async def test_without_a_url_it_is_in_memory(self) -> None:
+        store = create_store(None)
+        assert isinstance(store, MemoryStore)
+        await store.close()
+
+    async def test_with_a_url_it_is_redis(self) -> None:
+        store = create_store("redis://127.0.0.1:6379/15", prefix="test:")
+        assert isinstance(store, RedisStore)
+        assert store.prefix == "test:"
+        await store.close()
