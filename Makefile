@@ -45,7 +45,7 @@ types: $(STAMP) ## mypy --strict over the source
 
 migrations-check: $(STAMP) ## alembic upgrade head on a scratch SQLite, then alembic check (models == migrations)
 	@mkdir -p data && rm -f $(CHECK_DB)
-	DATABASE_URL=sqlite+aiosqlite:///$(CHECK_DB) $(BIN)/alembic upgrade head
+	DATABASE_URL=sqlite+aiosqlite:///$(CHECK_DB) $(BIN)/alembic upgrade heads
 	DATABASE_URL=sqlite+aiosqlite:///$(CHECK_DB) $(BIN)/alembic check
 	@rm -f $(CHECK_DB)
 
@@ -61,8 +61,8 @@ sandbox: $(STAMP) ## Run the Graph API sandbox standalone on SANDBOX_PORT (defau
 worker: $(STAMP) ## Run a standalone publishing worker (needs REDIS_URL)
 	$(BIN)/clipper worker
 
-bench: $(STAMP) ## Run the benchmarks and print their figures
-	$(BIN)/python bench/graph_client.py
+bench: $(STAMP) ## Run every benchmark in bench/ and print its figures (not a test)
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean: ## Remove the virtualenv, caches and local data
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache data

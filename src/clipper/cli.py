@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import pkgutil
 import sys
 from typing import Annotated
 
 import typer
 import uvicorn
 
+import clipper
 from clipper import __version__, migrate
 from clipper.config import InsecureSettings, Settings
 from clipper.observability import configure_logging
@@ -16,6 +20,19 @@ from clipper.security import FernetKeyError, TokenCipher
 app = typer.Typer(help="Content Clipper: Instagram publishing, inbox and analytics.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+
+
+def _add_domain_commands() -> None:
+    """Mount the typer `app` of every `clipper.<domain>.cli` module as `clipper <domain> …`."""
+    for module in sorted(pkgutil.iter_modules(clipper.__path__), key=lambda found: found.name):
+        if not module.ispkg:
+            continue
+        name = f"clipper.{module.name}.cli"
+        if importlib.util.find_spec(name) is None:
+            continue
+        domain_cli = importlib.import_module(name)
+        app.add_typer(domain_cli.app, name=getattr(domain_cli, "COMMAND_NAME", module.name))
+
 
 HostOption = Annotated[str, typer.Option(help="Interface to listen on.")]
 DatabaseUrlOption = Annotated[
@@ -80,7 +97,7 @@ def sandbox(
 
 @db_app.command("upgrade")
 def db_upgrade(
-    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "heads",
     database_url: DatabaseUrlOption = None,
 ) -> None:
     """Apply the migrations up to REVISION (default: the newest)."""
@@ -101,3 +118,6 @@ def db_current(database_url: DatabaseUrlOption = None) -> None:
 
 def _describe(revisions: tuple[str, ...]) -> str:
     return ", ".join(revisions) if revisions else "no revision"
+
+
+_add_domain_commands()

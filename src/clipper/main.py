@@ -5,8 +5,9 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from importlib.util import find_spec
+from typing import Protocol
 
 import httpx
 import structlog
@@ -18,6 +19,7 @@ from clipper.config import SANDBOX_MOUNT_PATH, Environment, Settings, get_settin
 from clipper.db import create_engine, create_session_factory
 from clipper.errors import register_exception_handlers
 from clipper.instagram import InstagramGraphAPI
+from clipper.kv import create_store
 from clipper.observability import configure_logging, record_graph_call
 from clipper.security import TokenCipher
 
@@ -54,14 +56,32 @@ def create_app(
     return app
 
 
+class DomainLifespan(Protocol):
+    def __call__(self, app: FastAPI) -> AbstractAsyncContextManager[None]: ...
+
+
+def _domain_modules(leaf: str) -> list[str]:
+    """`clipper.<domain>.<leaf>` for every domain package that has one, in domain-name order."""
+    names = []
+    for module in sorted(pkgutil.iter_modules(clipper.__path__), key=lambda found: found.name):
+        name = f"clipper.{module.name}.{leaf}"
+        if module.ispkg and find_spec(name) is not None:
+            names.append(name)
+    return names
+
+
 def discover_routers() -> list[APIRouter]:
     """The `router` of every `clipper.<domain>.router` module, in domain-name order."""
-    routers = []
-    for module in pkgutil.iter_modules(clipper.__path__):
-        name = f"clipper.{module.name}.router"
-        if module.ispkg and find_spec(name) is not None:
-            routers.append(importlib.import_module(name).router)
-    return routers
+    return [importlib.import_module(name).router for name in _domain_modules("router")]
+
+
+def discover_lifespans() -> list[DomainLifespan]:
+    """The `lifespan(app)` of every `clipper.<domain>.lifespan` module, entered in domain-name order.
+
+    A domain starts its own background work there (the worker, the event hub, periodic jobs) after the
+    shared resources on `app.state` exist, and stops it before they are closed.
+    """
+    return [importlib.import_module(name).lifespan for name in _domain_modules("lifespan")]
 
 
 def _mount_sandbox(app: FastAPI, settings: Settings) -> FastAPI:
@@ -130,9 +150,13 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             _graph_http_client(settings, app.state.graph_transport)
         )
         app.state.graph = graph_client(settings, app.state.http_client)
+        app.state.kv = create_store(settings.redis_url or None)
+        stack.push_async_callback(app.state.kv.close)
         sandbox: FastAPI | None = app.state.sandbox_app
         if sandbox is not None:
             await _start_sandbox(sandbox, app.state.graph_transport, stack)
+        for domain_lifespan in discover_lifespans():
+            await stack.enter_async_context(domain_lifespan(app))
         log.info("started", version=__version__, sandbox_mode=settings.sandbox_mode, env=settings.environment)
         yield
     log.info("stopped")

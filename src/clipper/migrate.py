@@ -38,12 +38,12 @@ def alembic_config(database_url: str | None = None, *, connection: Connection | 
     return config
 
 
-def upgrade(database_url: str, revision: str = "head") -> None:
+def upgrade(database_url: str, revision: str = "heads") -> None:
     """Apply the migrations up to `revision` (call outside a running event loop)."""
     command.upgrade(alembic_config(database_url), revision)
 
 
-def upgrade_connection(connection: Connection, revision: str = "head") -> None:
+def upgrade_connection(connection: Connection, revision: str = "heads") -> None:
     """Apply the migrations on an open connection (from `AsyncConnection.run_sync`)."""
     command.upgrade(alembic_config(connection=connection), revision)
 
