@@ -8,9 +8,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SANDBOX_PORT ?= 8100
 CHECK_DB := data/alembic-check.db
+WEB_STAMP := frontend/node_modules/.installed
+WEB_BUILD := frontend/dist/index.html
+WEB_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html frontend/vite.config.js
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test check lint fmt types migrate migrations-check pytest sandbox worker bench clean
+.PHONY: help install run test check lint fmt types migrate migrations-check pytest e2e web web-build sandbox worker bench clean
 
 help: ## Show this help (one line per target)
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-18s %s\n", $$1, $$2}'
@@ -23,12 +26,24 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## Create .venv and install the project with its dev tools
 
-run: $(STAMP) ## Set up and start the whole product on the embedded defaults (SQLite, in-process worker, sandbox)
+$(WEB_STAMP): frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(WEB_STAMP)
+
+$(WEB_BUILD): $(WEB_STAMP) $(WEB_SOURCES) frontend/package.json
+	cd frontend && npm run build
+
+web-build: $(WEB_BUILD) ## Install the web UI's packages (npm ci) and build it into frontend/dist
+
+web: $(WEB_STAMP) ## Vite dev server for front-end work (proxies /api and /sandbox to make run's server)
+	cd frontend && npm run dev
+
+run: $(STAMP) $(WEB_BUILD) ## Set up and start the whole product on the embedded defaults (SQLite, in-process worker, sandbox)
 	$(BIN)/clipper db upgrade
 	$(BIN)/clipper serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP) ## Set up and run every check and test (what CI runs)
-	$(MAKE) --no-print-directory lint types migrations-check pytest
+test: $(STAMP) $(WEB_BUILD) ## Set up and run every check and test (what CI runs)
+	$(MAKE) --no-print-directory lint types migrations-check pytest e2e
 
 check: test ## Alias of test: lint, types, migrations and tests
 
@@ -49,8 +64,11 @@ migrations-check: $(STAMP) ## alembic upgrade head on a scratch SQLite, then ale
 	DATABASE_URL=sqlite+aiosqlite:///$(CHECK_DB) $(BIN)/alembic check
 	@rm -f $(CHECK_DB)
 
-pytest: $(STAMP) ## Run the test suite only
-	$(BIN)/pytest
+pytest: $(STAMP) ## Run the test suite (everything but the browser tests)
+	$(BIN)/pytest --ignore=tests/e2e
+
+e2e: $(STAMP) $(WEB_BUILD) ## Run the browser tests: the built UI in headless Chromium against the real server
+	$(BIN)/pytest tests/e2e
 
 migrate: $(STAMP) ## Apply database migrations to DATABASE_URL (default: ./data/clipper.db)
 	$(BIN)/clipper db upgrade

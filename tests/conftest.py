@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,13 +17,17 @@ import httpx
 import pytest
 from cryptography.fernet import Fernet
 from fastapi import FastAPI
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import pool, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker, create_async_engine
 
+from auth_helpers import BrowserSession, SignedUp, browser_login, signup
 from clipper import migrate
 from clipper.config import Environment, Settings
 from clipper.db import create_engine
+from clipper.security import passwords
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 TEST_BASE_URL = "http://testserver"
@@ -43,6 +47,8 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
         backend_url=TEST_BASE_URL,
         frontend_url=TEST_BASE_URL,
         fernet_key=[TEST_FERNET_KEY],
+        # Periodic jobs would share the test's single connection with the test body: tests start them.
+        worker_embedded=False,
     )
 
 
@@ -144,3 +150,36 @@ def client(
     """`app_client` whose requests use the test's migrated database and transaction (every backend)."""
     app.state.session_factory = session_factory
     return app_client
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Tests that run the app hash passwords with light argon2 parameters (the real ones take ~0.1 s)."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    light = Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(passwords, "_hasher", PasswordHash((light,)))
+    passwords._dummy_hash.cache_clear()
+    yield
+    passwords._dummy_hash.cache_clear()
+
+
+SignUp = Callable[..., Awaitable[SignedUp]]
+BrowserLogin = Callable[..., Awaitable[BrowserSession]]
+
+
+@pytest.fixture(name="signup")
+def signup_fixture() -> SignUp:
+    """`await signup(client, email=None)` → SignedUp with `.user_id`, `.email`, `.token`, `.headers`.
+
+    Registers through the API and signs in; no cookies stay in the client's jar, so requests without
+    `headers=signed_up.headers` remain anonymous.
+    """
+    return signup
+
+
+@pytest.fixture(name="browser_login")
+def browser_login_fixture() -> BrowserLogin:
+    """`await browser_login(client, email, password)` → BrowserSession; `.headers`: Cookie + X-CSRF-Token."""
+    return browser_login

@@ -13,6 +13,7 @@ from clipper.accounts.models import Account
 from clipper.clips.models import Clip, ClipKind
 from clipper.db import utcnow
 from clipper.social.models import MediaType, PostStatus, SocialPost, SocialPostMedia
+from clipper.users import api_tokens
 from clipper.users.models import User
 
 _sequence = itertools.count(1)
@@ -66,6 +67,21 @@ async def create_clip(session: AsyncSession, *, user: User | None = None, **fiel
     if not image:
         defaults |= {"duration_seconds": 12.0, "fps": 30.0, "video_codec": "h264", "audio_codec": "aac"}
         defaults["has_audio"] = True
+    # What probing would have stored, so the defaults qualify (clipper.clips.qualify reads these facts).
+    defaults["probe"] = (
+        {"format": "JPEG", "mode": "RGB", "icc_profile": False, "frames": 1}
+        if image
+        else {
+            "container": "mp4",
+            "coded_width": 1080,
+            "coded_height": 1920,
+            "pix_fmt": "yuv420p",
+            "bitrate": 3_000_000,
+            "audio_rate": 44_100,
+            "audio_channels": 2,
+            "moov_first": True,
+        }
+    )
     clip = Clip(user_id=user.id, kind=kind, **(defaults | fields))
     session.add(clip)
     await session.flush()
@@ -102,3 +118,10 @@ async def create_post(
         session.add(SocialPostMedia(post_id=post.id, clip_id=item.id, position=position))
     await session.flush()
     return post
+
+
+async def create_auth_headers(session: AsyncSession, *, user: User | None = None) -> dict[str, str]:
+    """`Authorization: Bearer` headers acting as `user` (a fresh one if missing), via a personal API token."""
+    user = user or await create_user(session)
+    issued = await api_tokens.create_api_token(session, user=user, name="tests", expires_in_days=None)
+    return {"Authorization": f"Bearer {issued.token}"}

@@ -95,6 +95,23 @@ def sandbox(
     uvicorn.run(create_sandbox_app(config), host=host, port=port, log_config=None)
 
 
+@app.command()
+def worker() -> None:
+    """Run a standalone worker: publishing sweep, background jobs and periodic jobs (needs REDIS_URL)."""
+    from clipper.worker import run_worker
+
+    settings = Settings()
+    _refuse_unsafe(settings)
+    configure_logging(settings.log_level, json=settings.log_json)
+    if not settings.redis_url:
+        print(
+            "warning: REDIS_URL is not set, so this worker only sees jobs it queues itself; "
+            "`make run` already runs an embedded worker",
+            file=sys.stderr,
+        )
+    run_worker(settings)
+
+
 @db_app.command("upgrade")
 def db_upgrade(
     revision: Annotated[str, typer.Argument(help="Target revision.")] = "heads",

@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 SANDBOX_APP_ID = "1000000000000001"
 SANDBOX_APP_SECRET = "sandbox-app-secret-0123456789abcdef"
 SANDBOX_MOUNT_PATH = "/sandbox"
+SANDBOX_WEBHOOK_VERIFY_TOKEN = "sandbox-verify-token"
 
 
 # Values copied from documentation examples (the seed's .env, tutorials) rather than real secrets.
@@ -56,6 +57,13 @@ class Environment(StrEnum):
     PRODUCTION = "production"
 
 
+class VideoUpload(StrEnum):
+    """How videos reach Meta: uploaded by us to rupload, or fetched by Meta from their public URL."""
+
+    RUPLOAD = "rupload"
+    URL = "url"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
@@ -80,9 +88,35 @@ class Settings(BaseSettings):
     graph_max_retries: int = 3
     graph_usage_threshold_percent: float = 90.0
 
+    # Engagement: webhook verification, the HUMAN_AGENT tag, inbox backfill pacing.
+    # Empty verify token: the sandbox's own in sandbox mode; elsewhere every verification is refused.
+    webhook_verify_token: str = Field(default="", repr=False)
+    human_agent_enabled: bool = False
+    inbox_sync_interval_seconds: int = 900
+    inbox_sync_media_count: int = 25
+    inbox_sync_accounts_per_tick: int = 5
+
     data_dir: Path = Path("./data")
     log_level: str = "INFO"
     log_json: bool = False
+
+    # Background work (clipper.worker) and the publishing engine (clipper.social).
+    worker_embedded: bool = True
+    worker_queue: str = "clipper:jobs"
+    worker_concurrency: int = 20
+    publish_sweep_seconds: float = 1.0
+    publish_sweep_batch: int = 500
+    publish_lease_seconds: int = 300
+    publish_processing_timeout_seconds: float = 600.0
+    publish_max_attempts: int = 8
+    publish_video_upload: VideoUpload = VideoUpload.RUPLOAD
+
+    # Clips: where media files live (empty = DATA_DIR/media), the upload cap, how long signed media
+    # URLs stay valid, and the key signing them (empty = derived from the first FERNET_KEY).
+    media_dir: Path | None = None
+    max_upload_bytes: int = 1024 * 1024 * 1024
+    media_url_ttl_seconds: int = 3600
+    media_signing_key: str = Field(default="", repr=False)
 
     @field_validator("fernet_key", mode="before")
     @classmethod
@@ -124,6 +158,13 @@ class Settings(BaseSettings):
         return f"{self.backend_url}{SANDBOX_MOUNT_PATH}"
 
     @property
+    def webhook_verify_token_value(self) -> str:
+        """The token Meta's webhook verification must present (the sandbox's in sandbox mode)."""
+        if self.webhook_verify_token or not self.sandbox_mode:
+            return self.webhook_verify_token
+        return SANDBOX_WEBHOOK_VERIFY_TOKEN
+
+    @property
     def graph_url(self) -> str:
         """Base URL of the Graph API, without the version (the client adds it)."""
         if self.graph_base_url:
@@ -145,6 +186,11 @@ class Settings(BaseSettings):
         if self.graph_rupload_url:
             return self.graph_rupload_url
         return f"{self.sandbox_url}/rupload" if self.sandbox_mode else "https://rupload.facebook.com"
+
+    @property
+    def media_path(self) -> Path:
+        """The folder holding clip files and thumbnails."""
+        return self.media_dir or self.data_dir / "media"
 
     @property
     def is_production(self) -> bool:

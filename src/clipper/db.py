@@ -26,6 +26,8 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+SQLITE_IMMEDIATE = "clipper_sqlite_immediate"
+
 # JSONB on PostgreSQL, plain JSON (text) elsewhere.
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
@@ -113,7 +115,10 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _sqlite_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A deferred transaction that read first cannot wait for the write lock (SQLite answers
+        # "database is locked" at once): writers that may race ask for it up front.
+        immediate = connection.get_execution_options().get(SQLITE_IMMEDIATE)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -122,10 +127,16 @@ def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSessi
 
 
 @asynccontextmanager
-async def unit_of_work(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
-    """One transaction: commit on success, roll back on any error."""
+async def unit_of_work(
+    factory: async_sessionmaker[AsyncSession], *, immediate: bool = False
+) -> AsyncIterator[AsyncSession]:
+    """One transaction: commit on success, roll back on error; `immediate` takes SQLite's write lock first."""
     async with factory() as session:
         try:
+            if immediate:
+                # Applied only when the session procures its connection; a session joined to an
+                # outer transaction (tests' savepoints) is already past BEGIN and ignores it.
+                await session.connection(execution_options={SQLITE_IMMEDIATE: True})
             yield session
             await session.commit()
         except BaseException:

@@ -1,4 +1,4 @@
-"""Dependencies as `Annotated` aliases: settings, a unit of work, the shared HTTP and Graph clients."""
+"""Dependencies as `Annotated` aliases: settings, a unit of work, the caller, the HTTP and Graph clients."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from clipper.config import Settings
 from clipper.db import unit_of_work
 from clipper.instagram import InstagramGraphAPI
+from clipper.security import TokenCipher
+from clipper.users.auth import Principal, SignInRequired, authenticate
+from clipper.users.models import User
 
 
 def get_settings(request: Request) -> Settings:
@@ -44,3 +47,42 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 HttpClientDep = Annotated[httpx.AsyncClient, Depends(get_http_client)]
 GraphDep = Annotated[InstagramGraphAPI, Depends(get_graph)]
+
+
+def get_cipher(request: Request) -> TokenCipher:
+    """The app's TokenCipher (MultiFernet over FERNET_KEY) for stored tokens."""
+    cipher: TokenCipher = request.app.state.cipher
+    return cipher
+
+
+CipherDep = Annotated[TokenCipher, Depends(get_cipher)]
+
+
+async def current_principal(request: Request, session: SessionDep) -> Principal:
+    """The authenticated caller (cookie + CSRF, or bearer token); 401 with `WWW-Authenticate` otherwise."""
+    principal = await authenticate(session, request)
+    if principal is None:
+        raise SignInRequired()
+    request.state.principal = principal
+    return principal
+
+
+async def current_user(principal: Annotated[Principal, Depends(current_principal)]) -> User:
+    """The signed-in user; every query must be scoped by them (another user's id is a 404)."""
+    return principal.user
+
+
+async def optional_user(request: Request, session: SessionDep) -> User | None:
+    """The signed-in user, or None when the request carries no valid credential (CSRF still applies)."""
+    try:
+        principal = await authenticate(session, request)
+    except SignInRequired:
+        return None
+    if principal is not None:
+        request.state.principal = principal
+    return principal.user if principal else None
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+CurrentUser = Annotated[User, Depends(current_user)]
+OptionalUser = Annotated[User | None, Depends(optional_user)]

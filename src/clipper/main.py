@@ -14,7 +14,7 @@ import structlog
 from fastapi import APIRouter, FastAPI
 
 import clipper
-from clipper import __version__, health
+from clipper import __version__, health, web, worker
 from clipper.config import SANDBOX_MOUNT_PATH, Environment, Settings, get_settings
 from clipper.db import create_engine, create_session_factory
 from clipper.errors import register_exception_handlers
@@ -53,6 +53,8 @@ def create_app(
         app.include_router(router, prefix=API_PREFIX)
     if settings.sandbox_mode:
         app.state.sandbox_app = _mount_sandbox(app, settings)
+    # The UI answers only the GETs that no route or mount takes (the router's not-found fallback).
+    web.mount_web_ui(app)
     return app
 
 
@@ -157,6 +159,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             await _start_sandbox(sandbox, app.state.graph_transport, stack)
         for domain_lifespan in discover_lifespans():
             await stack.enter_async_context(domain_lifespan(app))
+        # Last in, first out: the worker stops before the domains' resources close.
+        await stack.enter_async_context(worker.embedded(app))
         log.info("started", version=__version__, sandbox_mode=settings.sandbox_mode, env=settings.environment)
         yield
     log.info("stopped")

@@ -119,7 +119,8 @@ def _carousel(
     for index in range(3):
         child = _media(world, cdn, ig, when, "IMAGE", "FEED", None)
         child.parent_id = album.id
-        child.permalink = ""  # carousel children have no permalink of their own
+        # Children keep the `/p/{own shortcode}/` permalink `_media` gave them, as published children
+        # do (publishing/materialize.py): see the note on carousel children there.
         child.media_url = cdn.put(
             assets.jpeg(640, 800, _shade(color, index + 3), str(index + 1)), "image/jpeg"
         )

@@ -80,14 +80,21 @@ class DroppedConnection(httpx.RemoteProtocolError):
 _VALIDATING = "Error validating access token: "
 
 
+def _challenge(kind: str, message: str) -> dict[str, str]:
+    """The `WWW-Authenticate` header Meta adds to token errors."""
+    return {"www-authenticate": f'OAuth "Facebook Platform" "{kind}" "{message}"'}
+
+
 def missing_token() -> GraphError:
     """Code 104: no token at all."""
-    return GraphError(104, "An access token is required to request this resource.")
+    message = "An access token is required to request this resource."
+    return GraphError(104, message, headers=_challenge("invalid_request", message))
 
 
 def invalid_token() -> GraphError:
     """Code 190 without subcode: malformed or unknown token."""
-    return GraphError(190, "Invalid OAuth access token - Cannot parse access token")
+    message = "Invalid OAuth access token - Cannot parse access token"
+    return GraphError(190, message, headers=_challenge("invalid_token", message))
 
 
 def _fb_time(moment: datetime) -> str:
@@ -99,7 +106,7 @@ def expired_token(expired_at: datetime, now: datetime) -> GraphError:
     message = (
         f"{_VALIDATING}Session has expired on {_fb_time(expired_at)}. The current time is {_fb_time(now)}."
     )
-    return GraphError(190, message, subcode=463)
+    return GraphError(190, message, subcode=463, headers=_challenge("invalid_token", message))
 
 
 TOKEN_SUBCODE_MESSAGES: dict[int, str] = {
@@ -118,8 +125,10 @@ TOKEN_SUBCODE_MESSAGES: dict[int, str] = {
 
 def invalidated_token(subcode: int, app_id: str) -> GraphError:
     """190 with one of the session subcodes (458 revoked, 460 password change, 467 logged out …)."""
-    template = TOKEN_SUBCODE_MESSAGES.get(subcode, "The session is invalid.")
-    return GraphError(190, _VALIDATING + template.format(app_id=app_id), subcode=subcode)
+    message = _VALIDATING + TOKEN_SUBCODE_MESSAGES.get(subcode, "The session is invalid.").format(
+        app_id=app_id
+    )
+    return GraphError(190, message, subcode=subcode, headers=_challenge("invalid_token", message))
 
 
 def appsecret_proof_missing() -> GraphError:
@@ -232,8 +241,7 @@ def invalid_client_secret() -> GraphError:
 def code_used() -> GraphError:
     """100/36009 with the www-authenticate header Meta sends."""
     message = "This authorization code has been used."
-    header = f'OAuth "Facebook Platform" "invalid_code" "{message}"'
-    return GraphError(100, message, subcode=36009, headers={"www-authenticate": header})
+    return GraphError(100, message, subcode=36009, headers=_challenge("invalid_code", message))
 
 
 def code_expired() -> GraphError:

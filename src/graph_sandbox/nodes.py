@@ -13,7 +13,9 @@ Register a kind once (other modules add fields/edges to an existing kind with `e
 A field getter is `(obj, call, sel) -> value`; return `ABSENT` to leave the key out, a `NodeRef` (or a
 list of them) to render a nested node with the sub-selection (default `id`), or a plain value (dicts
 are filtered by the sub-selection). Edges render as `{"data": [...], "paging": {...}}` both inline
-(`media{comments.limit(5){id}}`, omitted when empty) and as `GET /{id}/{edge}` (no handler needed).
+(`media{comments.limit(5){id}}`, omitted when empty) and as `GET /{id}/{edge}` (no handler needed);
+an edge's `paging` style (see `paging.py`) says when `paging` is left out, as Meta does on the last
+page of `comments` / `replies` / `children`.
 `page_of` / `ig_user_of` tell routing which Page owns a node (visibility) and which IG account a
 call is about (rate-limit headers).
 """
@@ -26,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from graph_sandbox.errors import GraphError, nonexisting_field
 from graph_sandbox.fields import FieldSel, format_fields, parse_fields
-from graph_sandbox.paging import paginate
+from graph_sandbox.paging import PagingStyle, paginate
 
 if TYPE_CHECKING:
     from graph_sandbox.registry import GraphCall
@@ -61,7 +63,9 @@ class EdgeSpec:
     permissions: tuple[str, ...] = ()
     default_limit: int = 25
     max_limit: int = 100
-    paging: bool = True  # False: answer `{"data": [...]}` without `paging`, as Meta does for children/replies
+    # "full": `paging` on every page; "forward": only `cursors.after` + `next`, and no `paging` key on
+    # the last page (comments, replies, children); "none": never. See `graph_sandbox.paging`.
+    paging: PagingStyle = "full"
 
 
 @dataclass
@@ -168,11 +172,12 @@ def render_edge(call: GraphCall, parent_type: NodeType, obj: Any, sel: FieldSel)
         url=call.graph_url(str(obj.id), sel.name),
         default_limit=edge.default_limit,
         max_limit=edge.max_limit,
+        style=edge.paging,
     )
     if not page:
         return None
     data = [render_node(call, edge.item_kind, item, sel.children) for item in page]
-    return {"data": data, "paging": paging} if edge.paging else {"data": data}
+    return {"data": data, "paging": paging} if paging is not None else {"data": data}
 
 
 def _echo_params(call: GraphCall, children: tuple[FieldSel, ...] | None) -> dict[str, str]:
@@ -191,13 +196,15 @@ def render_page(
     *,
     default_limit: int = 25,
     max_limit: int | None = None,
-    paging: bool = True,
+    paging: PagingStyle = "full",
 ) -> dict[str, Any]:
     """The answer of `GET /{id}/{edge}`: one page of items rendered with the call's `fields`."""
     maximum = max_limit if max_limit is not None else call.config.default_max_limit
     url = call.graph_url(*[part for part in (call.node_id, call.edge, *call.subpath) if part])
-    page, links = paginate(items, params=call.params, url=url, default_limit=default_limit, max_limit=maximum)
+    page, links = paginate(
+        items, params=call.params, url=url, default_limit=default_limit, max_limit=maximum, style=paging
+    )
     body: dict[str, Any] = {"data": [render_node(call, kind, item, call.fields) for item in page]}
-    if links is not None and paging:
+    if links is not None:
         body["paging"] = links
     return body

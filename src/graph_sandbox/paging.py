@@ -1,8 +1,19 @@
 """Cursor pagination (GRAPH_API.md §1.6): opaque base64 cursors, `limit`, `after`/`before`, absolute URLs.
 
-`paginate(items, params=..., url=..., default_limit=25, max_limit=100)` returns `(page, paging)`;
-`paging` is `{"cursors": {"before", "after"}, "next"?, "previous"?}` or None for an empty list. `next`
-is absent on the last page; both URLs echo the request's parameters (access_token included).
+`paginate(items, params=..., url=..., default_limit=25, max_limit=100, style="full")` returns
+`(page, paging)`; `paging` is None for an empty list, and otherwise depends on the edge's `style`,
+as the recorded responses in /work/shared/graph-fixtures show it:
+
+- `"full"` (IG user `media` / `stories`, `/me/accounts`): `{"cursors": {"before", "after"}, "next"?,
+  "previous"?}` on every page. The last page keeps `cursors` and `previous` (`medias_p2.json`,
+  `user_accounts_p2.json`, `stories_fields_p2.json`; a single page: `users/stories.json`). Both
+  cursors stay: only the older (2020, v8.0) stories recordings drop `after` on their last page.
+- `"forward"` (`comments`, `replies`, `children`): `{"cursors": {"after"}, "next"}` while there is a
+  next page (`comments_p1.json`); on the last page there is no `paging` key at all (`comments_p2.json`,
+  `replies.json`, `children.json` and the inline `children` of `media_default.json`/`medias_p2.json`).
+- `"none"`: never any `paging`.
+
+`next` is absent on the last page (§1.6); both URLs echo the request's parameters (access_token included).
 """
 
 from __future__ import annotations
@@ -10,7 +21,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 from urllib.parse import urlencode
 
 from graph_sandbox.errors import invalid_parameter
@@ -18,6 +29,8 @@ from graph_sandbox.errors import invalid_parameter
 T = TypeVar("T")
 
 _CURSOR_PREFIX = "sandbox-cursor:"
+
+PagingStyle = Literal["full", "forward", "none"]
 
 
 def encode_cursor(position: int) -> str:
@@ -75,17 +88,22 @@ def paginate(
     url: str,
     default_limit: int = 25,
     max_limit: int = 100,
+    style: PagingStyle = "full",
 ) -> tuple[list[T], dict[str, Any] | None]:
-    """Cut one page out of `items` and build its `paging` object."""
+    """Cut one page out of `items` and build its `paging` object (None: answer without `paging`)."""
     limit = parse_limit(params.get("limit"), default=default_limit, maximum=max_limit)
     start, end = _window(len(items), params, limit)
     page = list(items[start:end])
-    if not page:
+    has_next = end < len(items)
+    if not page or style == "none" or (style == "forward" and not has_next):
         return page, None
     echoed = {**params, "limit": str(limit)}
-    paging: dict[str, Any] = {"cursors": {"before": encode_cursor(start), "after": encode_cursor(end - 1)}}
-    if end < len(items):
-        paging["next"] = page_url(url, echoed, after=encode_cursor(end - 1))
+    after = encode_cursor(end - 1)
+    if style == "forward":
+        return page, {"cursors": {"after": after}, "next": page_url(url, echoed, after=after)}
+    paging: dict[str, Any] = {"cursors": {"before": encode_cursor(start), "after": after}}
+    if has_next:
+        paging["next"] = page_url(url, echoed, after=after)
     if start > 0:
         paging["previous"] = page_url(url, echoed, before=encode_cursor(start))
     return page, paging

@@ -40,6 +40,7 @@ from graph_sandbox.fields import FieldSel
 if TYPE_CHECKING:
     from graph_sandbox.clock import Clock
     from graph_sandbox.config import SandboxConfig
+    from graph_sandbox.paging import PagingStyle
     from graph_sandbox.state import Sandbox
     from graph_sandbox.world import AccessToken, TokenKind, World
 
@@ -161,7 +162,7 @@ class GraphCall:
         *,
         default_limit: int = 25,
         max_limit: int | None = None,
-        paging: bool = True,
+        paging: PagingStyle = "full",
     ) -> dict[str, Any]:
         """`{"data": [...], "paging": {...}}` for this call's edge, items rendered with its `fields`."""
         from graph_sandbox.nodes import render_page  # nodes imports this module

@@ -36,7 +36,7 @@ from graph_sandbox.request_params import merged_params
 from graph_sandbox.state import Sandbox
 from graph_sandbox.world import TokenKind
 
-__all__ = ["GraphOutcome", "check_permissions", "execute", "router"]
+__all__ = ["GLOBAL_PARAMS", "GraphOutcome", "execute", "reject_unknown", "router", "split_version"]
 
 router = APIRouter()
 
@@ -210,9 +210,7 @@ async def _run(call: GraphCall, spec: HandlerSpec) -> Any:
         raise GraphError(190, "(#190) This method must be called with a Page Access Token")
     check_permissions(call, spec.permissions)
     if spec.params is not None:
-        for name in call.params:
-            if name not in spec.params and name not in GLOBAL_PARAMS:
-                raise unknown_parameter(name)
+        reject_unknown(call, spec.params)
     if "fields" in call.params:
         call.fields = parse_fields(call.params["fields"])
     call.sandbox.ratelimit.check(call.app_id, call.ig_user_id)

@@ -113,7 +113,7 @@ def _page(
         about=f"{name} on the Graph API sandbox.",
         picture_url=cdn.put(assets.jpeg(200, 200, (60, 60, 120), name[:1]), "image/jpeg"),
     )
-    page.link = f"{cdn.base_url}/pages/{page.id}"
+    page.link = f"https://www.facebook.com/{page.username}"
     world.pages[page.id] = page
     owner.page_ids.append(page.id)
     return page

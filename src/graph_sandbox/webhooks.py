@@ -39,6 +39,8 @@ class WebhookSettings:
     max_attempts: int = 3
     retry_delay_seconds: float = 0.0
     hold: bool = False
+    # Meta only delivers for Pages that installed the app (`POST /{page-id}/subscribed_apps`).
+    require_page_subscription: bool = False
 
 
 @dataclass
@@ -182,10 +184,19 @@ def _fields_of(entries: list[dict[str, Any]]) -> list[str]:
 async def emit(sandbox: Sandbox, entries: list[dict[str, Any]]) -> list[Delivery]:
     """Deliver these entries now (one POST, twice when duplicating), or hold them for `flush`."""
     state = webhook_state(sandbox.world)
+    if state.settings.require_page_subscription:
+        entries = [entry for entry in entries if _subscribed(sandbox.world, str(entry["id"]))]
+    if not entries:
+        return []
     if state.settings.hold:
         state.pending.extend(entries)
         return []
     return await _deliver(sandbox, entries)
+
+
+def _subscribed(world: World, ig_user_id: str) -> bool:
+    page = world.page_of_ig_user(ig_user_id)
+    return page is not None and bool(page.subscribed_fields)
 
 
 async def flush(sandbox: Sandbox) -> list[Delivery]:

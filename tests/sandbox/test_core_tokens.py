@@ -24,6 +24,7 @@ class TestTokenTransport:
         assert error["message"] == "An access token is required to request this resource."
         assert error["type"] == "OAuthException"
         assert len(error["fbtrace_id"]) > 10
+        assert response.headers["www-authenticate"].startswith('OAuth "Facebook Platform" "invalid_request"')
 
     async def test_a_malformed_token_is_190(self, sandbox_client):
         response = await sandbox_client.get("/graph/me", params={"access_token": "garbage"})
@@ -60,9 +61,11 @@ class TestLifecycle:
     async def test_an_expired_token_is_190_463(self, sandbox_client):
         short = await issue_token(sandbox_client, kind="USER_SHORT")
         await sandbox_client.post("/_admin/clock/advance", json={"seconds": 3601})
-        error = error_of(await sandbox_client.get("/graph/me", params={"access_token": short}))
+        response = await sandbox_client.get("/graph/me", params={"access_token": short})
+        error = error_of(response)
         assert (error["code"], error["error_subcode"]) == (190, 463)
         assert error["message"].startswith("Error validating access token: Session has expired on ")
+        assert '"invalid_token"' in response.headers["www-authenticate"]
 
     async def test_long_lived_token_outlives_a_day_but_not_sixty(self, sandbox_client, tokens):
         await sandbox_client.post("/_admin/clock/advance", json={"seconds": 86_400})

@@ -72,6 +72,14 @@ class SocialPost(TimestampMixin, Base):
     lease_until: Mapped[datetime | None]
     # Meta's error code (with subcode as "code/subcode") or a transport failure name.
     last_error_code: Mapped[str | None] = mapped_column(String(32))
+    # Set (and committed) just before `media_publish` is sent: a resumed worker then knows the call may
+    # have gone through and reconciles from the container status instead of trusting its own memory.
+    publish_sent_at: Mapped[datetime | None]
+    first_comment_id: Mapped[str | None] = mapped_column(String(64))
+    # A published post removed from our list: Instagram has no delete, so the row stays as a record.
+    removed_at: Mapped[datetime | None]
+    # [{"at": ISO time, "event": "container_created", "detail": "..."}], oldest first.
+    timeline: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list, server_default="[]")
 
     user: Mapped[User] = relationship(lazy="raise")
     account: Mapped[Account | None] = relationship(lazy="raise")
@@ -83,6 +91,19 @@ class SocialPost(TimestampMixin, Base):
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
+
+    @property
+    def clip_ids(self) -> list[int]:
+        """The carousel's clips in order (needs `media` loaded); the single clip otherwise."""
+        if self.media_type is MediaType.CAROUSEL:
+            return [item.clip_id for item in self.media]
+        return [self.clip_id] if self.clip_id is not None else []
+
+    @property
+    def container_ids(self) -> list[str]:
+        """Every container created for the post: the carousel's children, then the post's own."""
+        children = [item.container_id for item in self.media if item.container_id]
+        return children + ([self.container_id] if self.container_id else [])
 
     def __repr__(self) -> str:
         return f"SocialPost(id={self.id!r}, status={self.status!r}, media_type={self.media_type!r})"

@@ -19,6 +19,7 @@ class WebhookSettingsPatch(BaseModel):
     max_attempts: int | None = Field(default=None, ge=1, le=10)
     retry_delay_seconds: float | None = Field(default=None, ge=0, le=30)
     hold: bool | None = None
+    require_page_subscription: bool | None = None
 
 
 class AccountPatch(BaseModel):
@@ -39,6 +40,7 @@ def _settings_json(settings: webhooks.WebhookSettings) -> dict[str, Any]:
         "max_attempts": settings.max_attempts,
         "retry_delay_seconds": settings.retry_delay_seconds,
         "hold": settings.hold,
+        "require_page_subscription": settings.require_page_subscription,
     }
 
 

@@ -23,11 +23,15 @@ from graph_sandbox.nodes import (
     node_type,
     register_node_type,
 )
+from graph_sandbox.paging import PagingStyle
 from graph_sandbox.registry import GraphCall, graph_handler
 from graph_sandbox.world import Comment, Media, World
 
 COMMENT_PERMISSIONS = ("instagram_basic", "instagram_manage_comments", "pages_read_engagement")
 MAX_COMMENTS_PER_PAGE = 50
+# `comments` and `replies` page forward only (`cursors.after` + `next`, recorded `comments_p1.json`);
+# their last page has no `paging` key at all (recorded `comments_p2.json`, `replies.json`).
+COMMENT_PAGING: PagingStyle = "forward"
 
 
 def live_comment(world: World, comment_id: str) -> Comment | None:
@@ -114,7 +118,11 @@ def register() -> None:
             default_fields=("timestamp", "text", "id"),
             edges={
                 "replies": EdgeSpec(
-                    "comment", comment_replies, COMMENT_PERMISSIONS, max_limit=MAX_COMMENTS_PER_PAGE
+                    "comment",
+                    comment_replies,
+                    COMMENT_PERMISSIONS,
+                    max_limit=MAX_COMMENTS_PER_PAGE,
+                    paging=COMMENT_PAGING,
                 )
             },
             read_permissions=COMMENT_PERMISSIONS,
@@ -122,7 +130,9 @@ def register() -> None:
             ig_user_of=_owner_of,
         )
     )
-    edge = EdgeSpec("comment", media_comments, COMMENT_PERMISSIONS, max_limit=MAX_COMMENTS_PER_PAGE)
+    edge = EdgeSpec(
+        "comment", media_comments, COMMENT_PERMISSIONS, max_limit=MAX_COMMENTS_PER_PAGE, paging=COMMENT_PAGING
+    )
     media = node_type("media")
     if media is None:
         register_node_type(NodeType(kind="media", type_name="IGMedia", edges={"comments": edge}))
@@ -148,7 +158,8 @@ async def read_comment(call: GraphCall) -> dict[str, Any]:
 async def read_replies(call: GraphCall) -> dict[str, Any]:
     """`GET /{comment-id}/replies`."""
     comment = require_live(call)
-    return call.page("comment", comment_replies(comment, call, None), max_limit=MAX_COMMENTS_PER_PAGE)
+    replies = comment_replies(comment, call, None)
+    return call.page("comment", replies, max_limit=MAX_COMMENTS_PER_PAGE, paging=COMMENT_PAGING)
 
 
 register()

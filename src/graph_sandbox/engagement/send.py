@@ -12,6 +12,7 @@ from typing import Any
 
 from graph_sandbox import webhooks
 from graph_sandbox.engagement import windows
+from graph_sandbox.engagement.attachments import parse_attachment
 from graph_sandbox.engagement.comment_nodes import live_comment
 from graph_sandbox.engagement.conversations import MESSAGING_PERMISSIONS
 from graph_sandbox.errors import GraphError, invalid_parameter, missing_parameter
@@ -19,8 +20,8 @@ from graph_sandbox.registry import GraphCall, graph_handler
 from graph_sandbox.world import Conversation, InstagramUser, Message, Page, Person, TokenKind, World
 
 MESSAGING_TYPES = ("RESPONSE", "UPDATE", "MESSAGE_TAG")
-ATTACHMENT_TYPES = ("image", "video", "audio", "file", "like_heart")
 SENDER_ACTIONS = ("typing_on", "typing_off", "mark_seen", "react", "unreact")
+_UNAVAILABLE = "unavailable_people"
 SEND_PARAMS = ("recipient", "message", "messaging_type", "tag", "sender_action", "platform", "payload")
 
 
@@ -110,14 +111,7 @@ def _content(call: GraphCall) -> tuple[str | None, list[dict[str, Any]]]:
         if problem is not None:
             raise problem
         return text, []
-    if not isinstance(attachment, dict) or attachment.get("type") not in ATTACHMENT_TYPES:
-        raise invalid_parameter("(#100) Message must contain text or an attachment")
-    url = (attachment.get("payload") or {}).get("url")
-    if attachment["type"] != "like_heart" and not (
-        isinstance(url, str) and url.startswith(("http://", "https://"))
-    ):
-        raise invalid_parameter("(#100) Param message[attachment][payload][url] must be a valid URL")
-    return None, [{"type": attachment["type"], "payload": {"url": url} if url else {}}]
+    return None, [parse_attachment(call.world, attachment)]
 
 
 def _tag(call: GraphCall) -> str | None:
@@ -150,10 +144,21 @@ def _private_reply(call: GraphCall, ig: InstagramUser, comment_id: str) -> Conve
     return open_conversation(call.world, ig, person, call.clock.now())
 
 
+def unavailable_people(world: World) -> set[str]:
+    """IGSIDs that blocked the accounts or deactivated (set through the admin API)."""
+    found = world.extra.get(_UNAVAILABLE)
+    if not isinstance(found, set):
+        found = set()
+        world.extra[_UNAVAILABLE] = found
+    return found
+
+
 def _reply(call: GraphCall, ig: InstagramUser, person_id: str, tag: str | None) -> Conversation:
     conversation = find_conversation(call.world, ig.id, person_id)
     if conversation is None:
         raise no_matching_user()
+    if person_id in unavailable_people(call.world):
+        raise windows.recipient_unavailable()
     problem = windows.check_window(
         last_user_message_at(call.world, conversation),
         call.clock.now(),

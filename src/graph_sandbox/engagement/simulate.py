@@ -14,7 +14,7 @@ from graph_sandbox import webhooks
 from graph_sandbox.engagement.comment_nodes import live_comment
 from graph_sandbox.engagement.comment_writes import add_comment, top_level
 from graph_sandbox.engagement.mentions import add_mention, person
-from graph_sandbox.engagement.send import append_message, open_conversation
+from graph_sandbox.engagement.send import append_message, open_conversation, unavailable_people
 from graph_sandbox.insights.media import story_webhook_metrics
 from graph_sandbox.registry import admin_router
 from graph_sandbox.state import Sandbox
@@ -41,6 +41,11 @@ class SimulatedMessage(BaseModel):
     from_username: str = "sandbox.customer"
     attachment_url: str | None = None
     attachment_type: str = "image"
+
+
+class Availability(BaseModel):
+    username: str
+    available: bool = False
 
 
 class StoryExpired(BaseModel):
@@ -76,6 +81,8 @@ async def simulate_comment(body: SimulatedComment, request: Request) -> dict[str
     sandbox = _sandbox(request)
     world, now = sandbox.world, sandbox.clock.now()
     media = _media(sandbox, body.media_id)
+    if not media.comment_enabled or media.media_product_type == "STORY":
+        raise HTTPException(409, f"Media {media.id} does not take comments")
     parent_id = None
     if body.parent_id:
         parent = live_comment(world, body.parent_id)
@@ -160,3 +167,15 @@ async def simulate_story_expired(body: StoryExpired, request: Request) -> dict[s
     entry = webhooks.changes_entry(media.ig_user_id, sandbox.clock.now(), [change])
     sent = await webhooks.emit(sandbox, [entry])
     return {"media_id": media.id, "deliveries": _deliveries(sent)}
+
+
+@admin_router.post("/simulate/availability")
+async def simulate_availability(body: Availability, request: Request) -> dict[str, Any]:
+    """A person blocks the accounts or deactivates (`available: false`): sends to them get 551/1545041."""
+    world = _sandbox(request).world
+    someone = person(world, body.username)
+    if body.available:
+        unavailable_people(world).discard(someone.id)
+    else:
+        unavailable_people(world).add(someone.id)
+    return {"id": someone.id, "username": someone.username, "available": body.available}

@@ -77,3 +77,8 @@ def check_text(text: str) -> GraphError | None:
     if len(text) > MAX_TEXT_CHARS:
         return GraphError(100, "(#100) Length of param message[text] must be less than or equal to 1000")
     return None
+
+
+def recipient_unavailable() -> GraphError:
+    """551/1545041: the person blocked the account or deactivated theirs."""
+    return GraphError(551, "(#551) This person isn't available right now.", subcode=1545041)

@@ -50,24 +50,31 @@ class Metric:
     products: frozenset[str] = field(default_factory=frozenset)
 
 
-def _acct(name: str, title: str, description: str, rate: float, **kw: object) -> Metric:
-    return Metric(name, title, description, rate, **kw)  # type: ignore[arg-type]
-
-
 _MPT = ("media_product_type",)
 _BOTH = frozenset({TIME_SERIES, TOTAL_VALUE})
 _LIFETIME = frozenset({"lifetime"})
-_DEMO = {
-    "periods": _LIFETIME,
-    "breakdowns": DEMOGRAPHIC_BREAKDOWNS,
-    "demographic": True,
-    "min_followers": 100,
-}
+
+
+def _demographic(name: str, title: str, audience: str, rate: float) -> Metric:
+    description = (
+        f"The demographic characteristics of {audience}, including countries, cities and gender distribution."
+    )
+    return Metric(
+        name,
+        title,
+        description,
+        rate,
+        _LIFETIME,
+        breakdowns=DEMOGRAPHIC_BREAKDOWNS,
+        min_followers=100,
+        demographic=True,
+    )
+
 
 ACCOUNT_METRICS: dict[str, Metric] = {
     m.name: m
     for m in (
-        _acct(
+        Metric(
             "reach",
             "Accounts reached",
             "The number of unique accounts that have seen your content, at least once, including in ads.",
@@ -75,20 +82,20 @@ ACCOUNT_METRICS: dict[str, Metric] = {
             metric_types=_BOTH,
             breakdowns=("media_product_type", "follow_type"),
         ),
-        _acct(
+        Metric(
             "views",
             "Views",
             "The number of times your content was played or displayed.",
             0.35,
             breakdowns=("follower_type", "follow_type", "media_product_type"),
         ),
-        _acct(
+        Metric(
             "accounts_engaged",
             "Accounts engaged",
             "The number of accounts that have interacted with your content, including in ads.",
             0.02,
         ),
-        _acct(
+        Metric(
             "total_interactions",
             "Content interactions",
             "The total number of post interactions, story "
@@ -96,35 +103,35 @@ ACCOUNT_METRICS: dict[str, Metric] = {
             0.03,
             breakdowns=_MPT,
         ),
-        _acct(
+        Metric(
             "likes", "Likes", "The number of likes on your posts, reels and videos.", 0.022, breakdowns=_MPT
         ),
-        _acct(
+        Metric(
             "comments",
             "Comments",
             "The number of comments on your posts, reels, videos and live videos.",
             0.002,
             breakdowns=_MPT,
         ),
-        _acct(
+        Metric(
             "saves", "Saves", "The number of saves of your posts, reels and videos.", 0.002, breakdowns=_MPT
         ),
-        _acct(
+        Metric(
             "shares",
             "Shares",
             "The number of shares of your posts, stories, reels, videos and live videos.",
             0.0015,
             breakdowns=_MPT,
         ),
-        _acct(
+        Metric(
             "replies",
             "Replies",
             "The number of replies you received from your story, including text "
             "replies and quick reaction replies.",
             0.0005,
         ),
-        _acct("reposts", "Reposts", "The number of times your content was reposted.", 0.0003),
-        _acct(
+        Metric("reposts", "Reposts", "The number of times your content was reposted.", 0.0003),
+        Metric(
             "follows_and_unfollows",
             "Follows and unfollows",
             "The number of accounts that followed you and "
@@ -133,21 +140,21 @@ ACCOUNT_METRICS: dict[str, Metric] = {
             breakdowns=("follow_type",),
             min_followers=100,
         ),
-        _acct(
+        Metric(
             "profile_links_taps",
             "Profile links taps",
             "The number of taps on your business address, call button, email button and text button.",
             0.001,
             breakdowns=("contact_button_type",),
         ),
-        _acct(
+        Metric(
             "profile_views",
             "Profile views",
             "The number of times your profile was visited.",
             0.01,
             metric_types=_BOTH,
         ),
-        _acct(
+        Metric(
             "follower_count",
             "Follower count",
             "Total number of unique accounts following this profile",
@@ -155,7 +162,7 @@ ACCOUNT_METRICS: dict[str, Metric] = {
             metric_types=frozenset({TIME_SERIES}),
             min_followers=100,
         ),
-        _acct(
+        Metric(
             "online_followers",
             "Online followers",
             "Total number of this profile's followers that were online during the specified period",
@@ -164,67 +171,50 @@ ACCOUNT_METRICS: dict[str, Metric] = {
             metric_types=frozenset({TIME_SERIES}),
             min_followers=100,
         ),
-        _acct(
-            "follower_demographics",
-            "Follower demographics",
-            "The demographic characteristics of followers, "
-            "including countries, cities and gender distribution.",
-            1.0,
-            **_DEMO,
+        _demographic("follower_demographics", "Follower demographics", "followers", 1.0),
+        _demographic(
+            "engaged_audience_demographics", "Engaged audience demographics", "the engaged audience", 0.05
         ),
-        _acct(
-            "engaged_audience_demographics",
-            "Engaged audience demographics",
-            "The demographic "
-            "characteristics of the engaged audience, including countries, cities and gender distribution.",
-            0.05,
-            **_DEMO,
-        ),
-        _acct(
-            "reached_audience_demographics",
-            "Reached audience demographics",
-            "The demographic "
-            "characteristics of the reached audience, including countries, cities and gender distribution.",
-            0.3,
-            **_DEMO,
+        _demographic(
+            "reached_audience_demographics", "Reached audience demographics", "the reached audience", 0.3
         ),
         # Retired metrics (§7.3): still described so that old versions before the cut-over answer them.
-        _acct(
+        Metric(
             "impressions",
             "Impressions",
             "Total number of times this profile has been seen",
             0.4,
             metric_types=_BOTH,
         ),
-        _acct(
+        Metric(
             "email_contacts",
             "Email contacts",
             "Total number of taps on the email link in this profile",
             0.0002,
             metric_types=_BOTH,
         ),
-        _acct(
+        Metric(
             "get_directions_clicks",
             "Get directions clicks",
             "Total number of taps on the directions link in this profile",
             0.0001,
             metric_types=_BOTH,
         ),
-        _acct(
+        Metric(
             "phone_call_clicks",
             "Phone call clicks",
             "Total number of taps on the call link in this profile",
             0.0001,
             metric_types=_BOTH,
         ),
-        _acct(
+        Metric(
             "text_message_clicks",
             "Text message clicks",
             "Total number of taps on the text message link in this profile",
             0.0001,
             metric_types=_BOTH,
         ),
-        _acct(
+        Metric(
             "website_clicks",
             "Website clicks",
             "Total number of taps on the website link in this profile",

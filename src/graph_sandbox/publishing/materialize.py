@@ -30,6 +30,11 @@ def kind_of(container: Container) -> Kind:
 
 
 def _permalink(world: World, cdn: CdnStore, media: Media, kind: Kind) -> str:
+    # Carousel children get a permalink of their own (`/p/{child shortcode}/`) although GRAPH_API.md §4
+    # says `permalink` is "not available on carousel children": every recording of children has one
+    # (`medias/children.json`, the inline `children` of `media_default.json`, `medias_fields.json` and
+    # `users/medias_p2.json`), §4 itself lists `permalink` among the `/children` fields [doc/obs], and
+    # the sandbox must answer with the recorded shapes. Seeded carousels (content_seed.py) do the same.
     if kind in (Kind.STORY_IMAGE, Kind.STORY_VIDEO):
         username = world.ig_users[media.ig_user_id].username
         return f"{cdn.base_url}/stories/{username}/{media_ig_id(media.id)}"

@@ -184,7 +184,9 @@ def _register(kind: str, type_name: str, fields: dict[str, FieldGetter], edges: 
 
 def register() -> None:
     """Register `media` and `container`, and add `media` / `stories` to `ig_user`."""
-    _register("media", "IGMedia", MEDIA_FIELDS, {"children": EdgeSpec("media", _children)})
+    # Every recorded `children` (the edge and inline) is a single page without `paging`.
+    children = EdgeSpec("media", _children, paging="forward")
+    _register("media", "IGMedia", MEDIA_FIELDS, {"children": children})
     _register("container", "ShadowIGMediaBuilder", CONTAINER_FIELDS, {})
     import graph_sandbox.core_nodes  # noqa: F401  (registers `ig_user` before it is extended)
 

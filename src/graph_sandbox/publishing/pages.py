@@ -55,8 +55,12 @@ def _find(request: Request, match: str, value: str) -> HTMLResponse:
     world = sandbox.world
     for media in world.media.values():
         key = media_ig_id(media.id) if match == "ig_id" else media.shortcode
-        if key == value and not media.is_carousel_child:
-            return HTMLResponse(render_page(world, media))
+        if key != value:
+            continue
+        # A carousel child's own permalink (see materialize._permalink) opens its album.
+        album = world.media.get(media.parent_id or "") if media.is_carousel_child else media
+        if album is not None:
+            return HTMLResponse(render_page(world, album))
     raise HTTPException(status_code=404, detail="Sorry, this page isn't available.")
 
 

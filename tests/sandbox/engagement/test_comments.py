@@ -34,7 +34,7 @@ class TestListComments:
         assert first["data"][0]["text"] == "comment 54"
         after = first["paging"]["cursors"]["after"]
         second = (await graph.get(f"{feed_media.id}/comments", limit=50, after=after)).json()
-        assert "next" not in second["paging"]
+        assert "paging" not in second  # the last page has no `next`, nor any `paging` (comments_p2.json)
         assert {i["id"] for i in first["data"]}.isdisjoint(i["id"] for i in second["data"])
 
     async def test_replies_expand_inline(self, graph, sandbox_client, feed_media):
@@ -142,6 +142,13 @@ class TestCreateComment:
         response = await graph.post(f"{feed_media.id}/comments", message="hello?")
         assert response.status_code == 400
         assert response.json()["error"]["message"] == "(#100) Comments are disabled for this media"
+
+    async def test_followers_cannot_comment_either(self, graph, sandbox_client, feed_media):
+        await graph.post(feed_media.id, comment_enabled="false")
+        response = await sandbox_client.post(
+            "/_admin/simulate/comment", json={"media_id": feed_media.id, "text": "hi"}
+        )
+        assert response.status_code == 409
 
     async def test_requires_a_message(self, graph, feed_media):
         response = await graph.post(f"{feed_media.id}/comments")

@@ -176,6 +176,25 @@ class TestSend:
         )
         assert set(response.json()) == {"recipient_id", "message_id"}
 
+    async def test_sends_an_uploaded_attachment(self, graph, creator, sandbox):
+        recent, _ = recent_and_stale(sandbox, creator.ig_id)
+        attachment = {"type": "image", "payload": {"url": "https://example.com/pic.jpg", "is_reusable": True}}
+        uploaded = (
+            await graph.post(
+                f"{creator.page_id}/message_attachments",
+                platform="instagram",
+                message={"attachment": attachment},
+                token=creator.page_token,
+            )
+        ).json()
+        message = {"attachment": {"type": "image", "payload": {"attachment_id": uploaded["attachment_id"]}}}
+        sent = await graph.post(
+            "me/messages", recipient={"id": recent.participant_id}, message=message, token=creator.page_token
+        )
+        fields = "attachments"
+        body = (await graph.get(sent.json()["message_id"], fields=fields, token=creator.page_token)).json()
+        assert body["attachments"]["data"][0]["image_data"]["url"] == "https://example.com/pic.jpg"
+
     async def test_outside_the_24_hour_window(self, graph, creator, sandbox):
         _, stale = recent_and_stale(sandbox, creator.ig_id)
         response = await graph.post(
@@ -228,6 +247,20 @@ class TestSend:
             token=creator.page_token,
         )
         assert response.json()["error"]["code"] == 100
+
+    async def test_a_person_who_blocked_the_account(self, graph, sandbox_client, creator):
+        sent = await simulate(
+            sandbox_client, "message", ig_user_id=creator.ig_id, from_username="gone", text="hi"
+        )
+        await simulate(sandbox_client, "availability", username="gone", available=False)
+        response = await graph.post(
+            "me/messages",
+            recipient={"id": sent["sender_id"]},
+            message={"text": "hello?"},
+            token=creator.page_token,
+        )
+        error = response.json()["error"]
+        assert (error["code"], error["error_subcode"]) == (551, 1545041)
 
     async def test_unknown_recipient(self, graph, creator):
         response = await graph.post(

@@ -208,8 +208,38 @@ class TestDeliveryOptions:
             (False, True),
         ]
 
+    async def test_page_subscription_can_be_required(self, receiver, sandbox_client, feed_media, creator):
+        await settings(sandbox_client, require_page_subscription=True)
+        await simulate(sandbox_client, "comment", media_id=feed_media.id, text="unheard")
+        assert receiver.calls == []
+        subscribed = await sandbox_client.post(
+            f"/graph/v24.0/{creator.page_id}/subscribed_apps",
+            data={"subscribed_fields": "feed,messages", "access_token": creator.page_token},
+        )
+        assert subscribed.json() == {"success": True}
+        await simulate(sandbox_client, "comment", media_id=feed_media.id, text="heard")
+        assert len(receiver.calls) == 1
+
     async def test_without_a_callback_url_deliveries_are_only_logged(self, sandbox_client, feed_media):
         await simulate(sandbox_client, "comment", media_id=feed_media.id, text="quiet")
         log = (await sandbox_client.get("/_admin/webhooks/deliveries")).json()["data"]
         assert log[-1]["status"] == "no_callback"
         assert log[-1]["payload"]["object"] == "instagram"
+
+
+class TestSubscribedApps:
+    async def test_lists_the_subscribed_fields(self, sandbox_client, creator):
+        url = f"/graph/v24.0/{creator.page_id}/subscribed_apps"
+        assert (await sandbox_client.get(url, params={"access_token": creator.page_token})).json() == {
+            "data": []
+        }
+        await sandbox_client.post(url, data={"subscribed_fields": "feed", "access_token": creator.page_token})
+        (app,) = (await sandbox_client.get(url, params={"access_token": creator.page_token})).json()["data"]
+        assert app["subscribed_fields"] == ["feed"]
+        deleted = await sandbox_client.delete(url, params={"access_token": creator.page_token})
+        assert deleted.json() == {"success": True}
+
+    async def test_needs_subscribed_fields(self, sandbox_client, creator):
+        url = f"/graph/v24.0/{creator.page_id}/subscribed_apps"
+        response = await sandbox_client.post(url, data={"access_token": creator.page_token})
+        assert response.json()["error"]["message"] == "(#100) The parameter subscribed_fields is required"

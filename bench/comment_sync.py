@@ -1,0 +1,125 @@
+"""Benchmark: Graph calls and time to sync the comments (with replies) of 100 media (a figure, not a test).
+
+Three ways over the same world, against the sandbox in process (no socket, so the time is mostly the
+per-call overhead on both sides):
+
+- `expansion+batch` — what `clipper.inbox.sync` does: the media list with `comments.limit(50){…,replies{…}}`
+  expanded (one call per page of media), then batch requests for media with more than 50 comments;
+- `per-media` — the media list, then `GET /{media-id}/comments?fields=…,replies{…}` for each media;
+- `per-comment` — per media comments, then `GET /{comment-id}/replies` for each comment (the naive N+1).
+
+    .venv/bin/python bench/comment_sync.py                  # 100 media, 8 comments each, 2 replies each
+    .venv/bin/python bench/comment_sync.py --media 100 --comments 60 --replies 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+import httpx
+
+from clipper.inbox.sync import fetch_recent_comments
+from clipper.instagram import InstagramGraphAPI
+from graph_sandbox.app import create_sandbox_app
+from graph_sandbox.config import SandboxConfig
+from graph_sandbox.engagement.comment_writes import add_comment
+from graph_sandbox.state import Sandbox
+from graph_sandbox.world import Media
+
+BASE = "http://sandbox.bench"
+
+
+def _populate(sandbox: Sandbox, media_count: int, comments: int, replies: int) -> str:
+    """Give the first IG account `media_count` fresh media with comments and replies; its id."""
+    world, now = sandbox.world, sandbox.clock.now()
+    ig = next(iter(world.ig_users.values()))
+    for existing in [m for m in world.media.values() if m.ig_user_id == ig.id]:
+        del world.media[existing.id]
+    for index in range(media_count):
+        when = now - timedelta(minutes=index + 1)
+        media = Media(
+            world.ids.media(), ig.id, "IMAGE", "FEED", when, f"bench{index}", f"{BASE}/p/bench{index}/"
+        )
+        world.media[media.id] = media
+        for number in range(comments):
+            top = add_comment(world, media, from_id="9" * 15, username="fan", text=f"c{number}", now=when)
+            for _ in range(replies):
+                add_comment(
+                    world,
+                    media,
+                    from_id=ig.id,
+                    username=ig.username,
+                    text="thanks",
+                    now=when,
+                    parent_id=top.id,
+                )
+    return ig.id
+
+
+async def expansion_and_batch(api: InstagramGraphAPI, ig_id: str, media: int) -> int:
+    found = await fetch_recent_comments(api, ig_id, media)
+    return sum(len(c) + sum(len(x.replies.data) if x.replies else 0 for x in c) for c in found.values())
+
+
+async def per_media(api: InstagramGraphAPI, ig_id: str, media: int) -> int:
+    items = await api.get_user_media(ig_id, fields="id", limit=100, max_items=media)
+    total = 0
+    for item in items:
+        comments = await api.get_media_comments(item.id)
+        total += len(comments) + sum(len(c.replies.data) if c.replies else 0 for c in comments)
+    return total
+
+
+async def per_comment(api: InstagramGraphAPI, ig_id: str, media: int) -> int:
+    items = await api.get_user_media(ig_id, fields="id", limit=100, max_items=media)
+    total = 0
+    for item in items:
+        comments = await api.get_media_comments(item.id, fields="id,text,timestamp,username")
+        total += len(comments)
+        for comment in comments:
+            total += len(await api.get_replies(comment.id))
+    return total
+
+
+Strategy = Callable[[InstagramGraphAPI, str, int], Awaitable[int]]
+
+
+async def main(args: argparse.Namespace) -> None:
+    app = create_sandbox_app(SandboxConfig(public_url=BASE))
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as http,
+    ):
+        sandbox: Sandbox = app.state.sandbox
+        ig_id = _populate(sandbox, args.media, args.comments, args.replies)
+        token = (await http.post("/_admin/tokens/issue", json={})).json()["access_token"]
+        calls: list[Any] = []
+        api = InstagramGraphAPI(
+            token, base_url=f"{BASE}/graph", http_client=http, on_call=lambda *row: calls.append(row)
+        )
+        strategies: dict[str, Strategy] = {
+            "expansion+batch": expansion_and_batch,
+            "per-media": per_media,
+            "per-comment": per_comment,
+        }
+        print(f"{args.media} media x {args.comments} comments x {args.replies} replies")  # noqa: T201
+        print(f"{'strategy':<16} {'HTTP calls':>10} {'items':>7} {'seconds':>8}")  # noqa: T201
+        for name, strategy in strategies.items():
+            calls.clear()
+            started = time.perf_counter()
+            items = await strategy(api, ig_id, args.media)
+            elapsed = time.perf_counter() - started
+            print(f"{name:<16} {len(calls):>10} {items:>7} {elapsed:>8.2f}")  # noqa: T201
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--media", type=int, default=100)
+    parser.add_argument("--comments", type=int, default=8)
+    parser.add_argument("--replies", type=int, default=2)
+    asyncio.run(main(parser.parse_args()))

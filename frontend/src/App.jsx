@@ -1,0 +1,101 @@
+import { Suspense, lazy } from "react";
+import { Navigate, NavLink, Outlet, Route, Routes, useLocation, useNavigate } from "react-router-dom";
+import { useAuthMutations, useMe } from "./api.js";
+import { useLiveEvents } from "./events.js";
+import { Icon } from "./components/icons.jsx";
+import { Spinner } from "./components/ui.jsx";
+import AuthPage from "./pages/AuthPage.jsx";
+import AccountsPage from "./pages/AccountsPage.jsx";
+import ClipsPage from "./pages/ClipsPage.jsx";
+import ComposerPage from "./pages/ComposerPage.jsx";
+import CalendarPage from "./pages/CalendarPage.jsx";
+import PostDetailPage from "./pages/PostDetailPage.jsx";
+import InboxPage from "./pages/InboxPage.jsx";
+// The charts library is the biggest dependency: load it with the page that uses it.
+const AnalyticsPage = lazy(() => import("./pages/AnalyticsPage.jsx"));
+
+const NAV = [
+  { to: "/accounts", label: "Accounts", icon: "users" },
+  { to: "/clips", label: "Clips", icon: "film" },
+  { to: "/compose", label: "Compose", icon: "edit" },
+  { to: "/calendar", label: "Calendar", icon: "calendar" },
+  { to: "/inbox", label: "Inbox", icon: "inbox" },
+  { to: "/analytics", label: "Analytics", icon: "chart" },
+];
+
+function Layout() {
+  const { data: me } = useMe();
+  const { logout } = useAuthMutations();
+  const navigate = useNavigate();
+  const live = useLiveEvents(!!me);
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">Skip to content</a>
+      <aside className="sidebar">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            <Icon name="scissors" />
+          </span>
+          <span>Content Clipper</span>
+        </div>
+        <nav aria-label="Main">
+          <ul>
+            {NAV.map((item) => (
+              <li key={item.to}>
+                <NavLink to={item.to} className={({ isActive }) => (isActive ? "nav-link active" : "nav-link")}>
+                  <Icon name={item.icon} />
+                  {item.label}
+                </NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="sidebar-foot">
+          <div className="live-indicator" title={live ? "Live updates connected" : "Live updates reconnecting"}>
+            <span className={live ? "dot dot-ok" : "dot dot-off"} aria-hidden="true" />
+            {live ? "Live" : "Offline"}
+          </div>
+          <div className="me" title={me?.email}>{me?.email}</div>
+          <button
+            type="button"
+            className="btn btn-ghost btn-block"
+            onClick={() => logout.mutate(undefined, { onSettled: () => navigate("/login") })}
+          >
+            Log out
+          </button>
+        </div>
+      </aside>
+      <main id="main" className="content" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}
+
+function RequireAuth({ children }) {
+  const { data: me, isLoading } = useMe();
+  const location = useLocation();
+  if (isLoading) return <div className="center-page"><Spinner label="Loading" /></div>;
+  if (!me) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  return children;
+}
+
+export default function App() {
+  return (
+    <Routes>
+      <Route path="/login" element={<AuthPage mode="login" />} />
+      <Route path="/signup" element={<AuthPage mode="signup" />} />
+      <Route element={<RequireAuth><Layout /></RequireAuth>}>
+        <Route index element={<Navigate to="/accounts" replace />} />
+        <Route path="/accounts" element={<AccountsPage />} />
+        <Route path="/clips" element={<ClipsPage />} />
+        <Route path="/compose" element={<ComposerPage />} />
+        <Route path="/calendar" element={<CalendarPage />} />
+        <Route path="/posts/:postId" element={<PostDetailPage />} />
+        <Route path="/inbox" element={<InboxPage />} />
+        <Route path="/analytics" element={<Suspense fallback={<Spinner label="Loading analytics" />}><AnalyticsPage /></Suspense>} />
+        <Route path="*" element={<div className="page"><h1>Page not found</h1></div>} />
+      </Route>
+    </Routes>
+  );
+}

@@ -1,0 +1,88 @@
+// One connected account: who it is, how it is doing, and the way out (disconnect, with confirmation).
+import { useState } from "react";
+import { useAccountMutations } from "../../api.js";
+import { InstagramIcon } from "../icons.jsx";
+import { Avatar, Badge, ConfirmDialog, formatDateTime, formatNumber } from "../ui.jsx";
+
+export default function AccountCard({ account, followers, onReconnect }) {
+  const { disconnect, remove } = useAccountMutations();
+  const [confirming, setConfirming] = useState(null);
+  const info = account.meta_info || {};
+  const username = account.username || info.username || account.platform_account_id;
+  const needsReconnect = account.action === "reconnect";
+  const healthy = account.is_active && !needsReconnect;
+  const mutation = confirming === "remove" ? remove : disconnect;
+  // AccountRead has no follower count yet: use one if the API adds it, else the last login's list.
+  const followerCount = account.followers_count ?? info.followers_count ?? followers;
+
+  return (
+    <article className="card account-card" aria-label={`Instagram account @${username}`}>
+      <div className="account-top">
+        <Avatar src={info.profile_picture_url} name={username} size={52} />
+        <div className="who">
+          <strong>@{username}</strong>
+          <span className="muted small">{info.name || info.facebook_page_name}</span>
+        </div>
+        <InstagramIcon size={26} label="Instagram" />
+      </div>
+      <div className="stats">
+        {followerCount !== undefined && followerCount !== null && (
+          <div>
+            <div className="stat-value">{formatNumber(followerCount)}</div>
+            <div className="stat-label">Followers</div>
+          </div>
+        )}
+        <div>
+          <div className="stat-value" style={{ fontSize: "0.95rem" }}>{formatDateTime(account.connected_at)}</div>
+          <div className="stat-label">Connected</div>
+        </div>
+      </div>
+      <div className="row">
+        <Badge tone={account.is_active ? "success" : "neutral"}>{account.is_active ? "Active" : "Inactive"}</Badge>
+        {healthy ? (
+          <Badge tone="success">Healthy</Badge>
+        ) : (
+          <Badge tone="danger">Reconnect needed</Badge>
+        )}
+        {account.missing_permissions?.length > 0 && <Badge tone="warning">Missing permissions</Badge>}
+      </div>
+      {!healthy && (
+        <div className="alert alert-warning small" role="status">
+          {account.health_reason || "Access to this account ended (the token expired or was revoked)."}
+        </div>
+      )}
+      <div className="row" style={{ justifyContent: "flex-end" }}>
+        {!healthy && (
+          <button type="button" className="btn btn-primary btn-sm" onClick={onReconnect} aria-label={`Reconnect @${username}`}>
+            Reconnect
+          </button>
+        )}
+        {account.is_active ? (
+          <button type="button" className="btn btn-danger-outline btn-sm" onClick={() => setConfirming("disconnect")}>
+            Disconnect
+          </button>
+        ) : (
+          <button type="button" className="btn btn-danger-outline btn-sm" onClick={() => setConfirming("remove")}>
+            Remove
+          </button>
+        )}
+      </div>
+      {confirming && (
+        <ConfirmDialog
+          title={confirming === "remove" ? `Remove @${username}?` : `Disconnect @${username}?`}
+          confirmLabel={confirming === "remove" ? "Remove account" : "Disconnect"}
+          busy={mutation.isPending}
+          error={mutation.error}
+          onCancel={() => setConfirming(null)}
+          onConfirm={() => mutation.mutate(account.id, { onSuccess: () => setConfirming(null) })}
+        >
+          <p style={{ margin: 0 }}>
+            {confirming === "remove"
+              ? "This deletes the account and everything stored for it (scheduled posts, inbox, insights)."
+              : "Content Clipper will stop publishing and reading for this account, and its access is revoked. Scheduled posts will not go out until you reconnect."}
+          </p>
+        </ConfirmDialog>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,243 @@
+// Connect Instagram: Facebook Login in a popup, the result by postMessage from the backend's callback
+// page (any other origin is ignored), then the account choice when the login reached several accounts.
+import { useCallback, useEffect, useRef, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { BACKEND_ORIGIN, authorizeUrl, redirectAuthorizeUrl } from "../../api.js";
+import { InstagramIcon, Icon } from "../icons.jsx";
+import { Modal, Spinner } from "../ui.jsx";
+import InstagramAccountSelector from "./InstagramAccountSelector.jsx";
+
+const POPUP_NAME = "clipper-facebook-login";
+const POPUP_FEATURES = "popup=yes,width=620,height=760,left=120,top=80";
+// The callback page posts and closes itself; give its message a moment to arrive before treating a
+// closed window as "closed by the person".
+const CLOSE_GRACE_MS = 1200;
+
+// Call from the click handler itself: browsers only allow popups opened during a user gesture.
+export function openAuthPopup() {
+  try {
+    return window.open("", POPUP_NAME, POPUP_FEATURES);
+  } catch {
+    return null;
+  }
+}
+
+function initialState(result, popup) {
+  if (result) return fromResult(result);
+  return popup ? { step: "opening" } : { step: "blocked" };
+}
+
+function fromResult(data) {
+  if (data.status === "success") {
+    const available = Number(data.accounts_available || 0);
+    if (data.account_id && available <= 1) return { step: "success", accountId: data.account_id };
+    return { step: "select" };
+  }
+  if (data.status === "cancelled") return { step: "cancelled" };
+  if (data.reason === "no_instagram_account" || data.reason === "no_pages") {
+    return { step: "no-accounts", reason: data.reason, error: data.error, helpUrl: data.help_url };
+  }
+  return { step: "error", error: data.error || "Instagram could not be connected.", helpUrl: data.help_url };
+}
+
+export default function OAuthConnectModal({ popup: initialPopup, result, onClose }) {
+  const client = useQueryClient();
+  const popupRef = useRef(initialPopup || null);
+  const [state, setState] = useState(() => initialState(result, initialPopup));
+  const stepRef = useRef(state.step);
+  stepRef.current = state.step;
+
+  const closePopup = () => {
+    try {
+      popupRef.current?.close();
+    } catch {
+      /* already gone */
+    }
+    popupRef.current = null;
+  };
+
+  const navigatePopup = useCallback(async (popup) => {
+    setState({ step: "opening" });
+    try {
+      const url = await authorizeUrl();
+      if (popup.closed) return setState({ step: "cancelled", closed: true });
+      popup.location.href = url;
+      setState({ step: "waiting" });
+    } catch (error) {
+      try {
+        popup.close();
+      } catch {
+        /* ignore */
+      }
+      setState({ step: "error", error: error.message });
+    }
+  }, []);
+
+  // Start: point the popup opened by the click at Facebook's dialog (once, even under StrictMode).
+  const started = useRef(false);
+  useEffect(() => {
+    if (started.current || !initialPopup || result) return;
+    started.current = true;
+    navigatePopup(initialPopup);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  // The result from the callback page: only from the backend's origin and with our message type.
+  useEffect(() => {
+    const onMessage = (event) => {
+      if (event.origin !== BACKEND_ORIGIN) return;
+      const data = event.data;
+      if (!data || data.type !== "oauth-result") return;
+      closePopup();
+      const next = fromResult(data);
+      setState(next);
+      client.invalidateQueries({ queryKey: ["accounts"] });
+      client.invalidateQueries({ queryKey: ["available-accounts"] });
+    };
+    window.addEventListener("message", onMessage);
+    return () => window.removeEventListener("message", onMessage);
+  }, [client]);
+
+  // The person closed the popup without finishing.
+  useEffect(() => {
+    if (state.step !== "waiting") return undefined;
+    const timer = setInterval(() => {
+      const popup = popupRef.current;
+      if (popup && !popup.closed) return;
+      clearInterval(timer);
+      setTimeout(() => {
+        if (stepRef.current === "waiting") setState({ step: "cancelled", closed: true });
+      }, CLOSE_GRACE_MS);
+    }, 400);
+    return () => clearInterval(timer);
+  }, [state.step]);
+
+  const retry = () => {
+    const popup = openAuthPopup();
+    popupRef.current = popup;
+    if (!popup) return setState({ step: "blocked" });
+    navigatePopup(popup);
+  };
+
+  const redirectInstead = () => {
+    window.location.assign(redirectAuthorizeUrl());
+  };
+
+  const close = () => {
+    closePopup();
+    onClose?.();
+  };
+
+  return (
+    <Modal title="Connect Instagram" onClose={close} wide={state.step === "select" || state.step === "no-accounts"}>
+      <Body state={state} retry={retry} redirectInstead={redirectInstead} close={close}
+        focusPopup={() => popupRef.current?.focus()}
+        onSelected={(account) => setState({ step: "success", account })} />
+    </Modal>
+  );
+}
+
+function Body({ state, retry, redirectInstead, close, focusPopup, onSelected }) {
+  switch (state.step) {
+    case "opening":
+    case "waiting":
+      return (
+        <div className="stack" aria-live="polite">
+          <div className="row">
+            <Spinner label="Waiting for Facebook" />
+            <strong>Finish logging in with Facebook in the window that opened.</strong>
+          </div>
+          <p className="muted" style={{ margin: 0 }}>
+            Pick the Facebook profile that manages your Page, keep every permission ticked, and click
+            Continue. This window updates by itself when you are done.
+          </p>
+          <div className="row">
+            <button type="button" className="btn btn-secondary" onClick={focusPopup}>Show the Facebook window</button>
+            <button type="button" className="btn btn-ghost" onClick={close}>Cancel</button>
+          </div>
+        </div>
+      );
+    case "blocked":
+      return (
+        <div className="stack">
+          <div className="alert alert-warning" role="alert">
+            Your browser blocked the Facebook login window.
+          </div>
+          <p className="muted" style={{ margin: 0 }}>
+            Allow popups for this site and try again, or continue in this tab: you will come back here when
+            Facebook is done.
+          </p>
+          <div className="row">
+            <button type="button" className="btn btn-primary" onClick={redirectInstead}>Continue in this tab</button>
+            <button type="button" className="btn btn-secondary" onClick={retry}>Try the popup again</button>
+          </div>
+        </div>
+      );
+    case "cancelled":
+      return (
+        <div className="stack">
+          <div className="alert alert-info" role="status">
+            <strong>Connection cancelled.</strong>{" "}
+            {state.closed ? "The Facebook window was closed before you finished." : "You cancelled the Facebook login."}{" "}
+            Nothing was connected.
+          </div>
+          <div className="row">
+            <button type="button" className="btn btn-primary" onClick={retry}>Try again</button>
+            <button type="button" className="btn btn-ghost" onClick={close}>Close</button>
+          </div>
+        </div>
+      );
+    case "error":
+      return (
+        <div className="stack">
+          <div className="alert alert-danger" role="alert">
+            <strong>Instagram could not be connected.</strong> {state.error}
+            {state.helpUrl && (
+              <> <a href={state.helpUrl} target="_blank" rel="noreferrer">Open Meta's help</a></>
+            )}
+          </div>
+          <div className="row">
+            <button type="button" className="btn btn-primary" onClick={retry}>Try again</button>
+            <button type="button" className="btn btn-ghost" onClick={close}>Close</button>
+          </div>
+        </div>
+      );
+    case "no-accounts":
+      return (
+        <InstagramAccountSelector
+          accounts={[]}
+          reason={state.reason}
+          detail={state.error}
+          onRetry={retry}
+          onCancel={close}
+        />
+      );
+    case "select":
+      return <SelectStep onSelected={onSelected} onRetry={retry} onCancel={close} />;
+    case "success":
+      return (
+        <div className="stack">
+          <div className="alert alert-success" role="status">
+            <span className="row">
+              <InstagramIcon size={20} />
+              <strong>
+                {state.account?.username ? `@${state.account.username} is connected.` : "Your Instagram account is connected."}
+              </strong>
+            </span>
+          </div>
+          <p className="muted" style={{ margin: 0 }}>You can now publish, schedule, answer comments and read insights.</p>
+          <div className="row">
+            <button type="button" className="btn btn-primary" onClick={close}>
+              <Icon name="check" /> Done
+            </button>
+          </div>
+        </div>
+      );
+    default:
+      return null;
+  }
+}
+
+function SelectStep({ onSelected, onRetry, onCancel }) {
+  return <InstagramAccountSelector fetchAvailable onConnected={onSelected} onRetry={onRetry} onCancel={onCancel} />;
+}

@@ -1,0 +1,152 @@
+import { useEffect, useId, useRef } from "react";
+
+export function Spinner({ label = "Loading" }) {
+  return (
+    <span className="spinner-wrap" role="status">
+      <span className="spinner" aria-hidden="true" />
+      <span className="sr-only">{label}</span>
+    </span>
+  );
+}
+
+export function PageHeader({ title, subtitle, actions }) {
+  return (
+    <header className="page-header">
+      <div>
+        <h1>{title}</h1>
+        {subtitle && <p className="muted">{subtitle}</p>}
+      </div>
+      {actions && <div className="page-actions">{actions}</div>}
+    </header>
+  );
+}
+
+// A labelled form control with its error shown right below it (and tied to it for screen readers).
+export function Field({ label, error, hint, children, id: givenId }) {
+  const autoId = useId();
+  const id = givenId || autoId;
+  const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(" ") || undefined;
+  const control = typeof children === "function" ? children({ id, "aria-describedby": describedBy, "aria-invalid": !!error }) : children;
+  return (
+    <div className={error ? "field has-error" : "field"}>
+      <label htmlFor={id}>{label}</label>
+      {control}
+      {hint && <div id={`${id}-hint`} className="field-hint">{hint}</div>}
+      {error && <div id={`${id}-error`} className="field-error" role="alert">{error}</div>}
+    </div>
+  );
+}
+
+export function Badge({ tone = "neutral", children }) {
+  return <span className={`badge badge-${tone}`}>{children}</span>;
+}
+
+export const STATUS_TONE = {
+  draft: "neutral",
+  scheduled: "info",
+  publishing: "warning",
+  unconfirmed: "warning",
+  published: "success",
+  failed: "danger",
+};
+
+export function StatusBadge({ status }) {
+  const label = status ? status[0].toUpperCase() + status.slice(1) : "";
+  return <Badge tone={STATUS_TONE[status] || "neutral"}>{label}</Badge>;
+}
+
+export function ErrorBox({ error, title }) {
+  if (!error) return null;
+  return (
+    <div className="alert alert-danger" role="alert">
+      {title && <strong>{title} </strong>}
+      {error.message || String(error)}
+    </div>
+  );
+}
+
+export function EmptyState({ icon, title, children, action }) {
+  return (
+    <div className="empty-state">
+      {icon}
+      <h2>{title}</h2>
+      <div className="muted">{children}</div>
+      {action}
+    </div>
+  );
+}
+
+// An accessible modal dialog: focus moves in, Escape closes, focus returns to the opener.
+export function Modal({ title, onClose, children, footer, wide }) {
+  const ref = useRef(null);
+  const titleId = useId();
+  useEffect(() => {
+    const previous = document.activeElement;
+    const first = ref.current?.querySelector("button, [href], input, select, textarea, [tabindex]:not([tabindex='-1'])");
+    (first || ref.current)?.focus();
+    const onKey = (event) => event.key === "Escape" && onClose?.();
+    document.addEventListener("keydown", onKey);
+    return () => {
+      document.removeEventListener("keydown", onKey);
+      previous?.focus?.();
+    };
+  }, [onClose]);
+  return (
+    <div className="modal-backdrop" onMouseDown={(event) => event.target === event.currentTarget && onClose?.()}>
+      <div className={wide ? "modal modal-wide" : "modal"} role="dialog" aria-modal="true" aria-labelledby={titleId} ref={ref} tabIndex={-1}>
+        <div className="modal-head">
+          <h2 id={titleId}>{title}</h2>
+          {onClose && (
+            <button type="button" className="btn-icon" aria-label="Close" onClick={onClose}>
+              ×
+            </button>
+          )}
+        </div>
+        <div className="modal-body">{children}</div>
+        {footer && <div className="modal-foot">{footer}</div>}
+      </div>
+    </div>
+  );
+}
+
+export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onCancel, busy, error }) {
+  return (
+    <Modal
+      title={title}
+      onClose={onCancel}
+      footer={
+        <>
+          <button type="button" className="btn btn-ghost" onClick={onCancel}>Cancel</button>
+          <button type="button" className="btn btn-danger" onClick={onConfirm} disabled={busy}>
+            {busy ? "Working…" : confirmLabel}
+          </button>
+        </>
+      }
+    >
+      {children}
+      <ErrorBox error={error} />
+    </Modal>
+  );
+}
+
+export function ProgressBar({ value, label }) {
+  const pct = Math.round((value || 0) * 100);
+  return (
+    <div className="progress" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>
+      <div className="progress-fill" style={{ width: `${pct}%` }} />
+    </div>
+  );
+}
+
+export function Avatar({ src, name, size = 40 }) {
+  const initial = (name || "?").replace(/^@/, "").slice(0, 1).toUpperCase();
+  return src ? (
+    <img className="avatar" src={src} alt="" width={size} height={size} style={{ width: size, height: size }} />
+  ) : (
+    <span className="avatar avatar-fallback" style={{ width: size, height: size }} aria-hidden="true">{initial}</span>
+  );
+}
+
+export const formatNumber = (n) => (n === null || n === undefined ? "—" : new Intl.NumberFormat().format(n));
+export const formatDateTime = (value) => (value ? new Date(value).toLocaleString([], { dateStyle: "medium", timeStyle: "short" }) : "—");
+export const userTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;

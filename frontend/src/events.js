@@ -1,0 +1,42 @@
+// Live updates: one EventSource on GET /api/v1/events; each event refreshes the queries it affects.
+import { useEffect, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { API } from "./api.js";
+
+const AFFECTS = {
+  post: [["posts"]],
+  comment: [["comments"]],
+  message: [["conversations"], ["messages"]],
+  clip: [["clips"]],
+  account: [["accounts"]],
+};
+
+export function useLiveEvents(enabled) {
+  const client = useQueryClient();
+  const [connected, setConnected] = useState(false);
+  useEffect(() => {
+    if (!enabled || typeof EventSource === "undefined") return undefined;
+    const source = new EventSource(`${API}/events`, { withCredentials: true });
+    const refresh = (event) => {
+      const family = (event.type || "").split(/[._]/)[0];
+      (AFFECTS[family] || [["posts"], ["comments"], ["conversations"]]).forEach((queryKey) =>
+        client.invalidateQueries({ queryKey }),
+      );
+      window.dispatchEvent(new CustomEvent("clipper:event", { detail: { type: event.type, data: event.data } }));
+    };
+    const types = [
+      "post.status", "post.published", "post.failed", "post.updated",
+      "comment.created", "comment.new", "comment.updated",
+      "message.created", "message.new", "clip.updated", "clip.job", "account.updated",
+    ];
+    types.forEach((type) => source.addEventListener(type, refresh));
+    source.onmessage = refresh;
+    source.onopen = () => setConnected(true);
+    source.onerror = () => setConnected(source.readyState === EventSource.OPEN);
+    return () => {
+      source.close();
+      setConnected(false);
+    };
+  }, [enabled, client]);
+  return connected;
+}

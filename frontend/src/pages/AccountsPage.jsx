@@ -1,0 +1,78 @@
+import { useEffect, useState } from "react";
+import { useSearchParams } from "react-router-dom";
+import { useAccounts, useAvailableAccounts } from "../api.js";
+import AccountCard from "../components/Accounts/AccountCard.jsx";
+import OAuthConnectModal, { openAuthPopup } from "../components/Accounts/OAuthConnectModal.jsx";
+import { InstagramIcon } from "../components/icons.jsx";
+import { EmptyState, ErrorBox, PageHeader, Spinner } from "../components/ui.jsx";
+
+// The redirect flow (popup blocked) comes back here with the result in the query string.
+function resultFromQuery(params) {
+  const status = params.get("oauth");
+  if (!status) return null;
+  return {
+    type: "oauth-result",
+    status,
+    accounts_available: Number(params.get("accounts_available") || 0),
+    account_id: params.get("account_id") ? Number(params.get("account_id")) : null,
+    error: params.get("error"),
+    reason: params.get("reason"),
+  };
+}
+
+export default function AccountsPage() {
+  const { data: accounts, isLoading, error } = useAccounts();
+  const [params, setParams] = useSearchParams();
+  const [connect, setConnect] = useState(null);
+  const available = useAvailableAccounts(!!accounts?.length);
+  const followers = Object.fromEntries((available.data?.items || []).map((item) => [item.id, item.followers_count]));
+
+  useEffect(() => {
+    const result = resultFromQuery(params);
+    if (result) {
+      setConnect({ result, key: Date.now() });
+      setParams({}, { replace: true });
+    }
+  }, [params, setParams]);
+
+  const start = () => setConnect({ popup: openAuthPopup(), key: Date.now() });
+  const connectButton = (
+    <button type="button" className="btn btn-instagram" onClick={start}>
+      <InstagramIcon size={18} label="" /> Connect Instagram
+    </button>
+  );
+
+  return (
+    <div className="page">
+      <PageHeader
+        title="Accounts"
+        subtitle="Instagram Business and Creator accounts connected through Facebook Login."
+        actions={accounts?.length ? connectButton : null}
+      />
+      <ErrorBox error={error} />
+      {isLoading ? (
+        <Spinner label="Loading accounts" />
+      ) : accounts?.length ? (
+        <section className="grid grid-cards" aria-label="Connected accounts">
+          {accounts.map((account) => (
+            <AccountCard key={account.id} account={account} followers={followers[account.platform_account_id]} onReconnect={start} />
+          ))}
+        </section>
+      ) : (
+        <div className="card">
+          <EmptyState
+            icon={<InstagramIcon size={44} label="" />}
+            title="Connect your first Instagram account"
+            action={connectButton}
+          >
+            You log in with the Facebook profile that manages the Page your Instagram professional account is
+            linked to. Content Clipper never sees your password.
+          </EmptyState>
+        </div>
+      )}
+      {connect && (
+        <OAuthConnectModal key={connect.key} popup={connect.popup} result={connect.result} onClose={() => setConnect(null)} />
+      )}
+    </div>
+  );
+}

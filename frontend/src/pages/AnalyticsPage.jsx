@@ -1,0 +1,216 @@
+import { useMemo, useState } from "react";
+import { Area, AreaChart, Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { insightsCsvUrl, useWeeklyTotals, useAccountInsights, useActiveAccounts, useAudience, useBestTimes, useMediaInsights, useOnlineFollowers, usePosts } from "../api.js";
+import { Icon } from "../components/icons.jsx";
+import { EmptyState, ErrorBox, Field, PageHeader, Spinner, formatNumber, userTimeZone } from "../components/ui.jsx";
+
+const CHARTS = [
+  ["views", "Views", "#5b4cf0"],
+  ["reach", "Reach", "#d62976"],
+  ["follower_count", "New followers", "#14865c"],
+  ["total_interactions", "Interactions", "#fa7e1e"],
+];
+const POST_METRICS = ["views", "reach", "likes", "comments", "shares", "saved", "total_interactions"];
+
+const isoDay = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+
+// The last eight whole weeks, ending yesterday (today's numbers are not final).
+function lastWeeks(count = 8) {
+  const end = new Date();
+  end.setDate(end.getDate() - 1);
+  return Array.from({ length: count }, (_, i) => {
+    const until = new Date(end);
+    until.setDate(end.getDate() - 7 * (count - 1 - i));
+    const since = new Date(until);
+    since.setDate(until.getDate() - 6);
+    return { since: isoDay(since), until: isoDay(until) };
+  });
+}
+
+function MetricChart({ metric, weekly, label, color }) {
+  const daily = (metric?.values || []).map((p) => ({ date: p.date, value: p.value }));
+  const data = daily.length ? daily : weekly || [];
+  const total = metric?.total ?? daily.reduce((n, p) => n + p.value, 0);
+  const gradient = `fill-${label.replace(/\W+/g, "-").toLowerCase()}`;
+  return (
+    <figure className="card" style={{ margin: 0 }} aria-label={`${label} chart`}>
+      <figcaption className="row-between" style={{ marginBottom: 8 }}>
+        <div className="kpi"><span className="label">{label}</span><span className="value">{formatNumber(total)}</span></div>
+        <span className="muted small">{daily.length ? "last 30 days, per day" : "per week"}</span>
+      </figcaption>
+      <div className="chart-box">
+        {data.length ? (
+          <ResponsiveContainer width="100%" height="100%">
+            <AreaChart data={data} margin={{ top: 6, right: 8, left: -8, bottom: 0 }}>
+              <defs>
+                <linearGradient id={gradient} x1="0" y1="0" x2="0" y2="1">
+                  <stop offset="0%" stopColor={color} stopOpacity={0.3} />
+                  <stop offset="100%" stopColor={color} stopOpacity={0} />
+                </linearGradient>
+              </defs>
+              <CartesianGrid stroke="#eceef6" vertical={false} />
+              <XAxis dataKey="date" tickFormatter={(d) => d.slice(5)} tick={{ fontSize: 11, fill: "#6b7089" }} minTickGap={24} />
+              <YAxis tick={{ fontSize: 11, fill: "#6b7089" }} width={48} />
+              <Tooltip />
+              <Area type="monotone" dataKey="value" name={label} stroke={color} strokeWidth={2} fill={`url(#${gradient})`} isAnimationActive={false} />
+            </AreaChart>
+          </ResponsiveContainer>
+        ) : (
+          <p className="muted">No data for this period.</p>
+        )}
+      </div>
+    </figure>
+  );
+}
+
+function PostTable({ accountId }) {
+  const { data: posts } = usePosts({ account_id: accountId, status: "published" });
+  const published = (posts || []).filter((p) => p.platform_post_id).slice(0, 25);
+  const results = useMediaInsights(accountId, published.map((p) => p.platform_post_id));
+  const [sort, setSort] = useState({ key: "views", dir: -1 });
+  const rows = published.map((post, i) => ({ post, metrics: results[i]?.data?.metrics || {}, error: results[i]?.error }));
+  rows.sort((a, b) => ((a.metrics[sort.key] ?? -1) - (b.metrics[sort.key] ?? -1)) * sort.dir);
+  const header = (key) => (
+    <th key={key} aria-sort={sort.key === key ? (sort.dir < 0 ? "descending" : "ascending") : "none"}>
+      <button type="button" onClick={() => setSort({ key, dir: sort.key === key ? -sort.dir : -1 })}>
+        {key.replaceAll("_", " ")} {sort.key === key ? (sort.dir < 0 ? "↓" : "↑") : ""}
+      </button>
+    </th>
+  );
+  return (
+    <section className="card stack" aria-labelledby="posts-title">
+      <h2 id="posts-title">Posts</h2>
+      {rows.length ? (
+        <div style={{ overflowX: "auto" }}>
+          <table>
+            <thead><tr><th>Post</th>{POST_METRICS.map(header)}</tr></thead>
+            <tbody>
+              {rows.map(({ post, metrics, error }) => (
+                <tr key={post.id}>
+                  <td><a href={post.platform_url} target="_blank" rel="noreferrer">{post.caption?.slice(0, 40) || `${post.media_type} #${post.id}`}</a>{error && <div className="field-error small">{error.message}</div>}</td>
+                  {POST_METRICS.map((m) => <td key={m}>{formatNumber(metrics[m])}</td>)}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : <p className="muted">Posts published through Content Clipper appear here with their metrics.</p>}
+    </section>
+  );
+}
+
+function Audience({ accountId }) {
+  const [breakdown, setBreakdown] = useState("country");
+  const { data, error, isLoading } = useAudience(accountId, breakdown);
+  const buckets = (data?.buckets || []).slice(0, 8).map((b) => ({ name: b.dimensions.join(" · "), value: b.value }));
+  return (
+    <figure className="card stack" style={{ margin: 0 }} aria-label="Audience chart">
+      <figcaption className="row-between">
+        <h2>Audience</h2>
+        <div style={{ width: 160 }}>
+          <Field label="Break down by">
+            {(p) => <select {...p} value={breakdown} onChange={(e) => setBreakdown(e.target.value)}><option value="country">Country</option><option value="city">City</option><option value="age">Age</option><option value="gender">Gender</option></select>}
+          </Field>
+        </div>
+      </figcaption>
+      {isLoading ? <Spinner /> : error ? <p className="muted">{error.message}</p> : (
+        <div className="chart-box">
+          <ResponsiveContainer width="100%" height="100%">
+            <BarChart data={buckets} layout="vertical" margin={{ left: 30, right: 12 }}>
+              <CartesianGrid stroke="#eceef6" horizontal={false} />
+              <XAxis type="number" tick={{ fontSize: 11, fill: "#6b7089" }} />
+              <YAxis type="category" dataKey="name" tick={{ fontSize: 11, fill: "#6b7089" }} width={90} />
+              <Tooltip />
+              <Bar dataKey="value" name="Followers" fill="#5b4cf0" radius={[0, 4, 4, 0]} isAnimationActive={false} />
+            </BarChart>
+          </ResponsiveContainer>
+        </div>
+      )}
+    </figure>
+  );
+}
+
+function Heatmap({ accountId }) {
+  const tz = userTimeZone();
+  const online = useOnlineFollowers(accountId);
+  const best = useBestTimes(accountId, tz);
+  const byWeekday = online.data?.by_weekday || {};
+  const days = Object.keys(byWeekday);
+  const max = Math.max(1, ...days.flatMap((d) => Object.values(byWeekday[d])));
+  return (
+    <section className="card stack" aria-labelledby="heat-title">
+      <div className="row-between">
+        <h2 id="heat-title">Best times to post</h2>
+        <span className="muted small">Followers online per hour (UTC), last {online.data?.days ?? 30} days</span>
+      </div>
+      <ErrorBox error={online.error} />
+      {days.length ? (
+        <div className="heatmap" role="img" aria-label="Heatmap of followers online by weekday and hour">
+          <span />
+          {Array.from({ length: 24 }, (_, h) => <span key={h} className="heat-label" style={{ justifyContent: "center" }}>{h % 3 === 0 ? h : ""}</span>)}
+          {days.map((day) => [
+            <span key={day} className="heat-label">{day.slice(0, 3)}</span>,
+            ...Array.from({ length: 24 }, (_, h) => {
+              const v = byWeekday[day][String(h)] ?? 0;
+              return <span key={`${day}-${h}`} className="heat-cell" title={`${day} ${h}:00 — ${v} online`} style={{ background: `rgba(91, 76, 240, ${0.08 + 0.92 * (v / max)})` }} />;
+            }),
+          ])}
+        </div>
+      ) : online.isLoading ? <Spinner /> : <p className="muted">Not enough data yet.</p>}
+      {best.data?.recommendations?.length > 0 && (
+        <div className="stack" style={{ gap: 6 }}>
+          <strong>Recommended ({best.data.timezone})</strong>
+          <div className="chips">
+            {best.data.recommendations.map((r) => (
+              <span key={r.weekday} className="chip">{r.weekday.slice(0, 3)}: {r.hours.slice(0, 3).map((h) => `${h.hour}:00`).join(", ")}</span>
+            ))}
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
+
+export default function AnalyticsPage() {
+  const { data: accounts, isLoading: loadingAccounts } = useActiveAccounts();
+  const [chosen, setChosen] = useState(null);
+  const accountId = chosen ?? accounts[0]?.id;
+  const { data, error, isLoading } = useAccountInsights(accountId);
+  const byName = useMemo(() => Object.fromEntries((data?.metrics || []).map((m) => [m.name, m])), [data]);
+  const weeks = useMemo(() => lastWeeks(), []);
+  const weeklyResults = useWeeklyTotals(accountId, weeks);
+  const weekly = (name) =>
+    weeks.map((w, i) => ({ date: w.until, value: weeklyResults[i]?.data?.metrics?.find((m) => m.name === name)?.total ?? 0 }));
+  if (!loadingAccounts && !accounts.length) {
+    return <div className="page"><PageHeader title="Analytics" /><div className="card"><EmptyState title="No account connected">Connect an Instagram account to see its insights.</EmptyState></div></div>;
+  }
+  return (
+    <div className="page">
+      <PageHeader
+        title="Analytics"
+        subtitle="How your account and posts are doing."
+        actions={
+          <>
+            <div style={{ width: 220 }}>
+              <Field label="Account">
+                {(p) => <select {...p} value={accountId ?? ""} onChange={(e) => setChosen(Number(e.target.value))}>{accounts.map((a) => <option key={a.id} value={a.id}>@{a.username}</option>)}</select>}
+              </Field>
+            </div>
+            {accountId && <a className="btn btn-secondary" style={{ alignSelf: "flex-end" }} href={insightsCsvUrl(accountId)} download><Icon name="download" /> Export CSV</a>}
+          </>
+        }
+      />
+      <ErrorBox error={error} />
+      {isLoading ? <Spinner label="Loading insights" /> : (
+        <div className="grid grid-2">
+          {CHARTS.map(([name, label, color]) => <MetricChart key={name} metric={byName[name]} weekly={weekly(name)} label={label} color={color} />)}
+        </div>
+      )}
+      <div className="grid grid-2">
+        <Audience accountId={accountId} />
+        <Heatmap accountId={accountId} />
+      </div>
+      <PostTable accountId={accountId} />
+    </div>
+  );
+}

@@ -1,0 +1,238 @@
+import { useRef, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { uploadFile, useClipMutations, useClips } from "../api.js";
+import { Icon } from "../components/icons.jsx";
+import { Badge, EmptyState, ErrorBox, Field, Modal, PageHeader, ProgressBar, Spinner } from "../components/ui.jsx";
+
+export const MEDIA_LABELS = { IMAGE: "Feed", REELS: "Reels", STORIES: "Story", CAROUSEL_ITEM: "Carousel" };
+const ACCEPT = "video/mp4,video/quicktime,image/jpeg,image/png,image/webp";
+
+export function formatBytes(bytes) {
+  if (!bytes && bytes !== 0) return "";
+  const units = ["B", "KB", "MB", "GB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(unit ? 1 : 0)} ${units[unit]}`;
+}
+
+export function ClipThumb({ clip, className = "clip-thumb" }) {
+  return (
+    <div className={className}>
+      {clip.thumbnail_url ? (
+        <img src={clip.thumbnail_url} alt={`Thumbnail of ${clip.title || clip.filename}`} />
+      ) : clip.kind === "image" && clip.url ? (
+        <img src={clip.url} alt={`Preview of ${clip.title || clip.filename}`} />
+      ) : (
+        <Icon name="film" size={32} />
+      )}
+    </div>
+  );
+}
+
+function Uploader() {
+  const client = useQueryClient();
+  const input = useRef(null);
+  const [dragging, setDragging] = useState(false);
+  const [uploads, setUploads] = useState([]);
+
+  const update = (key, patch) => setUploads((list) => list.map((item) => (item.key === key ? { ...item, ...patch } : item)));
+  const start = (files) => {
+    Array.from(files).forEach((file) => {
+      const key = `${file.name}-${file.size}-${Math.random()}`;
+      setUploads((list) => [...list, { key, name: file.name, progress: 0, state: "uploading" }]);
+      uploadFile("/clips", file, (progress) => update(key, { progress }))
+        .then(() => {
+          update(key, { progress: 1, state: "done" });
+          client.invalidateQueries({ queryKey: ["clips"] });
+        })
+        .catch((error) => update(key, { state: "error", error: error.message }));
+    });
+  };
+
+  return (
+    <section className="card stack" aria-labelledby="upload-title">
+      <h2 id="upload-title">Upload clips</h2>
+      <div
+        className={dragging ? "dropzone dragging" : "dropzone"}
+        onDragOver={(event) => {
+          event.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={(event) => {
+          event.preventDefault();
+          setDragging(false);
+          start(event.dataTransfer.files);
+        }}
+      >
+        <Icon name="upload" size={30} />
+        <strong>Drag and drop videos or images here</strong>
+        <span className="muted small">MP4 or MOV videos, JPEG or PNG images — several at once</span>
+        <label className="btn btn-primary" htmlFor="clip-files">Choose files</label>
+        <input
+          ref={input}
+          id="clip-files"
+          className="sr-only"
+          type="file"
+          multiple
+          accept={ACCEPT}
+          aria-label="Choose files to upload"
+          onChange={(event) => {
+            start(event.target.files);
+            event.target.value = "";
+          }}
+        />
+      </div>
+      {uploads.length > 0 && (
+        <ul className="stack" style={{ listStyle: "none", padding: 0, margin: 0 }} aria-label="Uploads">
+          {uploads.map((item) => (
+            <li key={item.key} className="upload-item">
+              <div className="row-between small">
+                <span>{item.name}</span>
+                <span className={item.state === "error" ? "field-error" : "muted"}>
+                  {item.state === "uploading" ? `${Math.round(item.progress * 100)}%` : item.state === "done" ? "Uploaded" : item.error}
+                </span>
+              </div>
+              <ProgressBar value={item.progress} label={`Upload of ${item.name}`} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function TrimDialog({ clip, onClose }) {
+  const { trim } = useClipMutations();
+  const [start, setStart] = useState("0");
+  const [end, setEnd] = useState(String(Math.min(clip.duration_seconds || 15, 90)));
+  const errors = trim.error?.fields || {};
+  return (
+    <Modal
+      title={`Trim ${clip.title || clip.filename}`}
+      onClose={onClose}
+      footer={
+        <>
+          <button type="button" className="btn btn-ghost" onClick={onClose}>Cancel</button>
+          <button
+            type="button"
+            className="btn btn-primary"
+            disabled={trim.isPending}
+            onClick={() => trim.mutate({ id: clip.id, start: Number(start), end: Number(end) }, { onSuccess: onClose })}
+          >
+            Trim
+          </button>
+        </>
+      }
+    >
+      <p className="muted" style={{ margin: 0 }}>The clip is {clip.duration_seconds?.toFixed(1)} s long. A trimmed copy is made; the original stays.</p>
+      <div className="grid grid-2">
+        <Field label="Start (seconds)" error={errors.start}>
+          {(props) => <input {...props} type="number" min="0" step="0.1" value={start} onChange={(e) => setStart(e.target.value)} />}
+        </Field>
+        <Field label="End (seconds)" error={errors.end}>
+          {(props) => <input {...props} type="number" min="0" step="0.1" value={end} onChange={(e) => setEnd(e.target.value)} />}
+        </Field>
+      </div>
+      {!Object.keys(errors).length && <ErrorBox error={trim.error} />}
+    </Modal>
+  );
+}
+
+function conformTargets(clip) {
+  return clip.kind === "video"
+    ? [["REELS", "Conform for Reels"], ["STORIES", "Conform for Story"], ["CAROUSEL_ITEM", "Conform for Feed"]]
+    : [["IMAGE", "Conform for Feed"], ["STORIES", "Conform for Story"]];
+}
+
+function ClipCard({ clip, onTrim }) {
+  const { conform, remove } = useClipMutations();
+  const name = clip.title || clip.filename;
+  const qualification = Object.entries(clip.qualification || {});
+  return (
+    <article className="card clip-card" aria-label={`Clip ${name}`}>
+      <div style={{ position: "relative" }}>
+        <ClipThumb clip={clip} />
+        <span className="clip-kind"><Badge tone="neutral">{clip.kind}</Badge></span>
+      </div>
+      <div className="clip-body">
+        <div className="row-between">
+          <strong style={{ overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" }} title={name}>{name}</strong>
+          {clip.status === "ready" && <Badge tone="success">Ready</Badge>}
+          {clip.status === "failed" && <Badge tone="danger">Failed</Badge>}
+        </div>
+        <div className="muted small">
+          {[clip.width && `${clip.width}×${clip.height}`, clip.duration_seconds && `${clip.duration_seconds.toFixed(1)} s`, formatBytes(clip.size_bytes)]
+            .filter(Boolean)
+            .join(" · ")}
+          {clip.parent_clip_id ? " · derived copy" : ""}
+        </div>
+        {clip.status === "processing" && (
+          <div className="stack" style={{ gap: 4 }} aria-live="polite">
+            <span className="small">Processing… {clip.progress ?? 0}%</span>
+            <ProgressBar value={(clip.progress ?? 0) / 100} label={`Processing ${name}`} />
+          </div>
+        )}
+        {clip.error_message && <div className="alert alert-danger small" role="alert">{clip.error_message}</div>}
+        {clip.status === "ready" && (
+          <ul className="qual-list" aria-label="Qualification by media type">
+            {qualification.map(([type, result]) => (
+              <li key={type}>
+                <span className={result.ok ? "qual-ok" : "qual-no"}>
+                  <Icon name={result.ok ? "check" : "x"} size={16} label={result.ok ? "qualifies" : "does not qualify"} />
+                </span>
+                <span>
+                  <strong>{MEDIA_LABELS[type] || type}</strong>
+                  {result.ok ? " — ready" : `: ${result.reasons.join("; ")}`}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+        {clip.status === "ready" && (
+          <div className="row">
+            {conformTargets(clip).map(([type, label]) => (
+              <button key={type} type="button" className="btn btn-secondary btn-sm" disabled={conform.isPending}
+                onClick={() => conform.mutate({ id: clip.id, media_type: type })}>
+                {label}
+              </button>
+            ))}
+            {clip.kind === "video" && (
+              <button type="button" className="btn btn-secondary btn-sm" onClick={() => onTrim(clip)}>Trim</button>
+            )}
+            <button type="button" className="btn btn-ghost btn-sm" aria-label={`Delete ${name}`} onClick={() => remove.mutate(clip.id)}>
+              <Icon name="trash" size={15} />
+            </button>
+          </div>
+        )}
+        <ErrorBox error={conform.error || remove.error} />
+      </div>
+    </article>
+  );
+}
+
+export default function ClipsPage() {
+  const { data: clips, isLoading, error } = useClips();
+  const [trimming, setTrimming] = useState(null);
+  return (
+    <div className="page">
+      <PageHeader title="Clips" subtitle="Your media library. Each clip is checked against Instagram's specs for every format." />
+      <Uploader />
+      <ErrorBox error={error} />
+      {isLoading ? (
+        <Spinner label="Loading clips" />
+      ) : clips?.length ? (
+        <section className="grid grid-cards" aria-label="Clip library">
+          {clips.map((clip) => <ClipCard key={clip.id} clip={clip} onTrim={setTrimming} />)}
+        </section>
+      ) : (
+        <div className="card"><EmptyState icon={<Icon name="film" size={36} />} title="No clips yet">Upload a video or an image to get started.</EmptyState></div>
+      )}
+      {trimming && <TrimDialog clip={trimming} onClose={() => setTrimming(null)} />}
+    </div>
+  );
+}

@@ -1,0 +1,400 @@
+import { useMemo, useState } from "react";
+import { useNavigate } from "react-router-dom";
+import { useActiveAccounts, useClips, usePostMutations } from "../api.js";
+import { ClipThumb } from "./ClipsPage.jsx";
+import { Icon } from "../components/icons.jsx";
+import { Avatar, ErrorBox, Field, PageHeader, userTimeZone } from "../components/ui.jsx";
+
+export const LIMITS = { characters: 2200, hashtags: 30, mentions: 20, carousel: 10 };
+const TYPES = [
+  ["REELS", "Reel"],
+  ["IMAGE", "Image"],
+  ["CAROUSEL", "Carousel"],
+  ["STORIES", "Story"],
+];
+const QUALIFY_AS = { REELS: "REELS", IMAGE: "IMAGE", STORIES: "STORIES", CAROUSEL: "CAROUSEL_ITEM" };
+
+export function countCaption(caption, hashtags) {
+  const text = `${caption} ${hashtags.map((tag) => `#${tag}`).join(" ")}`;
+  return {
+    characters: [...caption].length + hashtags.reduce((n, tag) => n + tag.length + 2, 0),
+    hashtags: (text.match(/(^|\s)#[\p{L}\p{N}_]+/gu) || []).length,
+    mentions: (text.match(/(^|\s)@[\w.]+/g) || []).length,
+  };
+}
+
+function pad(n) {
+  return String(n).padStart(2, "0");
+}
+
+export function toLocalInput(date) {
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
+function Counters({ counts }) {
+  const item = (key, label) => {
+    const over = counts[key] > LIMITS[key];
+    return (
+      <span className={over ? "over" : undefined}>
+        {counts[key]} / {LIMITS[key]} {label}
+      </span>
+    );
+  };
+  return (
+    <div className="counter-row" aria-live="polite">
+      {item("characters", "characters")}
+      {item("hashtags", "hashtags")}
+      {item("mentions", "mentions")}
+    </div>
+  );
+}
+
+function ChipInput({ label, values, onChange, prefix, placeholder }) {
+  const [text, setText] = useState("");
+  const add = () => {
+    const parts = text.split(/[\s,]+/).map((part) => part.replace(/^[#@]/, "")).filter(Boolean);
+    if (parts.length) onChange([...values, ...parts.filter((part) => !values.includes(part))]);
+    setText("");
+  };
+  return (
+    <Field label={label}>
+      {(props) => (
+        <div className="stack" style={{ gap: 8 }}>
+          <div className="row" style={{ flexWrap: "nowrap" }}>
+            <input {...props} value={text} placeholder={placeholder} onChange={(e) => setText(e.target.value)}
+              onKeyDown={(e) => { if (e.key === "Enter") { e.preventDefault(); add(); } }} />
+            <button type="button" className="btn btn-secondary" onClick={add} aria-label={`Add ${label.toLowerCase()}`}>Add</button>
+          </div>
+          {values.length > 0 && (
+            <div className="chips">
+              {values.map((value) => (
+                <span key={value} className="chip">
+                  {prefix}{value}
+                  <button type="button" aria-label={`Remove ${prefix}${value}`} onClick={() => onChange(values.filter((v) => v !== value))}>×</button>
+                </span>
+              ))}
+            </div>
+          )}
+        </div>
+      )}
+    </Field>
+  );
+}
+
+function ClipPicker({ clips, mediaType, selected, onChange }) {
+  const multi = mediaType === "CAROUSEL";
+  const [dragIndex, setDragIndex] = useState(null);
+  const qualifyAs = QUALIFY_AS[mediaType];
+  const toggle = (id) => {
+    if (!multi) return onChange(selected[0] === id ? [] : [id]);
+    if (selected.includes(id)) return onChange(selected.filter((x) => x !== id));
+    if (selected.length >= LIMITS.carousel) return undefined;
+    return onChange([...selected, id]);
+  };
+  const move = (from, to) => {
+    if (to < 0 || to >= selected.length) return;
+    const next = [...selected];
+    const [item] = next.splice(from, 1);
+    next.splice(to, 0, item);
+    onChange(next);
+  };
+  const byId = Object.fromEntries(clips.map((clip) => [clip.id, clip]));
+  return (
+    <div className="stack">
+      <div className="picker-grid" role="group" aria-label="Clips">
+        {clips.map((clip) => {
+          const q = clip.qualification?.[qualifyAs];
+          const name = clip.title || clip.filename;
+          return (
+            <button key={clip.id} type="button" className="picker-item" aria-pressed={selected.includes(clip.id)}
+              onClick={() => toggle(clip.id)} aria-label={`${name}${q && !q.ok ? " (needs conforming)" : ""}`}
+              title={q && !q.ok ? q.reasons.join("; ") : name}>
+              <ClipThumb clip={clip} className="thumb" />
+              <div className="cap">
+                {q && (q.ok ? <span className="qual-ok">✓ </span> : <span className="qual-no">✗ </span>)}
+                {name}
+              </div>
+            </button>
+          );
+        })}
+      </div>
+      {multi && (
+        <div className="stack" style={{ gap: 6 }}>
+          <span className="muted small">
+            {selected.length} of {LIMITS.carousel} selected. Drag to reorder (or use the arrows).
+          </span>
+          <ol className="order-list" aria-label="Carousel order">
+            {selected.map((id, index) => (
+              <li key={id} draggable onDragStart={() => setDragIndex(index)} onDragOver={(e) => e.preventDefault()}
+                onDrop={() => { move(dragIndex, index); setDragIndex(null); }}>
+                <Icon name="grip" size={14} />
+                {index + 1}. {byId[id]?.title || byId[id]?.filename}
+                <button type="button" className="btn-icon" style={{ fontSize: "0.9rem" }} aria-label={`Move ${byId[id]?.filename} earlier`} onClick={() => move(index, index - 1)}>←</button>
+                <button type="button" className="btn-icon" style={{ fontSize: "0.9rem" }} aria-label={`Move ${byId[id]?.filename} later`} onClick={() => move(index, index + 1)}>→</button>
+              </li>
+            ))}
+          </ol>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function Preview({ account, mediaType, clip, caption, hashtags, tags, onPlaceTag }) {
+  const reel = mediaType === "REELS" || mediaType === "STORIES";
+  const place = (event) => {
+    if (mediaType !== "IMAGE" && mediaType !== "CAROUSEL") return;
+    const box = event.currentTarget.getBoundingClientRect();
+    onPlaceTag({ x: (event.clientX - box.left) / box.width, y: (event.clientY - box.top) / box.height });
+  };
+  const media = clip ? (clip.kind === "image" && clip.url ? <img src={clip.url} alt="" /> : clip.thumbnail_url ? <img src={clip.thumbnail_url} alt="" /> : <Icon name="film" size={40} />) : <span>Pick a clip</span>;
+  return (
+    <section className="phone" aria-label="Preview">
+      <div className="phone-head">
+        <Avatar src={account?.meta_info?.profile_picture_url} name={account?.username} size={28} />
+        {account ? `@${account.username}` : "your account"}
+      </div>
+      {mediaType === "IMAGE" || mediaType === "CAROUSEL" ? (
+        <button type="button" className={reel ? "phone-media reel" : "phone-media"} onClick={place} aria-label="Click on the image to tag someone" style={{ border: 0, padding: 0, width: "100%" }}>
+          {media}
+          {tags.map((tag) => (
+            <span key={tag.username} className="tag-pin" style={{ left: `${tag.x * 100}%`, top: `${tag.y * 100}%` }}>@{tag.username}</span>
+          ))}
+        </button>
+      ) : (
+        <div className={reel ? "phone-media reel" : "phone-media"}>{media}</div>
+      )}
+      <div className="phone-caption">
+        <strong>{account?.username || "you"}</strong> {caption}
+        {hashtags.length > 0 && ` ${hashtags.map((tag) => `#${tag}`).join(" ")}`}
+      </div>
+    </section>
+  );
+}
+
+export default function ComposerPage() {
+  const navigate = useNavigate();
+  const { data: accounts } = useActiveAccounts();
+  const { data: allClips } = useClips();
+  const { create, publish } = usePostMutations();
+  const clips = (allClips || []).filter((clip) => clip.status === "ready");
+  const [accountIds, setAccountIds] = useState([]);
+  const [mediaType, setMediaType] = useState("REELS");
+  const [clipIds, setClipIds] = useState([]);
+  const [caption, setCaption] = useState("");
+  const [hashtags, setHashtags] = useState([]);
+  const [collaborators, setCollaborators] = useState([]);
+  const [tags, setTags] = useState([]);
+  const [pendingTag, setPendingTag] = useState(null);
+  const [tagName, setTagName] = useState("");
+  const [options, setOptions] = useState({ share_to_feed: true, alt_text: "", location_id: "", first_comment: "", trial: false, trial_graduation: "MANUAL", cover_clip_id: "" });
+  const [when, setWhen] = useState("schedule");
+  const [scheduledAt, setScheduledAt] = useState(() => toLocalInput(new Date(Date.now() + 3600_000)));
+  const [local, setLocal] = useState({});
+  const counts = useMemo(() => countCaption(caption, hashtags), [caption, hashtags]);
+  const chosenAccounts = accountIds.length ? accountIds : accounts?.length === 1 ? [accounts[0].id] : [];
+  const previewAccount = accounts?.find((a) => a.id === chosenAccounts[0]);
+  const tz = userTimeZone();
+  const setOption = (key, value) => setOptions((o) => ({ ...o, [key]: value }));
+  const serverFields = create.error?.fields || {};
+  const errors = { ...serverFields, ...local };
+
+  const submit = (event) => {
+    event.preventDefault();
+    const problems = {};
+    if (!chosenAccounts.length) problems.account_ids = "Choose at least one account.";
+    if (!clipIds.length) problems.clip_id = "Pick a clip.";
+    if (mediaType === "CAROUSEL" && clipIds.length < 2) problems.clip_id = "A carousel needs 2 to 10 clips.";
+    if (counts.characters > LIMITS.characters) problems.caption = `Instagram allows ${LIMITS.characters} characters.`;
+    if (counts.hashtags > LIMITS.hashtags) problems.caption = `Instagram allows ${LIMITS.hashtags} hashtags.`;
+    if (counts.mentions > LIMITS.mentions) problems.caption = `Instagram allows ${LIMITS.mentions} mentions.`;
+    const scheduled = when === "schedule" ? new Date(scheduledAt) : null;
+    if (scheduled && !(scheduled > new Date())) problems.scheduled_for = "Pick a time in the future.";
+    setLocal(problems);
+    if (Object.keys(problems).length) return;
+    const postOptions = {
+      share_to_feed: mediaType === "REELS" ? options.share_to_feed : undefined,
+      collaborators: collaborators.length ? collaborators : undefined,
+      user_tags: tags.length ? tags : undefined,
+      location_id: options.location_id || undefined,
+      alt_text: options.alt_text || undefined,
+      first_comment: options.first_comment || undefined,
+      trial_graduation: mediaType === "REELS" && options.trial ? options.trial_graduation : undefined,
+      cover_clip_id: mediaType === "REELS" && options.cover_clip_id ? Number(options.cover_clip_id) : undefined,
+    };
+    const body = {
+      platform: "instagram",
+      media_type: mediaType,
+      caption,
+      hashtags,
+      scheduled_for: scheduled ? scheduled.toISOString() : null,
+      options: postOptions,
+      ...(mediaType === "CAROUSEL" ? { clip_ids: clipIds } : { clip_id: clipIds[0] }),
+      ...(chosenAccounts.length === 1 ? { account_id: chosenAccounts[0] } : { account_ids: chosenAccounts }),
+    };
+    create.mutate(body, {
+      onSuccess: async (result) => {
+        const posts = result.items || [result];
+        if (!scheduled) await Promise.all(posts.map((post) => publish.mutateAsync(post.id)));
+        navigate(posts.length === 1 ? `/posts/${posts[0].id}` : "/calendar");
+      },
+    });
+  };
+
+  const generalError = create.error && !Object.keys(serverFields).length ? create.error : publish.error;
+  const imageClips = clips.filter((clip) => clip.kind === "image");
+
+  return (
+    <div className="page">
+      <PageHeader title="Compose" subtitle="Create a post for one or several accounts, then publish it now or schedule it." />
+      <form className="split" onSubmit={submit} noValidate aria-label="New post">
+        <div className="stack">
+          <section className="card stack">
+            <fieldset className={errors.account_ids ? "has-error" : undefined}>
+              <legend>Accounts</legend>
+              <div className="row">
+                {(accounts || []).map((account) => (
+                  <label key={account.id} className="check">
+                    <input type="checkbox" checked={chosenAccounts.includes(account.id)}
+                      onChange={(e) => setAccountIds(e.target.checked ? [...chosenAccounts, account.id] : chosenAccounts.filter((id) => id !== account.id))} />
+                    <Avatar src={account.meta_info?.profile_picture_url} name={account.username} size={24} />
+                    @{account.username}
+                  </label>
+                ))}
+                {!accounts?.length && <span className="muted">Connect an Instagram account first.</span>}
+              </div>
+              {errors.account_ids && <div className="field-error" role="alert">{errors.account_ids}</div>}
+            </fieldset>
+            <fieldset>
+              <legend>Media type</legend>
+              <div className="segmented">
+                {TYPES.map(([value, label]) => (
+                  <label key={value}>
+                    <input type="radio" name="media_type" value={value} checked={mediaType === value}
+                      onChange={() => { setMediaType(value); setClipIds([]); setTags([]); }} />
+                    {label}
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+            <fieldset className={errors.clip_id || errors.clip_ids ? "has-error" : undefined}>
+              <legend>{mediaType === "CAROUSEL" ? "Clips (2 to 10)" : "Clip"}</legend>
+              {clips.length ? (
+                <ClipPicker clips={clips} mediaType={mediaType} selected={clipIds} onChange={setClipIds} />
+              ) : (
+                <span className="muted">No ready clips: upload one on the Clips page.</span>
+              )}
+              {(errors.clip_id || errors.clip_ids) && <div className="field-error" role="alert">{errors.clip_id || errors.clip_ids}</div>}
+            </fieldset>
+          </section>
+
+          <section className="card stack">
+            <Field label="Caption" error={errors.caption}>
+              {(props) => <textarea {...props} value={caption} onChange={(e) => setCaption(e.target.value)} placeholder="Write a caption… use @mentions and #hashtags" />}
+            </Field>
+            <Counters counts={counts} />
+            <ChipInput label="Hashtags" values={hashtags} onChange={setHashtags} prefix="#" placeholder="travel, reels" />
+            {mediaType === "REELS" && (
+              <fieldset className="stack">
+                <legend>Reel options</legend>
+                <label className="check"><input type="checkbox" checked={options.share_to_feed} onChange={(e) => setOption("share_to_feed", e.target.checked)} /> Also share to feed</label>
+                <Field label="Cover image">
+                  {(props) => (
+                    <select {...props} value={options.cover_clip_id} onChange={(e) => setOption("cover_clip_id", e.target.value)}>
+                      <option value="">A frame of the video</option>
+                      {imageClips.map((clip) => <option key={clip.id} value={clip.id}>{clip.title || clip.filename}</option>)}
+                    </select>
+                  )}
+                </Field>
+                <label className="check"><input type="checkbox" checked={options.trial} onChange={(e) => setOption("trial", e.target.checked)} /> Trial reel (shown to non-followers first)</label>
+                {options.trial && (
+                  <Field label="Trial graduation">
+                    {(props) => (
+                      <select {...props} value={options.trial_graduation} onChange={(e) => setOption("trial_graduation", e.target.value)}>
+                        <option value="MANUAL">I decide when it goes to followers</option>
+                        <option value="SS_PERFORMANCE">Automatically if it performs well</option>
+                      </select>
+                    )}
+                  </Field>
+                )}
+              </fieldset>
+            )}
+            {mediaType !== "STORIES" && (
+              <ChipInput label="Collaborators" values={collaborators} onChange={setCollaborators} prefix="@" placeholder="username" />
+            )}
+            {(mediaType === "IMAGE" || mediaType === "CAROUSEL") && (
+              <div className="stack" style={{ gap: 6 }}>
+                <span className="label">User tags</span>
+                <span className="muted small">Click on the image in the preview to tag someone at that spot.</span>
+                {pendingTag && (
+                  <div className="row">
+                    <Field label="Username to tag">
+                      {(props) => <input {...props} autoFocus value={tagName} onChange={(e) => setTagName(e.target.value)} />}
+                    </Field>
+                    <button type="button" className="btn btn-secondary" style={{ alignSelf: "end" }}
+                      onClick={() => { if (tagName.trim()) setTags([...tags, { username: tagName.replace(/^@/, "").trim(), ...pendingTag }]); setPendingTag(null); setTagName(""); }}>
+                      Add tag
+                    </button>
+                  </div>
+                )}
+                {tags.length > 0 && (
+                  <div className="chips">
+                    {tags.map((tag) => (
+                      <span key={tag.username} className="chip">@{tag.username}
+                        <button type="button" aria-label={`Remove tag @${tag.username}`} onClick={() => setTags(tags.filter((t) => t !== tag))}>×</button>
+                      </span>
+                    ))}
+                  </div>
+                )}
+              </div>
+            )}
+            <div className="grid grid-2">
+              {mediaType !== "STORIES" && (
+                <Field label="Location ID" hint="A Facebook Page ID with a location." error={errors.location_id}>
+                  {(props) => <input {...props} value={options.location_id} onChange={(e) => setOption("location_id", e.target.value)} />}
+                </Field>
+              )}
+              {(mediaType === "IMAGE" || mediaType === "CAROUSEL") && (
+                <Field label="Alt text" error={errors.alt_text}>
+                  {(props) => <input {...props} value={options.alt_text} onChange={(e) => setOption("alt_text", e.target.value)} />}
+                </Field>
+              )}
+            </div>
+            {mediaType !== "STORIES" && (
+              <Field label="First comment" hint="Posted right after publishing." error={errors.first_comment}>
+                {(props) => <input {...props} value={options.first_comment} onChange={(e) => setOption("first_comment", e.target.value)} />}
+              </Field>
+            )}
+          </section>
+
+          <section className="card stack">
+            <fieldset>
+              <legend>When</legend>
+              <div className="segmented">
+                <label><input type="radio" name="when" value="schedule" checked={when === "schedule"} onChange={() => setWhen("schedule")} /> Schedule</label>
+                <label><input type="radio" name="when" value="now" checked={when === "now"} onChange={() => setWhen("now")} /> Publish now</label>
+              </div>
+            </fieldset>
+            {when === "schedule" && (
+              <Field label="Date and time" hint={`Your time zone: ${tz}`} error={errors.scheduled_for}>
+                {(props) => <input {...props} type="datetime-local" step="1" value={scheduledAt} onChange={(e) => setScheduledAt(e.target.value)} />}
+              </Field>
+            )}
+            <ErrorBox error={generalError} />
+            <div className="row" style={{ justifyContent: "flex-end" }}>
+              <button type="submit" className="btn btn-primary" disabled={create.isPending || publish.isPending}>
+                <Icon name={when === "now" ? "send" : "clock"} />
+                {when === "now" ? "Publish now" : "Schedule post"}
+              </button>
+            </div>
+          </section>
+        </div>
+        <aside className="stack" style={{ position: "sticky", top: 20 }}>
+          <h2>Preview</h2>
+          <Preview account={previewAccount} mediaType={mediaType} clip={clips.find((c) => c.id === clipIds[0])}
+            caption={caption} hashtags={hashtags} tags={tags} onPlaceTag={setPendingTag} />
+        </aside>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,297 @@
+import { useEffect, useState } from "react";
+import { useActiveAccounts, useInboxSync, useCommentMutations, useComments, useConversations, useMessages, useModerationMutations, useModerationRules, useSendMessage } from "../api.js";
+import { Icon } from "../components/icons.jsx";
+import { Avatar, Badge, EmptyState, ErrorBox, Field, PageHeader, Spinner, formatDateTime } from "../components/ui.jsx";
+
+function useNow(intervalMs = 1000) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}
+
+// Messaging webhooks carry only the sender's id: until a sync fills in the username, show the id's end.
+const personName = (p) => (p?.username ? `@${p.username}` : p?.id ? `Instagram user …${p.id.slice(-4)}` : "Conversation");
+
+function AccountFilter({ accounts, value, onChange, label = "Account" }) {
+  return (
+    <Field label={label}>
+      {(props) => (
+        <select {...props} value={value ?? ""} onChange={(e) => onChange(e.target.value ? Number(e.target.value) : null)}>
+          <option value="">All accounts</option>
+          {accounts.map((a) => <option key={a.id} value={a.id}>@{a.username}</option>)}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+function ReplyForm({ comment, onDone }) {
+  const { reply } = useCommentMutations();
+  const [text, setText] = useState(`@${comment.author_username || ""} `);
+  return (
+    <form className="row" style={{ marginTop: 8, flexWrap: "nowrap", alignItems: "flex-start" }}
+      onSubmit={(e) => { e.preventDefault(); reply.mutate({ id: comment.id, message: text }, { onSuccess: onDone }); }}>
+      <div style={{ flex: 1 }}>
+        <Field label={`Reply to @${comment.author_username}`} error={reply.error?.message}>
+          {(props) => <input {...props} autoFocus value={text} onChange={(e) => setText(e.target.value)} />}
+        </Field>
+      </div>
+      <button type="submit" className="btn btn-primary btn-sm" style={{ marginTop: 28 }} disabled={reply.isPending || !text.trim()}>Send reply</button>
+      <button type="button" className="btn btn-ghost btn-sm" style={{ marginTop: 28 }} onClick={onDone}>Cancel</button>
+    </form>
+  );
+}
+
+function CommentRow({ comment, account, checked, onCheck }) {
+  const { hide, remove } = useCommentMutations();
+  const [replying, setReplying] = useState(false);
+  const who = comment.author_username || comment.author_id || "someone";
+  return (
+    <li className="comment-row" aria-label={`Comment by @${who}`}>
+      <input type="checkbox" checked={checked} onChange={(e) => onCheck(e.target.checked)} aria-label={`Select comment by @${who}`} style={{ marginTop: 12 }} />
+      <Avatar name={who} size={40} />
+      <div>
+        <div className="row" style={{ gap: 8 }}>
+          <strong>@{who}</strong>
+          {comment.hidden && <Badge tone="warning">Hidden</Badge>}
+          {comment.answered ? <Badge tone="success">Answered</Badge> : <Badge tone="info">Unanswered</Badge>}
+        </div>
+        <p style={{ margin: "4px 0" }}>{comment.text}</p>
+        <div className="comment-meta">{formatDateTime(comment.commented_at)}{account ? ` · on @${account.username}` : ""} · media {comment.media_id}</div>
+        {replying ? (
+          <ReplyForm comment={comment} onDone={() => setReplying(false)} />
+        ) : (
+          <div className="row" style={{ marginTop: 8 }}>
+            <button type="button" className="btn btn-secondary btn-sm" onClick={() => setReplying(true)}>Reply</button>
+            <button type="button" className="btn btn-ghost btn-sm" onClick={() => hide.mutate({ id: comment.id, hide: !comment.hidden })}>
+              <Icon name={comment.hidden ? "eye" : "eyeOff"} size={15} /> {comment.hidden ? "Unhide" : "Hide"}
+            </button>
+            <button type="button" className="btn btn-ghost btn-sm" onClick={() => window.confirm("Delete this comment on Instagram?") && remove.mutate({ id: comment.id })}>
+              <Icon name="trash" size={15} /> Delete
+            </button>
+          </div>
+        )}
+        <ErrorBox error={hide.error || remove.error} />
+      </div>
+    </li>
+  );
+}
+
+function CommentsTab({ accounts }) {
+  const [status, setStatus] = useState("");
+  const [accountId, setAccountId] = useState(null);
+  const [selected, setSelected] = useState([]);
+  const { data: comments, isLoading, error } = useComments({ status, account_id: accountId });
+  const { bulk } = useCommentMutations();
+  const byId = Object.fromEntries(accounts.map((a) => [a.id, a]));
+  const visible = (comments || []).filter((c) => !c.deleted && !c.from_account);
+  const act = (action) => bulk.mutate({ ids: selected, action }, { onSuccess: () => setSelected([]) });
+  return (
+    <section className="card stack" aria-label="Comments">
+      <div className="row" style={{ alignItems: "flex-end" }}>
+        <div style={{ width: 200 }}>
+          <Field label="Show">
+            {(props) => (
+              <select {...props} value={status} onChange={(e) => setStatus(e.target.value)}>
+                <option value="">All comments</option>
+                <option value="unanswered">Unanswered</option>
+                <option value="answered">Answered</option>
+                <option value="hidden">Hidden</option>
+              </select>
+            )}
+          </Field>
+        </div>
+        <div style={{ width: 220 }}><AccountFilter accounts={accounts} value={accountId} onChange={setAccountId} /></div>
+        <div className="row" style={{ marginLeft: "auto" }} aria-label="Bulk actions">
+          <label className="check">
+            <input type="checkbox" checked={visible.length > 0 && selected.length === visible.length}
+              onChange={(e) => setSelected(e.target.checked ? visible.map((c) => c.id) : [])} /> Select all
+          </label>
+          <button type="button" className="btn btn-secondary btn-sm" disabled={!selected.length} onClick={() => act("mark_answered")}>Mark answered</button>
+          <button type="button" className="btn btn-secondary btn-sm" disabled={!selected.length} onClick={() => act("hide")}>Hide selected</button>
+          <button type="button" className="btn btn-danger-outline btn-sm" disabled={!selected.length} onClick={() => act("delete")}>Delete selected</button>
+        </div>
+      </div>
+      <ErrorBox error={error || bulk.error} />
+      {isLoading ? <Spinner label="Loading comments" /> : visible.length ? (
+        <ul style={{ listStyle: "none", margin: 0, padding: 0 }}>
+          {visible.map((comment) => (
+            <CommentRow key={comment.id} comment={comment} account={byId[comment.account_id]} checked={selected.includes(comment.id)}
+              onCheck={(on) => setSelected(on ? [...selected, comment.id] : selected.filter((id) => id !== comment.id))} />
+          ))}
+        </ul>
+      ) : (
+        <EmptyState icon={<Icon name="inbox" size={32} />} title="No comments here">New comments on your posts appear here as they arrive.</EmptyState>
+      )}
+    </section>
+  );
+}
+
+function windowLeft(until, now) {
+  if (!until) return null;
+  const ms = new Date(until).getTime() - now;
+  if (ms <= 0) return "The 24-hour reply window has closed: you can reply when they write again.";
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  return `Reply window: ${h} h ${String(m).padStart(2, "0")} min left`;
+}
+
+function Thread({ conversation, account }) {
+  const now = useNow(30_000);
+  const { data: messages, isLoading } = useMessages(conversation.id);
+  const send = useSendMessage(conversation.id);
+  const [text, setText] = useState("");
+  const other = conversation.participants?.find((p) => p.id !== account?.meta_info?.id) || conversation.participants?.[0];
+  const left = windowLeft(conversation.can_reply_until, now);
+  const closed = conversation.can_reply_until && new Date(conversation.can_reply_until).getTime() <= now;
+  return (
+    <div className="thread">
+      <div className="row-between" style={{ padding: "12px 16px", borderBottom: "1px solid var(--border)" }}>
+        <strong>{personName(other)}</strong>
+        {left && <span className={closed ? "badge badge-danger" : "badge badge-info"} aria-live="polite"><Icon name="clock" size={13} /> {left}</span>}
+      </div>
+      <div className="thread-msgs" aria-label="Messages" role="log">
+        {isLoading ? <Spinner label="Loading messages" /> : [...(messages || [])].sort((a, b) => new Date(a.sent_at) - new Date(b.sent_at)).map((m) => (
+          <div key={m.id} className={m.from_account ? "bubble mine" : "bubble"} title={formatDateTime(m.sent_at)}>{m.text || "(attachment)"}</div>
+        ))}
+      </div>
+      <form className="thread-compose" onSubmit={(e) => { e.preventDefault(); send.mutate(text, { onSuccess: () => setText("") }); }}>
+        <div style={{ flex: 1 }}>
+          <Field label="Message" error={send.error?.message}>
+            {(props) => <input {...props} value={text} disabled={closed} onChange={(e) => setText(e.target.value)} placeholder={`Message ${personName(other)}`} />}
+          </Field>
+        </div>
+        <button type="submit" className="btn btn-primary" disabled={!text.trim() || send.isPending || closed}><Icon name="send" size={16} /> Send</button>
+      </form>
+    </div>
+  );
+}
+
+function MessagesTab({ accounts }) {
+  const { data: conversations, isLoading, error } = useConversations();
+  const [current, setCurrent] = useState(null);
+  const byId = Object.fromEntries(accounts.map((a) => [a.id, a]));
+  const active = conversations?.find((c) => c.id === current) || conversations?.[0];
+  return (
+    <>
+      <ErrorBox error={error} />
+      <section className="card inbox-layout" aria-label="Direct messages">
+        <div className="conv-list" role="list" aria-label="Conversations">
+          {isLoading && <div style={{ padding: 16 }}><Spinner label="Loading conversations" /></div>}
+          {(conversations || []).map((c) => {
+            const account = byId[c.account_id];
+            const other = c.participants?.find((p) => p.id !== account?.meta_info?.id) || c.participants?.[0];
+            return (
+              <button key={c.id} type="button" role="listitem" className="conv-item" aria-current={active?.id === c.id}
+                onClick={() => setCurrent(c.id)} aria-label={`Conversation with ${personName(other)}`}>
+                <Avatar name={other?.username || "?"} size={36} />
+                <span style={{ minWidth: 0, flex: 1 }}>
+                  <span className="row-between"><strong>{personName(other)}</strong>{c.unread_count > 0 && <Badge tone="info">{c.unread_count}</Badge>}</span>
+                  <span className="muted small" style={{ display: "block", overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" }}>{c.last_message_text}</span>
+                  <span className="muted small">{account ? `@${account.username} · ` : ""}{formatDateTime(c.last_message_at)}</span>
+                </span>
+              </button>
+            );
+          })}
+          {!isLoading && !conversations?.length && <p className="muted" style={{ padding: 16 }}>No conversations yet.</p>}
+        </div>
+        {active ? <Thread key={active.id} conversation={active} account={byId[active.account_id]} /> : <EmptyState title="Pick a conversation" />}
+      </section>
+    </>
+  );
+}
+
+function RulesTab({ accounts }) {
+  const [accountId, setAccountId] = useState(accounts[0]?.id ?? null);
+  const { data: rules, error } = useModerationRules(accountId);
+  const { create, toggle, remove } = useModerationMutations(accountId);
+  const [form, setForm] = useState({ name: "", kind: "keyword", patterns: "", action: "hide" });
+  const fields = create.error?.fields || {};
+  const submit = (e) => {
+    e.preventDefault();
+    const patterns = form.patterns.split(",").map((p) => p.trim()).filter(Boolean);
+    create.mutate({ ...form, patterns, enabled: true }, { onSuccess: () => setForm({ ...form, name: "", patterns: "" }) });
+  };
+  return (
+    <section className="grid grid-2">
+      <div className="card stack">
+        <h2>Moderation rules</h2>
+        <div style={{ maxWidth: 260 }}>
+          <Field label="Rules of account">
+            {(props) => (
+              <select {...props} value={accountId ?? ""} onChange={(e) => setAccountId(Number(e.target.value))}>
+                {accounts.map((a) => <option key={a.id} value={a.id}>@{a.username}</option>)}
+              </select>
+            )}
+          </Field>
+        </div>
+        <ErrorBox error={error || toggle.error || remove.error} />
+        {rules?.length ? (
+          <table>
+            <thead><tr><th>Name</th><th>Matches</th><th>Action</th><th>On</th><th><span className="sr-only">Delete</span></th></tr></thead>
+            <tbody>
+              {rules.map((r) => (
+                <tr key={r.id}>
+                  <td>{r.name}</td>
+                  <td className="small">{r.kind}: {r.patterns.join(", ")}</td>
+                  <td><Badge tone={r.action === "delete" ? "danger" : "warning"}>{r.action}</Badge></td>
+                  <td><input type="checkbox" checked={r.enabled} aria-label={`Rule ${r.name} enabled`} onChange={(e) => toggle.mutate({ id: r.id, enabled: e.target.checked })} /></td>
+                  <td><button type="button" className="btn btn-ghost btn-sm" aria-label={`Delete rule ${r.name}`} onClick={() => remove.mutate(r.id)}><Icon name="trash" size={15} /></button></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : <p className="muted">No rules yet: new comments stay as they are.</p>}
+      </div>
+      <form className="card stack" onSubmit={submit} aria-label="New moderation rule">
+        <h2>New rule</h2>
+        <Field label="Rule name" error={fields.name}>{(p) => <input {...p} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />}</Field>
+        <Field label="Match" error={fields.kind}>
+          {(p) => <select {...p} value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value })}><option value="keyword">Keywords</option><option value="regex">Regular expressions</option></select>}
+        </Field>
+        <Field label="Patterns" hint="Separate several with commas." error={fields.patterns}>{(p) => <input {...p} value={form.patterns} onChange={(e) => setForm({ ...form, patterns: e.target.value })} />}</Field>
+        <Field label="Then" error={fields.action}>
+          {(p) => <select {...p} value={form.action} onChange={(e) => setForm({ ...form, action: e.target.value })}><option value="hide">Hide the comment</option><option value="delete">Delete the comment</option></select>}
+        </Field>
+        {!Object.keys(fields).length && <ErrorBox error={create.error} />}
+        <div><button type="submit" className="btn btn-primary" disabled={!accountId || create.isPending}>Add rule</button></div>
+      </form>
+    </section>
+  );
+}
+
+const TABS = [["comments", "Comments"], ["messages", "Messages"], ["rules", "Moderation rules"]];
+
+export default function InboxPage() {
+  const { data: accounts } = useActiveAccounts();
+  const [tab, setTab] = useState("comments");
+  const sync = useInboxSync();
+  return (
+    <div className="page">
+      <PageHeader
+        title="Inbox"
+        subtitle="Comments and direct messages across your accounts, updated live."
+        actions={
+          <button type="button" className="btn btn-secondary" disabled={!accounts.length || sync.isPending}
+            onClick={() => sync.mutate(accounts.map((a) => a.id))}>
+            <Icon name="refresh" size={16} /> {sync.isPending ? "Syncing…" : "Sync from Instagram"}
+          </button>
+        }
+      />
+      <ErrorBox error={sync.error} />
+      <div className="tabs" role="tablist" aria-label="Inbox sections">
+        {TABS.map(([id, label]) => (
+          <button key={id} type="button" role="tab" id={`tab-${id}`} aria-selected={tab === id} aria-controls={`panel-${id}`} className="tab" onClick={() => setTab(id)}>{label}</button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {tab === "comments" && <CommentsTab accounts={accounts} />}
+        {tab === "messages" && <MessagesTab accounts={accounts} />}
+        {tab === "rules" && (accounts.length ? <RulesTab accounts={accounts} /> : <p className="muted">Connect an account first.</p>)}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+"""Response bodies for connected accounts (never a token, encrypted or not)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+from clipper.accounts.models import AccountHealth
+from clipper.oauth.permissions import REQUESTED_PERMISSIONS
+
+
+class AccountRead(BaseModel):
+    """A connected account, its health and what it was allowed to do."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    platform: str
+    platform_account_id: str
+    account_username: str | None
+    is_active: bool
+    health_status: str
+    health_reason: str | None
+    connected_at: datetime
+    token_expires_at: datetime | None
+    last_checked_at: datetime | None
+    granted_permissions: list[str]
+    meta_info: dict[str, Any] = Field(default_factory=dict)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def username(self) -> str | None:
+        return self.account_username
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def missing_permissions(self) -> list[str]:
+        from clipper.accounts.service import missing_permissions
+
+        return missing_permissions(self.granted_permissions, REQUESTED_PERMISSIONS)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def action(self) -> str | None:
+        """`reconnect` when the account cannot be used until it is connected again."""
+        if not self.is_active or self.health_status == AccountHealth.RECONNECT_REQUIRED:
+            return "reconnect"
+        return None
+
+
+class AccountPage(BaseModel):
+    items: list[AccountRead]
+    next_cursor: str | None = None

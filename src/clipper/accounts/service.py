@@ -1,0 +1,373 @@
+"""Connected accounts: ownership, permission and token checks other domains call, connect and disconnect.
+
+Every function is scoped by the user (another user's account is a NotFound) and never commits.
+Other domains use: `get_account`, `list_accounts`, `require_active`, `require_permission`,
+`page_token`, `graph_for` and `mark_token_invalid` (call it on any 190 from Meta).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from clipper.accounts.models import Account, AccountHealth
+from clipper.db import utcnow
+from clipper.errors import NotFound, PermissionMissing, ReconnectRequired, ServiceUnavailable
+from clipper.instagram import InstagramGraphAPI, InstagramGraphAPIError
+from clipper.oauth.permissions import REQUESTED_PERMISSIONS
+from clipper.observability import TOKEN_EXPIRY_EVENTS
+from clipper.security import TokenCipher, TokenDecryptError
+from clipper.users.models import User
+
+log = structlog.get_logger(__name__)
+
+SUPPORTED_PLATFORMS = ("instagram",)
+
+# The seed's `instagram_business_*` scopes and the classic Facebook Login names mean the same grant.
+_EQUIVALENT_GROUPS = (
+    frozenset({"instagram_basic", "instagram_business_basic"}),
+    frozenset({"instagram_content_publish", "instagram_business_content_publish"}),
+    frozenset({"instagram_manage_comments", "instagram_business_manage_comments"}),
+    frozenset({"instagram_manage_insights", "instagram_business_manage_insights"}),
+    frozenset({"instagram_manage_messages", "instagram_business_manage_messages"}),
+)
+
+
+@dataclass(frozen=True)
+class ConnectedAccount:
+    """What an authorization found for one IG account, enough to create or refresh its row."""
+
+    instagram_business_account_id: str
+    username: str | None
+    name: str | None
+    profile_picture_url: str | None
+    facebook_user_id: str | None
+    facebook_page_id: str
+    facebook_page_name: str | None
+    page_access_token: str
+    user_access_token: str
+    user_token_expires_at: datetime | None
+    granted_permissions: list[str]
+
+
+def equivalents(permission: str) -> frozenset[str]:
+    """The permission and every name Meta treats as the same grant."""
+    for group in _EQUIVALENT_GROUPS:
+        if permission in group:
+            return group
+    return frozenset({permission})
+
+
+def has_permission(granted: Iterable[str], permission: str) -> bool:
+    """True when `granted` holds the permission under either of its names."""
+    return bool(equivalents(permission) & set(granted))
+
+
+def missing_permissions(granted: Iterable[str], required: Iterable[str]) -> list[str]:
+    """The required permissions that `granted` does not satisfy, in order."""
+    granted_list = list(granted)
+    return [permission for permission in required if not has_permission(granted_list, permission)]
+
+
+async def get_account(session: AsyncSession, *, user: User, account_id: int) -> Account:
+    """Return the user's account; NotFound for an unknown id or another user's."""
+    account = await session.scalar(
+        select(Account).where(Account.id == account_id, Account.user_id == user.id)
+    )
+    if account is None:
+        raise NotFound(f"No connected account with id {account_id}.")
+    return account
+
+
+async def list_accounts(
+    session: AsyncSession,
+    *,
+    user: User,
+    platform: str | None = None,
+    limit: int | None = None,
+    after_id: int | None = None,
+) -> Sequence[Account]:
+    """Return the user's accounts, oldest first; `after_id`/`limit` page through them."""
+    query = select(Account).where(Account.user_id == user.id).order_by(Account.id)
+    if platform is not None:
+        query = query.where(Account.platform == platform)
+    if after_id is not None:
+        query = query.where(Account.id > after_id)
+    if limit is not None:
+        query = query.limit(limit)
+    return (await session.scalars(query)).all()
+
+
+def _label(account: Account) -> str:
+    return f"@{account.account_username}" if account.account_username else f"account {account.id}"
+
+
+def require_active(account: Account) -> None:
+    """Raise ReconnectRequired when the account's access is gone (disconnected, expired or revoked)."""
+    if account.is_active and account.page_access_token_enc:
+        return
+    reason = f" ({account.health_reason})" if account.health_reason else ""
+    raise ReconnectRequired(
+        f"Instagram access for {_label(account)} is no longer valid{reason}: "
+        "reconnect it from Accounts → Connect Instagram."
+    )
+
+
+def require_permission(account: Account, permission: str) -> None:
+    """Raise PermissionMissing (409, naming it) when the account was connected without the permission."""
+    if has_permission(account.granted_permissions or [], permission):
+        return
+    raise PermissionMissing(
+        permission,
+        f"{_label(account)} was connected without the '{permission}' permission, which this needs: "
+        "reconnect it from Accounts → Connect Instagram and leave that permission ticked.",
+    )
+
+
+def page_token(account: Account, *, cipher: TokenCipher) -> str:
+    """The account's Page access token, decrypted; ReconnectRequired when there is none usable."""
+    require_active(account)
+    assert account.page_access_token_enc is not None
+    try:
+        return cipher.decrypt(account.page_access_token_enc)
+    except TokenDecryptError:
+        raise ReconnectRequired(
+            f"The stored access for {_label(account)} can no longer be decrypted (the encryption key "
+            "changed): reconnect it from Accounts → Connect Instagram."
+        ) from None
+
+
+def graph_for(account: Account, *, graph: InstagramGraphAPI, cipher: TokenCipher) -> InstagramGraphAPI:
+    """A Graph client carrying the account's Page token, on the shared connection pool."""
+    return graph.with_token(page_token(account, cipher=cipher))
+
+
+async def mark_token_invalid(session: AsyncSession, *, account: Account, reason: str) -> None:
+    """Record that Meta refused the account's token: inactive, `reconnect_required`, counted and logged."""
+    was_active = account.is_active
+    account.is_active = False
+    account.health_status = AccountHealth.RECONNECT_REQUIRED
+    account.health_reason = reason
+    account.last_checked_at = utcnow()
+    await session.flush()
+    if was_active:
+        TOKEN_EXPIRY_EVENTS.inc()
+        log.warning(
+            "instagram token invalid",
+            user_id=account.user_id,
+            account_id=account.id,
+            reason=reason,
+            action="reconnect",
+        )
+
+
+def _meta_info(found: ConnectedAccount) -> dict[str, Any]:
+    """The seed's `meta_info`, minus the Page token (kept encrypted in its own column)."""
+    return {
+        "id": found.instagram_business_account_id,
+        "username": found.username,
+        "name": found.name,
+        "profile_picture_url": found.profile_picture_url,
+        "facebook_user_id": found.facebook_user_id,
+        "facebook_page_id": found.facebook_page_id,
+        "facebook_page_name": found.facebook_page_name,
+        "instagram_business_account_id": found.instagram_business_account_id,
+    }
+
+
+async def connect_account(
+    session: AsyncSession, *, user: User, found: ConnectedAccount, cipher: TokenCipher, platform: str
+) -> Account:
+    """Create the account, or refresh the one already connected (new tokens, active again)."""
+    account = await session.scalar(
+        select(Account).where(
+            Account.user_id == user.id,
+            Account.platform == platform,
+            Account.platform_account_id == found.instagram_business_account_id,
+        )
+    )
+    if account is None:
+        account = Account(user_id=user.id, platform=platform)
+        session.add(account)
+    account.platform_account_id = found.instagram_business_account_id
+    account.account_username = found.username
+    account.meta_info = _meta_info(found)
+    account.access_token_enc = cipher.encrypt(found.user_access_token)
+    account.page_access_token_enc = cipher.encrypt(found.page_access_token)
+    account.token_expires_at = found.user_token_expires_at
+    account.granted_permissions = list(found.granted_permissions)
+    account.is_active = True
+    account.health_status = AccountHealth.HEALTHY
+    account.health_reason = None
+    account.connected_at = utcnow()
+    account.last_checked_at = utcnow()
+    await session.flush()
+    return account
+
+
+def _shares_facebook_login(account: Account, other: Account) -> bool:
+    facebook_user = (account.meta_info or {}).get("facebook_user_id")
+    return bool(facebook_user) and (other.meta_info or {}).get("facebook_user_id") == facebook_user
+
+
+async def _revoke_on_meta(
+    session: AsyncSession, *, account: Account, graph: InstagramGraphAPI, cipher: TokenCipher
+) -> bool:
+    """De-authorize the app on Meta's side (best effort) unless another connected account needs it."""
+    if not account.access_token_enc:
+        return False
+    others = await session.scalars(
+        select(Account).where(
+            Account.user_id == account.user_id,
+            Account.platform == account.platform,
+            Account.id != account.id,
+            Account.is_active,
+        )
+    )
+    if any(_shares_facebook_login(account, other) for other in others):
+        # DELETE /me/permissions de-authorizes the whole Facebook login: it would cut off the other
+        # accounts connected with it, so only this account's tokens are dropped.
+        return False
+    try:
+        return await graph.with_token(cipher.decrypt(account.access_token_enc)).revoke_permissions()
+    except (InstagramGraphAPIError, TokenDecryptError) as exc:
+        log.info("instagram revoke skipped", account_id=account.id, reason=type(exc).__name__)
+        return False
+
+
+async def disconnect_account(
+    session: AsyncSession, *, user: User, account_id: int, graph: InstagramGraphAPI, cipher: TokenCipher
+) -> Account:
+    """Revoke on Meta (best effort), delete the stored tokens and mark the account inactive."""
+    account = await get_account(session, user=user, account_id=account_id)
+    revoked = await _revoke_on_meta(session, account=account, graph=graph, cipher=cipher)
+    account.access_token_enc = None
+    account.page_access_token_enc = None
+    account.refresh_token_enc = None
+    account.is_active = False
+    account.health_status = AccountHealth.RECONNECT_REQUIRED
+    account.health_reason = "Disconnected by you."
+    await session.flush()
+    log.info("instagram account disconnected", user_id=user.id, account_id=account.id, revoked=revoked)
+    return account
+
+
+async def delete_account(
+    session: AsyncSession, *, user: User, account_id: int, graph: InstagramGraphAPI, cipher: TokenCipher
+) -> None:
+    """Disconnect the account, then delete it and everything stored for it (posts cascade)."""
+    account = await disconnect_account(session, user=user, account_id=account_id, graph=graph, cipher=cipher)
+    await session.delete(account)
+    await session.flush()
+    log.info("instagram account deleted", user_id=user.id, account_id=account_id)
+
+
+# --- token health -------------------------------------------------------------------------------------
+
+EXPIRING_WITHIN_SECONDS = 7 * 24 * 3600
+
+
+@dataclass
+class HealthReport:
+    """What one pass of `check_all_accounts` found."""
+
+    checked: int = 0
+    healthy: int = 0
+    invalid: int = 0
+    errors: int = 0
+
+
+def _timestamp(value: int | None) -> datetime | None:
+    """A debug_token time; 0 (never) and absent become None."""
+    return datetime.fromtimestamp(value, UTC) if value else None
+
+
+def _invalid_reason(error: dict[str, Any] | None) -> str:
+    subcode = (error or {}).get("subcode")
+    reason = {
+        458: "the app was removed from the Facebook account",
+        460: "the Facebook password changed",
+        463: "the access token expired",
+        467: "the Facebook session ended",
+        492: "the Facebook user no longer has a role on the Page",
+        493: "the account was not used with this app for 90 days",
+    }.get(subcode if isinstance(subcode, int) else -1, "Meta reports the access token as invalid")
+    return f"Reconnect required: {reason}."
+
+
+async def _refresh_user_token_expiry(
+    account: Account, *, graph: InstagramGraphAPI, cipher: TokenCipher
+) -> None:
+    if not account.access_token_enc:
+        return
+    info = await graph.debug_token(cipher.decrypt(account.access_token_enc))
+    account.token_expires_at = _timestamp(info.expires_at) if info.is_valid else account.token_expires_at
+
+
+def _health_of(expires_at: datetime | None, granted: list[str]) -> AccountHealth:
+    if expires_at is not None and (expires_at - utcnow()).total_seconds() < EXPIRING_WITHIN_SECONDS:
+        return AccountHealth.EXPIRING
+    if missing_permissions(granted, REQUESTED_PERMISSIONS):
+        return AccountHealth.PERMISSION_MISSING
+    return AccountHealth.HEALTHY
+
+
+async def check_account_health(
+    session: AsyncSession, *, account: Account, graph: InstagramGraphAPI, cipher: TokenCipher
+) -> Account:
+    """Ask Meta (`debug_token`) whether the Page token still works; mark the account accordingly."""
+    try:
+        info = await graph.debug_token(page_token(account, cipher=cipher))
+    except ReconnectRequired as exc:
+        await mark_token_invalid(session, account=account, reason=exc.message)
+        return account
+    if not info.is_valid:
+        await mark_token_invalid(session, account=account, reason=_invalid_reason(info.error))
+        return account
+    account.granted_permissions = list(info.scopes) or account.granted_permissions
+    await _refresh_user_token_expiry(account, graph=graph, cipher=cipher)
+    page_expiry = _timestamp(info.data_access_expires_at) or _timestamp(info.expires_at)
+    account.health_status = _health_of(page_expiry, account.granted_permissions)
+    account.health_reason = None
+    account.last_checked_at = utcnow()
+    await session.flush()
+    return account
+
+
+async def check_account(
+    session: AsyncSession, *, user: User, account_id: int, graph: InstagramGraphAPI, cipher: TokenCipher
+) -> Account:
+    """Check one of the user's accounts now; Meta being unreachable is a 503, not a verdict."""
+    account = await get_account(session, user=user, account_id=account_id)
+    try:
+        return await check_account_health(session, account=account, graph=graph, cipher=cipher)
+    except InstagramGraphAPIError as exc:
+        raise ServiceUnavailable(f"Could not check the account with Meta: {exc.user_message}") from None
+
+
+async def check_all_accounts(
+    session: AsyncSession, *, graph: InstagramGraphAPI, cipher: TokenCipher
+) -> HealthReport:
+    """Check every active account's token (one Graph call or two each); errors skip an account."""
+    report = HealthReport()
+    active = (await session.scalars(select(Account).where(Account.is_active).order_by(Account.id))).all()
+    for account in active:
+        report.checked += 1
+        try:
+            await check_account_health(session, account=account, graph=graph, cipher=cipher)
+        except InstagramGraphAPIError as exc:
+            report.errors += 1
+            log.warning("instagram health check failed", account_id=account.id, error=type(exc).__name__)
+            continue
+        if account.is_active:
+            report.healthy += 1
+        else:
+            report.invalid += 1
+    log.info("instagram health checked", **vars(report))
+    return report

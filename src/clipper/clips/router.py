@@ -1,0 +1,149 @@
+"""`/api/v1/clips`: upload, list, read, delete, conform, trim; and the signed public file route."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi.responses import FileResponse
+
+from clipper.clips import media, service, storage
+from clipper.clips.models import Clip, ClipStatus
+from clipper.clips.schemas import ClipPage, ClipRead, ConformRequest, TrimRequest
+from clipper.clips.upload import MULTIPART_OVERHEAD, stage_upload
+from clipper.config import Settings
+from clipper.deps import CurrentUser, SessionDep, SettingsDep
+from clipper.errors import Forbidden, NotFound
+
+router = APIRouter(prefix="/clips", tags=["clips"])
+
+_UPLOAD_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        "title": {"type": "string"},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+def _read(clip: Clip, settings: Settings) -> ClipRead:
+    url = service.public_url(clip, settings=settings) if clip.status is ClipStatus.READY else None
+    return ClipRead.of(clip, url=url, thumbnail_url=service.thumbnail_url(clip, settings=settings))
+
+
+async def _process_after_commit(request: Request) -> AsyncIterator[list[int]]:
+    """Clip ids to process once the request's unit of work has committed them (so the job sees them)."""
+    clip_ids: list[int] = []
+    yield clip_ids
+    for clip_id in clip_ids:
+        await request.app.state.worker.enqueue("clips.process", clip_id=clip_id)
+
+
+# Request scope: this teardown runs after the response, so after the function-scoped session commits.
+ProcessAfterCommit = Annotated[list[int], Depends(_process_after_commit)]
+
+
+@router.api_route("/files/{key:path}", methods=["GET", "HEAD"], include_in_schema=False)
+async def serve_file(key: str, expires: int, signature: str, settings: SettingsDep) -> FileResponse:
+    """Serve a stored file to whoever holds a valid signed URL (Meta, the UI); HTTP Range supported."""
+    if not media.verify(settings, key, expires=expires, signature=signature):
+        raise Forbidden("This media link is invalid or has expired: ask for a fresh one.")
+    try:
+        path = storage.path_for(settings, key)
+    except ValueError:
+        raise Forbidden("This media link is invalid.") from None
+    if not path.is_file():
+        raise NotFound("The file no longer exists.")
+    return FileResponse(path, media_type=media.content_type_of(Path(key)))
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, openapi_extra=_UPLOAD_BODY)
+async def upload_clip(
+    request: Request, user: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> ClipRead:
+    """Upload an image or video (multipart `file`, optional `title`); it is probed and qualified."""
+    length = int(request.headers.get("content-length") or 0)
+    if length > settings.max_upload_bytes + MULTIPART_OVERHEAD:
+        raise storage.PayloadTooLarge(storage.limit_message(settings.max_upload_bytes))
+    staged = await stage_upload(
+        request.stream(),
+        content_type=request.headers.get("content-type", ""),
+        target=service.staging_path(user=user, settings=settings),
+        max_bytes=settings.max_upload_bytes,
+    )
+    clip = await service.create_clip(
+        session, user=user, staged=staged, title=staged.fields.get("title"), settings=settings
+    )
+    return _read(clip, settings)
+
+
+@router.get("")
+async def list_clips(
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: int | None = None,
+) -> ClipPage:
+    """The user's clips, newest first."""
+    clips, next_cursor = await service.list_clips(session, user=user, limit=limit, cursor=cursor)
+    return ClipPage(items=[_read(clip, settings) for clip in clips], next_cursor=next_cursor)
+
+
+@router.get("/{clip_id}")
+async def get_clip(clip_id: int, user: CurrentUser, session: SessionDep, settings: SettingsDep) -> ClipRead:
+    """One clip with its qualification per media type and progress while processing."""
+    return _read(await service.get_clip(session, user=user, clip_id=clip_id), settings)
+
+
+@router.delete("/{clip_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_clip(
+    clip_id: int, user: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """Delete a clip and its files (409 while a scheduled or publishing post uses it)."""
+    await service.delete_clip(session, user=user, clip_id=clip_id, settings=settings)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/{clip_id}/conform", status_code=status.HTTP_202_ACCEPTED)
+async def conform_clip(
+    clip_id: int,
+    data: ConformRequest,
+    jobs: ProcessAfterCommit,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> ClipRead:
+    """Start making a new clip that meets `media_type`'s spec; poll it until `ready` (or `failed`)."""
+    clip = await service.start_conform(
+        session, user=user, clip_id=clip_id, media_type=data.media_type, fit=data.fit
+    )
+    jobs.append(clip.id)
+    return _read(clip, settings)
+
+
+@router.post("/{clip_id}/trim", status_code=status.HTTP_202_ACCEPTED)
+async def trim_clip(
+    clip_id: int,
+    data: TrimRequest,
+    jobs: ProcessAfterCommit,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> ClipRead:
+    """Start cutting `start`…`end` seconds out of a video into a new clip; poll it until `ready`."""
+    clip = await service.start_trim(session, user=user, clip_id=clip_id, start=data.start, end=data.end)
+    jobs.append(clip.id)
+    return _read(clip, settings)

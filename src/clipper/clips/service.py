@@ -1,0 +1,220 @@
+"""The clip library: upload and probe, read, delete, derive (conform, trim), and what publishing needs."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from clipper.clips import media, storage
+from clipper.clips.models import Clip, ClipKind, ClipStatus
+from clipper.clips.plans import TranscodeError, plan_conform
+from clipper.clips.probe import Probed, UnsupportedMedia, probe_file
+from clipper.clips.qualify import MEDIA_TYPES, Qualification, cover_reasons, qualifies_for, qualify
+from clipper.clips.transcode import make_thumbnail
+from clipper.clips.upload import Staged
+from clipper.config import Settings
+from clipper.errors import Conflict, InvalidInput, NotFound
+from clipper.social.models import PostStatus, SocialPost, SocialPostMedia
+from clipper.users.models import User
+
+__all__ = [
+    "MEDIA_TYPES",
+    "Qualification",
+    "clip_in_use",
+    "clip_path",
+    "cover_reasons",
+    "create_clip",
+    "delete_clip",
+    "get_clip",
+    "get_clips",
+    "list_clips",
+    "public_url",
+    "qualifies_for",
+    "qualify",
+    "start_conform",
+    "staging_path",
+    "start_trim",
+    "thumbnail_url",
+]
+
+IN_FLIGHT = (PostStatus.SCHEDULED, PostStatus.PUBLISHING, PostStatus.UNCONFIRMED)
+MAX_PAGE = 100
+
+
+async def get_clip(session: AsyncSession, *, user: User, clip_id: int) -> Clip:
+    """The user's clip `clip_id`; NotFound when it does not exist or belongs to someone else."""
+    clip = await session.scalar(select(Clip).where(Clip.id == clip_id, Clip.user_id == user.id))
+    if clip is None:
+        raise NotFound(f"Clip {clip_id} was not found.")
+    return clip
+
+
+async def get_clips(session: AsyncSession, *, user: User, clip_ids: Sequence[int]) -> list[Clip]:
+    """The user's clips in the order asked; NotFound naming every id that is missing or not theirs."""
+    rows = await session.scalars(select(Clip).where(Clip.id.in_(set(clip_ids)), Clip.user_id == user.id))
+    found = {clip.id: clip for clip in rows}
+    missing = [clip_id for clip_id in dict.fromkeys(clip_ids) if clip_id not in found]
+    if missing:
+        raise NotFound(f"Clips not found: {', '.join(str(clip_id) for clip_id in missing)}.")
+    return [found[clip_id] for clip_id in clip_ids]
+
+
+async def list_clips(
+    session: AsyncSession, *, user: User, limit: int = 50, cursor: int | None = None
+) -> tuple[list[Clip], int | None]:
+    """A page of the user's clips, newest first, and the cursor of the next page."""
+    limit = max(1, min(limit, MAX_PAGE))
+    query = select(Clip).where(Clip.user_id == user.id).order_by(Clip.id.desc()).limit(limit + 1)
+    if cursor is not None:
+        query = query.where(Clip.id < cursor)
+    clips = list(await session.scalars(query))
+    next_cursor = clips[limit - 1].id if len(clips) > limit else None
+    return clips[:limit], next_cursor
+
+
+def clip_path(clip: Clip, *, settings: Settings) -> Path:
+    """The local file of a clip (what rupload sends)."""
+    return storage.path_for(settings, clip.storage_key)
+
+
+def public_url(clip: Clip, *, settings: Settings, ttl_seconds: int | None = None) -> str:
+    """An absolute, signed, expiring URL under BACKEND_URL serving the clip's file (HTTP Range aware)."""
+    return media.signed_url(settings, clip.storage_key, ttl_seconds=ttl_seconds)
+
+
+def thumbnail_url(clip: Clip, *, settings: Settings, ttl_seconds: int | None = None) -> str | None:
+    """A signed URL of the clip's JPEG thumbnail; None while the clip has none (processing, failed)."""
+    if clip.status is not ClipStatus.READY:
+        return None
+    return media.signed_url(settings, storage.thumbnail_key(clip.storage_key), ttl_seconds=ttl_seconds)
+
+
+async def clip_in_use(session: AsyncSession, *, clip: Clip) -> bool:
+    """True while a scheduled, publishing or unconfirmed post uses the clip (alone or in a carousel)."""
+    as_item = exists().where(SocialPostMedia.post_id == SocialPost.id, SocialPostMedia.clip_id == clip.id)
+    query = select(SocialPost.id).where(
+        SocialPost.status.in_(IN_FLIGHT), or_(SocialPost.clip_id == clip.id, as_item)
+    )
+    return await session.scalar(query.limit(1)) is not None
+
+
+def _stored_name(filename: str | None) -> str:
+    name = Path(filename or "").name.strip()
+    return name[:255] or "upload"
+
+
+async def _probe(path: Path) -> Probed:
+    try:
+        return await asyncio.to_thread(probe_file, path)
+    except UnsupportedMedia as exc:
+        raise InvalidInput(str(exc)) from None
+
+
+def staging_path(*, user: User, settings: Settings) -> Path:
+    """A fresh temporary path in storage for an upload in progress."""
+    return storage.path_for(settings, storage.new_key(user.id, ".upload"))
+
+
+async def create_clip(
+    session: AsyncSession, *, user: User, staged: Staged, title: str | None, settings: Settings
+) -> Clip:
+    """Probe a staged upload, keep it with a thumbnail as the user's clip; nothing stays on failure."""
+    try:
+        probed = await _probe(staged.path)
+        key = storage.new_key(user.id, probed.suffix)
+        final = storage.path_for(settings, key)
+        await asyncio.to_thread(staged.path.rename, final)
+    finally:
+        staged.path.unlink(missing_ok=True)
+    try:
+        await asyncio.to_thread(make_thumbnail, final, storage.path_for(settings, storage.thumbnail_key(key)))
+        clip = Clip(
+            user_id=user.id,
+            title=(title or "").strip()[:255] or Path(_stored_name(staged.filename)).stem,
+            filename=_stored_name(staged.filename),
+            storage_key=key,
+            size_bytes=staged.size,
+            checksum_sha256=staged.sha256,
+            **probed.columns(),
+        )
+        session.add(clip)
+        await session.flush()
+    except BaseException:
+        await asyncio.to_thread(storage.remove, settings, key)
+        raise
+    return clip
+
+
+async def delete_clip(session: AsyncSession, *, user: User, clip_id: int, settings: Settings) -> None:
+    """Delete the user's clip and its files; Conflict while a scheduled or publishing post uses it."""
+    clip = await get_clip(session, user=user, clip_id=clip_id)
+    if await clip_in_use(session, clip=clip):
+        raise Conflict(
+            f"Clip {clip_id} is used by a post that is scheduled or being published: "
+            "unschedule or delete that post first."
+        )
+    await session.delete(clip)
+    await session.flush()
+    await asyncio.to_thread(storage.remove, settings, clip.storage_key)
+
+
+def _derived(source: Clip, *, job: dict[str, Any], title: str) -> Clip:
+    image = source.kind is ClipKind.IMAGE
+    suffix = ".jpg" if image else ".mp4"
+    return Clip(
+        user_id=source.user_id,
+        title=title[:255],
+        filename=f"{Path(source.filename).stem}-{job['op']}{suffix}",
+        storage_key=storage.new_key(source.user_id, suffix),
+        content_type="image/jpeg" if image else "video/mp4",
+        kind=source.kind,
+        width=source.width,
+        height=source.height,
+        parent_clip_id=source.id,
+        status=ClipStatus.PROCESSING,
+        progress=0,
+        probe={"job": job},
+    )
+
+
+def _require_ready(clip: Clip) -> None:
+    if clip.status is not ClipStatus.READY:
+        raise Conflict(f"Clip {clip.id} is {clip.status.value}: wait until it is ready.")
+
+
+async def start_conform(
+    session: AsyncSession, *, user: User, clip_id: int, media_type: str, fit: str
+) -> Clip:
+    """Create a processing copy of the clip that will meet `media_type`'s spec (the job fills it in)."""
+    source = await get_clip(session, user=user, clip_id=clip_id)
+    _require_ready(source)
+    try:
+        plan_conform(source, media_type=media_type, fit=fit)
+    except TranscodeError as exc:
+        raise InvalidInput(str(exc)) from None
+    job = {"op": "conform", "media_type": media_type, "fit": fit}
+    clip = _derived(source, job=job, title=f"{source.title} ({media_type.lower()}, {fit})")
+    session.add(clip)
+    await session.flush()
+    return clip
+
+
+async def start_trim(session: AsyncSession, *, user: User, clip_id: int, start: float, end: float) -> Clip:
+    """Create a processing copy holding `start`…`end` seconds of a video (the job fills it in)."""
+    source = await get_clip(session, user=user, clip_id=clip_id)
+    _require_ready(source)
+    duration = source.duration_seconds or 0.0
+    if source.kind is not ClipKind.VIDEO:
+        raise InvalidInput("Only videos can be trimmed.")
+    if not 0 <= start < end <= duration + 0.001:
+        raise InvalidInput(f"start and end must satisfy 0 ≤ start < end ≤ {duration:g} (the video's length).")
+    job = {"op": "trim", "start": start, "end": end}
+    clip = _derived(source, job=job, title=f"{source.title} ({start:g}–{end:g} s)")
+    session.add(clip)
+    await session.flush()
+    return clip

@@ -1,0 +1,1 @@
+"""Server-sent events to the UI: post status changes, new comments, new messages."""

@@ -1,0 +1,1 @@
+"""Comments and direct messages: local store, sync, moderation, replies (the engagement inbox)."""

@@ -1,0 +1,99 @@
+"""Graph access for the inbox: the account's Page-token client after the checks, and Graph errors → ours."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from clipper.accounts import service as accounts
+from clipper.accounts.models import Account
+from clipper.errors import (
+    ClipperError,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionMissing,
+    ReconnectRequired,
+    ServiceUnavailable,
+    TooManyRequests,
+)
+from clipper.instagram import (
+    InstagramGraphAPI,
+    InstagramGraphAPIError,
+    InvalidParameterError,
+    InvalidTokenError,
+    MessagingWindowError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    RequestValidationError,
+)
+from clipper.security import TokenCipher
+
+MANAGE_COMMENTS = "instagram_manage_comments"
+MANAGE_MESSAGES = "instagram_manage_messages"
+
+
+@dataclass(frozen=True)
+class GraphAccess:
+    """What a service needs to call Meta for accounts: the token-less client and the token cipher."""
+
+    graph: InstagramGraphAPI
+    cipher: TokenCipher
+
+
+def client_for(account: Account, permission: str, *, access: GraphAccess) -> InstagramGraphAPI:
+    """The account's Page-token client; 409 first when it is disconnected or lacks `permission`."""
+    accounts.require_active(account)
+    accounts.require_permission(account, permission)
+    return accounts.graph_for(account, graph=access.graph, cipher=access.cipher)
+
+
+def page_id(account: Account) -> str:
+    """The Facebook Page the account is linked to (messaging goes through it)."""
+    found = (account.meta_info or {}).get("facebook_page_id")
+    if not found:
+        raise accounts_reconnect(account)
+    return str(found)
+
+
+def accounts_reconnect(account: Account) -> ReconnectRequired:
+    """The error for an account whose stored connection lacks what messaging needs."""
+    return ReconnectRequired(
+        f"@{account.account_username or account.id} has no linked Facebook Page on record: reconnect it."
+    )
+
+
+def domain_error(error: InstagramGraphAPIError, *, permission: str) -> ClipperError:
+    """The ClipperError (with Meta's actionable sentence) for a Graph error."""
+    message = error.user_message
+    if isinstance(error, InvalidTokenError):
+        return ReconnectRequired(message)
+    if isinstance(error, PermissionDeniedError):
+        return PermissionMissing(permission, message)
+    if isinstance(error, RateLimitError):
+        retry = int(error.retry_after_seconds) if error.retry_after_seconds else None
+        return TooManyRequests(message, retry_after=retry)
+    if isinstance(error, NotFoundError):
+        return NotFound(message)
+    if isinstance(error, MessagingWindowError):
+        return Conflict(message)
+    if isinstance(error, InvalidParameterError | RequestValidationError):
+        return InvalidInput(message)
+    if error.retryable:
+        return ServiceUnavailable(message)
+    return Conflict(message)
+
+
+@asynccontextmanager
+async def graph_errors(session: AsyncSession, account: Account, *, permission: str) -> AsyncIterator[None]:
+    """Turn Graph errors into ClipperErrors; a refused token also marks the account for reconnection."""
+    try:
+        yield
+    except InstagramGraphAPIError as error:
+        if isinstance(error, InvalidTokenError):
+            await accounts.mark_token_invalid(session, account=account, reason=error.user_message)
+        raise domain_error(error, permission=permission) from None

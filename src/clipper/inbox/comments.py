@@ -1,0 +1,289 @@
+"""Comments: the unified inbox, a media's thread, reply, hide, delete, bulk moderation, comments on/off."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import Select, and_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from clipper.accounts import service as accounts
+from clipper.accounts.models import Account
+from clipper.db import utcnow
+from clipper.errors import ClipperError, Conflict, InvalidInput, NotFound
+from clipper.events.hub import EventHub
+from clipper.inbox import store, sync
+from clipper.inbox.access import MANAGE_COMMENTS, GraphAccess, client_for, domain_error, graph_errors
+from clipper.inbox.models import InboxComment
+from clipper.inbox.pagination import encode_cursor, older_than
+from clipper.instagram import BatchRequest, InstagramGraphAPIError
+from clipper.users.models import User
+
+
+class InboxStatus(StrEnum):
+    UNANSWERED = "unanswered"
+    ANSWERED = "answered"
+    HIDDEN = "hidden"
+
+
+class BulkAction(StrEnum):
+    HIDE = "hide"
+    UNHIDE = "unhide"
+    DELETE = "delete"
+    MARK_ANSWERED = "mark_answered"
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    """The inbox's optional filters."""
+
+    account_id: int | None = None
+    media_id: str | None = None
+    status: InboxStatus | None = None
+    search: str | None = None
+
+
+@dataclass
+class BulkResult:
+    """What happened to one id of a bulk request."""
+
+    id: int
+    ok: bool
+    error: str | None = None
+
+
+def _page(rows: Sequence[InboxComment], limit: int) -> tuple[list[InboxComment], str | None]:
+    items = list(rows[:limit])
+    more = len(rows) > limit
+    return items, encode_cursor(items[-1].commented_at, items[-1].id) if more and items else None
+
+
+def _status_clause(status: InboxStatus) -> object:
+    if status is InboxStatus.HIDDEN:
+        return InboxComment.hidden
+    if status is InboxStatus.ANSWERED:
+        return InboxComment.answered
+    return and_(~InboxComment.answered, ~InboxComment.hidden)
+
+
+def _inbox_query(user: User, filters: InboxFilter) -> Select[InboxComment]:
+    query = (
+        select(InboxComment)
+        .join(Account, Account.id == InboxComment.account_id)
+        .where(Account.user_id == user.id, ~InboxComment.deleted, ~InboxComment.from_account)
+    )
+    if filters.account_id is not None:
+        query = query.where(InboxComment.account_id == filters.account_id)
+    if filters.media_id:
+        query = query.where(InboxComment.media_id == filters.media_id)
+    if filters.status is not None:
+        query = query.where(_status_clause(filters.status))  # type: ignore[arg-type]
+    if filters.search:
+        needle = filters.search.strip().lower()
+        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(InboxComment.text.ilike(f"%{escaped}%", escape="\\"))
+    return query
+
+
+async def list_inbox(
+    session: AsyncSession, *, user: User, filters: InboxFilter, limit: int, cursor: str | None
+) -> tuple[list[InboxComment], str | None]:
+    """Comments from others across the user's accounts, newest first."""
+    query = _inbox_query(user, filters)
+    after = older_than(cursor, InboxComment.commented_at, InboxComment.id)
+    if after is not None:
+        query = query.where(after)
+    query = query.order_by(InboxComment.commented_at.desc(), InboxComment.id.desc()).limit(limit + 1)
+    return _page((await session.scalars(query)).all(), limit)
+
+
+async def get_comment(session: AsyncSession, *, user: User, comment_id: int) -> tuple[InboxComment, Account]:
+    """One of the user's stored comments with its account; NotFound for anyone else's."""
+    found = (
+        await session.execute(
+            select(InboxComment, Account)
+            .join(Account, Account.id == InboxComment.account_id)
+            .where(InboxComment.id == comment_id, Account.user_id == user.id)
+        )
+    ).first()
+    if found is None or found[0].deleted:
+        raise NotFound(f"No comment with id {comment_id}.")
+    return found[0], found[1]
+
+
+async def media_thread(
+    session: AsyncSession,
+    *,
+    user: User,
+    access: GraphAccess,
+    account_id: int,
+    media_id: str,
+    limit: int,
+    cursor: str | None,
+    hub: EventHub | None = None,
+) -> tuple[list[InboxComment], dict[str, list[InboxComment]], str | None]:
+    """Refresh a media's comments from Instagram, then its top-level comments (newest first) and replies."""
+    account = await accounts.get_account(session, user=user, account_id=account_id)
+    client = client_for(account, MANAGE_COMMENTS, access=access)
+    if not cursor:
+        async with graph_errors(session, account, permission=MANAGE_COMMENTS):
+            comments = await client.get_media_comments(media_id)
+        await sync.store_media_comments(
+            session,
+            account=account,
+            media_id=media_id,
+            comments=comments,
+            access=access,
+            hub=hub,
+            report=sync.SyncReport(),
+        )
+    base = select(InboxComment).where(
+        InboxComment.account_id == account.id, InboxComment.media_id == media_id, ~InboxComment.deleted
+    )
+    top = base.where(InboxComment.parent_platform_id.is_(None))
+    after = older_than(cursor, InboxComment.commented_at, InboxComment.id)
+    if after is not None:
+        top = top.where(after)
+    rows = (
+        await session.scalars(
+            top.order_by(InboxComment.commented_at.desc(), InboxComment.id.desc()).limit(limit + 1)
+        )
+    ).all()
+    items, next_cursor = _page(rows, limit)
+    ids = [item.platform_comment_id for item in items]
+    replies: dict[str, list[InboxComment]] = {platform_id: [] for platform_id in ids}
+    query = base.where(InboxComment.parent_platform_id.in_(ids)).order_by(
+        InboxComment.commented_at, InboxComment.id
+    )
+    for reply in (await session.scalars(query)).all():
+        replies[reply.parent_platform_id or ""].append(reply)
+    return items, replies, next_cursor
+
+
+async def reply(
+    session: AsyncSession, *, user: User, access: GraphAccess, comment_id: int, message: str
+) -> InboxComment:
+    """Reply publicly on Instagram; the comment becomes answered and the reply is stored."""
+    comment, account = await get_comment(session, user=user, comment_id=comment_id)
+    if comment.hidden:
+        raise Conflict("Instagram does not allow replies to hidden comments: unhide it first.")
+    client = client_for(account, MANAGE_COMMENTS, access=access)
+    thread_id = comment.parent_platform_id or comment.platform_comment_id
+    async with graph_errors(session, account, permission=MANAGE_COMMENTS):
+        reply_id = await client.reply_to_comment(thread_id, message)
+    seen = store.SeenComment(
+        platform_id=reply_id,
+        media_id=comment.media_id,
+        text=message,
+        parent_id=thread_id,
+        author_id=account.platform_account_id,
+        author_username=account.account_username,
+        commented_at=utcnow(),
+    )
+    stored, _created = await store.save_comment(session, account=account, seen=seen)
+    stored.from_account = True
+    comment.answered = True
+    await session.flush()
+    return stored
+
+
+async def hide(
+    session: AsyncSession, *, user: User, access: GraphAccess, comment_id: int, hidden: bool
+) -> InboxComment:
+    """Hide or unhide a comment on Instagram."""
+    comment, account = await get_comment(session, user=user, comment_id=comment_id)
+    if comment.from_account:
+        raise Conflict("The account's own comments always stay visible on Instagram.")
+    client = client_for(account, MANAGE_COMMENTS, access=access)
+    async with graph_errors(session, account, permission=MANAGE_COMMENTS):
+        await client.hide_comment(comment.platform_comment_id, hidden)
+    comment.hidden = hidden
+    await session.flush()
+    return comment
+
+
+async def delete(session: AsyncSession, *, user: User, access: GraphAccess, comment_id: int) -> None:
+    """Delete a comment on Instagram (the media owner may delete anyone's)."""
+    comment, account = await get_comment(session, user=user, comment_id=comment_id)
+    client = client_for(account, MANAGE_COMMENTS, access=access)
+    async with graph_errors(session, account, permission=MANAGE_COMMENTS):
+        await client.delete_comment(comment.platform_comment_id)
+    comment.deleted = True
+    await session.flush()
+
+
+def _request(comment: InboxComment, action: BulkAction) -> BatchRequest:
+    if action is BulkAction.DELETE:
+        return BatchRequest(comment.platform_comment_id, method="DELETE")
+    return BatchRequest(comment.platform_comment_id, method="POST", body={"hide": action is BulkAction.HIDE})
+
+
+def _apply(comment: InboxComment, action: BulkAction) -> None:
+    if action is BulkAction.DELETE:
+        comment.deleted = True
+    elif action is BulkAction.MARK_ANSWERED:
+        comment.answered = True
+    else:
+        comment.hidden = action is BulkAction.HIDE
+
+
+async def _bulk_on_account(
+    account: Account, comments: list[InboxComment], action: BulkAction, access: GraphAccess
+) -> list[BulkResult]:
+    """One batch call per 50 comments of one account; each comment gets its own outcome."""
+    try:
+        client = client_for(account, MANAGE_COMMENTS, access=access)
+        answers = await client.batch([_request(comment, action) for comment in comments])
+    except ClipperError as exc:
+        return [BulkResult(c.id, False, exc.message) for c in comments]
+    except InstagramGraphAPIError as exc:
+        message = domain_error(exc, permission=MANAGE_COMMENTS).message
+        return [BulkResult(c.id, False, message) for c in comments]
+    results = []
+    for comment, answer in zip(comments, answers, strict=True):
+        if answer.error is not None:
+            results.append(BulkResult(comment.id, False, answer.error.user_message))
+            continue
+        _apply(comment, action)
+        results.append(BulkResult(comment.id, True))
+    return results
+
+
+async def bulk(
+    session: AsyncSession, *, user: User, access: GraphAccess, ids: Sequence[int], action: BulkAction
+) -> list[BulkResult]:
+    """Apply one action to many comments; reports per id (unknown ids are reported, not fatal)."""
+    if not ids:
+        raise InvalidInput("Give at least one comment id.")
+    found: dict[int, tuple[InboxComment, Account]] = {}
+    for comment_id in dict.fromkeys(ids):
+        try:
+            found[comment_id] = await get_comment(session, user=user, comment_id=comment_id)
+        except NotFound:
+            continue
+    results = {i: BulkResult(i, False, f"No comment with id {i}.") for i in ids if i not in found}
+    by_account: dict[int, tuple[Account, list[InboxComment]]] = {}
+    for comment, account in found.values():
+        by_account.setdefault(account.id, (account, []))[1].append(comment)
+    for account, comments in by_account.values():
+        if action is BulkAction.MARK_ANSWERED:
+            outcome = [BulkResult(c.id, True) for c in comments]
+            for comment in comments:
+                _apply(comment, action)
+        else:
+            outcome = await _bulk_on_account(account, comments, action, access)
+        results.update({item.id: item for item in outcome})
+    await session.flush()
+    return [results[i] for i in dict.fromkeys(ids)]
+
+
+async def set_comments_enabled(
+    session: AsyncSession, *, user: User, access: GraphAccess, account_id: int, media_id: str, enabled: bool
+) -> None:
+    """Turn comments on or off for one of the account's media."""
+    account = await accounts.get_account(session, user=user, account_id=account_id)
+    client = client_for(account, MANAGE_COMMENTS, access=access)
+    async with graph_errors(session, account, permission=MANAGE_COMMENTS):
+        await client.set_comment_enabled(media_id, enabled)

@@ -1,0 +1,159 @@
+"""Moderation rules: keyword/regex lists that hide or delete matching new comments, with an audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import structlog
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from clipper.accounts import service as accounts
+from clipper.accounts.models import Account
+from clipper.db import utcnow
+from clipper.errors import ClipperError, NotFound
+from clipper.inbox import patterns
+from clipper.inbox.access import MANAGE_COMMENTS, GraphAccess, client_for
+from clipper.inbox.models import InboxComment, ModerationAction, ModerationRule, RuleAction, RuleKind
+from clipper.instagram import InstagramGraphAPI, InstagramGraphAPIError
+from clipper.users.models import User
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class RuleInput:
+    """What a user sets on a rule (every field optional on update)."""
+
+    name: str | None = None
+    kind: RuleKind | None = None
+    patterns: list[str] | None = None
+    action: RuleAction | None = None
+    enabled: bool | None = None
+
+
+async def list_rules(session: AsyncSession, *, user: User, account_id: int) -> Sequence[ModerationRule]:
+    """The account's rules, oldest first."""
+    await accounts.get_account(session, user=user, account_id=account_id)
+    query = select(ModerationRule).where(ModerationRule.account_id == account_id).order_by(ModerationRule.id)
+    return (await session.scalars(query)).all()
+
+
+async def create_rule(
+    session: AsyncSession, *, user: User, account_id: int, data: RuleInput
+) -> ModerationRule:
+    """Add a rule after validating its patterns."""
+    await accounts.get_account(session, user=user, account_id=account_id)
+    kind = data.kind or RuleKind.KEYWORD
+    rule = ModerationRule(
+        account_id=account_id,
+        name=data.name or "Rule",
+        kind=kind,
+        patterns=patterns.validate(kind, data.patterns or []),
+        action=data.action or RuleAction.HIDE,
+        enabled=True if data.enabled is None else data.enabled,
+    )
+    session.add(rule)
+    await session.flush()
+    return rule
+
+
+async def get_rule(session: AsyncSession, *, user: User, account_id: int, rule_id: int) -> ModerationRule:
+    """One of the account's rules; NotFound for another account's or user's."""
+    await accounts.get_account(session, user=user, account_id=account_id)
+    rule = await session.scalar(
+        select(ModerationRule).where(ModerationRule.id == rule_id, ModerationRule.account_id == account_id)
+    )
+    if rule is None:
+        raise NotFound(f"No moderation rule with id {rule_id} on this account.")
+    return rule
+
+
+async def update_rule(
+    session: AsyncSession, *, user: User, account_id: int, rule_id: int, data: RuleInput
+) -> ModerationRule:
+    """Change a rule; patterns are validated against its (possibly new) kind."""
+    rule = await get_rule(session, user=user, account_id=account_id, rule_id=rule_id)
+    kind = data.kind or rule.kind
+    if data.patterns is not None or data.kind is not None:
+        rule.patterns = patterns.validate(kind, data.patterns if data.patterns is not None else rule.patterns)
+    rule.kind = kind
+    rule.name = data.name or rule.name
+    rule.action = data.action or rule.action
+    rule.enabled = rule.enabled if data.enabled is None else data.enabled
+    await session.flush()
+    return rule
+
+
+async def delete_rule(session: AsyncSession, *, user: User, account_id: int, rule_id: int) -> None:
+    """Remove a rule (its audit entries stay, with the rule's name)."""
+    rule = await get_rule(session, user=user, account_id=account_id, rule_id=rule_id)
+    await session.delete(rule)
+    await session.flush()
+
+
+async def list_actions(
+    session: AsyncSession, *, user: User, account_id: int, limit: int, before_id: int | None
+) -> Sequence[ModerationAction]:
+    """The audit trail of the account's rules, newest first."""
+    await accounts.get_account(session, user=user, account_id=account_id)
+    query = select(ModerationAction).where(ModerationAction.account_id == account_id)
+    if before_id is not None:
+        query = query.where(ModerationAction.id < before_id)
+    return (await session.scalars(query.order_by(ModerationAction.id.desc()).limit(limit))).all()
+
+
+def first_match(rules: Sequence[ModerationRule], text: str) -> tuple[ModerationRule, str] | None:
+    """The first enabled rule matching the text, with the pattern that matched."""
+    for rule in rules:
+        if not rule.enabled:
+            continue
+        matched = patterns.match(rule.kind, rule.patterns, text)
+        if matched is not None:
+            return rule, matched
+    return None
+
+
+async def _enforce(comment: InboxComment, action: RuleAction, client: InstagramGraphAPI) -> None:
+    if action is RuleAction.DELETE:
+        await client.delete_comment(comment.platform_comment_id)
+        comment.deleted = True
+    else:
+        await client.hide_comment(comment.platform_comment_id, True)
+        comment.hidden = True
+
+
+async def apply_rules(
+    session: AsyncSession, *, account: Account, comment: InboxComment, access: GraphAccess
+) -> ModerationAction | None:
+    """Run the account's rules on a new comment; hide/delete it on Instagram and record what happened."""
+    if comment.from_account:
+        return None
+    query = select(ModerationRule).where(ModerationRule.account_id == account.id).order_by(ModerationRule.id)
+    found = first_match((await session.scalars(query)).all(), comment.text)
+    if found is None:
+        return None
+    rule, matched = found
+    audit = ModerationAction(
+        account_id=account.id,
+        rule_id=rule.id,
+        rule_name=rule.name,
+        platform_comment_id=comment.platform_comment_id,
+        comment_text=comment.text,
+        matched=matched[:255],
+        action=rule.action,
+        succeeded=True,
+        created_at=utcnow(),
+    )
+    try:
+        await _enforce(comment, rule.action, client_for(account, MANAGE_COMMENTS, access=access))
+    except InstagramGraphAPIError as exc:
+        audit.succeeded, audit.error = False, exc.user_message
+    except ClipperError as exc:
+        audit.succeeded, audit.error = False, exc.message
+    if not audit.succeeded:
+        log.warning("moderation failed", account_id=account.id, rule_id=rule.id, error=audit.error)
+    session.add(audit)
+    await session.flush()
+    return audit

@@ -1,0 +1,48 @@
+"""Tell the user's open UIs about new inbox items through the events hub (best effort)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+
+from clipper.events.hub import EventHub
+from clipper.inbox.models import InboxComment, InboxConversation, InboxMessage
+
+log = structlog.get_logger(__name__)
+
+
+async def _publish(hub: EventHub | None, user_id: int, kind: str, data: dict[str, Any]) -> None:
+    if hub is None:
+        return
+    try:
+        await hub.publish_event(user_id, kind, data)
+    except Exception as exc:  # the UI missing one event must never fail the inbox write
+        log.warning("event not published", type=kind, error_type=type(exc).__name__)
+
+
+async def comment_created(hub: EventHub | None, *, user_id: int, comment: InboxComment) -> None:
+    """`comment.created` for a comment we just stored."""
+    data = {
+        "id": comment.id,
+        "account_id": comment.account_id,
+        "media_id": comment.media_id,
+        "author_username": comment.author_username,
+        "text": comment.text,
+        "hidden": comment.hidden,
+    }
+    await _publish(hub, user_id, "comment.created", data)
+
+
+async def message_created(
+    hub: EventHub | None, *, user_id: int, conversation: InboxConversation, message: InboxMessage
+) -> None:
+    """`message.created` for a DM we just stored."""
+    data = {
+        "id": message.id,
+        "conversation_id": conversation.id,
+        "account_id": conversation.account_id,
+        "from_account": message.from_account,
+        "text": message.text,
+    }
+    await _publish(hub, user_id, "message.created", data)

@@ -1,0 +1,318 @@
+"""Inbox API: comments (inbox, threads, moderation, rules) and direct messages, scoped to the caller."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+
+from clipper.accounts import service as accounts
+from clipper.config import Settings
+from clipper.deps import CurrentUser, SessionDep, SettingsDep
+from clipper.events.hub import EventHub
+from clipper.inbox import comments, messages, moderation, sync
+from clipper.inbox.access import GraphAccess
+from clipper.inbox.comments import InboxFilter, InboxStatus
+from clipper.inbox.models import InboxConversation
+from clipper.inbox.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from clipper.inbox.schemas import (
+    BulkItem,
+    BulkRequest,
+    BulkResponse,
+    CommentRead,
+    CommentSettings,
+    CommentSettingsRead,
+    CommentThread,
+    ConversationRead,
+    HideRequest,
+    MessageCreate,
+    MessageRead,
+    ModerationActionRead,
+    Page,
+    Participant,
+    PrivateReplyCreate,
+    ReplyCreate,
+    RuleCreate,
+    RuleRead,
+    RuleUpdate,
+    SyncRead,
+)
+
+router = APIRouter(prefix="/instagram", tags=["inbox"])
+
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+
+
+def graph_access(request: Request) -> GraphAccess:
+    """The shared token-less Graph client and the token cipher."""
+    return GraphAccess(graph=request.app.state.graph, cipher=request.app.state.cipher)
+
+
+def event_hub(request: Request) -> EventHub | None:
+    """The events hub, when the app runs one."""
+    hub: EventHub | None = getattr(request.app.state, "events", None)
+    return hub
+
+
+AccessDep = Annotated[GraphAccess, Depends(graph_access)]
+HubDep = Annotated[EventHub | None, Depends(event_hub)]
+
+
+@router.get("/comments", response_model=Page[CommentRead])
+async def list_comments(
+    session: SessionDep,
+    user: CurrentUser,
+    account_id: int | None = None,
+    media_id: str | None = None,
+    status: InboxStatus | None = None,
+    search: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> dict[str, object]:
+    """The unified comment inbox across the caller's accounts, newest first."""
+    filters = InboxFilter(account_id=account_id, media_id=media_id, status=status, search=search)
+    items, next_cursor = await comments.list_inbox(
+        session, user=user, filters=filters, limit=limit, cursor=cursor
+    )
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.get("/media/{media_id}/comments", response_model=Page[CommentThread])
+async def media_comments(
+    media_id: str,
+    account_id: int,
+    session: SessionDep,
+    user: CurrentUser,
+    access: AccessDep,
+    hub: HubDep,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> dict[str, object]:
+    """A media's comments with their replies (refreshed from Instagram on the first page)."""
+    items, replies, next_cursor = await comments.media_thread(
+        session,
+        user=user,
+        access=access,
+        account_id=account_id,
+        media_id=media_id,
+        limit=limit,
+        cursor=cursor,
+        hub=hub,
+    )
+    threads = [
+        CommentThread.model_validate(item).model_copy(
+            update={"replies": [CommentRead.model_validate(r) for r in replies[item.platform_comment_id]]}
+        )
+        for item in items
+    ]
+    return {"items": threads, "next_cursor": next_cursor}
+
+
+@router.post("/media/{media_id}/comment-settings", response_model=CommentSettingsRead)
+async def comment_settings(
+    media_id: str, body: CommentSettings, session: SessionDep, user: CurrentUser, access: AccessDep
+) -> CommentSettingsRead:
+    """Turn comments on or off for a media."""
+    await comments.set_comments_enabled(
+        session, user=user, access=access, account_id=body.account_id, media_id=media_id, enabled=body.enabled
+    )
+    return CommentSettingsRead(media_id=media_id, enabled=body.enabled)
+
+
+@router.post("/comments/bulk", response_model=BulkResponse)
+async def bulk_comments(
+    body: BulkRequest, session: SessionDep, user: CurrentUser, access: AccessDep
+) -> BulkResponse:
+    """Hide, unhide, delete or mark answered many comments; the outcome is reported per id."""
+    results = await comments.bulk(session, user=user, access=access, ids=body.ids, action=body.action)
+    return BulkResponse(results=[BulkItem.model_validate(asdict(item)) for item in results])
+
+
+@router.post("/comments/{comment_id}/reply", response_model=CommentRead, status_code=status.HTTP_201_CREATED)
+async def reply_to_comment(
+    comment_id: int, body: ReplyCreate, session: SessionDep, user: CurrentUser, access: AccessDep
+) -> object:
+    """Reply publicly; the comment becomes answered."""
+    return await comments.reply(
+        session, user=user, access=access, comment_id=comment_id, message=body.message
+    )
+
+
+@router.post(
+    "/comments/{comment_id}/private-reply", response_model=MessageRead, status_code=status.HTTP_201_CREATED
+)
+async def private_reply(
+    comment_id: int, body: PrivateReplyCreate, session: SessionDep, user: CurrentUser, access: AccessDep
+) -> object:
+    """Send the commenter the one private DM a comment allows (within 7 days)."""
+    return await messages.private_reply(
+        session, user=user, access=access, comment_id=comment_id, message=body.message
+    )
+
+
+@router.post("/comments/{comment_id}/hide", response_model=CommentRead)
+async def hide_comment(
+    comment_id: int, body: HideRequest, session: SessionDep, user: CurrentUser, access: AccessDep
+) -> object:
+    """Hide (`hide: true`) or unhide a comment."""
+    return await comments.hide(session, user=user, access=access, comment_id=comment_id, hidden=body.hide)
+
+
+@router.delete("/comments/{comment_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_comment(
+    comment_id: int, session: SessionDep, user: CurrentUser, access: AccessDep
+) -> Response:
+    """Delete a comment on Instagram."""
+    await comments.delete(session, user=user, access=access, comment_id=comment_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/accounts/{account_id}/moderation-rules", response_model=Page[RuleRead])
+async def list_rules(account_id: int, session: SessionDep, user: CurrentUser) -> dict[str, object]:
+    """The account's moderation rules."""
+    return {
+        "items": await moderation.list_rules(session, user=user, account_id=account_id),
+        "next_cursor": None,
+    }
+
+
+@router.post(
+    "/accounts/{account_id}/moderation-rules", response_model=RuleRead, status_code=status.HTTP_201_CREATED
+)
+async def create_rule(account_id: int, body: RuleCreate, session: SessionDep, user: CurrentUser) -> object:
+    """Add a rule that hides or deletes matching new comments."""
+    data = moderation.RuleInput(**body.model_dump())
+    return await moderation.create_rule(session, user=user, account_id=account_id, data=data)
+
+
+@router.get("/accounts/{account_id}/moderation-rules/{rule_id}", response_model=RuleRead)
+async def get_rule(account_id: int, rule_id: int, session: SessionDep, user: CurrentUser) -> object:
+    """One rule."""
+    return await moderation.get_rule(session, user=user, account_id=account_id, rule_id=rule_id)
+
+
+@router.patch("/accounts/{account_id}/moderation-rules/{rule_id}", response_model=RuleRead)
+async def update_rule(
+    account_id: int, rule_id: int, body: RuleUpdate, session: SessionDep, user: CurrentUser
+) -> object:
+    """Change a rule."""
+    data = moderation.RuleInput(**body.model_dump(exclude_unset=True))
+    return await moderation.update_rule(session, user=user, account_id=account_id, rule_id=rule_id, data=data)
+
+
+@router.delete("/accounts/{account_id}/moderation-rules/{rule_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_rule(account_id: int, rule_id: int, session: SessionDep, user: CurrentUser) -> Response:
+    """Remove a rule (its audit trail stays)."""
+    await moderation.delete_rule(session, user=user, account_id=account_id, rule_id=rule_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/accounts/{account_id}/moderation-actions", response_model=Page[ModerationActionRead])
+async def list_moderation_actions(
+    account_id: int,
+    session: SessionDep,
+    user: CurrentUser,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> dict[str, object]:
+    """What the account's rules did, newest first."""
+    before = int(cursor) if cursor and cursor.isdigit() else None
+    items = await moderation.list_actions(
+        session, user=user, account_id=account_id, limit=limit + 1, before_id=before
+    )
+    more = len(items) > limit
+    return {"items": items[:limit], "next_cursor": str(items[limit - 1].id) if more else None}
+
+
+@router.post("/accounts/{account_id}/inbox/sync", response_model=SyncRead)
+async def sync_inbox(
+    account_id: int,
+    session: SessionDep,
+    user: CurrentUser,
+    access: AccessDep,
+    settings: SettingsDep,
+    hub: HubDep,
+) -> SyncRead:
+    """Backfill the account's comments and conversations now."""
+    account = await accounts.get_account(session, user=user, account_id=account_id)
+    report = await sync.sync_account(
+        session, account_id=account.id, access=access, media_count=settings.inbox_sync_media_count, hub=hub
+    )
+    return SyncRead(**asdict(report))
+
+
+def _conversation(
+    conversation: InboxConversation, username: str | None, platform_id: str, settings: Settings
+) -> ConversationRead:
+    human_agent = settings.human_agent_enabled
+    return ConversationRead(
+        id=conversation.id,
+        account_id=conversation.account_id,
+        participants=[
+            Participant(id=conversation.participant_id, username=conversation.participant_username),
+            Participant(id=platform_id, username=username),
+        ],
+        last_message_text=conversation.last_message_text,
+        last_message_at=conversation.last_message_at,
+        unread_count=conversation.unread_count,
+        can_reply_until=messages.reply_deadline(conversation, human_agent=False),
+        human_agent_until=messages.reply_deadline(conversation, human_agent=True) if human_agent else None,
+    )
+
+
+@router.get("/conversations", response_model=Page[ConversationRead])
+async def list_conversations(
+    session: SessionDep,
+    user: CurrentUser,
+    settings: SettingsDep,
+    account_id: int | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> dict[str, object]:
+    """The caller's DM conversations, most recent first, with the reply deadline."""
+    rows, next_cursor = await messages.list_conversations(
+        session, user=user, account_id=account_id, limit=limit, cursor=cursor
+    )
+    items = [_conversation(c, a.account_username, a.platform_account_id, settings) for c, a in rows]
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.get("/conversations/{conversation_id}/messages", response_model=Page[MessageRead])
+async def list_messages(
+    conversation_id: int,
+    session: SessionDep,
+    user: CurrentUser,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> dict[str, object]:
+    """A conversation's messages, newest first (kept even when Instagram no longer shows them)."""
+    items, next_cursor = await messages.list_messages(
+        session, user=user, conversation_id=conversation_id, limit=limit, cursor=cursor
+    )
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.post(
+    "/conversations/{conversation_id}/messages",
+    response_model=MessageRead,
+    status_code=status.HTTP_201_CREATED,
+)
+async def send_message(
+    conversation_id: int,
+    body: MessageCreate,
+    session: SessionDep,
+    user: CurrentUser,
+    access: AccessDep,
+    settings: SettingsDep,
+) -> object:
+    """Reply with text or a clip, inside the 24 h window (7 days as a human agent when enabled)."""
+    outgoing = messages.Outgoing(text=body.text, clip_id=body.clip_id, human_agent=body.human_agent)
+    return await messages.send(
+        session,
+        user=user,
+        access=access,
+        settings=settings,
+        conversation_id=conversation_id,
+        outgoing=outgoing,
+    )

@@ -1,0 +1,210 @@
+"""Writing what Instagram told us (sync, webhooks, our own sends) into the local store, idempotently."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from clipper.accounts.models import Account
+from clipper.db import utcnow
+from clipper.inbox.models import InboxComment, InboxConversation, InboxMessage
+
+
+@dataclass
+class SeenComment:
+    """A comment as Instagram described it (Graph read or webhook)."""
+
+    platform_id: str
+    media_id: str
+    text: str
+    parent_id: str | None = None
+    author_id: str | None = None
+    author_username: str | None = None
+    commented_at: datetime | None = None
+    hidden: bool | None = None
+
+
+@dataclass
+class SeenMessage:
+    """A DM as Instagram described it; `text` None means "not readable any more" (keep ours)."""
+
+    platform_id: str
+    participant_id: str
+    from_account: bool
+    sent_at: datetime
+    text: str | None = None
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+    participant_username: str | None = None
+
+
+def is_own(account: Account, author_id: str | None, username: str | None) -> bool:
+    """True when the account itself wrote it."""
+    if author_id and author_id == account.platform_account_id:
+        return True
+    return bool(username) and username == account.account_username
+
+
+async def _insert(session: AsyncSession, row: Any) -> bool:
+    """Insert in a savepoint; False when a concurrent writer stored the same item first."""
+    try:
+        async with session.begin_nested():
+            session.add(row)
+            await session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+async def find_comment(session: AsyncSession, account_id: int, platform_id: str) -> InboxComment | None:
+    """The stored comment with this Instagram id on this account."""
+    return await session.scalar(
+        select(InboxComment).where(
+            InboxComment.account_id == account_id, InboxComment.platform_comment_id == platform_id
+        )
+    )
+
+
+async def media_comments(session: AsyncSession, account_id: int, media_id: str) -> dict[str, InboxComment]:
+    """The stored comments of one media, by Instagram id (one query for a whole sync of that media)."""
+    rows = await session.scalars(
+        select(InboxComment).where(InboxComment.account_id == account_id, InboxComment.media_id == media_id)
+    )
+    return {row.platform_comment_id: row for row in rows}
+
+
+async def save_comment(
+    session: AsyncSession,
+    *,
+    account: Account,
+    seen: SeenComment,
+    known: Mapping[str, InboxComment] | None = None,
+) -> tuple[InboxComment, bool]:
+    """Insert or refresh a comment; True when it is new to us. The account's own replies answer the parent.
+
+    `known` (from `media_comments`) saves the lookup query when many comments of one media are saved.
+    """
+    own = is_own(account, seen.author_id, seen.author_username)
+    if known is not None:
+        row = known.get(seen.platform_id)
+    else:
+        row = await find_comment(session, account.id, seen.platform_id)
+    created = row is None
+    if row is None:
+        candidate = InboxComment(
+            account_id=account.id,
+            platform_comment_id=seen.platform_id,
+            media_id=seen.media_id,
+            commented_at=seen.commented_at or utcnow(),
+            from_account=own,
+            text=seen.text,
+        )
+        created = await _insert(session, candidate)
+        row = candidate if created else await find_comment(session, account.id, seen.platform_id)
+        assert row is not None
+    row.text = seen.text or row.text
+    row.parent_platform_id = seen.parent_id or row.parent_platform_id
+    row.author_id = seen.author_id or row.author_id
+    row.author_username = seen.author_username or row.author_username
+    if seen.commented_at is not None:
+        row.commented_at = seen.commented_at
+    if seen.hidden is not None:
+        row.hidden = seen.hidden
+    row.deleted = False
+    if own and row.parent_platform_id:
+        await mark_answered(session, account_id=account.id, platform_id=row.parent_platform_id)
+    await session.flush()
+    return row, created
+
+
+async def mark_answered(session: AsyncSession, *, account_id: int, platform_id: str) -> None:
+    """Mark a comment answered (the account replied to it)."""
+    await session.execute(
+        update(InboxComment)
+        .where(InboxComment.account_id == account_id, InboxComment.platform_comment_id == platform_id)
+        .values(answered=True)
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+async def find_conversation(
+    session: AsyncSession, account_id: int, participant_id: str
+) -> InboxConversation | None:
+    """The stored conversation of an account with one person."""
+    return await session.scalar(
+        select(InboxConversation).where(
+            InboxConversation.account_id == account_id, InboxConversation.participant_id == participant_id
+        )
+    )
+
+
+async def conversation_with(
+    session: AsyncSession, *, account: Account, participant_id: str, username: str | None = None
+) -> InboxConversation:
+    """The conversation with this person, created when it is new."""
+    row = await find_conversation(session, account.id, participant_id)
+    if row is None:
+        candidate = InboxConversation(account_id=account.id, participant_id=participant_id, unread_count=0)
+        row = candidate if await _insert(session, candidate) else None
+        row = row or await find_conversation(session, account.id, participant_id)
+        assert row is not None
+    if username:
+        row.participant_username = username
+    return row
+
+
+async def _find_message(session: AsyncSession, conversation_id: int, platform_id: str) -> InboxMessage | None:
+    return await session.scalar(
+        select(InboxMessage).where(
+            InboxMessage.conversation_id == conversation_id, InboxMessage.platform_message_id == platform_id
+        )
+    )
+
+
+def _bump(conversation: InboxConversation, seen: SeenMessage, *, count_unread: bool) -> None:
+    if conversation.last_message_at is None or seen.sent_at >= conversation.last_message_at:
+        conversation.last_message_at = seen.sent_at
+        conversation.last_message_text = (
+            seen.text if seen.text is not None else conversation.last_message_text
+        )
+    if seen.from_account:
+        conversation.unread_count = 0
+        return
+    latest = conversation.last_user_message_at
+    conversation.last_user_message_at = seen.sent_at if latest is None else max(latest, seen.sent_at)
+    if count_unread:
+        conversation.unread_count += 1
+
+
+async def save_message(
+    session: AsyncSession, *, account: Account, seen: SeenMessage, count_unread: bool = True
+) -> tuple[InboxMessage, bool]:
+    """Insert a message once (keeping text Instagram no longer shows); True when it is new to us."""
+    conversation = await conversation_with(
+        session, account=account, participant_id=seen.participant_id, username=seen.participant_username
+    )
+    row = await _find_message(session, conversation.id, seen.platform_id)
+    created = False
+    if row is None:
+        candidate = InboxMessage(
+            conversation_id=conversation.id,
+            platform_message_id=seen.platform_id,
+            from_account=seen.from_account,
+            text=seen.text,
+            attachments=seen.attachments,
+            sent_at=seen.sent_at,
+        )
+        created = await _insert(session, candidate)
+        row = candidate if created else await _find_message(session, conversation.id, seen.platform_id)
+        assert row is not None
+    elif seen.text is not None and row.text is None:
+        row.text = seen.text
+    if created:
+        _bump(conversation, seen, count_unread=count_unread)
+    await session.flush()
+    return row, created

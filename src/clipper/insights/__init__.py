@@ -1,0 +1,1 @@
+"""Insights: account, media, story and Page metrics, daily snapshots, CSV export and best posting times."""

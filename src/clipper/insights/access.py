@@ -1,0 +1,90 @@
+"""Graph access for insights: the account's Page-token client after the checks, and Graph errors → ours."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from clipper.accounts import service as accounts
+from clipper.accounts.models import Account
+from clipper.errors import (
+    ClipperError,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionMissing,
+    ReconnectRequired,
+    ServiceUnavailable,
+    TooManyRequests,
+)
+from clipper.instagram import (
+    InstagramGraphAPI,
+    InstagramGraphAPIError,
+    InvalidParameterError,
+    InvalidTokenError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    RequestValidationError,
+)
+from clipper.kv import KeyValueStore
+from clipper.security import TokenCipher
+
+MANAGE_INSIGHTS = "instagram_business_manage_insights"
+READ_PAGE_ENGAGEMENT = "pages_read_engagement"
+
+
+@dataclass(frozen=True)
+class Services:
+    """What insights need besides the database: the token-less Graph client, the cipher and the cache."""
+
+    graph: InstagramGraphAPI
+    cipher: TokenCipher
+    kv: KeyValueStore
+
+
+def client_for(account: Account, services: Services, permission: str = MANAGE_INSIGHTS) -> InstagramGraphAPI:
+    """The account's Page-token client; 409 first when it is disconnected or lacks the permission."""
+    accounts.require_active(account)
+    accounts.require_permission(account, permission)
+    return accounts.graph_for(account, graph=services.graph, cipher=services.cipher)
+
+
+def not_enough_viewers(error: InstagramGraphAPIError) -> bool:
+    """Meta's code 10 for a story seen by fewer than 5 accounts: no data yet, not a missing permission."""
+    return error.code == 10 and "not enough viewers" in str(error).lower()
+
+
+def domain_error(error: InstagramGraphAPIError, permission: str = MANAGE_INSIGHTS) -> ClipperError:
+    """The ClipperError (with Meta's actionable sentence) for a Graph error."""
+    message = error.user_message
+    if isinstance(error, InvalidTokenError):
+        return ReconnectRequired(message)
+    if isinstance(error, PermissionDeniedError):
+        return PermissionMissing(permission, message)
+    if isinstance(error, RateLimitError):
+        retry = int(error.retry_after_seconds) if error.retry_after_seconds else None
+        return TooManyRequests(message, retry_after=retry)
+    if isinstance(error, NotFoundError):
+        return NotFound(message)
+    if isinstance(error, InvalidParameterError | RequestValidationError):
+        return InvalidInput(message)
+    if error.retryable:
+        return ServiceUnavailable(message)
+    return Conflict(message)
+
+
+@asynccontextmanager
+async def graph_errors(
+    session: AsyncSession, account: Account, permission: str = MANAGE_INSIGHTS
+) -> AsyncIterator[None]:
+    """Turn Graph errors into ClipperErrors; a refused token also marks the account for reconnection."""
+    try:
+        yield
+    except InstagramGraphAPIError as error:
+        if isinstance(error, InvalidTokenError):
+            await accounts.mark_token_invalid(session, account=account, reason=error.user_message)
+        raise domain_error(error, permission) from None

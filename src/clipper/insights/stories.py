@@ -1,0 +1,91 @@
+"""Story insights captured while Meta still serves them: a periodic sweep and the `story_insights` webhook."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from clipper.accounts.models import Account
+from clipper.insights import snapshots
+from clipper.insights.access import Services, client_for, graph_errors, not_enough_viewers
+from clipper.insights.catalogue import MEDIA_CATALOGUE, STORY, STORY_NAVIGATION_PARTS, STORY_WEBHOOK_NAMES
+from clipper.insights.media import read_metrics
+from clipper.instagram import InstagramGraphAPIError
+from clipper.instagram.schemas import Media
+
+log = structlog.get_logger(__name__)
+STORY_FIELDS = "id,media_product_type,timestamp,permalink"
+
+
+@dataclass
+class CaptureReport:
+    """What one capture pass did for one account."""
+
+    stories: int = 0
+    captured: int = 0
+
+
+def webhook_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Today's metric names for a `story_insights` payload (legacy names; -1 means "fewer than 5")."""
+
+    def number(name: str) -> int | None:
+        raw = values.get(name)
+        return int(raw) if isinstance(raw, int | float) and raw >= 0 else None
+
+    mapped: dict[str, Any] = {new: number(old) for old, new in STORY_WEBHOOK_NAMES.items() if old in values}
+    parts = {name: number(name) for name in STORY_NAVIGATION_PARTS if name in values}
+    if parts:
+        mapped["navigation"] = sum(v for v in parts.values() if v is not None)
+        mapped["navigation_breakdown"] = parts
+    return mapped
+
+
+async def record_story_insights(
+    session: AsyncSession, *, account: Account, media_id: str, values: dict[str, Any]
+) -> None:
+    """Store the final numbers of a story from Meta's `story_insights` webhook (kept after 24 h)."""
+    existing = await snapshots.load_media(session, account_id=account.id, media_id=media_id)
+    merged = {**(existing.metrics if existing else {}), **webhook_values(values)}
+    await snapshots.store_media(
+        session, account_id=account.id, media_id=media_id, product=STORY, values=merged, source="webhook"
+    )
+    log.info("story insights recorded", account_id=account.id, media_id=media_id, source="webhook")
+
+
+async def _capture_one(session: AsyncSession, account: Account, client: Any, story: Media) -> bool:
+    try:
+        values, _ = await read_metrics(client, story.id, MEDIA_CATALOGUE[STORY])
+    except InstagramGraphAPIError as error:
+        if not_enough_viewers(error):
+            return False
+        raise
+    await snapshots.store_media(
+        session,
+        account_id=account.id,
+        media_id=story.id,
+        product=STORY,
+        values=values,
+        source="graph",
+        posted_at=story.timestamp,
+        permalink=story.permalink,
+    )
+    return True
+
+
+async def capture_stories(session: AsyncSession, *, account: Account, services: Services) -> CaptureReport:
+    """Read the insights of every live story of the account and store them."""
+    client = client_for(account, services)
+    path = f"{account.platform_account_id}/stories"
+    async with graph_errors(session, account):
+        stories = [
+            Media.model_validate(item)
+            async for page in client.iterate_pages(path, {"fields": STORY_FIELDS})
+            for item in page.get("data", [])
+        ]
+        report = CaptureReport(stories=len(stories))
+        for story in stories:
+            report.captured += await _capture_one(session, account, client, story)
+    return report

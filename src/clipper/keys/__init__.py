@@ -1,0 +1,1 @@
+"""Encryption-key maintenance: re-encrypt stored tokens under the newest FERNET_KEY."""

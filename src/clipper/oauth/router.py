@@ -1,0 +1,109 @@
+"""`/oauth/{platform}/…`: start Facebook Login, take its callback, choose accounts, status, disconnect."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from clipper.accounts import service as accounts
+from clipper.accounts.models import Account
+from clipper.accounts.schemas import AccountRead
+from clipper.deps import CipherDep, CurrentUser, GraphDep, OptionalUser, SessionDep, SettingsDep
+from clipper.errors import NotFound
+from clipper.oauth.pages import callback_response
+from clipper.oauth.schemas import (
+    AuthorizationUrl,
+    AvailableAccountsPage,
+    ConnectionStatus,
+    DisconnectRequest,
+    SelectAccountRequest,
+)
+from clipper.oauth.service import InstagramOAuth
+from clipper.oauth.state_store import OAuthStateStore
+
+router = APIRouter(prefix="/oauth", tags=["oauth"])
+
+
+def supported_platform(platform: str) -> str:
+    """The path's platform, or a 404 listing the supported ones."""
+    if platform not in accounts.SUPPORTED_PLATFORMS:
+        raise NotFound(
+            f"Unsupported platform '{platform}': supported platforms are "
+            + ", ".join(accounts.SUPPORTED_PLATFORMS)
+            + "."
+        )
+    return platform
+
+
+def get_oauth(request: Request, settings: SettingsDep, graph: GraphDep, cipher: CipherDep) -> InstagramOAuth:
+    """The Facebook Login flow on the app's shared Graph client and key-value store."""
+    states = OAuthStateStore(request.app.state.kv, cipher)
+    return InstagramOAuth(settings=settings, graph=graph, states=states, cipher=cipher)
+
+
+Platform = Annotated[str, Depends(supported_platform)]
+OAuthDep = Annotated[InstagramOAuth, Depends(get_oauth)]
+CheckPlatform = Depends(supported_platform)
+
+
+@router.get("/instagram/available-accounts", response_model=AvailableAccountsPage)
+async def available_accounts(session: SessionDep, user: CurrentUser, oauth: OAuthDep) -> dict[str, Any]:
+    """The Instagram accounts found by the last Facebook Login (kept 30 minutes)."""
+    return await oauth.available_accounts(session, user=user)
+
+
+@router.post("/instagram/select-account", response_model=AccountRead)
+async def select_account(
+    session: SessionDep, user: CurrentUser, oauth: OAuthDep, body: SelectAccountRequest
+) -> Account:
+    """Connect one account of the last Facebook Login (call again to connect another)."""
+    return await oauth.select_account(
+        session, user=user, instagram_business_account_id=body.instagram_business_account_id
+    )
+
+
+@router.get("/{platform}/authorize", response_model=AuthorizationUrl, dependencies=[CheckPlatform])
+async def authorize(user: CurrentUser, oauth: OAuthDep, redirect: bool = Query(False)) -> Any:
+    """The Facebook Login URL for the popup; `?redirect=1` answers a 302 to it instead."""
+    url = await oauth.authorization_url(user=user, flow="redirect" if redirect else "popup")
+    return RedirectResponse(url, status_code=302) if redirect else AuthorizationUrl(authorization_url=url)
+
+
+@router.get("/{platform}/callback", response_class=Response, dependencies=[CheckPlatform])
+async def callback(
+    request: Request,
+    session: SessionDep,
+    user: OptionalUser,
+    oauth: OAuthDep,
+    settings: SettingsDep,
+) -> Response:
+    """Facebook redirects here: answer a page that reports the result to the opener (or redirect)."""
+    params = {key: value for key, value in request.query_params.items() if isinstance(value, str)}
+    result = await oauth.handle_callback(session, user=user, params=params)
+    return callback_response(settings, result)
+
+
+@router.get("/{platform}/status", response_model=ConnectionStatus)
+async def status(platform: Platform, session: SessionDep, user: CurrentUser) -> ConnectionStatus:
+    """The connected accounts of the platform with their health (`action: reconnect` when needed)."""
+    found = await accounts.list_accounts(session, user=user, platform=platform)
+    items = [AccountRead.model_validate(account) for account in found]
+    return ConnectionStatus(
+        platform=platform, connected=any(item.is_active for item in items), accounts=items
+    )
+
+
+@router.post("/{platform}/disconnect", response_model=AccountRead, dependencies=[CheckPlatform])
+async def disconnect(
+    session: SessionDep,
+    user: CurrentUser,
+    graph: GraphDep,
+    cipher: CipherDep,
+    body: DisconnectRequest,
+) -> Account:
+    """Revoke on Meta's side (best effort), delete the tokens and mark the account inactive."""
+    return await accounts.disconnect_account(
+        session, user=user, account_id=body.account_id, graph=graph, cipher=cipher
+    )

@@ -1,0 +1,52 @@
+"""Request and response bodies of the OAuth endpoints."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from clipper.accounts.schemas import AccountRead
+
+
+class AuthorizationUrl(BaseModel):
+    authorization_url: str
+
+
+class AvailableAccount(BaseModel):
+    """An Instagram professional account the last Facebook Login can reach."""
+
+    id: str
+    username: str | None = None
+    name: str | None = None
+    profile_picture_url: str | None = None
+    followers_count: int | None = None
+    facebook_page_id: str
+    facebook_page_name: str | None = None
+    connected: bool = False
+
+
+class PageWithoutInstagram(BaseModel):
+    id: str
+    name: str
+
+
+class AvailableAccountsPage(BaseModel):
+    items: list[AvailableAccount]
+    next_cursor: str | None = None
+    pages_without_instagram: list[PageWithoutInstagram] = Field(default_factory=list)
+    hint: str | None = None
+
+
+class SelectAccountRequest(BaseModel):
+    instagram_business_account_id: str = Field(min_length=1, max_length=64, pattern=r"^\d+$")
+
+
+class DisconnectRequest(BaseModel):
+    account_id: int
+
+
+class ConnectionStatus(BaseModel):
+    """The platform's connected accounts with their health."""
+
+    platform: str
+    connected: bool
+    accounts: list[AccountRead]

@@ -1,0 +1,350 @@
+"""InstagramOAuth: Facebook Login for Instagram professional accounts (GRAPH_API.md §2).
+
+authorize → the dialog URL with a one-time state; callback → code → long-lived user token →
+permissions → Pages with their `instagram_business_account` → the accounts found are kept (encrypted)
+for the selection step, and connected at once when there is exactly one. No method commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from clipper.accounts import service as accounts
+from clipper.accounts.models import Account
+from clipper.accounts.service import ConnectedAccount
+from clipper.config import Settings
+from clipper.db import utcnow
+from clipper.errors import Conflict, NotFound
+from clipper.instagram import (
+    GraphAPIResponseError,
+    InstagramGraphAPI,
+    InstagramGraphAPIError,
+    InvalidParameterError,
+    NotFoundError,
+)
+from clipper.instagram.schemas import Page
+from clipper.oauth import outcomes
+from clipper.oauth.permissions import REQUESTED_PERMISSIONS, REQUIRED_TO_CONNECT
+from clipper.oauth.state_store import OAuthStateError, OAuthStateStore
+from clipper.observability import OAUTH_FAILURE, OAUTH_SUCCESS
+from clipper.security import TokenCipher
+from clipper.users.models import User
+
+log = structlog.get_logger(__name__)
+
+PLATFORM = "instagram"
+CODE_USED, CODE_EXPIRED, REDIRECT_MISMATCH = 36009, 36007, 36008
+
+
+@dataclass
+class CallbackResult:
+    """What the callback tells the opener (or the accounts page) about one authorization."""
+
+    status: str  # success | cancelled | error
+    platform: str = PLATFORM
+    accounts_available: int = 0
+    error: str | None = None
+    reason: str | None = None
+    help_url: str | None = None
+    account_id: int | None = None
+    http_status: int = 200
+    flow: str = "popup"
+    hint: str | None = None
+
+    def message(self) -> dict[str, Any]:
+        """The `postMessage` payload (also the query of the no-opener redirect)."""
+        return {
+            "type": "oauth-result",
+            "status": self.status,
+            "platform": self.platform,
+            "accounts_available": self.accounts_available,
+            "error": self.error,
+            "reason": self.reason,
+            "help_url": self.help_url,
+            "account_id": self.account_id,
+        }
+
+
+@dataclass
+class Authorization:
+    """One successful Facebook Login: the user token and the IG accounts it can reach."""
+
+    facebook_user_id: str | None
+    user_token: str = field(repr=False)
+    user_token_expires_at: datetime | None
+    granted: list[str]
+    accounts: list[dict[str, Any]]
+    pages_without_instagram: list[dict[str, str]]
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "facebook_user_id": self.facebook_user_id,
+            "user_token": self.user_token,
+            "user_token_expires_at": self.user_token_expires_at.isoformat()
+            if self.user_token_expires_at
+            else None,
+            "granted": self.granted,
+            "accounts": self.accounts,
+            "pages_without_instagram": self.pages_without_instagram,
+        }
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> Authorization:
+        expires = payload.get("user_token_expires_at")
+        return cls(
+            facebook_user_id=payload.get("facebook_user_id"),
+            user_token=payload["user_token"],
+            user_token_expires_at=datetime.fromisoformat(expires) if expires else None,
+            granted=list(payload.get("granted", [])),
+            accounts=list(payload.get("accounts", [])),
+            pages_without_instagram=list(payload.get("pages_without_instagram", [])),
+        )
+
+    def found(self, ig_id: str) -> ConnectedAccount | None:
+        """The ConnectedAccount for one IG id of this authorization, if it was found."""
+        for item in self.accounts:
+            if item["id"] == ig_id:
+                return ConnectedAccount(
+                    instagram_business_account_id=item["id"],
+                    username=item.get("username"),
+                    name=item.get("name"),
+                    profile_picture_url=item.get("profile_picture_url"),
+                    facebook_user_id=self.facebook_user_id,
+                    facebook_page_id=item["facebook_page_id"],
+                    facebook_page_name=item.get("facebook_page_name"),
+                    page_access_token=item["page_access_token"],
+                    user_access_token=self.user_token,
+                    user_token_expires_at=self.user_token_expires_at,
+                    granted_permissions=self.granted,
+                )
+        return None
+
+
+def _account_entry(page: Page) -> dict[str, Any] | None:
+    ig = page.instagram_business_account
+    if ig is None or not page.access_token:
+        return None
+    return {
+        "id": ig.id,
+        "username": ig.username,
+        "name": ig.name,
+        "profile_picture_url": ig.profile_picture_url,
+        "followers_count": ig.followers_count,
+        "facebook_page_id": page.id,
+        "facebook_page_name": page.name,
+        "page_access_token": page.access_token,
+    }
+
+
+def _code_failure(error: InstagramGraphAPIError) -> outcomes.OAuthFailure:
+    """The failure for a refused code exchange; anything not about the code is Meta being unavailable."""
+    if isinstance(error, InvalidParameterError | NotFoundError):
+        if error.subcode == REDIRECT_MISMATCH:
+            return outcomes.RedirectUriMismatch()
+        if error.subcode == CODE_USED:
+            return outcomes.InvalidCode(
+                "This Facebook authorization code was already used: start again from Connect Instagram."
+            )
+        if error.subcode == CODE_EXPIRED:
+            return outcomes.InvalidCode(
+                "This Facebook authorization code expired: start again from Connect Instagram."
+            )
+        return outcomes.InvalidCode()
+    return _graph_failure(error)
+
+
+def _graph_failure(error: InstagramGraphAPIError) -> outcomes.OAuthFailure:
+    status = 400 if isinstance(error, GraphAPIResponseError) and not error.retryable else 503
+    return outcomes.MetaUnavailable(
+        f"Facebook could not complete the login ({error.user_message}). Try Connect Instagram again.",
+        status_code=status,
+    )
+
+
+class InstagramOAuth:
+    """The Facebook Login flow for one platform, on the shared Graph client and the OAuth state store."""
+
+    def __init__(
+        self, *, settings: Settings, graph: InstagramGraphAPI, states: OAuthStateStore, cipher: TokenCipher
+    ) -> None:
+        self.settings = settings
+        self.graph = graph
+        self.states = states
+        self.cipher = cipher
+        self.platform = PLATFORM
+
+    @property
+    def redirect_uri(self) -> str:
+        """Our callback, byte-identical in the dialog and the code exchange."""
+        return f"{self.settings.backend_url}/api/v1/oauth/{self.platform}/callback"
+
+    async def authorization_url(self, *, user: User, flow: str = "popup") -> str:
+        """Issue a state bound to the user and return the Facebook Login dialog URL."""
+        state = await self.states.issue(user.id, platform=self.platform, extra={"flow": flow})
+        query = {
+            "client_id": self.settings.app_id,
+            "redirect_uri": self.redirect_uri,
+            "state": state,
+            "scope": ",".join(REQUESTED_PERMISSIONS),
+            "response_type": "code",
+            # Re-prompts for permissions declined last time instead of silently keeping them off.
+            "auth_type": "rerequest",
+        }
+        log.info("oauth start", user_id=user.id, platform=self.platform, flow=flow)
+        return f"{self.settings.dialog_url}?{urlencode(query)}"
+
+    async def handle_callback(
+        self, session: AsyncSession, *, user: User | None, params: dict[str, str]
+    ) -> CallbackResult:
+        """Redeem state and code, find the IG accounts; connect the only one, or keep them to choose."""
+        try:
+            data = await self.states.consume(
+                params.get("state", ""), user_id=user.id if user else None, platform=self.platform
+            )
+        except OAuthStateError as exc:
+            return self._failed(outcomes.InvalidState(exc.message), user_id=user.id if user else None)
+        flow = str(data.extra.get("flow", "popup"))
+        owner = user or await session.get(User, data.user_id)
+        if owner is None or not owner.is_active:
+            return self._failed(outcomes.InvalidState(), user_id=data.user_id, flow=flow)
+        try:
+            result = await self._complete(session, user=owner, params=params)
+        except outcomes.OAuthFailure as failure:
+            return self._failed(failure, user_id=owner.id, flow=flow)
+        result.flow = flow
+        return result
+
+    async def _complete(self, session: AsyncSession, *, user: User, params: dict[str, str]) -> CallbackResult:
+        if params.get("error"):
+            raise (
+                outcomes.AuthorizationCancelled()
+                if params["error"] == "access_denied"
+                else outcomes.CallbackInvalid()
+            )
+        code = params.get("code")
+        if not code:
+            raise outcomes.CallbackInvalid()
+        authorization = await self._authorize(code)
+        await self.states.save_authorization(user.id, authorization.to_payload())
+        result = CallbackResult(status="success", accounts_available=len(authorization.accounts))
+        result.hint = outcomes.unlinked_pages_hint([p["name"] for p in authorization.pages_without_instagram])
+        if len(authorization.accounts) == 1:
+            account = await self._connect(
+                session, user=user, authorization=authorization, ig_id=authorization.accounts[0]["id"]
+            )
+            result.account_id = account.id
+        log.info(
+            "oauth authorized",
+            user_id=user.id,
+            platform=self.platform,
+            accounts_available=result.accounts_available,
+        )
+        return result
+
+    async def _authorize(self, code: str) -> Authorization:
+        """Exchange the code and collect what the login can reach; OAuthFailure when it is unusable."""
+        try:
+            short = await self.graph.exchange_code_for_token(code, self.redirect_uri)
+        except InstagramGraphAPIError as exc:
+            raise _code_failure(exc) from None
+        try:
+            return await self._discover(short.access_token)
+        except InstagramGraphAPIError as exc:
+            raise _graph_failure(exc) from None
+
+    async def _discover(self, short_token: str) -> Authorization:
+        long = await self.graph.exchange_for_long_lived_token(short_token)
+        client = self.graph.with_token(long.access_token)
+        granted = [p.permission for p in await client.get_permissions() if p.status == "granted"]
+        missing = accounts.missing_permissions(granted, REQUIRED_TO_CONNECT)
+        if missing:
+            raise outcomes.MissingPermissions(missing)
+        me = await client.get_object("me", "id,name")
+        pages = await client.get_facebook_pages()
+        if not pages:
+            raise outcomes.NoPages()
+        found = [entry for entry in map(_account_entry, pages) if entry is not None]
+        unlinked = [
+            {"id": p.id, "name": p.name or p.id} for p in pages if p.instagram_business_account is None
+        ]
+        if not found:
+            raise outcomes.NoInstagramAccount([p["name"] for p in unlinked])
+        expires_at = utcnow() + timedelta(seconds=long.expires_in) if long.expires_in else None
+        return Authorization(me.get("id"), long.access_token, expires_at, granted, found, unlinked)
+
+    async def _connect(
+        self, session: AsyncSession, *, user: User, authorization: Authorization, ig_id: str
+    ) -> Account:
+        found = authorization.found(ig_id)
+        if found is None:
+            raise NotFound(
+                "This Instagram account was not among those your last Facebook login could reach: "
+                "click Connect Instagram again and select its Facebook Page in the dialog."
+            )
+        account = await accounts.connect_account(
+            session, user=user, found=found, cipher=self.cipher, platform=self.platform
+        )
+        OAUTH_SUCCESS.inc()
+        log.info("oauth success", user_id=user.id, platform=self.platform, account_id=account.id)
+        return account
+
+    def _failed(
+        self, failure: outcomes.OAuthFailure, *, user_id: int | None, flow: str = "popup"
+    ) -> CallbackResult:
+        OAUTH_FAILURE.labels(reason=failure.reason).inc()
+        log.info("oauth failure", user_id=user_id, platform=self.platform, reason=failure.reason)
+        return CallbackResult(
+            status="cancelled" if isinstance(failure, outcomes.AuthorizationCancelled) else "error",
+            error=failure.message,
+            reason=failure.reason,
+            help_url=failure.help_url,
+            http_status=failure.status_code,
+            flow=flow,
+        )
+
+    async def last_authorization(self, *, user: User) -> Authorization | None:
+        """The accounts of the user's last Facebook Login (kept 30 minutes), if any."""
+        payload = await self.states.load_authorization(user.id)
+        return Authorization.from_payload(payload) if payload else None
+
+    async def available_accounts(self, session: AsyncSession, *, user: User) -> dict[str, Any]:
+        """The IG accounts of the last authorization (`connected` if already) and the unlinked Pages."""
+        authorization = await self.last_authorization(user=user)
+        if authorization is None:
+            return {"items": [], "next_cursor": None, "pages_without_instagram": [], "hint": None}
+        mine = await accounts.list_accounts(session, user=user, platform=self.platform)
+        connected = {account.platform_account_id for account in mine if account.is_active}
+        items = [
+            {
+                **{k: v for k, v in item.items() if k != "page_access_token"},
+                "connected": item["id"] in connected,
+            }
+            for item in authorization.accounts
+        ]
+        unlinked = authorization.pages_without_instagram
+        return {
+            "items": items,
+            "next_cursor": None,
+            "pages_without_instagram": unlinked,
+            "hint": outcomes.unlinked_pages_hint([page["name"] for page in unlinked]),
+        }
+
+    async def select_account(
+        self, session: AsyncSession, *, user: User, instagram_business_account_id: str
+    ) -> Account:
+        """Connect one IG account of the last authorization (call again to connect another)."""
+        authorization = await self.last_authorization(user=user)
+        if authorization is None:
+            raise Conflict(
+                "Your Facebook login is older than 30 minutes or was never completed: "
+                "click Connect Instagram again, then choose the account."
+            )
+        return await self._connect(
+            session, user=user, authorization=authorization, ig_id=instagram_business_account_id
+        )

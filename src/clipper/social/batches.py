@@ -1,0 +1,62 @@
+"""The engine's Graph calls bundled as batch requests (GRAPH_API.md §11), so a post costs the floor.
+
+An image costs three HTTP calls: create the container; one batch reading {container status, publishing
+limit} (DESIGN.md §5 step 4 and the quota check, both right before publishing); one batch holding
+{media_publish named "pub", the new media's permalink depending on "pub"}. A publish inside a batch is
+never re-sent: a dropped batch, or a publish item that did not run, is `OutcomeUnknownError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from clipper.instagram import InstagramGraphAPI
+from clipper.instagram.batch import BatchRequest
+from clipper.instagram.errors import OutcomeUnknownError
+from clipper.instagram.schemas import ContainerStatus, PublishingLimit
+
+
+@dataclass(frozen=True)
+class Published:
+    """What one publish batch returned: the media id, and its permalink when it could be read."""
+
+    media_id: str
+    permalink: str | None
+
+
+async def status_and_limit(
+    api: InstagramGraphAPI, container_id: str, ig: str
+) -> tuple[ContainerStatus, PublishingLimit]:
+    """The container's status and the account's publishing limit, in one HTTP call."""
+    status, limit = await api.batch(
+        [
+            BatchRequest(f"{container_id}?fields=id,status_code,status"),
+            BatchRequest(f"{ig}/content_publishing_limit?fields=quota_usage,config"),
+        ]
+    )
+    rows = limit.result().get("data") or [{}]
+    return ContainerStatus.model_validate(status.result()), PublishingLimit.model_validate(rows[0])
+
+
+async def publish(api: InstagramGraphAPI, ig: str, container_id: str) -> Published:
+    """`media_publish` and the new media's permalink in one HTTP call; never retried."""
+    sent, link = await api.batch(
+        [
+            BatchRequest(
+                f"{ig}/media_publish",
+                method="POST",
+                body={"creation_id": container_id},
+                name="pub",
+                # Meta leaves a named item's answer out by default; we need the media id.
+                omit_response_on_success=False,
+            ),
+            BatchRequest(
+                "{result=pub:$.id}?fields=permalink", depends_on="pub", omit_response_on_success=False
+            ),
+        ]
+    )
+    body = sent.result()
+    if not isinstance(body, dict) or not body.get("id"):
+        raise OutcomeUnknownError("media_publish answered without a media id; it may have been applied.")
+    permalink = link.body.get("permalink") if link.ok and isinstance(link.body, dict) else None
+    return Published(str(body["id"]), str(permalink) if permalink else None)

@@ -1,0 +1,135 @@
+"""Bulk creation from a JSON array or a CSV file: every row validated first, all or nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from fastapi import Request
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from clipper.errors import InvalidInput
+from clipper.social import service
+from clipper.social.models import SocialPost
+from clipper.social.schemas import PostCreate, RowProblem
+from clipper.users.models import User
+
+MAX_ROWS = 1000
+_LIST_COLUMNS = ("hashtags", "clip_ids", "account_ids", "collaborators")
+_OPTION_COLUMNS = (
+    "share_to_feed",
+    "cover_clip_id",
+    "thumb_offset_ms",
+    "location_id",
+    "alt_text",
+    "first_comment",
+    "trial_graduation",
+    "collaborators",
+    "user_tags",
+)
+
+
+class BulkInvalid(InvalidInput):
+    """Some rows are invalid; `rows` says what is wrong with each."""
+
+    def __init__(self, problems: list[RowProblem]) -> None:
+        self.problems = problems
+        super().__init__(
+            f"{len(problems)} row(s) are invalid; nothing was created. Fix them and upload again."
+        )
+
+    def body(self) -> dict[str, Any]:
+        return {**super().body(), "rows": [problem.model_dump() for problem in self.problems]}
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.replace(";", ",").replace(" ", ",").split(",") if part.strip()]
+
+
+def csv_row(row: dict[str, str]) -> dict[str, Any]:
+    """A CSV row as a PostCreate dict: lists split on commas/spaces, option columns nested."""
+    data: dict[str, Any] = {}
+    options: dict[str, Any] = {}
+    for key, raw in row.items():
+        value = (raw or "").strip()
+        if not key or not value:
+            continue
+        parsed: Any = _split(value) if key in _LIST_COLUMNS else value
+        if key == "user_tags" or key == "options":
+            parsed = json.loads(value)
+        if key == "options":
+            options.update(parsed)
+        elif key in _OPTION_COLUMNS:
+            options[key] = parsed
+        else:
+            data[key] = parsed
+    if options:
+        data["options"] = options
+    return data
+
+
+async def read_rows(request: Request) -> list[dict[str, Any]]:
+    """The rows of the upload: a JSON array body, or a CSV body / multipart `file`."""
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("multipart/form-data"):
+        form = await request.form()
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise InvalidInput("Attach the CSV file as the form field 'file'.")
+        text = (await upload.read()).decode("utf-8-sig")
+        return _rows_from_csv(text)
+    body = (await request.body()).decode("utf-8-sig")
+    if "csv" in content_type:
+        return _rows_from_csv(body)
+    try:
+        rows = json.loads(body)
+    except json.JSONDecodeError:
+        raise InvalidInput("Send a JSON array of posts, or a CSV file (text/csv).") from None
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        raise InvalidInput("Send a JSON array of post objects.")
+    return _limited(rows)
+
+
+def _rows_from_csv(text: str) -> list[dict[str, Any]]:
+    try:
+        return _limited([csv_row(row) for row in csv.DictReader(io.StringIO(text))])
+    except (json.JSONDecodeError, csv.Error) as error:
+        raise InvalidInput(f"The CSV could not be read: {error}.") from None
+
+
+def _limited(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if not rows:
+        raise InvalidInput("The upload has no rows.")
+    if len(rows) > MAX_ROWS:
+        raise InvalidInput(f"At most {MAX_ROWS} rows per upload.")
+    return rows
+
+
+def _schema_reasons(error: ValidationError) -> list[str]:
+    return [f"{'.'.join(str(p) for p in e['loc']) or 'row'}: {e['msg']}" for e in error.errors()]
+
+
+async def create_all(session: AsyncSession, *, user: User, rows: list[dict[str, Any]]) -> list[SocialPost]:
+    """Validate every row, then create all posts, or raise BulkInvalid naming each bad row."""
+    parsed: list[PostCreate] = []
+    problems: list[RowProblem] = []
+    for number, row in enumerate(rows, start=1):
+        try:
+            data = PostCreate.model_validate(row)
+        except ValidationError as error:
+            problems.append(RowProblem(row=number, reasons=_schema_reasons(error)))
+            continue
+        drafts = await service.build_drafts(session, user=user, data=data)
+        reasons = list(dict.fromkeys(reason for draft in drafts for reason in draft.reasons))
+        if reasons:
+            problems.append(RowProblem(row=number, reasons=reasons))
+        parsed.append(data)
+    if problems:
+        raise BulkInvalid(problems)
+    posts: list[SocialPost] = []
+    for data in parsed:
+        posts += await service.create_posts(session, user=user, data=data)
+    return posts

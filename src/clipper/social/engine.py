@@ -1,0 +1,411 @@
+"""The publishing state machine (DESIGN.md §5): one claimed post, one Graph write per committed step.
+
+A post moves through these steps, each in its own unit of work, so a crash after any of them loses
+nothing that Meta already holds:
+
+1. create the containers (carousel: each child, then the parent once the children are FINISHED) and
+   commit every id right after its create call; a resumable video is uploaded in the next step;
+2. read the container status: IN_PROGRESS → come back later (first poll soon, then about once a
+   minute, give up after PUBLISH_PROCESSING_TIMEOUT_SECONDS); ERROR → failed with the reason;
+   EXPIRED → new containers; PUBLISHED → the media id is recovered (see `recover`), never published again;
+3. check `content_publishing_limit`: no slot left → the post waits (status scheduled, visible reason);
+4. commit `publish_sent_at`, then call `media_publish`; the media id is committed at once. A lost
+   answer makes the post `unconfirmed`; reconciliation reads the container: PUBLISHED → recover the id,
+   FINISHED → the call never landed, so publishing is safe;
+5. permalink (a failure never fails the post), then the first comment (looked for before a retry).
+
+Ownership: the sweep claims a post by setting `lease_until`; every step re-reads the row with that exact
+lease (FOR UPDATE) and extends it, so a worker whose lease was taken over stops at its next step.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from clipper.accounts import service as accounts
+from clipper.db import utcnow
+from clipper.errors import ClipperError
+from clipper.instagram import InstagramGraphAPI
+from clipper.instagram.errors import (
+    ContainerExpiredError,
+    InstagramGraphAPIError,
+    InvalidTokenError,
+    MediaNotReadyError,
+    OutcomeUnknownError,
+    PublishingQuotaError,
+    RateLimitError,
+)
+from clipper.instagram.schemas import PublishingLimit
+from clipper.observability import PUBLISH_FAILURE, PUBLISH_LATENCY_SECONDS, PUBLISH_SUCCESS
+from clipper.social import batches, containers, finish, persist, timeline
+from clipper.social.models import MediaType, PostStatus, SocialPost
+
+if TYPE_CHECKING:
+    from clipper.config import Settings
+    from clipper.events.hub import EventHub
+    from clipper.security import TokenCipher
+
+log = structlog.get_logger("clipper.social")
+
+MAX_STEPS = 40
+BACKOFF_BASE_SECONDS = 5.0
+BACKOFF_CAP_SECONDS = 3600.0
+QUOTA_RECHECK_SECONDS = 600.0
+UNCONFIRMED_RECHECK_SECONDS = 2.0
+POLL_FIRST_SECONDS = 1.0
+POLL_MAX_SECONDS = 60.0
+
+
+@dataclass
+class Step:
+    """What the run loop does after a step: go on at once, or stop (the post waits, or is done)."""
+
+    go_on: bool
+    sent_now: bool = False
+
+
+GO_ON = Step(True)
+STOP = Step(False)
+
+
+class Engine:
+    """Runs claimed posts; holds the process's shared resources (read lazily from `state`)."""
+
+    def __init__(self, state: Any) -> None:
+        self._state = state
+
+    @property
+    def session_factory(self) -> async_sessionmaker[AsyncSession]:
+        factory: async_sessionmaker[AsyncSession] = self._state.session_factory
+        return factory
+
+    @property
+    def settings(self) -> Settings:
+        settings: Settings = self._state.settings
+        return settings
+
+    async def run(self, *, post_id: int, lease_until: datetime | None, max_steps: int = MAX_STEPS) -> None:
+        """Advance the post step by step while it holds our lease and has work that can be done now."""
+        claimed = await persist.load(self.session_factory, post_id, lease_until)
+        if claimed is None:
+            return
+        lease, sent_now = lease_until, False
+        for _ in range(max_steps):
+            post = claimed.post
+            before = post.status
+            step, token_invalid = await self._step(claimed, sent_now=sent_now)
+            if step.go_on:
+                post.lease_until = utcnow() + timedelta(seconds=self.settings.publish_lease_seconds)
+            if not await persist.save(
+                self.session_factory, claimed, lease=lease, token_invalid=token_invalid
+            ):
+                log.info("publish lease lost", user_id=post.user_id, post_id=post.id)
+                return
+            lease = post.lease_until
+            if post.status != before or not step.go_on:
+                await self._announce(_snapshot(post))
+            if not step.go_on:
+                return
+            sent_now = step.sent_now
+
+    async def _announce(self, snapshot: dict[str, Any]) -> None:
+        events: EventHub | None = getattr(self._state, "events", None)
+        if events is not None:
+            await events.publish_event(snapshot.pop("user_id"), "post.status", snapshot)
+
+    async def _step(self, claimed: persist.Claimed, *, sent_now: bool) -> tuple[Step, str | None]:
+        """One step on the in-memory post (Graph calls only, no database); a refused token's reason."""
+        post = claimed.post
+        try:
+            cipher: TokenCipher = self._state.cipher
+            graph: InstagramGraphAPI = self._state.graph
+            api = accounts.graph_for(claimed.account, graph=graph, cipher=cipher)
+            ig = claimed.account.platform_account_id
+            return await self._advance(claimed, api, ig, sent_now=sent_now), None
+        except InvalidTokenError as error:
+            step = self.fail(post, error.user_message, code=_code(error), reason="token")
+            return step, error.user_message
+        except ClipperError as error:
+            return self.fail(post, error.message, code=type(error).__name__, reason="account"), None
+        except InstagramGraphAPIError as error:
+            return self.graph_error(post, error), None
+
+    async def _advance(
+        self, claimed: persist.Claimed, api: InstagramGraphAPI, ig: str, *, sent_now: bool
+    ) -> Step:
+        post = claimed.post
+        if post.platform_post_id:
+            return await finish.complete(self, post, api, sent_now=sent_now)
+        if post.attempts == 0 and timeline.first(post, "publish_started") is None:
+            _log_started(post)
+            timeline.add(post, "publish_started")
+        if post.status is PostStatus.SCHEDULED:
+            post.status = PostStatus.PUBLISHING
+        pending = _pending_upload(post)
+        if pending is not None:
+            return await self._upload(post, api, *pending)
+        if post.container_id is None:
+            return await self._create(claimed, api, ig)
+        if post.publish_sent_at is not None and sent_now:
+            return await self._send(post, api, ig)
+        status, limit = await batches.status_and_limit(api, post.container_id, ig)
+        return await self._on_status(post, api, ig, status.status_code or "", status.status, limit)
+
+    async def _create(self, claimed: persist.Claimed, api: InstagramGraphAPI, ig: str) -> Step:
+        settings, post = self.settings, claimed.post
+        if post.media_type is MediaType.CAROUSEL:
+            return await self._create_carousel(post, api, ig)
+        clip = containers.main_clip(post)
+        if post.media_type is MediaType.IMAGE:
+            container_id = await containers.create_image(api, ig, post, clip, settings)
+        elif post.media_type is MediaType.STORIES:
+            container_id = await containers.create_story(api, ig, post, clip, settings)
+        else:
+            container_id = await containers.create_reel(api, ig, post, clip, claimed.cover, settings)
+        post.container_id = container_id
+        self._created(post, container_id, resumable=containers.is_resumable(settings, clip))
+        return GO_ON
+
+    def _created(self, post: SocialPost, container_id: str, *, resumable: bool) -> None:
+        timeline.add(post, "container_created", container_id)
+        if resumable:
+            timeline.add(post, containers.UPLOAD_PENDING, container_id)
+
+    async def _create_carousel(self, post: SocialPost, api: InstagramGraphAPI, ig: str) -> Step:
+        for item in post.media:
+            if item.container_id is None:
+                item.container_id = await containers.create_child(api, ig, item, self.settings)
+                self._created(
+                    post, item.container_id, resumable=containers.is_resumable(self.settings, item.clip)
+                )
+                return GO_ON
+        waiting = await self._children_waiting(post, api)
+        if waiting is not None:
+            return waiting
+        post.container_id = await containers.create_parent(api, ig, post)
+        timeline.add(post, "container_created", post.container_id)
+        return GO_ON
+
+    async def _children_waiting(self, post: SocialPost, api: InstagramGraphAPI) -> Step | None:
+        """None when every child is FINISHED (image children finish when created); else what to do."""
+        videos = [
+            item.container_id for item in post.media if item.clip.kind.value == "video" and item.container_id
+        ]
+        if not videos:
+            return None
+        found = await api.get_objects(videos, fields="id,status_code,status")
+        for container_id in videos:
+            child = found.get(container_id)
+            code = str(child.get("status_code")) if child is not None else ""
+            if code == "FINISHED":
+                continue
+            if code in ("ERROR", "EXPIRED"):
+                detail = str(child.get("status")) if child is not None else None
+                return await self._on_status(post, api, "", code, detail, None)
+            return self.poll_later(post)
+        return None
+
+    async def _upload(self, post: SocialPost, api: InstagramGraphAPI, container_id: str, item: Any) -> Step:
+        await containers.upload(api, container_id, item, self.settings)
+        timeline.add(post, containers.UPLOADED, container_id)
+        return GO_ON
+
+    async def _on_status(
+        self,
+        post: SocialPost,
+        api: InstagramGraphAPI,
+        ig: str,
+        code: str,
+        detail: str | None,
+        limit: PublishingLimit | None,
+    ) -> Step:
+        if code == "FINISHED" and limit is not None:
+            return self._ready(post, limit)
+        if code == "PUBLISHED":
+            return await finish.recover(self, post, api, ig)
+        if code == "ERROR":
+            return self.fail(
+                post, finish.processing_error(detail), code=finish.status_code_of(detail), reason="processing"
+            )
+        if code == "EXPIRED":
+            return self.expired(post)
+        return self.poll_later(post)
+
+    def _ready(self, post: SocialPost, limit: PublishingLimit) -> Step:
+        """The container is FINISHED: with a quota slot left, commit the intent to publish first."""
+        post.status = PostStatus.PUBLISHING
+        if limit.remaining == 0:
+            total = limit.config.quota_total if limit.config else None
+            return self.quota_wait(post, total)
+        post.publish_sent_at = utcnow()
+        timeline.add(post, "publish_sent", post.container_id)
+        return Step(True, sent_now=True)
+
+    async def _send(self, post: SocialPost, api: InstagramGraphAPI, ig: str) -> Step:
+        assert post.container_id is not None
+        try:
+            published = await batches.publish(api, ig, post.container_id)
+        except OutcomeUnknownError:
+            post.status = PostStatus.UNCONFIRMED
+            post.error_message = "Instagram did not confirm the publish; checking whether it went through."
+            timeline.add(post, "publish_unconfirmed")
+            return self.later(post, UNCONFIRMED_RECHECK_SECONDS)
+        post.platform_post_id = published.media_id
+        post.platform_url = published.permalink
+        timeline.add(post, "media_published", published.media_id)
+        # Finishing needs no Graph call unless a first comment is asked (whose intent is committed first).
+        return await finish.complete(self, post, api, sent_now=False)
+
+    # Outcomes -------------------------------------------------------------------------------------
+
+    def later(self, post: SocialPost, seconds: float) -> Step:
+        """Release the post and come back after `seconds` (the sweep picks it up)."""
+        post.next_attempt_at = utcnow() + timedelta(seconds=seconds)
+        post.lease_until = None
+        return STOP
+
+    def poll_later(self, post: SocialPost) -> Step:
+        """Come back to a processing container: soon at first, then about once a minute, then give up."""
+        started = timeline.last(post, "container_created") or utcnow()
+        elapsed = (utcnow() - started).total_seconds()
+        if elapsed > self.settings.publish_processing_timeout_seconds:
+            minutes = int(self.settings.publish_processing_timeout_seconds // 60)
+            return self.fail(
+                post,
+                f"Instagram was still processing the media after {minutes} minutes. Try publishing it again; "
+                "if it keeps happening, use a shorter or smaller clip.",
+                code="processing_timeout",
+                reason="processing_timeout",
+            )
+        return self.later(post, min(POLL_MAX_SECONDS, max(POLL_FIRST_SECONDS, elapsed / 2)))
+
+    def quota_wait(self, post: SocialPost, total: int | None) -> Step:
+        """The account used its 24-hour publishing quota: wait for a slot, visibly, without failing."""
+        post.status = PostStatus.SCHEDULED
+        post.last_error_code = "9/2207042"
+        limit = f"{total} posts" if total else "its posts"
+        post.error_message = (
+            f"Waiting: this account has published {limit} through the API in the last 24 hours, Instagram's "
+            "limit. The post goes out automatically when a slot frees up."
+        )
+        timeline.add(post, "quota_wait")
+        return self.later(post, QUOTA_RECHECK_SECONDS)
+
+    def expired(self, post: SocialPost) -> Step:
+        """The container expired before publishing: start over with new containers."""
+        post.container_id = None
+        for item in post.media:
+            item.container_id = None
+        post.publish_sent_at = None
+        timeline.add(post, "container_expired", "creating new containers")
+        return self.retry(post, None, code="container_expired", seconds=0.0)
+
+    def retry(
+        self,
+        post: SocialPost,
+        error: InstagramGraphAPIError | None,
+        *,
+        code: str,
+        seconds: float | None = None,
+    ) -> Step:
+        """A transient failure: back off exponentially with jitter, or fail after too many attempts."""
+        post.attempts += 1
+        post.last_error_code = code
+        message = error.user_message if error is not None else "The media expired before it was published."
+        if post.attempts >= self.settings.publish_max_attempts:
+            return self.fail(post, message, code=code, reason=_reason(error) if error else code)
+        delay = seconds
+        if delay is None:
+            delay = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** (post.attempts - 1))
+            delay *= random.uniform(0.5, 1.0)
+            if isinstance(error, RateLimitError) and error.retry_after_seconds:
+                delay = max(delay, error.retry_after_seconds)
+        timeline.add(post, "retry_scheduled", f"{code}: {message}")
+        return self.later(post, delay)
+
+    def fail(self, post: SocialPost, message: str, *, code: str, reason: str) -> Step:
+        """A permanent failure: the post fails with a message the user can act on."""
+        post.status = PostStatus.FAILED
+        post.error_message = message
+        post.last_error_code = code[:32]
+        post.lease_until = None
+        post.next_attempt_at = None
+        timeline.add(post, "failed", message)
+        PUBLISH_FAILURE.labels(reason=reason).inc()
+        log.warning(
+            "Instagram publish failed", user_id=post.user_id, post_id=post.id, reason=reason, error_code=code
+        )
+        return STOP
+
+    def graph_error(self, post: SocialPost, error: InstagramGraphAPIError) -> Step:
+        """Map a Graph error to waiting, retrying, new containers or failing."""
+        if isinstance(error, PublishingQuotaError):
+            return self.quota_wait(post, None)
+        if isinstance(error, MediaNotReadyError):
+            return self.poll_later(post)
+        if isinstance(error, ContainerExpiredError):
+            return self.expired(post)
+        if error.retryable:
+            return self.retry(post, error, code=_code(error))
+        return self.fail(post, error.user_message, code=_code(error), reason=_reason(error))
+
+    def published(self, post: SocialPost) -> Step:
+        """Mark the post published; count, time and log it."""
+        now = utcnow()
+        post.status = PostStatus.PUBLISHED
+        post.published_at = now
+        post.error_message = None
+        post.lease_until = None
+        post.next_attempt_at = None
+        timeline.add(post, "published", post.platform_url)
+        PUBLISH_SUCCESS.inc()
+        due = timeline.last(post, "publish_requested") or post.scheduled_for or post.created_at
+        PUBLISH_LATENCY_SECONDS.observe(max(0.0, (now - due).total_seconds()))
+        log.info(
+            "Instagram publish success", user_id=post.user_id, post_id=post.id, media_id=post.platform_post_id
+        )
+        return STOP
+
+
+def _log_started(post: SocialPost) -> None:
+    log.info("Instagram publish started", user_id=post.user_id, post_id=post.id)
+
+
+def _code(error: InstagramGraphAPIError) -> str:
+    if error.code is None:
+        return type(error).__name__[:32]
+    return f"{error.code}/{error.subcode}" if error.subcode else str(error.code)
+
+
+def _reason(error: InstagramGraphAPIError | None) -> str:
+    return type(error).__name__ if error is not None else "unknown"
+
+
+def _pending_upload(post: SocialPost) -> tuple[str, Any] | None:
+    """The first resumable container still waiting for our bytes, with its clip."""
+    pending = [e.get("detail") for e in post.timeline or [] if e.get("event") == containers.UPLOAD_PENDING]
+    done = {e.get("detail") for e in post.timeline or [] if e.get("event") == containers.UPLOADED}
+    clips = {item.container_id: item.clip for item in post.media if item.container_id}
+    if post.container_id and post.clip is not None:
+        clips[post.container_id] = post.clip
+    for container_id in pending:
+        if container_id not in done and container_id in clips:
+            return container_id, clips[container_id]
+    return None
+
+
+def _snapshot(post: SocialPost) -> dict[str, Any]:
+    return {
+        "user_id": post.user_id,
+        "id": post.id,
+        "status": post.status.value,
+        "platform_post_id": post.platform_post_id,
+        "platform_url": post.platform_url,
+        "error_message": post.error_message,
+    }

@@ -1,0 +1,105 @@
+"""Short units of work for the engine: load a claimed post, then save each step's changes under the lease.
+
+No transaction stays open across a Graph call: the post is read in one short transaction and kept in
+memory (detached) while the engine talks to Instagram; each step's changes are then written by one
+conditional UPDATE that also checks and extends our lease. On SQLite the write transaction starts
+`BEGIN IMMEDIATE`, so it waits for the write lock (busy timeout) instead of failing to upgrade a read.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import inspect, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import selectinload
+
+from clipper.accounts import service as accounts
+from clipper.accounts.models import Account
+from clipper.clips.models import Clip
+from clipper.db import unit_of_work
+from clipper.social.models import PostStatus, SocialPost, SocialPostMedia
+
+ACTIVE = (PostStatus.SCHEDULED, PostStatus.PUBLISHING, PostStatus.UNCONFIRMED)
+_COLUMNS = tuple(
+    attr.key for attr in inspect(SocialPost).column_attrs if attr.key not in ("id", "updated_at")
+)
+
+
+@dataclass
+class Claimed:
+    """A claimed post held in memory between steps, with what its steps need from the database."""
+
+    post: SocialPost
+    account: Account
+    cover: Clip | None
+    saved: dict[str, Any]
+    saved_media: dict[int, str | None]
+
+
+def _state(post: SocialPost) -> tuple[dict[str, Any], dict[int, str | None]]:
+    columns = {key: copy.deepcopy(getattr(post, key)) for key in _COLUMNS}
+    return columns, {item.id: item.container_id for item in post.media}
+
+
+async def load(
+    factory: async_sessionmaker[AsyncSession], post_id: int, lease: datetime | None
+) -> Claimed | None:
+    """The post if it is still ours (same lease) and active, with its account and reel cover."""
+    async with unit_of_work(factory) as session:
+        post = await session.scalar(
+            select(SocialPost)
+            .options(
+                selectinload(SocialPost.media).selectinload(SocialPostMedia.clip),
+                selectinload(SocialPost.clip),
+            )
+            .where(SocialPost.id == post_id, SocialPost.status.in_(ACTIVE))
+            .where(SocialPost.lease_until == lease if lease is not None else SocialPost.lease_until.is_(None))
+        )
+        if post is None:
+            return None
+        account = await session.get_one(Account, post.account_id)
+        cover_id = post.options.get("cover_clip_id")
+        cover = await session.get(Clip, cover_id) if cover_id else None
+    saved, saved_media = _state(post)
+    return Claimed(post, account, cover, saved, saved_media)
+
+
+async def save(
+    factory: async_sessionmaker[AsyncSession],
+    claimed: Claimed,
+    *,
+    lease: datetime | None,
+    token_invalid: str | None = None,
+) -> bool:
+    """Write what the step changed if we still hold `lease`; False when another worker took the post."""
+    post = claimed.post
+    columns, media = _state(post)
+    changed = {key: value for key, value in columns.items() if value != claimed.saved.get(key)}
+    changed["lease_until"] = post.lease_until
+    owned = SocialPost.lease_until == lease if lease is not None else SocialPost.lease_until.is_(None)
+    async with unit_of_work(factory, immediate=True) as session:
+        result = await session.execute(
+            update(SocialPost)
+            .where(SocialPost.id == post.id, owned)
+            .values(**changed)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(result, "rowcount", 0) != 1:
+            return False
+        for item_id, container_id in media.items():
+            if container_id != claimed.saved_media.get(item_id):
+                await session.execute(
+                    update(SocialPostMedia)
+                    .where(SocialPostMedia.id == item_id)
+                    .values(container_id=container_id)
+                    .execution_options(synchronize_session=False)
+                )
+        if token_invalid is not None:
+            account = await session.get_one(Account, post.account_id)
+            await accounts.mark_token_invalid(session, account=account, reason=token_invalid)
+    claimed.saved, claimed.saved_media = columns, media
+    return True

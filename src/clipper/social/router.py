@@ -1,0 +1,81 @@
+"""`/social`: create, list, read, change, delete and publish posts; bulk upload (the seed's paths)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, status
+
+from clipper.deps import CurrentUser, SessionDep
+from clipper.social import bulk, service
+from clipper.social.models import PostStatus
+from clipper.social.schemas import BulkResult, Page, PostCreate, PostRead, PostUpdate
+
+router = APIRouter(prefix="/social", tags=["social"])
+
+
+@router.post("/", status_code=status.HTTP_201_CREATED, response_model=PostRead | Page[PostRead])
+async def create_post(session: SessionDep, user: CurrentUser, data: PostCreate) -> PostRead | Page[PostRead]:
+    """Create a post (a draft, or scheduled with `scheduled_for`); with `account_ids`, one per account."""
+    posts = await service.create_posts(session, user=user, data=data)
+    if data.account_ids:
+        return Page[PostRead](items=[PostRead.model_validate(post) for post in posts])
+    return PostRead.model_validate(posts[0])
+
+
+@router.get("/", response_model=Page[PostRead])
+async def list_posts(
+    session: SessionDep,
+    user: CurrentUser,
+    status_filter: Annotated[PostStatus | None, Query(alias="status")] = None,
+    account_id: int | None = None,
+    since: Annotated[datetime | None, Query(alias="from")] = None,
+    until: Annotated[datetime | None, Query(alias="to")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: str | None = None,
+) -> Page[PostRead]:
+    """The user's posts, newest first."""
+    posts, next_cursor = await service.list_posts(
+        session,
+        user=user,
+        status=status_filter,
+        account_id=account_id,
+        since=since,
+        until=until,
+        limit=limit,
+        cursor=cursor,
+    )
+    return Page[PostRead](items=[PostRead.model_validate(post) for post in posts], next_cursor=next_cursor)
+
+
+@router.post("/bulk", status_code=status.HTTP_201_CREATED, response_model=BulkResult)
+async def bulk_create(request: Request, session: SessionDep, user: CurrentUser) -> BulkResult:
+    """Create many posts from a JSON array or a CSV upload; nothing is created unless every row is valid."""
+    rows = await bulk.read_rows(request)
+    posts = await bulk.create_all(session, user=user, rows=rows)
+    return BulkResult(created=len(posts), items=[PostRead.model_validate(post) for post in posts])
+
+
+@router.get("/{post_id}", response_model=PostRead)
+async def get_post(session: SessionDep, user: CurrentUser, post_id: int) -> PostRead:
+    """One post with its containers, outcome and timeline."""
+    return PostRead.model_validate(await service.get_post(session, user=user, post_id=post_id))
+
+
+@router.put("/{post_id}", response_model=PostRead)
+async def update_post(session: SessionDep, user: CurrentUser, post_id: int, data: PostUpdate) -> PostRead:
+    """Change a draft, scheduled or failed post."""
+    return PostRead.model_validate(await service.update_post(session, user=user, post_id=post_id, data=data))
+
+
+@router.delete("/{post_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_post(session: SessionDep, user: CurrentUser, post_id: int) -> None:
+    """Delete a post (a published one only leaves this list: Instagram has no delete)."""
+    await service.delete_post(session, user=user, post_id=post_id)
+
+
+@router.post("/{post_id}/publish", status_code=status.HTTP_202_ACCEPTED, response_model=PostRead)
+async def publish_post(session: SessionDep, user: CurrentUser, post_id: int) -> PostRead:
+    """Publish now, or retry a failed post; the worker picks it up within a second."""
+    return PostRead.model_validate(await service.request_publish(session, user=user, post_id=post_id))

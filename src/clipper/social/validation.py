@@ -1,0 +1,195 @@
+"""Every reason a post cannot be published as asked, gathered at once (GRAPH_API.md §3.1, §3.6)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from clipper.accounts.models import Account
+from clipper.clips.models import Clip, ClipKind
+from clipper.clips.qualify import qualifies_for
+from clipper.db import utcnow
+from clipper.errors import ClipperError, InvalidInput
+from clipper.social.models import MediaType
+from clipper.social.schemas import PostOptions
+
+MAX_CAPTION = 2200
+MAX_HASHTAGS = 30
+MAX_MENTIONS = 20
+MAX_COLLABORATORS = 3
+MAX_ALT_TEXT = 1000
+CAROUSEL_SIZE = (2, 10)
+PUBLISH_PERMISSION = "instagram_content_publish"
+
+_HASHTAG = re.compile(r"(?<![\w&])#(\w+)")
+_MENTION = re.compile(r"(?<![\w.])@([A-Za-z0-9._]+)")
+
+ALLOWED_OPTIONS: dict[MediaType, frozenset[str]] = {
+    MediaType.IMAGE: frozenset({"location_id", "user_tags", "collaborators", "alt_text", "first_comment"}),
+    MediaType.REELS: frozenset(
+        {
+            "share_to_feed",
+            "cover_clip_id",
+            "thumb_offset_ms",
+            "location_id",
+            "user_tags",
+            "collaborators",
+            "first_comment",
+            "trial_graduation",
+        }
+    ),
+    MediaType.CAROUSEL: frozenset({"location_id", "collaborators", "first_comment"}),
+    MediaType.STORIES: frozenset({"user_tags"}),
+}
+
+
+class PostInvalid(InvalidInput):
+    """The post cannot be published as asked; `reasons` lists every problem."""
+
+    def __init__(self, reasons: Sequence[str]) -> None:
+        self.reasons = list(reasons)
+        super().__init__("The post cannot be published as asked: " + "; ".join(self.reasons) + ".")
+
+    def body(self) -> dict[str, Any]:
+        return {**super().body(), "reasons": self.reasons}
+
+
+@dataclass
+class Draft:
+    """A post as it would be published: what validation looks at."""
+
+    media_type: MediaType
+    caption: str | None
+    hashtags: list[str]
+    options: PostOptions
+    clips: list[Clip | None]
+    clip_ids: list[int]
+    account: Account | None
+    account_id: int | None
+    scheduled_for: datetime | None
+    cover: Clip | None = None
+    reasons: list[str] = field(default_factory=list)
+
+
+def full_caption(caption: str | None, hashtags: Sequence[str]) -> str | None:
+    """The caption Instagram receives: the text, then the hashtags on their own line."""
+    tags = " ".join(f"#{tag}" for tag in hashtags)
+    text = "\n\n".join(part for part in ((caption or "").strip(), tags) if part)
+    return text or None
+
+
+def caption_reasons(caption: str | None, hashtags: Sequence[str]) -> list[str]:
+    """Length, hashtag and mention limits of the caption Instagram would receive."""
+    text = full_caption(caption, hashtags) or ""
+    reasons = []
+    if len(text) > MAX_CAPTION:
+        reasons.append(
+            f"caption is {len(text)} characters with its hashtags; at most {MAX_CAPTION} are allowed"
+        )
+    tags = len(_HASHTAG.findall(text))
+    if tags > MAX_HASHTAGS:
+        reasons.append(f"caption has {tags} hashtags; at most {MAX_HASHTAGS} are allowed")
+    mentions = len(_MENTION.findall(text)) + tags
+    if mentions > MAX_MENTIONS:
+        reasons.append(
+            f"caption has {mentions} @mentions and hashtags together; Instagram allows at most {MAX_MENTIONS}"
+        )
+    return reasons
+
+
+def option_reasons(media_type: MediaType, options: PostOptions) -> list[str]:
+    """Options that do not apply to the media type, and malformed option values."""
+    given = options.given()
+    allowed = ALLOWED_OPTIONS[media_type]
+    reasons = [
+        f"option '{name}' is not available for {media_type.value} posts"
+        for name in given
+        if name not in allowed
+    ]
+    for index, tag in enumerate(options.user_tags or []):
+        for axis in ("x", "y"):
+            value = getattr(tag, axis)
+            if value is not None and not 0.0 <= value <= 1.0:
+                reasons.append(f"user tag {index + 1} (@{tag.username}): {axis} must be between 0 and 1")
+            if value is None and media_type is MediaType.IMAGE:
+                reasons.append(f"user tag {index + 1} (@{tag.username}): {axis} is required on an image")
+    if len(options.collaborators or []) > MAX_COLLABORATORS:
+        reasons.append(f"at most {MAX_COLLABORATORS} collaborators can be invited")
+    if options.alt_text is not None and len(options.alt_text) > MAX_ALT_TEXT:
+        reasons.append(f"alt text is longer than {MAX_ALT_TEXT} characters")
+    if options.cover_clip_id is not None and options.thumb_offset_ms is not None:
+        reasons.append("give either a cover image or a thumbnail offset, not both")
+    return reasons
+
+
+def clip_reasons(draft: Draft) -> list[str]:
+    """Missing, foreign or non-conformant clips, and the carousel's size."""
+    reasons = []
+    if draft.media_type is MediaType.CAROUSEL:
+        low, high = CAROUSEL_SIZE
+        if not low <= len(draft.clip_ids) <= high:
+            reasons.append(f"a carousel needs {low} to {high} clips (clip_ids), not {len(draft.clip_ids)}")
+    elif len(draft.clip_ids) != 1:
+        reasons.append(f"a {draft.media_type.value} post needs exactly one clip (clip_id)")
+    kind = "CAROUSEL_ITEM" if draft.media_type is MediaType.CAROUSEL else draft.media_type.value
+    for clip_id, clip in zip(draft.clip_ids, draft.clips, strict=True):
+        if clip is None:
+            reasons.append(f"clip {clip_id} was not found in your library")
+            continue
+        reasons += [f"clip {clip_id}: {reason}" for reason in qualifies_for(clip, kind)]
+    return reasons + _video_option_reasons(draft)
+
+
+def _video_option_reasons(draft: Draft) -> list[str]:
+    reasons = []
+    options = draft.options
+    if options.cover_clip_id is not None:
+        cover = draft.cover
+        if cover is None:
+            reasons.append(f"cover clip {options.cover_clip_id} was not found in your library")
+        elif cover.kind is not ClipKind.IMAGE or cover.content_type != "image/jpeg":
+            reasons.append(f"cover clip {options.cover_clip_id} must be a JPEG image")
+    clip = draft.clips[0] if len(draft.clips) == 1 else None
+    if options.thumb_offset_ms is not None and clip is not None and clip.duration_seconds is not None:
+        if options.thumb_offset_ms >= clip.duration_seconds * 1000:
+            reasons.append(
+                f"thumbnail offset {options.thumb_offset_ms} ms is past the end of the video "
+                f"({int(clip.duration_seconds * 1000)} ms)"
+            )
+    return reasons
+
+
+def account_reasons(draft: Draft) -> list[str]:
+    """The account exists, is yours, is connected and may publish."""
+    from clipper.accounts import service as accounts
+
+    if draft.account is None:
+        return [f"account {draft.account_id} was not found among your connected accounts"]
+    reasons = []
+    for check in (accounts.require_active, lambda a: accounts.require_permission(a, PUBLISH_PERMISSION)):
+        try:
+            check(draft.account)
+        except ClipperError as error:
+            reasons.append(error.message.rstrip("."))
+    return reasons
+
+
+def schedule_reasons(scheduled_for: datetime | None) -> list[str]:
+    """A scheduled time must lie in the future."""
+    if scheduled_for is not None and scheduled_for <= utcnow():
+        return ["scheduled_for is in the past: pick a time in the future (ISO 8601 with a UTC offset)"]
+    return []
+
+
+def reasons_for(draft: Draft) -> list[str]:
+    """Every reason the draft cannot be published (empty when it can)."""
+    return (
+        account_reasons(draft)
+        + clip_reasons(draft)
+        + caption_reasons(draft.caption, draft.hashtags)
+        + option_reasons(draft.media_type, draft.options)
+        + schedule_reasons(draft.scheduled_for)
+    )

@@ -1,0 +1,33 @@
+"""The session and CSRF cookies: set on login, cleared on logout."""
+
+from __future__ import annotations
+
+from fastapi import Response
+
+from clipper.config import Settings
+from clipper.users.auth import CSRF_COOKIE, SESSION_COOKIE
+from clipper.users.sessions import SESSION_MAX_LIFETIME
+
+
+def _secure(settings: Settings) -> bool:
+    return settings.backend_url.lower().startswith("https://")
+
+
+def set_session_cookies(response: Response, *, settings: Settings, token: str, csrf_token: str) -> None:
+    """Set the HttpOnly session cookie and the script-readable CSRF cookie (both SameSite=Lax)."""
+    max_age = int(SESSION_MAX_LIFETIME.total_seconds())
+    secure = _secure(settings)
+    response.set_cookie(
+        SESSION_COOKIE, token, max_age=max_age, path="/", secure=secure, httponly=True, samesite="lax"
+    )
+    # Not HttpOnly on purpose: the web UI reads it and echoes it in the X-CSRF-Token header.
+    response.set_cookie(
+        CSRF_COOKIE, csrf_token, max_age=max_age, path="/", secure=secure, httponly=False, samesite="lax"
+    )
+
+
+def clear_session_cookies(response: Response, *, settings: Settings) -> None:
+    """Tell the browser to drop both cookies."""
+    secure = _secure(settings)
+    response.delete_cookie(SESSION_COOKIE, path="/", secure=secure, httponly=True, samesite="lax")
+    response.delete_cookie(CSRF_COOKIE, path="/", secure=secure, httponly=False, samesite="lax")

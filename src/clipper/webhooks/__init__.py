@@ -1,0 +1,1 @@
+"""Meta webhooks: verification, signature check, event ingestion and processing."""

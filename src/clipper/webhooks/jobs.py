@@ -1,0 +1,57 @@
+"""Webhook jobs: process one stored update; a periodic sweep re-queues updates a lost job left pending."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import structlog
+
+from clipper import worker
+from clipper.db import unit_of_work
+from clipper.inbox.access import GraphAccess
+from clipper.webhooks import processing, service
+from clipper.webhooks.models import EventStatus, WebhookEvent
+
+log = structlog.get_logger(__name__)
+
+SWEEP_SECONDS = 60.0
+
+
+async def enqueue_events(queue: worker.Worker, event_ids: Sequence[int]) -> None:
+    """Queue the processing of a delivery's new events (one job: they run in order)."""
+    if event_ids:
+        await queue.enqueue("webhooks.process_events", event_ids=list(event_ids))
+
+
+async def _record_failure(ctx: worker.JobContext, event_id: int, error: Exception) -> None:
+    async with unit_of_work(ctx.session_factory) as session:
+        event = await session.get(WebhookEvent, event_id)
+        if event is not None:
+            event.attempts += 1
+            event.error = type(error).__name__
+            event.status = EventStatus.FAILED if event.attempts >= service.MAX_ATTEMPTS else event.status
+
+
+@worker.task("webhooks.process_events")
+async def process_events(ctx: worker.JobContext, *, event_ids: list[int]) -> None:
+    """Process stored webhook updates in order, each in its own unit of work (a failure is recorded)."""
+    access = GraphAccess(ctx.graph, ctx.cipher)
+    for event_id in event_ids:
+        try:
+            async with unit_of_work(ctx.session_factory) as session:
+                await processing.process_event(session, event_id=event_id, access=access, hub=ctx.events)
+        except Exception as exc:
+            log.warning("webhook event failed", event_id=event_id, error_type=type(exc).__name__)
+            await _record_failure(ctx, event_id, exc)
+
+
+async def sweep(ctx: worker.JobContext) -> None:
+    """Re-queue pending updates (a process died between storing and processing them)."""
+    async with unit_of_work(ctx.session_factory) as session:
+        # Younger events still have their own job queued.
+        event_ids = await service.pending_events(session, limit=500, min_age_seconds=SWEEP_SECONDS)
+    if event_ids:
+        await ctx.enqueue("webhooks.process_events", event_ids=list(event_ids))
+
+
+worker.register_periodic("webhooks.sweep", SWEEP_SECONDS, sweep)

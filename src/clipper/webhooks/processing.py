@@ -1,0 +1,183 @@
+"""Processing a stored webhook update: comments, mentions, messages, story insights; the rest is ignored."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from clipper.accounts.models import Account
+from clipper.db import utcnow
+from clipper.errors import ClipperError
+from clipper.events.hub import EventHub
+from clipper.inbox import moderation, notify, store
+from clipper.inbox.access import MANAGE_COMMENTS, GraphAccess, client_for
+from clipper.insights import service as insights
+from clipper.instagram import InstagramGraphAPIError
+from clipper.instagram.engagement import COMMENT_FIELDS
+from clipper.instagram.schemas import Comment
+from clipper.webhooks.models import EventStatus, WebhookEvent
+from clipper.webhooks.service import accounts_for
+
+log = structlog.get_logger(__name__)
+
+COMMENT_FIELDS_NAMES = ("comments", "live_comments")
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def seen_comment(payload: dict[str, Any]) -> store.SeenComment | None:
+    """The comment in a `comments` payload (`id` or `comment_id`), or None when it names none."""
+    comment_id = _text(payload.get("id")) or _text(payload.get("comment_id"))
+    media = _object(payload.get("media"))
+    media_id = _text(media.get("id")) or _text(payload.get("media_id"))
+    if not comment_id or not media_id:
+        return None
+    author = _object(payload.get("from"))
+    return store.SeenComment(
+        platform_id=comment_id,
+        media_id=media_id,
+        text=_text(payload.get("text")) or "",
+        parent_id=_text(payload.get("parent_id")),
+        author_id=_text(author.get("id")),
+        author_username=_text(author.get("username")),
+    )
+
+
+def _moment(value: Any) -> datetime:
+    """A webhook timestamp (milliseconds since the epoch) as a datetime; now when absent."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value / 1000 if value > 10**11 else value, UTC)
+    return utcnow()
+
+
+def seen_message(payload: dict[str, Any]) -> store.SeenMessage | None:
+    """The DM in a `messaging[]` item, or None for reactions, reads, deletions and other events."""
+    message = payload.get("message")
+    if not isinstance(message, dict) or not _text(message.get("mid")) or message.get("is_deleted"):
+        return None
+    echo = bool(message.get("is_echo"))
+    other = payload.get("recipient" if echo else "sender")
+    participant = _text(other.get("id")) if isinstance(other, dict) else None
+    if not participant:
+        return None
+    attachments = message.get("attachments")
+    return store.SeenMessage(
+        platform_id=str(message["mid"]),
+        participant_id=participant,
+        from_account=echo,
+        sent_at=_moment(payload.get("timestamp")),
+        text=_text(message.get("text")),
+        attachments=[a for a in attachments if isinstance(a, dict)] if isinstance(attachments, list) else [],
+    )
+
+
+async def _on_comment(
+    session: AsyncSession,
+    account: Account,
+    seen: store.SeenComment,
+    access: GraphAccess,
+    hub: EventHub | None,
+) -> None:
+    row, created = await store.save_comment(session, account=account, seen=seen)
+    if created:
+        await moderation.apply_rules(session, account=account, comment=row, access=access)
+        await notify.comment_created(hub, user_id=account.user_id, comment=row)
+
+
+async def _mentioned_comment(account: Account, comment_id: str, access: GraphAccess) -> Comment | None:
+    """Read a comment that mentions the account (the webhook only carries ids)."""
+    fields = f"mentioned_comment.comment_id({comment_id}){{{COMMENT_FIELDS},media{{id}}}}"
+    try:
+        found = await client_for(account, MANAGE_COMMENTS, access=access).get_object(
+            account.platform_account_id, fields
+        )
+    except (InstagramGraphAPIError, ClipperError) as exc:
+        log.info("mentioned comment unreadable", account_id=account.id, error_type=type(exc).__name__)
+        return None
+    raw = found.get("mentioned_comment")
+    return Comment.model_validate(raw) if isinstance(raw, dict) else None
+
+
+async def _on_mention(
+    session: AsyncSession,
+    account: Account,
+    payload: dict[str, Any],
+    access: GraphAccess,
+    hub: EventHub | None,
+) -> None:
+    comment_id, media_id = _text(payload.get("comment_id")), _text(payload.get("media_id"))
+    comment = await _mentioned_comment(account, comment_id, access) if comment_id else None
+    if comment is not None and media_id:
+        author = comment.from_
+        seen = store.SeenComment(
+            platform_id=comment.id,
+            media_id=media_id,
+            text=comment.text or "",
+            author_id=author.id if author else None,
+            author_username=comment.username or (author.username if author else None),
+            commented_at=comment.timestamp,
+        )
+        row, created = await store.save_comment(session, account=account, seen=seen)
+        if created:
+            await notify.comment_created(hub, user_id=account.user_id, comment=row)
+    data = {"account_id": account.id, "media_id": media_id, "comment_id": comment_id}
+    if hub is not None:
+        await hub.publish_event(account.user_id, "mention.created", data)
+
+
+async def _on_message(
+    session: AsyncSession, account: Account, seen: store.SeenMessage, hub: EventHub | None
+) -> None:
+    message, created = await store.save_message(session, account=account, seen=seen)
+    if created and not seen.from_account:
+        conversation = await store.conversation_with(
+            session, account=account, participant_id=seen.participant_id
+        )
+        await notify.message_created(hub, user_id=account.user_id, conversation=conversation, message=message)
+
+
+async def _dispatch(
+    session: AsyncSession, event: WebhookEvent, account: Account, access: GraphAccess, hub: EventHub | None
+) -> bool:
+    """Apply the update to one account; False when the update is of a kind we ignore."""
+    payload = dict(event.payload)
+    if event.field in COMMENT_FIELDS_NAMES and (comment := seen_comment(payload)) is not None:
+        await _on_comment(session, account, comment, access, hub)
+    elif event.field == "mentions":
+        await _on_mention(session, account, payload, access, hub)
+    elif event.field == "messages" and (message := seen_message(payload)) is not None:
+        await _on_message(session, account, message, hub)
+    elif event.field == "story_insights" and _text(payload.get("media_id")):
+        values = {k: v for k, v in payload.items() if k != "media_id"}
+        await insights.record_story_insights(
+            session, account=account, media_id=str(payload["media_id"]), values=values
+        )
+    else:
+        return False
+    return True
+
+
+async def process_event(
+    session: AsyncSession, *, event_id: int, access: GraphAccess, hub: EventHub | None = None
+) -> WebhookEvent | None:
+    """Apply a stored update to every account it concerns; idempotent, and a no-op once processed."""
+    event = await session.get(WebhookEvent, event_id)
+    if event is None or event.status is not EventStatus.PENDING:
+        return event
+    event.attempts += 1
+    handled = False
+    for account in await accounts_for(session, event.ig_user_id):
+        handled = await _dispatch(session, event, account, access, hub) or handled
+    event.status = EventStatus.PROCESSED if handled else EventStatus.IGNORED
+    event.processed_at = utcnow()
+    await session.flush()
+    return event

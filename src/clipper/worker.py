@@ -1,0 +1,317 @@
+"""Background work: task definitions, a taskiq broker (in-memory or Redis), periodic jobs, `clipper worker`.
+
+How a domain uses it (put the definitions in `clipper/<domain>/jobs.py`; every such module is imported
+when a worker starts, so registering at import time is enough):
+
+    from clipper import worker
+
+    @worker.task("inbox.sync_account")
+    async def sync_account(ctx: worker.JobContext, *, account_id: int) -> None:
+        async with unit_of_work(ctx.session_factory) as session:
+            await service.sync_account(session, graph=ctx.graph, account_id=account_id)
+
+    worker.register_periodic("insights.snapshot", 3600, snapshot_all)   # snapshot_all(ctx) -> None
+
+    await ctx.enqueue("inbox.sync_account", account_id=7)            # from a job
+    await request.app.state.worker.enqueue("inbox.sync_account", account_id=7)   # from a request
+
+A `JobContext` reads the process's shared resources when used (`session_factory`, `graph`, `cipher`,
+`settings`, `kv`, `http_client`, `events`), so tests that swap `app.state.session_factory` are honoured.
+Task arguments must be JSON values. Without `REDIS_URL` tasks run in this process (taskiq's
+`InMemoryBroker`); with it they go through a Redis list that every `clipper worker` process consumes.
+Periodic jobs run in every process that runs a worker; with `exclusive=True` (the default) a shared
+KV counter lets only one process run each tick. The database stays the source of truth: a lost task is
+found again by the next periodic sweep.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import pkgutil
+import random
+import signal
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from importlib.util import find_spec
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
+
+import structlog
+from taskiq import AsyncBroker, InMemoryBroker
+from taskiq.api import run_receiver_task
+
+import clipper
+
+if TYPE_CHECKING:
+    import httpx
+    from fastapi import FastAPI
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+    from clipper.config import Settings
+    from clipper.events.hub import EventHub
+    from clipper.instagram import InstagramGraphAPI
+    from clipper.kv import KeyValueStore
+    from clipper.security import TokenCipher
+
+log = structlog.get_logger(__name__)
+
+TaskFn = Callable[..., Awaitable[None]]
+PeriodicFn = Callable[["JobContext"], Awaitable[None]]
+
+
+Interval = float | Callable[["Settings"], float]
+
+
+@dataclass(frozen=True)
+class Periodic:
+    name: str
+    every: Interval
+    fn: PeriodicFn
+    exclusive: bool = True
+
+    def seconds(self, settings: Settings) -> float:
+        """The interval, which may come from the settings."""
+        return self.every(settings) if callable(self.every) else float(self.every)
+
+
+_TASKS: dict[str, TaskFn] = {}
+_PERIODIC: dict[str, Periodic] = {}
+
+
+def task(name: str) -> Callable[[TaskFn], TaskFn]:
+    """Register `fn(ctx, **kwargs)` as the background task `name` (returns `fn` unchanged)."""
+
+    def register(fn: TaskFn) -> TaskFn:
+        _TASKS[name] = fn
+        return fn
+
+    return register
+
+
+def register_periodic(name: str, every_seconds: Interval, fn: PeriodicFn, *, exclusive: bool = True) -> None:
+    """Run `fn(ctx)` every `every_seconds` (or `every_seconds(settings)`) in worker processes."""
+    _PERIODIC[name] = Periodic(name, every_seconds, fn, exclusive)
+
+
+def load_jobs() -> list[str]:
+    """Import every `clipper.<domain>.jobs` module so its tasks and periodic jobs are registered."""
+    loaded = []
+    for module in sorted(pkgutil.iter_modules(clipper.__path__), key=lambda found: found.name):
+        name = f"clipper.{module.name}.jobs"
+        if module.ispkg and find_spec(name) is not None:
+            importlib.import_module(name)
+            loaded.append(name)
+    return loaded
+
+
+class JobContext:
+    """What a job needs, read from the process's shared state each time (app.state or the worker's)."""
+
+    def __init__(self, state: Any, worker: Worker) -> None:
+        self._state = state
+        self.worker = worker
+
+    @property
+    def session_factory(self) -> async_sessionmaker[AsyncSession]:
+        factory: async_sessionmaker[AsyncSession] = self._state.session_factory
+        return factory
+
+    @property
+    def graph(self) -> InstagramGraphAPI:
+        graph: InstagramGraphAPI = self._state.graph
+        return graph
+
+    @property
+    def cipher(self) -> TokenCipher:
+        cipher: TokenCipher = self._state.cipher
+        return cipher
+
+    @property
+    def settings(self) -> Settings:
+        settings: Settings = self._state.settings
+        return settings
+
+    @property
+    def kv(self) -> KeyValueStore:
+        kv: KeyValueStore = self._state.kv
+        return kv
+
+    @property
+    def http_client(self) -> httpx.AsyncClient:
+        http_client: httpx.AsyncClient = self._state.http_client
+        return http_client
+
+    @property
+    def events(self) -> EventHub:
+        events: EventHub = self._state.events
+        return events
+
+    async def enqueue(self, name: str, **kwargs: Any) -> None:
+        """Queue the task `name` with JSON keyword arguments."""
+        await self.worker.enqueue(name, **kwargs)
+
+
+def create_broker(settings: Settings) -> AsyncBroker:
+    """A Redis list broker when REDIS_URL is set (many worker processes), else the in-process broker."""
+    if settings.redis_url:
+        from taskiq_redis import ListQueueBroker
+
+        broker: AsyncBroker = ListQueueBroker(settings.redis_url, queue_name=settings.worker_queue)
+        return broker
+    return InMemoryBroker(max_async_tasks=settings.worker_concurrency, propagate_exceptions=False)
+
+
+class Worker:
+    """A broker with our tasks registered, plus (when `consume`) the receiver and the periodic loops."""
+
+    def __init__(self, state: Any, *, consume: bool) -> None:
+        self.settings: Settings = state.settings
+        self.context = JobContext(state, self)
+        self.consume = consume
+        self.broker = create_broker(self.settings)
+        self._background: list[asyncio.Task[None]] = []
+        self._jobs: set[asyncio.Task[Any]] = set()
+        load_jobs()
+        for name, fn in _TASKS.items():
+            self.broker.register_task(self._runner(name, fn), task_name=name)
+
+    def _runner(self, name: str, fn: TaskFn) -> Callable[[dict[str, Any]], Awaitable[None]]:
+        async def run(payload: dict[str, Any]) -> None:
+            current = asyncio.current_task()
+            if current is not None:
+                self._jobs.add(current)
+            try:
+                await fn(self.context, **payload)
+            except Exception as exc:
+                log.error("job failed", job=name, error_type=type(exc).__name__, exc_info=exc)
+            finally:
+                self._jobs.discard(current)
+
+        return run
+
+    @property
+    def in_process(self) -> bool:
+        """True when enqueued tasks run in this process (no shared broker)."""
+        return isinstance(self.broker, InMemoryBroker)
+
+    async def enqueue(self, name: str, **kwargs: Any) -> None:
+        """Queue the task `name` with JSON keyword arguments."""
+        if name not in _TASKS:
+            raise KeyError(f"unknown task {name!r}: define it with @worker.task in a jobs.py")
+        decorated = self.broker.find_task(name)
+        assert decorated is not None
+        await decorated.kiq(kwargs)
+
+    async def start(self) -> None:
+        """Start the broker, and when consuming, the receiver and one loop per periodic job."""
+        await self.broker.startup()
+        if not self.consume:
+            return
+        if not self.in_process:
+            receiver = run_receiver_task(self.broker, max_async_tasks=self.settings.worker_concurrency)
+            self._background.append(asyncio.create_task(receiver))
+        for periodic in _PERIODIC.values():
+            self._background.append(asyncio.create_task(self._every(periodic)))
+        log.info("worker started", periodic=sorted(_PERIODIC), in_process=self.in_process)
+
+    async def drain(self) -> None:
+        """Wait until the in-process tasks started so far have finished (tests, shutdown)."""
+        if isinstance(self.broker, InMemoryBroker):
+            await self.broker.wait_all()
+
+    async def stop(self) -> None:
+        """Cancel the loops and running in-process tasks (the database keeps every step), stop the broker."""
+        running = [*self._background, *self._jobs]
+        for pending in running:
+            pending.cancel()
+        for pending in running:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await pending
+        self._background.clear()
+        await self.broker.shutdown()
+
+    async def run_periodic_once(self, name: str) -> None:
+        """Run one tick of a periodic job now (CLI, tests)."""
+        await _PERIODIC[name].fn(self.context)
+
+    async def _every(self, periodic: Periodic) -> None:
+        every = periodic.seconds(self.settings)
+        # A random first delay spreads the ticks of several processes and jobs.
+        await asyncio.sleep(random.uniform(0, every))
+        while True:
+            started = time.monotonic()
+            try:
+                if await self._my_turn(periodic, every):
+                    await periodic.fn(self.context)
+            except Exception as exc:
+                log.warning(
+                    "periodic job failed", job=periodic.name, error_type=type(exc).__name__, exc_info=exc
+                )
+            await asyncio.sleep(max(0.0, every - (time.monotonic() - started)))
+
+    async def _my_turn(self, periodic: Periodic, every: float) -> bool:
+        if not periodic.exclusive or self.in_process:
+            return True
+        tick = int(time.time() // every)
+        ttl = max(1, int(every))
+        return await self.context.kv.incr(f"worker:tick:{periodic.name}:{tick}", ttl) == 1
+
+
+@asynccontextmanager
+async def embedded(app: FastAPI) -> AsyncIterator[Worker]:
+    """The app's worker (`app.state.worker`): always enqueues; consumes and ticks when WORKER_EMBEDDED."""
+    worker = Worker(app.state, consume=app.state.settings.worker_embedded)
+    app.state.worker = worker
+    await worker.start()
+    try:
+        yield worker
+    finally:
+        await worker.stop()
+
+
+@asynccontextmanager
+async def standalone_resources(settings: Settings) -> AsyncIterator[SimpleNamespace]:
+    """The shared resources of a worker process without the API: database, Graph client, KV, events."""
+    from clipper.db import create_engine, create_session_factory
+    from clipper.events.hub import create_hub
+    from clipper.kv import create_store
+    from clipper.main import _graph_http_client, graph_client
+    from clipper.security import TokenCipher
+
+    state = SimpleNamespace(settings=settings, cipher=TokenCipher.from_settings(settings))
+    engine = create_engine(settings.database_url)
+    state.engine, state.session_factory = engine, create_session_factory(engine)
+    async with AsyncExitStack() as stack:
+        stack.push_async_callback(engine.dispose)
+        state.http_client = await stack.enter_async_context(_graph_http_client(settings, None))
+        state.graph = graph_client(settings, state.http_client)
+        state.kv = create_store(settings.redis_url or None)
+        stack.push_async_callback(state.kv.close)
+        state.events = await stack.enter_async_context(create_hub(settings))
+        yield state
+
+
+async def serve_worker(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
+    """Consume tasks and run periodic jobs until `stop` is set (or SIGINT/SIGTERM)."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+    async with standalone_resources(settings) as state:
+        worker = Worker(state, consume=True)
+        state.worker = worker
+        await worker.start()
+        try:
+            await stop.wait()
+        finally:
+            await worker.stop()
+
+
+def run_worker(settings: Settings) -> None:
+    """Entry point of `clipper worker`: run a worker process until interrupted."""
+    asyncio.run(serve_worker(settings))

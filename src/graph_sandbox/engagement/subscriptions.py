@@ -1,0 +1,63 @@
+"""Asset-level webhook subscription (§10.1): `GET|POST|DELETE /{page-id}/subscribed_apps` with a Page token.
+
+Meta asks for `pages_manage_metadata` here; the product never requests it, so like the Conversations
+API this accepts `pages_show_list` (see the package docstring). Deliveries are only gated on a Page's
+subscription when the admin webhook setting `require_page_subscription` is on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph_sandbox.errors import missing_parameter
+from graph_sandbox.insights.rules import split_list
+from graph_sandbox.registry import GraphCall, graph_handler
+from graph_sandbox.world import Page, TokenKind
+
+SUBSCRIPTION_PERMISSIONS = ("pages_show_list",)
+_PAGE_ONLY = (TokenKind.PAGE,)
+
+
+@graph_handler(
+    "page", "subscribed_apps", "POST", permissions=SUBSCRIPTION_PERMISSIONS, params=("subscribed_fields",),
+    token_kinds=_PAGE_ONLY,
+)  # fmt: skip
+async def subscribe(call: GraphCall) -> dict[str, Any]:
+    """Install the app on the Page for these webhook fields."""
+    page: Page = call.node
+    fields = split_list(call.param("subscribed_fields"))
+    if not fields:
+        raise missing_parameter("subscribed_fields")
+    page.subscribed_fields = list(dict.fromkeys([*page.subscribed_fields, *fields]))
+    return {"success": True}
+
+
+@graph_handler("page", "subscribed_apps", "GET", permissions=SUBSCRIPTION_PERMISSIONS, token_kinds=_PAGE_ONLY)
+async def list_subscriptions(call: GraphCall) -> dict[str, Any]:
+    """The app installed on the Page, with its fields (empty when not subscribed)."""
+    page: Page = call.node
+    if not page.subscribed_fields:
+        return {"data": []}
+    app = {
+        "category": "Business",
+        "link": f"{call.config.base_url}/apps/{call.config.app_id}",
+        "name": call.config.app_name,
+        "id": call.config.app_id,
+        "subscribed_fields": page.subscribed_fields,
+    }
+    return {"data": [app]}
+
+
+@graph_handler(
+    "page",
+    "subscribed_apps",
+    "DELETE",
+    permissions=SUBSCRIPTION_PERMISSIONS,
+    params=(),
+    token_kinds=_PAGE_ONLY,
+)
+async def unsubscribe(call: GraphCall) -> dict[str, Any]:
+    """Remove the app from the Page."""
+    page: Page = call.node
+    page.subscribed_fields = []
+    return {"success": True}

@@ -1,0 +1,206 @@
+"""`/accounts` and the account side of `/oauth/instagram`: list, read, status, disconnect, delete."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from clipper.accounts.models import Account
+from clipper.social.models import SocialPost
+from factories import create_post
+from oauth_flow import API, connect_instagram, sandbox_admin, sandbox_of
+
+
+async def graph_token_state(app, token: str):
+    """The sandbox's record of a token (revoked, …)."""
+    return sandbox_of(app).world.tokens[token]
+
+
+class TestList:
+    async def test_lists_the_users_accounts_with_pagination(self, client, signup):
+        user = await signup(client)
+        await connect_instagram(client, user.headers, username="sandbox.creator")
+        await connect_instagram(client, user.headers, username="sandbox.studio")
+        first = await client.get("/api/v1/accounts", params={"limit": 1}, headers=user.headers)
+        assert first.status_code == 200
+        page = first.json()
+        assert [item["username"] for item in page["items"]] == ["sandbox.creator"]
+        assert page["next_cursor"]
+        rest = await client.get(
+            "/api/v1/accounts", params={"limit": 1, "cursor": page["next_cursor"]}, headers=user.headers
+        )
+        assert [item["username"] for item in rest.json()["items"]] == ["sandbox.studio"]
+        assert rest.json()["next_cursor"] is None
+
+    async def test_a_malformed_cursor_is_a_422(self, client, signup):
+        user = await signup(client)
+        response = await client.get("/api/v1/accounts", params={"cursor": "x"}, headers=user.headers)
+        assert response.status_code == 422
+
+    async def test_reads_one_account(self, client, signup):
+        user = await signup(client)
+        connected = await connect_instagram(client, user.headers)
+        response = await client.get(f"/api/v1/accounts/{connected['id']}", headers=user.headers)
+        assert response.status_code == 200
+        assert response.json() == connected
+
+    async def test_an_unknown_id_is_a_404(self, client, signup):
+        user = await signup(client)
+        assert (await client.get("/api/v1/accounts/999999", headers=user.headers)).status_code == 404
+
+
+class TestStatus:
+    async def test_reports_connected_accounts_with_health(self, client, signup):
+        user = await signup(client)
+        assert (await client.get(f"{API}/status", headers=user.headers)).json() == {
+            "platform": "instagram",
+            "connected": False,
+            "accounts": [],
+        }
+        connected = await connect_instagram(client, user.headers)
+        body = (await client.get(f"{API}/status", headers=user.headers)).json()
+        assert body["connected"] is True
+        [account] = body["accounts"]
+        assert account["id"] == connected["id"]
+        assert account["health_status"] == "healthy"
+        assert account["action"] is None
+
+
+class TestDisconnect:
+    async def test_revokes_on_meta_deletes_the_tokens_and_marks_inactive(self, client, signup, session, app):
+        user = await signup(client)
+        connected = await connect_instagram(client, user.headers)
+        stored = await session.get_one(Account, connected["id"])
+        user_token = app.state.cipher.decrypt(stored.access_token_enc)
+        response = await client.post(
+            f"{API}/disconnect", json={"account_id": connected["id"]}, headers=user.headers
+        )
+        assert response.status_code == 200
+        assert response.json()["is_active"] is False
+        assert response.json()["action"] == "reconnect"
+        assert (await graph_token_state(app, user_token)).revoked is True
+        await session.refresh(stored)
+        assert stored.access_token_enc is None
+        assert stored.page_access_token_enc is None
+        status = (await client.get(f"{API}/status", headers=user.headers)).json()
+        assert status["connected"] is False
+        assert status["accounts"][0]["action"] == "reconnect"
+
+    async def test_keeps_the_facebook_login_when_another_account_still_uses_it(
+        self, client, signup, session, app
+    ):
+        user = await signup(client)
+        creator = await connect_instagram(client, user.headers, username="sandbox.creator")
+        studio = await connect_instagram(client, user.headers, username="sandbox.studio")
+        await client.post(f"{API}/disconnect", json={"account_id": creator["id"]}, headers=user.headers)
+        checked = await client.post(f"/api/v1/accounts/{studio['id']}/check", headers=user.headers)
+        assert checked.status_code == 200
+        assert checked.json()["is_active"] is True
+        assert checked.json()["health_status"] == "healthy"
+
+    async def test_succeeds_when_meta_cannot_revoke(self, client, signup, session):
+        user = await signup(client)
+        connected = await connect_instagram(client, user.headers)
+        await sandbox_admin(
+            client,
+            "faults",
+            {"path": ".*permissions.*", "method": "DELETE", "code": 2, "http_status": 500, "times": 10},
+        )
+        response = await client.post(
+            f"{API}/disconnect", json={"account_id": connected["id"]}, headers=user.headers
+        )
+        assert response.status_code == 200
+        assert response.json()["is_active"] is False
+
+    async def test_then_reconnecting_makes_it_active_again(self, client, signup):
+        user = await signup(client)
+        connected = await connect_instagram(client, user.headers)
+        await client.post(f"{API}/disconnect", json={"account_id": connected["id"]}, headers=user.headers)
+        again = await connect_instagram(client, user.headers, username=connected["username"])
+        assert again["id"] == connected["id"]
+        assert again["is_active"] is True
+        assert again["action"] is None
+
+
+class TestDelete:
+    async def test_deletes_the_account_and_everything_stored_for_it(self, client, signup, session, app):
+        user = await signup(client)
+        connected = await connect_instagram(client, user.headers)
+        stored = await session.get_one(Account, connected["id"])
+        user_token = app.state.cipher.decrypt(stored.access_token_enc)
+        post = await create_post(session, account=stored)
+        response = await client.delete(f"/api/v1/accounts/{connected['id']}", headers=user.headers)
+        assert response.status_code == 204
+        assert (
+            await client.get(f"/api/v1/accounts/{connected['id']}", headers=user.headers)
+        ).status_code == 404
+        session.expunge_all()
+        assert await session.get(Account, connected["id"]) is None
+        assert (await session.scalars(select(SocialPost).where(SocialPost.id == post.id))).all() == []
+        assert (await graph_token_state(app, user_token)).revoked is True
+
+
+ENDPOINTS = [
+    ("GET", "/api/v1/accounts/{id}", None),
+    ("DELETE", "/api/v1/accounts/{id}", None),
+    ("POST", "/api/v1/accounts/{id}/check", None),
+    ("POST", "/api/v1/oauth/instagram/disconnect", {"account_id": "{id}"}),
+]
+
+
+class TestIsolation:
+    @pytest.mark.parametrize(("method", "path", "body"), ENDPOINTS)
+    async def test_another_users_account_is_a_404(self, client, signup, session, method, path, body):
+        owner, other = await signup(client), await signup(client)
+        connected = await connect_instagram(client, owner.headers)
+        account_id = connected["id"]
+        json_body = dict.fromkeys(body, account_id) if body else None
+        response = await client.request(
+            method, path.format(id=account_id), json=json_body, headers=other.headers
+        )
+        assert response.status_code == 404
+        assert response.json()["error"] == "NotFound"
+        mine = await client.get(f"/api/v1/accounts/{account_id}", headers=owner.headers)
+        assert mine.json() == connected
+
+    @pytest.mark.parametrize(("method", "path", "body"), ENDPOINTS)
+    async def test_every_endpoint_needs_a_signed_in_user(self, client, method, path, body):
+        json_body = dict.fromkeys(body, 1) if body else None
+        response = await client.request(method, path.format(id=1), json=json_body)
+        assert response.status_code == 401
+
+    async def test_lists_status_and_selection_never_show_another_users_accounts(self, client, signup):
+        owner, other = await signup(client), await signup(client)
+        connected = await connect_instagram(client, owner.headers)
+        assert (await client.get("/api/v1/accounts", headers=other.headers)).json()["items"] == []
+        assert (await client.get(f"{API}/status", headers=other.headers)).json()["accounts"] == []
+        assert (await client.get(f"{API}/available-accounts", headers=other.headers)).json()["items"] == []
+        stolen = await client.post(
+            f"{API}/select-account",
+            json={"instagram_business_account_id": connected["platform_account_id"]},
+            headers=other.headers,
+        )
+        assert stolen.status_code == 409
+        assert (await client.get("/api/v1/accounts", headers=other.headers)).json()["items"] == []
+
+    async def test_the_same_instagram_account_can_belong_to_two_users_separately(
+        self, client, signup, session
+    ):
+        owner, other = await signup(client), await signup(client)
+        mine = await connect_instagram(client, owner.headers, username="sandbox.studio")
+        theirs = await connect_instagram(client, other.headers, username="sandbox.studio")
+        assert mine["id"] != theirs["id"]
+
+    @pytest.mark.parametrize(
+        ("method", "path"),
+        [
+            ("GET", "/api/v1/accounts"),
+            ("GET", f"{API}/status"),
+            ("GET", f"{API}/available-accounts"),
+            ("GET", f"{API}/authorize"),
+            ("POST", f"{API}/select-account"),
+        ],
+    )
+    async def test_collection_endpoints_need_a_signed_in_user(self, client, method, path):
+        response = await client.request(method, path, json={"instagram_business_account_id": "1"})
+        assert response.status_code == 401

@@ -1,0 +1,174 @@
+"""The account helpers other domains call, and the token health check, against the sandbox."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from prometheus_client import REGISTRY
+from structlog.testing import capture_logs
+
+from clipper import worker
+from clipper.accounts import service as accounts
+from clipper.accounts.models import Account, AccountHealth
+from clipper.errors import NotFound, ReconnectRequired
+from clipper.users.models import User
+from factories import create_account, create_user
+from oauth_flow import API, connect_instagram, sandbox_admin, sandbox_of
+
+
+def expiry_events() -> float:
+    return REGISTRY.get_sample_value("token_expiry_events_total") or 0.0
+
+
+async def connected_account(client, signup, session, username: str | None = None) -> tuple[Account, dict]:
+    user = await signup(client)
+    connected = await connect_instagram(client, user.headers, username=username)
+    return await session.get_one(Account, connected["id"]), user.headers
+
+
+class TestOwnership:
+    async def test_get_account_is_not_found_for_another_user(self, session):
+        owner, other = await create_user(session), await create_user(session)
+        account = await create_account(session, user=owner)
+        assert (await accounts.get_account(session, user=owner, account_id=account.id)).id == account.id
+        with pytest.raises(NotFound):
+            await accounts.get_account(session, user=other, account_id=account.id)
+
+    async def test_list_accounts_only_lists_the_users_own(self, session):
+        owner, other = await create_user(session), await create_user(session)
+        mine = [await create_account(session, user=owner) for _ in range(2)]
+        await create_account(session, user=other)
+        listed = await accounts.list_accounts(session, user=owner)
+        assert [account.id for account in listed] == [account.id for account in mine]
+
+
+class TestRequirements:
+    async def test_require_active_asks_to_reconnect(self, session):
+        account = await create_account(session, is_active=False, health_reason="the token expired")
+        with pytest.raises(ReconnectRequired) as caught:
+            accounts.require_active(account)
+        assert caught.value.status_code == 409
+        assert "reconnect" in caught.value.message
+        assert "the token expired" in caught.value.message
+
+    async def test_an_account_without_a_page_token_cannot_be_used(self, session, app):
+        account = await create_account(session)
+        with pytest.raises(ReconnectRequired):
+            accounts.page_token(account, cipher=app.state.cipher)
+
+    async def test_a_token_under_a_forgotten_key_asks_to_reconnect(self, session, app):
+        account = await create_account(session, page_access_token_enc="gAAAAAnotafernettoken")
+        with pytest.raises(ReconnectRequired) as caught:
+            accounts.page_token(account, cipher=app.state.cipher)
+        assert "decrypted" in caught.value.message
+
+    async def test_classic_and_business_permission_names_are_equivalent(self, session):
+        account = await create_account(
+            session, granted_permissions=["instagram_business_basic", "instagram_content_publish"]
+        )
+        for name in (
+            "instagram_basic",
+            "instagram_business_basic",
+            "instagram_content_publish",
+            "instagram_business_content_publish",
+        ):
+            accounts.require_permission(account, name)
+
+
+class TestGraphFor:
+    async def test_gives_a_client_carrying_the_page_token(self, client, signup, session, app):
+        account, _ = await connected_account(client, signup, session, "sandbox.studio")
+        graph = accounts.graph_for(account, graph=app.state.graph, cipher=app.state.cipher)
+        info = await graph.get_instagram_account_info(account.platform_account_id)
+        assert info.username == "sandbox.studio"
+
+
+class TestMarkTokenInvalid:
+    async def test_marks_inactive_counts_logs_and_status_says_reconnect(self, client, signup, session):
+        account, headers = await connected_account(client, signup, session)
+        before = expiry_events()
+        with capture_logs() as events:
+            await accounts.mark_token_invalid(session, account=account, reason="Meta said 190")
+        assert account.is_active is False
+        assert account.health_status == AccountHealth.RECONNECT_REQUIRED
+        assert expiry_events() == before + 1
+        logged = next(event for event in events if event["event"] == "instagram token invalid")
+        assert logged["account_id"] == account.id
+        status = (await client.get(f"{API}/status", headers=headers)).json()
+        assert status["accounts"][0]["action"] == "reconnect"
+        assert status["accounts"][0]["health_reason"] == "Meta said 190"
+
+
+class TestHealthCheck:
+    @pytest.mark.parametrize(
+        ("subcode", "words"), [(460, "password changed"), (463, "expired"), (458, "removed")]
+    )
+    async def test_an_invalid_page_token_marks_the_account_for_reconnection(
+        self, client, signup, session, app, subcode, words
+    ):
+        account, headers = await connected_account(client, signup, session)
+        token = app.state.cipher.decrypt(account.page_access_token_enc)
+        await sandbox_admin(client, "tokens/invalidate", {"token": token, "subcode": subcode})
+        before = expiry_events()
+        with capture_logs() as events:
+            report = await accounts.check_all_accounts(
+                session, graph=app.state.graph, cipher=app.state.cipher
+            )
+        assert report.invalid == 1
+        assert account.is_active is False
+        assert words in account.health_reason
+        assert expiry_events() == before + 1
+        assert any(event["event"] == "instagram token invalid" for event in events)
+        assert token not in str(events)
+        status = (await client.get(f"{API}/status", headers=headers)).json()
+        assert status["connected"] is False
+        assert status["accounts"][0]["action"] == "reconnect"
+        with pytest.raises(ReconnectRequired):
+            accounts.require_active(account)
+
+    async def test_a_valid_token_keeps_the_expiry_current(self, client, signup, session, app):
+        account, _ = await connected_account(client, signup, session)
+        user_token = sandbox_of(app).world.tokens[app.state.cipher.decrypt(account.access_token_enc)]
+        account.token_expires_at = datetime(2000, 1, 1, tzinfo=UTC)
+        await accounts.check_account_health(
+            session, account=account, graph=app.state.graph, cipher=app.state.cipher
+        )
+        assert account.is_active is True
+        assert account.health_status == AccountHealth.HEALTHY
+        assert abs(account.token_expires_at - user_token.expires_at) < timedelta(seconds=1)
+        assert account.last_checked_at is not None
+
+    async def test_a_revoked_permission_shows_up_after_the_check(self, client, signup, session, app):
+        account, _ = await connected_account(client, signup, session)
+        for token in sandbox_of(app).world.tokens.values():
+            if "instagram_manage_comments" in token.scopes:
+                token.scopes.remove("instagram_manage_comments")
+        await accounts.check_account_health(
+            session, account=account, graph=app.state.graph, cipher=app.state.cipher
+        )
+        assert account.is_active is True
+        assert account.health_status == AccountHealth.PERMISSION_MISSING
+        assert "instagram_manage_comments" not in account.granted_permissions
+
+    async def test_skips_inactive_accounts_and_survives_meta_errors(self, client, signup, session, app):
+        account, _ = await connected_account(client, signup, session)
+        await create_account(session, user=await session.get_one(User, account.user_id), is_active=False)
+        await sandbox_admin(
+            client, "faults", {"path": ".*debug_token.*", "code": 2, "http_status": 500, "times": 20}
+        )
+        report = await accounts.check_all_accounts(session, graph=app.state.graph, cipher=app.state.cipher)
+        assert (report.checked, report.errors, report.invalid) == (1, 1, 0)
+        assert account.is_active is True
+
+    async def test_check_now_answers_503_when_meta_is_down(self, client, signup, session):
+        account, headers = await connected_account(client, signup, session)
+        await sandbox_admin(
+            client, "faults", {"path": ".*debug_token.*", "code": 2, "http_status": 500, "times": 20}
+        )
+        response = await client.post(f"/api/v1/accounts/{account.id}/check", headers=headers)
+        assert response.status_code == 503
+
+    def test_runs_periodically_in_the_worker(self):
+        worker.load_jobs()
+        assert "accounts.check_health" in worker._PERIODIC

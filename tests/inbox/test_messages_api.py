@@ -1,0 +1,95 @@
+"""DM endpoints against the sandbox: the messaging window, sending, private replies, a missing permission."""
+
+from __future__ import annotations
+
+import pytest
+from inbox_helpers import API, connect
+
+
+@pytest.fixture
+async def threads(client, owner):
+    response = await client.post(f"{API}/accounts/{owner.account['id']}/inbox/sync", headers=owner.headers)
+    assert response.status_code == 200, response.text
+    items = (await client.get(f"{API}/conversations", headers=owner.headers)).json()["items"]
+    return sorted(items, key=lambda c: c["last_message_at"], reverse=True)
+
+
+class TestSend:
+    async def test_replies_inside_the_window(self, client, app, owner, threads):
+        recent = threads[0]
+        sent = await client.post(
+            f"{API}/conversations/{recent['id']}/messages",
+            json={"text": "Thanks for writing"},
+            headers=owner.headers,
+        )
+        assert sent.status_code == 201, sent.text
+        messages = (
+            await client.get(f"{API}/conversations/{recent['id']}/messages", headers=owner.headers)
+        ).json()
+        assert messages["items"][0]["text"] == "Thanks for writing"
+        assert messages["items"][0]["from_account"] is True
+        world = app.state.sandbox_app.state.sandbox.world
+        assert sent.json()["platform_message_id"] in world.messages
+
+    async def test_outside_the_window_is_refused_before_meta(self, client, app, owner, threads):
+        old = threads[1]
+        world = app.state.sandbox_app.state.sandbox.world
+        before = len(world.messages)
+        response = await client.post(
+            f"{API}/conversations/{old['id']}/messages", json={"text": "Late reply"}, headers=owner.headers
+        )
+        assert response.status_code == 409
+        assert "reply window closed at" in response.json()["detail"]
+        assert "24 hours" in response.json()["detail"]
+        assert len(world.messages) == before
+
+    async def test_human_agent_needs_the_setting(self, client, owner, threads):
+        response = await client.post(
+            f"{API}/conversations/{threads[1]['id']}/messages",
+            json={"text": "Late", "human_agent": True},
+            headers=owner.headers,
+        )
+        assert response.status_code == 409
+        assert "HUMAN_AGENT" in response.json()["detail"]
+
+    async def test_human_agent_extends_the_window_when_enabled(self, client, app, signup, settings):
+        settings.human_agent_enabled = True
+        studio = await connect(client, signup, username="sandbox.studio")
+        await client.post(f"{API}/accounts/{studio.account['id']}/inbox/sync", headers=studio.headers)
+        items = (await client.get(f"{API}/conversations", headers=studio.headers)).json()["items"]
+        old = min(items, key=lambda c: c["last_message_at"])
+        assert old["human_agent_until"] is not None
+        response = await client.post(
+            f"{API}/conversations/{old['id']}/messages",
+            json={"text": "A person here", "human_agent": True},
+            headers=studio.headers,
+        )
+        assert response.status_code == 201, response.text
+
+
+class TestPrivateReply:
+    async def test_one_per_comment(self, client, owner, threads):
+        del threads
+        comment = (await client.get(f"{API}/comments", headers=owner.headers)).json()["items"][0]
+        url = f"{API}/comments/{comment['id']}/private-reply"
+        first = await client.post(url, json={"message": "Sent you the details"}, headers=owner.headers)
+        assert first.status_code == 201, first.text
+        second = await client.post(url, json={"message": "Again"}, headers=owner.headers)
+        assert second.status_code == 409
+        assert "one per comment" in second.json()["detail"]
+
+
+class TestPermissions:
+    async def test_missing_messages_permission_is_a_409_naming_it(self, client, signup):
+        who = await connect(
+            client, signup, untick=("instagram_manage_messages", "instagram_business_manage_messages")
+        )
+        response = await client.post(f"{API}/accounts/{who.account['id']}/inbox/sync", headers=who.headers)
+        assert response.status_code == 200
+        assert any("instagram_manage_messages" in e for e in response.json()["errors"])
+        comments = (await client.get(f"{API}/comments", headers=who.headers)).json()["items"]
+        private = await client.post(
+            f"{API}/comments/{comments[0]['id']}/private-reply", json={"message": "x"}, headers=who.headers
+        )
+        assert private.status_code == 409
+        assert private.json()["permission"] == "instagram_manage_messages"

@@ -1,0 +1,195 @@
+"""GET /api/v1/instagram/accounts/{id}/insights on the sandbox: metric types, ranges, cache, snapshots."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from clipper.insights.models import InsightSnapshot
+from clipper.insights.ranges import today
+from clipper.kv import RedisStore
+
+INSIGHTS_CALL = "GET /{id}/insights"
+
+
+def url(account_id: int) -> str:
+    return f"/api/v1/instagram/accounts/{account_id}/insights"
+
+
+def days_ago(n: int) -> str:
+    return (today() - timedelta(days=n)).isoformat()
+
+
+def by_name(body: dict) -> dict[str, dict]:
+    return {metric["name"]: metric for metric in body["metrics"]}
+
+
+class TestMetricTypes:
+    async def test_default_metrics_pick_their_metric_type(self, client, connect, calls):
+        me = await connect()
+        response = await client.get(url(me.account_id), headers=me.headers)
+        assert response.status_code == 200, response.text
+        metrics = by_name(response.json())
+        assert set(metrics) >= {"views", "reach", "accounts_engaged", "likes", "follower_count"}
+        assert metrics["reach"]["metric_type"] == "time_series"
+        assert metrics["views"]["metric_type"] == "total_value"
+        assert metrics["follows_and_unfollows"]["metric_type"] == "total_value"
+        assert len(metrics["reach"]["values"]) == 30
+        assert metrics["reach"]["total"] == sum(point["value"] for point in metrics["reach"]["values"])
+        assert metrics["likes"]["total"] > 0
+        # One call per metric_type for a 30-day range.
+        assert calls.count(INSIGHTS_CALL) == 2
+
+    async def test_retired_names_are_asked_as_views(self, client, connect):
+        me = await connect()
+        response = await client.get(
+            url(me.account_id), params={"metrics": "impressions,plays,reach"}, headers=me.headers
+        )
+        assert response.status_code == 200, response.text
+        assert [m["name"] for m in response.json()["metrics"]] == ["views", "reach"]
+
+    async def test_an_unknown_metric_is_a_422_naming_it(self, client, connect, calls):
+        me = await connect()
+        response = await client.get(url(me.account_id), params={"metrics": "reach,bogus"}, headers=me.headers)
+        assert response.status_code == 422
+        assert "bogus" in response.json()["detail"]
+        assert INSIGHTS_CALL not in calls
+
+    @pytest.mark.parametrize(
+        ("since", "until"), [(1, 2), (-3, -1)], ids=["since_after_until", "until_in_the_future"]
+    )
+    async def test_a_wrong_range_is_a_422(self, client, connect, since, until):
+        me = await connect()
+        params = {"since": days_ago(since), "until": days_ago(until)}
+        response = await client.get(url(me.account_id), params=params, headers=me.headers)
+        assert response.status_code == 422
+
+
+class TestPeriods:
+    async def test_weeks_sum_the_days(self, client, connect):
+        me = await connect()
+        params = {"metrics": "reach", "since": days_ago(29), "until": days_ago(2)}
+        daily = by_name((await client.get(url(me.account_id), params=params, headers=me.headers)).json())
+        weekly = await client.get(url(me.account_id), params=params | {"period": "week"}, headers=me.headers)
+        assert weekly.status_code == 200, weekly.text
+        assert weekly.json()["period"] == "week"
+        days = [p["value"] for p in daily["reach"]["values"]]
+        weeks = by_name(weekly.json())["reach"]["values"]
+        assert [w["value"] for w in weeks] == [sum(days[i : i + 7]) for i in range(0, 28, 7)]
+        assert weeks[-1]["date"] == days_ago(2)
+
+    async def test_an_unknown_period_is_a_422(self, client, connect):
+        me = await connect()
+        response = await client.get(url(me.account_id), params={"period": "fortnight"}, headers=me.headers)
+        assert response.status_code == 422
+        assert "week" in response.json()["detail"]
+
+
+class TestLongRanges:
+    async def test_sixty_days_back_take_three_calls_then_none(self, kv_backend, app, client, connect, calls):
+        assert isinstance(app.state.kv, RedisStore) == (kv_backend == "redis")
+        me = await connect()
+        params = {"metrics": "reach", "since": days_ago(60), "until": days_ago(0)}
+        first = await client.get(url(me.account_id), params=params, headers=me.headers)
+        assert first.status_code == 200, first.text
+        # 61 days (60 days back to today, both included) → windows of 30 + 30 + 1 days.
+        assert calls.count(INSIGHTS_CALL) == 3
+        assert first.json()["graph_calls"] == 3
+        reach = by_name(first.json())["reach"]
+        assert [p["date"] for p in reach["values"]] == [days_ago(n) for n in range(60, -1, -1)]
+
+        again = await client.get(url(me.account_id), params=params, headers=me.headers)
+        assert again.json()["source"] == "cache"
+        assert by_name(again.json())["reach"] == reach
+        assert calls.count(INSIGHTS_CALL) == 3
+
+    async def test_finished_days_are_answered_from_snapshots(self, client, connect, calls, session):
+        me = await connect()
+        await client.get(
+            url(me.account_id), params={"metrics": "reach", "since": days_ago(60)}, headers=me.headers
+        )
+        stored = await session.scalars(
+            select(InsightSnapshot).where(InsightSnapshot.account_id == me.account_id)
+        )
+        assert len(stored.all()) == 60  # every finished day; today is still filling up
+        before = calls.count(INSIGHTS_CALL)
+        response = await client.get(
+            url(me.account_id),
+            params={"metrics": "reach", "since": days_ago(45), "until": days_ago(1)},
+            headers=me.headers,
+        )
+        assert response.json()["source"] == "snapshots"
+        assert len(by_name(response.json())["reach"]["values"]) == 45
+        assert calls.count(INSIGHTS_CALL) == before
+
+    async def test_totals_over_a_long_range_add_up_the_windows(self, client, connect):
+        me = await connect()
+
+        async def likes(since: int, until: int) -> int:
+            params = {"metrics": "likes", "since": days_ago(since), "until": days_ago(until)}
+            response = await client.get(url(me.account_id), params=params, headers=me.headers)
+            assert response.status_code == 200, response.text
+            return by_name(response.json())["likes"]["total"]
+
+        whole = await likes(70, 1)
+        assert whole == await likes(70, 41) + await likes(40, 11) + await likes(10, 1)
+
+    async def test_history_older_than_metas_window_comes_from_snapshots(
+        self, client, connect, calls, session
+    ):
+        me = await connect()
+        old = [today() - timedelta(days=n) for n in range(200, 190, -1)]
+        session.add_all(
+            InsightSnapshot(account_id=me.account_id, metric="reach", day=d, value=7) for d in old
+        )
+        await session.flush()
+        params = {"metrics": "reach", "since": old[0].isoformat(), "until": old[-1].isoformat()}
+        response = await client.get(url(me.account_id), params=params, headers=me.headers)
+        assert response.status_code == 200, response.text
+        reach = by_name(response.json())["reach"]
+        assert (reach["total"], len(reach["values"])) == (70, 10)
+        assert INSIGHTS_CALL not in calls
+
+
+class TestAccess:
+    async def test_another_users_account_is_a_404(self, client, connect):
+        owner, other = await connect(), await connect(username="sandbox.studio")
+        response = await client.get(url(owner.account_id), headers=other.headers)
+        assert response.status_code == 404
+
+    async def test_the_session_cookie_works_too(self, client, connect, browser_login):
+        me = await connect()
+        browser = await browser_login(client, me.email, me.password)
+        response = await client.get(url(me.account_id), params={"metrics": "reach"}, headers=browser.headers)
+        assert response.status_code == 200, response.text
+
+    async def test_anonymous_is_a_401(self, client, connect):
+        me = await connect()
+        assert (await client.get(url(me.account_id))).status_code == 401
+
+    async def test_without_the_insights_permission_is_a_409_naming_it(self, client, connect, calls):
+        me = await connect(untick=("instagram_business_manage_insights",))
+        response = await client.get(url(me.account_id), headers=me.headers)
+        assert response.status_code == 409
+        assert response.json()["permission"] == "instagram_business_manage_insights"
+        assert "instagram_business_manage_insights" in response.json()["detail"]
+        assert INSIGHTS_CALL not in calls
+
+    async def test_a_permission_refused_by_meta_is_a_409_too(self, client, connect):
+        me = await connect()
+        await client.post(
+            "/sandbox/_admin/faults",
+            json={"path": "insights$", "code": 200, "message": "(#200) Requires instagram_manage_insights"},
+        )
+        response = await client.get(url(me.account_id), headers=me.headers)
+        assert response.status_code == 409
+        assert response.json()["permission"] == "instagram_business_manage_insights"
+
+    async def test_a_throttled_account_is_a_429(self, client, connect):
+        me = await connect()
+        await client.post("/sandbox/_admin/ratelimit", json={"throttle": 80002, "regain_minutes": 5})
+        response = await client.get(url(me.account_id), headers=me.headers)
+        assert response.status_code == 429
+        assert response.json()["error"] == "TooManyRequests"

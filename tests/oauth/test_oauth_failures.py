@@ -1,0 +1,248 @@
+"""What goes wrong during Facebook Login: each case has a specific, actionable answer and stores nothing."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+from sqlalchemy import select
+from structlog.testing import capture_logs
+
+from clipper.accounts import service as accounts
+from clipper.accounts.models import Account
+from clipper.errors import PermissionMissing
+from clipper.kv import MemoryStore
+from oauth_flow import (
+    API,
+    authorize_and_return,
+    connect_instagram,
+    follow_to_callback,
+    oauth_result,
+    open_dialog,
+    start_authorization,
+    submit_dialog,
+)
+
+
+async def stored_accounts(session) -> list[Account]:
+    return list((await session.scalars(select(Account))).all())
+
+
+async def nothing_available(client, headers) -> bool:
+    body = (await client.get(f"{API}/available-accounts", headers=headers)).json()
+    return body["items"] == []
+
+
+class TestDialogOutcomes:
+    async def test_cancel_reports_cancelled_and_stores_nothing(self, client, signup, session):
+        user = await signup(client)
+        response = await authorize_and_return(client, user.headers, action="cancel")
+        assert response.status_code == 200
+        result = oauth_result(response)
+        assert result["status"] == "cancelled"
+        assert "cancelled" in result["error"]
+        assert await stored_accounts(session) == []
+        assert await nothing_available(client, user.headers)
+
+    async def test_no_pages_says_to_create_or_select_a_page(self, client, signup, session):
+        user = await signup(client)
+        result = oauth_result(await authorize_and_return(client, user.headers, log_in_as="Nora Nopages"))
+        assert result["status"] == "error"
+        assert result["reason"] == "no_pages"
+        assert "does not manage any Facebook Page" in result["error"]
+        assert "create a Page" in result["error"]
+        assert result["help_url"].startswith("https://www.facebook.com/")
+        assert await stored_accounts(session) == []
+        assert await nothing_available(client, user.headers)
+
+    async def test_pages_without_instagram_say_which_and_how_to_link(self, client, signup, session):
+        user = await signup(client)
+        result = oauth_result(await authorize_and_return(client, user.headers, log_in_as="Uma Unlinked"))
+        assert result["reason"] == "no_instagram_account"
+        assert "'Uma's Corner'" in result["error"]
+        assert "Business or Creator" in result["error"]
+        assert "link it to one of these Pages" in result["error"]
+        assert "https://help.instagram.com/" in result["error"]
+        assert result["help_url"].startswith("https://www.facebook.com/business/help/")
+        assert await stored_accounts(session) == []
+
+    @pytest.mark.parametrize("unticked", ["pages_show_list", "instagram_basic"])
+    async def test_an_unticked_required_permission_is_named_with_how_to_fix(
+        self, client, signup, session, unticked
+    ):
+        user = await signup(client)
+        untick = (
+            ("instagram_basic", "instagram_business_basic") if unticked == "instagram_basic" else (unticked,)
+        )
+        result = oauth_result(await authorize_and_return(client, user.headers, untick=untick))
+        assert result["status"] == "error"
+        assert result["reason"] == "missing_permission"
+        assert f"'{unticked}'" in result["error"]
+        assert "Connect Instagram again" in result["error"]
+        assert "keep every permission ticked" in result["error"]
+        assert await stored_accounts(session) == []
+
+    async def test_the_popup_page_shows_the_message_to_a_person_too(self, client, signup):
+        user = await signup(client)
+        response = await authorize_and_return(client, user.headers, log_in_as="Nora Nopages")
+        assert "Instagram could not be connected" in response.text
+        assert "does not manage any Facebook Page" in response.text
+
+
+class TestFewerPermissions:
+    async def test_connects_and_works_for_what_it_has(self, client, signup, session):
+        user = await signup(client)
+        connected = await connect_instagram(
+            client, user.headers, untick=("instagram_business_manage_insights", "instagram_manage_comments")
+        )
+        assert connected["is_active"] is True
+        assert connected["missing_permissions"] == [
+            "instagram_manage_comments",
+            "instagram_business_manage_insights",
+        ]
+        account = await session.get_one(Account, connected["id"])
+        accounts.require_permission(account, "instagram_content_publish")
+        accounts.require_permission(account, "instagram_business_content_publish")
+        accounts.require_permission(account, "instagram_basic")
+
+    async def test_features_needing_a_missing_permission_answer_409_naming_it(self, client, signup, session):
+        user = await signup(client)
+        connected = await connect_instagram(
+            client, user.headers, untick=("instagram_business_manage_insights",)
+        )
+        account = await session.get_one(Account, connected["id"])
+        for name in ("instagram_manage_insights", "instagram_business_manage_insights"):
+            with pytest.raises(PermissionMissing) as caught:
+                accounts.require_permission(account, name)
+            assert caught.value.status_code == 409
+            assert caught.value.permission == name
+            assert name in caught.value.message
+            assert "reconnect" in caught.value.message
+
+
+class TestState:
+    async def test_a_replayed_callback_is_a_400_and_touches_nothing(self, client, signup, session):
+        user = await signup(client)
+        form = await open_dialog(client, await start_authorization(client, user.headers))
+        redirect = await submit_dialog(client, form)
+        first = await follow_to_callback(client, redirect, user.headers)
+        assert oauth_result(first)["status"] == "success"
+        replay = await follow_to_callback(client, redirect, user.headers)
+        assert replay.status_code == 400
+        result = oauth_result(replay)
+        assert result["reason"] == "invalid_state"
+        assert "expired or was already used" in result["error"]
+
+    async def test_a_forged_state_is_a_400(self, client, signup, session):
+        user = await signup(client)
+        response = await client.get(
+            f"{API}/callback", params={"code": "whatever", "state": "forged" * 8}, headers=user.headers
+        )
+        assert response.status_code == 400
+        assert oauth_result(response)["reason"] == "invalid_state"
+        assert await stored_accounts(session) == []
+
+    async def test_a_missing_state_is_a_400(self, client, signup):
+        user = await signup(client)
+        response = await client.get(f"{API}/callback", params={"code": "whatever"}, headers=user.headers)
+        assert response.status_code == 400
+
+    async def test_another_users_state_is_a_400_and_connects_nobody(self, client, signup, session):
+        owner, intruder = await signup(client), await signup(client)
+        form = await open_dialog(client, await start_authorization(client, owner.headers))
+        response = await follow_to_callback(client, await submit_dialog(client, form), intruder.headers)
+        assert response.status_code == 400
+        assert "another Content Clipper user" in oauth_result(response)["error"]
+        assert await stored_accounts(session) == []
+        assert await nothing_available(client, intruder.headers)
+        assert await nothing_available(client, owner.headers)
+
+    async def test_an_expired_state_is_a_400(self, client, signup, app):
+        clock = FakeClock()
+        app.state.kv = MemoryStore(clock=clock)
+        user = await signup(client)
+        form = await open_dialog(client, await start_authorization(client, user.headers))
+        redirect = await submit_dialog(client, form)
+        clock.now += 601
+        response = await follow_to_callback(client, redirect, user.headers)
+        assert response.status_code == 400
+        assert "expired" in oauth_result(response)["error"]
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class TestCode:
+    async def callback_with(self, client, headers, code: str):
+        state = parse_qs(urlsplit(await start_authorization(client, headers)).query)["state"][0]
+        return await client.get(
+            f"{API}/callback?{urlencode({'code': code, 'state': state})}", headers=headers
+        )
+
+    async def test_a_reused_code_is_a_400_that_says_so_and_touches_no_account(self, client, signup, session):
+        user = await signup(client)
+        form = await open_dialog(client, await start_authorization(client, user.headers))
+        redirect = await submit_dialog(client, form)
+        await follow_to_callback(client, redirect, user.headers)
+        connected = await client.post(
+            f"{API}/select-account",
+            json={"instagram_business_account_id": (await self.first_available(client, user.headers))},
+            headers=user.headers,
+        )
+        before = connected.json()
+        code = parse_qs(urlsplit(redirect.headers["location"]).query)["code"][0]
+        response = await self.callback_with(client, user.headers, code)
+        assert response.status_code == 400
+        result = oauth_result(response)
+        assert result["reason"] == "invalid_code"
+        assert "already used" in result["error"]
+        after = (await client.get(f"/api/v1/accounts/{before['id']}", headers=user.headers)).json()
+        assert after == before
+
+    async def first_available(self, client, headers) -> str:
+        body = (await client.get(f"{API}/available-accounts", headers=headers)).json()
+        return str(body["items"][0]["id"])
+
+    async def test_an_invalid_code_is_a_400(self, client, signup, session):
+        user = await signup(client)
+        response = await self.callback_with(client, user.headers, "not-a-code")
+        assert response.status_code == 400
+        assert oauth_result(response)["reason"] == "invalid_code"
+        assert "start again from Connect Instagram" in oauth_result(response)["error"]
+        assert await stored_accounts(session) == []
+
+    async def test_a_callback_without_code_or_error_is_a_400(self, client, signup):
+        user = await signup(client)
+        state = parse_qs(urlsplit(await start_authorization(client, user.headers)).query)["state"][0]
+        response = await client.get(f"{API}/callback", params={"state": state}, headers=user.headers)
+        assert response.status_code == 400
+
+
+class TestObservability:
+    async def test_logs_start_success_and_failure_with_the_user_and_never_a_token(self, client, signup, app):
+        user = await signup(client)
+        with capture_logs() as events:
+            await connect_instagram(client, user.headers)
+            await authorize_and_return(client, user.headers, action="cancel")
+        names = [event["event"] for event in events]
+        assert "oauth start" in names
+        assert "oauth success" in names
+        failure = next(event for event in events if event["event"] == "oauth failure")
+        assert failure["user_id"] == user.user_id
+        assert failure["reason"] == "cancelled"
+        text = str(events)
+        for token in app.state.sandbox_app.state.sandbox.world.tokens:
+            assert token not in text
+
+    async def test_success_and_failure_counters_are_at_metrics(self, client, signup):
+        user = await signup(client)
+        await connect_instagram(client, user.headers)
+        await authorize_and_return(client, user.headers, log_in_as="Nora Nopages")
+        metrics = (await client.get("/metrics")).text
+        assert "oauth_success_total " in metrics
+        assert 'oauth_failure_total{reason="no_pages"}' in metrics

@@ -1,0 +1,78 @@
+"""An app on its own migrated database whose commits are real (no shared savepoint), lifespan running."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+from sqlalchemy import func, select
+
+from auth_helpers import signup
+from clipper import migrate
+from clipper.config import Settings
+from clipper.db import unit_of_work, utcnow
+from clipper.social.models import MediaType, PostStatus, SocialPost
+from oauth_flow import connect_instagram
+from social.publish_helpers import Publisher
+
+
+@asynccontextmanager
+async def live_publisher(settings: Settings, **overrides: Any) -> AsyncIterator[Publisher]:
+    """A connected publisher on an app whose database (settings.database_url) is migrated first."""
+    from clipper.main import create_app
+
+    settings = settings.model_copy(update=overrides)
+    await asyncio.to_thread(migrate.upgrade, settings.database_url)
+    app = create_app(settings)
+    app.state.graph_transport = httpx.ASGITransport(app=app)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            user = await signup(client)
+            account = await connect_instagram(client, user.headers)
+            publisher = Publisher(client=client, app=app, user=user, account=account)
+            await publisher.admin("PATCH", "config", {"image_processing_seconds": 0, "video_processing_seconds": 0})
+            yield publisher
+
+
+async def seed_due(publisher: Publisher, clip_id: int, count: int, *, prefix: str = "Post") -> list[int]:
+    """`count` scheduled IMAGE posts due now, straight in the database; their ids."""
+    now = utcnow()
+    posts = [
+        SocialPost(
+            user_id=publisher.user.user_id,
+            account_id=publisher.account["id"],
+            clip_id=clip_id,
+            media_type=MediaType.IMAGE,
+            caption=f"{prefix} {number}",
+            status=PostStatus.SCHEDULED,
+            scheduled_for=now,
+            next_attempt_at=now,
+            options={},
+            timeline=[],
+        )
+        for number in range(count)
+    ]
+    async with unit_of_work(publisher.app.state.session_factory) as session:
+        session.add_all(posts)
+        await session.flush()
+        return [post.id for post in posts]
+
+
+async def count_by_status(publisher: Publisher) -> dict[str, int]:
+    async with unit_of_work(publisher.app.state.session_factory) as session:
+        rows = await session.execute(select(SocialPost.status, func.count()).group_by(SocialPost.status))
+        return {status.value: int(count) for status, count in rows}
+
+
+async def wait_for(publisher: Publisher, *, published: int, timeout: float) -> dict[str, int]:
+    """Poll the database until `published` posts are published (or the timeout passes)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        counts = await count_by_status(publisher)
+        if counts.get("published", 0) >= published or asyncio.get_running_loop().time() > deadline:
+            return counts
+        await asyncio.sleep(0.2)

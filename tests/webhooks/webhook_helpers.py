@@ -1,0 +1,47 @@
+"""Helpers for inbox tests (a module of its own: tests/ is not a package)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from oauth_flow import connect_instagram
+
+API = "/api/v1/instagram"
+
+
+@dataclass
+class Connected:
+    """A signed-up user and one connected account (its JSON)."""
+
+    user: Any
+    account: dict[str, Any]
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return self.user.headers
+
+    @property
+    def ig_id(self) -> str:
+        return str(self.account["platform_account_id"])
+
+
+async def connect(
+    client, signup, *, username: str = "sandbox.creator", untick: tuple[str, ...] = ()
+) -> Connected:
+    """Sign up a user and connect one sandbox account."""
+    user = await signup(client)
+    account = await connect_instagram(client, user.headers, username=username, untick=untick)
+    return Connected(user=user, account=account)
+
+
+async def drain(app) -> None:
+    """Wait for the in-process jobs queued so far (webhook processing)."""
+    await app.state.worker.drain()
+
+
+async def busiest_media(client, ig_id: str) -> str:
+    """The id of the account's media with the most comments (a sandbox world read)."""
+    world = client._transport.app.state.sandbox_app.state.sandbox.world
+    media = world.media_of(ig_id)
+    return max(media, key=lambda m: len(world.comments_of(m.id))).id
