@@ -8,23 +8,43 @@ per-call overhead on both sides):
 - `per-media` — the media list, then `GET /{media-id}/comments?fields=…,replies{…}` for each media;
 - `per-comment` — per media comments, then `GET /{comment-id}/replies` for each comment (the naive N+1).
 
+Then the local write path, over what `expansion+batch` fetched, into a fresh migrated SQLite database
+(`--database-url` for another one), first sync (all new) then a re-sync (all known):
+
+- `write per-row` — `store.save_comment` per comment (a savepoint + INSERT + flush each; the old path);
+- `write bulk` — `sync.store_comments` (what the backfill does: multi-row INSERTs, one read, one flush).
+
     .venv/bin/python bench/comment_sync.py                  # 100 media, 8 comments each, 2 replies each
     .venv/bin/python bench/comment_sync.py --media 100 --comments 60 --replies 1
+
+Fetch times are mostly the emulator's: it scans every comment of the world for each `replies` edge it
+renders (`World.comments_of`), so they grow with comments × comments, on every strategy alike.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import delete, pool
 
+from clipper import migrate
+from clipper.accounts.models import Account
+from clipper.db import create_engine, create_session_factory, load_models, unit_of_work
+from clipper.inbox import store, sync
+from clipper.inbox.access import GraphAccess
+from clipper.inbox.models import InboxComment
 from clipper.inbox.sync import fetch_recent_comments
 from clipper.instagram import InstagramGraphAPI
+from clipper.instagram.schemas import Comment
+from clipper.users.models import User
 from graph_sandbox.app import create_sandbox_app
 from graph_sandbox.config import SandboxConfig
 from graph_sandbox.engagement.comment_writes import add_comment
@@ -87,6 +107,49 @@ async def per_comment(api: InstagramGraphAPI, ig_id: str, media: int) -> int:
 
 
 Strategy = Callable[[InstagramGraphAPI, str, int], Awaitable[int]]
+Found = dict[str, list[Comment]]
+Writer = Callable[[Any, Account, Found], Awaitable[None]]
+
+
+async def write_per_row(session: Any, account: Account, found: Found) -> None:
+    for media_id, comments in found.items():
+        known = await store.media_comments(session, account.id, media_id)
+        for item in sync._flatten(comments, media_id):
+            await store.save_comment(session, account=account, seen=item, known=known)
+
+
+async def write_bulk(session: Any, account: Account, found: Found) -> None:
+    access = GraphAccess(graph=None, cipher=None)  # type: ignore[arg-type]  # no rules: never called
+    await sync.store_comments(
+        session, account=account, found=found, access=access, hub=None, report=sync.SyncReport()
+    )
+
+
+async def time_writes(database_url: str, ig_id: str, found: Found) -> None:
+    """Each writer twice over `found`: into an empty table (all new), then again (all known)."""
+    load_models()
+    engine = create_engine(database_url, poolclass=pool.NullPool)
+    factory = create_session_factory(engine)
+    try:
+        async with unit_of_work(factory) as session:
+            user = User(email="bench@example.com", password_hash="!")
+            session.add(user)
+            await session.flush()
+            account = Account(user_id=user.id, platform="instagram", platform_account_id=ig_id)
+            session.add(account)
+        writers: dict[str, Writer] = {"write per-row": write_per_row, "write bulk": write_bulk}
+        rows = sum(len(sync._flatten(comments, media_id)) for media_id, comments in found.items())
+        for name, writer in writers.items():
+            for label in ("new", "known"):
+                async with unit_of_work(factory) as session:
+                    started = time.perf_counter()
+                    await writer(session, await session.get_one(Account, account.id), found)
+                elapsed = time.perf_counter() - started
+                print(f"{name + ' (' + label + ')':<27} {rows:>7} {elapsed:>8.2f}")  # noqa: T201
+            async with unit_of_work(factory) as session:
+                await session.execute(delete(InboxComment))
+    finally:
+        await engine.dispose()
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -115,6 +178,12 @@ async def main(args: argparse.Namespace) -> None:
             items = await strategy(api, ig_id, args.media)
             elapsed = time.perf_counter() - started
             print(f"{name:<16} {len(calls):>10} {items:>7} {elapsed:>8.2f}")  # noqa: T201
+        found = await fetch_recent_comments(api, ig_id, args.media)
+    print(f"{'write path':<27} {'rows':>7} {'seconds':>8}")  # noqa: T201
+    with tempfile.TemporaryDirectory() as folder:
+        url = args.database_url or f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
+        await asyncio.to_thread(migrate.upgrade, url)
+        await time_writes(url, ig_id, found)
 
 
 if __name__ == "__main__":
@@ -122,4 +191,5 @@ if __name__ == "__main__":
     parser.add_argument("--media", type=int, default=100)
     parser.add_argument("--comments", type=int, default=8)
     parser.add_argument("--replies", type=int, default=2)
+    parser.add_argument("--database-url", default="", help="an empty migrated database (default: SQLite)")
     asyncio.run(main(parser.parse_args()))

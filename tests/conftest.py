@@ -49,6 +49,8 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
         fernet_key=[TEST_FERNET_KEY],
         # Periodic jobs would share the test's single connection with the test body: tests start them.
         worker_embedded=False,
+        # Tests that want the sandbox's webhooks switch them on through its admin API.
+        sandbox_deliver_webhooks=False,
     )
 
 

@@ -41,6 +41,33 @@ class TestWorker:
         assert "tick" in SEEN
 
 
+STARTED = asyncio.Event()
+
+
+@worker.task("tests.forever")
+async def _forever(ctx: worker.JobContext) -> None:
+    STARTED.set()
+    await asyncio.sleep(3600)
+
+
+class TestWorkerStop:
+    async def test_stop_cancels_running_jobs_at_once(self, settings: Settings) -> None:
+        STARTED.clear()
+        state = SimpleNamespace(settings=settings, kv=MemoryStore(), session_factory=None)
+        running = worker.Worker(state, consume=True)
+        await running.start()
+        await running.enqueue("tests.forever")
+        await asyncio.wait_for(STARTED.wait(), timeout=5)
+        jobs = set(running._jobs)
+
+        started = asyncio.get_running_loop().time()
+        await running.stop()
+
+        assert asyncio.get_running_loop().time() - started < 1.0
+        assert jobs
+        assert all(job.cancelled() for job in jobs)
+
+
 class TestEventHub:
     async def test_delivers_only_to_the_users_subscribers(self) -> None:
         hub = EventHub()

@@ -1,6 +1,6 @@
 // The one API client: fetch with the session cookie + CSRF header, errors as ApiError, and one
 // TanStack Query helper per resource. Pages never call fetch themselves.
-import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 export const API = "/api/v1";
 // The origin whose OAuth callback page may postMessage us (the backend; the same as ours unless
@@ -300,23 +300,12 @@ export function useModerationMutations(accountId) {
 }
 
 // ---- insights -----------------------------------------------------------------------------------
+// Every metric comes by day (views and interactions included), so one request draws a whole chart.
 export function useAccountInsights(accountId, params = {}) {
   return useQuery({
     queryKey: ["insights", accountId, params],
     queryFn: () => api.get(`/instagram/accounts/${accountId}/insights`, params),
     enabled: !!accountId,
-  });
-}
-
-// Meta gives views and interactions only as totals over a range: one call per week makes a series.
-export function useWeeklyTotals(accountId, weeks) {
-  return useQueries({
-    queries: weeks.map(({ since, until }) => ({
-      queryKey: ["insights", accountId, { since, until }],
-      queryFn: () => api.get(`/instagram/accounts/${accountId}/insights`, { since, until, metrics: "views,total_interactions" }),
-      enabled: !!accountId,
-      staleTime: 300_000,
-    })),
   });
 }
 
@@ -345,15 +334,16 @@ export function useAudience(accountId, breakdown) {
   });
 }
 
-// No endpoint lists an account's media with insights: the table reads each published post's insights.
-export function useMediaInsights(accountId, mediaIds) {
-  return useQueries({
-    queries: mediaIds.map((mediaId) => ({
-      queryKey: ["media-insights", accountId, mediaId],
-      queryFn: () => api.get(`/instagram/media/${mediaId}/insights`, { account_id: accountId }),
-      enabled: !!accountId,
-      retry: false,
-    })),
+// The account's recent media with their lifetime numbers: one request per page of 25 (the server
+// batches Meta's calls), newest first; `fetchNextPage` follows `next_cursor`.
+export function useAccountMediaInsights(accountId, limit = 25) {
+  return useInfiniteQuery({
+    queryKey: ["media-insights", accountId, limit],
+    queryFn: ({ pageParam }) => api.get(`/instagram/accounts/${accountId}/media-insights`, { limit, cursor: pageParam }),
+    initialPageParam: null,
+    getNextPageParam: (page) => page.next_cursor ?? undefined,
+    enabled: !!accountId,
+    retry: false,
   });
 }
 

@@ -4,7 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { API } from "./api.js";
 
 const AFFECTS = {
-  post: [["posts"]],
+  post: [["posts"], ["media-insights"]],
   comment: [["comments"]],
   message: [["conversations"], ["messages"]],
   clip: [["clips"]],

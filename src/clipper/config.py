@@ -96,6 +96,10 @@ class Settings(BaseSettings):
     inbox_sync_media_count: int = 25
     inbox_sync_accounts_per_tick: int = 5
 
+    # In sandbox mode, the mounted sandbox delivers its signed webhooks (a simulated follower's comment
+    # or DM) to our own /api/v1/webhooks/instagram, as Meta would to a subscribed app.
+    sandbox_deliver_webhooks: bool = True
+
     data_dir: Path = Path("./data")
     log_level: str = "INFO"
     log_json: bool = False
@@ -113,7 +117,7 @@ class Settings(BaseSettings):
 
     # Clips: where media files live (empty = DATA_DIR/media), the upload cap, how long signed media
     # URLs stay valid, and the key signing them (empty = derived from the first FERNET_KEY).
-    media_dir: Path | None = None
+    media_dir: str = ""
     max_upload_bytes: int = 1024 * 1024 * 1024
     media_url_ttl_seconds: int = 3600
     media_signing_key: str = Field(default="", repr=False)
@@ -190,7 +194,7 @@ class Settings(BaseSettings):
     @property
     def media_path(self) -> Path:
         """The folder holding clip files and thumbnails."""
-        return self.media_dir or self.data_dir / "media"
+        return Path(self.media_dir) if self.media_dir else self.data_dir / "media"
 
     @property
     def is_production(self) -> bool:

@@ -23,9 +23,16 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
+_READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One unit of work per request: commit when the handler returns, roll back if it raises."""
-    async with unit_of_work(request.app.state.session_factory) as session:
+    # On SQLite a deferred transaction that reads, then writes after another connection committed, is
+    # refused at once ("database is locked"): requests that may write take the write lock up front and
+    # queue behind the busy timeout instead. No effect on PostgreSQL.
+    writes = request.method not in _READ_ONLY_METHODS
+    async with unit_of_work(request.app.state.session_factory, immediate=writes) as session:
         yield session
 
 

@@ -96,6 +96,11 @@ def _mount_sandbox(app: FastAPI, settings: Settings) -> FastAPI:
             app_secret=settings.app_secret,
             app_name="Content Clipper (sandbox)",
             public_url=settings.sandbox_url,
+            webhook_callback_url=(
+                f"{settings.backend_url}{API_PREFIX}/webhooks/instagram"
+                if settings.sandbox_deliver_webhooks
+                else None
+            ),
         )
     )
     app.mount(SANDBOX_MOUNT_PATH, sandbox)

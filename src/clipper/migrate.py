@@ -49,12 +49,12 @@ def upgrade_connection(connection: Connection, revision: str = "heads") -> None:
 
 
 def head_revisions() -> tuple[str, ...]:
-    """The revisions the migration scripts lead to."""
-    return tuple(ScriptDirectory.from_config(alembic_config()).get_heads())
+    """The revisions the migration scripts lead to, sorted (alembic's order of branches is arbitrary)."""
+    return tuple(sorted(ScriptDirectory.from_config(alembic_config()).get_heads()))
 
 
 def current_revisions(database_url: str) -> tuple[str, ...]:
-    """The revisions the database is at (empty when it was never migrated)."""
+    """The revisions the database is at, sorted (empty when it was never migrated)."""
     return asyncio.run(_current_revisions(database_url))
 
 
@@ -67,4 +67,4 @@ async def _current_revisions(database_url: str) -> tuple[str, ...]:
             )
     finally:
         await engine.dispose()
-    return tuple(heads)
+    return tuple(sorted(heads))

@@ -180,16 +180,22 @@ class Worker:
             self.broker.register_task(self._runner(name, fn), task_name=name)
 
     def _runner(self, name: str, fn: TaskFn) -> Callable[[dict[str, Any]], Awaitable[None]]:
-        async def run(payload: dict[str, Any]) -> None:
-            current = asyncio.current_task()
-            if current is not None:
-                self._jobs.add(current)
+        async def job(payload: dict[str, Any]) -> None:
             try:
                 await fn(self.context, **payload)
             except Exception as exc:
                 log.error("job failed", job=name, error_type=type(exc).__name__, exc_info=exc)
-            finally:
-                self._jobs.discard(current)
+
+        async def run(payload: dict[str, Any]) -> None:
+            # The job runs in a task of its own: taskiq's receiver hangs a callback holding the set of
+            # every running task on the task it starts, and anyio formats the current task's repr on
+            # each cancel-scope cancel (Starlette responses, task groups), which then walked that whole
+            # set — O(running²) per request, the bottleneck of a busy Redis worker. Cancelling `run`
+            # cancels the job it awaits.
+            inner = asyncio.create_task(job(payload), name=f"job {name}")
+            self._jobs.add(inner)
+            inner.add_done_callback(self._jobs.discard)
+            await inner
 
         return run
 

@@ -45,7 +45,10 @@ class Sandbox:
         self._owns_client = False
 
     async def aclose(self) -> None:
-        """Close the outgoing client if the sandbox created it."""
+        """Let pending webhook deliveries finish, then close the outgoing client if the sandbox made it."""
+        from graph_sandbox import webhooks
+
+        await webhooks.drain()
         if self._owns_client and self._http_client is not None:
             await self._http_client.aclose()
             self._http_client = None

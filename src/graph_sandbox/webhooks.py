@@ -199,6 +199,26 @@ def _subscribed(world: World, ig_user_id: str) -> bool:
     return page is not None and bool(page.subscribed_fields)
 
 
+_BACKGROUND: set[asyncio.Task[list[Delivery]]] = set()
+
+
+def emit_soon(sandbox: Sandbox, entries: list[dict[str, Any]]) -> None:
+    """Deliver after the current Graph answer, as Meta does: the call never waits for the receiver.
+
+    Delivering inline would make the receiver's webhook handler run while the caller is still inside
+    the Graph call that caused it (e.g. the Send API's echo), which is not how Meta behaves.
+    """
+    task = asyncio.get_running_loop().create_task(emit(sandbox, entries))
+    _BACKGROUND.add(task)
+    task.add_done_callback(_BACKGROUND.discard)
+
+
+async def drain() -> None:
+    """Wait until every delivery started by `emit_soon` has finished (tests and shutdown)."""
+    while _BACKGROUND:
+        await asyncio.gather(*list(_BACKGROUND), return_exceptions=True)
+
+
 async def flush(sandbox: Sandbox) -> list[Delivery]:
     """Send every held entry as one batched POST."""
     state = webhook_state(sandbox.world)

@@ -204,3 +204,40 @@ class TestIsolation:
     async def test_collection_endpoints_need_a_signed_in_user(self, client, method, path):
         response = await client.request(method, path, json={"instagram_business_account_id": "1"})
         assert response.status_code == 401
+
+
+class TestProfile:
+    async def test_the_account_carries_its_followers_media_and_picture_from_the_connect(
+        self, client, signup, app
+    ):
+        user = await signup(client)
+        connected = await connect_instagram(client, user.headers, username="sandbox.creator")
+        ig = sandbox_of(app).world.ig_users[connected["platform_account_id"]]
+        listed = (await client.get("/api/v1/accounts", headers=user.headers)).json()["items"][0]
+        assert listed["followers_count"] == ig.followers_count > 0
+        assert listed["media_count"] == len(sandbox_of(app).world.media_of(ig.id))
+        assert listed["profile_picture_url"] == ig.profile_picture_url
+        assert listed["profile_refreshed_at"] is not None
+
+    async def test_listing_accounts_asks_meta_nothing(self, client, signup, app):
+        user = await signup(client)
+        await connect_instagram(client, user.headers)
+        seen: list[str] = []
+        graph = app.state.graph
+        graph._on_call = lambda what, *_: seen.append(what)
+        try:
+            for _ in range(3):
+                assert (await client.get("/api/v1/accounts", headers=user.headers)).status_code == 200
+        finally:
+            graph._on_call = None
+        assert seen == []
+
+    async def test_check_now_refreshes_the_profile(self, client, signup, app):
+        user = await signup(client)
+        connected = await connect_instagram(client, user.headers)
+        sandbox_of(app).world.ig_users[connected["platform_account_id"]].followers_count = 4321
+        response = await client.post(f"/api/v1/accounts/{connected['id']}/check", headers=user.headers)
+        assert response.status_code == 200, response.text
+        assert response.json()["followers_count"] == 4321
+        got = (await client.get(f"/api/v1/accounts/{connected['id']}", headers=user.headers)).json()
+        assert got["followers_count"] == 4321

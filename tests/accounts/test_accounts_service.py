@@ -169,6 +169,37 @@ class TestHealthCheck:
         response = await client.post(f"/api/v1/accounts/{account.id}/check", headers=headers)
         assert response.status_code == 503
 
+    async def test_the_periodic_check_refreshes_the_profile(self, client, signup, session, app):
+        account, _ = await connected_account(client, signup, session)
+        ig = sandbox_of(app).world.ig_users[account.platform_account_id]
+        ig.followers_count, ig.profile_picture_url = 98765, "https://cdn.example/new.jpg"
+        before = account.profile_refreshed_at
+        report = await accounts.check_all_accounts(session, graph=app.state.graph, cipher=app.state.cipher)
+        assert report.healthy == 1
+        assert (account.followers_count, account.profile_picture_url) == (
+            98765,
+            "https://cdn.example/new.jpg",
+        )
+        assert account.profile_refreshed_at > before
+
+    async def test_a_failed_profile_read_keeps_the_verdict_and_the_old_numbers(
+        self, client, signup, session, app
+    ):
+        account, _ = await connected_account(client, signup, session)
+        followers = account.followers_count
+        sandbox_of(app).world.ig_users[account.platform_account_id].followers_count = 5
+        await sandbox_admin(
+            client,
+            "faults",
+            {"path": f"^/?{account.platform_account_id}$", "code": 2, "http_status": 500, "times": 20},
+        )
+        await accounts.check_account_health(
+            session, account=account, graph=app.state.graph, cipher=app.state.cipher
+        )
+        assert account.is_active is True
+        assert account.health_status == AccountHealth.HEALTHY
+        assert account.followers_count == followers
+
     def test_runs_periodically_in_the_worker(self):
         worker.load_jobs()
         assert "accounts.check_health" in worker._PERIODIC

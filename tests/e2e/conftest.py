@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -26,6 +27,7 @@ from clipper.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "frontend" / "dist"
+LOGS = ROOT / "test-artifacts" / "logs"
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -58,7 +60,7 @@ def _server_env(origin: str, data_dir: Path) -> dict[str, str]:
         BACKEND_URL=origin,
         FRONTEND_URL=origin,
         FERNET_KEY=Fernet.generate_key().decode("ascii"),
-        LOG_LEVEL="WARNING",
+        LOG_LEVEL="INFO",
     )
     return env
 
@@ -88,7 +90,7 @@ def _migrate(database_url: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The origin of a running Content Clipper in sandbox mode with the built UI (one per module: a fresh
     database and sandbox world, and no background job of another module's accounts running)."""
     if not (DIST / "index.html").is_file():
@@ -118,6 +120,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        # Kept beside the screenshots: the first place to look when a browser test fails.
+        LOGS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(log_path, LOGS / f"{request.module.__name__.rsplit('.', 1)[-1]}.server.log")
 
 
 @pytest.fixture(scope="package")

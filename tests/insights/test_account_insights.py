@@ -12,6 +12,7 @@ from clipper.insights.ranges import today
 from clipper.kv import RedisStore
 
 INSIGHTS_CALL = "GET /{id}/insights"
+BATCH_CALL = "POST /"
 
 
 def url(account_id: int) -> str:
@@ -29,6 +30,7 @@ def by_name(body: dict) -> dict[str, dict]:
 class TestMetricTypes:
     async def test_default_metrics_pick_their_metric_type(self, client, connect, calls):
         me = await connect()
+        before = len(calls)
         response = await client.get(url(me.account_id), headers=me.headers)
         assert response.status_code == 200, response.text
         metrics = by_name(response.json())
@@ -39,8 +41,11 @@ class TestMetricTypes:
         assert len(metrics["reach"]["values"]) == 30
         assert metrics["reach"]["total"] == sum(point["value"] for point in metrics["reach"]["values"])
         assert metrics["likes"]["total"] > 0
-        # One call per metric_type for a 30-day range.
-        assert calls.count(INSIGHTS_CALL) == 2
+        # One call per metric_type for a 30-day range: the time series, and one batch holding the
+        # totals' range and each of their 30 days.
+        assert (calls[before:].count(INSIGHTS_CALL), calls[before:].count(BATCH_CALL)) == (1, 1)
+        assert response.json()["graph_calls"] == 2
+        assert len(metrics["views"]["values"]) == 30
 
     async def test_retired_names_are_asked_as_views(self, client, connect):
         me = await connect()
@@ -65,6 +70,77 @@ class TestMetricTypes:
         params = {"since": days_ago(since), "until": days_ago(until)}
         response = await client.get(url(me.account_id), params=params, headers=me.headers)
         assert response.status_code == 422
+
+
+class TestDailyTotals:
+    """Total-only metrics (views, likes …) as a daily series: one batched sub-request per missing day."""
+
+    async def test_thirty_days_of_views_come_by_day_in_one_batch(self, client, connect, calls):
+        me = await connect()
+        before = len(calls)
+        params = {"metrics": "views,total_interactions", "since": days_ago(29), "until": days_ago(0)}
+        response = await client.get(url(me.account_id), params=params, headers=me.headers)
+        assert response.status_code == 200, response.text
+        assert calls[before:] == [BATCH_CALL]
+        for metric in by_name(response.json()).values():
+            assert [p["date"] for p in metric["values"]] == [days_ago(n) for n in range(29, -1, -1)]
+            assert metric["total"] == sum(p["value"] for p in metric["values"])
+
+    async def test_finished_days_are_stored_and_answered_from_snapshots(
+        self, client, connect, calls, session
+    ):
+        me = await connect()
+        params = {"metrics": "likes", "since": days_ago(20), "until": days_ago(0)}
+        first = by_name((await client.get(url(me.account_id), params=params, headers=me.headers)).json())
+        stored = await session.scalars(
+            select(InsightSnapshot).where(
+                InsightSnapshot.account_id == me.account_id, InsightSnapshot.metric == "likes"
+            )
+        )
+        assert len(stored.all()) == 20  # today is still filling up
+        before = len(calls)
+        params = {"metrics": "likes", "since": days_ago(20), "until": days_ago(1)}
+        again = await client.get(url(me.account_id), params=params, headers=me.headers)
+        assert again.json()["source"] == "snapshots"
+        assert by_name(again.json())["likes"]["values"] == first["likes"]["values"][:-1]
+        assert calls[before:] == []
+
+    async def test_only_the_missing_days_are_asked_for(self, client, connect, calls, session):
+        me = await connect()
+        known = [today() - timedelta(days=n) for n in (10, 9, 8)]
+        session.add_all(
+            InsightSnapshot(account_id=me.account_id, metric="views", day=d, value=7) for d in known
+        )
+        await session.flush()
+        before = len(calls)
+        params = {"metrics": "views", "since": days_ago(12), "until": days_ago(1)}
+        response = await client.get(url(me.account_id), params=params, headers=me.headers)
+        assert response.json()["source"] == "mixed"
+        values = {p["date"]: p["value"] for p in by_name(response.json())["views"]["values"]}
+        assert len(values) == 12
+        assert [values[d.isoformat()] for d in known] == [7, 7, 7]
+        assert calls[before:] == [BATCH_CALL]
+
+    async def test_sixty_days_take_two_batches_of_at_most_fifty(self, client, connect, calls):
+        me = await connect()
+        before = len(calls)
+        params = {"metrics": "views", "since": days_ago(60), "until": days_ago(0)}
+        response = await client.get(url(me.account_id), params=params, headers=me.headers)
+        assert response.status_code == 200, response.text
+        # Three windows' totals (30 + 30 + 1 days, the last one being today itself) and 60 more days.
+        assert calls[before:] == [BATCH_CALL, BATCH_CALL]
+        assert response.json()["graph_calls"] == 2
+        assert len(by_name(response.json())["views"]["values"]) == 61
+
+    async def test_weeks_of_views_sum_their_days(self, client, connect):
+        me = await connect()
+        params = {"metrics": "views", "since": days_ago(27), "until": days_ago(0)}
+        daily = by_name((await client.get(url(me.account_id), params=params, headers=me.headers)).json())
+        weekly = await client.get(url(me.account_id), params=params | {"period": "week"}, headers=me.headers)
+        days = [p["value"] for p in daily["views"]["values"]]
+        assert [w["value"] for w in by_name(weekly.json())["views"]["values"]] == [
+            sum(days[i : i + 7]) for i in range(0, 28, 7)
+        ]
 
 
 class TestPeriods:

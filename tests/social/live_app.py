@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+import uvicorn
 from sqlalchemy import func, select
 
 from auth_helpers import signup
@@ -34,7 +36,9 @@ async def live_publisher(settings: Settings, **overrides: Any) -> AsyncIterator[
             user = await signup(client)
             account = await connect_instagram(client, user.headers)
             publisher = Publisher(client=client, app=app, user=user, account=account)
-            await publisher.admin("PATCH", "config", {"image_processing_seconds": 0, "video_processing_seconds": 0})
+            await publisher.admin(
+                "PATCH", "config", {"image_processing_seconds": 0, "video_processing_seconds": 0}
+            )
             yield publisher
 
 
@@ -76,3 +80,38 @@ async def wait_for(publisher: Publisher, *, published: int, timeout: float) -> d
         if counts.get("published", 0) >= published or asyncio.get_running_loop().time() > deadline:
             return counts
         await asyncio.sleep(0.2)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@asynccontextmanager
+async def served_publisher(settings: Settings, **overrides: Any) -> AsyncIterator[Publisher]:
+    """Like `live_publisher`, but the app listens on a real socket (uvicorn) and the client uses it."""
+    from clipper.main import create_app
+
+    port = _free_port()
+    origin = f"http://127.0.0.1:{port}"
+    settings = settings.model_copy(update={"backend_url": origin, "frontend_url": origin, **overrides})
+    await asyncio.to_thread(migrate.upgrade, settings.database_url)
+    app = create_app(settings)
+    app.state.graph_transport = httpx.ASGITransport(app=app)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    serving = asyncio.create_task(server.serve())
+    try:
+        while not server.started:
+            assert not serving.done(), "uvicorn did not start"
+            await asyncio.sleep(0.02)
+        async with httpx.AsyncClient(base_url=origin, timeout=30) as client:
+            user = await signup(client)
+            account = await connect_instagram(client, user.headers)
+            publisher = Publisher(client=client, app=app, user=user, account=account)
+            await publisher.admin("PATCH", "config", {"image_processing_seconds": 0})
+            yield publisher
+    finally:
+        server.should_exit = True
+        await serving

@@ -1,4 +1,4 @@
-"""Graph calls per post are the floor: image 3, carousel of n n + 3, reel 3 + polls (+1 upload when resumable).
+"""Graph calls per post are the floor: image 3, carousel of n n + 3, reel 3 + polls (+1 resumable upload).
 
 The counting client is a real `InstagramGraphAPI` on the app's HTTP client whose `on_call` hook records
 every HTTP request it sends (a batch is one request), swapped in after the account is connected.

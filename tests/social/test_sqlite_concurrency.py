@@ -1,4 +1,4 @@
-"""The embedded in-memory worker publishes many posts at once on a SQLite file without "database is locked"."""
+"""The embedded in-memory worker publishes many posts at once on a SQLite file: no "database is locked"."""
 
 from __future__ import annotations
 

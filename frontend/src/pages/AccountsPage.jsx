@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { useSearchParams } from "react-router-dom";
-import { useAccounts, useAvailableAccounts } from "../api.js";
+import { useAccounts } from "../api.js";
 import AccountCard from "../components/Accounts/AccountCard.jsx";
 import OAuthConnectModal, { openAuthPopup } from "../components/Accounts/OAuthConnectModal.jsx";
 import { InstagramIcon } from "../components/icons.jsx";
@@ -24,8 +24,6 @@ export default function AccountsPage() {
   const { data: accounts, isLoading, error } = useAccounts();
   const [params, setParams] = useSearchParams();
   const [connect, setConnect] = useState(null);
-  const available = useAvailableAccounts(!!accounts?.length);
-  const followers = Object.fromEntries((available.data?.items || []).map((item) => [item.id, item.followers_count]));
 
   useEffect(() => {
     const result = resultFromQuery(params);
@@ -55,7 +53,7 @@ export default function AccountsPage() {
       ) : accounts?.length ? (
         <section className="grid grid-cards" aria-label="Connected accounts">
           {accounts.map((account) => (
-            <AccountCard key={account.id} account={account} followers={followers[account.platform_account_id]} onReconnect={start} />
+            <AccountCard key={account.id} account={account} onReconnect={start} />
           ))}
         </section>
       ) : (

@@ -1,6 +1,6 @@
 import { useMemo, useState } from "react";
 import { Area, AreaChart, Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { insightsCsvUrl, useWeeklyTotals, useAccountInsights, useActiveAccounts, useAudience, useBestTimes, useMediaInsights, useOnlineFollowers, usePosts } from "../api.js";
+import { insightsCsvUrl, useAccountInsights, useAccountMediaInsights, useActiveAccounts, useAudience, useBestTimes, useOnlineFollowers } from "../api.js";
 import { Icon } from "../components/icons.jsx";
 import { EmptyState, ErrorBox, Field, PageHeader, Spinner, formatNumber, userTimeZone } from "../components/ui.jsx";
 
@@ -10,33 +10,18 @@ const CHARTS = [
   ["follower_count", "New followers", "#14865c"],
   ["total_interactions", "Interactions", "#fa7e1e"],
 ];
+const CHART_METRICS = CHARTS.map(([name]) => name).join(",");
 const POST_METRICS = ["views", "reach", "likes", "comments", "shares", "saved", "total_interactions"];
 
-const isoDay = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
-
-// The last eight whole weeks, ending yesterday (today's numbers are not final).
-function lastWeeks(count = 8) {
-  const end = new Date();
-  end.setDate(end.getDate() - 1);
-  return Array.from({ length: count }, (_, i) => {
-    const until = new Date(end);
-    until.setDate(end.getDate() - 7 * (count - 1 - i));
-    const since = new Date(until);
-    since.setDate(until.getDate() - 6);
-    return { since: isoDay(since), until: isoDay(until) };
-  });
-}
-
-function MetricChart({ metric, weekly, label, color }) {
-  const daily = (metric?.values || []).map((p) => ({ date: p.date, value: p.value }));
-  const data = daily.length ? daily : weekly || [];
-  const total = metric?.total ?? daily.reduce((n, p) => n + p.value, 0);
+function MetricChart({ metric, label, color }) {
+  const data = (metric?.values || []).map((p) => ({ date: p.date, value: p.value }));
+  const total = metric?.total ?? data.reduce((n, p) => n + p.value, 0);
   const gradient = `fill-${label.replace(/\W+/g, "-").toLowerCase()}`;
   return (
     <figure className="card" style={{ margin: 0 }} aria-label={`${label} chart`}>
       <figcaption className="row-between" style={{ marginBottom: 8 }}>
         <div className="kpi"><span className="label">{label}</span><span className="value">{formatNumber(total)}</span></div>
-        <span className="muted small">{daily.length ? "last 30 days, per day" : "per week"}</span>
+        <span className="muted small">last 30 days, per day</span>
       </figcaption>
       <div className="chart-box">
         {data.length ? (
@@ -64,12 +49,10 @@ function MetricChart({ metric, weekly, label, color }) {
 }
 
 function PostTable({ accountId }) {
-  const { data: posts } = usePosts({ account_id: accountId, status: "published" });
-  const published = (posts || []).filter((p) => p.platform_post_id).slice(0, 25);
-  const results = useMediaInsights(accountId, published.map((p) => p.platform_post_id));
+  const { data, error, isLoading, hasNextPage, fetchNextPage, isFetchingNextPage } = useAccountMediaInsights(accountId);
   const [sort, setSort] = useState({ key: "views", dir: -1 });
-  const rows = published.map((post, i) => ({ post, metrics: results[i]?.data?.metrics || {}, error: results[i]?.error }));
-  rows.sort((a, b) => ((a.metrics[sort.key] ?? -1) - (b.metrics[sort.key] ?? -1)) * sort.dir);
+  const rows = (data?.pages || []).flatMap((page) => page.items);
+  const sorted = [...rows].sort((a, b) => ((a.metrics[sort.key] ?? -1) - (b.metrics[sort.key] ?? -1)) * sort.dir);
   const header = (key) => (
     <th key={key} aria-sort={sort.key === key ? (sort.dir < 0 ? "descending" : "ascending") : "none"}>
       <button type="button" onClick={() => setSort({ key, dir: sort.key === key ? -sort.dir : -1 })}>
@@ -77,24 +60,39 @@ function PostTable({ accountId }) {
       </button>
     </th>
   );
+  const label = (item) => item.caption?.slice(0, 40) || `${(item.media_product_type || "post").toLowerCase()} of ${item.timestamp?.slice(0, 10) ?? "?"}`;
   return (
     <section className="card stack" aria-labelledby="posts-title">
       <h2 id="posts-title">Posts</h2>
-      {rows.length ? (
+      <ErrorBox error={error} />
+      {isLoading ? <Spinner label="Loading posts" /> : sorted.length ? (
         <div style={{ overflowX: "auto" }}>
           <table>
             <thead><tr><th>Post</th>{POST_METRICS.map(header)}</tr></thead>
             <tbody>
-              {rows.map(({ post, metrics, error }) => (
-                <tr key={post.id}>
-                  <td><a href={post.platform_url} target="_blank" rel="noreferrer">{post.caption?.slice(0, 40) || `${post.media_type} #${post.id}`}</a>{error && <div className="field-error small">{error.message}</div>}</td>
-                  {POST_METRICS.map((m) => <td key={m}>{formatNumber(metrics[m])}</td>)}
+              {sorted.map((item) => (
+                <tr key={item.id}>
+                  <td>
+                    <div className="row" style={{ gap: 8, flexWrap: "nowrap" }}>
+                      {item.thumbnail_url && <img src={item.thumbnail_url} alt="" width={36} height={36} style={{ objectFit: "cover", borderRadius: 6 }} loading="lazy" />}
+                      <a href={item.permalink} target="_blank" rel="noreferrer">{label(item)}</a>
+                    </div>
+                    {item.note && <div className="muted small">{item.note}</div>}
+                  </td>
+                  {POST_METRICS.map((m) => <td key={m}>{formatNumber(item.metrics[m])}</td>)}
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
-      ) : <p className="muted">Posts published through Content Clipper appear here with their metrics.</p>}
+      ) : !error && <p className="muted">This account's posts appear here with their metrics.</p>}
+      {hasNextPage && (
+        <div className="row" style={{ justifyContent: "center" }}>
+          <button type="button" className="btn btn-secondary btn-sm" onClick={() => fetchNextPage()} disabled={isFetchingNextPage}>
+            {isFetchingNextPage ? "Loading…" : "Load more posts"}
+          </button>
+        </div>
+      )}
     </section>
   );
 }
@@ -175,12 +173,9 @@ export default function AnalyticsPage() {
   const { data: accounts, isLoading: loadingAccounts } = useActiveAccounts();
   const [chosen, setChosen] = useState(null);
   const accountId = chosen ?? accounts[0]?.id;
-  const { data, error, isLoading } = useAccountInsights(accountId);
+  // One request for every chart: each metric, views and interactions included, comes by day.
+  const { data, error, isLoading } = useAccountInsights(accountId, { metrics: CHART_METRICS });
   const byName = useMemo(() => Object.fromEntries((data?.metrics || []).map((m) => [m.name, m])), [data]);
-  const weeks = useMemo(() => lastWeeks(), []);
-  const weeklyResults = useWeeklyTotals(accountId, weeks);
-  const weekly = (name) =>
-    weeks.map((w, i) => ({ date: w.until, value: weeklyResults[i]?.data?.metrics?.find((m) => m.name === name)?.total ?? 0 }));
   if (!loadingAccounts && !accounts.length) {
     return <div className="page"><PageHeader title="Analytics" /><div className="card"><EmptyState title="No account connected">Connect an Instagram account to see its insights.</EmptyState></div></div>;
   }
@@ -203,7 +198,7 @@ export default function AnalyticsPage() {
       <ErrorBox error={error} />
       {isLoading ? <Spinner label="Loading insights" /> : (
         <div className="grid grid-2">
-          {CHARTS.map(([name, label, color]) => <MetricChart key={name} metric={byName[name]} weekly={weekly(name)} label={label} color={color} />)}
+          {CHARTS.map(([name, label, color]) => <MetricChart key={name} metric={byName[name]} label={label} color={color} />)}
         </div>
       )}
       <div className="grid grid-2">

@@ -151,7 +151,7 @@ function Preview({ account, mediaType, clip, caption, hashtags, tags, onPlaceTag
   return (
     <section className="phone" aria-label="Preview">
       <div className="phone-head">
-        <Avatar src={account?.meta_info?.profile_picture_url} name={account?.username} size={28} />
+        <Avatar src={account?.profile_picture_url || account?.meta_info?.profile_picture_url} name={account?.username} size={28} />
         {account ? `@${account.username}` : "your account"}
       </div>
       {mediaType === "IMAGE" || mediaType === "CAROUSEL" ? (
@@ -257,7 +257,7 @@ export default function ComposerPage() {
                   <label key={account.id} className="check">
                     <input type="checkbox" checked={chosenAccounts.includes(account.id)}
                       onChange={(e) => setAccountIds(e.target.checked ? [...chosenAccounts, account.id] : chosenAccounts.filter((id) => id !== account.id))} />
-                    <Avatar src={account.meta_info?.profile_picture_url} name={account.username} size={24} />
+                    <Avatar src={account.profile_picture_url || account.meta_info?.profile_picture_url} name={account.username} size={24} />
                     @{account.username}
                   </label>
                 ))}

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func, true
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, func, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clipper.db import Base, JSONType, UTCDateTime, utcnow
@@ -47,6 +47,11 @@ class Account(Base):
     )
     health_reason: Mapped[str | None] = mapped_column(Text)
     last_checked_at: Mapped[datetime | None]
+    # The IG profile as of the last connect or health check (no Graph call when the UI lists accounts).
+    followers_count: Mapped[int | None] = mapped_column(Integer)
+    media_count: Mapped[int | None] = mapped_column(Integer)
+    profile_picture_url: Mapped[str | None] = mapped_column(Text)
+    profile_refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow, server_default=func.now()
     )

@@ -27,6 +27,11 @@ class AccountRead(BaseModel):
     token_expires_at: datetime | None
     last_checked_at: datetime | None
     granted_permissions: list[str]
+    # The IG profile as of the last connect or health check (None until Meta reported it).
+    followers_count: int | None = None
+    media_count: int | None = None
+    profile_picture_url: str | None = None
+    profile_refreshed_at: datetime | None = None
     meta_info: dict[str, Any] = Field(default_factory=dict)
 
     @computed_field  # type: ignore[prop-decorator]

@@ -2,24 +2,31 @@
 
 Every function is scoped by the user (another user's account is a NotFound) and never commits.
 Other domains use: `get_account`, `list_accounts`, `require_active`, `require_permission`,
-`page_token`, `graph_for` and `mark_token_invalid` (call it on any 190 from Meta).
+`page_token`, `graph_for` and, on any 190 from Meta, `token_refused` (or `mark_token_invalid`).
+
+A refused token is a fact about Meta, not part of the request that found it: the request then fails and
+its unit of work rolls back, taking the in-session mark with it. So `token_refused` returns a
+`TokenRefused` (a ReconnectRequired) carrying the invalidation, and whoever owns the unit of work wraps
+it in `invalidations_kept(factory)`, which records it again in a short unit of work of its own *after*
+the failed one ended (never beside it: SQLite has one writer, and tests' savepoints nest).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import structlog
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper.accounts.models import Account, AccountHealth
-from clipper.db import utcnow
+from clipper.db import unit_of_work, utcnow
 from clipper.errors import NotFound, PermissionMissing, ReconnectRequired, ServiceUnavailable
-from clipper.instagram import InstagramGraphAPI, InstagramGraphAPIError
+from clipper.instagram import InstagramGraphAPI, InstagramGraphAPIError, InvalidTokenError
 from clipper.oauth.permissions import REQUESTED_PERMISSIONS
 from clipper.observability import TOKEN_EXPIRY_EVENTS
 from clipper.security import TokenCipher, TokenDecryptError
@@ -54,6 +61,8 @@ class ConnectedAccount:
     user_access_token: str
     user_token_expires_at: datetime | None
     granted_permissions: list[str]
+    followers_count: int | None = None
+    media_count: int | None = None
 
 
 def equivalents(permission: str) -> frozenset[str]:
@@ -148,15 +157,46 @@ def graph_for(account: Account, *, graph: InstagramGraphAPI, cipher: TokenCipher
     return graph.with_token(page_token(account, cipher=cipher))
 
 
-async def mark_token_invalid(session: AsyncSession, *, account: Account, reason: str) -> None:
-    """Record that Meta refused the account's token: inactive, `reconnect_required`, counted and logged."""
+@dataclass(frozen=True)
+class TokenInvalidation:
+    """Meta refused this account's token: enough to record it after the unit of work that saw it ended."""
+
+    account_id: int
+    reason: str
+    # The token Meta refused: when the account was reconnected since, the new token is not touched.
+    page_token_enc: str | None
+
+
+class TokenRefused(ReconnectRequired):
+    """ReconnectRequired (409, same name in the body) raised where Meta refused the token."""
+
+    def __init__(self, message: str, *, invalidation: TokenInvalidation) -> None:
+        self.invalidation = invalidation
+        super().__init__(message)
+
+    @property
+    def error(self) -> str:
+        return ReconnectRequired.__name__
+
+
+def _mark(account: Account, reason: str) -> bool:
+    """Set the account's columns for a refused token; True when it was active until now."""
     was_active = account.is_active
     account.is_active = False
     account.health_status = AccountHealth.RECONNECT_REQUIRED
     account.health_reason = reason
     account.last_checked_at = utcnow()
-    await session.flush()
-    if was_active:
+    return was_active
+
+
+async def mark_token_invalid(session: AsyncSession, *, account: Account, reason: str) -> TokenInvalidation:
+    """Record that Meta refused the account's token in this unit of work: inactive, `reconnect_required`.
+
+    Counted and logged once. When the unit of work may roll back, raise `TokenRefused` with the returned
+    invalidation inside `invalidations_kept` (see `token_refused`) so that the mark outlives it.
+    """
+    invalidation = TokenInvalidation(account.id, reason, account.page_access_token_enc)
+    if _mark(account, reason):
         TOKEN_EXPIRY_EVENTS.inc()
         log.warning(
             "instagram token invalid",
@@ -165,6 +205,61 @@ async def mark_token_invalid(session: AsyncSession, *, account: Account, reason:
             reason=reason,
             action="reconnect",
         )
+    await session.flush()
+    return invalidation
+
+
+def refusal_reason(error: InvalidTokenError) -> str:
+    """The account's health reason for a 190 (by subcode, Meta's own words otherwise)."""
+    if isinstance(error.subcode, int) and error.subcode in _INVALID_REASONS:
+        return _invalid_reason({"subcode": error.subcode})
+    return f"Reconnect required: {error.user_message}"
+
+
+async def token_refused(session: AsyncSession, *, account: Account, error: InvalidTokenError) -> TokenRefused:
+    """Mark the account for a 190 from Meta and return the actionable 409 to raise (see the module doc)."""
+    invalidation = await mark_token_invalid(session, account=account, reason=refusal_reason(error))
+    return TokenRefused(
+        f"Instagram no longer accepts the access of {_label(account)} ({error.user_message.rstrip('.')}): "
+        "reconnect it from Accounts → Connect Instagram.",
+        invalidation=invalidation,
+    )
+
+
+async def record_token_invalid(
+    factory: async_sessionmaker[AsyncSession], *, invalidation: TokenInvalidation
+) -> bool:
+    """Record an invalidation in its own short unit of work; False when the account is gone or reconnected."""
+    async with unit_of_work(factory) as session:
+        account = await session.get(Account, invalidation.account_id)
+        if account is None or account.page_access_token_enc != invalidation.page_token_enc:
+            return False
+        # Counted and logged by `mark_token_invalid` already, in the unit of work that rolled back.
+        _mark(account, invalidation.reason)
+        await session.flush()
+    return True
+
+
+async def keep_invalidation(factory: async_sessionmaker[AsyncSession], refused: TokenRefused) -> None:
+    """`record_token_invalid` for a TokenRefused that ended its unit of work (a failure is only logged)."""
+    try:
+        await record_token_invalid(factory, invalidation=refused.invalidation)
+    except Exception as exc:  # the 409 must still reach the caller; the next Graph call marks it again
+        log.error("token invalidation not recorded", account_id=refused.invalidation.account_id, exc_info=exc)
+
+
+@asynccontextmanager
+async def invalidations_kept(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[None]:
+    """Wrap a unit of work: a `TokenRefused` escaping it is recorded in a fresh one, then re-raised.
+
+    Enter it *outside* the unit of work (`async with invalidations_kept(f): async with unit_of_work(f)`),
+    so that the failed transaction has rolled back and released its locks first.
+    """
+    try:
+        yield
+    except TokenRefused as refused:
+        await keep_invalidation(factory, refused)
+        raise
 
 
 def _meta_info(found: ConnectedAccount) -> dict[str, Any]:
@@ -202,6 +297,10 @@ async def connect_account(
     account.page_access_token_enc = cipher.encrypt(found.page_access_token)
     account.token_expires_at = found.user_token_expires_at
     account.granted_permissions = list(found.granted_permissions)
+    account.followers_count = found.followers_count
+    account.media_count = found.media_count
+    account.profile_picture_url = found.profile_picture_url
+    account.profile_refreshed_at = utcnow()
     account.is_active = True
     account.health_status = AccountHealth.HEALTHY
     account.health_reason = None
@@ -288,16 +387,21 @@ def _timestamp(value: int | None) -> datetime | None:
     return datetime.fromtimestamp(value, UTC) if value else None
 
 
+_INVALID_REASONS = {
+    458: "the app was removed from the Facebook account",
+    460: "the Facebook password changed",
+    463: "the access token expired",
+    467: "the Facebook session ended",
+    492: "the Facebook user no longer has a role on the Page",
+    493: "the account was not used with this app for 90 days",
+}
+
+
 def _invalid_reason(error: dict[str, Any] | None) -> str:
     subcode = (error or {}).get("subcode")
-    reason = {
-        458: "the app was removed from the Facebook account",
-        460: "the Facebook password changed",
-        463: "the access token expired",
-        467: "the Facebook session ended",
-        492: "the Facebook user no longer has a role on the Page",
-        493: "the account was not used with this app for 90 days",
-    }.get(subcode if isinstance(subcode, int) else -1, "Meta reports the access token as invalid")
+    reason = _INVALID_REASONS.get(
+        subcode if isinstance(subcode, int) else -1, "Meta reports the access token as invalid"
+    )
     return f"Reconnect required: {reason}."
 
 
@@ -318,10 +422,31 @@ def _health_of(expires_at: datetime | None, granted: list[str]) -> AccountHealth
     return AccountHealth.HEALTHY
 
 
+PROFILE_FIELDS = "id,username,profile_picture_url,followers_count,media_count"
+
+
+async def refresh_profile(account: Account, *, graph: InstagramGraphAPI, cipher: TokenCipher) -> bool:
+    """Store the IG profile's current numbers (one Graph call); False when Meta could not answer."""
+    try:
+        profile = await graph_for(account, graph=graph, cipher=cipher).get_instagram_account_info(
+            account.platform_account_id, fields=PROFILE_FIELDS
+        )
+    except InstagramGraphAPIError as exc:
+        # The token verdict came from debug_token; stale numbers are better than a failed check.
+        log.info("instagram profile not refreshed", account_id=account.id, reason=type(exc).__name__)
+        return False
+    account.account_username = profile.username or account.account_username
+    account.followers_count = profile.followers_count
+    account.media_count = profile.media_count
+    account.profile_picture_url = profile.profile_picture_url
+    account.profile_refreshed_at = utcnow()
+    return True
+
+
 async def check_account_health(
     session: AsyncSession, *, account: Account, graph: InstagramGraphAPI, cipher: TokenCipher
 ) -> Account:
-    """Ask Meta (`debug_token`) whether the Page token still works; mark the account accordingly."""
+    """Ask Meta (`debug_token`) whether the Page token still works, mark the account, refresh its profile."""
     try:
         info = await graph.debug_token(page_token(account, cipher=cipher))
     except ReconnectRequired as exc:
@@ -336,6 +461,7 @@ async def check_account_health(
     account.health_status = _health_of(page_expiry, account.granted_permissions)
     account.health_reason = None
     account.last_checked_at = utcnow()
+    await refresh_profile(account, graph=graph, cipher=cipher)
     await session.flush()
     return account
 
@@ -354,7 +480,7 @@ async def check_account(
 async def check_all_accounts(
     session: AsyncSession, *, graph: InstagramGraphAPI, cipher: TokenCipher
 ) -> HealthReport:
-    """Check every active account's token (one Graph call or two each); errors skip an account."""
+    """Check every active account's token and profile (two or three Graph calls each); errors skip one."""
     report = HealthReport()
     active = (await session.scalars(select(Account).where(Account.is_active).order_by(Account.id))).all()
     for account in active:

@@ -90,10 +90,10 @@ def domain_error(error: InstagramGraphAPIError, *, permission: str) -> ClipperEr
 
 @asynccontextmanager
 async def graph_errors(session: AsyncSession, account: Account, *, permission: str) -> AsyncIterator[None]:
-    """Turn Graph errors into ClipperErrors; a refused token also marks the account for reconnection."""
+    """Turn Graph errors into ClipperErrors; a refused token marks the account (kept past a rollback)."""
     try:
         yield
     except InstagramGraphAPIError as error:
         if isinstance(error, InvalidTokenError):
-            await accounts.mark_token_invalid(session, account=account, reason=error.user_message)
+            raise await accounts.token_refused(session, account=account, error=error) from None
         raise domain_error(error, permission=permission) from None

@@ -18,7 +18,7 @@ from clipper.inbox import store, sync
 from clipper.inbox.access import MANAGE_COMMENTS, GraphAccess, client_for, domain_error, graph_errors
 from clipper.inbox.models import InboxComment
 from clipper.inbox.pagination import encode_cursor, older_than
-from clipper.instagram import BatchRequest, InstagramGraphAPIError
+from clipper.instagram import BatchRequest, InstagramGraphAPIError, InvalidTokenError
 from clipper.users.models import User
 
 
@@ -129,7 +129,8 @@ async def media_thread(
     client = client_for(account, MANAGE_COMMENTS, access=access)
     if not cursor:
         async with graph_errors(session, account, permission=MANAGE_COMMENTS):
-            comments = await client.get_media_comments(media_id)
+            comments = await client.get_media_comments(media_id, fields=sync.COMMENT_WITH_REPLIES)
+            await sync.complete_replies(client, comments)
         await sync.store_media_comments(
             session,
             account=account,
@@ -230,19 +231,31 @@ def _apply(comment: InboxComment, action: BulkAction) -> None:
 
 
 async def _bulk_on_account(
-    account: Account, comments: list[InboxComment], action: BulkAction, access: GraphAccess
+    session: AsyncSession,
+    account: Account,
+    comments: list[InboxComment],
+    action: BulkAction,
+    access: GraphAccess,
 ) -> list[BulkResult]:
-    """One batch call per 50 comments of one account; each comment gets its own outcome."""
+    """One batch call per 50 comments of one account; each comment gets its own outcome.
+
+    A refused token marks the account in this unit of work, which commits (the answer is per id).
+    """
     try:
         client = client_for(account, MANAGE_COMMENTS, access=access)
         answers = await client.batch([_request(comment, action) for comment in comments])
     except ClipperError as exc:
         return [BulkResult(c.id, False, exc.message) for c in comments]
+    except InvalidTokenError as exc:
+        message = (await accounts.token_refused(session, account=account, error=exc)).message
+        return [BulkResult(c.id, False, message) for c in comments]
     except InstagramGraphAPIError as exc:
         message = domain_error(exc, permission=MANAGE_COMMENTS).message
         return [BulkResult(c.id, False, message) for c in comments]
     results = []
     for comment, answer in zip(comments, answers, strict=True):
+        if isinstance(answer.error, InvalidTokenError) and account.is_active:
+            await accounts.token_refused(session, account=account, error=answer.error)
         if answer.error is not None:
             results.append(BulkResult(comment.id, False, answer.error.user_message))
             continue
@@ -273,7 +286,7 @@ async def bulk(
             for comment in comments:
                 _apply(comment, action)
         else:
-            outcome = await _bulk_on_account(account, comments, action, access)
+            outcome = await _bulk_on_account(session, account, comments, action, access)
         results.update({item.id: item for item in outcome})
     await session.flush()
     return [results[i] for i in dict.fromkeys(ids)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from clipper import worker
+from clipper.accounts import service as accounts
 from clipper.db import unit_of_work
 from clipper.inbox import sync
 from clipper.inbox.access import GraphAccess
@@ -13,7 +14,8 @@ TICK_SECONDS = 60.0
 @worker.task("inbox.sync_account")
 async def sync_account(ctx: worker.JobContext, *, account_id: int) -> None:
     """Backfill one account's comments and conversations."""
-    async with unit_of_work(ctx.session_factory) as session:
+    factory = ctx.session_factory
+    async with accounts.invalidations_kept(factory), unit_of_work(factory) as session:
         await sync.sync_account(
             session,
             account_id=account_id,

@@ -127,3 +127,38 @@ class InboxSyncState(Base):
     comments_synced_at: Mapped[datetime | None]
     conversations_synced_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class MentionKind(StrEnum):
+    COMMENT = "comment"
+    CAPTION = "caption"
+
+
+class InboxMention(TimestampMixin, Base):
+    """Someone @mentioned the account: in a comment, or in the caption of their own media."""
+
+    __tablename__ = "inbox_mention"
+    __table_args__ = (
+        # The comment's id for a comment mention, the media's for a caption mention (never NULL, so
+        # a repeated webhook cannot store it twice).
+        UniqueConstraint("account_id", "platform_id"),
+        Index("ix_inbox_mention_account_id_mentioned_at", "account_id", "mentioned_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    kind: Mapped[MentionKind] = mapped_column(str_enum(MentionKind, "inbox_mention_kind", length=16))
+    platform_id: Mapped[str] = mapped_column(String(64))
+    # The other person's media that carries the mention (in its caption or in one of its comments).
+    media_id: Mapped[str] = mapped_column(String(64))
+    comment_id: Mapped[str | None] = mapped_column(String(64))
+    author_username: Mapped[str | None] = mapped_column(String(255))
+    # The comment's text, or the caption.
+    text: Mapped[str | None] = mapped_column(Text)
+    media_caption: Mapped[str | None] = mapped_column(Text)
+    media_type: Mapped[str | None] = mapped_column(String(32))
+    media_url: Mapped[str | None] = mapped_column(Text)
+    permalink: Mapped[str | None] = mapped_column(Text)
+    mentioned_at: Mapped[datetime]
+    # Why the content could not be read from Instagram (the ids are kept; a later read may succeed).
+    read_error: Mapped[str | None] = mapped_column(Text)

@@ -12,11 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from clipper.accounts import service as accounts
 from clipper.accounts.models import Account
 from clipper.db import utcnow
-from clipper.errors import ClipperError, NotFound
+from clipper.errors import ClipperError, InvalidInput, NotFound
 from clipper.inbox import patterns
 from clipper.inbox.access import MANAGE_COMMENTS, GraphAccess, client_for
 from clipper.inbox.models import InboxComment, ModerationAction, ModerationRule, RuleAction, RuleKind
-from clipper.instagram import InstagramGraphAPI, InstagramGraphAPIError
+from clipper.instagram import InstagramGraphAPI, InstagramGraphAPIError, InvalidTokenError
 from clipper.users.models import User
 
 log = structlog.get_logger(__name__)
@@ -33,11 +33,26 @@ class RuleInput:
     enabled: bool | None = None
 
 
-async def list_rules(session: AsyncSession, *, user: User, account_id: int) -> Sequence[ModerationRule]:
-    """The account's rules, oldest first."""
+def _after_id(cursor: str | None) -> int | None:
+    if not cursor:
+        return None
+    if not cursor.isdigit():
+        raise InvalidInput("The cursor is not valid: use the next_cursor of the previous page.")
+    return int(cursor)
+
+
+async def list_rules(
+    session: AsyncSession, *, user: User, account_id: int, limit: int, cursor: str | None = None
+) -> tuple[list[ModerationRule], str | None]:
+    """A page of the account's rules, oldest first, and the cursor of the next page."""
     await accounts.get_account(session, user=user, account_id=account_id)
-    query = select(ModerationRule).where(ModerationRule.account_id == account_id).order_by(ModerationRule.id)
-    return (await session.scalars(query)).all()
+    query = select(ModerationRule).where(ModerationRule.account_id == account_id)
+    after = _after_id(cursor)
+    if after is not None:
+        query = query.where(ModerationRule.id > after)
+    rows = (await session.scalars(query.order_by(ModerationRule.id).limit(limit + 1))).all()
+    items = list(rows[:limit])
+    return items, str(items[-1].id) if len(rows) > limit and items else None
 
 
 async def create_rule(
@@ -124,14 +139,29 @@ async def _enforce(comment: InboxComment, action: RuleAction, client: InstagramG
         comment.hidden = True
 
 
+async def rules_of(session: AsyncSession, *, account_id: int) -> Sequence[ModerationRule]:
+    """The account's rules in the order they apply (oldest first)."""
+    query = select(ModerationRule).where(ModerationRule.account_id == account_id).order_by(ModerationRule.id)
+    return (await session.scalars(query)).all()
+
+
 async def apply_rules(
-    session: AsyncSession, *, account: Account, comment: InboxComment, access: GraphAccess
+    session: AsyncSession,
+    *,
+    account: Account,
+    comment: InboxComment,
+    access: GraphAccess,
+    rules: Sequence[ModerationRule] | None = None,
 ) -> ModerationAction | None:
-    """Run the account's rules on a new comment; hide/delete it on Instagram and record what happened."""
+    """Run the account's rules on a new comment; hide/delete it on Instagram and record what happened.
+
+    `rules` (from `rules_of`) saves the query when many new comments are moderated at once.
+    """
     if comment.from_account:
         return None
-    query = select(ModerationRule).where(ModerationRule.account_id == account.id).order_by(ModerationRule.id)
-    found = first_match((await session.scalars(query)).all(), comment.text)
+    if rules is None:
+        rules = await rules_of(session, account_id=account.id)
+    found = first_match(rules, comment.text)
     if found is None:
         return None
     rule, matched = found
@@ -148,6 +178,10 @@ async def apply_rules(
     )
     try:
         await _enforce(comment, rule.action, client_for(account, MANAGE_COMMENTS, access=access))
+    except InvalidTokenError as exc:
+        # Recorded, not raised: the comment itself is stored in this (committing) unit of work.
+        refused = await accounts.token_refused(session, account=account, error=exc)
+        audit.succeeded, audit.error = False, refused.message
     except InstagramGraphAPIError as exc:
         audit.succeeded, audit.error = False, exc.user_message
     except ClipperError as exc:

@@ -7,7 +7,7 @@ from typing import Any
 import structlog
 
 from clipper.events.hub import EventHub
-from clipper.inbox.models import InboxComment, InboxConversation, InboxMessage
+from clipper.inbox.models import InboxComment, InboxConversation, InboxMention, InboxMessage
 
 log = structlog.get_logger(__name__)
 
@@ -46,3 +46,17 @@ async def message_created(
         "text": message.text,
     }
     await _publish(hub, user_id, "message.created", data)
+
+
+async def mention_created(hub: EventHub | None, *, user_id: int, mention: InboxMention) -> None:
+    """`mention.created` for a mention we just stored."""
+    data = {
+        "id": mention.id,
+        "account_id": mention.account_id,
+        "kind": mention.kind.value,
+        "media_id": mention.media_id,
+        "comment_id": mention.comment_id,
+        "author_username": mention.author_username,
+        "text": mention.text,
+    }
+    await _publish(hub, user_id, "mention.created", data)

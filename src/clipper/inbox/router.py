@@ -8,10 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from clipper.accounts import service as accounts
+from clipper.accounts.deps import KeepTokenInvalidations
 from clipper.config import Settings
 from clipper.deps import CurrentUser, SessionDep, SettingsDep
 from clipper.events.hub import EventHub
-from clipper.inbox import comments, messages, moderation, sync
+from clipper.inbox import comments, mentions, messages, moderation, sync
 from clipper.inbox.access import GraphAccess
 from clipper.inbox.comments import InboxFilter, InboxStatus
 from clipper.inbox.models import InboxConversation
@@ -26,6 +27,7 @@ from clipper.inbox.schemas import (
     CommentThread,
     ConversationRead,
     HideRequest,
+    MentionRead,
     MessageCreate,
     MessageRead,
     ModerationActionRead,
@@ -39,7 +41,7 @@ from clipper.inbox.schemas import (
     SyncRead,
 )
 
-router = APIRouter(prefix="/instagram", tags=["inbox"])
+router = APIRouter(prefix="/instagram", tags=["inbox"], dependencies=[KeepTokenInvalidations])
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
@@ -168,13 +170,34 @@ async def delete_comment(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
+@router.get("/mentions", response_model=Page[MentionRead])
+async def list_mentions(
+    session: SessionDep,
+    user: CurrentUser,
+    account_id: int | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> dict[str, object]:
+    """Comments and captions that @mention the caller's accounts, newest first."""
+    items, next_cursor = await mentions.list_mentions(
+        session, user=user, account_id=account_id, limit=limit, cursor=cursor
+    )
+    return {"items": items, "next_cursor": next_cursor}
+
+
 @router.get("/accounts/{account_id}/moderation-rules", response_model=Page[RuleRead])
-async def list_rules(account_id: int, session: SessionDep, user: CurrentUser) -> dict[str, object]:
-    """The account's moderation rules."""
-    return {
-        "items": await moderation.list_rules(session, user=user, account_id=account_id),
-        "next_cursor": None,
-    }
+async def list_rules(
+    account_id: int,
+    session: SessionDep,
+    user: CurrentUser,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> dict[str, object]:
+    """The account's moderation rules, oldest first."""
+    items, next_cursor = await moderation.list_rules(
+        session, user=user, account_id=account_id, limit=limit, cursor=cursor
+    )
+    return {"items": items, "next_cursor": next_cursor}
 
 
 @router.post(
@@ -237,7 +260,12 @@ async def sync_inbox(
     """Backfill the account's comments and conversations now."""
     account = await accounts.get_account(session, user=user, account_id=account_id)
     report = await sync.sync_account(
-        session, account_id=account.id, access=access, media_count=settings.inbox_sync_media_count, hub=hub
+        session,
+        account_id=account.id,
+        access=access,
+        media_count=settings.inbox_sync_media_count,
+        hub=hub,
+        raise_refused=True,
     )
     return SyncRead(**asdict(report))
 

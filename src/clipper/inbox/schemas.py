@@ -8,7 +8,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from clipper.inbox.comments import BulkAction
-from clipper.inbox.models import RuleAction, RuleKind
+from clipper.inbox.models import MentionKind, RuleAction, RuleKind
 
 ItemT = TypeVar("ItemT")
 
@@ -166,3 +166,22 @@ class SyncRead(BaseModel):
     new_messages: int
     moderated: int
     errors: list[str]
+
+
+class MentionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    account_id: int
+    kind: MentionKind
+    media_id: str
+    comment_id: str | None
+    author_username: str | None
+    text: str | None
+    media_caption: str | None
+    media_type: str | None
+    media_url: str | None
+    permalink: str | None
+    mentioned_at: datetime
+    read_error: str | None
+    created_at: datetime

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from clipper.accounts.models import Account
-from clipper.db import utcnow
+from clipper.db import Base, utcnow
 from clipper.inbox.models import InboxComment, InboxConversation, InboxMessage
 
 
@@ -208,3 +211,139 @@ async def save_message(
         _bump(conversation, seen, count_unread=count_unread)
     await session.flush()
     return row, created
+
+
+# Rows per INSERT and ids per IN (…): far below SQLite's and asyncpg's bind-parameter limits.
+CHUNK = 500
+
+
+def _chunks(items: Sequence[Any], size: int = CHUNK) -> list[Sequence[Any]]:
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def _new_row(account: Account, seen: SeenComment, now: datetime) -> dict[str, Any]:
+    return {
+        "account_id": account.id,
+        "platform_comment_id": seen.platform_id,
+        "media_id": seen.media_id,
+        "parent_platform_id": seen.parent_id,
+        "author_id": seen.author_id,
+        "author_username": seen.author_username,
+        "text": seen.text,
+        "commented_at": seen.commented_at or now,
+        "from_account": is_own(account, seen.author_id, seen.author_username),
+        "hidden": bool(seen.hidden),
+        "answered": False,
+        "deleted": False,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+async def _insert_new(session: AsyncSession, account: Account, items: Sequence[SeenComment]) -> datetime:
+    """INSERT … ON CONFLICT DO NOTHING in multi-row batches; → the `created_at` given to this call's rows.
+
+    No RETURNING: with ON CONFLICT, SQLAlchemy cannot match returned rows to parameters and falls back to
+    one statement per row. The rows are read back anyway, and ours carry this exact `created_at`.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    # On the Table, not the entity: a Core executemany, which SQLAlchemy sends as multi-row INSERTs
+    # ("insertmanyvalues"); the ORM's bulk path sends this ON CONFLICT statement one row at a time.
+    table = Base.metadata.tables[InboxComment.__tablename__]
+    statement = insert(table).on_conflict_do_nothing(index_elements=["account_id", "platform_comment_id"])
+    now = utcnow()
+    for chunk in _chunks(items):
+        await session.execute(statement, [_new_row(account, item, now) for item in chunk])
+    return now
+
+
+async def _rows(
+    session: AsyncSession, account_id: int, platform_ids: Sequence[str]
+) -> dict[str, InboxComment]:
+    found: dict[str, InboxComment] = {}
+    for chunk in _chunks(platform_ids):
+        query = select(InboxComment).where(
+            InboxComment.account_id == account_id, InboxComment.platform_comment_id.in_(chunk)
+        )
+        found.update({row.platform_comment_id: row for row in await session.scalars(query)})
+    return found
+
+
+def _refresh(row: InboxComment, seen: SeenComment) -> None:
+    row.text = seen.text or row.text
+    row.parent_platform_id = seen.parent_id or row.parent_platform_id
+    row.author_id = seen.author_id or row.author_id
+    row.author_username = seen.author_username or row.author_username
+    if seen.commented_at is not None:
+        row.commented_at = seen.commented_at
+    if seen.hidden is not None:
+        row.hidden = seen.hidden
+    row.deleted = False
+
+
+async def set_in_bulk(session: AsyncSession, rows: Sequence[InboxComment], **values: Any) -> None:
+    """One UPDATE per 500 rows; the loaded rows take the values without an UPDATE each at the flush.
+
+    (SQLite cannot count the rows of an executemany, so the ORM's flush sends its UPDATEs one by one.)
+    """
+    for chunk in _chunks(rows):
+        await session.execute(
+            update(InboxComment)
+            .where(InboxComment.id.in_([row.id for row in chunk]))
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        for row in chunk:
+            for name, value in values.items():
+                set_committed_value(row, name, value)
+
+
+async def save_comments(
+    session: AsyncSession, *, account: Account, seen: Sequence[SeenComment], known: Mapping[str, InboxComment]
+) -> tuple[list[InboxComment], list[InboxComment]]:
+    """Insert or refresh many comments with a few statements (not a few per comment); (all, new ones).
+
+    `known` holds the stored rows the items may match (`media_comments`, or `comments_of_media`). Same
+    rules as `save_comment`: the account's own replies mark their parent answered.
+    """
+    unique = list({item.platform_id: item for item in seen}.values())
+    missing = [item for item in unique if item.platform_id not in known]
+    marker = await _insert_new(session, account, missing) if missing else None
+    added = await _rows(session, account.id, [item.platform_id for item in missing])
+    inserted = {key for key, row in added.items() if row.created_at == marker}
+    rows = {**known, **added}
+    answered: set[str] = set()
+    for item in unique:
+        row = rows[item.platform_id]
+        _refresh(row, item)
+        if row.from_account and row.parent_platform_id:
+            answered.add(row.parent_platform_id)
+    await set_in_bulk(
+        session,
+        [rows[key] for key in sorted(answered & rows.keys()) if not rows[key].answered],
+        answered=True,
+    )
+    for chunk in _chunks(sorted(answered - rows.keys())):
+        await session.execute(
+            update(InboxComment)
+            .where(InboxComment.account_id == account.id, InboxComment.platform_comment_id.in_(chunk))
+            .values(answered=True)
+            .execution_options(synchronize_session=False)
+        )
+    await session.flush()
+    ordered = [rows[item.platform_id] for item in unique]
+    return ordered, [row for row in ordered if row.platform_comment_id in inserted]
+
+
+async def comments_of_media(
+    session: AsyncSession, account_id: int, media_ids: Sequence[str]
+) -> dict[str, InboxComment]:
+    """The stored comments of many media, by Instagram id (one query per 500 media)."""
+    found: dict[str, InboxComment] = {}
+    for chunk in _chunks(media_ids):
+        query = select(InboxComment).where(
+            InboxComment.account_id == account_id, InboxComment.media_id.in_(chunk)
+        )
+        found.update({row.platform_comment_id: row for row in await session.scalars(query)})
+    return found

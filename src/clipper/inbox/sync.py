@@ -1,22 +1,25 @@
 """Backfill: read an account's recent comments (with replies) and conversations from Instagram into the store.
 
 Comments come with the media list in one call per page of media (field expansion
-`comments.limit(50){…,replies{…}}`); media with more comments than the first page get their next pages
-in batch requests (50 per HTTP call), never one call per media. Conversations come with their latest
-messages in one call. Only the 20 latest messages of a thread are readable: older ones keep our text.
+`comments.limit(50){…,replies.limit(50){…}}`); media with more comments than the first page, and then
+comments with more replies than theirs, get their next pages in batch requests (50 per HTTP call), never
+one call per media or per comment, and none at all when every edge fit in its first page.
+Conversations come with their latest messages in one call. Only the 20 latest messages of a thread
+are readable: older ones keep our text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 import structlog
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from clipper.accounts import service as accounts
 from clipper.accounts.models import Account
 from clipper.db import utcnow
 from clipper.errors import ClipperError
@@ -30,14 +33,17 @@ from clipper.inbox.access import (
     graph_errors,
     page_id,
 )
-from clipper.inbox.models import InboxComment, InboxSyncState
+from clipper.inbox.models import InboxSyncState
 from clipper.instagram import BatchRequest, InstagramGraphAPI
-from clipper.instagram.engagement import COMMENT_WITH_REPLIES
+from clipper.instagram.engagement import COMMENT_FIELDS
 from clipper.instagram.schemas import Comment, Conversation
 
 log = structlog.get_logger(__name__)
 
 COMMENTS_PAGE = 50
+# Meta expands 25 replies unless told otherwise; 50 is the most one page of the edge gives.
+REPLIES_PAGE = 50
+COMMENT_WITH_REPLIES = f"{COMMENT_FIELDS},replies.limit({REPLIES_PAGE}){{{COMMENT_FIELDS}}}"
 MEDIA_WITH_COMMENTS = f"id,comments.limit({COMMENTS_PAGE}){{{COMMENT_WITH_REPLIES}}}"
 MESSAGE_FIELDS = "id,created_time,from,to,message,attachments"
 # The most recently active threads; older ones were stored by earlier syncs and webhooks.
@@ -91,10 +97,47 @@ def _edge(raw: Any) -> tuple[list[Comment], str | None]:
     return comments, after
 
 
+async def next_pages(
+    client: InstagramGraphAPI, pending: dict[str, str], edge: str, fields: str, limit: int
+) -> dict[str, list[Comment]]:
+    """The rest of many nodes' `edge` (node id → `after` cursor), one batch call per 50 pages at a time."""
+    found: dict[str, list[Comment]] = {node_id: [] for node_id in pending}
+    while pending:
+        requests = [
+            BatchRequest(f"{node_id}/{edge}?fields={fields}&limit={limit}&after={after}")
+            for node_id, after in pending.items()
+        ]
+        answers = await client.batch(requests)
+        next_pending: dict[str, str] = {}
+        for node_id, answer in zip(list(pending), answers, strict=True):
+            more, after = _edge(answer.result())
+            found[node_id] += more
+            if after:
+                next_pending[node_id] = after
+        pending = next_pending
+    return found
+
+
+async def complete_replies(client: InstagramGraphAPI, comments: Sequence[Comment]) -> None:
+    """Fetch the replies beyond the expanded first page of each comment (only where there are more)."""
+    pending: dict[str, str] = {}
+    by_id: dict[str, Comment] = {}
+    for comment in comments:
+        paging = comment.replies.paging if comment.replies else None
+        after = paging.cursors.after if paging and paging.next and paging.cursors else None
+        if after:
+            pending[comment.id], by_id[comment.id] = after, comment
+    more = await next_pages(client, pending, "replies", COMMENT_FIELDS, REPLIES_PAGE)
+    for comment_id, replies in more.items():
+        edge = by_id[comment_id].replies
+        assert edge is not None
+        edge.data += replies
+
+
 async def fetch_recent_comments(
     client: InstagramGraphAPI, ig_user_id: str, media_count: int
 ) -> dict[str, list[Comment]]:
-    """Top-level comments (with replies) of the latest `media_count` media, keyed by media id."""
+    """Top-level comments (with all their replies) of the latest `media_count` media, keyed by media id."""
     media = await client.get_user_media(
         ig_user_id, fields=MEDIA_WITH_COMMENTS, limit=min(media_count, 100), max_items=media_count
     )
@@ -104,21 +147,11 @@ async def fetch_recent_comments(
         found[item.id], after = _edge(item.get("comments"))
         if after:
             pending[item.id] = after
-    while pending:
-        requests = [
-            BatchRequest(
-                f"{media_id}/comments?fields={COMMENT_WITH_REPLIES}&limit={COMMENTS_PAGE}&after={after}"
-            )
-            for media_id, after in pending.items()
-        ]
-        answers = await client.batch(requests)
-        next_pending: dict[str, str] = {}
-        for media_id, answer in zip(list(pending), answers, strict=True):
-            more, after = _edge(answer.result())
-            found[media_id] += more
-            if after:
-                next_pending[media_id] = after
-        pending = next_pending
+    for media_id, more in (
+        await next_pages(client, pending, "comments", COMMENT_WITH_REPLIES, COMMENTS_PAGE)
+    ).items():
+        found[media_id] += more
+    await complete_replies(client, [comment for comments in found.values() for comment in comments])
     return found
 
 
@@ -128,6 +161,37 @@ async def _sync_state(session: AsyncSession, account_id: int) -> InboxSyncState:
         state = InboxSyncState(account_id=account_id)
         session.add(state)
     return state
+
+
+async def store_comments(
+    session: AsyncSession,
+    *,
+    account: Account,
+    found: Mapping[str, Sequence[Comment]],
+    access: GraphAccess,
+    hub: EventHub | None,
+    report: SyncReport,
+) -> None:
+    """Save many media's comments, moderate the new ones, mark the ones Instagram no longer has deleted.
+
+    A few statements for the whole batch (one read of what is stored, multi-row INSERTs, one read of the
+    rules, UPDATEs sent as one executemany at the flush), never a few per comment.
+    """
+    seen = [item for media_id, comments in found.items() for item in _flatten(comments, media_id)]
+    known = await store.comments_of_media(session, account.id, list(found))
+    rows, created = await store.save_comments(session, account=account, seen=seen, known=known)
+    still_there = {row.platform_comment_id for row in rows}
+    gone = [row for key, row in known.items() if key not in still_there and not row.deleted]
+    await store.set_in_bulk(session, gone, deleted=True)
+    report.comments += len(rows)
+    report.new_comments += len(created)
+    rules = await moderation.rules_of(session, account_id=account.id) if created else []
+    for row in created:
+        report.moderated += bool(
+            await moderation.apply_rules(session, account=account, comment=row, access=access, rules=rules)
+        )
+        await notify.comment_created(hub, user_id=account.user_id, comment=row)
+    await session.flush()
 
 
 async def store_media_comments(
@@ -140,27 +204,9 @@ async def store_media_comments(
     hub: EventHub | None,
     report: SyncReport,
 ) -> None:
-    """Save one media's comments, moderate the new ones, and mark the ones Instagram no longer has deleted."""
-    seen = _flatten(comments, media_id)
-    known = await store.media_comments(session, account.id, media_id)
-    for item in seen:
-        row, created = await store.save_comment(session, account=account, seen=item, known=known)
-        report.comments += 1
-        if created:
-            report.new_comments += 1
-            report.moderated += bool(
-                await moderation.apply_rules(session, account=account, comment=row, access=access)
-            )
-            await notify.comment_created(hub, user_id=account.user_id, comment=row)
-    await session.execute(
-        update(InboxComment)
-        .where(
-            InboxComment.account_id == account.id,
-            InboxComment.media_id == media_id,
-            InboxComment.platform_comment_id.not_in([item.platform_id for item in seen] or [""]),
-        )
-        .values(deleted=True)
-        .execution_options(synchronize_session="fetch")
+    """`store_comments` for one media."""
+    await store_comments(
+        session, account=account, found={media_id: comments}, access=access, hub=hub, report=report
     )
 
 
@@ -177,17 +223,8 @@ async def sync_comments(
     client = client_for(account, MANAGE_COMMENTS, access=access)
     async with graph_errors(session, account, permission=MANAGE_COMMENTS):
         found = await fetch_recent_comments(client, account.platform_account_id, media_count)
-    for media_id, comments in found.items():
-        report.media += 1
-        await store_media_comments(
-            session,
-            account=account,
-            media_id=media_id,
-            comments=comments,
-            access=access,
-            hub=hub,
-            report=report,
-        )
+    report.media = len(found)
+    await store_comments(session, account=account, found=found, access=access, hub=hub, report=report)
     (await _sync_state(session, account.id)).comments_synced_at = utcnow()
     await session.flush()
     return report
@@ -278,11 +315,18 @@ async def sync_account(
     access: GraphAccess,
     media_count: int,
     hub: EventHub | None = None,
+    raise_refused: bool = False,
 ) -> SyncReport:
-    """Backfill one account's comments and conversations; a part that fails is recorded, not raised."""
+    """Backfill one account's comments and conversations; a part that fails is recorded, not raised.
+
+    A token Meta refused stops the sync (the account is marked in this unit of work, which commits);
+    `raise_refused` raises it instead, for a caller that answers 409.
+    """
     report = SyncReport()
     account = await session.get(Account, account_id)
     if account is None or not account.is_active:
+        if account is not None and raise_refused:
+            accounts.require_active(account)
         return report
     for part in (sync_comments, sync_conversations):
         kwargs: dict[str, Any] = {"media_count": media_count} if part is sync_comments else {}
@@ -291,6 +335,10 @@ async def sync_account(
         except ClipperError as exc:
             report.errors.append(exc.message)
             log.warning("inbox sync failed", account_id=account_id, part=part.__name__, error=exc.message)
+            if isinstance(exc, accounts.TokenRefused):
+                if raise_refused:
+                    raise
+                break
             continue
         for name in ("media", "comments", "new_comments", "conversations", "new_messages", "moderated"):
             setattr(report, name, getattr(report, name) + getattr(done, name))

@@ -81,10 +81,10 @@ def domain_error(error: InstagramGraphAPIError, permission: str = MANAGE_INSIGHT
 async def graph_errors(
     session: AsyncSession, account: Account, permission: str = MANAGE_INSIGHTS
 ) -> AsyncIterator[None]:
-    """Turn Graph errors into ClipperErrors; a refused token also marks the account for reconnection."""
+    """Turn Graph errors into ClipperErrors; a refused token marks the account (kept past a rollback)."""
     try:
         yield
     except InstagramGraphAPIError as error:
         if isinstance(error, InvalidTokenError):
-            await accounts.mark_token_invalid(session, account=account, reason=error.user_message)
+            raise await accounts.token_refused(session, account=account, error=error) from None
         raise domain_error(error, permission) from None

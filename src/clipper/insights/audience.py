@@ -94,7 +94,8 @@ async def online_days(
             fetched.append(
                 snapshots.DayValue(ONLINE, ranges.day_ending(point.end_time), max(hours.values()), hours)
             )
-    await snapshots.store_days(session, account_id=account.id, values=fetched)
+    async with snapshots.kept_if_possible(session):
+        await snapshots.store_days(session, account_id=account.id, values=fetched)
     known.update({v.day: v.detail or {} for v in fetched})
     return known, True
 

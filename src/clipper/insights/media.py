@@ -106,16 +106,17 @@ async def _live(
             raise
         values, refused, note = {}, [], NOT_ENOUGH_VIEWERS
     if values:
-        await snapshots.store_media(
-            session,
-            account_id=account.id,
-            media_id=media.id,
-            product=product,
-            values=values,
-            source="graph",
-            posted_at=media.timestamp,
-            permalink=media.permalink,
-        )
+        async with snapshots.kept_if_possible(session):
+            await snapshots.store_media(
+                session,
+                account_id=account.id,
+                media_id=media.id,
+                product=product,
+                values=values,
+                source="graph",
+                posted_at=media.timestamp,
+                permalink=media.permalink,
+            )
     return MediaInsightsRead(
         account_id=account.id,
         media_id=media.id,

@@ -75,14 +75,15 @@ async def posts_between(
         assert item.timestamp is not None
         posts.append(PostMetrics(item.id, product, item.timestamp, item.permalink, values))
         if values:
-            await snapshots.store_media(
-                session,
-                account_id=account.id,
-                media_id=item.id,
-                product=product,
-                values=values,
-                source="graph",
-                posted_at=item.timestamp,
-                permalink=item.permalink,
-            )
+            async with snapshots.kept_if_possible(session):
+                await snapshots.store_media(
+                    session,
+                    account_id=account.id,
+                    media_id=item.id,
+                    product=product,
+                    values=values,
+                    source="graph",
+                    posted_at=item.timestamp,
+                    permalink=item.permalink,
+                )
     return sorted(posts, key=lambda p: p.posted_at)

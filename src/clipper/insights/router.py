@@ -7,19 +7,21 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from clipper.accounts.deps import KeepTokenInvalidations
 from clipper.deps import CurrentUser, SessionDep
-from clipper.insights import service
+from clipper.insights import media_list, service
 from clipper.insights.access import Services
 from clipper.insights.schemas import (
     AccountInsightsRead,
     AudienceRead,
     BestTimesRead,
+    MediaInsightsPage,
     MediaInsightsRead,
     OnlineFollowersRead,
     PageInsightsRead,
 )
 
-router = APIRouter(prefix="/instagram", tags=["insights"])
+router = APIRouter(prefix="/instagram", tags=["insights"], dependencies=[KeepTokenInvalidations])
 
 
 def get_services(request: Request) -> Services:
@@ -78,6 +80,21 @@ async def media_insights(
         services=services,
         account_id=account_id,
         metrics=split(metrics),
+    )
+
+
+@router.get("/accounts/{account_id}/media-insights", response_model=MediaInsightsPage)
+async def media_insights_list(
+    account_id: int,
+    session: SessionDep,
+    user: CurrentUser,
+    services: ServicesDep,
+    limit: Annotated[int, Query(ge=1, le=media_list.MAX_LIMIT)] = 25,
+    cursor: Annotated[str | None, Query(max_length=512, pattern=r"^[A-Za-z0-9_=\-]+$")] = None,
+) -> MediaInsightsPage:
+    """The account's recent media, newest first, with their lifetime numbers (`next_cursor` pages on)."""
+    return await service.list_media_insights(
+        session, user=user, account_id=account_id, services=services, limit=limit, cursor=cursor
     )
 
 

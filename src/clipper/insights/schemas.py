@@ -74,6 +74,33 @@ class MediaInsightsRead(BaseModel):
     note: str | None = None
 
 
+class MediaWithInsightsRead(BaseModel):
+    """One of the account's media and its lifetime numbers (from Meta now, or the stored snapshot)."""
+
+    id: str
+    caption: str | None = None
+    media_type: str | None = None
+    media_product_type: str | None = None
+    permalink: str | None = None
+    timestamp: datetime | None = None
+    thumbnail_url: str | None = None
+    like_count: int | None = None
+    comments_count: int | None = None
+    metrics: dict[str, Any] = Field(default_factory=dict)
+    captured_at: datetime | None = None
+    source: Source
+    note: str | None = None
+
+
+class MediaInsightsPage(BaseModel):
+    """A page of the account's media, newest first; `graph_calls` is what this page cost."""
+
+    account_id: int
+    items: list[MediaWithInsightsRead]
+    next_cursor: str | None = None
+    graph_calls: int = 0
+
+
 class PageInsightsRead(BaseModel):
     account_id: int
     page_id: str

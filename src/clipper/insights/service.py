@@ -15,13 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from clipper.accounts import service as accounts
 from clipper.accounts.models import Account
 from clipper.insights import account as account_metrics
-from clipper.insights import audience, best_times, export, page, stories
+from clipper.insights import audience, best_times, export, media_list, page, stories
 from clipper.insights import media as media_metrics
 from clipper.insights.access import Services
 from clipper.insights.schemas import (
     AccountInsightsRead,
     AudienceRead,
     BestTimesRead,
+    MediaInsightsPage,
     MediaInsightsRead,
     OnlineFollowersRead,
     PageInsightsRead,
@@ -35,6 +36,7 @@ __all__ = [
     "get_audience",
     "get_best_times",
     "get_media_insights",
+    "list_media_insights",
     "get_online_followers",
     "get_page_insights",
     "record_story_insights",
@@ -72,6 +74,22 @@ async def get_media_insights(
     account = await media_metrics.media_account(session, user=user, media_id=media_id, account_id=account_id)
     return await media_metrics.media_insights(
         session, account=account, media_id=media_id, services=services, metrics=metrics
+    )
+
+
+async def list_media_insights(
+    session: AsyncSession,
+    *,
+    user: User,
+    account_id: int,
+    services: Services,
+    limit: int = 25,
+    cursor: str | None = None,
+) -> MediaInsightsPage:
+    """A page of the account's recent media with their lifetime numbers (two Graph calls at most)."""
+    account = await accounts.get_account(session, user=user, account_id=account_id)
+    return await media_list.media_page(
+        session, account=account, services=services, limit=limit, cursor=cursor
     )
 
 

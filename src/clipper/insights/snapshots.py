@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import structlog
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.db import utcnow
 from clipper.insights.models import InsightSnapshot, MediaInsightSnapshot
+
+log = structlog.get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -23,6 +28,23 @@ class DayValue:
     day: date
     value: int | None
     detail: dict[str, Any] | None = None
+
+
+@asynccontextmanager
+async def kept_if_possible(session: AsyncSession) -> AsyncIterator[None]:
+    """Write snapshots in a savepoint that may give up: the answer goes out without them.
+
+    On SQLite a read-only request that then writes fails at once ("database is locked") when another
+    request committed since it read (its snapshot is stale; waiting cannot help). Snapshots only save
+    later calls to Meta, so losing them is better than failing the page; the next read stores them.
+    """
+    try:
+        async with session.begin_nested():
+            yield
+    except OperationalError as error:
+        if session.get_bind().dialect.name != "sqlite":
+            raise
+        log.info("insights snapshot not stored", reason=str(error.orig))
 
 
 def _insert(session: AsyncSession, table: Any) -> Any:
@@ -114,3 +136,17 @@ async def find_media_owner(session: AsyncSession, *, account_ids: Sequence[int],
             MediaInsightSnapshot.account_id.in_(list(account_ids)), MediaInsightSnapshot.media_id == media_id
         )
     )
+
+
+async def load_media_many(
+    session: AsyncSession, *, account_id: int, media_ids: Sequence[str]
+) -> dict[str, MediaInsightSnapshot]:
+    """The stored numbers of several media of the account, by media id."""
+    if not media_ids:
+        return {}
+    rows = await session.scalars(
+        select(MediaInsightSnapshot).where(
+            MediaInsightSnapshot.account_id == account_id, MediaInsightSnapshot.media_id.in_(list(media_ids))
+        )
+    )
+    return {row.media_id: row for row in rows}

@@ -49,9 +49,11 @@ async def snapshot_account(session: AsyncSession, *, account: Account, services:
     totals = [m for m in ACCOUNT_METRICS if account_metric_type(m) == TOTAL_VALUE]
     stored = 0
     async with graph_errors(session, account):
-        answers = [await fetch(client, account.platform_account_id, TIME_SERIES, series, (first, last))]
-        for day in ranges.days(first, last):  # a total over one day is that day's value
-            answers.append(await fetch(client, account.platform_account_id, TOTAL_VALUE, totals, (day, day)))
+        answers = [
+            await fetch(client, account.platform_account_id, TIME_SERIES, series, (first, last)),
+            # Every day of the span, batched in one HTTP call.
+            await fetch(client, account.platform_account_id, TOTAL_VALUE, totals, (first, last)),
+        ]
     for answer in answers:
         values = [snapshots.DayValue(m, d, v) for m, days in answer.daily.items() for d, v in days.items()]
         await snapshots.store_days(session, account_id=account.id, values=values)
@@ -79,7 +81,7 @@ async def _each(
     report = SyncReport()
     for account_id in ids:
         try:
-            async with unit_of_work(factory) as session:
+            async with accounts.invalidations_kept(factory), unit_of_work(factory) as session:
                 account = await session.get_one(Account, account_id)
                 if work == "snapshot":
                     await snapshot_account(session, account=account, services=services)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
+from clipper.instagram.batch import BatchRequest
 from clipper.instagram.core import GraphCore
 from clipper.instagram.errors import RequestValidationError
 from clipper.instagram.metrics import ACCOUNT_RETIRED, MEDIA_RETIRED, group_by_metric_type, modernize
@@ -23,6 +25,11 @@ def _unix(value: Timestamp | None) -> int | None:
 
 def _metrics(body: Any) -> list[InsightMetric]:
     return [InsightMetric.model_validate(item) for item in body.get("data", [])]
+
+
+def parse_insights(body: Any) -> list[InsightMetric]:
+    """The metrics of an insights answer (a batch sub-response's body, say); none for anything else."""
+    return _metrics(body) if isinstance(body, dict) else []
 
 
 def _in_order(items: list[InsightMetric], names: Sequence[str]) -> list[InsightMetric]:
@@ -69,6 +76,29 @@ class InsightsMixin(GraphCore):
             }
             results.extend(_metrics(await self._get(f"{ig_account_id}/insights", params)))
         return _in_order(results, names)
+
+    def account_insights_request(
+        self,
+        ig_account_id: str,
+        metrics: Sequence[str],
+        period: str = "day",
+        *,
+        metric_type: str,
+        since: Timestamp | None = None,
+        until: Timestamp | None = None,
+    ) -> BatchRequest:
+        """`get_account_insights` for one metric_type as a batch sub-request (answer: `parse_insights`)."""
+        _require(metrics)
+        names = modernize(metrics, ACCOUNT_RETIRED, self.api_version, self._log)
+        params = {"metric": ",".join(names), "period": period, "metric_type": metric_type}
+        params |= {k: str(v) for k, v in (("since", _unix(since)), ("until", _unix(until))) if v is not None}
+        return BatchRequest(f"{ig_account_id}/insights?{urlencode(params)}")
+
+    def media_insights_request(self, media_id: str, metrics: Sequence[str]) -> BatchRequest:
+        """`get_media_insights` as a batch sub-request (answer: `parse_insights`)."""
+        _require(metrics)
+        names = modernize(metrics, MEDIA_RETIRED, self.api_version, self._log)
+        return BatchRequest(f"{media_id}/insights?{urlencode({'metric': ','.join(names)})}")
 
     async def get_media_insights(
         self, media_id: str, metrics: Sequence[str], *, breakdown: str | None = None

@@ -95,6 +95,17 @@ class ReadingMixin(GraphCore):
         params = {"fields": fields, "limit": limit, "since": since, "until": until}
         return await self._collect(f"{ig_account_id}/media", params, Media, max_items)
 
+    async def get_user_media_page(
+        self, ig_account_id: str, *, fields: str = MEDIA_FIELDS, limit: int = 25, after: str | None = None
+    ) -> tuple[list[Media], str | None]:
+        """One page of the account's media, newest first, and the cursor of the next (None on the last)."""
+        params = {"fields": fields, "limit": limit, "after": after}
+        page = await self._get(f"{ig_account_id}/media", params)
+        items = [Media.model_validate(raw) for raw in page.get("data", [])]
+        paging = page.get("paging") or {}
+        cursor = (paging.get("cursors") or {}).get("after") if paging.get("next") else None
+        return items, str(cursor) if cursor else None
+
     async def get_media_details(self, media_id: str, fields: str = MEDIA_DETAIL_FIELDS) -> Media:
         """One media object, with `permalink` and its carousel children."""
         return Media.model_validate(await self._get(media_id, {"fields": fields}))

@@ -122,6 +122,8 @@ class Authorization:
                     user_access_token=self.user_token,
                     user_token_expires_at=self.user_token_expires_at,
                     granted_permissions=self.granted,
+                    followers_count=item.get("followers_count"),
+                    media_count=item.get("media_count"),
                 )
         return None
 
@@ -136,6 +138,7 @@ def _account_entry(page: Page) -> dict[str, Any] | None:
         "name": ig.name,
         "profile_picture_url": ig.profile_picture_url,
         "followers_count": ig.followers_count,
+        "media_count": ig.media_count,
         "facebook_page_id": page.id,
         "facebook_page_name": page.name,
         "page_access_token": page.access_token,

@@ -8,6 +8,7 @@ from clipper.clips import service as clips
 from clipper.clips.models import Clip, ClipKind
 from clipper.config import Settings, VideoUpload
 from clipper.instagram import InstagramGraphAPI
+from clipper.instagram.errors import InstagramGraphAPIError
 from clipper.social.models import MediaType, SocialPost, SocialPostMedia
 from clipper.social.validation import full_caption
 
@@ -121,7 +122,14 @@ def is_resumable(settings: Settings, clip: Clip) -> bool:
 
 async def upload(api: InstagramGraphAPI, container_id: str, clip: Clip, settings: Settings) -> None:
     """Send the clip's bytes to the resumable container (resuming from the server's offset)."""
-    await api.upload_video(container_id, clips.clip_path(clip, settings=settings))
+    path = clips.clip_path(clip, settings=settings)
+    try:
+        await api.upload_video(container_id, path)
+    except InstagramGraphAPIError:
+        # A worker that died after every byte arrived but before recording it: rupload refuses a
+        # second upload ("already completed"), and the container needs nothing more from us.
+        if await api.get_upload_offset(container_id) < path.stat().st_size:
+            raise
 
 
 def main_clip(post: SocialPost) -> Clip:

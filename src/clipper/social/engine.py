@@ -1,21 +1,28 @@
 """The publishing state machine (DESIGN.md §5): one claimed post, one Graph write per committed step.
 
-A post moves through these steps, each in its own unit of work, so a crash after any of them loses
-nothing that Meta already holds:
+A post moves through these steps, each committed on its own, so a crash after any of them loses nothing
+that Meta already holds:
 
 1. create the containers (carousel: each child, then the parent once the children are FINISHED) and
    commit every id right after its create call; a resumable video is uploaded in the next step;
-2. read the container status: IN_PROGRESS → come back later (first poll soon, then about once a
-   minute, give up after PUBLISH_PROCESSING_TIMEOUT_SECONDS); ERROR → failed with the reason;
-   EXPIRED → new containers; PUBLISHED → the media id is recovered (see `recover`), never published again;
-3. check `content_publishing_limit`: no slot left → the post waits (status scheduled, visible reason);
-4. commit `publish_sent_at`, then call `media_publish`; the media id is committed at once. A lost
-   answer makes the post `unconfirmed`; reconciliation reads the container: PUBLISHED → recover the id,
-   FINISHED → the call never landed, so publishing is safe;
-5. permalink (a failure never fails the post), then the first comment (looked for before a retry).
+2. read the container status and `content_publishing_limit` in one batch request (`batches`):
+   IN_PROGRESS → come back later (first poll soon, then about once a minute, give up after
+   PUBLISH_PROCESSING_TIMEOUT_SECONDS); ERROR → failed with the reason; EXPIRED → new containers;
+   PUBLISHED → the media id is recovered (see `finish.recover`), never published again; no quota slot
+   left → the post waits (status scheduled, visible reason); FINISHED → commit `publish_sent_at`;
+3. `media_publish` and the new media's permalink in one batch; the media id is committed at once. A lost
+   answer (dropped batch, publish item not run) makes the post `unconfirmed`; reconciliation reads the
+   container: PUBLISHED → recover the id, FINISHED → the call never landed, so publishing is safe;
+4. the first comment when asked (its intent committed first, looked for before a retry), then published.
 
-Ownership: the sweep claims a post by setting `lease_until`; every step re-reads the row with that exact
-lease (FOR UPDATE) and extends it, so a worker whose lease was taken over stops at its next step.
+So a post costs the floor in HTTP calls: image or story 3, carousel of n images n + 3, reel 3 + polls
+(+1 resumable upload).
+
+Transactions: none is held across a Graph call. The post is loaded once in a short read (`persist.load`)
+and kept in memory; after each step one short write (`persist.save`) applies what changed with a
+conditional UPDATE on our exact lease, extending it, so a worker whose lease was taken over stops at
+its next step (its Graph effects are found again by the new owner: containers by id, a publish by the
+container's PUBLISHED status).
 """
 
 from __future__ import annotations
@@ -351,7 +358,10 @@ class Engine:
             return self.poll_later(post)
         if isinstance(error, ContainerExpiredError):
             return self.expired(post)
-        if error.retryable:
+        if error.retryable or isinstance(error, OutcomeUnknownError):
+            # media_publish handles its own lost answers (`_send`); any other write whose answer was
+            # lost is safe to repeat: a second container is only an orphan that expires unpublished,
+            # and a first comment is looked for before it is posted again.
             return self.retry(post, error, code=_code(error))
         return self.fail(post, error.user_message, code=_code(error), reason=_reason(error))
 

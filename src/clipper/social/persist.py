@@ -8,7 +8,11 @@ conditional UPDATE that also checks and extends our lease. On SQLite the write t
 
 from __future__ import annotations
 
+import asyncio
 import copy
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -27,6 +31,29 @@ ACTIVE = (PostStatus.SCHEDULED, PostStatus.PUBLISHING, PostStatus.UNCONFIRMED)
 _COLUMNS = tuple(
     attr.key for attr in inspect(SocialPost).column_attrs if attr.key not in ("id", "updated_at")
 )
+
+
+_SQLITE_WRITERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+@asynccontextmanager
+async def _one_writer(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[None]:
+    """On SQLite, this process's engine writes one step at a time (PostgreSQL: no limit).
+
+    SQLite has one write lock per database: dozens of posts in flight would otherwise all wait in
+    `BEGIN IMMEDIATE` (threads polling the busy timeout) while the event loop is busy with their
+    Graph calls; queueing here keeps the wait short and fair, and the lock free for the API.
+    """
+    bind = factory.kw.get("bind")
+    if bind is None or bind.dialect.name != "sqlite":
+        yield
+        return
+    loop = asyncio.get_running_loop()
+    lock = _SQLITE_WRITERS.setdefault(loop, asyncio.Lock())
+    async with lock:
+        yield
 
 
 @dataclass
@@ -81,7 +108,7 @@ async def save(
     changed = {key: value for key, value in columns.items() if value != claimed.saved.get(key)}
     changed["lease_until"] = post.lease_until
     owned = SocialPost.lease_until == lease if lease is not None else SocialPost.lease_until.is_(None)
-    async with unit_of_work(factory, immediate=True) as session:
+    async with _one_writer(factory), unit_of_work(factory, immediate=True) as session:
         result = await session.execute(
             update(SocialPost)
             .where(SocialPost.id == post.id, owned)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import structlog
 
 from clipper import worker
+from clipper.accounts import service as accounts
 from clipper.db import unit_of_work
 from clipper.inbox.access import GraphAccess
 from clipper.webhooks import processing, service
@@ -38,7 +39,8 @@ async def process_events(ctx: worker.JobContext, *, event_ids: list[int]) -> Non
     access = GraphAccess(ctx.graph, ctx.cipher)
     for event_id in event_ids:
         try:
-            async with unit_of_work(ctx.session_factory) as session:
+            factory = ctx.session_factory
+            async with accounts.invalidations_kept(factory), unit_of_work(factory) as session:
                 await processing.process_event(session, event_id=event_id, access=access, hub=ctx.events)
         except Exception as exc:
             log.warning("webhook event failed", event_id=event_id, error_type=type(exc).__name__)

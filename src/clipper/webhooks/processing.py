@@ -10,14 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.accounts.models import Account
 from clipper.db import utcnow
-from clipper.errors import ClipperError
 from clipper.events.hub import EventHub
-from clipper.inbox import moderation, notify, store
-from clipper.inbox.access import MANAGE_COMMENTS, GraphAccess, client_for
+from clipper.inbox import mentions, moderation, notify, store
+from clipper.inbox.access import GraphAccess
 from clipper.insights import service as insights
-from clipper.instagram import InstagramGraphAPIError
-from clipper.instagram.engagement import COMMENT_FIELDS
-from clipper.instagram.schemas import Comment
 from clipper.webhooks.models import EventStatus, WebhookEvent
 from clipper.webhooks.service import accounts_for
 
@@ -93,45 +89,22 @@ async def _on_comment(
         await notify.comment_created(hub, user_id=account.user_id, comment=row)
 
 
-async def _mentioned_comment(account: Account, comment_id: str, access: GraphAccess) -> Comment | None:
-    """Read a comment that mentions the account (the webhook only carries ids)."""
-    fields = f"mentioned_comment.comment_id({comment_id}){{{COMMENT_FIELDS},media{{id}}}}"
-    try:
-        found = await client_for(account, MANAGE_COMMENTS, access=access).get_object(
-            account.platform_account_id, fields
-        )
-    except (InstagramGraphAPIError, ClipperError) as exc:
-        log.info("mentioned comment unreadable", account_id=account.id, error_type=type(exc).__name__)
-        return None
-    raw = found.get("mentioned_comment")
-    return Comment.model_validate(raw) if isinstance(raw, dict) else None
-
-
 async def _on_mention(
     session: AsyncSession,
     account: Account,
     payload: dict[str, Any],
     access: GraphAccess,
     hub: EventHub | None,
-) -> None:
-    comment_id, media_id = _text(payload.get("comment_id")), _text(payload.get("media_id"))
-    comment = await _mentioned_comment(account, comment_id, access) if comment_id else None
-    if comment is not None and media_id:
-        author = comment.from_
-        seen = store.SeenComment(
-            platform_id=comment.id,
-            media_id=media_id,
-            text=comment.text or "",
-            author_id=author.id if author else None,
-            author_username=comment.username or (author.username if author else None),
-            commented_at=comment.timestamp,
-        )
-        row, created = await store.save_comment(session, account=account, seen=seen)
-        if created:
-            await notify.comment_created(hub, user_id=account.user_id, comment=row)
-    data = {"account_id": account.id, "media_id": media_id, "comment_id": comment_id}
-    if hub is not None:
-        await hub.publish_event(account.user_id, "mention.created", data)
+) -> bool:
+    """Store the mention (a comment's: `comment_id` + `media_id`; a caption's: `media_id` only)."""
+    media_id = _text(payload.get("media_id"))
+    if not media_id:
+        return False
+    comment_id = _text(payload.get("comment_id"))
+    await mentions.record_mention(
+        session, account=account, media_id=media_id, comment_id=comment_id, access=access, hub=hub
+    )
+    return True
 
 
 async def _on_message(
@@ -153,7 +126,7 @@ async def _dispatch(
     if event.field in COMMENT_FIELDS_NAMES and (comment := seen_comment(payload)) is not None:
         await _on_comment(session, account, comment, access, hub)
     elif event.field == "mentions":
-        await _on_mention(session, account, payload, access, hub)
+        return await _on_mention(session, account, payload, access, hub)
     elif event.field == "messages" and (message := seen_message(payload)) is not None:
         await _on_message(session, account, message, hub)
     elif event.field == "story_insights" and _text(payload.get("media_id")):

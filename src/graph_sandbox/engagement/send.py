@@ -214,7 +214,7 @@ async def send_message(call: GraphCall) -> dict[str, Any]:
     )
     conversation.unread_count = 0  # answering a thread reads it
     # Meta echoes the business's own messages to the `messages` webhook with is_echo (§10.3).
-    await webhooks.emit(
+    webhooks.emit_soon(
         call.sandbox,
         [webhooks.messaging_entry(ig.id, now, [webhooks.message_event(message, ig_user_id=ig.id)])],
     )

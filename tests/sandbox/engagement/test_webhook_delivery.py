@@ -13,6 +13,7 @@ import pytest
 from engagement_helpers import simulate
 from fastapi import FastAPI, Request, Response
 
+from graph_sandbox import webhooks
 from graph_sandbox.webhooks import verify_signature
 from graph_sandbox.world import Media
 
@@ -157,6 +158,7 @@ class TestDelivery:
                   "access_token": page_token},
         )  # fmt: skip
         assert reply.status_code == 200
+        await webhooks.drain()
         echo = receiver.payloads()[-1]["entry"][0]["messaging"][0]
         assert echo["message"]["is_echo"] is True
         assert echo["sender"] == {"id": creator.ig_id}

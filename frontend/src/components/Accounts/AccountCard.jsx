@@ -4,7 +4,7 @@ import { useAccountMutations } from "../../api.js";
 import { InstagramIcon } from "../icons.jsx";
 import { Avatar, Badge, ConfirmDialog, formatDateTime, formatNumber } from "../ui.jsx";
 
-export default function AccountCard({ account, followers, onReconnect }) {
+export default function AccountCard({ account, onReconnect }) {
   const { disconnect, remove } = useAccountMutations();
   const [confirming, setConfirming] = useState(null);
   const info = account.meta_info || {};
@@ -12,13 +12,13 @@ export default function AccountCard({ account, followers, onReconnect }) {
   const needsReconnect = account.action === "reconnect";
   const healthy = account.is_active && !needsReconnect;
   const mutation = confirming === "remove" ? remove : disconnect;
-  // AccountRead has no follower count yet: use one if the API adds it, else the last login's list.
-  const followerCount = account.followers_count ?? info.followers_count ?? followers;
+  // The profile as of the last connect or health check (the API keeps it current; no call to Meta here).
+  const picture = account.profile_picture_url || info.profile_picture_url;
 
   return (
     <article className="card account-card" aria-label={`Instagram account @${username}`}>
       <div className="account-top">
-        <Avatar src={info.profile_picture_url} name={username} size={52} />
+        <Avatar src={picture} name={username} size={52} />
         <div className="who">
           <strong>@{username}</strong>
           <span className="muted small">{info.name || info.facebook_page_name}</span>
@@ -26,10 +26,16 @@ export default function AccountCard({ account, followers, onReconnect }) {
         <InstagramIcon size={26} label="Instagram" />
       </div>
       <div className="stats">
-        {followerCount !== undefined && followerCount !== null && (
+        {account.followers_count != null && (
           <div>
-            <div className="stat-value">{formatNumber(followerCount)}</div>
+            <div className="stat-value">{formatNumber(account.followers_count)}</div>
             <div className="stat-label">Followers</div>
+          </div>
+        )}
+        {account.media_count != null && (
+          <div>
+            <div className="stat-value">{formatNumber(account.media_count)}</div>
+            <div className="stat-label">Posts</div>
           </div>
         )}
         <div>
