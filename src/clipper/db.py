@@ -15,7 +15,13 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Enum, MetaData, TypeDecorator, event, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -133,9 +139,10 @@ async def unit_of_work(
     """One transaction: commit on success, roll back on error; `immediate` takes SQLite's write lock first."""
     async with factory() as session:
         try:
-            if immediate:
-                # Applied only when the session procures its connection; a session joined to an
-                # outer transaction (tests' savepoints) is already past BEGIN and ignores it.
+            # Only for a session that opens its own connection: one joined to an outer transaction
+            # (tests' savepoints) is past BEGIN, and opening its savepoint early would only make
+            # concurrent sessions on that shared connection overlap.
+            if immediate and not isinstance(factory.kw.get("bind"), AsyncConnection):
                 await session.connection(execution_options={SQLITE_IMMEDIATE: True})
             yield session
             await session.commit()

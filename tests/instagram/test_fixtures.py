@@ -1,9 +1,8 @@
-"""Every recorded Graph response in /work/shared/graph-fixtures is parsed by the client method reading it."""
+"""Every recorded Graph response in shared/graph-fixtures is parsed by the client method reading it."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import httpx
 import pytest
@@ -21,8 +20,9 @@ from clipper.instagram.schemas import (
     Message,
     Page,
 )
+from fixture_paths import GRAPH_FIXTURES
 
-FIXTURES = Path("/work/shared/graph-fixtures")
+FIXTURES = GRAPH_FIXTURES
 APP = {"app_id": "1234", "app_secret": "app-secret-value"}
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from sandbox_helpers import VERSION, issue_token
 from shapes import assert_same_shape
 
-FIXTURES = Path("/work/shared/graph-fixtures")
+from fixture_paths import GRAPH_FIXTURES
+
+FIXTURES = GRAPH_FIXTURES
 
 
 def fixture(name: str):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
@@ -12,10 +11,11 @@ import pytest
 from sandbox_helpers import VERSION, issue_token
 from shapes import assert_same_shape
 
+from fixture_paths import GRAPH_FIXTURES
 from graph_sandbox.config import SandboxConfig
 from graph_sandbox.permissions import PRODUCT_PERMISSIONS
 
-FIXTURES = Path("/work/shared/graph-fixtures")
+FIXTURES = GRAPH_FIXTURES
 REDIRECT = "http://app.test/oauth/callback"
 
 

@@ -1,4 +1,4 @@
-"""The sandbox answers the recorded requests of /work/shared/graph-fixtures with the recorded shapes.
+"""The sandbox answers the recorded requests of shared/graph-fixtures with the recorded shapes.
 
 Each test issues the request the fixture was recorded for (implied by its name and content; a second
 page is reached by following `paging.next` of the first) and compares keys and value types with
@@ -40,7 +40,6 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -49,11 +48,12 @@ from sandbox_helpers import VERSION, SeedTokens, issue_token
 from shapes import assert_same_shape
 
 import media_factory
+from fixture_paths import GRAPH_FIXTURES
 from graph_sandbox.permissions import PRODUCT_PERMISSIONS
 from graph_sandbox.publishing import drain
 from graph_sandbox.state import Sandbox
 
-FIXTURES = Path("/work/shared/graph-fixtures")
+FIXTURES = GRAPH_FIXTURES
 # The `fields=` of medias_p1/p2.json (echoed in their `next` / `previous` URLs).
 MEDIA_FIELDS = (
     "id,caption,comments_count,"

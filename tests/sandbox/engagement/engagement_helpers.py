@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
 
-FIXTURES = Path("/work/shared/graph-fixtures")
+from fixture_paths import GRAPH_FIXTURES
+
+FIXTURES = GRAPH_FIXTURES
 VERSION = "v24.0"
 
 
@@ -22,7 +23,7 @@ async def issue_token(client: httpx.AsyncClient, **body: Any) -> str:
 
 
 def fixture(relative: str) -> Any:
-    """A recorded Graph response from /work/shared/graph-fixtures."""
+    """A recorded Graph response from shared/graph-fixtures."""
     return json.loads((FIXTURES / relative).read_text())
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,8 +10,9 @@ from pub_session import Publisher, pub_fixture  # noqa: F401
 from shapes import assert_same_shape
 
 import media_factory
+from fixture_paths import GRAPH_FIXTURES
 
-FIXTURES = Path("/work/shared/graph-fixtures/instagram/apidata")
+FIXTURES = GRAPH_FIXTURES / "instagram" / "apidata"
 
 
 def fixture(name: str) -> Any:
