@@ -142,7 +142,8 @@ async def unit_of_work(
             # Only for a session that opens its own connection: one joined to an outer transaction
             # (tests' savepoints) is past BEGIN, and opening its savepoint early would only make
             # concurrent sessions on that shared connection overlap.
-            if immediate and not isinstance(factory.kw.get("bind"), AsyncConnection):
+            bind = getattr(factory, "kw", {}).get("bind")
+            if immediate and not isinstance(bind, AsyncConnection):
                 await session.connection(execution_options={SQLITE_IMMEDIATE: True})
             yield session
             await session.commit()

@@ -44,6 +44,7 @@ class TakingTurns:
 
     def __init__(self, factory: async_sessionmaker[AsyncSession]) -> None:
         self.factory = factory
+        self.kw = factory.kw  # what the wrapped factory binds to, as `async_sessionmaker` exposes it
         self.lock = asyncio.Lock()
 
     def __call__(self, **_kwargs: Any) -> _Turn:
