@@ -7,6 +7,7 @@ const AFFECTS = {
   post: [["posts"], ["media-insights"]],
   comment: [["comments"]],
   message: [["conversations"], ["messages"]],
+  conversation: [["conversations"]],
   clip: [["clips"]],
   account: [["accounts"]],
 };
@@ -27,7 +28,7 @@ export function useLiveEvents(enabled) {
     const types = [
       "post.status", "post.published", "post.failed", "post.updated",
       "comment.created", "comment.new", "comment.updated",
-      "message.created", "message.new", "clip.updated", "clip.job", "account.updated",
+      "message.created", "message.new", "conversation.updated", "clip.updated", "clip.job", "account.updated",
     ];
     types.forEach((type) => source.addEventListener(type, refresh));
     source.onmessage = refresh;

@@ -45,6 +45,20 @@ function ReplyForm({ comment, onDone }) {
   );
 }
 
+const snippet = (text, max = 80) => (text && text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text);
+
+// The media a comment is on: a thumbnail and the start of its caption, linking to it on Instagram.
+function CommentMedia({ comment }) {
+  if (!comment.media_permalink) return <span>media {comment.media_id}</span>;
+  const caption = snippet(comment.media_caption) || (comment.media_product_type === "REELS" ? "Reel" : "Post");
+  return (
+    <a className="comment-media" href={comment.media_permalink} target="_blank" rel="noreferrer" aria-label={`On: ${caption}`}>
+      {comment.media_thumbnail_url && <img src={comment.media_thumbnail_url} alt="" width={32} height={32} loading="lazy" />}
+      <span>{caption}</span>
+    </a>
+  );
+}
+
 function CommentRow({ comment, account, checked, onCheck }) {
   const { hide, remove } = useCommentMutations();
   const [replying, setReplying] = useState(false);
@@ -60,7 +74,8 @@ function CommentRow({ comment, account, checked, onCheck }) {
           {comment.answered ? <Badge tone="success">Answered</Badge> : <Badge tone="info">Unanswered</Badge>}
         </div>
         <p style={{ margin: "4px 0" }}>{comment.text}</p>
-        <div className="comment-meta">{formatDateTime(comment.commented_at)}{account ? ` · on @${account.username}` : ""} · media {comment.media_id}</div>
+        <div className="comment-meta">{formatDateTime(comment.commented_at)}{account ? ` · on @${account.username}` : ""}</div>
+        <CommentMedia comment={comment} />
         {replying ? (
           <ReplyForm comment={comment} onDone={() => setReplying(false)} />
         ) : (

@@ -47,6 +47,12 @@ class InboxComment(TimestampMixin, Base):
     answered: Mapped[bool] = mapped_column(default=False, server_default=false())
     deleted: Mapped[bool] = mapped_column(default=False, server_default=false())
     private_reply_sent_at: Mapped[datetime | None]
+    # The media it is on, as first seen (sync's media read, or one batched read after a webhook); the
+    # caption is cut short, and the thumbnail is a CDN URL that a later sync refreshes.
+    media_caption: Mapped[str | None] = mapped_column(Text)
+    media_permalink: Mapped[str | None] = mapped_column(Text)
+    media_product_type: Mapped[str | None] = mapped_column(String(32))
+    media_thumbnail_url: Mapped[str | None] = mapped_column(Text)
 
 
 class InboxConversation(TimestampMixin, Base):

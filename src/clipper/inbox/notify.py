@@ -34,6 +34,18 @@ async def comment_created(hub: EventHub | None, *, user_id: int, comment: InboxC
     await _publish(hub, user_id, "comment.created", data)
 
 
+async def comments_updated(
+    hub: EventHub | None, *, user_id: int, account_id: int, media_ids: list[str]
+) -> None:
+    """`comment.updated` when stored comments learned their media's details."""
+    await _publish(hub, user_id, "comment.updated", {"account_id": account_id, "media_ids": media_ids})
+
+
+async def conversations_updated(hub: EventHub | None, *, user_id: int, account_id: int) -> None:
+    """`conversation.updated` when stored threads learned their participants' usernames."""
+    await _publish(hub, user_id, "conversation.updated", {"account_id": account_id})
+
+
 async def message_created(
     hub: EventHub | None, *, user_id: int, conversation: InboxConversation, message: InboxMessage
 ) -> None:

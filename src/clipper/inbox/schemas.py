@@ -35,6 +35,10 @@ class CommentRead(BaseModel):
     answered: bool
     deleted: bool
     private_reply_sent_at: datetime | None
+    media_caption: str | None = None
+    media_permalink: str | None = None
+    media_product_type: str | None = None
+    media_thumbnail_url: str | None = None
 
 
 class CommentThread(CommentRead):

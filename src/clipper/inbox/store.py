@@ -19,6 +19,41 @@ from clipper.db import Base, utcnow
 from clipper.inbox.models import InboxComment, InboxConversation, InboxMessage
 
 
+@dataclass(frozen=True)
+class MediaDetails:
+    """What the inbox shows of a comment's media; None fields are unknown (a stored value is kept)."""
+
+    caption: str | None = None
+    permalink: str | None = None
+    product_type: str | None = None
+    thumbnail_url: str | None = None
+
+    def columns(self) -> dict[str, str]:
+        """The known values, as `InboxComment` column names."""
+        values = {
+            "media_caption": self.caption,
+            "media_permalink": self.permalink,
+            "media_product_type": self.product_type,
+            "media_thumbnail_url": self.thumbnail_url,
+        }
+        return {name: value for name, value in values.items() if value is not None}
+
+
+def media_details_of(row: InboxComment) -> MediaDetails | None:
+    """The media details a stored comment carries, or None when its media was never read."""
+    if row.media_permalink is None:
+        return None
+    return MediaDetails(
+        row.media_caption, row.media_permalink, row.media_product_type, row.media_thumbnail_url
+    )
+
+
+def set_media(row: InboxComment, details: MediaDetails | None) -> None:
+    """Give the comment the known media details (keeping the stored ones Instagram did not repeat)."""
+    for name, value in (details.columns() if details else {}).items():
+        setattr(row, name, value)
+
+
 @dataclass
 class SeenComment:
     """A comment as Instagram described it (Graph read or webhook)."""
@@ -31,6 +66,7 @@ class SeenComment:
     author_username: str | None = None
     commented_at: datetime | None = None
     hidden: bool | None = None
+    media: MediaDetails | None = None
 
 
 @dataclass
@@ -118,6 +154,7 @@ async def save_comment(
         row.commented_at = seen.commented_at
     if seen.hidden is not None:
         row.hidden = seen.hidden
+    set_media(row, seen.media)
     row.deleted = False
     if own and row.parent_platform_id:
         await mark_answered(session, account_id=account.id, platform_id=row.parent_platform_id)
@@ -237,7 +274,11 @@ def _new_row(account: Account, seen: SeenComment, now: datetime) -> dict[str, An
         "deleted": False,
         "created_at": now,
         "updated_at": now,
-    }
+        "media_caption": None,
+        "media_permalink": None,
+        "media_product_type": None,
+        "media_thumbnail_url": None,
+    } | (seen.media.columns() if seen.media else {})
 
 
 async def _insert_new(session: AsyncSession, account: Account, items: Sequence[SeenComment]) -> datetime:
@@ -279,6 +320,7 @@ def _refresh(row: InboxComment, seen: SeenComment) -> None:
         row.commented_at = seen.commented_at
     if seen.hidden is not None:
         row.hidden = seen.hidden
+    set_media(row, seen.media)
     row.deleted = False
 
 

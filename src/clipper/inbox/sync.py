@@ -24,6 +24,7 @@ from clipper.accounts.models import Account
 from clipper.db import utcnow
 from clipper.errors import ClipperError
 from clipper.events.hub import EventHub
+from clipper.inbox import media as media_details
 from clipper.inbox import moderation, notify, store
 from clipper.inbox.access import (
     MANAGE_COMMENTS,
@@ -44,7 +45,9 @@ COMMENTS_PAGE = 50
 # Meta expands 25 replies unless told otherwise; 50 is the most one page of the edge gives.
 REPLIES_PAGE = 50
 COMMENT_WITH_REPLIES = f"{COMMENT_FIELDS},replies.limit({REPLIES_PAGE}){{{COMMENT_FIELDS}}}"
-MEDIA_WITH_COMMENTS = f"id,comments.limit({COMMENTS_PAGE}){{{COMMENT_WITH_REPLIES}}}"
+MEDIA_WITH_COMMENTS = (
+    f"id,{media_details.DETAIL_FIELDS},comments.limit({COMMENTS_PAGE}){{{COMMENT_WITH_REPLIES}}}"
+)
 MESSAGE_FIELDS = "id,created_time,from,to,message,attachments"
 # The most recently active threads; older ones were stored by earlier syncs and webhooks.
 MAX_CONVERSATIONS = 100
@@ -79,12 +82,16 @@ def seen_comment(comment: Comment, media_id: str, parent_id: str | None = None) 
     )
 
 
-def _flatten(comments: Sequence[Comment], media_id: str) -> list[store.SeenComment]:
+def _flatten(
+    comments: Sequence[Comment], media_id: str, details: store.MediaDetails | None
+) -> list[store.SeenComment]:
     seen = []
     for comment in comments:
         seen.append(seen_comment(comment, media_id))
         replies = comment.replies.data if comment.replies else []
         seen += [seen_comment(reply, media_id, parent_id=comment.id) for reply in replies]
+    for item in seen:
+        item.media = details
     return seen
 
 
@@ -136,12 +143,14 @@ async def complete_replies(client: InstagramGraphAPI, comments: Sequence[Comment
 
 async def fetch_recent_comments(
     client: InstagramGraphAPI, ig_user_id: str, media_count: int
-) -> dict[str, list[Comment]]:
-    """Top-level comments (with all their replies) of the latest `media_count` media, keyed by media id."""
+) -> tuple[dict[str, list[Comment]], dict[str, store.MediaDetails]]:
+    """Top-level comments (with all their replies) of the latest `media_count` media, keyed by media id;
+    and those media's details (read in the same calls)."""
     media = await client.get_user_media(
         ig_user_id, fields=MEDIA_WITH_COMMENTS, limit=min(media_count, 100), max_items=media_count
     )
     found: dict[str, list[Comment]] = {}
+    details = {item.id: media_details.details_of(item) for item in media}
     pending: dict[str, str] = {}
     for item in media:
         found[item.id], after = _edge(item.get("comments"))
@@ -152,7 +161,7 @@ async def fetch_recent_comments(
     ).items():
         found[media_id] += more
     await complete_replies(client, [comment for comments in found.values() for comment in comments])
-    return found
+    return found, details
 
 
 async def _sync_state(session: AsyncSession, account_id: int) -> InboxSyncState:
@@ -171,14 +180,22 @@ async def store_comments(
     access: GraphAccess,
     hub: EventHub | None,
     report: SyncReport,
+    media: Mapping[str, store.MediaDetails] | None = None,
 ) -> None:
     """Save many media's comments, moderate the new ones, mark the ones Instagram no longer has deleted.
 
     A few statements for the whole batch (one read of what is stored, multi-row INSERTs, one read of the
-    rules, UPDATEs sent as one executemany at the flush), never a few per comment.
+    rules, UPDATEs sent as one executemany at the flush), never a few per comment. Media details not
+    given are copied from a stored comment of the same media.
     """
-    seen = [item for media_id, comments in found.items() for item in _flatten(comments, media_id)]
     known = await store.comments_of_media(session, account.id, list(found))
+    details = {row.media_id: d for row in known.values() if (d := store.media_details_of(row))}
+    details |= media or {}
+    seen = [
+        item
+        for media_id, comments in found.items()
+        for item in _flatten(comments, media_id, details.get(media_id))
+    ]
     rows, created = await store.save_comments(session, account=account, seen=seen, known=known)
     still_there = {row.platform_comment_id for row in rows}
     gone = [row for key, row in known.items() if key not in still_there and not row.deleted]
@@ -222,9 +239,11 @@ async def sync_comments(
     report = SyncReport()
     client = client_for(account, MANAGE_COMMENTS, access=access)
     async with graph_errors(session, account, permission=MANAGE_COMMENTS):
-        found = await fetch_recent_comments(client, account.platform_account_id, media_count)
+        found, media = await fetch_recent_comments(client, account.platform_account_id, media_count)
     report.media = len(found)
-    await store_comments(session, account=account, found=found, access=access, hub=hub, report=report)
+    await store_comments(
+        session, account=account, found=found, access=access, hub=hub, report=report, media=media
+    )
     (await _sync_state(session, account.id)).comments_synced_at = utcnow()
     await session.flush()
     return report

@@ -45,6 +45,19 @@ async def process_events(ctx: worker.JobContext, *, event_ids: list[int]) -> Non
         except Exception as exc:
             log.warning("webhook event failed", event_id=event_id, error_type=type(exc).__name__)
             await _record_failure(ctx, event_id, exc)
+    await _fill_details(ctx, event_ids, access)
+
+
+async def _fill_details(ctx: worker.JobContext, event_ids: list[int], access: GraphAccess) -> None:
+    # After the events, in a unit of work of its own: one batch read for the whole delivery, and a
+    # failure here cannot undo a stored message.
+    try:
+        async with unit_of_work(ctx.session_factory) as session:
+            filled = await processing.fill_details(session, event_ids=event_ids, access=access)
+        # After the commit: a UI that re-reads on the event must see the new values.
+        await processing.announce(ctx.events, filled)
+    except Exception as exc:
+        log.warning("webhook details not read", error_type=type(exc).__name__)
 
 
 async def sweep(ctx: worker.JobContext) -> None:

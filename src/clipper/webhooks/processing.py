@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import structlog
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.accounts.models import Account
 from clipper.db import utcnow
 from clipper.events.hub import EventHub
-from clipper.inbox import mentions, moderation, notify, store
+from clipper.inbox import media as media_details
+from clipper.inbox import mentions, moderation, notify, participants, store
 from clipper.inbox.access import GraphAccess
 from clipper.insights import service as insights
 from clipper.webhooks.models import EventStatus, WebhookEvent
@@ -45,6 +49,7 @@ def seen_comment(payload: dict[str, Any]) -> store.SeenComment | None:
         parent_id=_text(payload.get("parent_id")),
         author_id=_text(author.get("id")),
         author_username=_text(author.get("username")),
+        media=store.MediaDetails(product_type=_text(media.get("media_product_type"))),
     )
 
 
@@ -154,3 +159,63 @@ async def process_event(
     event.processed_at = utcnow()
     await session.flush()
     return event
+
+
+@dataclass(frozen=True)
+class Filled:
+    """What `fill_details` learned for one account (announced to its UIs once committed)."""
+
+    user_id: int
+    account_id: int
+    named: bool
+    media_ids: list[str]
+
+
+async def fill_details(
+    session: AsyncSession, *, event_ids: Sequence[int], access: GraphAccess
+) -> list[Filled]:
+    """Read what these updates left unknown: DM participants' usernames, comments' media details.
+
+    One batched read per account for the whole delivery (not one per update), and only for the people
+    and media the updates named, so nothing is read again on later page views.
+    """
+    events = await session.scalars(
+        select(WebhookEvent).where(
+            WebhookEvent.id.in_(list(event_ids)), WebhookEvent.status == EventStatus.PROCESSED
+        )
+    )
+    people: dict[str, list[str]] = {}
+    media: dict[str, list[str]] = {}
+    for event in events:
+        payload = dict(event.payload)
+        if event.field == "messages" and (message := seen_message(payload)) is not None:
+            people.setdefault(event.ig_user_id, []).append(message.participant_id)
+        elif event.field in COMMENT_FIELDS_NAMES and (comment := seen_comment(payload)) is not None:
+            media.setdefault(event.ig_user_id, []).append(comment.media_id)
+    filled = []
+    for ig_user_id in people.keys() | media.keys():
+        for account in await accounts_for(session, ig_user_id):
+            named = bool(people.get(ig_user_id)) and bool(
+                await participants.fill_usernames(
+                    session, account=account, participant_ids=people[ig_user_id], access=access
+                )
+            )
+            media_ids = sorted(set(media.get(ig_user_id, [])))
+            if media_ids and not await media_details.fill_media(
+                session, account=account, media_ids=media_ids, access=access
+            ):
+                media_ids = []
+            if named or media_ids:
+                filled.append(Filled(account.user_id, account.id, named, media_ids))
+    return filled
+
+
+async def announce(hub: EventHub | None, filled: Sequence[Filled]) -> None:
+    """Tell the accounts' open UIs to re-read what `fill_details` filled (call after the commit)."""
+    for item in filled:
+        if item.named:
+            await notify.conversations_updated(hub, user_id=item.user_id, account_id=item.account_id)
+        if item.media_ids:
+            await notify.comments_updated(
+                hub, user_id=item.user_id, account_id=item.account_id, media_ids=item.media_ids
+            )

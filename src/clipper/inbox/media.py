@@ -1,0 +1,79 @@
+"""Media details on comments (caption, permalink, type, thumbnail): read once per media, batched."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import structlog
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from clipper.accounts.models import Account
+from clipper.errors import ClipperError
+from clipper.inbox.access import MANAGE_COMMENTS, GraphAccess, client_for
+from clipper.inbox.models import InboxComment
+from clipper.inbox.store import MediaDetails, media_details_of, set_media
+from clipper.instagram import InstagramGraphAPIError
+from clipper.instagram.schemas import Media
+
+log = structlog.get_logger(__name__)
+
+DETAIL_FIELDS = "caption,media_type,media_product_type,media_url,thumbnail_url,permalink"
+CAPTION_CHARS = 200
+
+
+def details_of(media: Media) -> MediaDetails:
+    """Our view of a Graph media: the caption cut short, a video's cover rather than its file."""
+    caption = media.caption
+    if caption is not None and len(caption) > CAPTION_CHARS:
+        caption = caption[: CAPTION_CHARS - 1].rstrip() + "…"
+    return MediaDetails(
+        caption=caption,
+        # Carousel children have no permalink; "" still marks the media as read.
+        permalink=media.permalink or "",
+        product_type=media.media_product_type,
+        thumbnail_url=media.thumbnail_url or media.media_url,
+    )
+
+
+async def _read(account: Account, media_ids: Sequence[str], access: GraphAccess) -> dict[str, MediaDetails]:
+    if not media_ids:
+        return {}
+    try:
+        client = client_for(account, MANAGE_COMMENTS, access=access)
+        found = await client.get_objects(media_ids, fields=DETAIL_FIELDS)
+    except (ClipperError, InstagramGraphAPIError) as exc:
+        log.warning("media details not read", account_id=account.id, error_type=type(exc).__name__)
+        return {}
+    return {key: details_of(Media.model_validate(value.model_dump())) for key, value in found.items()}
+
+
+async def fill_media(
+    session: AsyncSession, *, account: Account, media_ids: Sequence[str], access: GraphAccess
+) -> int:
+    """Give these media's comments that lack them their media's details; → how many comments got them.
+
+    Details another comment of the same media already carries are copied; the rest come from one
+    `?ids=` read per 50 media. Best effort: a Graph error is logged and the comments stay without.
+    """
+    rows = list(
+        await session.scalars(
+            select(InboxComment).where(
+                InboxComment.account_id == account.id, InboxComment.media_id.in_(list(set(media_ids)))
+            )
+        )
+    )
+    known: dict[str, MediaDetails] = {}
+    for row in rows:
+        if (details := media_details_of(row)) is not None:
+            known.setdefault(row.media_id, details)
+    lacking = [row for row in rows if row.media_permalink is None]
+    missing = sorted({row.media_id for row in lacking} - known.keys())
+    read = await _read(account, missing, access)
+    filled = 0
+    for row in lacking:
+        details = known.get(row.media_id) or read.get(row.media_id)
+        set_media(row, details)
+        filled += details is not None
+    await session.flush()
+    return filled
