@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from webhook_helpers import API, drain
 
 from clipper.instagram import InstagramGraphAPI
+from inbox_helpers import API, drain
 
 
 @pytest.fixture

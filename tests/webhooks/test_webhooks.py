@@ -8,11 +8,11 @@ import json
 from datetime import timedelta
 
 from sqlalchemy import select
-from webhook_helpers import API, busiest_media, connect, drain
 
 from clipper.config import SANDBOX_APP_SECRET
 from clipper.webhooks import service
 from clipper.webhooks.models import EventStatus, WebhookEvent
+from inbox_helpers import API, busiest_media, connect, drain
 
 URL = "/api/v1/webhooks/instagram"
 

@@ -11,25 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from clipper.accounts import service as accounts
 from clipper.accounts.models import Account
 from clipper.errors import (
-    ClipperError,
-    Conflict,
-    InvalidInput,
-    NotFound,
-    PermissionMissing,
     ReconnectRequired,
-    ServiceUnavailable,
-    TooManyRequests,
 )
+from clipper.graph_errors import domain_error as domain_error
 from clipper.instagram import (
     InstagramGraphAPI,
     InstagramGraphAPIError,
-    InvalidParameterError,
     InvalidTokenError,
-    MessagingWindowError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    RequestValidationError,
 )
 from clipper.security import TokenCipher
 
@@ -65,27 +53,6 @@ def accounts_reconnect(account: Account) -> ReconnectRequired:
     return ReconnectRequired(
         f"@{account.account_username or account.id} has no linked Facebook Page on record: reconnect it."
     )
-
-
-def domain_error(error: InstagramGraphAPIError, *, permission: str) -> ClipperError:
-    """The ClipperError (with Meta's actionable sentence) for a Graph error."""
-    message = error.user_message
-    if isinstance(error, InvalidTokenError):
-        return ReconnectRequired(message)
-    if isinstance(error, PermissionDeniedError):
-        return PermissionMissing(permission, message)
-    if isinstance(error, RateLimitError):
-        retry = int(error.retry_after_seconds) if error.retry_after_seconds else None
-        return TooManyRequests(message, retry_after=retry)
-    if isinstance(error, NotFoundError):
-        return NotFound(message)
-    if isinstance(error, MessagingWindowError):
-        return Conflict(message)
-    if isinstance(error, InvalidParameterError | RequestValidationError):
-        return InvalidInput(message)
-    if error.retryable:
-        return ServiceUnavailable(message)
-    return Conflict(message)
 
 
 @asynccontextmanager

@@ -12,23 +12,12 @@ from clipper.accounts import service as accounts
 from clipper.accounts.models import Account
 from clipper.errors import (
     ClipperError,
-    Conflict,
-    InvalidInput,
-    NotFound,
-    PermissionMissing,
-    ReconnectRequired,
-    ServiceUnavailable,
-    TooManyRequests,
 )
+from clipper.graph_errors import domain_error as map_graph_error
 from clipper.instagram import (
     InstagramGraphAPI,
     InstagramGraphAPIError,
-    InvalidParameterError,
     InvalidTokenError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    RequestValidationError,
 )
 from clipper.kv import KeyValueStore
 from clipper.security import TokenCipher
@@ -59,22 +48,8 @@ def not_enough_viewers(error: InstagramGraphAPIError) -> bool:
 
 
 def domain_error(error: InstagramGraphAPIError, permission: str = MANAGE_INSIGHTS) -> ClipperError:
-    """The ClipperError (with Meta's actionable sentence) for a Graph error."""
-    message = error.user_message
-    if isinstance(error, InvalidTokenError):
-        return ReconnectRequired(message)
-    if isinstance(error, PermissionDeniedError):
-        return PermissionMissing(permission, message)
-    if isinstance(error, RateLimitError):
-        retry = int(error.retry_after_seconds) if error.retry_after_seconds else None
-        return TooManyRequests(message, retry_after=retry)
-    if isinstance(error, NotFoundError):
-        return NotFound(message)
-    if isinstance(error, InvalidParameterError | RequestValidationError):
-        return InvalidInput(message)
-    if error.retryable:
-        return ServiceUnavailable(message)
-    return Conflict(message)
+    """The ClipperError for a Graph error; a missing permission is the insights one unless told."""
+    return map_graph_error(error, permission=permission)
 
 
 @asynccontextmanager

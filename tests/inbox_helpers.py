@@ -1,11 +1,13 @@
-"""Helpers for inbox tests (a module of its own: tests/ is not a package)."""
+"""Helpers and fixtures shared by the inbox and webhook tests: a connected owner, webhooks wired in."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from oauth_flow import connect_instagram
+import pytest
+
+from oauth_flow import connect_instagram, sandbox_admin
 
 API = "/api/v1/instagram"
 
@@ -45,3 +47,31 @@ async def busiest_media(client, ig_id: str) -> str:
     world = client._transport.app.state.sandbox_app.state.sandbox.world
     media = world.media_of(ig_id)
     return max(media, key=lambda m: len(world.comments_of(m.id))).id
+
+
+WEBHOOK_URL = "http://testserver/api/v1/webhooks/instagram"
+
+
+@pytest.fixture
+async def owner(client, signup) -> Connected:
+    """A signed-up user who connected sandbox.creator through the real OAuth flow."""
+    return await connect(client, signup)
+
+
+@pytest.fixture
+async def webhooks_on(client):
+    """Point the sandbox's webhook deliveries at our callback (in process)."""
+    response = await client.patch("/sandbox/_admin/config", json={"webhook_callback_url": WEBHOOK_URL})
+    assert response.status_code == 200
+    yield
+    await client.patch("/sandbox/_admin/config", json={"webhook_callback_url": None})
+
+
+@pytest.fixture
+def admin(client):
+    """`await admin(path, body)`: POST to the sandbox control API."""
+
+    async def call(path, body=None):
+        return await sandbox_admin(client, path, body)
+
+    return call
