@@ -48,12 +48,12 @@ test: $(STAMP) $(WEB_BUILD) ## Set up and run every check and test (what CI runs
 check: test ## Alias of test: lint, types, migrations and tests
 
 lint: $(STAMP) ## ruff lint and format check
-	$(BIN)/ruff check src tests bench migrations
-	$(BIN)/ruff format --check src tests bench migrations
+	$(BIN)/ruff check --no-cache src tests bench migrations
+	$(BIN)/ruff format --no-cache --check src tests bench migrations
 
 fmt: $(STAMP) ## Format and auto-fix with ruff
-	$(BIN)/ruff format src tests bench migrations
-	$(BIN)/ruff check --fix src tests bench migrations
+	$(BIN)/ruff format --no-cache src tests bench migrations
+	$(BIN)/ruff check --no-cache --fix src tests bench migrations
 
 types: $(STAMP) ## mypy --strict over the source
 	$(BIN)/mypy

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from inbox_helpers import API
 
 from clipper.instagram import InstagramGraphAPI
 from graph_sandbox.engagement.comment_writes import add_comment
+from inbox_helpers import API
 from oauth_flow import sandbox_of
 
 

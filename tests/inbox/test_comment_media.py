@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from inbox_helpers import API, drain
 
 from clipper.inbox.media import CAPTION_CHARS
 from clipper.instagram import InstagramGraphAPI
+from inbox_helpers import API, drain
 from oauth_flow import sandbox_of
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from inbox_helpers import API, busiest_media, drain
 from sqlalchemy import func, select
 
 from clipper.webhooks.models import WebhookEvent
+from inbox_helpers import API, busiest_media, drain
 
 
 class TestCommentArrivesByWebhook:

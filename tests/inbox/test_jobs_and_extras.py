@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from inbox_helpers import API, busiest_media, connect, drain
 from sqlalchemy import select
 
 from clipper.inbox.models import InboxSyncState
 from clipper.users.models import User
 from factories import create_clip
+from inbox_helpers import API, busiest_media, connect, drain
 
 
 async def synced_accounts(app) -> set[int]:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from inbox_helpers import API, connect, drain
-
 from clipper.accounts.models import Account
 from clipper.inbox import mentions
 from clipper.inbox.access import GraphAccess
+from inbox_helpers import API, connect, drain
 
 
 async def mentions_of(client, headers, **params) -> dict:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from inbox_helpers import API, busiest_media, drain
 from sqlalchemy import select
 
 from clipper.accounts import service as accounts
 from clipper.accounts.models import Account
+from inbox_helpers import API, busiest_media, drain
 from oauth_flow import connect_instagram
 
 ACCOUNTS = "/api/v1/accounts"
