@@ -9,12 +9,14 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
+import redis.asyncio as aioredis
 from cryptography.fernet import Fernet
 from fastapi import FastAPI
 from pwdlib import PasswordHash
@@ -27,7 +29,10 @@ from auth_helpers import BrowserSession, SignedUp, browser_login, signup
 from clipper import migrate
 from clipper.config import Environment, Settings
 from clipper.db import create_engine
+from clipper.instagram import InstagramGraphAPI
+from clipper.kv import KeyValueStore, MemoryStore, RedisStore
 from clipper.security import passwords
+from kv_stores import KV_STORES, Advance, FakeClock
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 TEST_BASE_URL = "http://testserver"
@@ -154,6 +159,24 @@ def client(
     return app_client
 
 
+@pytest.fixture
+def calls(app: FastAPI, app_client: httpx.AsyncClient) -> list[str]:
+    """Every Graph call the app makes from now on (`"GET /{id}/media"`, `"POST /"` …)."""
+    del app_client  # the lifespan must have built app.state.graph
+    seen: list[str] = []
+    graph: InstagramGraphAPI = app.state.graph
+    app.state.graph = InstagramGraphAPI(
+        base_url=graph.base_url,
+        api_version=graph.api_version,
+        rupload_url=graph.rupload_url,
+        app_id=graph.app_id,
+        app_secret=app.state.settings.app_secret,
+        http_client=graph.http,
+        on_call=lambda what, _status, _code, _seconds: seen.append(what),
+    )
+    return seen
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Tests that run the app hash passwords with light argon2 parameters (the real ones take ~0.1 s)."""
@@ -185,3 +208,31 @@ def signup_fixture() -> SignUp:
 def browser_login_fixture() -> BrowserLogin:
     """`await browser_login(client, email, password)` → BrowserSession; `.headers`: Cookie + X-CSRF-Token."""
     return browser_login
+
+
+@pytest.fixture
+def fake_clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture(params=KV_STORES)
+async def kv_store(request: pytest.FixtureRequest, fake_clock: FakeClock) -> AsyncIterator[KeyValueStore]:
+    """Each key-value store, empty: MemoryStore on `fake_clock`, and RedisStore when TEST_REDIS_URL is set."""
+    if request.param == "memory":
+        yield MemoryStore(clock=fake_clock)
+        return
+    client = aioredis.Redis.from_url(os.environ["TEST_REDIS_URL"], decode_responses=True)
+    prefix = f"test:kv:{uuid.uuid4().hex}:"
+    try:
+        yield RedisStore(client, prefix=prefix)
+    finally:
+        keys = [key async for key in client.scan_iter(match=prefix + "*")]
+        if keys:
+            await client.delete(*keys)
+        await client.aclose()
+
+
+@pytest.fixture
+def advance(kv_store: KeyValueStore, fake_clock: FakeClock) -> Advance:
+    """Let time pass for the store: the fake clock jumps, or (Redis) we really wait."""
+    return fake_clock.advance if isinstance(kv_store, MemoryStore) else asyncio.sleep

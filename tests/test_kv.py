@@ -5,57 +5,13 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 import redis.asyncio as aioredis
 
 from clipper.errors import ServiceUnavailable
 from clipper.kv import KeyValueStore, MemoryStore, RedisStore, create_store
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-Advance = Callable[[float], Awaitable[None]]
-
-
-@pytest.fixture
-def fake_clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
-async def kv_store(request: pytest.FixtureRequest, fake_clock: FakeClock) -> AsyncIterator[KeyValueStore]:
-    if request.param == "memory":
-        yield MemoryStore(clock=fake_clock)
-        return
-    url = os.environ.get("TEST_REDIS_URL")
-    if not url:
-        pytest.skip("TEST_REDIS_URL is not set")
-    client = aioredis.Redis.from_url(url, decode_responses=True)
-    prefix = f"test:kv:{uuid.uuid4().hex}:"
-    try:
-        yield RedisStore(client, prefix=prefix)
-    finally:
-        keys = [key async for key in client.scan_iter(match=prefix + "*")]
-        if keys:
-            await client.delete(*keys)
-        await client.aclose()
-
-
-@pytest.fixture
-def advance(kv_store: KeyValueStore, fake_clock: FakeClock) -> Advance:
-    """Let time pass for the store: the fake clock jumps, or (Redis) we really wait."""
-    return fake_clock.advance if isinstance(kv_store, MemoryStore) else asyncio.sleep
+from kv_stores import Advance, FakeClock
 
 
 class TestKeyValueStore:

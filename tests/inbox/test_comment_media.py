@@ -2,30 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from clipper.inbox.media import CAPTION_CHARS
-from clipper.instagram import InstagramGraphAPI
 from inbox_helpers import API, drain
 from oauth_flow import sandbox_of
-
-
-@pytest.fixture
-def calls(app, app_client) -> list[str]:
-    """Every Graph call the app makes from now on (`"GET /{id}/media"`, `"POST /"` …)."""
-    del app_client  # the lifespan must have built app.state.graph
-    seen: list[str] = []
-    graph: InstagramGraphAPI = app.state.graph
-    app.state.graph = InstagramGraphAPI(
-        base_url=graph.base_url,
-        api_version=graph.api_version,
-        rupload_url=graph.rupload_url,
-        app_id=graph.app_id,
-        app_secret=app.state.settings.app_secret,
-        http_client=graph.http,
-        on_call=lambda what, _status, _code, _seconds: seen.append(what),
-    )
-    return seen
 
 
 def expected(app, media_id: str) -> dict:

@@ -16,14 +16,11 @@ import media_factory
 from clipper.accounts.models import Account
 from clipper.config import Settings
 from clipper.instagram import InstagramGraphAPI
+from kv_stores import KV_STORES
 from oauth_flow import connect_instagram, sandbox_of
 
-KV_BACKENDS = ["memory"] + (
-    [pytest.param("redis", marks=pytest.mark.redis)] if os.environ.get("TEST_REDIS_URL") else []
-)
 
-
-@pytest.fixture(params=KV_BACKENDS)
+@pytest.fixture(params=KV_STORES)
 async def kv_backend(request: pytest.FixtureRequest, settings: Settings) -> AsyncIterator[str]:
     """The cache in process, and on Redis too when TEST_REDIS_URL is set (request it before `client`)."""
     if request.param != "redis":
@@ -55,24 +52,6 @@ class Connected:
     account_id: int
     ig_id: str
     username: str
-
-
-@pytest.fixture
-def calls(app: FastAPI, app_client: httpx.AsyncClient) -> list[str]:
-    """Every Graph call the app makes from now on (`"GET /{id}/insights"` …), via the on_call hook."""
-    del app_client  # the lifespan must have built app.state.graph
-    seen: list[str] = []
-    graph: InstagramGraphAPI = app.state.graph
-    app.state.graph = InstagramGraphAPI(
-        base_url=graph.base_url,
-        api_version=graph.api_version,
-        rupload_url=graph.rupload_url,
-        app_id=graph.app_id,
-        app_secret=app.state.settings.app_secret,
-        http_client=graph.http,
-        on_call=lambda what, _status, _code, _seconds: seen.append(what),
-    )
-    return seen
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from clipper.accounts import service as accounts
 from clipper.accounts.models import Account
 from clipper.errors import PermissionMissing
 from clipper.kv import MemoryStore
+from kv_stores import FakeClock
 from oauth_flow import (
     API,
     authorize_and_return,
@@ -167,14 +168,6 @@ class TestState:
         response = await follow_to_callback(client, redirect, user.headers)
         assert response.status_code == 400
         assert "expired" in oauth_result(response)["error"]
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1_000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 class TestCode:

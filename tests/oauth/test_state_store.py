@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -19,8 +18,8 @@ from clipper.oauth.state_store import (
     StateUserMismatch,
 )
 from clipper.security import TokenCipher
+from kv_stores import Advance
 
-Advance = Callable[[float], Awaitable[None]]
 PAGE_TOKEN = "EAAB-page-token-that-must-never-be-stored-in-clear"
 
 

@@ -2,28 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from clipper.instagram import InstagramGraphAPI
 from inbox_helpers import API, drain
-
-
-@pytest.fixture
-def calls(app, app_client) -> list[str]:
-    """Every Graph call the app makes from now on (`"GET /{id}/media"`, `"POST /"` …)."""
-    del app_client  # the lifespan must have built app.state.graph
-    seen: list[str] = []
-    graph: InstagramGraphAPI = app.state.graph
-    app.state.graph = InstagramGraphAPI(
-        base_url=graph.base_url,
-        api_version=graph.api_version,
-        rupload_url=graph.rupload_url,
-        app_id=graph.app_id,
-        app_secret=app.state.settings.app_secret,
-        http_client=graph.http,
-        on_call=lambda what, _status, _code, _seconds: seen.append(what),
-    )
-    return seen
 
 
 async def thread_of(client, owner, sender_id: str) -> dict:
