@@ -12,6 +12,12 @@ WEB_STAMP := frontend/node_modules/.installed
 WEB_BUILD := frontend/dist/index.html
 WEB_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html frontend/vite.config.js
 
+# The tests use this machine's PostgreSQL and Redis when they answer (as CI does), next to SQLite and the
+# in-process stores; set TEST_DATABASE_URL / TEST_REDIS_URL to point elsewhere, or to empty to skip them.
+port_open = $(shell (exec 3<>/dev/tcp/127.0.0.1/$(1)) 2>/dev/null && echo yes)
+TEST_DATABASE_URL ?= $(if $(call port_open,5432),postgresql+asyncpg://postgres@127.0.0.1:5432/postgres)
+TEST_REDIS_URL ?= $(if $(call port_open,6379),redis://127.0.0.1:6379/15)
+
 .DEFAULT_GOAL := help
 .PHONY: help install run test check lint fmt types migrate migrations-check pytest e2e web web-build sandbox worker bench clean
 
@@ -65,7 +71,7 @@ migrations-check: $(STAMP) ## alembic upgrade head on a scratch SQLite, then ale
 	@rm -f $(CHECK_DB)
 
 pytest: $(STAMP) ## Run the test suite (everything but the browser tests)
-	$(BIN)/pytest --ignore=tests/e2e
+	TEST_DATABASE_URL='$(TEST_DATABASE_URL)' TEST_REDIS_URL='$(TEST_REDIS_URL)' $(BIN)/pytest --ignore=tests/e2e
 
 e2e: $(STAMP) $(WEB_BUILD) ## Run the browser tests: the built UI in headless Chromium against the real server
 	$(BIN)/pytest tests/e2e

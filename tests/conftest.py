@@ -56,16 +56,24 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
         worker_embedded=False,
         # Tests that want the sandbox's webhooks switch them on through its admin API.
         sandbox_deliver_webhooks=False,
+        # A publish with no answer is re-sent at once when its container is still FINISHED (the sandbox
+        # never executes a call late); the unconfirmed-publish tests set the real window themselves.
+        publish_unconfirmed_grace_seconds=0.0,
     )
 
 
 @contextmanager
 def _throwaway_postgres(admin_url: str) -> Iterator[str]:
-    """Create a uniquely named database next to `admin_url`'s, yield its URL, drop it afterwards."""
+    """Create a uniquely named database on `admin_url`'s server, yield its URL, drop it afterwards.
+
+    CREATE and DROP go through the `postgres` maintenance database, which every cluster has: the
+    database `admin_url` names need not exist.
+    """
     name = f"clipper_test_{os.getpid()}_{secrets.token_hex(4)}"
+    maintenance = make_url(admin_url).set(database="postgres")
 
     async def run(statement: str) -> None:
-        engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=pool.NullPool)
+        engine = create_async_engine(maintenance, isolation_level="AUTOCOMMIT", poolclass=pool.NullPool)
         try:
             async with engine.connect() as connection:
                 await connection.execute(text(statement))

@@ -116,7 +116,7 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA busy_timeout=15000")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
@@ -134,9 +134,14 @@ def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSessi
 
 @asynccontextmanager
 async def unit_of_work(
-    factory: async_sessionmaker[AsyncSession], *, immediate: bool = False
+    factory: async_sessionmaker[AsyncSession], *, immediate: bool = True
 ) -> AsyncIterator[AsyncSession]:
-    """One transaction: commit on success, roll back on error; `immediate` takes SQLite's write lock first."""
+    """One transaction: commit on success, roll back on error.
+
+    On SQLite it takes the write lock first (`immediate`): a unit of work that reads and then writes
+    would otherwise fail at once when another writer got in between, instead of waiting its turn.
+    Pass `immediate=False` for a unit of work that only reads.
+    """
     async with factory() as session:
         try:
             # Only for a session that opens its own connection: one joined to an outer transaction

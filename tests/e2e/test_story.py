@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from e2e.browser import PASSWORD, screenshot, unique_email
 from media_factory import mp4
@@ -30,13 +31,26 @@ def sign_up(page: Page) -> None:
     expect(page.get_by_role("heading", name="Accounts", exact=True)).to_be_visible()
 
 
-def connect_instagram(page: Page, username: str) -> None:
+def followers_in_sandbox(admin: httpx.Client, username: str) -> str:
+    """The account's follower count as the sandbox holds it, formatted the way the en-GB page shows it."""
+    ig_users = admin.get("/state").json()["ig_users"]
+    followers: int = next(user["followers_count"] for user in ig_users if user["username"] == username)
+    return f"{followers:,}"
+
+
+def connect_instagram(page: Page, admin: httpx.Client, username: str) -> None:
+    followers = followers_in_sandbox(admin, username)
     with page.expect_popup() as popup_info:
         page.get_by_role("button", name="Connect Instagram").click()
     popup = popup_info.value
     popup.get_by_role("button", name="Continue").click()
     dialog = page.get_by_role("dialog", name="Connect Instagram")
     expect(dialog.get_by_role("radio", name=f"@{username}")).to_be_visible()
+    # The Facebook window closes itself once it has handed the result back.
+    if not popup.is_closed():
+        popup.wait_for_event("close", timeout=10_000)
+    option = dialog.locator("label").filter(has=dialog.get_by_role("radio", name=f"@{username}"))
+    expect(option).to_contain_text(followers)
     screenshot(page, "02-account-selector")
     dialog.get_by_role("radio", name=f"@{username}").check()
     dialog.get_by_role("button", name="Connect account").click()
@@ -46,6 +60,7 @@ def connect_instagram(page: Page, username: str) -> None:
     expect(card).to_be_visible()
     # The follower count comes with the account itself (stored on connect), not from the last login.
     expect(card.get_by_text("Followers", exact=True)).to_be_visible()
+    expect(card.get_by_text(followers, exact=True)).to_be_visible()
     screenshot(page, "03-accounts")
 
 
@@ -91,7 +106,7 @@ def schedule_reel(page: Page, clip_name: str) -> str:
     expect(page.get_by_text("1 / 20 mentions")).to_be_visible()
     expect(page.get_by_text("Your time zone: Europe/Paris")).to_be_visible()
     screenshot(page, "05-composer")
-    when = datetime.now(BROWSER_TZ) + timedelta(seconds=2)
+    when = datetime.now(BROWSER_TZ) + timedelta(seconds=2)  # right before filling: two seconds ahead
     page.get_by_label("Date and time").fill(when.strftime("%Y-%m-%dT%H:%M:%S"))
     page.get_by_role("button", name="Schedule post").click()
     expect(page).to_have_url(re.compile(r"/posts/\d+$"))
@@ -102,9 +117,9 @@ def watch_it_publish(page: Page) -> None:
     expect(page.get_by_label("Status: published")).to_be_visible(timeout=PUBLISH_TIMEOUT_MS)
     link = page.get_by_role("link", name="View on Instagram")
     expect(link).to_have_attribute("href", re.compile(r"/sandbox/reel/"))
-    expect(
-        page.get_by_role("list", name="Status timeline").get_by_text("Published", exact=True)
-    ).to_be_visible()
+    timeline = page.get_by_role("list", name="Status timeline")
+    for entry in ("Scheduled", "Media container created", "Published"):
+        expect(timeline.get_by_text(entry, exact=True)).to_be_visible()
     screenshot(page, "06-post-published")
 
 
@@ -128,10 +143,11 @@ def reschedule_by_drag(page: Page, account_id: int, clip_id: int) -> None:
     if target > grid_end.date():
         target = when.date() - timedelta(days=1)
     post = page.get_by_role("link", name=re.compile("Sunset timelapse"))
-    post.drag_to(page.get_by_role("gridcell", name=_cell_name(target)))
-    moved = page.get_by_role("gridcell", name=_cell_name(target)).get_by_role(
-        "link", name=re.compile("Sunset")
-    )
+    expect(post).to_contain_text("Scheduled")  # the status is written, not only coloured
+    published = page.get_by_role("link", name=re.compile("A day at the beach"))
+    expect(published).to_contain_text("Published")
+    post.drag_to(page.get_by_role("cell", name=_cell_name(target)))
+    moved = page.get_by_role("cell", name=_cell_name(target)).get_by_role("link", name=re.compile("Sunset"))
     expect(moved).to_be_visible()
     stored = page.request.get(f"/api/v1/social/{created.json()['id']}").json()
     assert datetime.fromisoformat(stored["scheduled_for"]).astimezone(BROWSER_TZ).date() == target
@@ -168,8 +184,8 @@ def send_a_dm(page: Page, admin: httpx.Client, ig_user_id: str) -> None:
     page.get_by_role("tab", name="Messages").click()
     conversation = page.get_by_role("listitem").filter(has_text="Hi! Do you do collaborations?")
     expect(conversation).to_be_visible(timeout=30_000)
-    # The sandbox would echo our reply as a webhook; on SQLite that echo races the send's own
-    # transaction (see the report), so webhooks are off while we answer.
+    # The sandbox echoes our reply as a `messages` webhook while the send's own transaction is open:
+    # the thread must still show it once.
     conversation.click()
     thread = page.get_by_role("log", name="Messages")
     expect(thread.get_by_text("Hi! Do you do collaborations?")).to_be_visible()
@@ -181,15 +197,47 @@ def send_a_dm(page: Page, admin: httpx.Client, ig_user_id: str) -> None:
     screenshot(page, "08-inbox-messages")
 
 
+def _column(posts: Locator, index: int) -> list[int]:
+    """The numbers in one column of the posts table ("—" when Meta has none counts as -1)."""
+    cells = posts.locator("tbody tr").locator(f"td:nth-child({index})").all_inner_texts()
+    return [int(text.replace(",", "")) if text.strip() != "—" else -1 for text in cells]
+
+
+def sort_posts_by_likes(page: Page) -> None:
+    posts = page.get_by_role("region", name="Posts")
+    likes = posts.get_by_role("columnheader", name=re.compile("^likes"))
+    likes.get_by_role("button").click()
+    expect(likes).to_have_attribute("aria-sort", "descending")
+    column = 4  # Post, views, reach, likes
+    descending = _column(posts, column)
+    assert len(descending) >= 2, "the sandbox account has seeded media besides the reel"
+    assert descending == sorted(descending, reverse=True)
+    likes.get_by_role("button").click()
+    expect(likes).to_have_attribute("aria-sort", "ascending")
+    assert _column(posts, column) == sorted(descending)
+
+
 def read_analytics(page: Page) -> None:
     go_to(page, "Analytics")
     for chart in ("Views chart", "Reach chart", "New followers chart", "Interactions chart"):
         expect(page.get_by_role("figure", name=chart).locator("path.recharts-area-area")).to_be_visible()
     expect(page.get_by_role("img", name=re.compile("Heatmap"))).to_be_visible()
-    expect(page.get_by_role("link", name="Export CSV")).to_have_attribute("href", re.compile(r"export\.csv$"))
+    expect(page.get_by_text("Followers online per hour (Europe/Paris)")).to_be_visible()
+    audience = page.get_by_role("figure", name="Audience chart")
+    expect(audience.locator("path.recharts-rectangle").first).to_be_visible()
+    audience.get_by_label("Break down by").select_option("age")
+    expect(audience.get_by_text(re.compile(r"^\d{2}-\d{2}|^65\+")).first).to_be_visible()
     posts = page.get_by_role("region", name="Posts")
     expect(posts.get_by_role("link", name=re.compile("^A day at the beach"))).to_be_visible()
+    sort_posts_by_likes(page)
     screenshot(page, "10-analytics")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Export CSV").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".csv")
+    lines = Path(download.path()).read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "scope,start_date,end_date,media_id,media_product_type,permalink,metric,value"
+    assert any(",views," in line for line in lines[1:])
 
 
 def disconnect(page: Page, username: str) -> None:
@@ -211,7 +259,7 @@ def test_connect_publish_engage_and_measure(page: Page, admin: httpx.Client, ser
     admin.patch("/config", json={"webhook_callback_url": f"{server}/api/v1/webhooks/instagram"})
     sign_up(page)
     screenshot(page, "01-accounts-empty")
-    connect_instagram(page, username)
+    connect_instagram(page, admin, username)
     sync_the_inbox(page)
     clip_name = upload_and_conform(page)
     post_id = schedule_reel(page, clip_name)

@@ -12,13 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from users_helpers import ClientFrom
 
 from clipper.config import Settings
-
-KV_BACKENDS = ["memory"] + (
-    [pytest.param("redis", marks=pytest.mark.redis)] if os.environ.get("TEST_REDIS_URL") else []
-)
+from kv_stores import KV_STORES
 
 
-@pytest.fixture(params=KV_BACKENDS)
+@pytest.fixture(params=KV_STORES)
 def kv_backend(request: pytest.FixtureRequest, settings: Settings) -> str:
     """Run the test on the in-process store, and on Redis too when TEST_REDIS_URL is set."""
     if request.param == "redis":

@@ -76,7 +76,7 @@ async def load(
     factory: async_sessionmaker[AsyncSession], post_id: int, lease: datetime | None
 ) -> Claimed | None:
     """The post if it is still ours (same lease) and active, with its account and reel cover."""
-    async with unit_of_work(factory) as session:
+    async with unit_of_work(factory, immediate=False) as session:
         post = await session.scalar(
             select(SocialPost)
             .options(
