@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 from typer.testing import CliRunner
 
 from clipper import __version__, migrate
 from clipper.cli import app
+from clipper.config import SANDBOX_APP_ID, SANDBOX_APP_SECRET
 
 runner = CliRunner()
 
@@ -86,3 +95,80 @@ class TestServe:
         result = runner.invoke(app, ["serve", "--port", "1"])
         assert result.exit_code == 1
         assert "FERNET_KEY is not set" in result.output
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _wait_until_up(process: subprocess.Popen[bytes], url: str, log: Path) -> httpx.Response:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"clipper sandbox exited with {process.returncode}: {log.read_text()}")
+        try:
+            return httpx.get(f"{url}/_admin/state", timeout=1)
+        except httpx.TransportError:
+            time.sleep(0.1)
+    pytest.fail(f"clipper sandbox did not answer within 30 s: {log.read_text()}")
+
+
+@pytest.fixture
+def sandbox_command(tmp_path: Path) -> tuple[str, dict[str, str], Path]:
+    """The installed console script, a clean environment (no .env, no Meta app) and a log file."""
+    script = Path(sys.executable).with_name("clipper")
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"INSTAGRAM_CLIENT_ID", "INSTAGRAM_CLIENT_SECRET", "ENVIRONMENT"}
+    }
+    return str(script), environment, tmp_path / "sandbox.log"
+
+
+@contextmanager
+def _run_sandbox(
+    command: tuple[str, dict[str, str], Path], cwd: Path
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    script, environment, log = command
+    port = _free_port()
+    with log.open("wb") as output:
+        process = subprocess.Popen(  # noqa: S603 - our own console script, fixed arguments
+            [script, "sandbox", "--port", str(port)], cwd=cwd, env=environment, stdout=output, stderr=output
+        )
+    try:
+        yield f"http://127.0.0.1:{port}", process
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+class TestSandboxCommand:
+    def test_runs_the_sandbox_standalone_with_the_documented_app(
+        self, sandbox_command: tuple[str, dict[str, str], Path], tmp_path: Path
+    ) -> None:
+        with _run_sandbox(sandbox_command, tmp_path) as (url, process):
+            state = _wait_until_up(process, url, sandbox_command[2]).json()
+            assert state["app"]["id"] == SANDBOX_APP_ID
+            assert httpx.get(f"{url}/_admin/config").json()["app_secret"] == SANDBOX_APP_SECRET
+            issued = httpx.post(f"{url}/_admin/tokens/issue", json={"kind": "USER_LONG"}).json()
+            me = httpx.get(f"{url}/graph/v24.0/me", params={"access_token": issued["access_token"]})
+            assert me.status_code == 200
+            assert me.json()["id"] == state["default_fb_user_id"]
+        assert process.returncode is not None
+
+    def test_takes_the_app_id_and_secret_from_the_settings(
+        self, sandbox_command: tuple[str, dict[str, str], Path], tmp_path: Path
+    ) -> None:
+        script, environment, log = sandbox_command
+        environment = {
+            **environment,
+            "INSTAGRAM_CLIENT_ID": "123456789012345",
+            "INSTAGRAM_CLIENT_SECRET": "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+        }
+        with _run_sandbox((script, environment, log), tmp_path) as (url, process):
+            assert _wait_until_up(process, url, log).json()["app"]["id"] == "123456789012345"
+            config = httpx.get(f"{url}/_admin/config").json()
+            assert config["app_secret"] == "0f1e2d3c4b5a69788796a5b4c3d2e1f0"

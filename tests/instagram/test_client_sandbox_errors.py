@@ -176,3 +176,42 @@ class TestRateLimits:
         await sandbox_client.post("/_admin/ratelimit", json={"app_percent": 42})
         await graph.get_instagram_account_info(tokens.creator_ig)
         assert graph.usage.app_usage.call_count == 42
+
+    async def test_a_call_about_a_media_waits_on_its_owners_usage(
+        self, graph, sandbox_client, tokens, sleeps
+    ):
+        [media] = await graph.get_user_media(tokens.creator_ig, max_items=1)
+        await sandbox_client.post("/_admin/ratelimit", json={"buc_percent": 95})
+        await graph.get_media_comments(media.id)
+        assert sleeps == []
+        await graph.get_media_comments(media.id)
+        assert len(sleeps) == 1
+        assert 55 < sleeps[0] <= 60
+
+    async def test_a_client_for_one_account_waits_on_that_account_for_any_node(
+        self, graph, sandbox_client, tokens, sleeps
+    ):
+        [media] = await graph.get_user_media(tokens.creator_ig, max_items=1)
+        account_client = graph.with_token(tokens.ig_users[tokens.creator_ig])
+        await sandbox_client.post("/_admin/ratelimit", json={"buc_percent": 95})
+        await account_client.get_instagram_account_info(tokens.creator_ig)
+        assert sleeps == []
+        # The Page token has only ever counted against this account: a node it never saw waits too.
+        await account_client.get_media_details(media.id)
+        assert len(sleeps) == 1
+
+    async def test_a_token_serving_two_accounts_only_waits_for_the_busy_one(
+        self, graph, sandbox_client, tokens, sleeps
+    ):
+        busy, calm = list(tokens.ig_users)
+        [busy_media] = await graph.get_user_media(busy, max_items=1)
+        [calm_media] = await graph.get_user_media(calm, max_items=1)
+        await sandbox_client.patch("/_admin/config", json={"buc_calls_per_day": 10})
+        while graph.usage.business_usage(busy)[0].call_count < 90:
+            await graph.get_media_comments(busy_media.id)
+        assert graph.usage.business_usage(calm)[0].call_count < 90
+        sleeps.clear()
+        await graph.get_media_comments(calm_media.id)
+        assert sleeps == []
+        await graph.get_media_comments(busy_media.id)
+        assert len(sleeps) == 1

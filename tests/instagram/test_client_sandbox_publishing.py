@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 
 import media_factory
-from clipper.instagram import MediaNotReadyError, MediaValidationError
+from clipper.instagram import MediaNotReadyError, MediaValidationError, UploadFailedError
 from clipper.instagram.batch import BatchRequest
 
 
@@ -83,6 +84,42 @@ class TestImages:
         assert status.error_subcode == 2207026
 
 
+class TestReels:
+    async def test_reel_with_every_reel_option_round_trips(self, graph, tokens, host, sandbox_client):
+        ig = tokens.creator_ig
+        cover = host(media_factory.jpeg(360, 640, color=(1, 200, 1)))
+        container = await graph.create_video_container(
+            ig,
+            host(media_factory.mp4(seconds=3), "video/mp4"),
+            "Reel #one",
+            share_to_feed=False,
+            cover_url=cover,
+            thumb_offset=1000,
+            audio_name="Original sound",
+            trial_params={"graduation_strategy": "MANUAL"},
+            collaborators=["pal.one"],
+        )
+        await finished(graph, container)
+        media = await graph.get_media_details(await graph.publish_container(ig, container))
+        assert (media.media_type, media.media_product_type) == ("VIDEO", "REELS")
+        assert media.permalink.endswith(f"/reel/{media.shortcode}/")
+        assert (await sandbox_client.get(media.thumbnail_url)).content == (
+            await sandbox_client.get(cover)
+        ).content
+        shared = await graph.get_object(media.id, fields="is_shared_to_feed")
+        assert shared["is_shared_to_feed"] is False
+        published = (await sandbox_client.get("/_admin/published")).json()["accounts"][ig][-1]
+        sent = published["params"]
+        assert (sent["share_to_feed"], sent["thumb_offset"], sent["audio_name"]) == (
+            "false",
+            "1000",
+            "Original sound",
+        )
+        assert json.loads(sent["trial_params"]) == {"graduation_strategy": "MANUAL"}
+        assert json.loads(sent["collaborators"]) == ["pal.one"]
+        assert sent["cover_url"] == cover
+
+
 class TestStories:
     async def test_image_and_video_stories(self, graph, tokens, host):
         ig = tokens.creator_ig
@@ -118,6 +155,50 @@ class TestResumableUpload:
         container = await graph.create_video_container(tokens.creator_ig, upload_type="resumable")
         url = host(media_factory.mp4(seconds=3), "video/mp4")
         assert (await graph.upload_video_from_url(container, url)).success
+        assert (await finished(graph, container)).status_code == "FINISHED"
+
+
+class TestUploadFailures:
+    async def test_a_second_upload_is_refused_and_not_retried(self, graph, tokens, sleeps):
+        container = await graph.create_video_container(tokens.creator_ig, upload_type="resumable")
+        video = media_factory.mp4(seconds=3)
+        await graph.upload_video(container, video)
+        with pytest.raises(UploadFailedError) as raised:
+            await graph.upload_video(container, video)
+        assert (raised.value.http_status, raised.value.retryable) == (400, False)
+        assert raised.value.error_type == "ProcessingFailedError"
+        assert sleeps == []
+
+    async def test_a_token_rupload_does_not_accept_is_refused(self, graph, tokens, sleeps):
+        container = await graph.create_video_container(tokens.creator_ig, upload_type="resumable")
+        stranger = graph.with_token("EAAGnot-a-sandbox-token-0123456789")
+        with pytest.raises(UploadFailedError) as raised:
+            await stranger.upload_video(container, media_factory.mp4(seconds=3))
+        assert (raised.value.http_status, raised.value.retryable) == (401, False)
+        assert "not-a-sandbox-token" not in str(raised.value)
+        assert await graph.get_upload_offset(container) == 0
+        assert sleeps == []
+
+    async def test_an_offset_mismatch_is_retriable_and_resumed_from_the_server_offset(
+        self, graph, tokens, sandbox_client, sleeps
+    ):
+        container = await graph.create_video_container(tokens.creator_ig, upload_type="resumable")
+        video = media_factory.mp4(seconds=3)
+        half = len(video) // 2
+        partial = await sandbox_client.post(
+            graph.rupload_uri(container),
+            content=video[:half],
+            headers={"Authorization": f"OAuth {tokens.user}", "offset": "0", "file_size": str(len(video))},
+        )
+        assert partial.json()["success"] is True
+        impatient = graph.with_token(tokens.user)
+        impatient.max_retries = 0
+        with pytest.raises(UploadFailedError) as raised:
+            await impatient.upload_video(container, video)
+        assert raised.value.retryable is True  # rupload's debug_info.retriable
+        assert (await graph.upload_video(container, video)).success is True
+        assert len(sleeps) == 1
+        assert await graph.get_upload_offset(container) == len(video)
         assert (await finished(graph, container)).status_code == "FINISHED"
 
 

@@ -12,7 +12,7 @@ import pytest
 from ig_helpers import APP_ID, APP_SECRET, TOKEN, graph_error
 
 from clipper.instagram import InstagramGraphAPIError
-from clipper.instagram.schemas import Page, Token
+from clipper.instagram.schemas import GraphObject, InstagramAccount, Page, Token
 
 PROOF = hmac.new(APP_SECRET.encode(), TOKEN.encode(), hashlib.sha256).hexdigest()
 
@@ -84,6 +84,30 @@ class TestNeverShown:
         assert token.access_token == TOKEN
         for text in (repr(token), str(token), repr(page), str(page)):
             assert TOKEN not in text
+
+    def test_undeclared_token_keys_are_masked_in_reprs(self):
+        raw = {
+            "id": "1",
+            "access_token": TOKEN,
+            "page_token": "EAApage-token",
+            "client_secret": APP_SECRET,
+            "data": [{"id": "2", "access_token": "EAAnested-token"}],
+        }
+        for model in (GraphObject, InstagramAccount):
+            parsed = model.model_validate(raw)
+            assert parsed["access_token"] == TOKEN  # the value is still there for the code that needs it
+            for text in (repr(parsed), str(parsed)):
+                assert "access_token='***'" in text
+                for secret in (TOKEN, "EAApage-token", APP_SECRET, "EAAnested-token"):
+                    assert secret not in text
+
+    async def test_a_page_token_read_from_the_sandbox_stays_out_of_reprs(self, graph, tokens):
+        page_id, page_token = next(iter(tokens.pages.items()))
+        page = await graph.get_object(page_id, fields="id,name,access_token")
+        assert page["access_token"] == page_token
+        [read] = (await graph.get_objects([page_id], fields="id,access_token")).values()
+        for text in (repr(page), str(page), repr(read), str(read)):
+            assert page_token not in text
 
     async def test_logs_and_errors_never_contain_the_token(self, make_client, caplog):
         caplog.set_level(logging.DEBUG)

@@ -8,7 +8,8 @@ import httpx
 import pytest
 
 from clipper.instagram import RateLimitError, UsageTracker
-from clipper.instagram.usage import parse_app_usage, parse_business_usage
+from clipper.instagram import usage as usage_module
+from clipper.instagram.usage import parse_app_usage, parse_business_usage, token_fingerprint
 
 IG = "17841400000000001"
 
@@ -95,6 +96,39 @@ class TestTracker:
         assert tracker.wait_seconds() == 0
 
 
+class TestAccountsLearntFromAnswers:
+    def test_a_node_waits_on_the_account_its_answers_reported(self):
+        tracker = UsageTracker(pause_seconds=30, clock=lambda: 0.0)
+        tracker.update({"X-Business-Use-Case-Usage": buc(call_count=95)}, "media-1")
+        assert tracker.accounts_for("media-1") == {"media-1", IG}
+        assert tracker.wait_seconds("media-1") == 30
+        assert tracker.wait_seconds("media-2") == 0
+
+    def test_a_token_of_one_account_waits_on_it_for_any_node(self):
+        tracker = UsageTracker(pause_seconds=30, clock=lambda: 0.0)
+        key = token_fingerprint("PAGEtoken")
+        tracker.update({"X-Business-Use-Case-Usage": buc(call_count=95)}, IG, token_key=key)
+        assert tracker.wait_seconds("never-seen", token_key=key) == 30
+        assert tracker.wait_seconds("never-seen", token_key=token_fingerprint("other")) == 0
+
+    def test_a_token_of_two_accounts_only_waits_per_node(self):
+        tracker = UsageTracker(pause_seconds=30, clock=lambda: 0.0)
+        key = token_fingerprint("USERtoken")
+        tracker.update({"X-Business-Use-Case-Usage": buc(call_count=95)}, IG, token_key=key)
+        tracker.update({"X-Business-Use-Case-Usage": buc("1784", call_count=5)}, "1784", token_key=key)
+        assert tracker.wait_seconds("never-seen", token_key=key) == 0
+        assert tracker.wait_seconds(IG, token_key=key) == 30
+
+    def test_the_tracker_holds_no_raw_token_and_forgets_old_nodes(self, monkeypatch):
+        monkeypatch.setattr(usage_module, "REMEMBERED_OWNERS", 2)
+        tracker = UsageTracker(clock=lambda: 0.0)
+        for node in ("m1", "m2", "m3"):
+            tracker.update({"X-Business-Use-Case-Usage": buc()}, node, token_key=token_fingerprint("EAAraw"))
+        assert tracker.accounts_for("m1") == {"m1"}
+        assert tracker.accounts_for("m3") == {"m3", IG}
+        assert "EAAraw" not in repr(vars(tracker))
+
+
 class TestClientPacing:
     async def test_pauses_before_the_next_call_on_a_hot_account(self, make_client, sleeps):
         seen = []
@@ -111,8 +145,10 @@ class TestClientPacing:
         await client.get_instagram_account_info(IG)
         assert sleeps == [pytest.approx(5, abs=0.5)]
         await client.get_media_details("17900000000000001")
-        assert len(sleeps) == 1  # a call about another object is not paced by this account's usage
-        assert len(seen) == 3
+        assert len(sleeps) == 2  # this token only ever counted against IG: all its calls wait on IG
+        await client.with_token("OTHERtoken-abcdef").get_media_details("17900000000000002")
+        assert len(sleeps) == 2  # an unseen node with a token never reported against IG: no pause
+        assert len(seen) == 4
 
     async def test_app_usage_pauses_every_call(self, make_client, sleeps):
         client = make_client(

@@ -187,11 +187,30 @@ for name in (
     "instagram/apidata/stories/stories_default.json",
     "instagram/apidata/stories/stories_fields_p1.json",
     "instagram/apidata/stories/stories_fields_p2.json",
-    "facebook/apidata/users/user_accounts_p1.json",
 ):
     READERS.setdefault(
         name, (lambda c: c.get_user_media("ig", max_items=2), lambda r: r and all(m.id for m in r))
     )
+
+
+def _first_pages_page(pages):
+    # The mock answers the `paging.next` call with the same page; the client stops at the repeated cursor.
+    first = pages[:4]
+    return (
+        [p.id for p in first] == ["123", "1234", "123512", "1234624"]
+        and [p.name for p in first] == ["AAAAAAAAA", "BBBBBBBB", "EEEEEEEE", "FFFFFFFFFF"]
+        and first[0].tasks[0] == "ANALYZE"
+        and all(isinstance(p, Page) and p.instagram_business_account is None for p in first)
+        and first[0].access_token == "access_token"
+        and "access_token" not in repr(first[0])
+    )
+
+
+READERS["facebook/apidata/users/user_accounts_p1.json"] = (
+    lambda c: c.get_facebook_pages(),
+    _first_pages_page,
+)
+
 # Catalog and hashtag edges the product does not read: parsed as generic edges.
 for name in (
     "instagram/apidata/users/available_catalogs.json",

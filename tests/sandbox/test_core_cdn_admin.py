@@ -69,6 +69,19 @@ class TestAdmin:
         error = (await sandbox_client.get("/graph/me", params={"access_token": tokens.user})).json()["error"]
         assert error["code"] == 190
 
+    async def test_reset_with_a_seed_rebuilds_the_same_world(self, sandbox_client, sandbox):
+        def ids(state):
+            return [[x["id"] for x in state[kind]] for kind in ("fb_users", "pages", "ig_users")]
+
+        first = (await sandbox_client.post("/_admin/reset", json={"seed": 7})).json()
+        media_first = list(sandbox.world.media)
+        again = (await sandbox_client.post("/_admin/reset", json={"seed": 7})).json()
+        assert ids(again) == ids(first)
+        assert list(sandbox.world.media) == media_first
+        other = (await sandbox_client.post("/_admin/reset", json={"seed": 8})).json()
+        assert ids(other) != ids(first)
+        assert (await sandbox_client.get("/_admin/config")).json()["seed"] == 8
+
     async def test_reset_to_the_empty_variant(self, sandbox_client):
         state = (await sandbox_client.post("/_admin/reset", json={"variant": "empty"})).json()
         assert state["counts"]["media"] == 0

@@ -36,7 +36,7 @@ from clipper.instagram.transport import (
     install_log_redaction,
     transport_error,
 )
-from clipper.instagram.usage import UsageTracker
+from clipper.instagram.usage import UsageTracker, token_fingerprint
 
 OnCall = Callable[[str, int | None, int | None, float], None]
 Sleep = Callable[[float], Awaitable[None]]
@@ -61,7 +61,19 @@ class _Shared:
 
 
 class GraphCore:
-    """Sends Graph API calls on one shared httpx.AsyncClient; the API areas are mixins on top of it."""
+    """Sends Graph API calls on one shared httpx.AsyncClient; the API areas are mixins on top of it.
+
+    Usage pacing: every answer's X-App-Usage, X-Page-Usage and X-Business-Use-Case-Usage are recorded
+    in `usage` (shared with the clients made by `with_token`). Before each call the client waits while
+    a usage it counts against is at or above `usage_threshold` % (for `usage_pause_seconds` after that
+    answer), or for the `estimated_time_to_regain_access` Meta announced. Which account a call counts
+    against is learnt from the answers (see `UsageTracker`), so a call about a media or comment waits
+    on its owner's usage, and a client whose token serves one account waits on that account.
+
+    The wait is capped: when it would exceed `max_usage_wait` seconds (default 60), the call is not
+    sent and `RateLimitError` is raised with `retry_after_seconds` set, so a worker can reschedule the
+    job instead of holding a connection and a task for minutes.
+    """
 
     def __init__(
         self,
@@ -208,11 +220,12 @@ class GraphCore:
             timeout=timeout or httpx.USE_CLIENT_DEFAULT,
         )
         what = f"{method} {endpoint_template(path)}"
+        token_key = token_fingerprint(use_token) if use_token else None
         attempt = 0
         while True:
-            await self._pace(path, what)
+            await self._pace(path, what, token_key)
             try:
-                return await self._attempt(request, path, what, idempotent=idempotent)
+                return await self._attempt(request, path, what, idempotent=idempotent, token_key=token_key)
             except (TransientError, TransportError) as error:
                 # A connect failure never reached Meta, so even media_publish may be sent again.
                 repeatable = idempotent or isinstance(error, GraphConnectError)
@@ -225,9 +238,9 @@ class GraphCore:
         base, cap = self._backoff
         return self._jitter(min(cap, base * 2**attempt))
 
-    async def _pace(self, path: str, what: str) -> None:
+    async def _pace(self, path: str, what: str, token_key: str | None) -> None:
         """Wait before a call when the last usage headers say the limit is near."""
-        wait = self._shared.usage.wait_seconds(first_segment(path))
+        wait = self._shared.usage.wait_seconds(first_segment(path), token_key=token_key)
         if wait <= 0:
             return
         if wait > self._max_usage_wait:
@@ -238,7 +251,9 @@ class GraphCore:
         self._log.warning("graph usage near the limit: pausing %.1f s before %s", wait, what)
         await self._sleep(wait)
 
-    async def _attempt(self, request: httpx.Request, path: str, what: str, *, idempotent: bool) -> Any:
+    async def _attempt(
+        self, request: httpx.Request, path: str, what: str, *, idempotent: bool, token_key: str | None
+    ) -> Any:
         started = time.perf_counter()
         try:
             response = await self._shared.http.send(request)
@@ -246,7 +261,7 @@ class GraphCore:
             self._record(what, None, None, time.perf_counter() - started)
             raise transport_error(exc, what=what, idempotent=idempotent) from None
         seconds = time.perf_counter() - started
-        self._shared.usage.update(response.headers, first_segment(path))
+        self._shared.usage.update(response.headers, first_segment(path), token_key=token_key)
         body = decode_body(response)
         error = self._error_in(response, body)
         self._record(what, response.status_code, error.code if error else None, seconds)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -24,11 +25,32 @@ def _graph_time(value: Any) -> Any:
 
 GraphTime = Annotated[datetime, BeforeValidator(_graph_time)]
 
+_SECRET_KEY = re.compile(r"(token|secret)$", re.IGNORECASE)
+HIDDEN = "***"
+
+
+def mask_secrets(value: Any) -> Any:
+    """`value` with every token-like key (access_token, *token, *secret) of nested mappings hidden."""
+    if isinstance(value, dict):
+        return {
+            key: HIDDEN if isinstance(key, str) and _SECRET_KEY.search(key) else mask_secrets(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [mask_secrets(item) for item in value]
+    return value
+
 
 class GraphObject(BaseModel):
     """A Graph node: typed fields, unknown keys kept, and `obj["key"]` / `obj.get("key")` access."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        # Undeclared keys (extra="allow") can carry Page tokens; repr and str must never show them.
+        for name, value in super().__repr_args__():
+            hidden = name is not None and _SECRET_KEY.search(name) is not None
+            yield name, HIDDEN if hidden else mask_secrets(value)
 
     def _key_to_field(self, key: str) -> str | None:
         fields = type(self).model_fields

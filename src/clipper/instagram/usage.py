@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -96,9 +98,37 @@ class _Observed:
     at: float
 
 
+# How many nodes (media, comments, containers, ...) and tokens the tracker remembers an account for.
+REMEMBERED_OWNERS = 10_000
+
+
+def token_fingerprint(access_token: str) -> str:
+    """A short one-way digest naming a token in the tracker (the token itself is never stored)."""
+    return hashlib.sha256(access_token.encode()).hexdigest()[:24]
+
+
+def _remember(table: OrderedDict[str, Any], key: str, value: Any) -> None:
+    table[key] = value
+    table.move_to_end(key)
+    while len(table) > REMEMBERED_OWNERS:
+        table.popitem(last=False)
+
+
 @dataclass
 class UsageTracker:
-    """The latest usage Meta reported per app, Page and business object, and the pause it implies."""
+    """The latest usage Meta reported per app, Page and business object, and the pause it implies.
+
+    X-Business-Use-Case-Usage names the IG account a call counted against, whatever node the URL was
+    about (`/{media-id}/comments` counts against the media's owner). So the tracker also remembers:
+
+    - per node, the single account its answers reported: later calls about that node (a media's
+      comments, a comment's replies, a container's status) wait on that account's usage;
+    - per token (by a one-way fingerprint), the accounts its answers reported: a token that has only
+      ever been reported against one account (a Page token, a `with_token` client for one account)
+      waits on that account's usage for every call, even about a node it has not seen yet. A token
+      reported against several accounts only waits per node, so one busy account does not slow the
+      others down.
+    """
 
     threshold: float = 90.0
     pause_seconds: float = 60.0
@@ -106,9 +136,18 @@ class UsageTracker:
     _app: _Observed | None = field(default=None, init=False, repr=False)
     _pages: dict[str, _Observed] = field(default_factory=dict, init=False, repr=False)
     _business: dict[str, _Observed] = field(default_factory=dict, init=False, repr=False)
+    _owners: OrderedDict[str, str] = field(default_factory=OrderedDict, init=False, repr=False)
+    _token_accounts: OrderedDict[str, frozenset[str]] = field(
+        default_factory=OrderedDict, init=False, repr=False
+    )
 
-    def update(self, headers: Mapping[str, str], object_id: str | None = None) -> None:
-        """Record the usage headers of a response (`object_id`: the node the call was about)."""
+    def update(
+        self, headers: Mapping[str, str], object_id: str | None = None, *, token_key: str | None = None
+    ) -> None:
+        """Record the usage headers of a response.
+
+        `object_id`: the node the call was about; `token_key`: the `token_fingerprint` of its token.
+        """
         lowered = {key.lower(): value for key, value in headers.items()}
         now = self.clock()
         app = parse_app_usage(lowered.get("x-app-usage"))
@@ -117,8 +156,18 @@ class UsageTracker:
         page = parse_page_usage(lowered.get("x-page-usage"))
         if page is not None and object_id:
             self._pages[object_id] = _Observed(page, now)
-        for business_id, entries in parse_business_usage(lowered.get("x-business-use-case-usage")).items():
+        business = parse_business_usage(lowered.get("x-business-use-case-usage"))
+        for business_id, entries in business.items():
             self._business[business_id] = _Observed(entries, now)
+        self._learn_accounts(frozenset(business), object_id, token_key)
+
+    def _learn_accounts(self, accounts: frozenset[str], object_id: str | None, token_key: str | None) -> None:
+        if object_id and len(accounts) == 1 and object_id not in accounts:
+            _remember(self._owners, object_id, next(iter(accounts)))
+        if token_key and accounts:
+            _remember(
+                self._token_accounts, token_key, self._token_accounts.get(token_key, frozenset()) | accounts
+            )
 
     @property
     def app_usage(self) -> Usage | None:
@@ -135,8 +184,20 @@ class UsageTracker:
         observed = self._business.get(object_id)
         return list(observed.value) if observed else []
 
-    def wait_seconds(self, object_id: str | None = None) -> float:
-        """How long to wait before the next call (about `object_id`, when known)."""
+    def accounts_for(self, object_id: str | None = None, *, token_key: str | None = None) -> set[str]:
+        """The business objects whose usage a call about `object_id` with that token counts against."""
+        accounts: set[str] = set()
+        if object_id:
+            accounts.add(object_id)
+            if object_id in self._owners:
+                accounts.add(self._owners[object_id])
+        token_accounts = self._token_accounts.get(token_key or "", frozenset())
+        if len(token_accounts) == 1:
+            accounts |= token_accounts
+        return accounts
+
+    def wait_seconds(self, object_id: str | None = None, *, token_key: str | None = None) -> float:
+        """How long to wait before the next call (about `object_id`, with that token, when known)."""
         now = self.clock()
         waits = [0.0]
         if self._app and self._app.value.highest >= self.threshold:
@@ -145,10 +206,10 @@ class UsageTracker:
             page = self._pages[object_id]
             if page.value.highest >= self.threshold:
                 waits.append(self.pause_seconds - (now - page.at))
-        if object_id and object_id in self._business:
-            observed = self._business[object_id]
-            for entry in observed.value:
-                waits.append(self._business_wait(entry) - (now - observed.at))
+        for account in self.accounts_for(object_id, token_key=token_key):
+            observed = self._business.get(account)
+            if observed is not None:
+                waits.extend(self._business_wait(entry) - (now - observed.at) for entry in observed.value)
         return max(waits)
 
     def _business_wait(self, entry: BusinessUseCaseUsage) -> float:

@@ -1,0 +1,133 @@
+"""Transport failures over a real socket: the sandbox behind uvicorn, slowed down or cut by its faults.
+
+In-process ASGI transports ignore timeouts and never refuse a connection, so these leaves of the error
+tree (GraphTimeoutError, ConnectionDroppedError, GraphConnectError) are produced by real TCP here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import httpx
+import pytest
+import uvicorn
+
+from clipper.instagram import (
+    ConnectionDroppedError,
+    GraphConnectError,
+    GraphTimeoutError,
+    InstagramGraphAPI,
+)
+from graph_sandbox.app import create_sandbox_app
+from graph_sandbox.config import SandboxConfig
+from graph_sandbox.permissions import PRODUCT_PERMISSIONS
+
+MAX_RETRIES = 2
+
+
+@dataclass
+class Live:
+    url: str
+    admin: httpx.AsyncClient
+    token: str
+    ig_user_id: str
+    sleeps: list[float] = field(default_factory=list)
+    opened: list[httpx.AsyncClient] = field(default_factory=list)
+
+    def client(self, *, timeout: float = 5.0, base_url: str | None = None) -> InstagramGraphAPI:
+        async def record(seconds: float) -> None:
+            self.sleeps.append(seconds)
+
+        http = httpx.AsyncClient(timeout=timeout)
+        self.opened.append(http)
+        return InstagramGraphAPI(
+            self.token,
+            base_url=base_url or f"{self.url}/graph",
+            http_client=http,
+            max_retries=MAX_RETRIES,
+            sleep=record,
+            jitter=lambda ceiling: ceiling,
+        )
+
+    async def fault(self, **rule: object) -> None:
+        response = await self.admin.post("/_admin/faults", json=rule)
+        assert response.status_code == 201, response.text
+
+
+@pytest.fixture
+async def live() -> AsyncIterator[Live]:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    app = create_sandbox_app(SandboxConfig(public_url=url))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="critical", lifespan="off", ws="none", http="h11"))
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    while not server.started:
+        await asyncio.sleep(0.01)
+    async with httpx.AsyncClient(base_url=url) as admin:
+        issued = await admin.post(
+            "/_admin/tokens/issue", json={"kind": "USER_LONG", "scopes": list(PRODUCT_PERMISSIONS)}
+        )
+        ig_user_id = (await admin.get("/_admin/state")).json()["ig_users"][0]["id"]
+        live = Live(url, admin, issued.json()["access_token"], ig_user_id)
+        yield live
+        for http in live.opened:
+            await http.aclose()
+    server.should_exit = True
+    await task
+    sock.close()
+
+
+def closed_port_url() -> str:
+    """The URL of a local port nothing listens on (bound, then released)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}"
+
+
+class TestTimeouts:
+    async def test_a_read_that_never_answers_in_time_is_retried_then_raises(self, live):
+        await live.fault(action="latency", latency_seconds=0.5, path=f"^{live.ig_user_id}$", times=None)
+        async with live.client(timeout=0.1) as graph:
+            with pytest.raises(GraphTimeoutError) as raised:
+                await graph.get_instagram_account_info(live.ig_user_id)
+        assert raised.value.may_have_been_processed is True
+        assert raised.value.retryable is True
+        assert live.sleeps == [0.5, 1.0]
+
+    async def test_one_slow_answer_is_retried_and_the_next_succeeds(self, live):
+        await live.fault(action="latency", latency_seconds=0.5, path=f"^{live.ig_user_id}$", times=1)
+        async with live.client(timeout=0.1) as graph:
+            account = await graph.get_instagram_account_info(live.ig_user_id)
+        assert account.id == live.ig_user_id
+        assert live.sleeps == [0.5]
+
+
+class TestDroppedConnections:
+    async def test_a_read_whose_connection_keeps_dropping_raises_connection_dropped(self, live):
+        await live.fault(action="drop_before", path=f"^{live.ig_user_id}$", times=None)
+        async with live.client() as graph:
+            with pytest.raises(ConnectionDroppedError) as raised:
+                await graph.get_instagram_account_info(live.ig_user_id)
+        assert raised.value.may_have_been_processed is True
+        assert len(live.sleeps) == MAX_RETRIES
+        hits = (await live.admin.get("/_admin/faults")).json()[0]["hits"]
+        assert hits == MAX_RETRIES + 1
+
+
+class TestRefusedConnections:
+    async def test_nothing_listening_is_a_connect_error(self, live):
+        async with live.client(base_url=f"{closed_port_url()}/graph") as graph:
+            with pytest.raises(GraphConnectError) as raised:
+                await graph.get_instagram_account_info(live.ig_user_id)
+        assert raised.value.may_have_been_processed is False
+        assert len(live.sleeps) == MAX_RETRIES
+
+    async def test_even_a_publish_is_retried_when_it_never_left(self, live):
+        async with live.client(base_url=f"{closed_port_url()}/graph") as graph:
+            with pytest.raises(GraphConnectError):
+                await graph.publish_container(live.ig_user_id, "17900000000000001")
+        assert len(live.sleeps) == MAX_RETRIES
