@@ -5,10 +5,20 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import pytest
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth_helpers import signup
+from clipper.social.models import PostStatus, SocialPost
 from media_factory import jpeg
-from social.publish_helpers import API, Publisher
+from social.publish_helpers import API, Publisher, until_done
+
+
+async def _set_status(session: AsyncSession, post_id: int, status: PostStatus, **values: object) -> None:
+    """Put a post in a state the API cannot reach on its own in a test (a worker mid-publish, a failure)."""
+    await session.execute(update(SocialPost).where(SocialPost.id == post_id).values(status=status, **values))
+    await session.commit()
 
 
 class TestCreatePost:
@@ -107,8 +117,6 @@ class TestPostLifecycle:
     async def test_a_published_post_cannot_change_and_leaves_only_our_list(
         self, publisher: Publisher
     ) -> None:
-        from social.publish_helpers import until_done
-
         clip_id = await publisher.clip(jpeg(1080, 1080), "photo.jpg")
         post = (await publisher.create(media_type="IMAGE", clip_id=clip_id)).json()
         await publisher.publish(post["id"])
@@ -124,3 +132,53 @@ class TestPostLifecycle:
         assert deleted.status_code == 204
         assert after.status_code == 404
         assert len(await publisher.published()) == 1
+
+    @pytest.mark.parametrize("status", [PostStatus.PUBLISHING, PostStatus.UNCONFIRMED])
+    async def test_a_post_in_flight_cannot_be_deleted(
+        self, publisher: Publisher, session: AsyncSession, status: PostStatus
+    ) -> None:
+        clip_id = await publisher.clip(jpeg(1080, 1080), "photo.jpg")
+        post = (await publisher.create(media_type="IMAGE", clip_id=clip_id)).json()
+        await _set_status(session, post["id"], status)
+
+        deleted = await publisher.client.delete(f"{API}{post['id']}", headers=publisher.headers)
+
+        assert deleted.status_code == 409
+        assert deleted.json()["detail"] == (
+            f"Post {post['id']} is being published right now: wait for it to finish, then delete it."
+        )
+        assert (await publisher.post(post["id"]))["status"] == status.value
+
+    async def test_a_post_being_published_cannot_change(
+        self, publisher: Publisher, session: AsyncSession
+    ) -> None:
+        clip_id = await publisher.clip(jpeg(1080, 1080), "photo.jpg")
+        post = (await publisher.create(media_type="IMAGE", clip_id=clip_id, caption="Before")).json()
+        await _set_status(session, post["id"], PostStatus.PUBLISHING)
+
+        edit = await publisher.client.put(
+            f"{API}{post['id']}", json={"caption": "After"}, headers=publisher.headers
+        )
+
+        assert edit.status_code == 409
+        assert edit.json()["detail"] == (
+            f"Post {post['id']} is publishing: only draft, scheduled or failed posts can change."
+        )
+        assert (await publisher.post(post["id"]))["caption"] == "Before"
+
+    async def test_publish_retries_a_failed_post(self, publisher: Publisher, session: AsyncSession) -> None:
+        clip_id = await publisher.clip(jpeg(1080, 1080), "photo.jpg")
+        post = (await publisher.create(media_type="IMAGE", clip_id=clip_id)).json()
+        await _set_status(
+            session, post["id"], PostStatus.FAILED, attempts=3, error_message="Instagram was unavailable."
+        )
+
+        retried = await publisher.client.post(f"{API}{post['id']}/publish", headers=publisher.headers)
+        done = await until_done(publisher, post["id"])
+
+        assert retried.status_code == 202, retried.text
+        queued = retried.json()
+        assert (queued["status"], queued["attempts"], queued["error_message"]) == ("scheduled", 0, None)
+        assert queued["timeline"][-1]["event"] == "publish_requested"
+        assert done["status"] == "published"
+        assert [item["media_id"] for item in await publisher.published()] == [done["platform_post_id"]]

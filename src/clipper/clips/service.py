@@ -33,6 +33,7 @@ __all__ = [
     "get_clip",
     "get_clips",
     "list_clips",
+    "posts_using",
     "public_url",
     "qualifies_for",
     "qualify",
@@ -42,7 +43,6 @@ __all__ = [
     "thumbnail_url",
 ]
 
-IN_FLIGHT = (PostStatus.SCHEDULED, PostStatus.PUBLISHING, PostStatus.UNCONFIRMED)
 MAX_PAGE = 100
 
 
@@ -94,13 +94,25 @@ def thumbnail_url(clip: Clip, *, settings: Settings, ttl_seconds: int | None = N
     return media.signed_url(settings, storage.thumbnail_key(clip.storage_key), ttl_seconds=ttl_seconds)
 
 
-async def clip_in_use(session: AsyncSession, *, clip: Clip) -> bool:
-    """True while a scheduled, publishing or unconfirmed post uses the clip (alone or in a carousel)."""
+async def posts_using(session: AsyncSession, *, clip: Clip) -> list[tuple[int, PostStatus]]:
+    """The posts not yet published that use the clip: alone, in a carousel or as a reel cover."""
     as_item = exists().where(SocialPostMedia.post_id == SocialPost.id, SocialPostMedia.clip_id == clip.id)
-    query = select(SocialPost.id).where(
-        SocialPost.status.in_(IN_FLIGHT), or_(SocialPost.clip_id == clip.id, as_item)
+    as_cover = SocialPost.options["cover_clip_id"].as_integer() == clip.id
+    query = (
+        select(SocialPost.id, SocialPost.status)
+        .where(
+            SocialPost.user_id == clip.user_id,
+            SocialPost.status != PostStatus.PUBLISHED,
+            or_(SocialPost.clip_id == clip.id, as_item, as_cover),
+        )
+        .order_by(SocialPost.id)
     )
-    return await session.scalar(query.limit(1)) is not None
+    return [(post_id, status) for post_id, status in await session.execute(query)]
+
+
+async def clip_in_use(session: AsyncSession, *, clip: Clip) -> bool:
+    """True while a post that is not yet published uses the clip (alone, in a carousel or as cover)."""
+    return bool(await posts_using(session, clip=clip))
 
 
 def _stored_name(filename: str | None) -> str:
@@ -151,12 +163,18 @@ async def create_clip(
 
 
 async def delete_clip(session: AsyncSession, *, user: User, clip_id: int, settings: Settings) -> None:
-    """Delete the user's clip and its files; Conflict while a scheduled or publishing post uses it."""
+    """Delete the user's clip and its files; Conflict naming every unpublished post that uses it.
+
+    Drafts count too: the database would otherwise drop the clip from a draft silently (a carousel item
+    row cascades away, a single clip becomes null) and the draft would no longer be what its owner wrote.
+    """
     clip = await get_clip(session, user=user, clip_id=clip_id)
-    if await clip_in_use(session, clip=clip):
+    users = await posts_using(session, clip=clip)
+    if users:
+        named = ", ".join(f"post {post_id} ({status.value})" for post_id, status in users)
+        which, them = ("that post", "it") if len(users) == 1 else ("those posts", "them")
         raise Conflict(
-            f"Clip {clip_id} is used by a post that is scheduled or being published: "
-            "unschedule or delete that post first."
+            f"Clip {clip_id} is used by {named}: delete {which} or change {them} to another clip first."
         )
     await session.delete(clip)
     await session.flush()

@@ -61,6 +61,8 @@ def csv_row(row: dict[str, str]) -> dict[str, Any]:
         if key == "user_tags" or key == "options":
             parsed = json.loads(value)
         if key == "options":
+            if not isinstance(parsed, dict):
+                raise InvalidInput("The CSV column 'options' must hold a JSON object.")
             options.update(parsed)
         elif key in _OPTION_COLUMNS:
             options[key] = parsed
@@ -75,13 +77,14 @@ async def read_rows(request: Request) -> list[dict[str, Any]]:
     """The rows of the upload: a JSON array body, or a CSV body / multipart `file`."""
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
-        form = await request.form()
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            raise InvalidInput("Attach the CSV file as the form field 'file'.")
-        text = (await upload.read()).decode("utf-8-sig")
+        # The context closes the spooled temporary files of the form once the CSV is read.
+        async with request.form() as form:
+            upload = form.get("file")
+            if upload is None or isinstance(upload, str):
+                raise InvalidInput("Attach the CSV file as the form field 'file'.")
+            text = _utf8(await upload.read())
         return _rows_from_csv(text)
-    body = (await request.body()).decode("utf-8-sig")
+    body = _utf8(await request.body())
     if "csv" in content_type:
         return _rows_from_csv(body)
     try:
@@ -91,6 +94,15 @@ async def read_rows(request: Request) -> list[dict[str, Any]]:
     if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
         raise InvalidInput("Send a JSON array of post objects.")
     return _limited(rows)
+
+
+def _utf8(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput(
+            "The upload is not UTF-8 text: save the CSV as UTF-8 and upload it again."
+        ) from None
 
 
 def _rows_from_csv(text: str) -> list[dict[str, Any]]:

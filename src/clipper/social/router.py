@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
+from pydantic import AwareDatetime
 
 from clipper.deps import CurrentUser, SessionDep
 from clipper.social import bulk, service
@@ -30,8 +30,8 @@ async def list_posts(
     user: CurrentUser,
     status_filter: Annotated[PostStatus | None, Query(alias="status")] = None,
     account_id: int | None = None,
-    since: Annotated[datetime | None, Query(alias="from")] = None,
-    until: Annotated[datetime | None, Query(alias="to")] = None,
+    since: Annotated[AwareDatetime | None, Query(alias="from")] = None,
+    until: Annotated[AwareDatetime | None, Query(alias="to")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: str | None = None,
 ) -> Page[PostRead]:

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from clipper.social.models import MediaType, PostStatus
 
@@ -51,7 +51,8 @@ class PostFields(BaseModel):
     title: str | None = Field(default=None, max_length=500)
     caption: str | None = None
     hashtags: list[str] | None = None
-    scheduled_for: AwareDatetime | None = None
+    # Naive times are accepted here so validation can report them with every other reason.
+    scheduled_for: datetime | None = None
     options: PostOptions | None = None
     media_type: MediaType | None = None
     clip_id: int | None = None

@@ -9,8 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from clipper.accounts.models import Account
-from clipper.clips.models import Clip, ClipKind
-from clipper.clips.qualify import qualifies_for
+from clipper.clips.models import Clip
+from clipper.clips.qualify import cover_reasons, qualifies_for
 from clipper.db import utcnow
 from clipper.errors import ClipperError, InvalidInput
 from clipper.social.models import MediaType
@@ -89,14 +89,14 @@ def caption_reasons(caption: str | None, hashtags: Sequence[str]) -> list[str]:
         reasons.append(
             f"caption is {len(text)} characters with its hashtags; at most {MAX_CAPTION} are allowed"
         )
+    # The `hashtags` list is part of the caption (full_caption), and Meta counts hashtags and @mentions
+    # separately: 30 hashtags and 20 @mentions fit in one caption.
     tags = len(_HASHTAG.findall(text))
     if tags > MAX_HASHTAGS:
         reasons.append(f"caption has {tags} hashtags; at most {MAX_HASHTAGS} are allowed")
-    mentions = len(_MENTION.findall(text)) + tags
+    mentions = len(_MENTION.findall(text))
     if mentions > MAX_MENTIONS:
-        reasons.append(
-            f"caption has {mentions} @mentions and hashtags together; Instagram allows at most {MAX_MENTIONS}"
-        )
+        reasons.append(f"caption has {mentions} @mentions; at most {MAX_MENTIONS} are allowed")
     return reasons
 
 
@@ -150,8 +150,8 @@ def _video_option_reasons(draft: Draft) -> list[str]:
         cover = draft.cover
         if cover is None:
             reasons.append(f"cover clip {options.cover_clip_id} was not found in your library")
-        elif cover.kind is not ClipKind.IMAGE or cover.content_type != "image/jpeg":
-            reasons.append(f"cover clip {options.cover_clip_id} must be a JPEG image")
+        else:
+            reasons += [f"cover clip {options.cover_clip_id}: {reason}" for reason in cover_reasons(cover)]
     clip = draft.clips[0] if len(draft.clips) == 1 else None
     if options.thumb_offset_ms is not None and clip is not None and clip.duration_seconds is not None:
         if options.thumb_offset_ms >= clip.duration_seconds * 1000:
@@ -178,7 +178,12 @@ def account_reasons(draft: Draft) -> list[str]:
 
 
 def schedule_reasons(scheduled_for: datetime | None) -> list[str]:
-    """A scheduled time must lie in the future."""
+    """A scheduled time must say which time zone it is in and lie in the future."""
+    if scheduled_for is not None and scheduled_for.utcoffset() is None:
+        return [
+            f"scheduled_for {scheduled_for.isoformat()} has no UTC offset: add one, "
+            "e.g. 2026-05-01T09:00:00+02:00 or 2026-05-01T07:00:00Z"
+        ]
     if scheduled_for is not None and scheduled_for <= utcnow():
         return ["scheduled_for is in the past: pick a time in the future (ISO 8601 with a UTC offset)"]
     return []
