@@ -60,10 +60,17 @@ async def owner(client, signup) -> Connected:
 
 @pytest.fixture
 async def webhooks_on(client):
-    """Point the sandbox's webhook deliveries at our callback (in process)."""
+    """Point the sandbox's webhook deliveries at our callback (in process).
+
+    Like Meta, the sandbox then only delivers for Pages that installed the app, which connecting an
+    account does (`POST /{page-id}/subscribed_apps`): every webhook test also proves that subscription.
+    """
     response = await client.patch("/sandbox/_admin/config", json={"webhook_callback_url": WEBHOOK_URL})
     assert response.status_code == 200
+    settings = {"require_page_subscription": True}
+    assert (await client.patch("/sandbox/_admin/webhooks/settings", json=settings)).status_code == 200
     yield
+    await client.patch("/sandbox/_admin/webhooks/settings", json={"require_page_subscription": False})
     await client.patch("/sandbox/_admin/config", json={"webhook_callback_url": None})
 
 

@@ -45,6 +45,14 @@ def _linked_ig(page: Page, call: GraphCall, sel: FieldSel) -> Any:
     return NodeRef("ig_user", ig) if ig is not None else ABSENT
 
 
+def _linked_business_ig(page: Page, call: GraphCall, sel: FieldSel) -> Any:
+    """A personal IG account linked to the Page is only its `connected_instagram_account`."""
+    ig = call.world.ig_users.get(page.ig_user_id or "")
+    if ig is not None and ig.account_type == "PERSONAL":
+        return ABSENT
+    return _linked_ig(page, call, sel)
+
+
 def _media_count(ig: InstagramUser, call: GraphCall, sel: FieldSel) -> int:
     del sel
     return len(call.world.media_of(ig.id))
@@ -85,7 +93,7 @@ PAGE = NodeType(
         "category_list": attr("category_list"),
         "tasks": attr("tasks"),
         "access_token": _page_access_token,
-        "instagram_business_account": _linked_ig,
+        "instagram_business_account": _linked_business_ig,
         "connected_instagram_account": _linked_ig,
         "username": attr("username"),
         "fan_count": attr("fan_count"),

@@ -1,9 +1,11 @@
 """The default world: "Sandbox Creator" manages three Pages (two linked to IG accounts, one not).
 
 Also two Facebook users for failure paths: "Nora Nopages" (no Pages) and "Uma Unlinked" (one Page
-without an IG account). Each IG account has feed images, a reel and a carousel with comments and
-replies, two conversations (one inside the 24 h window, one whose last user message is 3 days old)
-and 90 days of account insight series. Variant `empty` keeps the people and Pages but no content.
+without an IG account); `add_personal_account_user` adds a third on demand, "Pia Personal", whose Page
+is linked to a personal (not professional) IG account. Each IG account has feed images, a reel and a
+carousel with comments and replies, two conversations (one inside the 24 h window, one whose last
+user message is 3 days old) and 90 days of account insight series. Variant `empty` keeps the people
+and Pages but no content.
 """
 
 from __future__ import annotations
@@ -138,3 +140,27 @@ def _ig_user(world: World, cdn: CdnStore, page: Page, spec: _AccountSpec) -> Ins
     world.ig_users[ig.id] = ig
     page.ig_user_id = ig.id
     return ig
+
+
+_PERSONAL = _AccountSpec(
+    "Pia's Pottery",
+    "Artist",
+    "1300",
+    "pia.personal",
+    "Pia Personal",
+    90,
+    140,
+    "PERSONAL",
+    "Pots, mostly.",
+    (150, 120, 90),
+)
+
+
+def add_personal_account_user(world: World, cdn: CdnStore) -> FacebookUser:
+    """Add "Pia Personal": one Page linked to a personal IG account, which Meta shows only as the Page's
+    `connected_instagram_account` (never `instagram_business_account`). Kept out of the default world,
+    whose two IG accounts many tests count on."""
+    pia = _fb_user(world, cdn, _PERSONAL.name, "pia.personal@example.com")
+    page = _page(world, cdn, pia, _PERSONAL.page_name, _PERSONAL.category, _PERSONAL.category_id)
+    _ig_user(world, cdn, page, _PERSONAL)
+    return pia

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import select
 
 from clipper.accounts.models import Account
+from clipper.inbox.models import InboxComment, ModerationRule, RuleAction, RuleKind
+from clipper.insights.models import InsightSnapshot, MediaInsightSnapshot
 from clipper.social.models import SocialPost
 from factories import create_post
 from oauth_flow import API, connect_instagram, sandbox_admin, sandbox_of
@@ -112,6 +116,57 @@ class TestDisconnect:
         assert response.status_code == 200
         assert response.json()["is_active"] is False
 
+    @pytest.mark.parametrize("username", ["sandbox.creator", "sandbox.studio"])
+    async def test_select_account_cannot_bring_back_a_disconnected_account(self, client, signup, username):
+        user = await signup(client)
+        connected = await connect_instagram(client, user.headers, username=username)
+        await client.post(f"{API}/disconnect", json={"account_id": connected["id"]}, headers=user.headers)
+        available = (await client.get(f"{API}/available-accounts", headers=user.headers)).json()["items"]
+        assert connected["platform_account_id"] not in [item["id"] for item in available]
+        again = await client.post(
+            f"{API}/select-account",
+            json={"instagram_business_account_id": connected["platform_account_id"]},
+            headers=user.headers,
+        )
+        assert again.status_code == 409
+        assert "click Connect Instagram again" in again.json()["detail"]
+        account = (await client.get(f"/api/v1/accounts/{connected['id']}", headers=user.headers)).json()
+        assert account["is_active"] is False
+        assert account["action"] == "reconnect"
+
+    async def test_the_other_accounts_of_the_login_stay_choosable(self, client, signup):
+        user = await signup(client)
+        creator = await connect_instagram(client, user.headers, username="sandbox.creator")
+        await client.post(f"{API}/disconnect", json={"account_id": creator["id"]}, headers=user.headers)
+        available = (await client.get(f"{API}/available-accounts", headers=user.headers)).json()["items"]
+        (studio,) = available
+        assert studio["username"] == "sandbox.studio"
+        selected = await client.post(
+            f"{API}/select-account",
+            json={"instagram_business_account_id": studio["id"]},
+            headers=user.headers,
+        )
+        assert selected.status_code == 200
+        assert selected.json()["is_active"] is True
+
+    async def test_unsubscribes_the_page_from_webhooks(self, client, signup, app):
+        user = await signup(client)
+        connected = await connect_instagram(client, user.headers)
+        page = sandbox_of(app).world.pages[connected["meta_info"]["facebook_page_id"]]
+        assert page.subscribed_fields == ["feed", "messages"]
+        await client.post(f"{API}/disconnect", json={"account_id": connected["id"]}, headers=user.headers)
+        assert page.subscribed_fields == []
+
+    async def test_keeps_the_page_subscribed_while_another_user_has_the_account_connected(
+        self, client, signup, app
+    ):
+        agency, owner = await signup(client), await signup(client)
+        theirs = await connect_instagram(client, agency.headers, username="sandbox.creator")
+        mine = await connect_instagram(client, owner.headers, username="sandbox.creator")
+        await client.post(f"{API}/disconnect", json={"account_id": mine["id"]}, headers=owner.headers)
+        page = sandbox_of(app).world.pages[theirs["meta_info"]["facebook_page_id"]]
+        assert page.subscribed_fields == ["feed", "messages"]
+
     async def test_then_reconnecting_makes_it_active_again(self, client, signup):
         user = await signup(client)
         connected = await connect_instagram(client, user.headers)
@@ -138,6 +193,56 @@ class TestDelete:
         assert await session.get(Account, connected["id"]) is None
         assert (await session.scalars(select(SocialPost).where(SocialPost.id == post.id))).all() == []
         assert (await graph_token_state(app, user_token)).revoked is True
+
+    async def test_deletes_the_inbox_and_insights_rows_too(self, client, signup, session):
+        user = await signup(client)
+        kept = await connect_instagram(client, user.headers, username="sandbox.studio")
+        connected = await connect_instagram(client, user.headers, username="sandbox.creator")
+        for account_id in (kept["id"], connected["id"]):
+            session.add_all(account_rows(account_id))
+        await session.flush()
+        response = await client.delete(f"/api/v1/accounts/{connected['id']}", headers=user.headers)
+        assert response.status_code == 204
+        session.expunge_all()
+        for model in (InboxComment, ModerationRule, InsightSnapshot, MediaInsightSnapshot):
+            owners = (await session.scalars(select(model.account_id))).all()
+            assert owners == [kept["id"]], model.__name__
+
+    async def test_its_tokens_leave_the_last_authorization(self, client, signup):
+        user = await signup(client)
+        connected = await connect_instagram(client, user.headers, username="sandbox.creator")
+        await client.delete(f"/api/v1/accounts/{connected['id']}", headers=user.headers)
+        again = await client.post(
+            f"{API}/select-account",
+            json={"instagram_business_account_id": connected["platform_account_id"]},
+            headers=user.headers,
+        )
+        assert again.status_code == 409
+        listed = (await client.get("/api/v1/accounts", headers=user.headers)).json()["items"]
+        assert listed == []
+
+
+def account_rows(account_id: int) -> list[object]:
+    """One row of each inbox and insights table for the account."""
+    now = datetime.now(UTC)
+    return [
+        InboxComment(
+            account_id=account_id,
+            platform_comment_id=f"c{account_id}",
+            media_id="m1",
+            text="hi",
+            commented_at=now,
+        ),
+        ModerationRule(
+            account_id=account_id,
+            name="spam",
+            kind=RuleKind.KEYWORD,
+            patterns=["spam"],
+            action=RuleAction.HIDE,
+        ),
+        InsightSnapshot(account_id=account_id, metric="reach", day=now.date(), value=12),
+        MediaInsightSnapshot(account_id=account_id, media_id="m1", media_product_type="FEED", source="graph"),
+    ]
 
 
 ENDPOINTS = [

@@ -203,3 +203,64 @@ class TestHealthCheck:
     def test_runs_periodically_in_the_worker(self):
         worker.load_jobs()
         assert "accounts.check_health" in worker._PERIODIC
+
+    async def test_the_periodic_job_marks_a_dead_token_and_keeps_it(self, client, signup, session, app):
+        account, headers = await connected_account(client, signup, session)
+        token = app.state.cipher.decrypt(account.page_access_token_enc)
+        await sandbox_admin(client, "tokens/invalidate", {"token": token, "subcode": 463})
+        worker.load_jobs()
+        await app.state.worker.run_periodic_once("accounts.check_health")
+        status = (await client.get(f"{API}/status", headers=headers)).json()
+        (reported,) = status["accounts"]
+        assert reported["action"] == "reconnect"
+        assert reported["is_active"] is False
+        assert "the access token expired" in reported["health_reason"]
+
+
+class TestWebhookSubscription:
+    async def test_connecting_subscribes_the_page_with_its_token(self, client, signup, session, app, calls):
+        account, headers = await connected_account(client, signup, session)
+        page_id = account.meta_info["facebook_page_id"]
+        assert "POST /{id}/subscribed_apps" in calls  # the sandbox only takes a Page token there
+        assert sandbox_of(app).world.pages[page_id].subscribed_fields == ["feed", "messages"]
+        assert account.meta_info["webhook_subscription"]["subscribed"] is True
+        reported = (await client.get(f"/api/v1/accounts/{account.id}", headers=headers)).json()
+        assert reported["webhook_problem"] is None
+
+    async def test_a_refused_subscription_still_connects_and_says_what_to_do(
+        self, client, signup, session, app
+    ):
+        await sandbox_admin(
+            client,
+            "faults",
+            {
+                "path": ".*subscribed_apps.*",
+                "method": "POST",
+                "code": 200,
+                "message": "(#200) Permissions error",
+            },
+        )
+        account, headers = await connected_account(client, signup, session)
+        assert account.is_active is True
+        assert account.meta_info["webhook_subscription"]["subscribed"] is False
+        status = (await client.get(f"{API}/status", headers=headers)).json()
+        (reported,) = status["accounts"]
+        assert reported["is_active"] is True
+        problem = reported["webhook_problem"]
+        assert account.meta_info["facebook_page_name"] in problem
+        assert "periodic sync" in problem
+        assert "reconnect" in problem
+
+    async def test_the_health_check_retries_a_refused_subscription(self, client, signup, session, app):
+        await sandbox_admin(
+            client,
+            "faults",
+            {"path": ".*subscribed_apps.*", "method": "POST", "code": 2, "http_status": 500, "times": 5},
+        )
+        account, headers = await connected_account(client, signup, session)
+        page = sandbox_of(app).world.pages[account.meta_info["facebook_page_id"]]
+        assert page.subscribed_fields == []
+        assert (await client.delete("/sandbox/_admin/faults")).status_code == 200
+        checked = await client.post(f"/api/v1/accounts/{account.id}/check", headers=headers)
+        assert checked.json()["webhook_problem"] is None
+        assert page.subscribed_fields == ["feed", "messages"]

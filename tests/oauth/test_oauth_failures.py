@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import select
 from structlog.testing import capture_logs
 
@@ -12,6 +13,8 @@ from clipper.accounts import service as accounts
 from clipper.accounts.models import Account
 from clipper.errors import PermissionMissing
 from clipper.kv import MemoryStore
+from clipper.oauth import outcomes
+from graph_sandbox.seed import add_personal_account_user
 from kv_stores import FakeClock
 from oauth_flow import (
     API,
@@ -20,9 +23,14 @@ from oauth_flow import (
     follow_to_callback,
     oauth_result,
     open_dialog,
+    sandbox_of,
     start_authorization,
     submit_dialog,
 )
+
+
+def counter(name: str, **labels: str) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
 
 
 async def stored_accounts(session) -> list[Account]:
@@ -83,6 +91,23 @@ class TestDialogOutcomes:
         assert "keep every permission ticked" in result["error"]
         assert await stored_accounts(session) == []
 
+    async def test_a_personal_instagram_account_says_to_switch_to_professional(
+        self, client, signup, session, app
+    ):
+        sandbox = sandbox_of(app)
+        add_personal_account_user(sandbox.world, sandbox.cdn)
+        user = await signup(client)
+        result = oauth_result(await authorize_and_return(client, user.headers, log_in_as="Pia Personal"))
+        assert result["status"] == "error"
+        assert result["reason"] == "not_professional"
+        assert "'Pia's Pottery'" in result["error"]
+        assert "is a personal account" in result["error"]
+        assert "Switch to professional account" in result["error"]
+        assert "Business or Creator" in result["error"]
+        assert result["help_url"] == outcomes.HELP_PROFESSIONAL_ACCOUNT
+        assert await stored_accounts(session) == []
+        assert await nothing_available(client, user.headers)
+
     async def test_the_popup_page_shows_the_message_to_a_person_too(self, client, signup):
         user = await signup(client)
         response = await authorize_and_return(client, user.headers, log_in_as="Nora Nopages")
@@ -91,6 +116,56 @@ class TestDialogOutcomes:
 
 
 class TestFewerPermissions:
+    async def test_an_unticked_optional_permission_is_named_with_its_purpose_and_a_help_link(
+        self, client, signup
+    ):
+        user = await signup(client)
+        response = await authorize_and_return(
+            client, user.headers, untick=("instagram_business_content_publish",)
+        )
+        result = oauth_result(response)
+        assert result["status"] == "success"
+        assert result["missing_permissions"] == ["instagram_business_content_publish"]
+        assert "'instagram_business_content_publish' (to publish posts)" in result["permissions_hint"]
+        assert "Connect Instagram again" in result["permissions_hint"]
+        assert result["help_url"] == outcomes.HELP_LOGIN_PERMISSIONS
+        assert "(to publish posts)" in response.text  # the page a person sees says it too
+        available = (await client.get(f"{API}/available-accounts", headers=user.headers)).json()
+        assert available["missing_permissions"] == ["instagram_business_content_publish"]
+        assert available["permissions_hint"] == result["permissions_hint"]
+        assert available["help_url"] == outcomes.HELP_LOGIN_PERMISSIONS
+
+    async def test_the_account_is_flagged_permission_missing_at_once(self, client, signup):
+        user = await signup(client)
+        connected = await connect_instagram(
+            client, user.headers, untick=("instagram_business_content_publish",)
+        )
+        assert connected["health_status"] == "permission_missing"
+        status = (await client.get(f"{API}/status", headers=user.headers)).json()
+        (account,) = status["accounts"]
+        assert account["health_status"] == "permission_missing"
+        assert account["missing_permissions"] == ["instagram_business_content_publish"]
+
+    async def test_the_redirect_flow_carries_them_in_the_query(self, client, signup):
+        user = await signup(client)
+        start = await client.get(f"{API}/authorize", params={"redirect": "1"}, headers=user.headers)
+        form = await open_dialog(client, start.headers["location"])
+        redirect = await submit_dialog(client, form, untick=("instagram_manage_comments",))
+        response = await follow_to_callback(client, redirect, user.headers)
+        assert response.status_code == 302
+        query = parse_qs(urlsplit(response.headers["location"]).query)
+        assert query["oauth"] == ["success"]
+        assert query["missing_permissions"] == ["instagram_manage_comments"]
+        assert "(to read and moderate comments)" in query["permissions_hint"][0]
+        assert query["help_url"] == [outcomes.HELP_LOGIN_PERMISSIONS]
+
+    async def test_with_every_permission_nothing_is_reported_missing(self, client, signup):
+        user = await signup(client)
+        result = oauth_result(await authorize_and_return(client, user.headers))
+        assert result["missing_permissions"] == []
+        assert result["permissions_hint"] is None
+        assert result["help_url"] is None
+
     async def test_connects_and_works_for_what_it_has(self, client, signup, session):
         user = await signup(client)
         connected = await connect_instagram(
@@ -232,10 +307,25 @@ class TestObservability:
         for token in app.state.sandbox_app.state.sandbox.world.tokens:
             assert token not in text
 
-    async def test_success_and_failure_counters_are_at_metrics(self, client, signup):
+    async def test_success_and_failure_counters_count_each_outcome(self, client, signup):
         user = await signup(client)
+        successes, no_pages = (
+            counter("oauth_success_total"),
+            counter("oauth_failure_total", reason="no_pages"),
+        )
         await connect_instagram(client, user.headers)
+        assert counter("oauth_success_total") == successes + 1
         await authorize_and_return(client, user.headers, log_in_as="Nora Nopages")
+        assert counter("oauth_failure_total", reason="no_pages") == no_pages + 1
+        assert counter("oauth_success_total") == successes + 1
         metrics = (await client.get("/metrics")).text
-        assert "oauth_success_total " in metrics
-        assert 'oauth_failure_total{reason="no_pages"}' in metrics
+        assert f"oauth_success_total {successes + 1}" in metrics
+        assert f'oauth_failure_total{{reason="no_pages"}} {no_pages + 1}' in metrics
+
+    async def test_success_counts_connected_accounts_not_authorizations(self, client, signup):
+        user = await signup(client)
+        before = counter("oauth_success_total")
+        await authorize_and_return(client, user.headers)  # two accounts found, none chosen yet
+        assert counter("oauth_success_total") == before
+        await connect_instagram(client, user.headers, username="sandbox.studio")
+        assert counter("oauth_success_total") == before + 1

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 from sqlalchemy import select
 
 from clipper.accounts.models import Account
+from clipper.oauth.outcomes import NoPages
 from clipper.oauth.permissions import REQUESTED_PERMISSIONS
 from oauth_flow import (
     API,
@@ -96,6 +97,15 @@ class TestCallbackPage:
         assert query["accounts_available"] == ["2"]
         assert "window.location.replace(data.redirect_url)" in response.text
 
+    async def test_a_failure_without_an_opener_keeps_its_reason_and_help_link(self, client, signup):
+        user = await signup(client)
+        response = await authorize_and_return(client, user.headers, log_in_as="Nora Nopages")
+        query = parse_qs(urlsplit(callback_payload(response)["redirect_url"]).query)
+        assert query["oauth"] == ["error"]
+        assert query["reason"] == ["no_pages"]
+        assert query["help_url"] == [NoPages.help_url]
+        assert "does not manage any Facebook Page" in query["error"][0]
+
     async def test_the_redirect_flow_ends_with_a_302_to_the_accounts_page(self, client, signup):
         user = await signup(client)
         start = await client.get(f"{API}/authorize", params={"redirect": "1"}, headers=user.headers)
@@ -111,14 +121,6 @@ class TestCallbackPage:
         browser = await browser_login(client, user.email, user.password)
         response = await authorize_and_return(client, browser.headers)
         assert oauth_result(response)["status"] == "success"
-
-    async def test_works_without_our_session_trusting_the_state_binding(self, client, signup):
-        user = await signup(client)
-        form = await open_dialog(client, await start_authorization(client, user.headers))
-        response = await follow_to_callback(client, await submit_dialog(client, form))
-        assert oauth_result(response)["status"] == "success"
-        available = await client.get(f"{API}/available-accounts", headers=user.headers)
-        assert len(available.json()["items"]) == 2
 
     async def test_never_shows_a_token(self, client, signup, app):
         user = await signup(client)
@@ -189,8 +191,10 @@ class TestSelection:
             "facebook_page_id",
             "facebook_page_name",
             "instagram_business_account_id",
+            "webhook_subscription",
         }
         assert account.meta_info["instagram_business_account_id"] == account.platform_account_id
+        assert account.meta_info["webhook_subscription"]["subscribed"] is True
         cipher = app.state.cipher
         tokens = sandbox_of(app).world.tokens
         page_token = cipher.decrypt(account.page_access_token_enc)

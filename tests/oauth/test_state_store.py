@@ -15,7 +15,9 @@ from clipper.oauth.state_store import (
     OAuthStateStore,
     StateData,
     StateExpiredOrUnknown,
+    StateNotFromThisBrowser,
     StateUserMismatch,
+    new_browser_nonce,
 )
 from clipper.security import TokenCipher
 from kv_stores import Advance
@@ -68,9 +70,34 @@ class TestConsume:
         )
         assert data.issued_at > 0
 
-    async def test_without_a_session_it_trusts_the_binding(self, states: OAuthStateStore) -> None:
+    async def test_without_a_session_the_browser_nonce_it_was_issued_with_redeems_it(
+        self, kv_store: KeyValueStore, states: OAuthStateStore
+    ) -> None:
+        nonce = new_browser_nonce()
+        state = await states.issue(42, platform="instagram", browser_nonce=nonce)
+        stored = await kv_store.get("oauth:state:" + hashlib.sha256(state.encode()).hexdigest())
+        assert stored is not None
+        assert nonce not in stored
+        assert (await states.consume(state, user_id=None, browser_nonce=nonce)).user_id == 42
+
+    @pytest.mark.parametrize("presented", [None, "", "another-browsers-nonce"])
+    async def test_without_a_session_or_the_right_nonce_it_is_refused_and_consumed(
+        self, states: OAuthStateStore, presented: str | None
+    ) -> None:
+        state = await states.issue(42, platform="instagram", browser_nonce=new_browser_nonce())
+        with pytest.raises(StateNotFromThisBrowser) as caught:
+            await states.consume(state, user_id=None, browser_nonce=presented)
+        assert caught.value.status_code == 400
+        assert "start again from Accounts → Connect Instagram" in caught.value.message
+        with pytest.raises(StateExpiredOrUnknown):
+            await states.consume(state, user_id=42)
+
+    async def test_a_state_issued_without_a_nonce_needs_the_signed_in_user(
+        self, states: OAuthStateStore
+    ) -> None:
         state = await states.issue(42, platform="instagram")
-        assert (await states.consume(state, user_id=None)).user_id == 42
+        with pytest.raises(StateNotFromThisBrowser):
+            await states.consume(state, user_id=None, browser_nonce=None)
 
     async def test_a_state_works_only_once(self, states: OAuthStateStore) -> None:
         state = await states.issue(7, platform="instagram")
@@ -150,6 +177,30 @@ class TestAuthorization:
         await states.save_authorization(7, self.payload)
         await states.discard_authorization(7)
         assert await states.load_authorization(7) is None
+
+    async def test_forgetting_one_account_keeps_the_others_choosable(
+        self, kv_store: KeyValueStore, states: OAuthStateStore
+    ) -> None:
+        two = {
+            "accounts": [{"id": "1", "page_access_token": PAGE_TOKEN}, {"id": "2", "page_access_token": "p2"}]
+        }
+        await states.save_authorization(7, two)
+        await states.forget_account(7, "1")
+        assert await states.load_authorization(7) == {
+            "accounts": [{"id": "2", "page_access_token": "p2"}],
+            "disconnected": ["1"],
+        }
+        remaining = await kv_store.ttl("oauth:authorization:7")
+        assert remaining is not None
+        assert remaining <= 1
+
+    async def test_forgetting_the_last_account_discards_the_authorization(
+        self, states: OAuthStateStore
+    ) -> None:
+        await states.save_authorization(7, {"accounts": [{"id": "1", "page_access_token": PAGE_TOKEN}]})
+        await states.forget_account(7, "1")
+        assert await states.load_authorization(7) is None
+        await states.forget_account(7, "1")  # nothing left to forget: no error
 
     async def test_one_the_keys_no_longer_open_is_gone(self, kv_store: KeyValueStore) -> None:
         await OAuthStateStore(kv_store, make_cipher()).save_authorization(7, self.payload)

@@ -17,6 +17,9 @@ function resultFromQuery(params) {
     account_id: params.get("account_id") ? Number(params.get("account_id")) : null,
     error: params.get("error"),
     reason: params.get("reason"),
+    help_url: params.get("help_url"),
+    missing_permissions: (params.get("missing_permissions") || "").split(",").filter(Boolean),
+    permissions_hint: params.get("permissions_hint"),
   };
 }
 

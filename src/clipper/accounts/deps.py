@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Annotated
 
 from fastapi import Depends, Request
 
 from clipper.accounts import service
+from clipper.deps import CipherDep
+from clipper.oauth.state_store import OAuthStateStore
 
 
 async def keep_token_invalidations(request: Request) -> AsyncIterator[None]:
@@ -22,3 +25,11 @@ async def keep_token_invalidations(request: Request) -> AsyncIterator[None]:
 # Used as a router-level dependency: entered before the endpoint's session dependency, so (both being
 # function-scoped) it exits after the session rolled back, and before the 409 is rendered.
 KeepTokenInvalidations = Depends(keep_token_invalidations, scope="function")
+
+
+def get_oauth_states(request: Request, cipher: CipherDep) -> OAuthStateStore:
+    """OAuth states and the last authorization, on the app's key-value store."""
+    return OAuthStateStore(request.app.state.kv, cipher)
+
+
+StatesDep = Annotated[OAuthStateStore, Depends(get_oauth_states)]

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from clipper.accounts import service
+from clipper.accounts.deps import StatesDep
 from clipper.accounts.models import Account
 from clipper.accounts.schemas import AccountPage, AccountRead
 from clipper.deps import CipherDep, CurrentUser, GraphDep, SessionDep
@@ -44,10 +45,17 @@ async def get_account(session: SessionDep, user: CurrentUser, account_id: int) -
 
 @router.delete("/{account_id}", status_code=204)
 async def delete_account(
-    session: SessionDep, user: CurrentUser, graph: GraphDep, cipher: CipherDep, account_id: int
+    session: SessionDep,
+    user: CurrentUser,
+    graph: GraphDep,
+    cipher: CipherDep,
+    states: StatesDep,
+    account_id: int,
 ) -> Response:
     """Disconnect the account (revoking on Meta's side) and delete everything stored for it."""
-    await service.delete_account(session, user=user, account_id=account_id, graph=graph, cipher=cipher)
+    await service.delete_account(
+        session, user=user, account_id=account_id, graph=graph, cipher=cipher, states=states
+    )
     return Response(status_code=204)
 
 

@@ -48,6 +48,14 @@ class AccountRead(BaseModel):
 
     @computed_field  # type: ignore[prop-decorator]
     @property
+    def webhook_problem(self) -> str | None:
+        """Why live updates (webhooks) do not reach this account, and what to do; None when they do."""
+        from clipper.accounts.service import webhook_problem
+
+        return webhook_problem(self.meta_info)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
     def action(self) -> str | None:
         """`reconnect` when the account cannot be used until it is connected again."""
         if not self.is_active or self.health_status == AccountHealth.RECONNECT_REQUIRED:

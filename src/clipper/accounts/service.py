@@ -28,6 +28,7 @@ from clipper.db import unit_of_work, utcnow
 from clipper.errors import NotFound, PermissionMissing, ReconnectRequired, ServiceUnavailable
 from clipper.instagram import InstagramGraphAPI, InstagramGraphAPIError, InvalidTokenError
 from clipper.oauth.permissions import REQUESTED_PERMISSIONS
+from clipper.oauth.state_store import OAuthStateStore
 from clipper.observability import TOKEN_EXPIRY_EVENTS
 from clipper.security import TokenCipher, TokenDecryptError
 from clipper.users.models import User
@@ -302,12 +303,100 @@ async def connect_account(
     account.profile_picture_url = found.profile_picture_url
     account.profile_refreshed_at = utcnow()
     account.is_active = True
-    account.health_status = AccountHealth.HEALTHY
+    account.health_status = _health_of(found.user_token_expires_at, account.granted_permissions)
     account.health_reason = None
     account.connected_at = utcnow()
     account.last_checked_at = utcnow()
     await session.flush()
     return account
+
+
+# --- webhooks: the Page must install the app, or Meta sends it no events (GRAPH_API.md §10.1) ---------
+
+# Which Page fields Instagram events need is not documented (GRAPH_API.md §10.1): installing the app on the
+# Page is what matters, and clients pass `feed` (comments, mentions, story_insights) and `messages` (DMs).
+WEBHOOK_PAGE_FIELDS = ("feed", "messages")
+WEBHOOK_SUBSCRIPTION_KEY = "webhook_subscription"
+
+
+def _set_webhook_subscription(account: Account, *, subscribed: bool, error: str | None) -> None:
+    fields = list(WEBHOOK_PAGE_FIELDS) if subscribed else []
+    record = {"subscribed": subscribed, "fields": fields, "error": error, "at": utcnow().isoformat()}
+    # A new dict: the JSON column does not track in-place changes.
+    account.meta_info = {**(account.meta_info or {}), WEBHOOK_SUBSCRIPTION_KEY: record}
+
+
+async def subscribe_page_webhooks(account: Account, *, graph: InstagramGraphAPI, page_token: str) -> bool:
+    """Install the app on the account's Page for webhooks; a failure is recorded on the account, not raised.
+
+    Without it comments, mentions and messages still arrive with the periodic sync, only later.
+    """
+    page_id = (account.meta_info or {}).get("facebook_page_id")
+    if not page_id:
+        return False
+    try:
+        await graph.with_token(page_token).subscribe_page_webhooks(str(page_id), WEBHOOK_PAGE_FIELDS)
+    except InstagramGraphAPIError as exc:
+        _set_webhook_subscription(account, subscribed=False, error=exc.user_message)
+        log.warning(
+            "instagram webhooks not subscribed",
+            user_id=account.user_id,
+            account_id=account.id,
+            reason=type(exc).__name__,
+        )
+        return False
+    _set_webhook_subscription(account, subscribed=True, error=None)
+    return True
+
+
+def webhook_problem(meta_info: dict[str, Any] | None) -> str | None:
+    """What to do when the Page could not be subscribed to webhooks (None when it was, or never tried)."""
+    record = (meta_info or {}).get(WEBHOOK_SUBSCRIPTION_KEY)
+    if not isinstance(record, dict) or record.get("subscribed", True) or record.get("error") is None:
+        return None
+    page = (meta_info or {}).get("facebook_page_name") or "its Facebook Page"
+    because = f" ({record['error']})" if record.get("error") else ""
+    return (
+        f"Meta did not subscribe {page} to live updates{because}: new comments, mentions and messages "
+        "only show up with the periodic sync. Check that your Facebook user has full control of the Page, "
+        "then reconnect from Accounts → Connect Instagram (the next health check also retries)."
+    )
+
+
+async def _retry_webhook_subscription(
+    account: Account, *, graph: InstagramGraphAPI, cipher: TokenCipher
+) -> None:
+    if webhook_problem(account.meta_info) is not None:
+        await subscribe_page_webhooks(account, graph=graph, page_token=page_token(account, cipher=cipher))
+
+
+async def _users_of_the_page(session: AsyncSession, account: Account) -> bool:
+    """True when another active account (of any user) is the same IG account: it needs the Page's webhooks."""
+    others = await session.scalars(
+        select(Account.id).where(
+            Account.platform == account.platform,
+            Account.platform_account_id == account.platform_account_id,
+            Account.id != account.id,
+            Account.is_active,
+        )
+    )
+    return others.first() is not None
+
+
+async def _unsubscribe_page_webhooks(
+    session: AsyncSession, *, account: Account, graph: InstagramGraphAPI, cipher: TokenCipher
+) -> None:
+    """Remove the app from the Page (best effort) unless another connected account still needs it."""
+    page_id = (account.meta_info or {}).get("facebook_page_id")
+    if not page_id or not account.page_access_token_enc or await _users_of_the_page(session, account):
+        return
+    try:
+        client = graph.with_token(cipher.decrypt(account.page_access_token_enc))
+        await client.unsubscribe_page_webhooks(str(page_id))
+    except (InstagramGraphAPIError, TokenDecryptError) as exc:
+        log.info("instagram webhooks unsubscribe skipped", account_id=account.id, reason=type(exc).__name__)
+        return
+    _set_webhook_subscription(account, subscribed=False, error=None)
 
 
 def _shares_facebook_login(account: Account, other: Account) -> bool:
@@ -341,11 +430,22 @@ async def _revoke_on_meta(
 
 
 async def disconnect_account(
-    session: AsyncSession, *, user: User, account_id: int, graph: InstagramGraphAPI, cipher: TokenCipher
+    session: AsyncSession,
+    *,
+    user: User,
+    account_id: int,
+    graph: InstagramGraphAPI,
+    cipher: TokenCipher,
+    states: OAuthStateStore,
 ) -> Account:
-    """Revoke on Meta (best effort), delete the stored tokens and mark the account inactive."""
+    """Revoke on Meta (best effort), delete the stored tokens and mark the account inactive.
+
+    Its tokens in the last authorization go too, so `select-account` cannot bring it back.
+    """
     account = await get_account(session, user=user, account_id=account_id)
+    await _unsubscribe_page_webhooks(session, account=account, graph=graph, cipher=cipher)
     revoked = await _revoke_on_meta(session, account=account, graph=graph, cipher=cipher)
+    await states.forget_account(user.id, account.platform_account_id)
     account.access_token_enc = None
     account.page_access_token_enc = None
     account.refresh_token_enc = None
@@ -358,10 +458,18 @@ async def disconnect_account(
 
 
 async def delete_account(
-    session: AsyncSession, *, user: User, account_id: int, graph: InstagramGraphAPI, cipher: TokenCipher
+    session: AsyncSession,
+    *,
+    user: User,
+    account_id: int,
+    graph: InstagramGraphAPI,
+    cipher: TokenCipher,
+    states: OAuthStateStore,
 ) -> None:
-    """Disconnect the account, then delete it and everything stored for it (posts cascade)."""
-    account = await disconnect_account(session, user=user, account_id=account_id, graph=graph, cipher=cipher)
+    """Disconnect the account, then delete it and everything stored for it (posts, inbox, insights…)."""
+    account = await disconnect_account(
+        session, user=user, account_id=account_id, graph=graph, cipher=cipher, states=states
+    )
     await session.delete(account)
     await session.flush()
     log.info("instagram account deleted", user_id=user.id, account_id=account_id)
@@ -462,6 +570,7 @@ async def check_account_health(
     account.health_reason = None
     account.last_checked_at = utcnow()
     await refresh_profile(account, graph=graph, cipher=cipher)
+    await _retry_webhook_subscription(account, graph=graph, cipher=cipher)
     await session.flush()
     return account
 

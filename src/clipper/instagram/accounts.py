@@ -68,3 +68,15 @@ class AccountsMixin(ReadingMixin):
         """The Page access token for one Page (does not expire when fetched with a long-lived user token)."""
         body = await self._get(page_id, {"fields": "access_token"})
         return str(body["access_token"])
+
+    async def subscribe_page_webhooks(self, page_id: str, fields: tuple[str, ...]) -> bool:
+        """Install the app on the Page for these webhook fields (Page token; GRAPH_API.md §10.1)."""
+        body = await self._post(
+            f"{page_id}/subscribed_apps", {"subscribed_fields": ",".join(fields)}, idempotent=True
+        )
+        return bool(body.get("success", False))
+
+    async def unsubscribe_page_webhooks(self, page_id: str) -> bool:
+        """Remove the app from the Page: Meta stops sending its webhooks (Page token)."""
+        body = await self._delete(f"{page_id}/subscribed_apps")
+        return bool(body.get("success", False))

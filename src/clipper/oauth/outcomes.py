@@ -11,6 +11,8 @@ HELP_CREATE_PAGE = "https://www.facebook.com/pages/create"
 HELP_LINK_PAGE = "https://www.facebook.com/business/help/898752960195806"
 HELP_PROFESSIONAL_ACCOUNT = "https://help.instagram.com/502981923235522"
 HELP_APP_PERMISSIONS = "https://www.facebook.com/settings?tab=business_tools"
+# Meta's help page on the permissions an app was given through Facebook Login, and changing them.
+HELP_LOGIN_PERMISSIONS = "https://www.facebook.com/help/218345114850283"
 
 
 class OAuthFailure(ClipperError):
@@ -99,6 +101,40 @@ class NoInstagramAccount(OAuthFailure):
             f"Account type and tools; {HELP_PROFESSIONAL_ACCOUNT}), link it to one of these Pages "
             "(Page settings → Linked accounts → Instagram), then click Connect Instagram again."
         )
+
+
+class NotProfessionalAccount(OAuthFailure):
+    """Pages are linked to Instagram accounts, but none of those is a Business or Creator account.
+
+    Meta shows a linked personal account only as the Page's `connected_instagram_account`;
+    `instagram_business_account` stays absent, and the API cannot publish to or read it.
+    """
+
+    status_code = 200
+    reason = "not_professional"
+    help_url = HELP_PROFESSIONAL_ACCOUNT
+
+    def __init__(self, page_names: Sequence[str]) -> None:
+        self.page_names = list(page_names)
+        pages = ", ".join(f"'{name}'" for name in page_names)
+        super().__init__(
+            f"The Instagram account linked to {pages} is a personal account, and Content Clipper can only "
+            "work with professional accounts. In Instagram open Settings → Account type and tools → "
+            "Switch to professional account, choose Business or Creator (it is free and keeps your "
+            "posts), then click Connect Instagram again."
+        )
+
+
+def missing_permissions_hint(permissions: Sequence[str]) -> str | None:
+    """What will not work because these optional permissions were unticked, and how to fix it."""
+    if not permissions:
+        return None
+    named = "; ".join(f"'{p}' (to {PERMISSION_PURPOSE.get(p, 'use Instagram')})" for p in permissions)
+    return (
+        f"Connected without {named}. Everything else works; these features will say a permission is "
+        "missing until you click Connect Instagram again and leave every permission ticked in the "
+        "Facebook dialog."
+    )
 
 
 def unlinked_pages_hint(page_names: Sequence[str]) -> str | None:

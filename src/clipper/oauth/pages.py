@@ -57,10 +57,12 @@ def accounts_page_url(settings: Settings, result: CallbackResult) -> str:
         "platform": result.platform,
         "accounts_available": str(result.accounts_available),
     }
-    for key in ("error", "reason", "account_id"):
+    for key in ("error", "reason", "account_id", "help_url", "hint", "permissions_hint"):
         value = getattr(result, key)
         if value is not None:
             query[key] = str(value)
+    if result.missing_permissions:
+        query["missing_permissions"] = ",".join(result.missing_permissions)
     return f"{settings.frontend_url}/accounts?{urlencode(query)}"
 
 
@@ -82,7 +84,7 @@ def callback_response(settings: Settings, result: CallbackResult) -> Response:
     }
     page = _PAGE.render(
         title=_TITLES.get(result.status, "Instagram"),
-        detail=result.error or result.hint,
+        detail=" ".join(filter(None, (result.error or result.hint, result.permissions_hint))),
         redirect_url=redirect_url,
         payload=_script_json(payload),
     )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from clipper.accounts import service as accounts
+from clipper.accounts.deps import StatesDep
 from clipper.accounts.models import Account
 from clipper.accounts.schemas import AccountRead
 from clipper.deps import CipherDep, CurrentUser, GraphDep, OptionalUser, SessionDep, SettingsDep
@@ -21,7 +23,10 @@ from clipper.oauth.schemas import (
     SelectAccountRequest,
 )
 from clipper.oauth.service import InstagramOAuth
-from clipper.oauth.state_store import OAuthStateStore
+from clipper.oauth.state_store import STATE_TTL_SECONDS
+
+# HttpOnly, SameSite=Lax, path = the callback: ties a state to the browser that asked for it.
+NONCE_COOKIE = "clipper_oauth_nonce"
 
 router = APIRouter(prefix="/oauth", tags=["oauth"])
 
@@ -37,10 +42,26 @@ def supported_platform(platform: str) -> str:
     return platform
 
 
-def get_oauth(request: Request, settings: SettingsDep, graph: GraphDep, cipher: CipherDep) -> InstagramOAuth:
+def get_oauth(settings: SettingsDep, graph: GraphDep, cipher: CipherDep, states: StatesDep) -> InstagramOAuth:
     """The Facebook Login flow on the app's shared Graph client and key-value store."""
-    states = OAuthStateStore(request.app.state.kv, cipher)
     return InstagramOAuth(settings=settings, graph=graph, states=states, cipher=cipher)
+
+
+def _nonce_cookie_path(oauth: InstagramOAuth) -> str:
+    # Only the callback ever needs the cookie: no other request carries it.
+    return urlsplit(oauth.redirect_uri).path
+
+
+def _set_nonce_cookie(response: Response, *, oauth: InstagramOAuth, nonce: str) -> None:
+    response.set_cookie(
+        NONCE_COOKIE,
+        nonce,
+        max_age=STATE_TTL_SECONDS,
+        path=_nonce_cookie_path(oauth),
+        secure=oauth.redirect_uri.startswith("https://"),
+        httponly=True,
+        samesite="lax",
+    )
 
 
 Platform = Annotated[str, Depends(supported_platform)]
@@ -65,10 +86,20 @@ async def select_account(
 
 
 @router.get("/{platform}/authorize", response_model=AuthorizationUrl, dependencies=[CheckPlatform])
-async def authorize(user: CurrentUser, oauth: OAuthDep, redirect: bool = Query(False)) -> Any:
-    """The Facebook Login URL for the popup; `?redirect=1` answers a 302 to it instead."""
-    url = await oauth.authorization_url(user=user, flow="redirect" if redirect else "popup")
-    return RedirectResponse(url, status_code=302) if redirect else AuthorizationUrl(authorization_url=url)
+async def authorize(
+    user: CurrentUser, oauth: OAuthDep, response: Response, redirect: bool = Query(False)
+) -> Any:
+    """The Facebook Login URL for the popup; `?redirect=1` answers a 302 to it instead.
+
+    Both set the short-lived nonce cookie that lets the callback tell this browser's flow apart.
+    """
+    start = await oauth.authorization_url(user=user, flow="redirect" if redirect else "popup")
+    if redirect:
+        redirect_response = RedirectResponse(start.url, status_code=302)
+        _set_nonce_cookie(redirect_response, oauth=oauth, nonce=start.browser_nonce)
+        return redirect_response
+    _set_nonce_cookie(response, oauth=oauth, nonce=start.browser_nonce)
+    return AuthorizationUrl(authorization_url=start.url)
 
 
 @router.get("/{platform}/callback", response_class=Response, dependencies=[CheckPlatform])
@@ -81,8 +112,13 @@ async def callback(
 ) -> Response:
     """Facebook redirects here: answer a page that reports the result to the opener (or redirect)."""
     params = {key: value for key, value in request.query_params.items() if isinstance(value, str)}
-    result = await oauth.handle_callback(session, user=user, params=params)
-    return callback_response(settings, result)
+    result = await oauth.handle_callback(
+        session, user=user, params=params, browser_nonce=request.cookies.get(NONCE_COOKIE)
+    )
+    response = callback_response(settings, result)
+    # The state it guarded is used up either way.
+    response.delete_cookie(NONCE_COOKIE, path=_nonce_cookie_path(oauth), httponly=True, samesite="lax")
+    return response
 
 
 @router.get("/{platform}/status", response_model=ConnectionStatus)
@@ -101,9 +137,10 @@ async def disconnect(
     user: CurrentUser,
     graph: GraphDep,
     cipher: CipherDep,
+    states: StatesDep,
     body: DisconnectRequest,
 ) -> Account:
     """Revoke on Meta's side (best effort), delete the tokens and mark the account inactive."""
     return await accounts.disconnect_account(
-        session, user=user, account_id=body.account_id, graph=graph, cipher=cipher
+        session, user=user, account_id=body.account_id, graph=graph, cipher=cipher, states=states
     )

@@ -34,6 +34,10 @@ class AvailableAccountsPage(BaseModel):
     next_cursor: str | None = None
     pages_without_instagram: list[PageWithoutInstagram] = Field(default_factory=list)
     hint: str | None = None
+    # Requested permissions the login did not grant: the accounts connect, these features answer 409.
+    missing_permissions: list[str] = Field(default_factory=list)
+    permissions_hint: str | None = None
+    help_url: str | None = None
 
 
 class SelectAccountRequest(BaseModel):

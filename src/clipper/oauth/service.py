@@ -28,10 +28,11 @@ from clipper.instagram import (
     InvalidParameterError,
     NotFoundError,
 )
+from clipper.instagram.accounts import PAGE_FIELDS
 from clipper.instagram.schemas import Page
 from clipper.oauth import outcomes
 from clipper.oauth.permissions import REQUESTED_PERMISSIONS, REQUIRED_TO_CONNECT
-from clipper.oauth.state_store import OAuthStateError, OAuthStateStore
+from clipper.oauth.state_store import OAuthStateError, OAuthStateStore, new_browser_nonce
 from clipper.observability import OAUTH_FAILURE, OAUTH_SUCCESS
 from clipper.security import TokenCipher
 from clipper.users.models import User
@@ -56,6 +57,9 @@ class CallbackResult:
     http_status: int = 200
     flow: str = "popup"
     hint: str | None = None
+    # Optional permissions left unticked: the account connects, the features needing them answer 409.
+    missing_permissions: list[str] = field(default_factory=list)
+    permissions_hint: str | None = None
 
     def message(self) -> dict[str, Any]:
         """The `postMessage` payload (also the query of the no-opener redirect)."""
@@ -68,6 +72,9 @@ class CallbackResult:
             "reason": self.reason,
             "help_url": self.help_url,
             "account_id": self.account_id,
+            "hint": self.hint,
+            "missing_permissions": self.missing_permissions,
+            "permissions_hint": self.permissions_hint,
         }
 
 
@@ -81,6 +88,8 @@ class Authorization:
     granted: list[str]
     accounts: list[dict[str, Any]]
     pages_without_instagram: list[dict[str, str]]
+    # IG accounts disconnected since this login: their tokens were dropped from it.
+    disconnected: list[str] = field(default_factory=list)
 
     def to_payload(self) -> dict[str, Any]:
         return {
@@ -92,6 +101,7 @@ class Authorization:
             "granted": self.granted,
             "accounts": self.accounts,
             "pages_without_instagram": self.pages_without_instagram,
+            "disconnected": self.disconnected,
         }
 
     @classmethod
@@ -104,6 +114,7 @@ class Authorization:
             granted=list(payload.get("granted", [])),
             accounts=list(payload.get("accounts", [])),
             pages_without_instagram=list(payload.get("pages_without_instagram", [])),
+            disconnected=list(payload.get("disconnected", [])),
         )
 
     def found(self, ig_id: str) -> ConnectedAccount | None:
@@ -126,6 +137,30 @@ class Authorization:
                     media_count=item.get("media_count"),
                 )
         return None
+
+    @property
+    def missing_permissions(self) -> list[str]:
+        """The requested permissions this login did not grant."""
+        return accounts.missing_permissions(self.granted, REQUESTED_PERMISSIONS)
+
+
+@dataclass(frozen=True)
+class AuthorizationStart:
+    """The dialog URL, and the nonce for the cookie that ties its state to this browser."""
+
+    url: str
+    browser_nonce: str = field(repr=False)
+
+
+# `connected_instagram_account` is also set for a personal IG account linked to the Page, which never
+# appears as `instagram_business_account`: the one way to tell "not professional" from "not linked".
+DISCOVERY_FIELDS = PAGE_FIELDS + ",connected_instagram_account{id,username}"
+
+
+def _links_a_personal_account(page: Page) -> bool:
+    return page.instagram_business_account is None and bool(
+        (page.model_extra or {}).get("connected_instagram_account")
+    )
 
 
 def _account_entry(page: Page) -> dict[str, Any] | None:
@@ -187,9 +222,12 @@ class InstagramOAuth:
         """Our callback, byte-identical in the dialog and the code exchange."""
         return f"{self.settings.backend_url}/api/v1/oauth/{self.platform}/callback"
 
-    async def authorization_url(self, *, user: User, flow: str = "popup") -> str:
-        """Issue a state bound to the user and return the Facebook Login dialog URL."""
-        state = await self.states.issue(user.id, platform=self.platform, extra={"flow": flow})
+    async def authorization_url(self, *, user: User, flow: str = "popup") -> AuthorizationStart:
+        """Issue a state bound to the user and this browser; → the Facebook Login dialog URL and the nonce."""
+        nonce = new_browser_nonce()
+        state = await self.states.issue(
+            user.id, platform=self.platform, extra={"flow": flow}, browser_nonce=nonce
+        )
         query = {
             "client_id": self.settings.app_id,
             "redirect_uri": self.redirect_uri,
@@ -200,15 +238,27 @@ class InstagramOAuth:
             "auth_type": "rerequest",
         }
         log.info("oauth start", user_id=user.id, platform=self.platform, flow=flow)
-        return f"{self.settings.dialog_url}?{urlencode(query)}"
+        return AuthorizationStart(f"{self.settings.dialog_url}?{urlencode(query)}", nonce)
 
     async def handle_callback(
-        self, session: AsyncSession, *, user: User | None, params: dict[str, str]
+        self,
+        session: AsyncSession,
+        *,
+        user: User | None,
+        params: dict[str, str],
+        browser_nonce: str | None = None,
     ) -> CallbackResult:
-        """Redeem state and code, find the IG accounts; connect the only one, or keep them to choose."""
+        """Redeem state and code, find the IG accounts; connect the only one, or keep them to choose.
+
+        The state must be redeemed by the user it names: signed in, or (no session) in the browser
+        holding the nonce cookie `/authorize` set.
+        """
         try:
             data = await self.states.consume(
-                params.get("state", ""), user_id=user.id if user else None, platform=self.platform
+                params.get("state", ""),
+                user_id=user.id if user else None,
+                platform=self.platform,
+                browser_nonce=browser_nonce,
             )
         except OAuthStateError as exc:
             return self._failed(outcomes.InvalidState(exc.message), user_id=user.id if user else None)
@@ -237,6 +287,10 @@ class InstagramOAuth:
         await self.states.save_authorization(user.id, authorization.to_payload())
         result = CallbackResult(status="success", accounts_available=len(authorization.accounts))
         result.hint = outcomes.unlinked_pages_hint([p["name"] for p in authorization.pages_without_instagram])
+        result.missing_permissions = authorization.missing_permissions
+        result.permissions_hint = outcomes.missing_permissions_hint(result.missing_permissions)
+        if result.missing_permissions:
+            result.help_url = outcomes.HELP_LOGIN_PERMISSIONS
         if len(authorization.accounts) == 1:
             account = await self._connect(
                 session, user=user, authorization=authorization, ig_id=authorization.accounts[0]["id"]
@@ -247,6 +301,7 @@ class InstagramOAuth:
             user_id=user.id,
             platform=self.platform,
             accounts_available=result.accounts_available,
+            missing_permissions=result.missing_permissions,
         )
         return result
 
@@ -269,7 +324,7 @@ class InstagramOAuth:
         if missing:
             raise outcomes.MissingPermissions(missing)
         me = await client.get_object("me", "id,name")
-        pages = await client.get_facebook_pages()
+        pages = await client.get_facebook_pages(DISCOVERY_FIELDS)
         if not pages:
             raise outcomes.NoPages()
         found = [entry for entry in map(_account_entry, pages) if entry is not None]
@@ -277,6 +332,9 @@ class InstagramOAuth:
             {"id": p.id, "name": p.name or p.id} for p in pages if p.instagram_business_account is None
         ]
         if not found:
+            personal = [p.name or p.id for p in pages if _links_a_personal_account(p)]
+            if personal:
+                raise outcomes.NotProfessionalAccount(personal)
             raise outcomes.NoInstagramAccount([p["name"] for p in unlinked])
         expires_at = utcnow() + timedelta(seconds=long.expires_in) if long.expires_in else None
         return Authorization(me.get("id"), long.access_token, expires_at, granted, found, unlinked)
@@ -285,6 +343,11 @@ class InstagramOAuth:
         self, session: AsyncSession, *, user: User, authorization: Authorization, ig_id: str
     ) -> Account:
         found = authorization.found(ig_id)
+        if found is None and ig_id in authorization.disconnected:
+            raise Conflict(
+                "This Instagram account was disconnected after your last Facebook login, which no longer "
+                "holds its access: click Connect Instagram again to connect it."
+            )
         if found is None:
             raise NotFound(
                 "This Instagram account was not among those your last Facebook login could reach: "
@@ -293,6 +356,9 @@ class InstagramOAuth:
         account = await accounts.connect_account(
             session, user=user, found=found, cipher=self.cipher, platform=self.platform
         )
+        await accounts.subscribe_page_webhooks(account, graph=self.graph, page_token=found.page_access_token)
+        # `oauth_success_total` counts connected accounts (its help text): an authorization that found
+        # several is counted as the user selects them, one that is never followed by a choice is not.
         OAUTH_SUCCESS.inc()
         log.info("oauth success", user_id=user.id, platform=self.platform, account_id=account.id)
         return account
@@ -321,6 +387,7 @@ class InstagramOAuth:
         authorization = await self.last_authorization(user=user)
         if authorization is None:
             return {"items": [], "next_cursor": None, "pages_without_instagram": [], "hint": None}
+        missing = authorization.missing_permissions
         mine = await accounts.list_accounts(session, user=user, platform=self.platform)
         connected = {account.platform_account_id for account in mine if account.is_active}
         items = [
@@ -336,6 +403,9 @@ class InstagramOAuth:
             "next_cursor": None,
             "pages_without_instagram": unlinked,
             "hint": outcomes.unlinked_pages_hint([page["name"] for page in unlinked]),
+            "missing_permissions": missing,
+            "permissions_hint": outcomes.missing_permissions_hint(missing),
+            "help_url": outcomes.HELP_LOGIN_PERMISSIONS if missing else None,
         }
 
     async def select_account(
@@ -345,8 +415,9 @@ class InstagramOAuth:
         authorization = await self.last_authorization(user=user)
         if authorization is None:
             raise Conflict(
-                "Your Facebook login is older than 30 minutes or was never completed: "
-                "click Connect Instagram again, then choose the account."
+                "There is no recent Facebook login to choose from (it is older than 30 minutes, was never "
+                "completed, or its accounts were disconnected since): click Connect Instagram again, "
+                "then choose the account."
             )
         return await self._connect(
             session, user=user, authorization=authorization, ig_id=instagram_business_account_id

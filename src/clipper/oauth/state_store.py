@@ -3,12 +3,18 @@
 A state is 32 random bytes, stored under its SHA-256 (so a read of the store does not hand out live
 states) with a 10-minute TTL, and deleted by the one GETDEL that consumes it: a replayed, forged or
 expired state all look the same — unknown.
+
+A state is also bound to the browser that started the flow: `/authorize` sets a short-lived cookie
+with a random nonce whose hash the state keeps. A callback without our session must carry that cookie,
+or anyone could send a victim their own dialog link and collect the victim's Instagram account.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import math
 import secrets
 import time
 from dataclasses import asdict, dataclass, field
@@ -38,6 +44,15 @@ class StateExpiredOrUnknown(OAuthStateError):
     default_message = "This sign-in link has expired or was already used; start again from Connect Instagram."
 
 
+class StateNotFromThisBrowser(OAuthStateError):
+    """No signed-in user and no nonce cookie of the browser that started the flow (consumed all the same)."""
+
+    default_message = (
+        "This Instagram connection was not started in this browser (or took longer than 10 minutes): "
+        "sign in to Content Clipper and start again from Accounts → Connect Instagram."
+    )
+
+
 class StateUserMismatch(OAuthStateError):
     """The state was issued to another user than the one signed in (it is consumed all the same)."""
 
@@ -57,6 +72,18 @@ class StateData:
     redirect_after: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     issued_at: float = 0.0
+    browser_nonce_hash: str | None = None
+
+    def started_in_browser(self, nonce: str | None) -> bool:
+        """True when `nonce` is the one whose cookie was set by the `/authorize` that issued this state."""
+        if not nonce or not self.browser_nonce_hash:
+            return False
+        return hmac.compare_digest(_digest(nonce), self.browser_nonce_hash)
+
+
+def new_browser_nonce() -> str:
+    """A random value for the cookie that ties a state to the browser that started the flow."""
+    return secrets.token_urlsafe(STATE_BYTES)
 
 
 class OAuthStateStore:
@@ -82,15 +109,27 @@ class OAuthStateStore:
         platform: str,
         redirect_after: str | None = None,
         extra: dict[str, Any] | None = None,
+        browser_nonce: str | None = None,
     ) -> str:
-        """Create a one-time state bound to the user; `extra` must be JSON-serialisable and hold no secret."""
+        """Create a one-time state bound to the user (and the browser holding `browser_nonce`).
+
+        `extra` must be JSON-serialisable and hold no secret; only the nonce's hash is stored.
+        """
         state = secrets.token_urlsafe(STATE_BYTES)
-        data = StateData(user_id, platform, redirect_after, dict(extra or {}), time.time())
+        nonce_hash = _digest(browser_nonce) if browser_nonce else None
+        data = StateData(user_id, platform, redirect_after, dict(extra or {}), time.time(), nonce_hash)
         await self._store.set(_state_key(state), json.dumps(asdict(data)), self._state_ttl)
         return state
 
-    async def consume(self, state: str, *, user_id: int | None, platform: str | None = None) -> StateData:
-        """Redeem a state once; `user_id=None` trusts its binding (callback without our session)."""
+    async def consume(
+        self,
+        state: str,
+        *,
+        user_id: int | None,
+        platform: str | None = None,
+        browser_nonce: str | None = None,
+    ) -> StateData:
+        """Redeem a state once, for the signed-in user it names or (no session) the browser it began in."""
         if not state or len(state) > _MAX_STATE_LENGTH:
             raise StateExpiredOrUnknown()
         raw = await self._store.getdel(_state_key(state))
@@ -99,7 +138,10 @@ class OAuthStateStore:
         data = StateData(**json.loads(raw))
         if platform is not None and data.platform != platform:
             raise StateExpiredOrUnknown()
-        if user_id is not None and data.user_id != user_id:
+        if user_id is None:
+            if not data.started_in_browser(browser_nonce):
+                raise StateNotFromThisBrowser()
+        elif data.user_id != user_id:
             raise StateUserMismatch()
         return data
 
@@ -123,9 +165,35 @@ class OAuthStateStore:
         """Forget the user's last authorization (after the accounts were chosen, or on disconnect)."""
         await self._store.delete(_authorization_key(user_id))
 
+    async def forget_account(self, user_id: int, account_id: str) -> None:
+        """Drop one IG account (and its Page token) from the last authorization; the rest stay choosable.
+
+        Its id is kept under `disconnected`, so that choosing it again can say why it is not offered.
+        Called on disconnect and delete, so that `select-account` cannot bring back tokens just revoked.
+        """
+        payload = await self.load_authorization(user_id)
+        if payload is None:
+            return
+        remaining = [item for item in payload.get("accounts", []) if item.get("id") != account_id]
+        if len(remaining) == len(payload.get("accounts", [])):
+            return
+        ttl = await self._store.ttl(_authorization_key(user_id))
+        if not remaining or ttl is None or ttl <= 0:
+            await self.discard_authorization(user_id)
+            return
+        seconds = self._authorization_ttl if math.isinf(ttl) else max(1, math.ceil(ttl))
+        disconnected = [*payload.get("disconnected", []), account_id]
+        kept = {**payload, "accounts": remaining, "disconnected": disconnected}
+        ciphertext = self._cipher.encrypt(json.dumps(kept))
+        await self._store.set(_authorization_key(user_id), ciphertext, seconds)
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
 
 def _state_key(state: str) -> str:
-    return "oauth:state:" + hashlib.sha256(state.encode("utf-8")).hexdigest()
+    return "oauth:state:" + _digest(state)
 
 
 def _authorization_key(user_id: int) -> str:

@@ -57,6 +57,9 @@ export default function AccountCard({ account, onReconnect }) {
           {account.health_reason || "Access to this account ended (the token expired or was revoked)."}
         </div>
       )}
+      {healthy && account.webhook_problem && (
+        <div className="alert alert-info small" role="status">{account.webhook_problem}</div>
+      )}
       <div className="row" style={{ justifyContent: "flex-end" }}>
         {!healthy && (
           <button type="button" className="btn btn-primary btn-sm" onClick={onReconnect} aria-label={`Reconnect @${username}`}>

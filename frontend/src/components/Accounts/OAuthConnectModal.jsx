@@ -30,8 +30,14 @@ function initialState(result, popup) {
 function fromResult(data) {
   if (data.status === "success") {
     const available = Number(data.accounts_available || 0);
-    if (data.account_id && available <= 1) return { step: "success", accountId: data.account_id };
-    return { step: "select" };
+    // Optional permissions left unticked: the account connects, and we say what will not work.
+    const missing = {
+      missingPermissions: data.missing_permissions || [],
+      permissionsHint: data.permissions_hint,
+      helpUrl: data.help_url,
+    };
+    if (data.account_id && available <= 1) return { step: "success", accountId: data.account_id, ...missing };
+    return { step: "select", ...missing };
   }
   if (data.status === "cancelled") return { step: "cancelled" };
   if (data.reason === "no_instagram_account" || data.reason === "no_pages") {
@@ -132,7 +138,7 @@ export default function OAuthConnectModal({ popup: initialPopup, result, onClose
     <Modal title="Connect Instagram" onClose={close} wide={state.step === "select" || state.step === "no-accounts"}>
       <Body state={state} retry={retry} redirectInstead={redirectInstead} close={close}
         focusPopup={() => popupRef.current?.focus()}
-        onSelected={(account) => setState({ step: "success", account })} />
+        onSelected={(account) => setState((previous) => ({ ...previous, step: "success", account }))} />
     </Modal>
   );
 }
@@ -225,7 +231,7 @@ function Body({ state, retry, redirectInstead, close, focusPopup, onSelected }) 
               </strong>
             </span>
           </div>
-          <p className="muted" style={{ margin: 0 }}>You can now publish, schedule, answer comments and read insights.</p>
+          <MissingPermissions state={state} />
           <div className="row">
             <button type="button" className="btn btn-primary" onClick={close}>
               <Icon name="check" /> Done
@@ -236,6 +242,25 @@ function Body({ state, retry, redirectInstead, close, focusPopup, onSelected }) 
     default:
       return null;
   }
+}
+
+function MissingPermissions({ state }) {
+  const missing = state.missingPermissions?.length ? state.missingPermissions : state.account?.missing_permissions || [];
+  if (!missing.length) {
+    return <p className="muted" style={{ margin: 0 }}>You can now publish, schedule, answer comments and read insights.</p>;
+  }
+  return (
+    <div className="alert alert-warning" role="status" data-testid="missing-permissions">
+      <strong>Some features will not work:</strong> these permissions were not granted:
+      <ul style={{ margin: "6px 0", paddingLeft: 20 }}>
+        {missing.map((name) => <li key={name}><code>{name}</code></li>)}
+      </ul>
+      {state.permissionsHint || "Click Connect Instagram again and leave every permission ticked."}
+      {state.helpUrl && (
+        <> <a href={state.helpUrl} target="_blank" rel="noreferrer">Open Meta's help</a></>
+      )}
+    </div>
+  );
 }
 
 function SelectStep({ onSelected, onRetry, onCancel }) {
