@@ -83,6 +83,48 @@ class TestModeration:
         answered = await client.get(f"{API}/comments", params={"status": "answered"}, headers=owner.headers)
         assert inbox[2]["id"] in [c["id"] for c in answered.json()["items"]]
 
+    @pytest.mark.parametrize("action", ["unhide", "delete"])
+    async def test_bulk_unhide_and_delete(self, client, app, owner, synced, action):
+        inbox = (await client.get(f"{API}/comments", params={"limit": 2}, headers=owner.headers)).json()
+        ids = [c["id"] for c in inbox["items"]]
+        hidden = await client.post(
+            f"{API}/comments/bulk", json={"ids": ids, "action": "hide"}, headers=owner.headers
+        )
+        assert all(r["ok"] for r in hidden.json()["results"])
+        response = await client.post(
+            f"{API}/comments/bulk", json={"ids": ids, "action": action}, headers=owner.headers
+        )
+        assert [(r["id"], r["ok"]) for r in response.json()["results"]] == [(i, True) for i in ids]
+        seen = [world(app).comments[c["platform_comment_id"]] for c in inbox["items"]]
+        remaining = (await client.get(f"{API}/comments", params={"limit": 100}, headers=owner.headers)).json()
+        listed = {c["id"]: c for c in remaining["items"]}
+        if action == "unhide":
+            assert [c.hidden for c in seen] == [False, False]
+            assert [listed[i]["hidden"] for i in ids] == [False, False]
+        else:
+            assert [c.deleted for c in seen] == [True, True]
+            assert not set(ids) & set(listed)
+
+    async def test_bulk_reports_a_meta_failure_on_one_id(self, client, app, owner, synced):
+        items = (await client.get(f"{API}/comments", params={"limit": 3}, headers=owner.headers)).json()[
+            "items"
+        ]
+        broken = items[1]["platform_comment_id"]
+        fault = {"path": f"^{broken}$", "code": 100, "subcode": 33, "message": "Unsupported post request."}
+        assert (await client.post("/sandbox/_admin/faults", json=fault)).status_code == 201
+        response = await client.post(
+            f"{API}/comments/bulk",
+            json={"ids": [c["id"] for c in items], "action": "hide"},
+            headers=owner.headers,
+        )
+        assert response.status_code == 200, response.text
+        results = response.json()["results"]
+        assert [(r["id"], r["ok"]) for r in results] == [(c["id"], i != 1) for i, c in enumerate(items)]
+        assert results[1]["error"]
+        assert [world(app).comments[c["platform_comment_id"]].hidden for c in items] == [True, False, True]
+        hidden = await client.get(f"{API}/comments", params={"status": "hidden"}, headers=owner.headers)
+        assert {c["id"] for c in hidden.json()["items"]} == {items[0]["id"], items[2]["id"]}
+
     async def test_turn_comments_off_and_on(self, client, app, owner):
         media_id = await busiest_media(client, owner.ig_id)
         body = {"account_id": owner.account["id"], "enabled": False}
@@ -91,6 +133,11 @@ class TestModeration:
         )
         assert response.json() == {"media_id": media_id, "enabled": False}
         assert world(app).media[media_id].comment_enabled is False
+        again = await client.post(
+            f"{API}/media/{media_id}/comment-settings", json={**body, "enabled": True}, headers=owner.headers
+        )
+        assert again.json() == {"media_id": media_id, "enabled": True}
+        assert world(app).media[media_id].comment_enabled is True
 
     async def test_inbox_paginates_newest_first(self, client, owner, synced):
         first = (await client.get(f"{API}/comments", params={"limit": 2}, headers=owner.headers)).json()

@@ -39,6 +39,8 @@ class TestCommentArrivesByWebhook:
         polite = await admin("simulate/comment", {"media_id": media_id, "text": "Lovely light in this one"})
         await drain(app)
         inbox = await client.get(f"{API}/comments", params={"status": "unanswered"}, headers=owner.headers)
+        # A hidden comment was dealt with: it is not in the "unanswered" work list.
+        assert simulated["id"] not in [c["platform_comment_id"] for c in inbox.json()["items"]]
         comment = next(c for c in inbox.json()["items"] if c["platform_comment_id"] == polite["id"])
         assert comment["author_username"] == "sandbox.follower"
         assert comment["hidden"] is False

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from datetime import timedelta
 
+import pytest
+from sqlalchemy import update
+
+from clipper.db import utcnow
+from clipper.inbox.models import InboxComment
 from inbox_helpers import API, connect
 
 
@@ -78,6 +83,47 @@ class TestPrivateReply:
         second = await client.post(url, json={"message": "Again"}, headers=owner.headers)
         assert second.status_code == 409
         assert "one per comment" in second.json()["detail"]
+
+    async def test_marks_the_comment_answered(self, client, owner, threads):
+        del threads
+        comment = (
+            await client.get(f"{API}/comments", params={"status": "unanswered"}, headers=owner.headers)
+        ).json()["items"][0]
+        sent = await client.post(
+            f"{API}/comments/{comment['id']}/private-reply",
+            json={"message": "DM'd you"},
+            headers=owner.headers,
+        )
+        assert sent.status_code == 201, sent.text
+        unanswered = await client.get(
+            f"{API}/comments", params={"status": "unanswered", "limit": 100}, headers=owner.headers
+        )
+        assert comment["id"] not in [c["id"] for c in unanswered.json()["items"]]
+        answered = await client.get(f"{API}/comments", params={"status": "answered"}, headers=owner.headers)
+        assert comment["id"] in [c["id"] for c in answered.json()["items"]]
+
+    async def test_after_seven_days_is_refused_before_meta(self, client, app, owner, threads):
+        del threads
+        comment = (await client.get(f"{API}/comments", headers=owner.headers)).json()["items"][0]
+        commented_at = utcnow() - timedelta(days=8)
+        async with app.state.session_factory() as session:
+            await session.execute(
+                update(InboxComment).where(InboxComment.id == comment["id"]).values(commented_at=commented_at)
+            )
+            await session.commit()
+        world = app.state.sandbox_app.state.sandbox.world
+        before = len(world.messages)
+        response = await client.post(
+            f"{API}/comments/{comment['id']}/private-reply", json={"message": "Late"}, headers=owner.headers
+        )
+        assert response.status_code == 409
+        closed = commented_at + timedelta(days=7)
+        assert f"window closed at {closed:%Y-%m-%d %H:%M} UTC" in response.json()["detail"]
+        assert len(world.messages) == before
+        unanswered = await client.get(
+            f"{API}/comments", params={"status": "unanswered", "limit": 100}, headers=owner.headers
+        )
+        assert comment["id"] in [c["id"] for c in unanswered.json()["items"]]
 
 
 class TestPermissions:

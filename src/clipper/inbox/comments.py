@@ -61,6 +61,8 @@ def _page(rows: Sequence[InboxComment], limit: int) -> tuple[list[InboxComment],
 
 
 def _status_clause(status: InboxStatus) -> object:
+    # "unanswered" is the work still to do: a hidden comment (by a rule or by hand) was dealt with, and
+    # Instagram refuses replies to it anyway; `status=hidden` lists those.
     if status is InboxStatus.HIDDEN:
         return InboxComment.hidden
     if status is InboxStatus.ANSWERED:

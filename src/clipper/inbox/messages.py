@@ -205,7 +205,7 @@ def _check_private_reply(comment: InboxComment) -> None:
 async def private_reply(
     session: AsyncSession, *, user: User, access: GraphAccess, comment_id: int, message: str
 ) -> InboxMessage:
-    """Send the one private DM a comment allows (within 7 days of it)."""
+    """Send the one private DM a comment allows (within 7 days of it); the comment counts as answered."""
     comment, account = await comments.get_comment(session, user=user, comment_id=comment_id)
     client = client_for(account, MANAGE_MESSAGES, access=access)
     _check_private_reply(comment)
@@ -214,6 +214,8 @@ async def private_reply(
             page_id(account), text=message, comment_id=comment.platform_comment_id
         )
     comment.private_reply_sent_at = utcnow()
+    # Answered privately is answered: the inbox's "unanswered" view is the work still to do.
+    comment.answered = True
     participant = sent.recipient_id or comment.author_id or ""
     stored = await _store_sent(session, account, participant, sent.message_id, message, None, "image")
     conversation = await session.get_one(InboxConversation, stored.conversation_id)

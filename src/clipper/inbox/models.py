@@ -125,7 +125,11 @@ class ModerationAction(Base):
 
 
 class InboxSyncState(Base):
-    """When an account's comments and conversations were last backfilled, and how it went."""
+    """When an account's comments and conversations were last backfilled, and how it went.
+
+    Every attempt (success or failure) sets `attempted_at` and `next_sync_at`; the periodic pass picks
+    accounts by `next_sync_at`, so a failing account waits its backoff instead of being retried first.
+    """
 
     __tablename__ = "inbox_sync_state"
 
@@ -133,6 +137,10 @@ class InboxSyncState(Base):
     comments_synced_at: Mapped[datetime | None]
     conversations_synced_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    attempted_at: Mapped[datetime | None]
+    next_sync_at: Mapped[datetime | None] = mapped_column(index=True)
+    # Attempts in a row that failed (0 after a success): the backoff doubles with each.
+    consecutive_failures: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class MentionKind(StrEnum):

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 import structlog
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper.accounts import service as accounts
 from clipper.accounts.models import Account
-from clipper.db import utcnow
+from clipper.db import unit_of_work, utcnow
 from clipper.errors import ClipperError, InvalidInput, NotFound
 from clipper.inbox import patterns
 from clipper.inbox.access import MANAGE_COMMENTS, GraphAccess, client_for
@@ -130,13 +130,54 @@ def first_match(rules: Sequence[ModerationRule], text: str) -> tuple[ModerationR
     return None
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """What a rule decided for one new comment."""
+
+    rule_id: int
+    rule_name: str
+    action: RuleAction
+    matched: str
+
+
+def verdict(rules: Sequence[ModerationRule], comment: InboxComment) -> Verdict | None:
+    """The action the rules take on a new comment (never on the account's own)."""
+    if comment.from_account:
+        return None
+    found = first_match(rules, comment.text)
+    if found is None:
+        return None
+    rule, matched = found
+    return Verdict(rule.id, rule.name, rule.action, matched[:255])
+
+
 async def _enforce(comment: InboxComment, action: RuleAction, client: InstagramGraphAPI) -> None:
     if action is RuleAction.DELETE:
         await client.delete_comment(comment.platform_comment_id)
-        comment.deleted = True
     else:
         await client.hide_comment(comment.platform_comment_id, True)
+
+
+def _mark(comment: InboxComment, action: RuleAction) -> None:
+    if action is RuleAction.DELETE:
+        comment.deleted = True
+    else:
         comment.hidden = True
+
+
+def _audit(account_id: int, comment: InboxComment, decided: Verdict, error: str | None) -> ModerationAction:
+    return ModerationAction(
+        account_id=account_id,
+        rule_id=decided.rule_id,
+        rule_name=decided.rule_name,
+        platform_comment_id=comment.platform_comment_id,
+        comment_text=comment.text,
+        matched=decided.matched,
+        action=decided.action,
+        succeeded=error is None,
+        error=error,
+        created_at=utcnow(),
+    )
 
 
 async def rules_of(session: AsyncSession, *, account_id: int) -> Sequence[ModerationRule]:
@@ -157,37 +198,72 @@ async def apply_rules(
 
     `rules` (from `rules_of`) saves the query when many new comments are moderated at once.
     """
-    if comment.from_account:
-        return None
     if rules is None:
         rules = await rules_of(session, account_id=account.id)
-    found = first_match(rules, comment.text)
-    if found is None:
+    decided = verdict(rules, comment)
+    if decided is None:
         return None
-    rule, matched = found
-    audit = ModerationAction(
-        account_id=account.id,
-        rule_id=rule.id,
-        rule_name=rule.name,
-        platform_comment_id=comment.platform_comment_id,
-        comment_text=comment.text,
-        matched=matched[:255],
-        action=rule.action,
-        succeeded=True,
-        created_at=utcnow(),
-    )
+    error: str | None = None
     try:
-        await _enforce(comment, rule.action, client_for(account, MANAGE_COMMENTS, access=access))
+        await _enforce(comment, decided.action, client_for(account, MANAGE_COMMENTS, access=access))
+        _mark(comment, decided.action)
     except InvalidTokenError as exc:
         # Recorded, not raised: the comment itself is stored in this (committing) unit of work.
-        refused = await accounts.token_refused(session, account=account, error=exc)
-        audit.succeeded, audit.error = False, refused.message
+        error = (await accounts.token_refused(session, account=account, error=exc)).message
     except InstagramGraphAPIError as exc:
-        audit.succeeded, audit.error = False, exc.user_message
+        error = exc.user_message
     except ClipperError as exc:
-        audit.succeeded, audit.error = False, exc.message
-    if not audit.succeeded:
-        log.warning("moderation failed", account_id=account.id, rule_id=rule.id, error=audit.error)
+        error = exc.message
+    if error is not None:
+        log.warning("moderation failed", account_id=account.id, rule_id=decided.rule_id, error=error)
+    audit = _audit(account.id, comment, decided, error)
     session.add(audit)
     await session.flush()
     return audit
+
+
+async def moderate_stored(
+    factory: async_sessionmaker[AsyncSession],
+    *,
+    account: Account,
+    comments: Sequence[InboxComment],
+    rules: Sequence[ModerationRule],
+    access: GraphAccess,
+) -> int:
+    """`apply_rules` for comments already committed (the backfill): → how many a rule acted on.
+
+    Meta is called outside any transaction (on SQLite a writer holding the lock across Graph calls makes
+    every other request wait); one short unit of work then records the audit trail and the new flags.
+    """
+    decided = [(comment, found) for comment in comments if (found := verdict(rules, comment))]
+    if not decided:
+        return 0
+    errors: dict[int, str] = {}
+    refused: InvalidTokenError | None = None
+    for comment, found in decided:
+        if refused is not None:
+            errors[comment.id] = refused.user_message
+            continue
+        try:
+            await _enforce(comment, found.action, client_for(account, MANAGE_COMMENTS, access=access))
+        except InvalidTokenError as exc:
+            refused = exc
+            errors[comment.id] = exc.user_message
+        except InstagramGraphAPIError as exc:
+            errors[comment.id] = exc.user_message
+        except ClipperError as exc:
+            errors[comment.id] = exc.message
+    async with unit_of_work(factory) as session:
+        if refused is not None:
+            row = await session.get_one(Account, account.id)
+            await accounts.token_refused(session, account=row, error=refused)
+        for comment, found in decided:
+            error = errors.get(comment.id)
+            session.add(_audit(account.id, comment, found, error))
+            if error is None:
+                stored = await session.get_one(InboxComment, comment.id)
+                _mark(stored, found.action)
+                _mark(comment, found.action)
+            else:
+                log.warning("moderation failed", account_id=account.id, rule_id=found.rule_id, error=error)
+    return len(decided)

@@ -72,7 +72,11 @@ async def list_comments(
     limit: Limit = DEFAULT_LIMIT,
     cursor: str | None = None,
 ) -> dict[str, object]:
-    """The unified comment inbox across the caller's accounts, newest first."""
+    """The unified comment inbox across the caller's accounts, newest first.
+
+    `status`: `unanswered` (neither answered, publicly or privately, nor hidden), `answered`, `hidden`.
+    `search` matches the text literally (`%` and `_` are plain characters), case-insensitively.
+    """
     filters = InboxFilter(account_id=account_id, media_id=media_id, status=status, search=search)
     items, next_cursor = await comments.list_inbox(
         session, user=user, filters=filters, limit=limit, cursor=cursor
@@ -251,6 +255,7 @@ async def list_moderation_actions(
 @router.post("/accounts/{account_id}/inbox/sync", response_model=SyncRead)
 async def sync_inbox(
     account_id: int,
+    request: Request,
     session: SessionDep,
     user: CurrentUser,
     access: AccessDep,
@@ -259,15 +264,19 @@ async def sync_inbox(
 ) -> SyncRead:
     """Backfill the account's comments and conversations now."""
     account = await accounts.get_account(session, user=user, account_id=account_id)
+    # The request's transaction ends here: the sync reads Meta outside any transaction and writes in
+    # its own short units of work (on SQLite, holding the write lock across Graph calls blocks writers).
+    await session.commit()
     report = await sync.sync_account(
-        session,
+        request.app.state.session_factory,
         account_id=account.id,
         access=access,
         media_count=settings.inbox_sync_media_count,
+        interval_seconds=settings.inbox_sync_interval_seconds,
         hub=hub,
         raise_refused=True,
     )
-    return SyncRead(**asdict(report))
+    return SyncRead.model_validate(report.counts())
 
 
 def _conversation(

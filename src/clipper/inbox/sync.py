@@ -6,23 +6,33 @@ comments with more replies than theirs, get their next pages in batch requests (
 one call per media or per comment, and none at all when every edge fit in its first page.
 Conversations come with their latest messages in one call. Only the 20 latest messages of a thread
 are readable: older ones keep our text.
+
+Meta is read before anything is written, outside any transaction, and what was read is then written in
+short units of work (a few media or threads each): on SQLite a transaction that held the write lock
+across Graph calls would make every API request that writes wait, then fail with "database is locked".
+Rules act on new comments after they are committed, again with Meta called outside a transaction.
+
+The periodic pass records every attempt and schedules the next one (`InboxSyncState.next_sync_at`):
+later after each failure in a row, so a failing account waits instead of running first every minute.
+Parts whose permission was not granted are skipped without calling Meta; a rate limit ends the pass.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
-from sqlalchemy import or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Select, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper.accounts import service as accounts
 from clipper.accounts.models import Account
-from clipper.db import utcnow
-from clipper.errors import ClipperError
+from clipper.db import unit_of_work, utcnow
+from clipper.errors import ClipperError, PermissionMissing, TooManyRequests
 from clipper.events.hub import EventHub
 from clipper.inbox import media as media_details
 from clipper.inbox import moderation, notify, store
@@ -31,11 +41,17 @@ from clipper.inbox.access import (
     MANAGE_MESSAGES,
     GraphAccess,
     client_for,
-    graph_errors,
+    domain_error,
     page_id,
 )
-from clipper.inbox.models import InboxSyncState
-from clipper.instagram import BatchRequest, InstagramGraphAPI
+from clipper.inbox.models import (
+    InboxComment,
+    InboxConversation,
+    InboxMessage,
+    InboxSyncState,
+    ModerationRule,
+)
+from clipper.instagram import BatchRequest, InstagramGraphAPI, InstagramGraphAPIError, InvalidTokenError
 from clipper.instagram.engagement import COMMENT_FIELDS
 from clipper.instagram.schemas import Comment, Conversation
 
@@ -52,6 +68,11 @@ MESSAGE_FIELDS = "id,created_time,from,to,message,attachments"
 # The most recently active threads; older ones were stored by earlier syncs and webhooks.
 MAX_CONVERSATIONS = 100
 CONVERSATION_WITH_MESSAGES = f"id,updated_time,unread_count,participants,messages{{{MESSAGE_FIELDS}}}"
+# What one short unit of work writes: the comments of this many media, or this many threads.
+MEDIA_PER_WRITE = 10
+CONVERSATIONS_PER_WRITE = 20
+# The longest an account waits after failures in a row (the wait doubles with each).
+MAX_BACKOFF = timedelta(hours=24)
 
 
 @dataclass
@@ -65,6 +86,27 @@ class SyncReport:
     new_messages: int = 0
     moderated: int = 0
     errors: list[str] = field(default_factory=list)
+    # Not serialised: how the attempt went, for the schedule.
+    failed: bool = field(default=False, repr=False)
+    rate_limited: bool = field(default=False, repr=False)
+    retry_after: int | None = field(default=None, repr=False)
+
+    def add(self, other: SyncReport) -> None:
+        """Add the counts of a part's report to this one."""
+        for name in ("media", "comments", "new_comments", "conversations", "new_messages", "moderated"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def counts(self) -> dict[str, object]:
+        """What the API shows of it."""
+        return {
+            "media": self.media,
+            "comments": self.comments,
+            "new_comments": self.new_comments,
+            "conversations": self.conversations,
+            "new_messages": self.new_messages,
+            "moderated": self.moderated,
+            "errors": self.errors,
+        }
 
 
 def seen_comment(comment: Comment, media_id: str, parent_id: str | None = None) -> store.SeenComment:
@@ -167,26 +209,40 @@ async def fetch_recent_comments(
 async def _sync_state(session: AsyncSession, account_id: int) -> InboxSyncState:
     state = await session.get(InboxSyncState, account_id)
     if state is None:
-        state = InboxSyncState(account_id=account_id)
+        state = InboxSyncState(account_id=account_id, consecutive_failures=0)
         session.add(state)
     return state
 
 
-async def store_comments(
+@asynccontextmanager
+async def graph_read(
+    factory: async_sessionmaker[AsyncSession], account: Account, *, permission: str
+) -> AsyncIterator[None]:
+    """`graph_errors` for Graph reads made outside a transaction: a refused token is marked in its own."""
+    try:
+        yield
+    except InvalidTokenError as error:
+        async with unit_of_work(factory) as session:
+            row = await session.get_one(Account, account.id)
+            refused = await accounts.token_refused(session, account=row, error=error)
+        raise refused from None
+    except InstagramGraphAPIError as error:
+        raise domain_error(error, permission=permission) from None
+
+
+async def save_found(
     session: AsyncSession,
     *,
     account: Account,
     found: Mapping[str, Sequence[Comment]],
-    access: GraphAccess,
-    hub: EventHub | None,
     report: SyncReport,
     media: Mapping[str, store.MediaDetails] | None = None,
-) -> None:
-    """Save many media's comments, moderate the new ones, mark the ones Instagram no longer has deleted.
+) -> list[InboxComment]:
+    """Save many media's comments, mark the ones Instagram no longer has deleted; → the new ones.
 
-    A few statements for the whole batch (one read of what is stored, multi-row INSERTs, one read of the
-    rules, UPDATEs sent as one executemany at the flush), never a few per comment. Media details not
-    given are copied from a stored comment of the same media.
+    A few statements for the whole batch (one read of what is stored, multi-row INSERTs, UPDATEs sent
+    as one executemany at the flush), never a few per comment. Media details not given are copied from a
+    stored comment of the same media.
     """
     known = await store.comments_of_media(session, account.id, list(found))
     details = {row.media_id: d for row in known.values() if (d := store.media_details_of(row))}
@@ -202,6 +258,22 @@ async def store_comments(
     await store.set_in_bulk(session, gone, deleted=True)
     report.comments += len(rows)
     report.new_comments += len(created)
+    await session.flush()
+    return created
+
+
+async def store_comments(
+    session: AsyncSession,
+    *,
+    account: Account,
+    found: Mapping[str, Sequence[Comment]],
+    access: GraphAccess,
+    hub: EventHub | None,
+    report: SyncReport,
+    media: Mapping[str, store.MediaDetails] | None = None,
+) -> None:
+    """`save_found` inside the caller's unit of work, with the rules run on the new comments at once."""
+    created = await save_found(session, account=account, found=found, report=report, media=media)
     rules = await moderation.rules_of(session, account_id=account.id) if created else []
     for row in created:
         report.moderated += bool(
@@ -227,25 +299,40 @@ async def store_media_comments(
     )
 
 
+def _batches(items: Mapping[str, list[Comment]], size: int) -> list[dict[str, list[Comment]]]:
+    keys = list(items)
+    return [{key: items[key] for key in keys[start : start + size]} for start in range(0, len(keys), size)]
+
+
 async def sync_comments(
-    session: AsyncSession,
+    factory: async_sessionmaker[AsyncSession],
     *,
     account: Account,
     access: GraphAccess,
     media_count: int,
     hub: EventHub | None = None,
 ) -> SyncReport:
-    """Backfill the comments of the account's latest media."""
+    """Backfill the comments of the latest media: read them all, then write a few media at a time."""
     report = SyncReport()
     client = client_for(account, MANAGE_COMMENTS, access=access)
-    async with graph_errors(session, account, permission=MANAGE_COMMENTS):
+    async with graph_read(factory, account, permission=MANAGE_COMMENTS):
         found, media = await fetch_recent_comments(client, account.platform_account_id, media_count)
     report.media = len(found)
-    await store_comments(
-        session, account=account, found=found, access=access, hub=hub, report=report, media=media
+    created: list[InboxComment] = []
+    rules: Sequence[ModerationRule] = []
+    for batch in _batches(found, MEDIA_PER_WRITE):
+        async with unit_of_work(factory) as session:
+            row = await session.get_one(Account, account.id)
+            created += await save_found(session, account=row, found=batch, report=report, media=media)
+    async with unit_of_work(factory) as session:
+        if created:
+            rules = await moderation.rules_of(session, account_id=account.id)
+        (await _sync_state(session, account.id)).comments_synced_at = utcnow()
+    report.moderated += await moderation.moderate_stored(
+        factory, account=account, comments=created, rules=rules, access=access
     )
-    (await _sync_state(session, account.id)).comments_synced_at = utcnow()
-    await session.flush()
+    for comment in created:
+        await notify.comment_created(hub, user_id=account.user_id, comment=comment)
     return report
 
 
@@ -280,16 +367,14 @@ def seen_messages(
     return seen
 
 
-async def sync_conversations(
-    session: AsyncSession, *, account: Account, access: GraphAccess, hub: EventHub | None = None
-) -> SyncReport:
-    """Backfill the account's conversations with their latest messages (one call per page of threads)."""
-    report = SyncReport()
-    client = client_for(account, MANAGE_MESSAGES, access=access)
-    async with graph_errors(session, account, permission=MANAGE_MESSAGES):
-        conversations = await client.get_conversations(
-            page_id(account), fields=CONVERSATION_WITH_MESSAGES, max_items=MAX_CONVERSATIONS
-        )
+NewMessage = tuple[InboxConversation, InboxMessage]
+
+
+async def store_conversations(
+    session: AsyncSession, *, account: Account, conversations: Sequence[Conversation], report: SyncReport
+) -> list[NewMessage]:
+    """Save threads and their readable messages; → the new messages from the other person."""
+    arrived: list[NewMessage] = []
     for conversation in conversations:
         participant = _participant(conversation, account)
         if participant is None:
@@ -302,65 +387,193 @@ async def sync_conversations(
             report.new_messages += created
             if created and not seen.from_account:
                 row = await store.conversation_with(session, account=account, participant_id=participant[0])
-                await notify.message_created(hub, user_id=account.user_id, conversation=row, message=message)
+                arrived.append((row, message))
         row = await store.conversation_with(session, account=account, participant_id=participant[0])
         row.platform_conversation_id = conversation.id
         row.unread_count = conversation.unread_count or 0
-    (await _sync_state(session, account.id)).conversations_synced_at = utcnow()
     await session.flush()
+    return arrived
+
+
+async def sync_conversations(
+    factory: async_sessionmaker[AsyncSession],
+    *,
+    account: Account,
+    access: GraphAccess,
+    hub: EventHub | None = None,
+) -> SyncReport:
+    """Backfill the account's conversations with their latest messages (one call per page of threads)."""
+    report = SyncReport()
+    client = client_for(account, MANAGE_MESSAGES, access=access)
+    async with graph_read(factory, account, permission=MANAGE_MESSAGES):
+        conversations = await client.get_conversations(
+            page_id(account), fields=CONVERSATION_WITH_MESSAGES, max_items=MAX_CONVERSATIONS
+        )
+    arrived: list[NewMessage] = []
+    for start in range(0, len(conversations), CONVERSATIONS_PER_WRITE):
+        async with unit_of_work(factory) as session:
+            row = await session.get_one(Account, account.id)
+            batch = conversations[start : start + CONVERSATIONS_PER_WRITE]
+            arrived += await store_conversations(session, account=row, conversations=batch, report=report)
+    async with unit_of_work(factory) as session:
+        (await _sync_state(session, account.id)).conversations_synced_at = utcnow()
+    for conversation, message in arrived:
+        await notify.message_created(hub, user_id=account.user_id, conversation=conversation, message=message)
     return report
 
 
-async def due_accounts(session: AsyncSession, *, interval_seconds: int, limit: int) -> Sequence[int]:
-    """Active accounts whose last backfill is older than the interval, least recently synced first."""
-    cutoff = utcnow() - timedelta(seconds=interval_seconds)
-    query = (
+def next_attempt(now: datetime, *, interval_seconds: int, failures: int, retry_after: int | None) -> datetime:
+    """When to sync again: after the interval, doubled for each failure in a row (at most a day);
+    never before a rate limit's Retry-After."""
+    delay = timedelta(seconds=interval_seconds * 2 ** min(failures, 16))
+    delay = min(delay, max(MAX_BACKOFF, timedelta(seconds=interval_seconds)))
+    if retry_after:
+        delay = max(delay, timedelta(seconds=retry_after))
+    return now + delay
+
+
+async def record_attempt(
+    factory: async_sessionmaker[AsyncSession], *, account_id: int, report: SyncReport, interval_seconds: int
+) -> None:
+    """Note the attempt, how it went, and schedule the next one (backing off after failures)."""
+    async with unit_of_work(factory) as session:
+        if await session.get(Account, account_id) is None:
+            return
+        state = await _sync_state(session, account_id)
+        now = utcnow()
+        state.attempted_at = now
+        state.consecutive_failures = (state.consecutive_failures or 0) + 1 if report.failed else 0
+        state.next_sync_at = next_attempt(
+            now,
+            interval_seconds=interval_seconds,
+            failures=state.consecutive_failures,
+            retry_after=report.retry_after,
+        )
+        state.last_error = "; ".join(report.errors) or None
+
+
+def due_query(now: datetime, limit: int) -> Select[int]:
+    """Active accounts whose next sync time has come, never-tried ones first, then the longest waiting."""
+    return (
         select(Account.id)
         .outerjoin(InboxSyncState, InboxSyncState.account_id == Account.id)
         .where(Account.is_active, Account.platform == "instagram")
-        .where(or_(InboxSyncState.comments_synced_at.is_(None), InboxSyncState.comments_synced_at < cutoff))
-        .order_by(
-            InboxSyncState.comments_synced_at.is_not(None), InboxSyncState.comments_synced_at, Account.id
-        )
+        .where(or_(InboxSyncState.next_sync_at.is_(None), InboxSyncState.next_sync_at <= now))
+        .order_by(InboxSyncState.next_sync_at.is_not(None), InboxSyncState.next_sync_at, Account.id)
         .limit(limit)
     )
-    return (await session.scalars(query)).all()
+
+
+async def due_accounts(session: AsyncSession, *, limit: int, now: datetime | None = None) -> Sequence[int]:
+    """The ids of the accounts due for a sync, in the order they should run."""
+    return (await session.scalars(due_query(now or utcnow(), limit))).all()
+
+
+async def claim_next(factory: async_sessionmaker[AsyncSession], *, lease_seconds: int) -> int | None:
+    """The next due account, its next time pushed back by `lease_seconds` so no other pass takes it."""
+    async with unit_of_work(factory) as session:
+        found = await due_accounts(session, limit=1)
+        if not found:
+            return None
+        state = await _sync_state(session, found[0])
+        state.next_sync_at = utcnow() + timedelta(seconds=lease_seconds)
+        return found[0]
+
+
+Part = Callable[..., Awaitable[SyncReport]]
+
+
+def _parts(media_count: int) -> list[tuple[str, Part, dict[str, object]]]:
+    return [
+        (MANAGE_COMMENTS, sync_comments, {"media_count": media_count}),
+        (MANAGE_MESSAGES, sync_conversations, {}),
+    ]
+
+
+async def _load(factory: async_sessionmaker[AsyncSession], account_id: int) -> Account | None:
+    async with unit_of_work(factory) as session:
+        return await session.get(Account, account_id)
 
 
 async def sync_account(
-    session: AsyncSession,
+    factory: async_sessionmaker[AsyncSession],
     *,
     account_id: int,
     access: GraphAccess,
     media_count: int,
+    interval_seconds: int,
     hub: EventHub | None = None,
     raise_refused: bool = False,
 ) -> SyncReport:
-    """Backfill one account's comments and conversations; a part that fails is recorded, not raised.
+    """Backfill one account's comments and conversations, then record the attempt and schedule the next.
 
-    A token Meta refused stops the sync (the account is marked in this unit of work, which commits);
-    `raise_refused` raises it instead, for a caller that answers 409.
+    A part that fails is recorded, not raised; a part whose permission was not granted is skipped
+    (reported, not a failure). A rate limit or a refused token stops the sync; `raise_refused` raises
+    the refusal (already recorded on the account) for a caller that answers 409.
     """
     report = SyncReport()
-    account = await session.get(Account, account_id)
+    account = await _load(factory, account_id)
     if account is None or not account.is_active:
         if account is not None and raise_refused:
             accounts.require_active(account)
         return report
-    for part in (sync_comments, sync_conversations):
-        kwargs: dict[str, Any] = {"media_count": media_count} if part is sync_comments else {}
+    refused: accounts.TokenRefused | None = None
+    for permission, part, options in _parts(media_count):
         try:
-            done = await part(session, account=account, access=access, hub=hub, **kwargs)
+            accounts.require_permission(account, permission)
+            report.add(await part(factory, account=account, access=access, hub=hub, **options))
+        except PermissionMissing as exc:
+            report.errors.append(exc.message)
         except ClipperError as exc:
             report.errors.append(exc.message)
+            report.failed = True
             log.warning("inbox sync failed", account_id=account_id, part=part.__name__, error=exc.message)
-            if isinstance(exc, accounts.TokenRefused):
-                if raise_refused:
-                    raise
+            if isinstance(exc, TooManyRequests):
+                report.rate_limited, report.retry_after = True, exc.retry_after
                 break
-            continue
-        for name in ("media", "comments", "new_comments", "conversations", "new_messages", "moderated"):
-            setattr(report, name, getattr(report, name) + getattr(done, name))
-    (await _sync_state(session, account_id)).last_error = "; ".join(report.errors) or None
-    await session.flush()
+            if isinstance(exc, accounts.TokenRefused):
+                refused = exc
+                break
+    await record_attempt(factory, account_id=account_id, report=report, interval_seconds=interval_seconds)
+    if refused is not None and raise_refused:
+        raise refused
     return report
+
+
+@dataclass
+class PassReport:
+    """What one periodic pass did."""
+
+    accounts: list[int] = field(default_factory=list)
+    stopped_by_rate_limit: bool = False
+
+
+async def sync_due_accounts(
+    factory: async_sessionmaker[AsyncSession],
+    *,
+    access: GraphAccess,
+    media_count: int,
+    interval_seconds: int,
+    per_pass: int,
+    hub: EventHub | None = None,
+) -> PassReport:
+    """Sync up to `per_pass` due accounts one after the other; a rate limit ends the pass."""
+    done = PassReport()
+    for _ in range(per_pass):
+        account_id = await claim_next(factory, lease_seconds=interval_seconds)
+        if account_id is None:
+            break
+        report = await sync_account(
+            factory,
+            account_id=account_id,
+            access=access,
+            media_count=media_count,
+            interval_seconds=interval_seconds,
+            hub=hub,
+        )
+        done.accounts.append(account_id)
+        if report.rate_limited:
+            done.stopped_by_rate_limit = True
+            log.warning("inbox sync paused by a rate limit", account_id=account_id)
+            break
+    return done

@@ -1,0 +1,62 @@
+"""On SQLite, the backfill never holds the write lock while it waits for Meta (other writers would fail)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlalchemy.engine import make_url
+
+from clipper.config import Settings
+from clipper.instagram import InstagramGraphAPI
+from inbox_helpers import API
+from social.live_app import live_publisher
+
+
+def write_lock_free(path: str) -> bool:
+    """True when another connection could start writing right now (no wait)."""
+    connection = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        connection.close()
+
+
+class TestBackfillJob:
+    async def test_meta_is_called_with_no_write_transaction_open(self, settings: Settings) -> None:
+        path = make_url(settings.database_url).database
+        assert path
+        async with live_publisher(settings) as publisher:
+            app = publisher.app
+            # A rule that hides every new comment: the job also calls Meta to moderate.
+            rule = await publisher.client.post(
+                f"{API}/accounts/{publisher.account['id']}/moderation-rules",
+                json={"name": "All", "kind": "regex", "patterns": ["."]},
+                headers=publisher.headers,
+            )
+            assert rule.status_code == 201, rule.text
+            seen: list[tuple[str, bool]] = []
+            graph: InstagramGraphAPI = app.state.graph
+            app.state.graph = InstagramGraphAPI(
+                base_url=graph.base_url,
+                api_version=graph.api_version,
+                rupload_url=graph.rupload_url,
+                app_id=graph.app_id,
+                app_secret=app.state.settings.app_secret,
+                http_client=graph.http,
+                on_call=lambda what, _status, _code, _seconds: seen.append((what, write_lock_free(path))),
+            )
+
+            await app.state.worker.enqueue("inbox.sync_account", account_id=publisher.account["id"])
+            await app.state.worker.drain()
+
+            hidden = await publisher.client.get(
+                f"{API}/comments", params={"status": "hidden"}, headers=publisher.headers
+            )
+        calls = {what for what, _free in seen}
+        assert {"GET /{id}/media", "GET /{id}/conversations", "POST /{id}"} <= calls
+        assert [what for what, free in seen if not free] == []
+        assert hidden.json()["items"]
