@@ -82,7 +82,7 @@ def _populate(sandbox: Sandbox, media_count: int, comments: int, replies: int) -
 
 
 async def expansion_and_batch(api: InstagramGraphAPI, ig_id: str, media: int) -> int:
-    found = await fetch_recent_comments(api, ig_id, media)
+    found, _ = await fetch_recent_comments(api, ig_id, media)
     return sum(len(c) + sum(len(x.replies.data) if x.replies else 0 for x in c) for c in found.values())
 
 
@@ -111,10 +111,20 @@ Found = dict[str, list[Comment]]
 Writer = Callable[[Any, Account, Found], Awaitable[None]]
 
 
+def flatten(comments: list[Comment], media_id: str) -> list[store.SeenComment]:
+    """Each comment, then its replies, as the store sees them."""
+    seen = []
+    for comment in comments:
+        seen.append(sync.seen_comment(comment, media_id))
+        replies = comment.replies.data if comment.replies else []
+        seen += [sync.seen_comment(reply, media_id, parent_id=comment.id) for reply in replies]
+    return seen
+
+
 async def write_per_row(session: Any, account: Account, found: Found) -> None:
     for media_id, comments in found.items():
         known = await store.media_comments(session, account.id, media_id)
-        for item in sync._flatten(comments, media_id):
+        for item in flatten(comments, media_id):
             await store.save_comment(session, account=account, seen=item, known=known)
 
 
@@ -138,7 +148,7 @@ async def time_writes(database_url: str, ig_id: str, found: Found) -> None:
             account = Account(user_id=user.id, platform="instagram", platform_account_id=ig_id)
             session.add(account)
         writers: dict[str, Writer] = {"write per-row": write_per_row, "write bulk": write_bulk}
-        rows = sum(len(sync._flatten(comments, media_id)) for media_id, comments in found.items())
+        rows = sum(len(flatten(comments, media_id)) for media_id, comments in found.items())
         for name, writer in writers.items():
             for label in ("new", "known"):
                 async with unit_of_work(factory) as session:
@@ -152,7 +162,18 @@ async def time_writes(database_url: str, ig_id: str, found: Found) -> None:
         await engine.dispose()
 
 
-async def main(args: argparse.Namespace) -> None:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--media", type=int, default=100)
+    parser.add_argument("--comments", type=int, default=8)
+    parser.add_argument("--replies", type=int, default=2)
+    parser.add_argument("--database-url", default="", help="an empty migrated database (default: SQLite)")
+    return parser.parse_args(argv)
+
+
+async def main(args: argparse.Namespace) -> dict[str, tuple[int, int]]:
+    """Print the figures; → (HTTP calls, items) per fetch strategy."""
+    fetched: dict[str, tuple[int, int]] = {}
     app = create_sandbox_app(SandboxConfig(public_url=BASE))
     async with (
         app.router.lifespan_context(app),
@@ -178,18 +199,15 @@ async def main(args: argparse.Namespace) -> None:
             items = await strategy(api, ig_id, args.media)
             elapsed = time.perf_counter() - started
             print(f"{name:<16} {len(calls):>10} {items:>7} {elapsed:>8.2f}")  # noqa: T201
-        found = await fetch_recent_comments(api, ig_id, args.media)
+            fetched[name] = (len(calls), items)
+        found, _ = await fetch_recent_comments(api, ig_id, args.media)
     print(f"{'write path':<27} {'rows':>7} {'seconds':>8}")  # noqa: T201
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
         await asyncio.to_thread(migrate.upgrade, url)
         await time_writes(url, ig_id, found)
+    return fetched
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--media", type=int, default=100)
-    parser.add_argument("--comments", type=int, default=8)
-    parser.add_argument("--replies", type=int, default=2)
-    parser.add_argument("--database-url", default="", help="an empty migrated database (default: SQLite)")
-    asyncio.run(main(parser.parse_args()))
+    asyncio.run(main(parse_args()))

@@ -1,9 +1,10 @@
 """Fault injection: make matching Graph calls fail, slow down, or lose their connection.
 
 A `FaultRule` matches a method (or any), a regex searched in the path without version (e.g.
-`^\\d+/media_publish$`) and optional exact parameter values. It fires for the next `times` matching
-calls (None = every call) or, with `rate`, on a seeded random share of them (`times` then defaults
-to None). Actions: `error` (GraphError from code/subcode/http_status/message/is_transient),
+`^\\d+/media_publish$`), optional exact parameter values (`params`) and optional regexes searched in
+parameter values (`params_match`, e.g. `{"metric": "\\breposts\\b"}`). It fires for the next `times`
+matching calls (None = every call) or, with `rate`, on a seeded random share of them (`times` then
+defaults to None). Actions: `error` (GraphError from code/subcode/http_status/message/is_transient),
 `latency` (sleep, then go on), `drop_before` (the connection dies before the handler runs) and
 `drop_after` (the handler runs, its effects stay, and the answer is lost: how tests simulate a
 media_publish whose reply never came).
@@ -30,6 +31,13 @@ _DEFAULT_MESSAGES: dict[int, str] = {
 _ids = itertools.count(1)
 
 
+def _compile(what: str, pattern: str) -> None:
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        raise ValueError(f"{what} is not a valid regular expression: {error}") from None
+
+
 class FaultRule(BaseModel):
     """One injected fault (also the body of `POST /_admin/faults`)."""
 
@@ -37,6 +45,7 @@ class FaultRule(BaseModel):
     path: str = ".*"
     method: str | None = None
     params: dict[str, str] = Field(default_factory=dict)
+    params_match: dict[str, str] = Field(default_factory=dict)
     times: int | None = 1
     rate: float | None = Field(default=None, ge=0.0, le=1.0)
     code: int = 1
@@ -54,10 +63,14 @@ class FaultRule(BaseModel):
     @field_validator("path")
     @classmethod
     def _compiles(cls, value: str) -> str:
-        try:
-            re.compile(value)
-        except re.error as error:
-            raise ValueError(f"path is not a valid regular expression: {error}") from None
+        _compile("path", value)
+        return value
+
+    @field_validator("params_match")
+    @classmethod
+    def _all_compile(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, pattern in value.items():
+            _compile(f"params_match[{key}]", pattern)
         return value
 
     @model_validator(mode="after")
@@ -73,7 +86,11 @@ class FaultRule(BaseModel):
             return False
         if not re.search(self.path, path):
             return False
-        return all(params.get(key) == value for key, value in self.params.items())
+        if not all(params.get(key) == value for key, value in self.params.items()):
+            return False
+        return all(
+            key in params and re.search(pattern, params[key]) for key, pattern in self.params_match.items()
+        )
 
     def error(self) -> GraphError:
         """The GraphError an `error` rule answers with."""

@@ -165,6 +165,8 @@ class TestPeriods:
 
 class TestLongRanges:
     async def test_sixty_days_back_take_three_calls_then_none(self, kv_backend, app, client, connect, calls):
+        """The issue's "a 60-day insights range is fetched in three calls", exactly: one time-series
+        metric (reach), from 60 days ago to today, both included (61 days: windows of 30 + 30 + 1)."""
         assert isinstance(app.state.kv, RedisStore) == (kv_backend == "redis")
         me = await connect()
         params = {"metrics": "reach", "since": days_ago(60), "until": days_ago(0)}
@@ -180,6 +182,25 @@ class TestLongRanges:
         assert again.json()["source"] == "cache"
         assert by_name(again.json())["reach"] == reach
         assert calls.count(INSIGHTS_CALL) == 3
+
+    async def test_the_default_metrics_over_sixty_days_take_seven_calls(self, client, connect, calls):
+        """All default metrics, 60 days ago to today: calls grow with metric types, never per metric.
+
+        reach: 3 windows (30 + 30 + 1); follower_count, kept 30 days by Meta: 2 (30 + today); the nine
+        total-only metrics share one set of sub-requests (3 windows + 60 single days = 63) → 2 batches.
+        """
+        me = await connect()
+        before = len(calls)
+        response = await client.get(
+            url(me.account_id), params={"since": days_ago(60), "until": days_ago(0)}, headers=me.headers
+        )
+        assert response.status_code == 200, response.text
+        made = calls[before:]
+        assert (made.count(INSIGHTS_CALL), made.count(BATCH_CALL), len(made)) == (5, 2, 7)
+        assert response.json()["graph_calls"] == 7
+        metrics = by_name(response.json())
+        assert len(metrics) == 11
+        assert all(len(metrics[name]["values"]) == 61 for name in ("reach", "views", "likes", "shares"))
 
     async def test_finished_days_are_answered_from_snapshots(self, client, connect, calls, session):
         me = await connect()

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from clipper.accounts.models import Account
+from clipper.accounts.models import Account, AccountHealth
 from clipper.insights import sync
 from clipper.insights.access import Services
 from clipper.insights.catalogue import ACCOUNT_METRICS
@@ -14,6 +14,7 @@ from clipper.insights.models import InsightSnapshot
 from clipper.insights.ranges import day_start, today
 
 INSIGHTS_CALL = "GET /{id}/insights"
+BATCH_CALL = "POST /"
 
 
 def services_of(app) -> Services:
@@ -90,3 +91,84 @@ class TestRateLimit:
         report = await sync.capture_all_stories(session_factory, services=services_of(app))
         assert report.stopped_by_rate_limit
         assert (report.accounts, report.failed) == (0, 0)
+
+    async def test_a_throttled_snapshot_pass_stops_too(self, app, client, connect, session_factory):
+        me = await connect()
+        await client.post("/sandbox/_admin/ratelimit", json={"throttle": 80002, "regain_minutes": 5})
+        report = await sync.snapshot_due_accounts(
+            session_factory, services=services_of(app), now=at_hour(me.account_id % 24)
+        )
+        assert report.stopped_by_rate_limit
+        assert (report.accounts, report.failed) == (0, 0)
+
+    async def test_a_refused_token_marks_the_account_and_stores_nothing(
+        self, app, client, connect, session_factory, session
+    ):
+        me = await connect()
+        account = await session.get_one(Account, me.account_id)
+        token = app.state.cipher.decrypt(account.page_access_token_enc)
+        await client.post("/sandbox/_admin/tokens/invalidate", json={"token": token, "subcode": 463})
+        report = await sync.snapshot_due_accounts(
+            session_factory, services=services_of(app), now=at_hour(me.account_id % 24)
+        )
+        assert (report.accounts, report.failed) == (0, 1)
+        await session.refresh(account)
+        assert account.health_status != AccountHealth.HEALTHY
+        assert account.health_reason
+        assert await stored_days(session, me.account_id, "reach") == []
+
+
+async def stored_days(session, account_id: int, metric: str) -> list:
+    rows = await session.scalars(
+        select(InsightSnapshot.day)
+        .where(InsightSnapshot.account_id == account_id, InsightSnapshot.metric == metric)
+        .order_by(InsightSnapshot.day)
+    )
+    return list(rows)
+
+
+class TestBackfill:
+    """The first snapshot copies the 90 days Meta still holds (≤ 30-day windows), once."""
+
+    async def test_the_first_snapshot_copies_metas_history_then_only_the_last_days(
+        self, app, connect, session_factory, session, calls
+    ):
+        me = await connect()
+        now = at_hour(me.account_id % 24)
+        before = len(calls)
+        first = await sync.snapshot_due_accounts(session_factory, services=services_of(app), now=now)
+        assert (first.accounts, first.failed) == (1, 0)
+        made = calls[before:]
+        # reach & co: 3 windows of 30 days; follower_count (30 days kept): 1; online_followers: 1;
+        # the total-only metrics: 3 windows + 90 single days = 93 sub-requests → 2 batches.
+        assert (made.count(INSIGHTS_CALL), made.count(BATCH_CALL), len(made)) == (5, 2, 7)
+        yesterday = today() - timedelta(days=1)
+        retained = [today() - timedelta(days=n) for n in range(90, 0, -1)]
+        assert await stored_days(session, me.account_id, "reach") == retained
+        assert await stored_days(session, me.account_id, "views") == retained
+        assert await stored_days(session, me.account_id, "follower_count") == retained[-30:]
+        assert len(await stored_days(session, me.account_id, "online_followers")) == 30
+        assert retained[-1] == yesterday
+
+        before = len(calls)
+        again = await sync.snapshot_due_accounts(session_factory, services=services_of(app), now=now)
+        assert (again.accounts, again.failed) == (1, 0)
+        # Only the two settling days: one time-series call and one batch.
+        assert calls[before:].count(INSIGHTS_CALL) == 1
+        assert calls[before:].count(BATCH_CALL) == 1
+        assert len(calls[before:]) == 2
+
+    async def test_an_account_whose_history_is_stored_is_not_backfilled(
+        self, app, connect, session_factory, session, calls
+    ):
+        me = await connect()
+        oldest = today() - timedelta(days=90)
+        session.add(InsightSnapshot(account_id=me.account_id, metric="reach", day=oldest, value=3))
+        await session.flush()
+        before = len(calls)
+        await sync.snapshot_due_accounts(
+            session_factory, services=services_of(app), now=at_hour(me.account_id % 24)
+        )
+        # The last two days (one call, one batch) and the online-followers curve.
+        assert (calls[before:].count(INSIGHTS_CALL), calls[before:].count(BATCH_CALL)) == (2, 1)
+        assert len(await stored_days(session, me.account_id, "reach")) == 3

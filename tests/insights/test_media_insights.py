@@ -86,6 +86,28 @@ class TestCatalogue:
         assert response.status_code == 422
         assert calls.count(MEDIA_INSIGHTS_CALL) == 1
 
+    async def test_a_catalogue_metric_meta_refuses_is_listed_and_the_rest_answered(
+        self, client, connect, sandbox, calls
+    ):
+        me = await connect()
+        image = world_media(sandbox, me.ig_id, "FEED", "IMAGE")
+        fault = {
+            "path": f"^{image.id}/insights$",
+            "params_match": {"metric": r"\breposts\b"},
+            "times": None,
+            "code": 100,
+            "message": "(#100) metric[4] must be one of the following values: reach, views (not reposts)",
+        }
+        assert (await client.post("/sandbox/_admin/faults", json=fault)).status_code in (200, 201)
+        response = await client.get(url(image.id), params={"account_id": me.account_id}, headers=me.headers)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["unsupported"] == ["reposts"]
+        assert set(body["metrics"]) == set(MEDIA_CATALOGUE["FEED"]) - {"reposts"}
+        assert body["metrics"]["likes"] == image.like_count
+        # The refused set, then one call per metric of the catalogue.
+        assert calls.count(MEDIA_INSIGHTS_CALL) == 1 + len(MEDIA_CATALOGUE["FEED"])
+
 
 class TestOwnership:
     async def test_a_published_post_is_found_without_account_id(self, client, connect, sandbox, session):

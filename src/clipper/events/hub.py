@@ -136,8 +136,11 @@ class RedisEventHub(EventHub):
     async def _listen(self) -> None:
         pubsub = self._redis.pubsub()
         await pubsub.psubscribe(f"{CHANNEL_PREFIX}*")
-        self._ready.set()
         try:
+            # Ready once Redis confirmed the subscription: an event published after `start()` arrives.
+            while (await pubsub.get_message(timeout=1.0) or {}).get("type") != "psubscribe":
+                pass
+            self._ready.set()
             while True:
                 message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
                 if message is not None and message.get("type") == "pmessage":

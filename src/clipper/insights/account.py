@@ -160,7 +160,7 @@ class Need:
     days: set[date] = field(default_factory=set)
 
 
-def _plan(
+def plan(
     names: Sequence[str], stored: dict[str, dict[date, snapshots.DayValue]], first: date, last: date
 ) -> dict[tuple[str, tuple[date, date]], Need]:
     """Group the metrics that need Meta by (metric_type, span of missing days), with those days."""
@@ -233,7 +233,7 @@ async def account_insights(
     answers: dict[str, tuple[Fetched | None, tuple[date, date] | None]] = {}
     calls = 0
     async with graph_errors(session, account):
-        for (metric_type, span), need in _plan(names, stored, first, last).items():
+        for (metric_type, span), need in plan(names, stored, first, last).items():
             fetched = await fetch(
                 client, account.platform_account_id, metric_type, need.names, span, sorted(need.days)
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -14,6 +15,7 @@ from clipper.insights import cache, ranges, snapshots
 from clipper.insights.access import Services, client_for, graph_errors
 from clipper.insights.catalogue import DEMOGRAPHIC_BREAKDOWNS, DEMOGRAPHIC_METRICS, TIMEFRAMES
 from clipper.insights.schemas import AudienceBucket, AudienceRead, OnlineFollowersRead
+from clipper.instagram import InstagramGraphAPI
 
 ONLINE = "online_followers"
 ONLINE_DAYS = 30
@@ -65,28 +67,28 @@ async def demographics(
     return answer
 
 
-async def online_days(
-    session: AsyncSession, *, account: Account, services: Services
-) -> tuple[dict[date, dict[str, int]], bool]:
-    """Followers online per hour for each of the last 30 finished days (stored, then the rest from Meta)."""
+async def missing_online(
+    session: AsyncSession, *, account_id: int
+) -> tuple[dict[date, dict[str, int]], list[date]]:
+    """The stored per-hour curves of the last 30 finished days, and the days still missing."""
     last = ranges.today() - timedelta(days=1)
     first = last - timedelta(days=ONLINE_DAYS - 1)
     stored = await snapshots.load_days(
-        session, account_id=account.id, metrics=[ONLINE], first=first, last=last
+        session, account_id=account_id, metrics=[ONLINE], first=first, last=last
     )
     known = {d: v.detail for d, v in stored.get(ONLINE, {}).items() if v.detail}
-    missing = [d for d in ranges.days(first, last) if d not in known]
+    return known, [d for d in ranges.days(first, last) if d not in known]
+
+
+async def fetch_online(
+    client: InstagramGraphAPI, ig_id: str, missing: Sequence[date]
+) -> list[snapshots.DayValue]:
+    """The per-hour curves of the missing days, in one call (nothing to ask when none is missing)."""
     if not missing:
-        return known, False
-    client = client_for(account, services)
-    async with graph_errors(session, account):
-        items = await client.get_account_insights(
-            account.platform_account_id,
-            [ONLINE],
-            "lifetime",
-            since=ranges.day_start(missing[0]),
-            until=ranges.day_start(missing[-1]),
-        )
+        return []
+    items = await client.get_account_insights(
+        ig_id, [ONLINE], "lifetime", since=ranges.day_start(missing[0]), until=ranges.day_start(missing[-1])
+    )
     fetched: list[snapshots.DayValue] = []
     for point in items[0].values if items else []:
         if point.end_time is not None and isinstance(point.value, dict):
@@ -94,6 +96,19 @@ async def online_days(
             fetched.append(
                 snapshots.DayValue(ONLINE, ranges.day_ending(point.end_time), max(hours.values()), hours)
             )
+    return fetched
+
+
+async def online_days(
+    session: AsyncSession, *, account: Account, services: Services
+) -> tuple[dict[date, dict[str, int]], bool]:
+    """Followers online per hour for each of the last 30 finished days (stored, then the rest from Meta)."""
+    known, missing = await missing_online(session, account_id=account.id)
+    if not missing:
+        return known, False
+    client = client_for(account, services)
+    async with graph_errors(session, account):
+        fetched = await fetch_online(client, account.platform_account_id, missing)
     async with snapshots.kept_if_possible(session):
         await snapshots.store_days(session, account_id=account.id, values=fetched)
     known.update({v.day: v.detail or {} for v in fetched})

@@ -13,7 +13,7 @@ from clipper.insights import snapshots
 from clipper.insights.access import Services, client_for, graph_errors, not_enough_viewers
 from clipper.insights.catalogue import MEDIA_CATALOGUE, STORY, STORY_NAVIGATION_PARTS, STORY_WEBHOOK_NAMES
 from clipper.insights.media import read_metrics
-from clipper.instagram import InstagramGraphAPIError
+from clipper.instagram import InstagramGraphAPI, InstagramGraphAPIError
 from clipper.instagram.schemas import Media
 
 log = structlog.get_logger(__name__)
@@ -55,37 +55,52 @@ async def record_story_insights(
     log.info("story insights recorded", account_id=account.id, media_id=media_id, source="webhook")
 
 
-async def _capture_one(session: AsyncSession, account: Account, client: Any, story: Media) -> bool:
-    try:
-        values, _ = await read_metrics(client, story.id, MEDIA_CATALOGUE[STORY])
-    except InstagramGraphAPIError as error:
-        if not_enough_viewers(error):
-            return False
-        raise
-    await snapshots.store_media(
-        session,
-        account_id=account.id,
-        media_id=story.id,
-        product=STORY,
-        values=values,
-        source="graph",
-        posted_at=story.timestamp,
-        permalink=story.permalink,
-    )
-    return True
+@dataclass(frozen=True)
+class StoryNumbers:
+    """A live story's numbers as Meta answered them, to store."""
+
+    story: Media
+    values: dict[str, Any]
+
+
+async def read_live_stories(client: InstagramGraphAPI, ig_id: str) -> tuple[int, list[StoryNumbers]]:
+    """How many stories are live, and the numbers of those Meta shows numbers for (Graph calls only)."""
+    stories = [
+        Media.model_validate(item)
+        async for page in client.iterate_pages(f"{ig_id}/stories", {"fields": STORY_FIELDS})
+        for item in page.get("data", [])
+    ]
+    found = []
+    for story in stories:
+        try:
+            values, _ = await read_metrics(client, story.id, MEDIA_CATALOGUE[STORY])
+        except InstagramGraphAPIError as error:
+            if not_enough_viewers(error):
+                continue
+            raise
+        found.append(StoryNumbers(story, values))
+    return len(stories), found
+
+
+async def store_stories(session: AsyncSession, *, account_id: int, numbers: list[StoryNumbers]) -> None:
+    """Store the numbers read by `read_live_stories`."""
+    for item in numbers:
+        await snapshots.store_media(
+            session,
+            account_id=account_id,
+            media_id=item.story.id,
+            product=STORY,
+            values=item.values,
+            source="graph",
+            posted_at=item.story.timestamp,
+            permalink=item.story.permalink,
+        )
 
 
 async def capture_stories(session: AsyncSession, *, account: Account, services: Services) -> CaptureReport:
     """Read the insights of every live story of the account and store them."""
     client = client_for(account, services)
-    path = f"{account.platform_account_id}/stories"
     async with graph_errors(session, account):
-        stories = [
-            Media.model_validate(item)
-            async for page in client.iterate_pages(path, {"fields": STORY_FIELDS})
-            for item in page.get("data", [])
-        ]
-        report = CaptureReport(stories=len(stories))
-        for story in stories:
-            report.captured += await _capture_one(session, account, client, story)
-    return report
+        live, numbers = await read_live_stories(client, account.platform_account_id)
+    await store_stories(session, account_id=account.id, numbers=numbers)
+    return CaptureReport(stories=live, captured=len(numbers))

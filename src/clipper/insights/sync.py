@@ -2,13 +2,19 @@
 
 Each account gets its own unit of work, so one failing account never undoes the others. A rate limit
 stops the pass: the accounts left over are picked up by the next one (their days are still missing).
+
+An account's first snapshot copies all the history Meta still holds (90 days, in ≤ 30-day windows);
+later ones only the last finished days. "First" means the oldest day Meta answers for is not stored:
+once it is, each later day's oldest day was stored by that backfill, so it runs once per account.
+Snapshots and story captures read Meta with no transaction open, then store what it answered in one
+short unit of work: no SQLite write lock is held while Meta answers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import structlog
 from sqlalchemy import select
@@ -20,15 +26,18 @@ from clipper.db import unit_of_work
 from clipper.errors import ClipperError, TooManyRequests
 from clipper.insights import ranges, snapshots, stories
 from clipper.insights.access import MANAGE_INSIGHTS, Services, client_for, graph_errors
-from clipper.insights.account import fetch
-from clipper.insights.audience import online_days
-from clipper.insights.catalogue import ACCOUNT_METRICS, TIME_SERIES, TOTAL_VALUE, account_metric_type
+from clipper.insights.account import fetch, plan
+from clipper.insights.audience import fetch_online, missing_online
+from clipper.insights.catalogue import ACCOUNT_METRICS
+from clipper.instagram import InstagramGraphAPI, InstagramGraphAPIError
 
 log = structlog.get_logger(__name__)
 
 # Meta's numbers can lag up to 48 h, so the last two finished days are fetched again each time.
 SETTLING_DAYS = 2
 SLOTS_PER_DAY = 24
+# Its oldest retained day not being stored means Meta still holds history we never copied.
+BACKFILL_MARKER = "reach"
 
 
 @dataclass
@@ -40,26 +49,92 @@ class SyncReport:
     stopped_by_rate_limit: bool = False
 
 
+@dataclass(frozen=True)
+class SnapshotPlan:
+    """What one account's snapshot asks Meta for: metric groups by (metric_type, span), online days."""
+
+    groups: list[tuple[str, list[str], tuple[date, date]]]
+    online_missing: list[date]
+    backfill: bool
+
+
+async def plan_snapshot(session: AsyncSession, *, account_id: int) -> SnapshotPlan:
+    """The last finished days; on the first snapshot, every day Meta still holds (see the module doc)."""
+    now_day = ranges.today()
+    last = now_day - timedelta(days=1)
+    oldest = ranges.retained_since(now_day)
+    backfill = not await snapshots.has_day(session, account_id=account_id, metric=BACKFILL_MARKER, day=oldest)
+    first = oldest if backfill else last - timedelta(days=SETTLING_DAYS - 1)
+    groups = [
+        (metric_type, need.names, span)
+        for (metric_type, span), need in plan(ACCOUNT_METRICS, {}, first, last).items()
+    ]
+    _, online_missing = await missing_online(session, account_id=account_id)
+    return SnapshotPlan(groups, online_missing, backfill)
+
+
+async def fetch_snapshot(
+    client: InstagramGraphAPI, ig_id: str, plan: SnapshotPlan
+) -> list[snapshots.DayValue]:
+    """Ask Meta for the plan's days (≤ 30-day windows; total-only metrics' days batched)."""
+    values: list[snapshots.DayValue] = []
+    for metric_type, names, span in plan.groups:
+        answer = await fetch(client, ig_id, metric_type, names, span)
+        values += [snapshots.DayValue(m, d, v) for m, days in answer.daily.items() for d, v in days.items()]
+    return values + await fetch_online(client, ig_id, plan.online_missing)
+
+
 async def snapshot_account(session: AsyncSession, *, account: Account, services: Services) -> int:
-    """Store the last finished days of every account metric and the online-followers curve; → days stored."""
+    """Store the planned days of every account metric and the online-followers curve; → values stored."""
     client = client_for(account, services)
-    last = ranges.today() - timedelta(days=1)
-    first = last - timedelta(days=SETTLING_DAYS - 1)
-    series = [m for m in ACCOUNT_METRICS if account_metric_type(m) == TIME_SERIES]
-    totals = [m for m in ACCOUNT_METRICS if account_metric_type(m) == TOTAL_VALUE]
-    stored = 0
+    planned = await plan_snapshot(session, account_id=account.id)
     async with graph_errors(session, account):
-        answers = [
-            await fetch(client, account.platform_account_id, TIME_SERIES, series, (first, last)),
-            # Every day of the span, batched in one HTTP call.
-            await fetch(client, account.platform_account_id, TOTAL_VALUE, totals, (first, last)),
-        ]
-    for answer in answers:
-        values = [snapshots.DayValue(m, d, v) for m, days in answer.daily.items() for d, v in days.items()]
-        await snapshots.store_days(session, account_id=account.id, values=values)
-        stored += len(values)
-    await online_days(session, account=account, services=services)
-    return stored
+        values = await fetch_snapshot(client, account.platform_account_id, planned)
+    await snapshots.store_days(session, account_id=account.id, values=values)
+    return len(values)
+
+
+async def _raise_mapped(factory: async_sessionmaker[AsyncSession], account_id: int, error: Exception) -> None:
+    """Raise a Graph error as ours, in a unit of work of its own (a refused token marks the account)."""
+    async with accounts.invalidations_kept(factory), unit_of_work(factory) as session:
+        account = await session.get_one(Account, account_id)
+        async with graph_errors(session, account):
+            raise error
+
+
+async def _snapshot_one(
+    factory: async_sessionmaker[AsyncSession], account_id: int, services: Services
+) -> None:
+    # Meta is asked between two short sessions, so no write lock is held while it answers.
+    async with factory() as session:
+        account = await session.get_one(Account, account_id)
+        planned = await plan_snapshot(session, account_id=account_id)
+    client = client_for(account, services)
+    try:
+        values = await fetch_snapshot(client, account.platform_account_id, planned)
+    except InstagramGraphAPIError as error:
+        await _raise_mapped(factory, account_id, error)
+        raise
+    async with unit_of_work(factory) as session:
+        await snapshots.store_days(session, account_id=account_id, values=values)
+    if planned.backfill:
+        log.info("insights history backfilled", account_id=account_id, values=len(values))
+
+
+async def _capture_one(
+    factory: async_sessionmaker[AsyncSession], account_id: int, services: Services
+) -> None:
+    # Like snapshots: Meta is read with no session open, then one short unit of work stores the numbers.
+    async with factory() as session:
+        account = await session.get_one(Account, account_id)
+    client = client_for(account, services)
+    try:
+        _, numbers = await stories.read_live_stories(client, account.platform_account_id)
+    except InstagramGraphAPIError as error:
+        await _raise_mapped(factory, account_id, error)
+        raise
+    async with unit_of_work(factory) as session:
+        await stories.store_stories(session, account_id=account_id, numbers=numbers)
 
 
 def due(account_ids: Sequence[int], now: datetime) -> list[int]:
@@ -68,33 +143,31 @@ def due(account_ids: Sequence[int], now: datetime) -> list[int]:
 
 
 async def _insight_accounts(factory: async_sessionmaker[AsyncSession]) -> list[int]:
-    async with unit_of_work(factory) as session:
+    async with factory() as session:  # a read: no unit of work (it would take SQLite's write lock)
         active = await session.scalars(
             select(Account).where(Account.is_active, Account.platform == "instagram").order_by(Account.id)
         )
         return [a.id for a in active if accounts.has_permission(a.granted_permissions or [], MANAGE_INSIGHTS)]
 
 
+Work = Callable[[async_sessionmaker[AsyncSession], int, Services], Awaitable[None]]
+
+
 async def _each(
-    factory: async_sessionmaker[AsyncSession], ids: Sequence[int], work: str, services: Services
+    factory: async_sessionmaker[AsyncSession], ids: Sequence[int], work: Work, services: Services
 ) -> SyncReport:
     report = SyncReport()
     for account_id in ids:
         try:
-            async with accounts.invalidations_kept(factory), unit_of_work(factory) as session:
-                account = await session.get_one(Account, account_id)
-                if work == "snapshot":
-                    await snapshot_account(session, account=account, services=services)
-                else:
-                    await stories.capture_stories(session, account=account, services=services)
+            await work(factory, account_id, services)
             report.accounts += 1
         except TooManyRequests:
             report.stopped_by_rate_limit = True
-            log.warning("insights sync paused by a rate limit", work=work, account_id=account_id)
+            log.warning("insights sync paused by a rate limit", work=work.__name__, account_id=account_id)
             break
         except ClipperError as error:
             report.failed += 1
-            log.warning("insights sync failed", work=work, account_id=account_id, error=error.error)
+            log.warning("insights sync failed", work=work.__name__, account_id=account_id, error=error.error)
     return report
 
 
@@ -103,9 +176,9 @@ async def snapshot_due_accounts(
 ) -> SyncReport:
     """Snapshot the accounts whose hour it is."""
     ids = due(await _insight_accounts(factory), now or datetime.now(UTC))
-    return await _each(factory, ids, "snapshot", services)
+    return await _each(factory, ids, _snapshot_one, services)
 
 
 async def capture_all_stories(factory: async_sessionmaker[AsyncSession], *, services: Services) -> SyncReport:
     """Capture the live stories of every account allowed to read insights."""
-    return await _each(factory, await _insight_accounts(factory), "stories", services)
+    return await _each(factory, await _insight_accounts(factory), _capture_one, services)

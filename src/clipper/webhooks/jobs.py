@@ -8,6 +8,7 @@ import structlog
 
 from clipper import worker
 from clipper.accounts import service as accounts
+from clipper.accounts.models import Account
 from clipper.db import unit_of_work
 from clipper.inbox.access import GraphAccess
 from clipper.webhooks import processing, service
@@ -35,29 +36,63 @@ async def _record_failure(ctx: worker.JobContext, event_id: int, error: Exceptio
 
 @worker.task("webhooks.process_events")
 async def process_events(ctx: worker.JobContext, *, event_ids: list[int]) -> None:
-    """Process stored webhook updates in order, each in its own unit of work (a failure is recorded)."""
+    """Process stored webhook updates in order, each in its own unit of work (a failure is recorded).
+
+    Units of work run one after the other, never one inside another: on SQLite each takes the write
+    lock up front, so a nested one would wait on its own task. New comments are moderated after their
+    unit of work committed, so Meta's hide/delete calls never run under the write lock.
+    """
     access = GraphAccess(ctx.graph, ctx.cipher)
+    factory = ctx.session_factory
     for event_id in event_ids:
+        new: list[processing.NewComment] = []
         try:
-            factory = ctx.session_factory
             async with accounts.invalidations_kept(factory), unit_of_work(factory) as session:
-                await processing.process_event(session, event_id=event_id, access=access, hub=ctx.events)
+                await processing.process_event(
+                    session, event_id=event_id, access=access, hub=ctx.events, later=new
+                )
         except Exception as exc:
             log.warning("webhook event failed", event_id=event_id, error_type=type(exc).__name__)
             await _record_failure(ctx, event_id, exc)
+            continue
+        await _moderate(ctx, new, access)
     await _fill_details(ctx, event_ids, access)
 
 
-async def _fill_details(ctx: worker.JobContext, event_ids: list[int], access: GraphAccess) -> None:
-    # After the events, in a unit of work of its own: one batch read for the whole delivery, and a
-    # failure here cannot undo a stored message.
+async def _moderate(ctx: worker.JobContext, new: list[processing.NewComment], access: GraphAccess) -> None:
+    # The comments are stored whatever happens here: a failure only costs their moderation.
     try:
-        async with unit_of_work(ctx.session_factory) as session:
-            filled = await processing.fill_details(session, event_ids=event_ids, access=access)
-        # After the commit: a UI that re-reads on the event must see the new values.
-        await processing.announce(ctx.events, filled)
+        await processing.moderate_and_announce(ctx.session_factory, new, access=access, hub=ctx.events)
     except Exception as exc:
-        log.warning("webhook details not read", error_type=type(exc).__name__)
+        log.warning("webhook comments not moderated", error_type=type(exc).__name__, comments=len(new))
+
+
+async def _fill_details(ctx: worker.JobContext, event_ids: list[int], access: GraphAccess) -> None:
+    """After the events: one batched read per account and kind for the whole delivery, each on its own."""
+    factory = ctx.session_factory
+    async with factory() as session:
+        wanted = await processing.wanted_details(session, event_ids=event_ids)
+        targets = [
+            (part, account.id)
+            for item in wanted
+            for account in await service.accounts_for(session, item.ig_user_id)
+            for part in item.parts()
+        ]
+    for item, account_id in targets:
+        try:
+            # Not a unit of work (which takes SQLite's write lock up front): this transaction reads,
+            # waits for Meta, and only then writes, so the lock is held from that flush to the commit.
+            # A failure here cannot undo a stored message.
+            async with factory() as session:
+                account = await session.get_one(Account, account_id)
+                filled = await processing.fill_account(session, account=account, wanted=item, access=access)
+                await session.commit()
+        except Exception as exc:
+            log.warning("webhook details not read", account_id=account_id, error_type=type(exc).__name__)
+            continue
+        # After the commit: a UI that re-reads on the event must see the new values.
+        if filled is not None:
+            await processing.announce(ctx.events, [filled])
 
 
 async def sweep(ctx: worker.JobContext) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import structlog
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper.accounts.models import Account
 from clipper.db import utcnow
@@ -17,6 +17,7 @@ from clipper.events.hub import EventHub
 from clipper.inbox import media as media_details
 from clipper.inbox import mentions, moderation, notify, participants, store
 from clipper.inbox.access import GraphAccess
+from clipper.inbox.models import InboxComment
 from clipper.insights import service as insights
 from clipper.webhooks.models import EventStatus, WebhookEvent
 from clipper.webhooks.service import accounts_for
@@ -81,17 +82,30 @@ def seen_message(payload: dict[str, Any]) -> store.SeenMessage | None:
     )
 
 
+@dataclass(frozen=True)
+class NewComment:
+    """A comment an update stored, still to moderate on Instagram and announce once committed."""
+
+    account: Account
+    comment: InboxComment
+
+
 async def _on_comment(
     session: AsyncSession,
     account: Account,
     seen: store.SeenComment,
     access: GraphAccess,
     hub: EventHub | None,
+    later: list[NewComment] | None,
 ) -> None:
     row, created = await store.save_comment(session, account=account, seen=seen)
-    if created:
-        await moderation.apply_rules(session, account=account, comment=row, access=access)
-        await notify.comment_created(hub, user_id=account.user_id, comment=row)
+    if not created:
+        return
+    if later is not None:
+        later.append(NewComment(account, row))
+        return
+    await moderation.apply_rules(session, account=account, comment=row, access=access)
+    await notify.comment_created(hub, user_id=account.user_id, comment=row)
 
 
 async def _on_mention(
@@ -124,12 +138,17 @@ async def _on_message(
 
 
 async def _dispatch(
-    session: AsyncSession, event: WebhookEvent, account: Account, access: GraphAccess, hub: EventHub | None
+    session: AsyncSession,
+    event: WebhookEvent,
+    account: Account,
+    access: GraphAccess,
+    hub: EventHub | None,
+    later: list[NewComment] | None,
 ) -> bool:
     """Apply the update to one account; False when the update is of a kind we ignore."""
     payload = dict(event.payload)
     if event.field in COMMENT_FIELDS_NAMES and (comment := seen_comment(payload)) is not None:
-        await _on_comment(session, account, comment, access, hub)
+        await _on_comment(session, account, comment, access, hub, later)
     elif event.field == "mentions":
         return await _on_mention(session, account, payload, access, hub)
     elif event.field == "messages" and (message := seen_message(payload)) is not None:
@@ -145,20 +164,53 @@ async def _dispatch(
 
 
 async def process_event(
-    session: AsyncSession, *, event_id: int, access: GraphAccess, hub: EventHub | None = None
+    session: AsyncSession,
+    *,
+    event_id: int,
+    access: GraphAccess,
+    hub: EventHub | None = None,
+    later: list[NewComment] | None = None,
 ) -> WebhookEvent | None:
-    """Apply a stored update to every account it concerns; idempotent, and a no-op once processed."""
+    """Apply a stored update to every account it concerns; idempotent, and a no-op once processed.
+
+    With `later`, new comments are only stored and collected there: `moderate_and_announce` then runs
+    the rules once this unit of work committed, calling Meta outside any transaction.
+    """
     event = await session.get(WebhookEvent, event_id)
     if event is None or event.status is not EventStatus.PENDING:
         return event
     event.attempts += 1
     handled = False
     for account in await accounts_for(session, event.ig_user_id):
-        handled = await _dispatch(session, event, account, access, hub) or handled
+        handled = await _dispatch(session, event, account, access, hub, later) or handled
     event.status = EventStatus.PROCESSED if handled else EventStatus.IGNORED
     event.processed_at = utcnow()
     await session.flush()
     return event
+
+
+async def moderate_and_announce(
+    factory: async_sessionmaker[AsyncSession],
+    new: Sequence[NewComment],
+    *,
+    access: GraphAccess,
+    hub: EventHub | None,
+) -> None:
+    """Run each account's rules on its committed new comments (Meta first, then one short unit of work
+    for the audit trail), then announce the comments as they now are (hidden or not)."""
+    by_account: dict[int, list[NewComment]] = {}
+    for item in new:
+        by_account.setdefault(item.account.id, []).append(item)
+    for items in by_account.values():
+        account, comments = items[0].account, [item.comment for item in items]
+        async with factory() as session:  # a read: no write lock is held while Meta is called
+            rules = list(await moderation.rules_of(session, account_id=account.id))
+        if rules:
+            await moderation.moderate_stored(
+                factory, account=account, comments=comments, rules=rules, access=access
+            )
+        for comment in comments:
+            await notify.comment_created(hub, user_id=account.user_id, comment=comment)
 
 
 @dataclass(frozen=True)
@@ -171,14 +223,22 @@ class Filled:
     media_ids: list[str]
 
 
-async def fill_details(
-    session: AsyncSession, *, event_ids: Sequence[int], access: GraphAccess
-) -> list[Filled]:
-    """Read what these updates left unknown: DM participants' usernames, comments' media details.
+@dataclass(frozen=True)
+class Wanted:
+    """What a delivery's processed updates left unknown for one IG account: DM people, comments' media."""
 
-    One batched read per account for the whole delivery (not one per update), and only for the people
-    and media the updates named, so nothing is read again on later page views.
-    """
+    ig_user_id: str
+    people: list[str]
+    media_ids: list[str]
+
+    def parts(self) -> list[Wanted]:
+        """The people, then the media: each is read from Meta and stored in a transaction of its own."""
+        people = [Wanted(self.ig_user_id, self.people, [])] if self.people else []
+        return people + ([Wanted(self.ig_user_id, [], self.media_ids)] if self.media_ids else [])
+
+
+async def wanted_details(session: AsyncSession, *, event_ids: Sequence[int]) -> list[Wanted]:
+    """Who and which media these updates named, by IG account (read only)."""
     events = await session.scalars(
         select(WebhookEvent).where(
             WebhookEvent.id.in_(list(event_ids)), WebhookEvent.status == EventStatus.PROCESSED
@@ -192,22 +252,32 @@ async def fill_details(
             people.setdefault(event.ig_user_id, []).append(message.participant_id)
         elif event.field in COMMENT_FIELDS_NAMES and (comment := seen_comment(payload)) is not None:
             media.setdefault(event.ig_user_id, []).append(comment.media_id)
-    filled = []
-    for ig_user_id in people.keys() | media.keys():
-        for account in await accounts_for(session, ig_user_id):
-            named = bool(people.get(ig_user_id)) and bool(
-                await participants.fill_usernames(
-                    session, account=account, participant_ids=people[ig_user_id], access=access
-                )
-            )
-            media_ids = sorted(set(media.get(ig_user_id, [])))
-            if media_ids and not await media_details.fill_media(
-                session, account=account, media_ids=media_ids, access=access
-            ):
-                media_ids = []
-            if named or media_ids:
-                filled.append(Filled(account.user_id, account.id, named, media_ids))
-    return filled
+    return [
+        Wanted(ig_user_id, people.get(ig_user_id, []), sorted(set(media.get(ig_user_id, []))))
+        for ig_user_id in sorted(people.keys() | media.keys())
+    ]
+
+
+async def fill_account(
+    session: AsyncSession, *, account: Account, wanted: Wanted, access: GraphAccess
+) -> Filled | None:
+    """Read what `wanted` names and this account lacks (one batched read per kind), and store it.
+
+    Only the people and media the updates named, so nothing is read again on later page views. Each
+    part reads what is stored, then asks Meta, then writes: run it in a transaction that has not
+    written yet, so no write lock is held while Meta answers.
+    """
+    named = bool(wanted.people) and bool(
+        await participants.fill_usernames(
+            session, account=account, participant_ids=wanted.people, access=access
+        )
+    )
+    media_ids = wanted.media_ids
+    if media_ids and not await media_details.fill_media(
+        session, account=account, media_ids=media_ids, access=access
+    ):
+        media_ids = []
+    return Filled(account.user_id, account.id, named, media_ids) if named or media_ids else None
 
 
 async def announce(hub: EventHub | None, filled: Sequence[Filled]) -> None:
