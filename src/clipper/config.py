@@ -113,6 +113,9 @@ class Settings(BaseSettings):
     publish_lease_seconds: int = 300
     publish_processing_timeout_seconds: float = 600.0
     publish_max_attempts: int = 8
+    # After a media_publish with no answer, a container still FINISHED is re-read (never re-published)
+    # for this long before the call is sent again on the same container (Meta never received it).
+    publish_unconfirmed_grace_seconds: float = 600.0
     publish_video_upload: VideoUpload = VideoUpload.RUPLOAD
 
     # Clips: where media files live (empty = DATA_DIR/media), the upload cap, how long signed media

@@ -1,8 +1,12 @@
-"""Kill the engine at a chosen point and recover the post, on an app whose database commits for real."""
+"""Kill the engine at a chosen point and recover the post, on an app whose database commits for real.
+
+Also: count the media_publish calls the sandbox receives, add faults, and make a post due again.
+"""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -10,6 +14,7 @@ from clipper.db import unit_of_work, utcnow
 from clipper.instagram import InstagramGraphAPI
 from clipper.social import sweep
 from clipper.social.engine import Engine
+from clipper.social.models import SocialPost
 from social.publish_helpers import TERMINAL, Publisher
 
 LEASE = 300
@@ -86,3 +91,30 @@ async def recover(publisher: Publisher, post_id: int, *, timeout: float = 30.0) 
         if post["status"] in TERMINAL or asyncio.get_running_loop().time() > deadline:
             return post
         await asyncio.sleep(0.1)
+
+
+async def count_publish_calls(publisher: Publisher) -> Callable[[], Awaitable[int]]:
+    """Start counting the media_publish calls the sandbox receives; returns the reader."""
+    rule = await publisher.admin(
+        "POST", "faults", {"action": "latency", "path": "media_publish$", "latency_seconds": 0, "times": None}
+    )
+
+    async def count() -> int:
+        rules = await publisher.admin("GET", "faults")
+        return int(next(item["hits"] for item in rules if item["id"] == rule["id"]))
+
+    return count
+
+
+async def fault(publisher: Publisher, **rule: Any) -> None:
+    await publisher.admin("POST", "faults", {"times": 1, **rule})
+
+
+async def make_due(publisher: Publisher, post_id: int, *, sent_seconds_ago: float | None = None) -> None:
+    """The post's next check is now; `sent_seconds_ago` moves its publish intent back in time."""
+    async with unit_of_work(publisher.app.state.session_factory) as session:
+        post = await session.get_one(SocialPost, post_id)
+        post.next_attempt_at = utcnow()
+        post.lease_until = None
+        if sent_seconds_ago is not None:
+            post.publish_sent_at = utcnow() - timedelta(seconds=sent_seconds_ago)

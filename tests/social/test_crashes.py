@@ -16,6 +16,7 @@ import pytest
 
 from clipper.config import Settings
 from media_factory import jpeg, mp4
+from oauth_flow import sandbox_of
 from social.crash_helpers import killed_run, recover
 from social.live_app import live_publisher
 from social.publish_helpers import Publisher
@@ -80,6 +81,12 @@ async def assert_each_published_once(publisher: Publisher, done: list[dict[str, 
     published = await publisher.published()
     assert sorted(item["media_id"] for item in published) == media_ids
     assert len(set(media_ids)) == len(done)
+    world = sandbox_of(publisher.app).world
+    for post in done:
+        text = post["options"].get("first_comment")
+        if text:
+            comments = [c.id for c in world.comments_of(post["platform_post_id"]) if c.text == text]
+            assert comments == [post["first_comment_id"]], post["timeline"]
 
 
 @pytest.mark.parametrize("media", sorted(MEDIA))

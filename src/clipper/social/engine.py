@@ -8,15 +8,32 @@ that Meta already holds:
 2. read the container status and `content_publishing_limit` in one batch request (`batches`):
    IN_PROGRESS → come back later (first poll soon, then about once a minute, give up after
    PUBLISH_PROCESSING_TIMEOUT_SECONDS); ERROR → failed with the reason; EXPIRED → new containers;
-   PUBLISHED → the media id is recovered (see `finish.recover`), never published again; no quota slot
+   PUBLISHED → the media id is recovered (`recovery`), never published again; no quota slot
    left → the post waits (status scheduled, visible reason); FINISHED → commit `publish_sent_at`;
-3. `media_publish` and the new media's permalink in one batch; the media id is committed at once. A lost
-   answer (dropped batch, publish item not run) makes the post `unconfirmed`; reconciliation reads the
-   container: PUBLISHED → recover the id, FINISHED → the call never landed, so publishing is safe;
+3. `media_publish` and the new media's permalink in one batch; the media id is committed at once;
 4. the first comment when asked (its intent committed first, looked for before a retry), then published.
 
 So a post costs the floor in HTTP calls: image or story 3, carousel of n images n + 3, reel 3 + polls
 (+1 resumable upload).
+
+Never publishing twice. Once `publish_sent_at` is committed the publish may have landed, so until the
+media id is known the post is reconciled, never started over:
+
+- it never becomes `failed`: a lost answer, recovery attempts running out, a refused token or any other
+  error while reconciling keep it `unconfirmed`, with the reason and the time of the next check in its
+  `error_message`, checked again with exponential backoff (capped at an hour) for as long as it takes;
+  the only exits are the media id (`published`) and a container status that proves Meta did not
+  publish it: ERROR (failed with the reason) or EXPIRED (new containers, after one last look for a
+  matching media). A Retry of a failed post, or an edit, therefore never forgets a container that may
+  have been published (`service._reset`, and edits of such a post are refused). There is deliberately
+  no terminal state for a publish that cannot be confirmed (say the account is never reconnected): it
+  stays visibly `unconfirmed`, checked hourly, rather than risk a second post;
+- a container that still reads FINISHED is only re-read, and the account's recent media scanned, for
+  PUBLISH_UNCONFIRMED_GRACE_SECONDS after the call was sent (Meta may still be executing it). Only
+  after that window is `media_publish` sent again, on the same container (Meta publishes a container
+  at most once, so this cannot make a second media), recorded as `publish_resent` on the timeline;
+- a publish answered with an error that proves Meta refused it (quota, not ready, expired, rate limit,
+  token, permission) clears `publish_sent_at`; any other error is reconciled like a lost answer.
 
 Transactions: none is held across a Graph call. The post is loaded once in a short read (`persist.load`)
 and kept in memory; after each step one short write (`persist.save`) applies what changed with a
@@ -45,12 +62,13 @@ from clipper.instagram.errors import (
     InvalidTokenError,
     MediaNotReadyError,
     OutcomeUnknownError,
+    PermissionDeniedError,
     PublishingQuotaError,
     RateLimitError,
 )
 from clipper.instagram.schemas import PublishingLimit
 from clipper.observability import PUBLISH_FAILURE, PUBLISH_LATENCY_SECONDS, PUBLISH_SUCCESS
-from clipper.social import batches, containers, finish, persist, timeline
+from clipper.social import batches, containers, finish, persist, recovery, timeline
 from clipper.social.models import MediaType, PostStatus, SocialPost
 
 if TYPE_CHECKING:
@@ -65,6 +83,15 @@ BACKOFF_BASE_SECONDS = 5.0
 BACKOFF_CAP_SECONDS = 3600.0
 QUOTA_RECHECK_SECONDS = 600.0
 UNCONFIRMED_RECHECK_SECONDS = 2.0
+# Errors answering media_publish that prove Meta refused the call (so nothing was published).
+PUBLISH_REFUSED = (
+    PublishingQuotaError,
+    MediaNotReadyError,
+    ContainerExpiredError,
+    RateLimitError,
+    InvalidTokenError,
+    PermissionDeniedError,
+)
 POLL_FIRST_SECONDS = 1.0
 POLL_MAX_SECONDS = 60.0
 
@@ -233,16 +260,69 @@ class Engine:
         limit: PublishingLimit | None,
     ) -> Step:
         if code == "FINISHED" and limit is not None:
+            if post.publish_sent_at is not None:
+                return await self._finished_after_send(post, api, ig, limit)
             return self._ready(post, limit)
         if code == "PUBLISHED":
-            return await finish.recover(self, post, api, ig)
+            return await self._recover(post, api, ig)
         if code == "ERROR":
+            post.publish_sent_at = None  # a container in ERROR cannot have been published
             return self.fail(
                 post, finish.processing_error(detail), code=finish.status_code_of(detail), reason="processing"
             )
         if code == "EXPIRED":
+            if post.publish_sent_at is not None and await self._found(post, api, ig):
+                return GO_ON
             return self.expired(post)
         return self.poll_later(post)
+
+    async def _found(self, post: SocialPost, api: InstagramGraphAPI, ig: str) -> bool:
+        """Look for the post's media among the account's recent media; True when it was found and claimed."""
+        grace = self.settings.publish_unconfirmed_grace_seconds
+        media_id = await recovery.find_and_claim(self.session_factory, api, ig, post, grace_seconds=grace)
+        if media_id is None:
+            return False
+        timeline.add(post, "media_recovered", media_id)
+        return True
+
+    async def _recover(self, post: SocialPost, api: InstagramGraphAPI, ig: str) -> Step:
+        """The container is PUBLISHED: find its media, never publish again; keep looking while not listed."""
+        if await self._found(post, api, ig):
+            return GO_ON
+        return self.unconfirmed(
+            post,
+            "Instagram reports the post as published, but it is not among the account's recent media yet.",
+            code="recovery_pending",
+        )
+
+    async def _finished_after_send(
+        self, post: SocialPost, api: InstagramGraphAPI, ig: str, limit: PublishingLimit
+    ) -> Step:
+        """media_publish was sent but the container is still FINISHED: re-read it for the grace window."""
+        assert post.publish_sent_at is not None
+        if await self._found(post, api, ig):
+            return GO_ON
+        grace = self.settings.publish_unconfirmed_grace_seconds
+        waited = (utcnow() - post.publish_sent_at).total_seconds()
+        if waited < grace:
+            delay = min(POLL_MAX_SECONDS, max(UNCONFIRMED_RECHECK_SECONDS, waited / 2), grace - waited)
+            step = self.later(post, max(delay, POLL_FIRST_SECONDS))
+            post.status = PostStatus.UNCONFIRMED
+            post.error_message = (
+                "Instagram has not confirmed this post yet: the publish call got no answer. Checking "
+                f"again at {_clock(post.next_attempt_at)}; if Instagram never received the call, it is sent "
+                "again on the same container, which cannot create a second post."
+            )
+            _note(post, "publish_unconfirmed", None)
+            return step
+        if limit.remaining != 0:
+            timeline.add(
+                post,
+                "publish_resent",
+                f"container {post.container_id} still FINISHED {int(waited)} s after media_publish was "
+                "sent: Instagram never received it; sending it again on the same container",
+            )
+        return self._ready(post, limit)
 
     def _ready(self, post: SocialPost, limit: PublishingLimit) -> Step:
         """The container is FINISHED: with a quota slot left, commit the intent to publish first."""
@@ -263,6 +343,9 @@ class Engine:
             post.error_message = "Instagram did not confirm the publish; checking whether it went through."
             timeline.add(post, "publish_unconfirmed")
             return self.later(post, UNCONFIRMED_RECHECK_SECONDS)
+        except PUBLISH_REFUSED:
+            post.publish_sent_at = None  # Meta answered and refused: nothing was published
+            raise
         post.platform_post_id = published.media_id
         post.platform_url = published.permalink
         timeline.add(post, "media_published", published.media_id)
@@ -337,7 +420,12 @@ class Engine:
         return self.later(post, delay)
 
     def fail(self, post: SocialPost, message: str, *, code: str, reason: str) -> Step:
-        """A permanent failure: the post fails with a message the user can act on."""
+        """A permanent failure: the post fails with a message the user can act on.
+
+        Not when the publish may have landed: such a post stays unconfirmed and is checked again.
+        """
+        if _may_be_published(post):
+            return self.unconfirmed(post, message, code=code)
         post.status = PostStatus.FAILED
         post.error_message = message
         post.last_error_code = code[:32]
@@ -349,6 +437,20 @@ class Engine:
             "Instagram publish failed", user_id=post.user_id, post_id=post.id, reason=reason, error_code=code
         )
         return STOP
+
+    def unconfirmed(self, post: SocialPost, why: str, *, code: str) -> Step:
+        """The publish may have landed and we cannot tell yet: say why, check again later, never fail."""
+        post.status = PostStatus.UNCONFIRMED
+        post.last_error_code = code[:32]
+        post.attempts += 1
+        delay = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** min(post.attempts - 1, 20))
+        step = self.later(post, delay * random.uniform(0.5, 1.0))
+        post.error_message = (
+            f"Instagram may have published this post; we could not confirm it yet: {why.rstrip('.')}. "
+            f"Checking again at {_clock(post.next_attempt_at)}."
+        )
+        _note(post, "unconfirmed", why)
+        return step
 
     def graph_error(self, post: SocialPost, error: InstagramGraphAPIError) -> Step:
         """Map a Graph error to waiting, retrying, new containers or failing."""
@@ -381,6 +483,22 @@ class Engine:
             "Instagram publish success", user_id=post.user_id, post_id=post.id, media_id=post.platform_post_id
         )
         return STOP
+
+
+def _may_be_published(post: SocialPost) -> bool:
+    """media_publish was sent (or about to be) and its media id is not known."""
+    return post.publish_sent_at is not None and post.platform_post_id is None
+
+
+def _clock(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC") if moment is not None else "soon"
+
+
+def _note(post: SocialPost, event: str, detail: str | None) -> None:
+    """Add a timeline event unless it repeats the last one (a post checked again and again)."""
+    last = (post.timeline or [{}])[-1]
+    if last.get("event") != event or last.get("detail") != detail:
+        timeline.add(post, event, detail)
 
 
 def _log_started(post: SocialPost) -> None:

@@ -1,0 +1,163 @@
+"""Find the media of a post whose `media_publish` answer was lost, without ever claiming a stranger's media.
+
+Meta's container node does not name its media, so we read the account's recent media (stories:
+`/{ig-user-id}/stories`) and keep only the items that could be ours:
+
+- the same `media_type` and `media_product_type` we published (an IMAGE post never takes a reel or an
+  album; a story takes a story of its clip's kind);
+- a timestamp inside the window in which our call can have been executed: from `publish_sent_at` (less
+  a clock slack) to `publish_sent_at` + the unconfirmed grace window (plus the slack); without a
+  `publish_sent_at`, from the container's creation to its 24-hour lifetime;
+- for feed posts and reels, exactly our caption (a caption-less post thus only takes a caption-less
+  media inside that window, never an arbitrary one posted from the phone hours later);
+- not the media of another of our posts: the id is claimed in one transaction that first locks the
+  account row and checks that no other post of the account holds it, so two of our posts recovering
+  at the same time cannot take the same media.
+
+Among the candidates the one closest in time to our call wins.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from clipper.accounts.models import Account
+from clipper.db import unit_of_work
+from clipper.instagram import InstagramGraphAPI
+from clipper.social import containers, timeline
+from clipper.social.models import MediaType, SocialPost
+
+RECENT_MEDIA = 50
+CLOCK_SLACK = timedelta(minutes=2)
+CONTAINER_LIFETIME = timedelta(hours=24)
+_PRODUCT = {
+    MediaType.IMAGE: "FEED",
+    MediaType.CAROUSEL: "FEED",
+    MediaType.REELS: "REELS",
+    MediaType.STORIES: "STORY",
+}
+Factory = async_sessionmaker[AsyncSession]
+_MEDIA_TYPE = {MediaType.IMAGE: "IMAGE", MediaType.CAROUSEL: "CAROUSEL_ALBUM", MediaType.REELS: "VIDEO"}
+
+
+def _expected_media_types(post: SocialPost) -> set[str]:
+    if post.media_type is not MediaType.STORIES:
+        return {_MEDIA_TYPE[post.media_type]}
+    if post.clip is None:
+        return {"IMAGE", "VIDEO"}
+    return {"VIDEO" if post.clip.kind.value == "video" else "IMAGE"}
+
+
+def _window(post: SocialPost, grace_seconds: float) -> tuple[datetime, datetime] | None:
+    """When Meta can have created our media, or None when we never made a container."""
+    if post.publish_sent_at is not None:
+        start = post.publish_sent_at
+        return start - CLOCK_SLACK, start + timedelta(seconds=grace_seconds) + CLOCK_SLACK
+    created = timeline.last(post, "container_created")
+    if created is None:
+        return None
+    return created - CLOCK_SLACK, created + CONTAINER_LIFETIME + CLOCK_SLACK
+
+
+def _timestamp(item: dict[str, Any]) -> datetime | None:
+    stamp = item.get("timestamp")
+    if isinstance(stamp, datetime):
+        return stamp
+    if not stamp:
+        return None
+    try:
+        return datetime.fromisoformat(str(stamp).replace("+0000", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _could_be_ours(post: SocialPost, item: dict[str, Any], window: tuple[datetime, datetime]) -> bool:
+    if item.get("media_product_type") != _PRODUCT[post.media_type]:
+        return False
+    if item.get("media_type") not in _expected_media_types(post):
+        return False
+    when = _timestamp(item)
+    if when is None or not window[0] <= when <= window[1]:
+        return False
+    if post.media_type is MediaType.STORIES:
+        return True
+    return (item.get("caption") or None) == containers.caption_of(post)
+
+
+async def _recent(api: InstagramGraphAPI, ig: str, post: SocialPost) -> list[dict[str, Any]]:
+    fields = "id,caption,timestamp,media_type,media_product_type"
+    edge = "stories" if post.media_type is MediaType.STORIES else "media"
+    found: list[dict[str, Any]] = []
+    async for page in api.iterate_pages(f"{ig}/{edge}", {"fields": fields, "limit": 25}):
+        found += [dict(item) for item in page.get("data") or [] if isinstance(item, dict)]
+        if len(found) >= RECENT_MEDIA:
+            break
+    return found
+
+
+async def _taken(factory: Factory, post: SocialPost) -> set[str]:
+    async with unit_of_work(factory, immediate=False) as session:
+        rows = await session.scalars(
+            select(SocialPost.platform_post_id).where(
+                SocialPost.account_id == post.account_id,
+                SocialPost.id != post.id,
+                SocialPost.platform_post_id.is_not(None),
+            )
+        )
+        return {media_id for media_id in rows if media_id}
+
+
+async def candidates(
+    factory: Factory, api: InstagramGraphAPI, ig: str, post: SocialPost, *, grace_seconds: float
+) -> list[str]:
+    """The ids of the recent media that could be this post's, the most likely first."""
+    window = _window(post, grace_seconds)
+    if window is None:
+        return []
+    taken = await _taken(factory, post)
+    anchor = post.publish_sent_at or window[0] + CLOCK_SLACK
+    matching = [
+        item
+        for item in await _recent(api, ig, post)
+        if str(item.get("id")) not in taken and _could_be_ours(post, item, window)
+    ]
+    matching.sort(key=lambda item: abs(((_timestamp(item) or anchor) - anchor).total_seconds()))
+    return [str(item["id"]) for item in matching]
+
+
+async def claim(factory: Factory, post: SocialPost, media_id: str) -> bool:
+    """Record `media_id` as the post's unless another post of the account holds it (checked under a lock)."""
+    async with unit_of_work(factory) as session:
+        # The account row is the lock two recovering posts of one account meet on (SQLite: the write lock).
+        await session.execute(select(Account.id).where(Account.id == post.account_id).with_for_update())
+        holder = await session.scalar(
+            select(SocialPost.id).where(
+                SocialPost.account_id == post.account_id,
+                SocialPost.id != post.id,
+                SocialPost.platform_post_id == media_id,
+            )
+        )
+        if holder is not None:
+            return False
+        await session.execute(
+            update(SocialPost)
+            .where(SocialPost.id == post.id)
+            .values(platform_post_id=media_id)
+            .execution_options(synchronize_session=False)
+        )
+    post.platform_post_id = media_id
+    return True
+
+
+async def find_and_claim(
+    factory: Factory, api: InstagramGraphAPI, ig: str, post: SocialPost, *, grace_seconds: float
+) -> str | None:
+    """The media id now recorded for the post, or None when no recent media can be it."""
+    for media_id in await candidates(factory, api, ig, post, grace_seconds=grace_seconds):
+        if await claim(factory, post, media_id):
+            return media_id
+    return None

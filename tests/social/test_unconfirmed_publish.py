@@ -1,0 +1,183 @@
+"""A publish whose outcome is unknown is reconciled, never published twice (DESIGN.md §5, issue 4).
+
+`media_publish` calls are counted by a sandbox fault rule that matches them and does nothing (latency
+0, never used up): its `hits` is the number of publish calls the sandbox received. Time passes for the
+engine deterministically: a post is made due again by moving its `next_attempt_at` to now, and the
+grace window is passed by moving its `publish_sent_at` back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from clipper.db import unit_of_work
+from clipper.social.models import PostStatus, SocialPost
+from media_factory import jpeg
+from oauth_flow import connect_instagram
+from social.crash_helpers import count_publish_calls, fault, make_due
+from social.publish_helpers import API, Publisher, run_due, until_done
+
+GRACE = 600.0
+
+
+def use_grace_window(publisher: Publisher, seconds: float = GRACE) -> None:
+    state = publisher.app.state
+    state.settings = state.settings.model_copy(update={"publish_unconfirmed_grace_seconds": seconds})
+
+
+async def image_post(publisher: Publisher, caption: str | None) -> int:
+    clip_id = await publisher.clip(jpeg(1080, 1080), "photo.jpg")
+    created = await publisher.create(media_type="IMAGE", clip_id=clip_id, caption=caption)
+    assert created.status_code == 201, created.text
+    await publisher.publish(created.json()["id"])
+    return int(created.json()["id"])
+
+
+async def edit_caption(publisher: Publisher, post_id: int) -> httpx.Response:
+    return await publisher.client.put(f"{API}{post_id}", json={"caption": "x"}, headers=publisher.headers)
+
+
+def events(post: dict[str, Any]) -> list[str]:
+    return [entry["event"] for entry in post["timeline"]]
+
+
+async def unconfirmed_after_check(publisher: Publisher, post_id: int) -> dict[str, Any]:
+    await make_due(publisher, post_id)
+    await run_due(publisher.app)
+    post = await publisher.post(post_id)
+    assert post["status"] == "unconfirmed", post["timeline"]
+    return post
+
+
+class TestLostPublishCall:
+    async def test_a_publish_that_never_reached_meta_is_resent_once_only_after_the_grace_window(
+        self, publisher: Publisher
+    ) -> None:
+        use_grace_window(publisher)
+        publish_calls = await count_publish_calls(publisher)
+        await fault(publisher, action="drop_before", path="media_publish$")
+        post_id = await image_post(publisher, "Never landed")
+
+        await run_due(publisher.app)
+        first = await publisher.post(post_id)
+        rechecked = [await unconfirmed_after_check(publisher, post_id) for _ in range(3)]
+
+        assert first["status"] == "unconfirmed"
+        assert "Checking again at" in rechecked[-1]["error_message"]
+        assert await publish_calls() == 1
+        assert await publisher.published() == []
+
+        await make_due(publisher, post_id, sent_seconds_ago=GRACE + 1)
+        done = await until_done(publisher, post_id)
+
+        assert done["status"] == "published", done["timeline"]
+        assert await publish_calls() == 2
+        published = await publisher.published()
+        assert [item["media_id"] for item in published] == [done["platform_post_id"]]
+        assert published[0]["container_id"] == done["container_id"] == first["container_id"]
+        assert events(done).count("container_created") == 1
+        assert events(done).count("publish_resent") == 1
+
+    async def test_a_publish_whose_answer_was_lost_is_recovered_without_a_second_call(
+        self, publisher: Publisher
+    ) -> None:
+        use_grace_window(publisher)
+        publish_calls = await count_publish_calls(publisher)
+        await fault(publisher, action="drop_after", path="media_publish$")
+        post_id = await image_post(publisher, "Landed, answer lost")
+
+        await run_due(publisher.app)
+        unconfirmed = await publisher.post(post_id)
+        await make_due(publisher, post_id)
+        done = await until_done(publisher, post_id)
+
+        assert unconfirmed["status"] == "unconfirmed"
+        assert done["status"] == "published", done["timeline"]
+        assert "media_recovered" in events(done)
+        assert "publish_resent" not in events(done)
+        assert await publish_calls() == 1
+        published = await publisher.published()
+        assert [item["media_id"] for item in published] == [done["platform_post_id"]]
+
+
+class TestNeverFailedWhileItMayBePublished:
+    async def test_errors_while_reconciling_keep_the_post_unconfirmed_until_it_is_confirmed(
+        self, publisher: Publisher
+    ) -> None:
+        publish_calls = await count_publish_calls(publisher)
+        attempts = publisher.app.state.settings.publish_max_attempts + 2
+        await fault(publisher, action="drop_after", path="media_publish$")
+        # The recent-media read that would find the media fails at every check, past the attempts limit.
+        await fault(publisher, action="error", method="GET", path="/media$", code=100, times=attempts)
+        post_id = await image_post(publisher, "Cannot confirm")
+        await run_due(publisher.app)
+
+        checked = [await unconfirmed_after_check(publisher, post_id) for _ in range(attempts)]
+        retried = await publisher.client.post(f"{API}{post_id}/publish", headers=publisher.headers)
+        edited = await publisher.client.put(
+            f"{API}{post_id}", json={"caption": "x"}, headers=publisher.headers
+        )
+
+        assert "may have published this post" in checked[-1]["error_message"]
+        assert "Checking again at" in checked[-1]["error_message"]
+        assert "failed" not in events(checked[-1])
+        assert checked[-1]["attempts"] >= attempts
+        assert retried.status_code == 409
+        assert edited.status_code == 409
+
+        await make_due(publisher, post_id)
+        done = await until_done(publisher, post_id)
+
+        assert done["status"] == "published", done["timeline"]
+        assert await publish_calls() == 1
+        published = await publisher.published()
+        assert [item["media_id"] for item in published] == [done["platform_post_id"]]
+
+    async def test_a_refused_token_while_reconciling_asks_to_reconnect_and_never_fails_the_post(
+        self, publisher: Publisher
+    ) -> None:
+        publish_calls = await count_publish_calls(publisher)
+        await fault(publisher, action="drop_after", path="media_publish$")
+        await fault(publisher, action="error", method="GET", path="/media$", code=190, message="expired")
+        post_id = await image_post(publisher, "Token refused")
+        await run_due(publisher.app)
+
+        refused = await unconfirmed_after_check(publisher, post_id)
+        still = await unconfirmed_after_check(publisher, post_id)
+        await connect_instagram(publisher.client, publisher.headers)
+        await make_due(publisher, post_id)
+        done = await until_done(publisher, post_id)
+
+        assert "may have published this post" in refused["error_message"]
+        assert "reconnect" in still["error_message"].lower()
+        assert done["status"] == "published", done["timeline"]
+        assert await publish_calls() == 1
+        assert len(await publisher.published()) == 1
+
+    async def test_retrying_a_failed_post_whose_publish_was_sent_reconciles_its_container(
+        self, publisher: Publisher
+    ) -> None:
+        await fault(publisher, action="drop_after", path="media_publish$")
+        post_id = await image_post(publisher, "Failed by an older version")
+        await run_due(publisher.app)
+        async with unit_of_work(publisher.app.state.session_factory) as session:
+            row = await session.get_one(SocialPost, post_id)
+            row.status, row.lease_until, row.next_attempt_at = PostStatus.FAILED, None, None
+        failed = await publisher.post(post_id)
+        publish_calls = await count_publish_calls(publisher)
+
+        edited = await publisher.client.put(
+            f"{API}{post_id}", json={"caption": "x"}, headers=publisher.headers
+        )
+        await publisher.publish(post_id)
+        done = await until_done(publisher, post_id)
+
+        assert edited.status_code == 409
+        assert "may already be on Instagram" in edited.json()["detail"]
+        assert done["status"] == "published", done["timeline"]
+        assert done["container_id"] == failed["container_id"]
+        assert await publish_calls() == 0
+        published = await publisher.published()
+        assert [item["media_id"] for item in published] == [done["platform_post_id"]]
