@@ -125,7 +125,11 @@ class Settings(BaseSettings):
     media_url_ttl_seconds: int = 3600
     media_signing_key: str = Field(default="", repr=False)
 
-    @field_validator("fernet_key", mode="before")
+    # Permissions asked for on top of the seed's eleven (comma-separated), e.g. `pages_manage_metadata`,
+    # which real Meta wants for Page webhook subscriptions and the Conversations API.
+    oauth_extra_scopes: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    @field_validator("fernet_key", "oauth_extra_scopes", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:
         if isinstance(value, str):

@@ -43,6 +43,17 @@ class TestAuthorize:
             != parse_qs(urlsplit(await start_authorization(client, user.headers)).query)["state"][0]
         )
 
+    async def test_extra_scopes_from_the_settings_are_asked_for_once_after_the_eleven(
+        self, settings, client, signup
+    ):
+        settings.oauth_extra_scopes = ["pages_manage_metadata", "pages_show_list"]
+        user = await signup(client)
+        url = await start_authorization(client, user.headers)
+        scope = parse_qs(urlsplit(url).query)["scope"][0].split(",")
+        assert scope == [*REQUESTED_PERMISSIONS, "pages_manage_metadata"]
+        form = await open_dialog(client, url)
+        assert "pages_manage_metadata" in form.permissions
+
     async def test_redirect_variant_answers_a_302_to_the_dialog(self, client, signup):
         user = await signup(client)
         response = await client.get(f"{API}/authorize", params={"redirect": "1"}, headers=user.headers)

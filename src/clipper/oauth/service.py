@@ -232,7 +232,7 @@ class InstagramOAuth:
             "client_id": self.settings.app_id,
             "redirect_uri": self.redirect_uri,
             "state": state,
-            "scope": ",".join(REQUESTED_PERMISSIONS),
+            "scope": ",".join(dict.fromkeys((*REQUESTED_PERMISSIONS, *self.settings.oauth_extra_scopes))),
             "response_type": "code",
             # Re-prompts for permissions declined last time instead of silently keeping them off.
             "auth_type": "rerequest",
