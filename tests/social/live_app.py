@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 import httpx
 import uvicorn
@@ -115,3 +119,25 @@ async def served_publisher(settings: Settings, **overrides: Any) -> AsyncIterato
     finally:
         server.should_exit = True
         await serving
+
+
+def start_worker_process(
+    publisher: Publisher, cwd: Path, *, stderr: IO[bytes] | int = subprocess.DEVNULL, **env: str
+) -> subprocess.Popen[bytes]:
+    """A `clipper worker` process on the publisher's database and served sandbox; `env`: more settings."""
+    settings: Settings = publisher.app.state.settings
+    inherited = {
+        name: value for name, value in os.environ.items() if name.lower() not in Settings.model_fields
+    }
+    inherited |= {
+        "ENVIRONMENT": settings.environment.value,
+        "DATABASE_URL": settings.database_url,
+        "DATA_DIR": str(settings.data_dir),
+        "BACKEND_URL": settings.backend_url,
+        "FRONTEND_URL": settings.frontend_url,
+        "FERNET_KEY": ",".join(settings.fernet_key),
+        "LOG_LEVEL": "WARNING",
+        **env,
+    }
+    clipper = Path(sys.executable).parent / "clipper"
+    return subprocess.Popen([str(clipper), "worker"], env=inherited, cwd=cwd, stderr=stderr)

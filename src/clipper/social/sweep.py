@@ -29,12 +29,15 @@ async def claim_due(
     now = now or utcnow()
     lease = now + timedelta(seconds=lease_seconds)
     candidates = select(SocialPost.id).where(*_due(now)).order_by(SocialPost.next_attempt_at).limit(batch)
+    chosen = SocialPost.id.in_(candidates.scalar_subquery())
     if session.get_bind().dialect.name == "postgresql":
-        # Concurrent sweeps skip each other's rows instead of queueing behind them.
-        candidates = candidates.with_for_update(skip_locked=True)
+        # Concurrent sweeps skip each other's rows instead of queueing behind them. The ids are read
+        # (and locked) first: inside `IN (...)` PostgreSQL may plan the LIMIT subquery as the inner side
+        # of a nested-loop semi-join, re-run per row, and claim far more than `batch`.
+        chosen = SocialPost.id.in_(list(await session.scalars(candidates.with_for_update(skip_locked=True))))
     claimed = await session.scalars(
         update(SocialPost)
-        .where(SocialPost.id.in_(candidates.scalar_subquery()), *_due(now))
+        .where(chosen, *_due(now))
         .values(lease_until=lease)
         .returning(SocialPost.id)
         .execution_options(synchronize_session=False)
