@@ -49,7 +49,7 @@ def connect_instagram(page: Page, admin: httpx.Client, username: str) -> None:
     # The Facebook window closes itself once it has handed the result back.
     if not popup.is_closed():
         popup.wait_for_event("close", timeout=10_000)
-    option = dialog.locator("label").filter(has=dialog.get_by_role("radio", name=f"@{username}"))
+    option = dialog.locator("label").filter(has=page.get_by_role("radio", name=f"@{username}"))
     expect(option).to_contain_text(followers)
     screenshot(page, "02-account-selector")
     dialog.get_by_role("radio", name=f"@{username}").check()

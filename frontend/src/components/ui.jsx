@@ -76,21 +76,56 @@ export function EmptyState({ icon, title, children, action }) {
   );
 }
 
-// An accessible modal dialog: focus moves in, Escape closes, focus returns to the opener.
+const FOCUSABLE = "button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
+
+// Keep Tab and Shift+Tab inside `container`: from the last control to the first, and back.
+function trapTab(event, container) {
+  if (event.key !== "Tab" || !container) return;
+  const controls = [...container.querySelectorAll(FOCUSABLE)].filter((el) => el.offsetParent !== null || el === document.activeElement);
+  if (!controls.length) {
+    event.preventDefault();
+    return;
+  }
+  const first = controls[0];
+  const last = controls[controls.length - 1];
+  const inside = container.contains(document.activeElement);
+  if (event.shiftKey && (document.activeElement === first || !inside)) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && (document.activeElement === last || !inside)) {
+    event.preventDefault();
+    first.focus();
+  }
+}
+
+// An accessible modal dialog: focus moves in and stays in (Tab wraps), Escape closes, focus returns
+// to the opener.
 export function Modal({ title, onClose, children, footer, wide }) {
   const ref = useRef(null);
   const titleId = useId();
+  // The latest onClose without re-running the effect (callers pass a new function on every render,
+  // and re-running it would move focus back to the first control each time).
+  const closeRef = useRef(onClose);
+  closeRef.current = onClose;
   useEffect(() => {
     const previous = document.activeElement;
-    const first = ref.current?.querySelector("button, [href], input, select, textarea, [tabindex]:not([tabindex='-1'])");
+    // A control marked data-autofocus (a confirmation's Cancel: the safe choice) or else the first one.
+    const first = ref.current?.querySelector("[data-autofocus]") || ref.current?.querySelector(FOCUSABLE);
     (first || ref.current)?.focus();
-    const onKey = (event) => event.key === "Escape" && onClose?.();
+    const onKey = (event) => {
+      if (event.key === "Escape" && closeRef.current) {
+        event.preventDefault();
+        closeRef.current();
+      } else {
+        trapTab(event, ref.current);
+      }
+    };
     document.addEventListener("keydown", onKey);
     return () => {
       document.removeEventListener("keydown", onKey);
       previous?.focus?.();
     };
-  }, [onClose]);
+  }, []);
   return (
     <div className="modal-backdrop" onMouseDown={(event) => event.target === event.currentTarget && onClose?.()}>
       <div className={wide ? "modal modal-wide" : "modal"} role="dialog" aria-modal="true" aria-labelledby={titleId} ref={ref} tabIndex={-1}>
@@ -116,7 +151,7 @@ export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onCanc
       onClose={onCancel}
       footer={
         <>
-          <button type="button" className="btn btn-ghost" onClick={onCancel}>Cancel</button>
+          <button type="button" className="btn btn-ghost" onClick={onCancel} data-autofocus>Cancel</button>
           <button type="button" className="btn btn-danger" onClick={onConfirm} disabled={busy}>
             {busy ? "Working…" : confirmLabel}
           </button>

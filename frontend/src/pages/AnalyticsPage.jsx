@@ -128,18 +128,37 @@ function Audience({ accountId }) {
   );
 }
 
+const WEEK = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+
+// Meta reports followers online per UTC hour; move each value to the user's weekday and hour (by the
+// current UTC offset, rounded to the hour for the rare half-hour zones).
+export function toLocalHours(byWeekdayUtc, offsetMinutes) {
+  const shift = Math.round(offsetMinutes / 60);
+  const local = {};
+  Object.entries(byWeekdayUtc).forEach(([day, hours]) => {
+    const dayIndex = WEEK.indexOf(day);
+    if (dayIndex < 0) return;
+    Object.entries(hours).forEach(([hour, value]) => {
+      const at = (((dayIndex * 24 + Number(hour) + shift) % 168) + 168) % 168;
+      const localDay = WEEK[Math.floor(at / 24)];
+      local[localDay] = { ...(local[localDay] || {}), [String(at % 24)]: value };
+    });
+  });
+  return Object.fromEntries(WEEK.filter((day) => local[day]).map((day) => [day, local[day]]));
+}
+
 function Heatmap({ accountId }) {
   const tz = userTimeZone();
   const online = useOnlineFollowers(accountId);
   const best = useBestTimes(accountId, tz);
-  const byWeekday = online.data?.by_weekday || {};
+  const byWeekday = useMemo(() => toLocalHours(online.data?.by_weekday || {}, -new Date().getTimezoneOffset()), [online.data]);
   const days = Object.keys(byWeekday);
   const max = Math.max(1, ...days.flatMap((d) => Object.values(byWeekday[d])));
   return (
     <section className="card stack" aria-labelledby="heat-title">
       <div className="row-between">
         <h2 id="heat-title">Best times to post</h2>
-        <span className="muted small">Followers online per hour (UTC), last {online.data?.days ?? 30} days</span>
+        <span className="muted small">Followers online per hour ({tz}), last {online.data?.days ?? 30} days</span>
       </div>
       <ErrorBox error={online.error} />
       {days.length ? (

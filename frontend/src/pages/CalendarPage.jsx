@@ -17,6 +17,8 @@ function postDate(post) {
   return value ? new Date(value) : null;
 }
 
+const weeksOf = (days) => Array.from({ length: days.length / 7 }, (_, i) => days.slice(i * 7, i * 7 + 7));
+
 function range(view, anchor) {
   if (view === "week") {
     const start = startOfWeek(anchor);
@@ -74,14 +76,16 @@ export default function CalendarPage() {
           </div>
         </div>
         <ErrorBox error={error || update.error} />
-        <div className={view === "week" ? "cal-grid cal-week" : "cal-grid"} role="grid" aria-label={title}>
-          {WEEKDAYS.map((d) => <div key={d} className="cal-dow" role="columnheader">{d}</div>)}
-          {days.map((day) => {
+        <div className={view === "week" ? "cal-grid cal-week" : "cal-grid"} role="table" aria-label={title}>
+          <div role="row" className="cal-row">{WEEKDAYS.map((d) => <div key={d} className="cal-dow" role="columnheader">{d}</div>)}</div>
+          {weeksOf(days).map((week) => (
+          <div key={week[0].toISOString()} role="row" className="cal-row">
+          {week.map((day) => {
             const items = (posts || []).filter((p) => { const d = postDate(p); return d && sameDay(d, day); })
               .sort((a, b) => postDate(a) - postDate(b));
             const classes = ["cal-day", view === "month" && day.getMonth() !== anchor.getMonth() ? "other" : "", sameDay(day, today) ? "today" : "", dropDay && sameDay(dropDay, day) ? "drop-target" : ""].join(" ");
             return (
-              <div key={day.toISOString()} className={classes} role="gridcell" aria-label={day.toLocaleDateString([], { weekday: "long", day: "numeric", month: "long" })}
+              <div key={day.toISOString()} className={classes} role="cell" aria-label={day.toLocaleDateString([], { weekday: "long", day: "numeric", month: "long" })}
                 onDragOver={(e) => { e.preventDefault(); setDropDay(day); }}
                 onDragLeave={() => setDropDay(null)}
                 onDrop={(e) => { e.preventDefault(); setDropDay(null); reschedule(e.dataTransfer.getData("text/plain"), day); }}>
@@ -90,16 +94,17 @@ export default function CalendarPage() {
                   <Link key={post.id} to={`/posts/${post.id}`} className={`cal-post ${post.status}`} draggable={post.status === "scheduled"}
                     onDragStart={(e) => e.dataTransfer.setData("text/plain", String(post.id))}
                     title={`${post.status}: ${post.caption || ""}`}>
-                    {postDate(post).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })} · {post.media_type === "REELS" ? "Reel" : post.media_type.toLowerCase()} · <span className="sr-only">{post.status} </span>{post.caption || "(no caption)"}
+                    <StatusBadge status={post.status} />{" "}
+                    {postDate(post).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })} · {post.media_type === "REELS" ? "Reel" : post.media_type.toLowerCase()} · {post.caption || "(no caption)"}
                   </Link>
                 ))}
               </div>
             );
           })}
+          </div>
+          ))}
         </div>
-        <div className="row small muted">
-          <StatusBadge status="scheduled" /> <StatusBadge status="publishing" /> <StatusBadge status="published" /> <StatusBadge status="failed" />
-        </div>
+        <p className="small muted" style={{ margin: 0 }}>Each post shows its status; only scheduled posts can be dragged. With the keyboard, open a post and use its Reschedule form.</p>
       </section>
       {unscheduled?.length > 0 && (
         <section className="card stack">

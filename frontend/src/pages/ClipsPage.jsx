@@ -58,6 +58,8 @@ function Uploader() {
       <h2 id="upload-title">Upload clips</h2>
       <div
         className={dragging ? "dropzone dragging" : "dropzone"}
+        role="group"
+        aria-label="Drop files to upload"
         onDragOver={(event) => {
           event.preventDefault();
           setDragging(true);
@@ -110,7 +112,17 @@ function TrimDialog({ clip, onClose }) {
   const { trim } = useClipMutations();
   const [start, setStart] = useState("0");
   const [end, setEnd] = useState(String(Math.min(clip.duration_seconds || 15, 90)));
-  const errors = trim.error?.fields || {};
+  const [local, setLocal] = useState({});
+  const errors = { ...(trim.error?.fields || {}), ...local };
+  const submit = () => {
+    const [from, to] = [Number(start), Number(end)];
+    const problems = {};
+    if (start === "" || !(from >= 0)) problems.start = "Enter a start of 0 seconds or more.";
+    if (end === "" || !(to > from)) problems.end = "The end must come after the start.";
+    else if (clip.duration_seconds && to > clip.duration_seconds + 0.05) problems.end = `The clip is only ${clip.duration_seconds.toFixed(1)} s long.`;
+    setLocal(problems);
+    if (!Object.keys(problems).length) trim.mutate({ id: clip.id, start: from, end: to }, { onSuccess: onClose });
+  };
   return (
     <Modal
       title={`Trim ${clip.title || clip.filename}`}
@@ -122,7 +134,7 @@ function TrimDialog({ clip, onClose }) {
             type="button"
             className="btn btn-primary"
             disabled={trim.isPending}
-            onClick={() => trim.mutate({ id: clip.id, start: Number(start), end: Number(end) }, { onSuccess: onClose })}
+            onClick={submit}
           >
             Trim
           </button>
@@ -138,7 +150,7 @@ function TrimDialog({ clip, onClose }) {
           {(props) => <input {...props} type="number" min="0" step="0.1" value={end} onChange={(e) => setEnd(e.target.value)} />}
         </Field>
       </div>
-      {!Object.keys(errors).length && <ErrorBox error={trim.error} />}
+      {!Object.keys(trim.error?.fields || {}).length && <ErrorBox error={trim.error} />}
     </Modal>
   );
 }

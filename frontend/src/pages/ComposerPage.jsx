@@ -12,6 +12,8 @@ const TYPES = [
   ["CAROUSEL", "Carousel"],
   ["STORIES", "Story"],
 ];
+// The fields this form shows an error next to (ApiError.fields keys are the last path segment).
+const SHOWN_FIELDS = new Set(["account_id", "account_ids", "clip_id", "clip_ids", "caption", "hashtags", "collaborators", "user_tags", "location_id", "alt_text", "first_comment", "scheduled_for", "cover_clip_id", "thumb_offset_ms", "trial_graduation", "share_to_feed"]);
 const QUALIFY_AS = { REELS: "REELS", IMAGE: "IMAGE", STORIES: "STORIES", CAROUSEL: "CAROUSEL_ITEM" };
 
 export function countCaption(caption, hashtags) {
@@ -49,7 +51,7 @@ function Counters({ counts }) {
   );
 }
 
-function ChipInput({ label, values, onChange, prefix, placeholder }) {
+function ChipInput({ label, values, onChange, prefix, placeholder, error, hint }) {
   const [text, setText] = useState("");
   const add = () => {
     const parts = text.split(/[\s,]+/).map((part) => part.replace(/^[#@]/, "")).filter(Boolean);
@@ -57,7 +59,7 @@ function ChipInput({ label, values, onChange, prefix, placeholder }) {
     setText("");
   };
   return (
-    <Field label={label}>
+    <Field label={label} error={error} hint={hint}>
       {(props) => (
         <div className="stack" style={{ gap: 8 }}>
           <div className="row" style={{ flexWrap: "nowrap" }}>
@@ -105,15 +107,23 @@ function ClipPicker({ clips, mediaType, selected, onChange }) {
         {clips.map((clip) => {
           const q = clip.qualification?.[qualifyAs];
           const name = clip.title || clip.filename;
+          const full = multi && !selected.includes(clip.id) && selected.length >= LIMITS.carousel;
+          const reasonsId = `clip-${clip.id}-reasons`;
           return (
             <button key={clip.id} type="button" className="picker-item" aria-pressed={selected.includes(clip.id)}
               onClick={() => toggle(clip.id)} aria-label={`${name}${q && !q.ok ? " (needs conforming)" : ""}`}
+              aria-describedby={(q && !q.ok) || full ? reasonsId : undefined} aria-disabled={full || undefined}
               title={q && !q.ok ? q.reasons.join("; ") : name}>
               <ClipThumb clip={clip} className="thumb" />
               <div className="cap">
-                {q && (q.ok ? <span className="qual-ok">✓ </span> : <span className="qual-no">✗ </span>)}
+                {q && (q.ok ? <span className="qual-ok" aria-hidden="true">✓ </span> : <span className="qual-no" aria-hidden="true">✗ </span>)}
                 {name}
               </div>
+              {((q && !q.ok) || full) && (
+                <span id={reasonsId} className="sr-only">
+                  {[full ? `A carousel holds at most ${LIMITS.carousel} clips.` : "", q && !q.ok ? `Not ready for this type: ${q.reasons.join("; ")}.` : ""].filter(Boolean).join(" ")}
+                </span>
+              )}
             </button>
           );
         })}
@@ -123,6 +133,9 @@ function ClipPicker({ clips, mediaType, selected, onChange }) {
           <span className="muted small">
             {selected.length} of {LIMITS.carousel} selected. Drag to reorder (or use the arrows).
           </span>
+          {selected.length >= LIMITS.carousel && (
+            <span className="muted small" role="status">A carousel holds at most {LIMITS.carousel} clips: remove one to add another.</span>
+          )}
           <ol className="order-list" aria-label="Carousel order">
             {selected.map((id, index) => (
               <li key={id} draggable onDragStart={() => setDragIndex(index)} onDragOver={(e) => e.preventDefault()}
@@ -140,12 +153,65 @@ function ClipPicker({ clips, mediaType, selected, onChange }) {
   );
 }
 
-function Preview({ account, mediaType, clip, caption, hashtags, tags, onPlaceTag }) {
+// Tags placed on the image: click the preview (or press Enter on it), then name the person; X and Y
+// (percent from the top-left corner) can be typed, which is how keyboard users place a tag.
+function UserTags({ tags, setTags, pendingTag, setPendingTag, error }) {
+  const [name, setName] = useState("");
+  const percent = (value) => Math.round(value * 100);
+  const setAxis = (axis, text) => {
+    const value = Math.min(100, Math.max(0, Number(text) || 0)) / 100;
+    setPendingTag({ ...pendingTag, [axis]: value });
+  };
+  const add = () => {
+    const username = name.replace(/^@/, "").trim();
+    if (username) setTags([...tags.filter((tag) => tag.username !== username), { username, ...pendingTag }]);
+    setPendingTag(null);
+    setName("");
+  };
+  return (
+    <div className={error ? "stack has-error" : "stack"} style={{ gap: 6 }} role="group" aria-label="User tags">
+      <span className="label">User tags</span>
+      <span className="muted small">Click the spot on the image in the preview (or focus it and press Enter) to tag someone there.</span>
+      {pendingTag && (
+        <div className="row" style={{ alignItems: "flex-end" }}>
+          <Field label="Username to tag">
+            {(props) => <input {...props} autoFocus value={name} onChange={(e) => setName(e.target.value)}
+              onKeyDown={(e) => { if (e.key === "Enter") { e.preventDefault(); add(); } }} />}
+          </Field>
+          <div style={{ width: 90 }}>
+            <Field label="X (%)">{(props) => <input {...props} type="number" min="0" max="100" value={percent(pendingTag.x)} onChange={(e) => setAxis("x", e.target.value)} />}</Field>
+          </div>
+          <div style={{ width: 90 }}>
+            <Field label="Y (%)">{(props) => <input {...props} type="number" min="0" max="100" value={percent(pendingTag.y)} onChange={(e) => setAxis("y", e.target.value)} />}</Field>
+          </div>
+          <button type="button" className="btn btn-secondary" onClick={add}>Add tag</button>
+          <button type="button" className="btn btn-ghost" onClick={() => { setPendingTag(null); setName(""); }}>Cancel tag</button>
+        </div>
+      )}
+      {tags.length > 0 && (
+        <div className="chips">
+          {tags.map((tag) => (
+            <span key={tag.username} className="chip">@{tag.username} ({percent(tag.x)}%, {percent(tag.y)}%)
+              <button type="button" aria-label={`Remove tag @${tag.username}`} onClick={() => setTags(tags.filter((t) => t !== tag))}>×</button>
+            </span>
+          ))}
+        </div>
+      )}
+      {error && <div className="field-error" role="alert">{error}</div>}
+    </div>
+  );
+}
+
+function Preview({ account, mediaType, clip, caption, hashtags, tags, pendingTag, onPlaceTag }) {
   const reel = mediaType === "REELS" || mediaType === "STORIES";
   const place = (event) => {
-    if (mediaType !== "IMAGE" && mediaType !== "CAROUSEL") return;
+    if (mediaType !== "IMAGE") return undefined;
+    // Enter/Space fire a click with no pointer position (detail 0): start at the centre, and the
+    // X/Y fields next to the username let keyboard users move the spot.
+    if (event.detail === 0) return onPlaceTag({ x: 0.5, y: 0.5 });
     const box = event.currentTarget.getBoundingClientRect();
-    onPlaceTag({ x: (event.clientX - box.left) / box.width, y: (event.clientY - box.top) / box.height });
+    const clamp = (v) => Math.min(1, Math.max(0, Math.round(v * 1000) / 1000));
+    return onPlaceTag({ x: clamp((event.clientX - box.left) / box.width), y: clamp((event.clientY - box.top) / box.height) });
   };
   const media = clip ? (clip.kind === "image" && clip.url ? <img src={clip.url} alt="" /> : clip.thumbnail_url ? <img src={clip.thumbnail_url} alt="" /> : <Icon name="film" size={40} />) : <span>Pick a clip</span>;
   return (
@@ -154,10 +220,10 @@ function Preview({ account, mediaType, clip, caption, hashtags, tags, onPlaceTag
         <Avatar src={account?.profile_picture_url || account?.meta_info?.profile_picture_url} name={account?.username} size={28} />
         {account ? `@${account.username}` : "your account"}
       </div>
-      {mediaType === "IMAGE" || mediaType === "CAROUSEL" ? (
-        <button type="button" className={reel ? "phone-media reel" : "phone-media"} onClick={place} aria-label="Click on the image to tag someone" style={{ border: 0, padding: 0, width: "100%" }}>
+      {mediaType === "IMAGE" ? (
+        <button type="button" className={reel ? "phone-media reel" : "phone-media"} onClick={place} aria-label="Tag someone on the image (click the spot, or press Enter to start at the centre)" style={{ border: 0, padding: 0, width: "100%" }}>
           {media}
-          {tags.map((tag) => (
+          {[...tags, ...(pendingTag ? [{ username: "…", ...pendingTag }] : [])].map((tag) => (
             <span key={tag.username} className="tag-pin" style={{ left: `${tag.x * 100}%`, top: `${tag.y * 100}%` }}>@{tag.username}</span>
           ))}
         </button>
@@ -178,7 +244,8 @@ export default function ComposerPage() {
   const { data: allClips } = useClips();
   const { create, publish } = usePostMutations();
   const clips = (allClips || []).filter((clip) => clip.status === "ready");
-  const [accountIds, setAccountIds] = useState([]);
+  // null until the user ticks or unticks one: a single connected account is then chosen by default.
+  const [accountIds, setAccountIds] = useState(null);
   const [mediaType, setMediaType] = useState("REELS");
   const [clipIds, setClipIds] = useState([]);
   const [caption, setCaption] = useState("");
@@ -186,18 +253,19 @@ export default function ComposerPage() {
   const [collaborators, setCollaborators] = useState([]);
   const [tags, setTags] = useState([]);
   const [pendingTag, setPendingTag] = useState(null);
-  const [tagName, setTagName] = useState("");
-  const [options, setOptions] = useState({ share_to_feed: true, alt_text: "", location_id: "", first_comment: "", trial: false, trial_graduation: "MANUAL", cover_clip_id: "" });
+  const [options, setOptions] = useState({ share_to_feed: true, alt_text: "", location_id: "", first_comment: "", trial: false, trial_graduation: "MANUAL", cover_clip_id: "", cover_seconds: "" });
   const [when, setWhen] = useState("schedule");
   const [scheduledAt, setScheduledAt] = useState(() => toLocalInput(new Date(Date.now() + 3600_000)));
   const [local, setLocal] = useState({});
   const counts = useMemo(() => countCaption(caption, hashtags), [caption, hashtags]);
-  const chosenAccounts = accountIds.length ? accountIds : accounts?.length === 1 ? [accounts[0].id] : [];
+  const chosenAccounts = accountIds ?? (accounts?.length === 1 ? [accounts[0].id] : []);
   const previewAccount = accounts?.find((a) => a.id === chosenAccounts[0]);
   const tz = userTimeZone();
   const setOption = (key, value) => setOptions((o) => ({ ...o, [key]: value }));
   const serverFields = create.error?.fields || {};
   const errors = { ...serverFields, ...local };
+  const accountError = errors.account_ids || errors.account_id;
+  const clipError = errors.clip_id || errors.clip_ids;
 
   const submit = (event) => {
     event.preventDefault();
@@ -205,6 +273,11 @@ export default function ComposerPage() {
     if (!chosenAccounts.length) problems.account_ids = "Choose at least one account.";
     if (!clipIds.length) problems.clip_id = "Pick a clip.";
     if (mediaType === "CAROUSEL" && clipIds.length < 2) problems.clip_id = "A carousel needs 2 to 10 clips.";
+    const unfit = clips.filter((clip) => clipIds.includes(clip.id) && clip.qualification?.[QUALIFY_AS[mediaType]]?.ok === false);
+    if (unfit.length) {
+      const [clip] = unfit;
+      problems.clip_id = `${clip.title || clip.filename} is not ready for this media type: ${clip.qualification[QUALIFY_AS[mediaType]].reasons.join("; ")}. Conform it on the Clips page.`;
+    }
     if (counts.characters > LIMITS.characters) problems.caption = `Instagram allows ${LIMITS.characters} characters.`;
     if (counts.hashtags > LIMITS.hashtags) problems.caption = `Instagram allows ${LIMITS.hashtags} hashtags.`;
     if (counts.mentions > LIMITS.mentions) problems.caption = `Instagram allows ${LIMITS.mentions} mentions.`;
@@ -221,6 +294,7 @@ export default function ComposerPage() {
       first_comment: options.first_comment || undefined,
       trial_graduation: mediaType === "REELS" && options.trial ? options.trial_graduation : undefined,
       cover_clip_id: mediaType === "REELS" && options.cover_clip_id ? Number(options.cover_clip_id) : undefined,
+      thumb_offset_ms: mediaType === "REELS" && !options.cover_clip_id && options.cover_seconds !== "" ? Math.round(Number(options.cover_seconds) * 1000) : undefined,
     };
     const body = {
       platform: "instagram",
@@ -241,7 +315,9 @@ export default function ComposerPage() {
     });
   };
 
-  const generalError = create.error && !Object.keys(serverFields).length ? create.error : publish.error;
+  // A server error not tied to a field shown on this form stays visible above the submit button.
+  const unshown = Object.keys(serverFields).some((name) => !SHOWN_FIELDS.has(name));
+  const generalError = create.error && (unshown || !Object.keys(serverFields).length) ? create.error : publish.error;
   const imageClips = clips.filter((clip) => clip.kind === "image");
 
   return (
@@ -250,7 +326,7 @@ export default function ComposerPage() {
       <form className="split" onSubmit={submit} noValidate aria-label="New post">
         <div className="stack">
           <section className="card stack">
-            <fieldset className={errors.account_ids ? "has-error" : undefined}>
+            <fieldset className={accountError ? "has-error" : undefined}>
               <legend>Accounts</legend>
               <div className="row">
                 {(accounts || []).map((account) => (
@@ -263,7 +339,7 @@ export default function ComposerPage() {
                 ))}
                 {!accounts?.length && <span className="muted">Connect an Instagram account first.</span>}
               </div>
-              {errors.account_ids && <div className="field-error" role="alert">{errors.account_ids}</div>}
+              {accountError && <div className="field-error" role="alert">{accountError}</div>}
             </fieldset>
             <fieldset>
               <legend>Media type</legend>
@@ -271,20 +347,20 @@ export default function ComposerPage() {
                 {TYPES.map(([value, label]) => (
                   <label key={value}>
                     <input type="radio" name="media_type" value={value} checked={mediaType === value}
-                      onChange={() => { setMediaType(value); setClipIds([]); setTags([]); }} />
+                      onChange={() => { setMediaType(value); setClipIds([]); setTags([]); setPendingTag(null); }} />
                     {label}
                   </label>
                 ))}
               </div>
             </fieldset>
-            <fieldset className={errors.clip_id || errors.clip_ids ? "has-error" : undefined}>
+            <fieldset className={clipError ? "has-error" : undefined}>
               <legend>{mediaType === "CAROUSEL" ? "Clips (2 to 10)" : "Clip"}</legend>
               {clips.length ? (
                 <ClipPicker clips={clips} mediaType={mediaType} selected={clipIds} onChange={setClipIds} />
               ) : (
                 <span className="muted">No ready clips: upload one on the Clips page.</span>
               )}
-              {(errors.clip_id || errors.clip_ids) && <div className="field-error" role="alert">{errors.clip_id || errors.clip_ids}</div>}
+              {clipError && <div className="field-error" role="alert">{clipError}</div>}
             </fieldset>
           </section>
 
@@ -293,12 +369,12 @@ export default function ComposerPage() {
               {(props) => <textarea {...props} value={caption} onChange={(e) => setCaption(e.target.value)} placeholder="Write a caption… use @mentions and #hashtags" />}
             </Field>
             <Counters counts={counts} />
-            <ChipInput label="Hashtags" values={hashtags} onChange={setHashtags} prefix="#" placeholder="travel, reels" />
+            <ChipInput label="Hashtags" values={hashtags} onChange={setHashtags} prefix="#" placeholder="travel, reels" error={errors.hashtags} />
             {mediaType === "REELS" && (
               <fieldset className="stack">
                 <legend>Reel options</legend>
                 <label className="check"><input type="checkbox" checked={options.share_to_feed} onChange={(e) => setOption("share_to_feed", e.target.checked)} /> Also share to feed</label>
-                <Field label="Cover image">
+                <Field label="Cover image" error={errors.cover_clip_id}>
                   {(props) => (
                     <select {...props} value={options.cover_clip_id} onChange={(e) => setOption("cover_clip_id", e.target.value)}>
                       <option value="">A frame of the video</option>
@@ -306,6 +382,11 @@ export default function ComposerPage() {
                     </select>
                   )}
                 </Field>
+                {!options.cover_clip_id && (
+                  <Field label="Cover frame (seconds into the video)" hint="Empty: Instagram picks the first frame." error={errors.thumb_offset_ms}>
+                    {(props) => <input {...props} type="number" min="0" step="0.1" value={options.cover_seconds} onChange={(e) => setOption("cover_seconds", e.target.value)} />}
+                  </Field>
+                )}
                 <label className="check"><input type="checkbox" checked={options.trial} onChange={(e) => setOption("trial", e.target.checked)} /> Trial reel (shown to non-followers first)</label>
                 {options.trial && (
                   <Field label="Trial graduation">
@@ -320,33 +401,16 @@ export default function ComposerPage() {
               </fieldset>
             )}
             {mediaType !== "STORIES" && (
-              <ChipInput label="Collaborators" values={collaborators} onChange={setCollaborators} prefix="@" placeholder="username" />
+              <ChipInput label="Collaborators" values={collaborators} onChange={setCollaborators} prefix="@" placeholder="username"
+                hint="Up to 3 accounts invited to co-author the post." error={errors.collaborators} />
             )}
-            {(mediaType === "IMAGE" || mediaType === "CAROUSEL") && (
-              <div className="stack" style={{ gap: 6 }}>
-                <span className="label">User tags</span>
-                <span className="muted small">Click on the image in the preview to tag someone at that spot.</span>
-                {pendingTag && (
-                  <div className="row">
-                    <Field label="Username to tag">
-                      {(props) => <input {...props} autoFocus value={tagName} onChange={(e) => setTagName(e.target.value)} />}
-                    </Field>
-                    <button type="button" className="btn btn-secondary" style={{ alignSelf: "end" }}
-                      onClick={() => { if (tagName.trim()) setTags([...tags, { username: tagName.replace(/^@/, "").trim(), ...pendingTag }]); setPendingTag(null); setTagName(""); }}>
-                      Add tag
-                    </button>
-                  </div>
-                )}
-                {tags.length > 0 && (
-                  <div className="chips">
-                    {tags.map((tag) => (
-                      <span key={tag.username} className="chip">@{tag.username}
-                        <button type="button" aria-label={`Remove tag @${tag.username}`} onClick={() => setTags(tags.filter((t) => t !== tag))}>×</button>
-                      </span>
-                    ))}
-                  </div>
-                )}
-              </div>
+            {mediaType === "IMAGE" && (
+              <UserTags tags={tags} setTags={setTags} pendingTag={pendingTag} setPendingTag={setPendingTag} error={errors.user_tags} />
+            )}
+            {(mediaType === "REELS" || mediaType === "STORIES") && (
+              <ChipInput label="Tag people" values={tags.map((tag) => tag.username)} prefix="@" placeholder="username"
+                hint="Tags on a video have no position." error={errors.user_tags}
+                onChange={(names) => setTags(names.map((username) => ({ username })))} />
             )}
             <div className="grid grid-2">
               {mediaType !== "STORIES" && (
@@ -354,8 +418,8 @@ export default function ComposerPage() {
                   {(props) => <input {...props} value={options.location_id} onChange={(e) => setOption("location_id", e.target.value)} />}
                 </Field>
               )}
-              {(mediaType === "IMAGE" || mediaType === "CAROUSEL") && (
-                <Field label="Alt text" error={errors.alt_text}>
+              {mediaType === "IMAGE" && (
+                <Field label="Alt text" hint="Instagram takes alt text on single images only." error={errors.alt_text}>
                   {(props) => <input {...props} value={options.alt_text} onChange={(e) => setOption("alt_text", e.target.value)} />}
                 </Field>
               )}
@@ -392,7 +456,7 @@ export default function ComposerPage() {
         <aside className="stack" style={{ position: "sticky", top: 20 }}>
           <h2>Preview</h2>
           <Preview account={previewAccount} mediaType={mediaType} clip={clips.find((c) => c.id === clipIds[0])}
-            caption={caption} hashtags={hashtags} tags={tags} onPlaceTag={setPendingTag} />
+            caption={caption} hashtags={hashtags} tags={tags} pendingTag={pendingTag} onPlaceTag={setPendingTag} />
         </aside>
       </form>
     </div>

@@ -1,7 +1,8 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
+import { useSearchParams } from "react-router-dom";
 import { useActiveAccounts, useInboxSync, useCommentMutations, useComments, useConversations, useMessages, useModerationMutations, useModerationRules, useSendMessage } from "../api.js";
 import { Icon } from "../components/icons.jsx";
-import { Avatar, Badge, EmptyState, ErrorBox, Field, PageHeader, Spinner, formatDateTime } from "../components/ui.jsx";
+import { Avatar, Badge, ConfirmDialog, EmptyState, ErrorBox, Field, PageHeader, Spinner, formatDateTime } from "../components/ui.jsx";
 
 function useNow(intervalMs = 1000) {
   const [now, setNow] = useState(() => Date.now());
@@ -62,6 +63,7 @@ function CommentMedia({ comment }) {
 function CommentRow({ comment, account, checked, onCheck }) {
   const { hide, remove } = useCommentMutations();
   const [replying, setReplying] = useState(false);
+  const [confirming, setConfirming] = useState(false);
   const who = comment.author_username || comment.author_id || "someone";
   return (
     <li className="comment-row" aria-label={`Comment by @${who}`}>
@@ -84,13 +86,19 @@ function CommentRow({ comment, account, checked, onCheck }) {
             <button type="button" className="btn btn-ghost btn-sm" onClick={() => hide.mutate({ id: comment.id, hide: !comment.hidden })}>
               <Icon name={comment.hidden ? "eye" : "eyeOff"} size={15} /> {comment.hidden ? "Unhide" : "Hide"}
             </button>
-            <button type="button" className="btn btn-ghost btn-sm" onClick={() => window.confirm("Delete this comment on Instagram?") && remove.mutate({ id: comment.id })}>
+            <button type="button" className="btn btn-ghost btn-sm" onClick={() => setConfirming(true)}>
               <Icon name="trash" size={15} /> Delete
             </button>
           </div>
         )}
-        <ErrorBox error={hide.error || remove.error} />
+        <ErrorBox error={hide.error} />
       </div>
+      {confirming && (
+        <ConfirmDialog title="Delete this comment on Instagram?" confirmLabel="Delete comment" busy={remove.isPending} error={remove.error}
+          onCancel={() => setConfirming(false)} onConfirm={() => remove.mutate({ id: comment.id }, { onSuccess: () => setConfirming(false) })}>
+          <p style={{ margin: 0 }}>The comment by @{who} is removed from Instagram for everyone. This cannot be undone.</p>
+        </ConfirmDialog>
+      )}
     </li>
   );
 }
@@ -99,11 +107,12 @@ function CommentsTab({ accounts }) {
   const [status, setStatus] = useState("");
   const [accountId, setAccountId] = useState(null);
   const [selected, setSelected] = useState([]);
+  const [confirmingDelete, setConfirmingDelete] = useState(false);
   const { data: comments, isLoading, error } = useComments({ status, account_id: accountId });
   const { bulk } = useCommentMutations();
   const byId = Object.fromEntries(accounts.map((a) => [a.id, a]));
   const visible = (comments || []).filter((c) => !c.deleted && !c.from_account);
-  const act = (action) => bulk.mutate({ ids: selected, action }, { onSuccess: () => setSelected([]) });
+  const act = (action, then) => bulk.mutate({ ids: selected, action }, { onSuccess: () => { setSelected([]); then?.(); } });
   return (
     <section className="card stack" aria-label="Comments">
       <div className="row" style={{ alignItems: "flex-end" }}>
@@ -127,10 +136,17 @@ function CommentsTab({ accounts }) {
           </label>
           <button type="button" className="btn btn-secondary btn-sm" disabled={!selected.length} onClick={() => act("mark_answered")}>Mark answered</button>
           <button type="button" className="btn btn-secondary btn-sm" disabled={!selected.length} onClick={() => act("hide")}>Hide selected</button>
-          <button type="button" className="btn btn-danger-outline btn-sm" disabled={!selected.length} onClick={() => act("delete")}>Delete selected</button>
+          <button type="button" className="btn btn-danger-outline btn-sm" disabled={!selected.length} onClick={() => setConfirmingDelete(true)}>Delete selected</button>
         </div>
       </div>
-      <ErrorBox error={error || bulk.error} />
+      <ErrorBox error={error || (!confirmingDelete && bulk.error)} />
+      {confirmingDelete && (
+        <ConfirmDialog title={`Delete ${selected.length} ${selected.length === 1 ? "comment" : "comments"} on Instagram?`}
+          confirmLabel="Delete comments" busy={bulk.isPending} error={bulk.error}
+          onCancel={() => setConfirmingDelete(false)} onConfirm={() => act("delete", () => setConfirmingDelete(false))}>
+          <p style={{ margin: 0 }}>They are removed from Instagram for everyone. This cannot be undone.</p>
+        </ConfirmDialog>
+      )}
       {isLoading ? <Spinner label="Loading comments" /> : visible.length ? (
         <ul style={{ listStyle: "none", margin: 0, padding: 0 }}>
           {visible.map((comment) => (
@@ -194,14 +210,16 @@ function MessagesTab({ accounts }) {
     <>
       <ErrorBox error={error} />
       <section className="card inbox-layout" aria-label="Direct messages">
-        <div className="conv-list" role="list" aria-label="Conversations">
+        <div className="conv-list">
           {isLoading && <div style={{ padding: 16 }}><Spinner label="Loading conversations" /></div>}
+          <ul aria-label="Conversations" style={{ listStyle: "none", margin: 0, padding: 0 }}>
           {(conversations || []).map((c) => {
             const account = byId[c.account_id];
             const other = c.participants?.find((p) => p.id !== account?.meta_info?.id) || c.participants?.[0];
             return (
-              <button key={c.id} type="button" role="listitem" className="conv-item" aria-current={active?.id === c.id}
-                onClick={() => setCurrent(c.id)} aria-label={`Conversation with ${personName(other)}`}>
+              <li key={c.id}>
+              <button type="button" className="conv-item" aria-current={active?.id === c.id ? "true" : undefined}
+                onClick={() => setCurrent(c.id)} aria-label={`Conversation with ${personName(other)}: ${c.last_message_text || ""}`}>
                 <Avatar name={other?.username || "?"} size={36} />
                 <span style={{ minWidth: 0, flex: 1 }}>
                   <span className="row-between"><strong>{personName(other)}</strong>{c.unread_count > 0 && <Badge tone="info">{c.unread_count}</Badge>}</span>
@@ -209,8 +227,10 @@ function MessagesTab({ accounts }) {
                   <span className="muted small">{account ? `@${account.username} · ` : ""}{formatDateTime(c.last_message_at)}</span>
                 </span>
               </button>
+              </li>
             );
           })}
+          </ul>
           {!isLoading && !conversations?.length && <p className="muted" style={{ padding: 16 }}>No conversations yet.</p>}
         </div>
         {active ? <Thread key={active.id} conversation={active} account={byId[active.account_id]} /> : <EmptyState title="Pick a conversation" />}
@@ -225,6 +245,8 @@ function RulesTab({ accounts }) {
   const { create, toggle, remove } = useModerationMutations(accountId);
   const [form, setForm] = useState({ name: "", kind: "keyword", patterns: "", action: "hide" });
   const fields = create.error?.fields || {};
+  // Show the new state while the change is on its way (the list refetches once it is saved).
+  const enabledOf = (rule) => (toggle.isPending && toggle.variables?.id === rule.id ? toggle.variables.enabled : rule.enabled);
   const submit = (e) => {
     e.preventDefault();
     const patterns = form.patterns.split(",").map((p) => p.trim()).filter(Boolean);
@@ -253,7 +275,7 @@ function RulesTab({ accounts }) {
                   <td>{r.name}</td>
                   <td className="small">{r.kind}: {r.patterns.join(", ")}</td>
                   <td><Badge tone={r.action === "delete" ? "danger" : "warning"}>{r.action}</Badge></td>
-                  <td><input type="checkbox" checked={r.enabled} aria-label={`Rule ${r.name} enabled`} onChange={(e) => toggle.mutate({ id: r.id, enabled: e.target.checked })} /></td>
+                  <td><input type="checkbox" checked={enabledOf(r)} aria-label={`Rule ${r.name} enabled`} onChange={(e) => toggle.mutate({ id: r.id, enabled: e.target.checked })} /></td>
                   <td><button type="button" className="btn btn-ghost btn-sm" aria-label={`Delete rule ${r.name}`} onClick={() => remove.mutate(r.id)}><Icon name="trash" size={15} /></button></td>
                 </tr>
               ))}
@@ -282,7 +304,20 @@ const TABS = [["comments", "Comments"], ["messages", "Messages"], ["rules", "Mod
 
 export default function InboxPage() {
   const { data: accounts } = useActiveAccounts();
-  const [tab, setTab] = useState("comments");
+  const [params, setParams] = useSearchParams();
+  const tab = TABS.some(([id]) => id === params.get("tab")) ? params.get("tab") : "comments";
+  const tabRefs = useRef({});
+  const setTab = (id) => setParams((current) => { const next = new URLSearchParams(current); next.set("tab", id); return next; }, { replace: true });
+  // Arrow keys move between tabs (and select them), Home/End jump to the ends: the ARIA tabs pattern.
+  const onTabKey = (event) => {
+    const index = TABS.findIndex(([id]) => id === tab);
+    const target = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: TABS.length - 1 }[event.key];
+    if (target === undefined) return;
+    event.preventDefault();
+    const [id] = TABS[(target + TABS.length) % TABS.length];
+    setTab(id);
+    tabRefs.current[id]?.focus();
+  };
   const sync = useInboxSync();
   return (
     <div className="page">
@@ -297,12 +332,13 @@ export default function InboxPage() {
         }
       />
       <ErrorBox error={sync.error} />
-      <div className="tabs" role="tablist" aria-label="Inbox sections">
+      <div className="tabs" role="tablist" aria-label="Inbox sections" onKeyDown={onTabKey}>
         {TABS.map(([id, label]) => (
-          <button key={id} type="button" role="tab" id={`tab-${id}`} aria-selected={tab === id} aria-controls={`panel-${id}`} className="tab" onClick={() => setTab(id)}>{label}</button>
+          <button key={id} type="button" role="tab" id={`tab-${id}`} aria-selected={tab === id} aria-controls={`panel-${id}`}
+            tabIndex={tab === id ? 0 : -1} ref={(el) => { tabRefs.current[id] = el; }} className="tab" onClick={() => setTab(id)}>{label}</button>
         ))}
       </div>
-      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} tabIndex={0}>
         {tab === "comments" && <CommentsTab accounts={accounts} />}
         {tab === "messages" && <MessagesTab accounts={accounts} />}
         {tab === "rules" && (accounts.length ? <RulesTab accounts={accounts} /> : <p className="muted">Connect an account first.</p>)}

@@ -17,6 +17,8 @@ const EVENT_LABELS = {
   processing: "Instagram is processing the media",
   publish_sent: "Sent to Instagram",
   publish_unconfirmed: "Waiting for Instagram to confirm",
+  unconfirmed: "Not confirmed by Instagram yet",
+  publish_resent: "Sent again on the same container",
   media_published: "Published on Instagram",
   media_recovered: "Recovered the published media",
   recovery_pending: "Published; waiting for Instagram to list it",
@@ -34,7 +36,7 @@ const EVENT_LABELS = {
 
 function tone(event) {
   if (event === "failed" || event === "first_comment_failed") return "error";
-  if (["retry_scheduled", "quota_wait", "publish_unconfirmed", "container_expired"].includes(event)) return "current";
+  if (["retry_scheduled", "quota_wait", "publish_unconfirmed", "unconfirmed", "container_expired"].includes(event)) return "current";
   return "done";
 }
 
