@@ -71,7 +71,7 @@ class TestProcessingTimeout:
 
         assert done["status"] == "failed", done
         assert done["last_error_code"] == "processing_timeout"
-        assert done["error_message"].startswith("Instagram was still processing the media after")
+        assert done["error_message"].startswith("Instagram was still processing the media after 1 s.")
         assert "use a shorter or smaller clip" in done["error_message"]
         assert await publisher.published() == []
 

@@ -227,14 +227,16 @@ class Engine:
         return GO_ON
 
     async def _children_waiting(self, post: SocialPost, api: InstagramGraphAPI) -> Step | None:
-        """None when every child is FINISHED (image children finish when created); else what to do."""
-        videos = [
-            item.container_id for item in post.media if item.clip.kind.value == "video" and item.container_id
-        ]
-        if not videos:
+        """None when every child is FINISHED; else what to do.
+
+        Image children finish as they are created, so a carousel of images reads nothing; once a video
+        makes the read necessary, the image children ride along in the same call.
+        """
+        children = [item.container_id for item in post.media if item.container_id]
+        if not any(item.clip.kind.value == "video" for item in post.media):
             return None
-        found = await api.get_objects(videos, fields="id,status_code,status")
-        for container_id in videos:
+        found = await api.get_objects(children, fields="id,status_code,status")
+        for container_id in children:
             child = found.get(container_id)
             code = str(child.get("status_code")) if child is not None else ""
             if code == "FINISHED":
@@ -365,10 +367,11 @@ class Engine:
         started = timeline.last(post, "container_created") or utcnow()
         elapsed = (utcnow() - started).total_seconds()
         if elapsed > self.settings.publish_processing_timeout_seconds:
-            minutes = int(self.settings.publish_processing_timeout_seconds // 60)
+            limit = self.settings.publish_processing_timeout_seconds
+            waited = f"{int(limit // 60)} minutes" if limit >= 120 else f"{limit:g} s"
             return self.fail(
                 post,
-                f"Instagram was still processing the media after {minutes} minutes. Try publishing it again; "
+                f"Instagram was still processing the media after {waited}. Try publishing it again; "
                 "if it keeps happening, use a shorter or smaller clip.",
                 code="processing_timeout",
                 reason="processing_timeout",
