@@ -67,9 +67,8 @@ def connect_instagram(page: Page, admin: httpx.Client, username: str) -> None:
 def sync_the_inbox(page: Page) -> None:
     """Backfill the new account's comments and DMs now, from the Inbox's button.
 
-    Left to the worker, the first backfill starts at the next minute tick, in the middle of whatever the
-    story does then, and on SQLite its long transaction makes the other writer fail ("database is
-    locked", see the report). Once synced, the account is not due again for 15 minutes.
+    Without it the worker's next minute tick would do the same; either may run while the story writes
+    elsewhere (the backfill reads Meta outside any transaction and writes in short units of work).
     """
     go_to(page, "Inbox")
     page.get_by_role("button", name="Sync from Instagram").click()
