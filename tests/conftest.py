@@ -29,9 +29,9 @@ from auth_helpers import BrowserSession, SignedUp, browser_login, signup
 from clipper import migrate
 from clipper.config import Environment, Settings
 from clipper.db import create_engine
-from clipper.instagram import InstagramGraphAPI
 from clipper.kv import KeyValueStore, MemoryStore, RedisStore
 from clipper.security import passwords
+from graph_observer import observe_graph_calls
 from kv_stores import KV_STORES, Advance, FakeClock
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
@@ -172,16 +172,7 @@ def calls(app: FastAPI, app_client: httpx.AsyncClient) -> list[str]:
     """Every Graph call the app makes from now on (`"GET /{id}/media"`, `"POST /"` …)."""
     del app_client  # the lifespan must have built app.state.graph
     seen: list[str] = []
-    graph: InstagramGraphAPI = app.state.graph
-    app.state.graph = InstagramGraphAPI(
-        base_url=graph.base_url,
-        api_version=graph.api_version,
-        rupload_url=graph.rupload_url,
-        app_id=graph.app_id,
-        app_secret=app.state.settings.app_secret,
-        http_client=graph.http,
-        on_call=lambda what, _status, _code, _seconds: seen.append(what),
-    )
+    observe_graph_calls(app, lambda what, _status, _code, _seconds: seen.append(what))
     return seen
 
 

@@ -7,7 +7,7 @@ import sqlite3
 from sqlalchemy.engine import make_url
 
 from clipper.config import Settings
-from clipper.instagram import InstagramGraphAPI
+from graph_observer import observe_graph_calls
 from inbox_helpers import API
 from social.live_app import live_publisher
 
@@ -39,15 +39,8 @@ class TestBackfillJob:
             )
             assert rule.status_code == 201, rule.text
             seen: list[tuple[str, bool]] = []
-            graph: InstagramGraphAPI = app.state.graph
-            app.state.graph = InstagramGraphAPI(
-                base_url=graph.base_url,
-                api_version=graph.api_version,
-                rupload_url=graph.rupload_url,
-                app_id=graph.app_id,
-                app_secret=app.state.settings.app_secret,
-                http_client=graph.http,
-                on_call=lambda what, _status, _code, _seconds: seen.append((what, write_lock_free(path))),
+            observe_graph_calls(
+                app, lambda what, _status, _code, _seconds: seen.append((what, write_lock_free(path)))
             )
 
             await app.state.worker.enqueue("inbox.sync_account", account_id=publisher.account["id"])
