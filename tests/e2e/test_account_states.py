@@ -109,3 +109,28 @@ def test_an_account_whose_access_ended_asks_to_be_reconnected(page: Page, admin:
         card.get_by_role("button", name="Reconnect @sandbox.creator").click()
     expect(popup_info.value.get_by_role("button", name="Continue")).to_be_visible()
     expect(page.get_by_role("dialog", name="Connect Instagram")).to_be_visible()
+
+
+def test_reconnect_needed_appears_live_when_a_check_finds_the_token_refused(
+    page: Page, admin: httpx.Client
+) -> None:
+    """The page is not reloaded: the `account.updated` event makes it re-read the account."""
+    sign_up_via_api(page, "live-health")
+    account = connect_via_api(page, "sandbox.creator")
+    page.goto("/accounts")
+    card = page.get_by_role("article", name="Instagram account @sandbox.creator")
+    expect(card).to_be_visible()
+    expect(card.get_by_text("Reconnect needed")).to_have_count(0)
+    expect(page.get_by_title("Live updates connected")).to_be_visible()
+
+    person = admin.get("/state").json()["default_fb_user_id"]
+    user_token = admin.post("/tokens/issue", json={"kind": "USER_LONG", "user_id": person}).json()
+    revoked = page.request.delete(
+        f"{GRAPH}/{person}/permissions", params={"access_token": user_token["access_token"]}
+    )
+    assert revoked.ok, revoked.text()
+    # Checked through the API, not the page: only the event can tell the page.
+    assert api_post(page, f"/api/v1/accounts/{account['id']}/check")["action"] == "reconnect"
+
+    expect(card.get_by_text("Reconnect needed")).to_be_visible()
+    screenshot(page, "accounts-reconnect-needed-live")

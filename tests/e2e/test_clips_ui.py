@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import base64
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.browser import screenshot, sign_up_via_api
+from e2e.browser import api_post, connect_via_api, screenshot, sign_up_via_api, upload_via_api
 from media_factory import jpeg, mp4
 
 # Builds a DataTransfer holding the given files, as a drag from the desktop carries them.
@@ -69,3 +70,38 @@ def test_dropped_files_upload_with_progress_and_a_video_is_trimmed(page: Page) -
     expect(trimmed).to_contain_text("2.0 s")
     expect(trimmed).to_contain_text("derived copy")
     screenshot(page, "clips-trimmed")
+
+
+def test_deleting_a_clip_asks_first_and_shows_why_a_clip_in_use_stays(page: Page) -> None:
+    sign_up_via_api(page, "clip-delete")
+    account = connect_via_api(page, "sandbox.creator")
+    used = upload_via_api(page, "harbour.jpg", jpeg(1080, 1080), "image/jpeg")
+    upload_via_api(page, "spare.jpg", jpeg(1080, 1080, color=(200, 40, 40)), "image/jpeg")
+    later = (datetime.now(UTC) + timedelta(days=2)).isoformat()
+    post = api_post(
+        page,
+        "/api/v1/social/",
+        {"account_id": account["id"], "media_type": "IMAGE", "clip_id": used["id"], "scheduled_for": later},
+        status=201,
+    )
+    page.goto("/clips")
+    library = page.get_by_role("region", name="Clip library")
+
+    library.get_by_role("button", name="Delete harbour").click()
+    dialog = page.get_by_role("dialog", name="Delete harbour?")
+    dialog.get_by_role("button", name="Delete clip").click()
+    expect(dialog.get_by_role("alert")).to_have_text(
+        f"Clip {used['id']} is used by post {post['id']} (scheduled): "
+        "delete that post or change it to another clip first."
+    )
+    screenshot(page, "clips-delete-in-use")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_be_hidden()
+    expect(library.get_by_role("article", name="Clip harbour", exact=True)).to_be_visible()
+
+    library.get_by_role("button", name="Delete spare").click()
+    expect(page.get_by_role("dialog", name="Delete spare?")).to_be_visible()
+    assert len(page.request.get("/api/v1/clips").json()["items"]) == 2  # nothing deleted before confirming
+    page.get_by_role("dialog", name="Delete spare?").get_by_role("button", name="Delete clip").click()
+    expect(library.get_by_role("article", name="Clip spare", exact=True)).to_be_hidden()
+    expect(library.get_by_role("article", name="Clip harbour", exact=True)).to_be_visible()

@@ -158,3 +158,22 @@ def test_a_clip_that_does_not_fit_the_media_type_is_refused_by_the_clip_field(pa
     expect(clip_field.get_by_role("alert")).to_contain_text("Conform it on the Clips page.")
     screenshot(page, "composer-clip-not-ready")
     assert page.request.get("/api/v1/social/").json()["items"] == []
+
+
+def test_a_server_reason_shows_next_to_its_field(page: Page) -> None:
+    """The composer does not cap collaborators itself: the server's reason shows by that field."""
+    sign_up_via_api(page, "collaborators")
+    connect_via_api(page, "sandbox.creator")
+    photos(page, 1)
+    page.goto("/compose")
+    page.get_by_role("radio", name="Image").check()
+    clip_button(page, "photo-01").click()
+    page.get_by_label("Collaborators", exact=True).fill("ann bob cat dan")
+    page.get_by_role("button", name="Add collaborators").click()
+    page.get_by_role("button", name="Schedule post").click()
+
+    collaborators = page.get_by_label("Collaborators", exact=True)
+    expect(collaborators).to_have_attribute("aria-invalid", "true")
+    expect(collaborators).to_have_accessible_description(re.compile("at most 3 collaborators can be invited"))
+    screenshot(page, "composer-server-field-error")
+    assert page.request.get("/api/v1/social/").json()["items"] == []

@@ -2,7 +2,7 @@ import { useRef, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { uploadFile, useClipMutations, useClips } from "../api.js";
 import { Icon } from "../components/icons.jsx";
-import { Badge, EmptyState, ErrorBox, Field, Modal, PageHeader, ProgressBar, Spinner } from "../components/ui.jsx";
+import { Badge, ConfirmDialog, EmptyState, ErrorBox, Field, Modal, PageHeader, ProgressBar, Spinner } from "../components/ui.jsx";
 
 export const MEDIA_LABELS = { IMAGE: "Feed", REELS: "Reels", STORIES: "Story", CAROUSEL_ITEM: "Carousel" };
 const ACCEPT = "video/mp4,video/quicktime,image/jpeg,image/png,image/webp";
@@ -163,7 +163,12 @@ function conformTargets(clip) {
 
 function ClipCard({ clip, onTrim }) {
   const { conform, remove } = useClipMutations();
+  const [confirming, setConfirming] = useState(false);
   const name = clip.title || clip.filename;
+  const closeConfirm = () => {
+    setConfirming(false);
+    remove.reset();
+  };
   const qualification = Object.entries(clip.qualification || {});
   return (
     <article className="card clip-card" aria-label={`Clip ${name}`}>
@@ -216,13 +221,19 @@ function ClipCard({ clip, onTrim }) {
             {clip.kind === "video" && (
               <button type="button" className="btn btn-secondary btn-sm" onClick={() => onTrim(clip)}>Trim</button>
             )}
-            <button type="button" className="btn btn-ghost btn-sm" aria-label={`Delete ${name}`} onClick={() => remove.mutate(clip.id)}>
+            <button type="button" className="btn btn-ghost btn-sm" aria-label={`Delete ${name}`} onClick={() => setConfirming(true)}>
               <Icon name="trash" size={15} />
             </button>
           </div>
         )}
-        <ErrorBox error={conform.error || remove.error} />
+        <ErrorBox error={conform.error} />
       </div>
+      {confirming && (
+        <ConfirmDialog title={`Delete ${name}?`} confirmLabel="Delete clip" busy={remove.isPending} error={remove.error}
+          onCancel={closeConfirm} onConfirm={() => remove.mutate(clip.id, { onSuccess: () => setConfirming(false) })}>
+          <p style={{ margin: 0 }}>The clip and its file leave your library. Posts already on Instagram stay there. This cannot be undone.</p>
+        </ConfirmDialog>
+      )}
     </article>
   );
 }

@@ -16,6 +16,18 @@ const TYPES = [
 const SHOWN_FIELDS = new Set(["account_id", "account_ids", "clip_id", "clip_ids", "caption", "hashtags", "collaborators", "user_tags", "location_id", "alt_text", "first_comment", "scheduled_for", "cover_clip_id", "thumb_offset_ms", "trial_graduation", "share_to_feed"]);
 const QUALIFY_AS = { REELS: "REELS", IMAGE: "IMAGE", STORIES: "STORIES", CAROUSEL: "CAROUSEL_ITEM" };
 
+// The server's field errors by last path segment, several reasons about one field joined (ApiError.fields
+// keeps only the last).
+function fieldMessages(error) {
+  const messages = {};
+  (error?.body?.fields || []).forEach(({ field, message }) => {
+    if (!field) return;
+    const name = field.split(".").pop();
+    messages[name] = messages[name] ? `${messages[name]}; ${message}` : message;
+  });
+  return messages;
+}
+
 export function countCaption(caption, hashtags) {
   const text = `${caption} ${hashtags.map((tag) => `#${tag}`).join(" ")}`;
   return {
@@ -262,7 +274,7 @@ export default function ComposerPage() {
   const previewAccount = accounts?.find((a) => a.id === chosenAccounts[0]);
   const tz = userTimeZone();
   const setOption = (key, value) => setOptions((o) => ({ ...o, [key]: value }));
-  const serverFields = create.error?.fields || {};
+  const serverFields = fieldMessages(create.error);
   const errors = { ...serverFields, ...local };
   const accountError = errors.account_ids || errors.account_id;
   const clipError = errors.clip_id || errors.clip_ids;
@@ -316,7 +328,9 @@ export default function ComposerPage() {
   };
 
   // A server error not tied to a field shown on this form stays visible above the submit button.
-  const unshown = Object.keys(serverFields).some((name) => !SHOWN_FIELDS.has(name));
+  // …as does one about the whole post (in `reasons` but not tied to a field).
+  const unshown = Object.keys(serverFields).some((name) => !SHOWN_FIELDS.has(name))
+    || (create.error?.body?.reasons?.length || 0) > (create.error?.body?.fields?.length || 0);
   const generalError = create.error && (unshown || !Object.keys(serverFields).length) ? create.error : publish.error;
   const imageClips = clips.filter((clip) => clip.kind === "image");
 

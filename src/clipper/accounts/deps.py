@@ -7,8 +7,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from clipper.accounts import service
+from clipper.accounts import notify, service
 from clipper.deps import CipherDep
+from clipper.events.hub import EventHub
 from clipper.oauth.state_store import OAuthStateStore
 
 
@@ -18,13 +19,24 @@ async def keep_token_invalidations(request: Request) -> AsyncIterator[None]:
         yield
     except service.TokenRefused as refused:
         # Read now, not at startup: tests swap the factory for one on their own transaction.
-        await service.keep_invalidation(request.app.state.session_factory, refused)
+        account = await service.keep_invalidation(request.app.state.session_factory, refused)
+        if account is not None:
+            await notify.account_updated(event_hub(request), account)
         raise
 
 
 # Used as a router-level dependency: entered before the endpoint's session dependency, so (both being
 # function-scoped) it exits after the session rolled back, and before the 409 is rendered.
 KeepTokenInvalidations = Depends(keep_token_invalidations, scope="function")
+
+
+def event_hub(request: Request) -> EventHub | None:
+    """The events hub, when the app runs one."""
+    hub: EventHub | None = getattr(request.app.state, "events", None)
+    return hub
+
+
+EventsDep = Annotated[EventHub | None, Depends(event_hub)]
 
 
 def get_oauth_states(request: Request, cipher: CipherDep) -> OAuthStateStore:

@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from clipper.accounts import service
-from clipper.accounts.deps import StatesDep
+from clipper.accounts import notify, service
+from clipper.accounts.deps import EventsDep, StatesDep
 from clipper.accounts.models import Account
 from clipper.accounts.schemas import AccountPage, AccountRead
 from clipper.deps import CipherDep, CurrentUser, GraphDep, SessionDep
@@ -61,7 +61,15 @@ async def delete_account(
 
 @router.post("/{account_id}/check", response_model=AccountRead)
 async def check_account(
-    session: SessionDep, user: CurrentUser, graph: GraphDep, cipher: CipherDep, account_id: int
+    session: SessionDep,
+    user: CurrentUser,
+    graph: GraphDep,
+    cipher: CipherDep,
+    hub: EventsDep,
+    account_id: int,
 ) -> Account:
     """Ask Meta now whether the account's token still works (the periodic check, for one account)."""
-    return await service.check_account(session, user=user, account_id=account_id, graph=graph, cipher=cipher)
+    account = await service.check_account(
+        session, user=user, account_id=account_id, graph=graph, cipher=cipher
+    )
+    return await notify.commit_and_announce(session, hub, account)

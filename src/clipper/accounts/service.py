@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -231,22 +231,35 @@ async def record_token_invalid(
     factory: async_sessionmaker[AsyncSession], *, invalidation: TokenInvalidation
 ) -> bool:
     """Record an invalidation in its own short unit of work; False when the account is gone or reconnected."""
+    return await _record_token_invalid(factory, invalidation) is not None
+
+
+async def _record_token_invalid(
+    factory: async_sessionmaker[AsyncSession], invalidation: TokenInvalidation
+) -> Account | None:
+    """The marked account once committed; None when it is gone or was reconnected since."""
     async with unit_of_work(factory) as session:
         account = await session.get(Account, invalidation.account_id)
         if account is None or account.page_access_token_enc != invalidation.page_token_enc:
-            return False
+            return None
         # Counted and logged by `mark_token_invalid` already, in the unit of work that rolled back.
         _mark(account, invalidation.reason)
         await session.flush()
-    return True
+    return account
 
 
-async def keep_invalidation(factory: async_sessionmaker[AsyncSession], refused: TokenRefused) -> None:
-    """`record_token_invalid` for a TokenRefused that ended its unit of work (a failure is only logged)."""
+async def keep_invalidation(
+    factory: async_sessionmaker[AsyncSession], refused: TokenRefused
+) -> Account | None:
+    """`record_token_invalid` for a TokenRefused that ended its unit of work (a failure is only logged).
+
+    Returns the account once its mark is committed (to announce it), None when nothing was recorded.
+    """
     try:
-        await record_token_invalid(factory, invalidation=refused.invalidation)
+        return await _record_token_invalid(factory, refused.invalidation)
     except Exception as exc:  # the 409 must still reach the caller; the next Graph call marks it again
         log.error("token invalidation not recorded", account_id=refused.invalidation.account_id, exc_info=exc)
+        return None
 
 
 @asynccontextmanager
@@ -488,6 +501,16 @@ class HealthReport:
     healthy: int = 0
     invalid: int = 0
     errors: int = 0
+    # The accounts whose health changed, to announce once the pass is committed.
+    changed: list[Account] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "checked": self.checked,
+            "healthy": self.healthy,
+            "invalid": self.invalid,
+            "errors": self.errors,
+        }
 
 
 def _timestamp(value: int | None) -> datetime | None:
@@ -594,15 +617,23 @@ async def check_all_accounts(
     active = (await session.scalars(select(Account).where(Account.is_active).order_by(Account.id))).all()
     for account in active:
         report.checked += 1
+        before = health_of(account)
         try:
             await check_account_health(session, account=account, graph=graph, cipher=cipher)
         except InstagramGraphAPIError as exc:
             report.errors += 1
             log.warning("instagram health check failed", account_id=account.id, error=type(exc).__name__)
             continue
+        if health_of(account) != before:
+            report.changed.append(account)
         if account.is_active:
             report.healthy += 1
         else:
             report.invalid += 1
-    log.info("instagram health checked", **vars(report))
+    log.info("instagram health checked", **report.counts())
     return report
+
+
+def health_of(account: Account) -> tuple[bool, str, str | None]:
+    """What the UI shows of an account's health: active, status, reason."""
+    return account.is_active, str(account.health_status), account.health_reason

@@ -8,8 +8,9 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from clipper.accounts import notify
 from clipper.accounts import service as accounts
-from clipper.accounts.deps import StatesDep
+from clipper.accounts.deps import EventsDep, StatesDep
 from clipper.accounts.models import Account
 from clipper.accounts.schemas import AccountRead
 from clipper.deps import CipherDep, CurrentUser, GraphDep, OptionalUser, SessionDep, SettingsDep
@@ -77,12 +78,13 @@ async def available_accounts(session: SessionDep, user: CurrentUser, oauth: OAut
 
 @router.post("/instagram/select-account", response_model=AccountRead)
 async def select_account(
-    session: SessionDep, user: CurrentUser, oauth: OAuthDep, body: SelectAccountRequest
+    session: SessionDep, user: CurrentUser, oauth: OAuthDep, hub: EventsDep, body: SelectAccountRequest
 ) -> Account:
     """Connect one account of the last Facebook Login (call again to connect another)."""
-    return await oauth.select_account(
+    account = await oauth.select_account(
         session, user=user, instagram_business_account_id=body.instagram_business_account_id
     )
+    return await notify.commit_and_announce(session, hub, account)
 
 
 @router.get("/{platform}/authorize", response_model=AuthorizationUrl, dependencies=[CheckPlatform])
@@ -109,12 +111,16 @@ async def callback(
     user: OptionalUser,
     oauth: OAuthDep,
     settings: SettingsDep,
+    hub: EventsDep,
 ) -> Response:
     """Facebook redirects here: answer a page that reports the result to the opener (or redirect)."""
     params = {key: value for key, value in request.query_params.items() if isinstance(value, str)}
     result = await oauth.handle_callback(
         session, user=user, params=params, browser_nonce=request.cookies.get(NONCE_COOKIE)
     )
+    connected = await session.get(Account, result.account_id) if result.account_id is not None else None
+    if connected is not None:
+        await notify.commit_and_announce(session, hub, connected)
     response = callback_response(settings, result)
     # The state it guarded is used up either way.
     response.delete_cookie(NONCE_COOKIE, path=_nonce_cookie_path(oauth), httponly=True, samesite="lax")
@@ -135,12 +141,14 @@ async def status(platform: Platform, session: SessionDep, user: CurrentUser) -> 
 async def disconnect(
     session: SessionDep,
     user: CurrentUser,
+    hub: EventsDep,
     graph: GraphDep,
     cipher: CipherDep,
     states: StatesDep,
     body: DisconnectRequest,
 ) -> Account:
     """Revoke on Meta's side (best effort), delete the tokens and mark the account inactive."""
-    return await accounts.disconnect_account(
+    account = await accounts.disconnect_account(
         session, user=user, account_id=body.account_id, graph=graph, cipher=cipher, states=states
     )
+    return await notify.commit_and_announce(session, hub, account)

@@ -24,7 +24,7 @@ from clipper.social import timeline
 from clipper.social.engine import Engine
 from clipper.social.models import MediaType, PostStatus, SocialPost, SocialPostMedia
 from clipper.social.schemas import PostCreate, PostFields, PostOptions, PostUpdate
-from clipper.social.validation import Draft, PostInvalid, reasons_for
+from clipper.social.validation import Draft, PostInvalid, Reason, reasons_for
 from clipper.users.models import User
 
 EDITABLE = (PostStatus.DRAFT, PostStatus.SCHEDULED, PostStatus.FAILED)
@@ -73,8 +73,11 @@ async def build_drafts(session: AsyncSession, *, user: User, data: PostCreate) -
             account_id=account_id,
             scheduled_for=data.scheduled_for,
             cover=clips.get(options.cover_clip_id) if options.cover_clip_id else None,
+            account_field="account_ids" if data.account_ids else "account_id",
         )
-        draft.reasons = reasons_for(draft) if account_id is not None else ["account_id is required"]
+        draft.reasons = (
+            reasons_for(draft) if account_id is not None else [Reason("account_id is required", "account_id")]
+        )
         drafts.append(draft)
     return drafts
 
