@@ -216,9 +216,9 @@ class TestAccountReasons:
         await _assert_refused_with(
             publisher,
             body,
-            f"@{account['username']} was connected without the 'instagram_content_publish' permission, "
-            "which this needs: reconnect it from Accounts → Connect Instagram "
-            "and leave that permission ticked",
+            f"@{account['username']} was connected without the "
+            "'instagram_business_content_publish' permission, which this needs: "
+            "reconnect it from Accounts → Connect Instagram and leave that permission ticked",
         )
 
     async def test_another_users_account_is_not_found(self, client: httpx.AsyncClient, kit: Kit) -> None:

@@ -133,9 +133,11 @@ def require_permission(account: Account, permission: str) -> None:
     """Raise PermissionMissing (409, naming it) when the account was connected without the permission."""
     if has_permission(account.granted_permissions or [], permission):
         return
+    # Named as the Facebook dialog shows it, so the person can find the box to tick.
+    shown = next((name for name in REQUESTED_PERMISSIONS if name in equivalents(permission)), permission)
     raise PermissionMissing(
         permission,
-        f"{_label(account)} was connected without the '{permission}' permission, which this needs: "
+        f"{_label(account)} was connected without the '{shown}' permission, which this needs: "
         "reconnect it from Accounts → Connect Instagram and leave that permission ticked.",
     )
 
