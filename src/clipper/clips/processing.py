@@ -38,7 +38,7 @@ def _plan(clip: Clip, source: Clip) -> Plan:
 
 
 async def _load(factory: async_sessionmaker[AsyncSession], clip_id: int) -> tuple[Clip, Clip] | None:
-    async with unit_of_work(factory) as session:
+    async with unit_of_work(factory, immediate=False) as session:
         clip = await session.get(Clip, clip_id)
         if clip is None or clip.status is not ClipStatus.PROCESSING:
             return None
@@ -83,23 +83,24 @@ async def _transcode(
 
 
 async def _finish(factory: async_sessionmaker[AsyncSession], done: Clip, settings: Settings) -> None:
+    # Probe, checksum and thumbnail first: the write transaction below must not wait on file work.
+    path = storage.path_for(settings, done.storage_key)
+    probed = await asyncio.to_thread(probe_file, path)
+    size, checksum = await asyncio.to_thread(storage.file_digest, path)
+    thumbnail = storage.path_for(settings, storage.thumbnail_key(done.storage_key))
+    await asyncio.to_thread(make_thumbnail, path, thumbnail)
     async with unit_of_work(factory) as session:
         clip = await session.get(Clip, done.id)
-        if clip is None:
-            # Deleted while processing: the new file has no owner any more.
-            await asyncio.to_thread(storage.remove, settings, done.storage_key)
-            return
-        path = storage.path_for(settings, clip.storage_key)
-        probed = await asyncio.to_thread(probe_file, path)
-        size, checksum = await asyncio.to_thread(storage.file_digest, path)
-        thumbnail = storage.path_for(settings, storage.thumbnail_key(clip.storage_key))
-        await asyncio.to_thread(make_thumbnail, path, thumbnail)
-        columns = probed.columns()
-        columns["probe"] = {**probed.facts, "job": clip.probe.get("job", {})}
-        for name, value in columns.items():
-            setattr(clip, name, value)
-        clip.size_bytes, clip.checksum_sha256 = size, checksum
-        clip.status, clip.progress, clip.error_message = ClipStatus.READY, 100, None
+        if clip is not None:
+            columns = probed.columns()
+            columns["probe"] = {**probed.facts, "job": clip.probe.get("job", {})}
+            for name, value in columns.items():
+                setattr(clip, name, value)
+            clip.size_bytes, clip.checksum_sha256 = size, checksum
+            clip.status, clip.progress, clip.error_message = ClipStatus.READY, 100, None
+    if clip is None:
+        # Deleted while processing: the new file has no owner any more.
+        await asyncio.to_thread(storage.remove, settings, done.storage_key)
 
 
 async def _fail(
@@ -110,7 +111,8 @@ async def _fail(
         if clip is None:
             return
         clip.status, clip.error_message = ClipStatus.FAILED, message
-        await asyncio.to_thread(storage.remove, settings, clip.storage_key)
+        storage_key = clip.storage_key
+    await asyncio.to_thread(storage.remove, settings, storage_key)
 
 
 async def process_clip(
