@@ -313,6 +313,20 @@ class WorkerFigures:
     rate: float
     lateness: list[float]
     worker_rss_mb: float
+    unpublished: dict[str, list[str]]
+
+
+async def _unpublished(app: Any, prefix: str) -> dict[str, list[str]]:
+    """Posts not published yet, by status, each with its last error code (why they are late)."""
+    async with unit_of_work(app.state.session_factory, immediate=False) as session:
+        query = select(SocialPost.status, SocialPost.last_error_code).where(
+            SocialPost.caption.startswith(prefix), SocialPost.status != PostStatus.PUBLISHED
+        )
+        rows = (await session.execute(query)).all()
+    found: dict[str, list[str]] = {}
+    for status, code in rows:
+        found.setdefault(str(status.value), []).append(str(code))
+    return found
 
 
 async def _worker_scenario(app: Any, ids: dict[str, Any], posts: int, rate: float) -> WorkerFigures:
@@ -330,7 +344,8 @@ async def _worker_scenario(app: Any, ids: dict[str, Any], posts: int, rate: floa
     finally:
         worker.terminate()
         worker.wait(timeout=30)
-    return WorkerFigures(posts, published, rate, await _lateness(app, "Spread"), rss)
+    late = await _unpublished(app, "Spread")
+    return WorkerFigures(posts, published, rate, await _lateness(app, "Spread"), rss, late)
 
 
 async def main(posts: int, concurrency: int, spread_posts: int, spread_rate: float | None) -> None:
@@ -419,6 +434,8 @@ def _report(
             f"{spread.rate:g} posts/s (sweep every second)"
         )
         print(f"  {'published':34}{spread.published:10d} of {spread.posts}")
+        for status, codes in spread.unpublished.items():
+            print(f"  {'still ' + status:34}{len(codes):10d}   (last error codes: {sorted(set(codes))})")
         print(f"  {'p50 lateness':34}{_percentile(spread.lateness, 0.5):10.2f} s")
         print(f"  {'p99 lateness':34}{_percentile(spread.lateness, 0.99):10.2f} s")
         print(f"  {'peak RSS (worker process)':34}{spread.worker_rss_mb:10.1f} MB")
