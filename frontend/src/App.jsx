@@ -51,7 +51,8 @@ function Layout() {
           </ul>
         </nav>
         <div className="sidebar-foot">
-          <div className="live-indicator" title={live ? "Live updates connected" : "Live updates reconnecting"}>
+          <div className="live-indicator" role="status" aria-label={live ? "Live updates connected" : "Live updates reconnecting"}
+            title={live ? "Live updates connected" : "Live updates reconnecting"}>
             <span className={live ? "dot dot-ok" : "dot dot-off"} aria-hidden="true" />
             {live ? "Live" : "Offline"}
           </div>

@@ -288,13 +288,29 @@ export function useModerationRules(accountId) {
   });
 }
 
+function setRuleEnabled(client, accountId, id, enabled) {
+  client.setQueryData(["moderation-rules", accountId], (rules) =>
+    rules?.map((rule) => (rule.id === id ? { ...rule, enabled } : rule)),
+  );
+}
+
 export function useModerationMutations(accountId) {
   const client = useQueryClient();
   const refresh = () => client.invalidateQueries({ queryKey: ["moderation-rules", accountId] });
   const base = `/instagram/accounts/${accountId}/moderation-rules`;
   return {
     create: useMutation({ mutationFn: (rule) => api.post(base, rule), onSuccess: refresh }),
-    toggle: useMutation({ mutationFn: ({ id, enabled }) => api.patch(`${base}/${id}`, { enabled }), onSuccess: refresh }),
+    // The checkbox follows the click at once, rule by rule (several toggles may be on their way); a
+    // refusal puts that rule back, and the list refetches once the change is settled.
+    toggle: useMutation({
+      mutationFn: ({ id, enabled }) => api.patch(`${base}/${id}`, { enabled }),
+      onMutate: async ({ id, enabled }) => {
+        await client.cancelQueries({ queryKey: ["moderation-rules", accountId] });
+        setRuleEnabled(client, accountId, id, enabled);
+      },
+      onError: (_error, { id, enabled }) => setRuleEnabled(client, accountId, id, !enabled),
+      onSettled: refresh,
+    }),
     remove: useMutation({ mutationFn: (id) => api.del(`${base}/${id}`), onSuccess: refresh }),
   };
 }

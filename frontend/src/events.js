@@ -32,7 +32,13 @@ export function useLiveEvents(enabled) {
     ];
     types.forEach((type) => source.addEventListener(type, refresh));
     source.onmessage = refresh;
-    source.onopen = () => setConnected(true);
+    // Events sent while the stream was (re)connecting never reach it: catch up on everything live.
+    source.onopen = () => {
+      setConnected(true);
+      new Set(Object.values(AFFECTS).flat().map((key) => key[0])).forEach((family) =>
+        client.invalidateQueries({ queryKey: [family] }),
+      );
+    };
     source.onerror = () => setConnected(source.readyState === EventSource.OPEN);
     return () => {
       source.close();

@@ -1,4 +1,4 @@
-"""Helpers shared by the end-to-end tests: screenshots, users seeded through the API."""
+"""Helpers shared by the end-to-end tests: browser settings, screenshots, users seeded through the API."""
 
 from __future__ import annotations
 
@@ -8,12 +8,22 @@ import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 PASSWORD = "correct horse battery 42"
+BROWSER_LOCALE = "en-GB"
+BROWSER_TZ_NAME = "Europe/Paris"
+BROWSER_TZ = ZoneInfo(BROWSER_TZ_NAME)  # what the page's clock shows
+
+
+def wait_for_live_updates(page: Page) -> None:
+    """Wait until the page's event stream is connected: an event sent before then is only seen through
+    the refetch that follows the connection."""
+    expect(page.get_by_role("status", name="Live updates connected")).to_be_visible()
 
 
 def screenshot(page: Page, name: str) -> Path:

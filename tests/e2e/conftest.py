@@ -24,6 +24,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from clipper import migrate
 from clipper.config import Settings
+from e2e.browser import BROWSER_LOCALE, BROWSER_TZ_NAME
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "frontend" / "dist"
@@ -41,7 +42,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 STARTUP_SECONDS = 30.0
-BROWSER_TZ = "Europe/Paris"
 
 
 def _free_port() -> int:
@@ -148,7 +148,10 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser, server: str) -> Iterator[Page]:
     """A fresh browser context (no cookies) on the server, in a fixed locale and time zone."""
     context = browser.new_context(
-        base_url=server, viewport={"width": 1400, "height": 900}, locale="en-GB", timezone_id=BROWSER_TZ
+        base_url=server,
+        viewport={"width": 1400, "height": 900},
+        locale=BROWSER_LOCALE,
+        timezone_id=BROWSER_TZ_NAME,
     )
     context.set_default_timeout(20_000)
     try:

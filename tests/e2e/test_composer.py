@@ -5,12 +5,13 @@ seeded through the API (their own pages are covered by test_story and test_accou
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Request, expect
 
-from e2e.browser import connect_via_api, screenshot, sign_up_via_api, upload_via_api
+from e2e.browser import BROWSER_TZ, connect_via_api, screenshot, sign_up_via_api, upload_via_api
 from media_factory import jpeg, png
 
 PUBLISH_TIMEOUT_MS = 60_000
@@ -177,3 +178,52 @@ def test_a_server_reason_shows_next_to_its_field(page: Page) -> None:
     expect(collaborators).to_have_accessible_description(re.compile("at most 3 collaborators can be invited"))
     screenshot(page, "composer-server-field-error")
     assert page.request.get("/api/v1/social/").json()["items"] == []
+
+
+def test_an_option_typed_for_another_media_type_is_not_sent(page: Page) -> None:
+    """Alt text typed on an Image stays behind when the post becomes a Carousel (which has no alt text)."""
+    sign_up_via_api(page, "options-by-type")
+    connect_via_api(page, "sandbox.creator")
+    photos(page, 2)
+    page.goto("/compose")
+    page.get_by_role("radio", name="Image").check()
+    page.get_by_label("Alt text").fill("A pier at dawn")
+    page.get_by_role("radio", name="Carousel").check()
+    expect(page.get_by_label("Alt text")).to_have_count(0)
+    for name in ("photo-01", "photo-02"):
+        clip_button(page, name).click()
+    page.get_by_role("button", name="Schedule post").click()
+
+    expect(page).to_have_url(re.compile(r"/posts/\d+$"))
+    post = page.request.get(f"/api/v1/social/{page.url.rsplit('/', 1)[1]}").json()
+    assert post["media_type"] == "CAROUSEL"
+    assert "alt_text" not in (post["options"] or {})
+
+
+def test_a_time_that_just_passed_is_sent_as_chosen_and_an_older_one_is_refused(page: Page) -> None:
+    """Seconds lost while submitting do not make the page refuse the time: it sends it unchanged (the server
+    treats it as due now); a time minutes ago is refused by the field."""
+    sign_up_via_api(page, "just-passed")
+    connect_via_api(page, "sandbox.creator")
+    photos(page, 1)
+    page.goto("/compose")
+    page.get_by_role("radio", name="Image").check()
+    clip_button(page, "photo-01").click()
+    date_and_time = page.get_by_label("Date and time")
+
+    long_ago = datetime.now(BROWSER_TZ).replace(microsecond=0) - timedelta(minutes=5)
+    date_and_time.fill(f"{long_ago:%Y-%m-%dT%H:%M:%S}")
+    page.get_by_role("button", name="Schedule post").click()
+    expect(date_and_time).to_have_accessible_description(re.compile("Pick a time in the future."))
+
+    just_passed = datetime.now(BROWSER_TZ).replace(microsecond=0) - timedelta(seconds=20)
+    date_and_time.fill(f"{just_passed:%Y-%m-%dT%H:%M:%S}")
+    with page.expect_request(is_post_creation) as sent:
+        page.get_by_role("button", name="Schedule post").click()
+    body = sent.value.post_data_json
+    assert datetime.fromisoformat(body["scheduled_for"]) == just_passed
+    expect(page.get_by_text("Pick a time in the future.")).to_have_count(0)
+
+
+def is_post_creation(request: Request) -> bool:
+    return request.method == "POST" and request.url.endswith("/api/v1/social/")

@@ -8,9 +8,9 @@ import re
 
 import httpx
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, Response, expect
 
-from e2e.browser import connect_via_api, screenshot, sign_up_via_api
+from e2e.browser import connect_via_api, screenshot, sign_up_via_api, wait_for_live_updates
 
 ARRIVAL_TIMEOUT_MS = 30_000
 
@@ -37,6 +37,10 @@ def comment_of(page: Page, username: str) -> Locator:
     return page.get_by_role("listitem", name=f"Comment by @{username}")
 
 
+def is_rule_update(response: Response) -> bool:
+    return "/moderation-rules/" in response.url and response.request.method == "PATCH"
+
+
 def show(page: Page, which: str) -> None:
     page.get_by_label("Show").select_option(label=which)
 
@@ -44,6 +48,7 @@ def show(page: Page, which: str) -> None:
 @pytest.mark.timeout(120)
 def test_filter_hide_mark_answered_and_delete_in_bulk(page: Page, admin: httpx.Client, media_id: str) -> None:
     page.goto("/inbox")
+    wait_for_live_updates(page)
     fans = {"fan.one": "Love the colours", "fan.two": "Which lens?", "fan.three": "Wow", "fan.four": "First!"}
     for username, text in fans.items():
         simulate_comment(admin, media_id, username, text)
@@ -117,6 +122,7 @@ def test_a_moderation_rule_hides_a_matching_comment_as_it_arrives(
     page.keyboard.press("Home")  # arrow keys and Home/End move between the tabs
     expect(page.get_by_role("tab", name="Comments")).to_be_focused()
     expect(page).to_have_url(re.compile(r"tab=comments"))
+    wait_for_live_updates(page)
     simulate_comment(admin, media_id, "spam.bot", "buy spam now")
     spam = comment_of(page, "spam.bot")
     expect(spam.get_by_text("buy spam now")).to_be_visible(timeout=ARRIVAL_TIMEOUT_MS)
@@ -125,7 +131,9 @@ def test_a_moderation_rule_hides_a_matching_comment_as_it_arrives(
     page.keyboard.press("End")
     expect(page.get_by_role("tab", name="Moderation rules")).to_have_attribute("aria-selected", "true")
     enabled = page.get_by_role("checkbox", name="Rule No spam enabled")
-    enabled.uncheck()
+    with page.expect_response(is_rule_update) as saved:
+        enabled.uncheck()
+    assert saved.value.ok, saved.value.text()
     expect(enabled).not_to_be_checked()
     account_id = page.request.get("/api/v1/accounts").json()["items"][0]["id"]
     rules = page.request.get(f"/api/v1/instagram/accounts/{account_id}/moderation-rules").json()["items"]
@@ -133,3 +141,41 @@ def test_a_moderation_rule_hides_a_matching_comment_as_it_arrives(
     page.get_by_role("button", name="Delete rule No spam").click()
     expect(row).to_be_hidden()
     expect(page.get_by_text("No rules yet")).to_be_visible()
+
+
+@pytest.mark.timeout(120)
+def test_a_bulk_delete_meta_refuses_in_part_names_the_refused_comment_and_keeps_it_selected(
+    page: Page, admin: httpx.Client, media_id: str
+) -> None:
+    page.goto("/inbox")
+    wait_for_live_updates(page)
+    fans = {"fan.kept": "Refused by Meta", "fan.gone": "Deleted"}
+    for username, text in fans.items():
+        simulate_comment(admin, media_id, username, text)
+    for username in fans:
+        expect(comment_of(page, username)).to_be_visible(timeout=ARRIVAL_TIMEOUT_MS)
+    stored = page.request.get("/api/v1/instagram/comments?limit=100").json()["items"]
+    refused = next(c["platform_comment_id"] for c in stored if c["author_username"] == "fan.kept")
+    fault = {
+        "method": "DELETE",
+        "path": f"^{refused}$",
+        "code": 100,
+        "subcode": 33,
+        "message": "Unsupported delete request.",
+    }
+    assert admin.post("/faults", json=fault).status_code == 201
+
+    for username in fans:
+        page.get_by_role("checkbox", name=f"Select comment by @{username}").check()
+    page.get_by_role("button", name="Delete selected").click()
+    page.get_by_role("dialog", name="Delete 2 comments on Instagram?").get_by_role(
+        "button", name="Delete comments"
+    ).click()
+
+    failures = page.get_by_role("alert").filter(has_text="not changed on Instagram")
+    expect(failures).to_contain_text("1 comment was not changed on Instagram (still selected)")
+    expect(failures.get_by_role("listitem")).to_have_text(re.compile(r"^@fan\.kept: .+"))
+    expect(comment_of(page, "fan.gone")).to_be_hidden()
+    expect(comment_of(page, "fan.kept")).to_be_visible()
+    expect(page.get_by_role("checkbox", name="Select comment by @fan.kept")).to_be_checked()
+    screenshot(page, "inbox-bulk-delete-partly-refused")

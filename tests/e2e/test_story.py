@@ -6,16 +6,14 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from e2e.browser import PASSWORD, screenshot, unique_email
+from e2e.browser import BROWSER_TZ, PASSWORD, screenshot, unique_email, wait_for_live_updates
 from media_factory import mp4
 
-BROWSER_TZ = ZoneInfo("Europe/Paris")  # the page fixture's timezone_id
 PUBLISH_TIMEOUT_MS = 60_000
 
 
@@ -94,6 +92,12 @@ def upload_and_conform(page: Page) -> str:
     return name.removeprefix("Clip ")
 
 
+def two_seconds_ahead() -> datetime:
+    """Now + 2 s, rounded up to a whole second (the field holds whole seconds): due at least 2 s from now."""
+    soon = datetime.now(BROWSER_TZ) + timedelta(seconds=2)
+    return soon.replace(microsecond=0) + timedelta(seconds=1) if soon.microsecond else soon
+
+
 def schedule_reel(page: Page, clip_name: str) -> str:
     go_to(page, "Compose")
     expect(page.get_by_role("radio", name="Reel")).to_be_checked()
@@ -105,8 +109,11 @@ def schedule_reel(page: Page, clip_name: str) -> str:
     expect(page.get_by_text("1 / 20 mentions")).to_be_visible()
     expect(page.get_by_text("Your time zone: Europe/Paris")).to_be_visible()
     screenshot(page, "05-composer")
-    when = datetime.now(BROWSER_TZ) + timedelta(seconds=2)  # right before filling: two seconds ahead
-    page.get_by_label("Date and time").fill(when.strftime("%Y-%m-%dT%H:%M:%S"))
+    date_and_time = page.get_by_label("Date and time")
+    expect(date_and_time).to_be_editable()
+    # Computed right before filling. A time that passes while the form is sent is "due now" to both
+    # the page and the server, so a slow machine publishes it at once rather than refusing it.
+    date_and_time.fill(f"{two_seconds_ahead():%Y-%m-%dT%H:%M:%S}")
     page.get_by_role("button", name="Schedule post").click()
     expect(page).to_have_url(re.compile(r"/posts/\d+$"))
     return page.url.rsplit("/", 1)[1]
@@ -159,6 +166,7 @@ def reschedule_by_drag(page: Page, account_id: int, clip_id: int) -> None:
 def answer_a_comment(page: Page, admin: httpx.Client, media_id: str) -> None:
     go_to(page, "Inbox")
     expect(page.get_by_role("tab", name="Comments")).to_have_attribute("aria-selected", "true")
+    wait_for_live_updates(page)
     simulated = {"media_id": media_id, "text": "Where was this filmed?", "username": "curious.fan"}
     assert admin.post("/simulate/comment", json=simulated).is_success
     comment = page.get_by_role("listitem", name="Comment by @curious.fan")

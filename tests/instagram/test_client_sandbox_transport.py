@@ -26,6 +26,10 @@ from graph_sandbox.config import SandboxConfig
 from graph_sandbox.permissions import PRODUCT_PERMISSIONS
 
 MAX_RETRIES = 2
+# Only the gap between the two matters: the successful retry must fit in the timeout even on a loaded
+# machine, where the sandbox shares this test's event loop.
+TIMEOUT_SECONDS = 1.0
+SLOW_SECONDS = 3.0
 
 
 @dataclass
@@ -90,8 +94,10 @@ def closed_port_url() -> str:
 
 class TestTimeouts:
     async def test_a_read_that_never_answers_in_time_is_retried_then_raises(self, live):
-        await live.fault(action="latency", latency_seconds=0.5, path=f"^{live.ig_user_id}$", times=None)
-        async with live.client(timeout=0.1) as graph:
+        await live.fault(
+            action="latency", latency_seconds=SLOW_SECONDS, path=f"^{live.ig_user_id}$", times=None
+        )
+        async with live.client(timeout=TIMEOUT_SECONDS) as graph:
             with pytest.raises(GraphTimeoutError) as raised:
                 await graph.get_instagram_account_info(live.ig_user_id)
         assert raised.value.may_have_been_processed is True
@@ -99,8 +105,8 @@ class TestTimeouts:
         assert live.sleeps == [0.5, 1.0]
 
     async def test_one_slow_answer_is_retried_and_the_next_succeeds(self, live):
-        await live.fault(action="latency", latency_seconds=0.5, path=f"^{live.ig_user_id}$", times=1)
-        async with live.client(timeout=0.1) as graph:
+        await live.fault(action="latency", latency_seconds=SLOW_SECONDS, path=f"^{live.ig_user_id}$", times=1)
+        async with live.client(timeout=TIMEOUT_SECONDS) as graph:
             account = await graph.get_instagram_account_info(live.ig_user_id)
         assert account.id == live.ig_user_id
         assert live.sleeps == [0.5]

@@ -13,7 +13,7 @@ export function PageHeader({ title, subtitle, actions }) {
   return (
     <header className="page-header">
       <div>
-        <h1>{title}</h1>
+        <h1 tabIndex={-1}>{title}</h1>
         {subtitle && <p className="muted">{subtitle}</p>}
       </div>
       {actions && <div className="page-actions">{actions}</div>}
@@ -123,7 +123,10 @@ export function Modal({ title, onClose, children, footer, wide }) {
     document.addEventListener("keydown", onKey);
     return () => {
       document.removeEventListener("keydown", onKey);
-      previous?.focus?.();
+      // The opener may be gone (the deleted row's button) or disabled (a bulk action with nothing left
+      // selected): then the page heading keeps keyboard focus on the page instead of <body>.
+      const opener = previous?.isConnected && !previous.disabled ? previous : document.querySelector("main h1, h1");
+      opener?.focus?.();
     };
   }, []);
   return (

@@ -12,9 +12,52 @@ const TYPES = [
   ["CAROUSEL", "Carousel"],
   ["STORIES", "Story"],
 ];
-// The fields this form shows an error next to (ApiError.fields keys are the last path segment).
-const SHOWN_FIELDS = new Set(["account_id", "account_ids", "clip_id", "clip_ids", "caption", "hashtags", "collaborators", "user_tags", "location_id", "alt_text", "first_comment", "scheduled_for", "cover_clip_id", "thumb_offset_ms", "trial_graduation", "share_to_feed"]);
 const QUALIFY_AS = { REELS: "REELS", IMAGE: "IMAGE", STORIES: "STORIES", CAROUSEL: "CAROUSEL_ITEM" };
+// A scheduled time that passed while the user was submitting is "due now", not an error (the server
+// allows the same grace).
+const PAST_GRACE_MS = 60_000;
+
+// The options a media type offers: the form renders exactly these inputs and sends exactly these options.
+function offeredOptions(mediaType) {
+  const story = mediaType === "STORIES";
+  return {
+    reel: mediaType === "REELS", // share to feed, cover, trial
+    collaborators: !story,
+    positionedTags: mediaType === "IMAGE",
+    videoTags: mediaType === "REELS" || story,
+    location: !story,
+    altText: mediaType === "IMAGE",
+    firstComment: !story,
+  };
+}
+
+// The fields this form shows an error next to (ApiError.fields keys are the last path segment).
+function shownFields(offers, { scheduling, coverClipChosen }) {
+  const fields = ["account_id", "account_ids", "clip_id", "clip_ids", "caption", "hashtags"];
+  if (offers.collaborators) fields.push("collaborators");
+  if (offers.positionedTags || offers.videoTags) fields.push("user_tags");
+  if (offers.location) fields.push("location_id");
+  if (offers.altText) fields.push("alt_text");
+  if (offers.firstComment) fields.push("first_comment");
+  if (offers.reel) fields.push("cover_clip_id", ...(coverClipChosen ? [] : ["thumb_offset_ms"]));
+  if (scheduling) fields.push("scheduled_for");
+  return new Set(fields);
+}
+
+function postOptionsFor(offers, { options, collaborators, tags }) {
+  const reel = offers.reel;
+  return {
+    share_to_feed: reel ? options.share_to_feed : undefined,
+    collaborators: offers.collaborators && collaborators.length ? collaborators : undefined,
+    user_tags: (offers.positionedTags || offers.videoTags) && tags.length ? tags : undefined,
+    location_id: (offers.location && options.location_id) || undefined,
+    alt_text: (offers.altText && options.alt_text) || undefined,
+    first_comment: (offers.firstComment && options.first_comment) || undefined,
+    trial_graduation: reel && options.trial ? options.trial_graduation : undefined,
+    cover_clip_id: reel && options.cover_clip_id ? Number(options.cover_clip_id) : undefined,
+    thumb_offset_ms: reel && !options.cover_clip_id && options.cover_seconds !== "" ? Math.round(Number(options.cover_seconds) * 1000) : undefined,
+  };
+}
 
 // The server's field errors by last path segment, several reasons about one field joined (ApiError.fields
 // keeps only the last).
@@ -169,6 +212,7 @@ function ClipPicker({ clips, mediaType, selected, onChange }) {
 // (percent from the top-left corner) can be typed, which is how keyboard users place a tag.
 function UserTags({ tags, setTags, pendingTag, setPendingTag, error }) {
   const [name, setName] = useState("");
+  const [nameError, setNameError] = useState(null);
   const percent = (value) => Math.round(value * 100);
   const setAxis = (axis, text) => {
     const value = Math.min(100, Math.max(0, Number(text) || 0)) / 100;
@@ -176,28 +220,32 @@ function UserTags({ tags, setTags, pendingTag, setPendingTag, error }) {
   };
   const add = () => {
     const username = name.replace(/^@/, "").trim();
-    if (username) setTags([...tags.filter((tag) => tag.username !== username), { username, ...pendingTag }]);
+    if (!username) return setNameError("Type the username to tag.");
+    setTags([...tags.filter((tag) => tag.username !== username), { username, ...pendingTag }]);
     setPendingTag(null);
     setName("");
+    return setNameError(null);
   };
+  // Enter in any of the tag's fields adds the tag; it must never submit the whole post.
+  const addOnEnter = (e) => { if (e.key === "Enter") { e.preventDefault(); add(); } };
   return (
     <div className={error ? "stack has-error" : "stack"} style={{ gap: 6 }} role="group" aria-label="User tags">
       <span className="label">User tags</span>
       <span className="muted small">Click the spot on the image in the preview (or focus it and press Enter) to tag someone there.</span>
       {pendingTag && (
         <div className="row" style={{ alignItems: "flex-end" }}>
-          <Field label="Username to tag">
-            {(props) => <input {...props} autoFocus value={name} onChange={(e) => setName(e.target.value)}
-              onKeyDown={(e) => { if (e.key === "Enter") { e.preventDefault(); add(); } }} />}
+          <Field label="Username to tag" error={nameError}>
+            {(props) => <input {...props} autoFocus value={name} onChange={(e) => { setName(e.target.value); setNameError(null); }}
+              onKeyDown={addOnEnter} />}
           </Field>
           <div style={{ width: 90 }}>
-            <Field label="X (%)">{(props) => <input {...props} type="number" min="0" max="100" value={percent(pendingTag.x)} onChange={(e) => setAxis("x", e.target.value)} />}</Field>
+            <Field label="X (%)">{(props) => <input {...props} type="number" min="0" max="100" value={percent(pendingTag.x)} onChange={(e) => setAxis("x", e.target.value)} onKeyDown={addOnEnter} />}</Field>
           </div>
           <div style={{ width: 90 }}>
-            <Field label="Y (%)">{(props) => <input {...props} type="number" min="0" max="100" value={percent(pendingTag.y)} onChange={(e) => setAxis("y", e.target.value)} />}</Field>
+            <Field label="Y (%)">{(props) => <input {...props} type="number" min="0" max="100" value={percent(pendingTag.y)} onChange={(e) => setAxis("y", e.target.value)} onKeyDown={addOnEnter} />}</Field>
           </div>
           <button type="button" className="btn btn-secondary" onClick={add}>Add tag</button>
-          <button type="button" className="btn btn-ghost" onClick={() => { setPendingTag(null); setName(""); }}>Cancel tag</button>
+          <button type="button" className="btn btn-ghost" onClick={() => { setPendingTag(null); setName(""); setNameError(null); }}>Cancel tag</button>
         </div>
       )}
       {tags.length > 0 && (
@@ -274,6 +322,7 @@ export default function ComposerPage() {
   const previewAccount = accounts?.find((a) => a.id === chosenAccounts[0]);
   const tz = userTimeZone();
   const setOption = (key, value) => setOptions((o) => ({ ...o, [key]: value }));
+  const offers = offeredOptions(mediaType);
   const serverFields = fieldMessages(create.error);
   const errors = { ...serverFields, ...local };
   const accountError = errors.account_ids || errors.account_id;
@@ -294,20 +343,10 @@ export default function ComposerPage() {
     if (counts.hashtags > LIMITS.hashtags) problems.caption = `Instagram allows ${LIMITS.hashtags} hashtags.`;
     if (counts.mentions > LIMITS.mentions) problems.caption = `Instagram allows ${LIMITS.mentions} mentions.`;
     const scheduled = when === "schedule" ? new Date(scheduledAt) : null;
-    if (scheduled && !(scheduled > new Date())) problems.scheduled_for = "Pick a time in the future.";
+    if (scheduled && !(scheduled.getTime() > Date.now() - PAST_GRACE_MS)) problems.scheduled_for = "Pick a time in the future.";
     setLocal(problems);
     if (Object.keys(problems).length) return;
-    const postOptions = {
-      share_to_feed: mediaType === "REELS" ? options.share_to_feed : undefined,
-      collaborators: collaborators.length ? collaborators : undefined,
-      user_tags: tags.length ? tags : undefined,
-      location_id: options.location_id || undefined,
-      alt_text: options.alt_text || undefined,
-      first_comment: options.first_comment || undefined,
-      trial_graduation: mediaType === "REELS" && options.trial ? options.trial_graduation : undefined,
-      cover_clip_id: mediaType === "REELS" && options.cover_clip_id ? Number(options.cover_clip_id) : undefined,
-      thumb_offset_ms: mediaType === "REELS" && !options.cover_clip_id && options.cover_seconds !== "" ? Math.round(Number(options.cover_seconds) * 1000) : undefined,
-    };
+    const postOptions = postOptionsFor(offers, { options, collaborators, tags });
     const body = {
       platform: "instagram",
       media_type: mediaType,
@@ -329,7 +368,8 @@ export default function ComposerPage() {
 
   // A server error not tied to a field shown on this form stays visible above the submit button.
   // …as does one about the whole post (in `reasons` but not tied to a field).
-  const unshown = Object.keys(serverFields).some((name) => !SHOWN_FIELDS.has(name))
+  const shown = shownFields(offers, { scheduling: when === "schedule", coverClipChosen: !!options.cover_clip_id });
+  const unshown = Object.keys(serverFields).some((name) => !shown.has(name))
     || (create.error?.body?.reasons?.length || 0) > (create.error?.body?.fields?.length || 0);
   const generalError = create.error && (unshown || !Object.keys(serverFields).length) ? create.error : publish.error;
   const imageClips = clips.filter((clip) => clip.kind === "image");
@@ -384,7 +424,7 @@ export default function ComposerPage() {
             </Field>
             <Counters counts={counts} />
             <ChipInput label="Hashtags" values={hashtags} onChange={setHashtags} prefix="#" placeholder="travel, reels" error={errors.hashtags} />
-            {mediaType === "REELS" && (
+            {offers.reel && (
               <fieldset className="stack">
                 <legend>Reel options</legend>
                 <label className="check"><input type="checkbox" checked={options.share_to_feed} onChange={(e) => setOption("share_to_feed", e.target.checked)} /> Also share to feed</label>
@@ -414,31 +454,31 @@ export default function ComposerPage() {
                 )}
               </fieldset>
             )}
-            {mediaType !== "STORIES" && (
+            {offers.collaborators && (
               <ChipInput label="Collaborators" values={collaborators} onChange={setCollaborators} prefix="@" placeholder="username"
                 hint="Up to 3 accounts invited to co-author the post." error={errors.collaborators} />
             )}
-            {mediaType === "IMAGE" && (
+            {offers.positionedTags && (
               <UserTags tags={tags} setTags={setTags} pendingTag={pendingTag} setPendingTag={setPendingTag} error={errors.user_tags} />
             )}
-            {(mediaType === "REELS" || mediaType === "STORIES") && (
+            {offers.videoTags && (
               <ChipInput label="Tag people" values={tags.map((tag) => tag.username)} prefix="@" placeholder="username"
                 hint="Tags on a video have no position." error={errors.user_tags}
                 onChange={(names) => setTags(names.map((username) => ({ username })))} />
             )}
             <div className="grid grid-2">
-              {mediaType !== "STORIES" && (
+              {offers.location && (
                 <Field label="Location ID" hint="A Facebook Page ID with a location." error={errors.location_id}>
                   {(props) => <input {...props} value={options.location_id} onChange={(e) => setOption("location_id", e.target.value)} />}
                 </Field>
               )}
-              {mediaType === "IMAGE" && (
+              {offers.altText && (
                 <Field label="Alt text" hint="Instagram takes alt text on single images only." error={errors.alt_text}>
                   {(props) => <input {...props} value={options.alt_text} onChange={(e) => setOption("alt_text", e.target.value)} />}
                 </Field>
               )}
             </div>
-            {mediaType !== "STORIES" && (
+            {offers.firstComment && (
               <Field label="First comment" hint="Posted right after publishing." error={errors.first_comment}>
                 {(props) => <input {...props} value={options.first_comment} onChange={(e) => setOption("first_comment", e.target.value)} />}
               </Field>

@@ -95,7 +95,7 @@ function CommentRow({ comment, account, checked, onCheck }) {
       </div>
       {confirming && (
         <ConfirmDialog title="Delete this comment on Instagram?" confirmLabel="Delete comment" busy={remove.isPending} error={remove.error}
-          onCancel={() => setConfirming(false)} onConfirm={() => remove.mutate({ id: comment.id }, { onSuccess: () => setConfirming(false) })}>
+          onCancel={() => { remove.reset(); setConfirming(false); }} onConfirm={() => remove.mutate({ id: comment.id }, { onSuccess: () => setConfirming(false) })}>
           <p style={{ margin: 0 }}>The comment by @{who} is removed from Instagram for everyone. This cannot be undone.</p>
         </ConfirmDialog>
       )}
@@ -112,7 +112,25 @@ function CommentsTab({ accounts }) {
   const { bulk } = useCommentMutations();
   const byId = Object.fromEntries(accounts.map((a) => [a.id, a]));
   const visible = (comments || []).filter((c) => !c.deleted && !c.from_account);
-  const act = (action, then) => bulk.mutate({ ids: selected, action }, { onSuccess: () => { setSelected([]); then?.(); } });
+  // The answer says, per comment, whether Meta accepted the change: the refused ones stay selected
+  // and are listed with Meta's reason.
+  const [failures, setFailures] = useState([]);
+  const act = (action, then) => {
+    setFailures([]);
+    bulk.mutate({ ids: selected, action }, {
+      onSuccess: (data) => {
+        const failed = (data?.results || []).filter((result) => !result.ok);
+        setSelected(failed.map((result) => result.id));
+        setFailures(failed);
+        then?.();
+      },
+    });
+  };
+  const openDeleteConfirmation = () => { bulk.reset(); setConfirmingDelete(true); };
+  const authorOf = (id) => {
+    const comment = (comments || []).find((c) => c.id === id);
+    return comment ? `@${comment.author_username || comment.author_id || "someone"}` : `Comment ${id}`;
+  };
   return (
     <section className="card stack" aria-label="Comments">
       <div className="row" style={{ alignItems: "flex-end" }}>
@@ -136,10 +154,18 @@ function CommentsTab({ accounts }) {
           </label>
           <button type="button" className="btn btn-secondary btn-sm" disabled={!selected.length} onClick={() => act("mark_answered")}>Mark answered</button>
           <button type="button" className="btn btn-secondary btn-sm" disabled={!selected.length} onClick={() => act("hide")}>Hide selected</button>
-          <button type="button" className="btn btn-danger-outline btn-sm" disabled={!selected.length} onClick={() => setConfirmingDelete(true)}>Delete selected</button>
+          <button type="button" className="btn btn-danger-outline btn-sm" disabled={!selected.length} onClick={openDeleteConfirmation}>Delete selected</button>
         </div>
       </div>
       <ErrorBox error={error || (!confirmingDelete && bulk.error)} />
+      {failures.length > 0 && (
+        <div className="alert alert-danger" role="alert">
+          <strong>{failures.length} {failures.length === 1 ? "comment was" : "comments were"} not changed on Instagram (still selected):</strong>
+          <ul style={{ margin: "4px 0 0" }}>
+            {failures.map((failure) => <li key={failure.id}>{authorOf(failure.id)}: {failure.error || "refused"}</li>)}
+          </ul>
+        </div>
+      )}
       {confirmingDelete && (
         <ConfirmDialog title={`Delete ${selected.length} ${selected.length === 1 ? "comment" : "comments"} on Instagram?`}
           confirmLabel="Delete comments" busy={bulk.isPending} error={bulk.error}
@@ -245,8 +271,6 @@ function RulesTab({ accounts }) {
   const { create, toggle, remove } = useModerationMutations(accountId);
   const [form, setForm] = useState({ name: "", kind: "keyword", patterns: "", action: "hide" });
   const fields = create.error?.fields || {};
-  // Show the new state while the change is on its way (the list refetches once it is saved).
-  const enabledOf = (rule) => (toggle.isPending && toggle.variables?.id === rule.id ? toggle.variables.enabled : rule.enabled);
   const submit = (e) => {
     e.preventDefault();
     const patterns = form.patterns.split(",").map((p) => p.trim()).filter(Boolean);
@@ -275,7 +299,7 @@ function RulesTab({ accounts }) {
                   <td>{r.name}</td>
                   <td className="small">{r.kind}: {r.patterns.join(", ")}</td>
                   <td><Badge tone={r.action === "delete" ? "danger" : "warning"}>{r.action}</Badge></td>
-                  <td><input type="checkbox" checked={enabledOf(r)} aria-label={`Rule ${r.name} enabled`} onChange={(e) => toggle.mutate({ id: r.id, enabled: e.target.checked })} /></td>
+                  <td><input type="checkbox" checked={r.enabled} aria-label={`Rule ${r.name} enabled`} onChange={(e) => toggle.mutate({ id: r.id, enabled: e.target.checked })} /></td>
                   <td><button type="button" className="btn btn-ghost btn-sm" aria-label={`Delete rule ${r.name}`} onClick={() => remove.mutate(r.id)}><Icon name="trash" size={15} /></button></td>
                 </tr>
               ))}
