@@ -237,8 +237,13 @@ class TestBulk:
                 "The upload is not UTF-8 text: save the CSV as UTF-8 and upload it again.",
             ),
             (b'account_id,options\n1,"[1, 2]"\n', "The CSV column 'options' must hold a JSON object."),
+            (
+                b"caption,clip_id\nFine,1\nNot quoted, with a comma,1\n",
+                "Row 2 of the CSV has more fields than the header has columns: quote values that contain "
+                "commas, or add the missing column names.",
+            ),
         ],
-        ids=["latin-1", "options-not-an-object"],
+        ids=["latin-1", "options-not-an-object", "more-fields-than-columns"],
     )
     async def test_an_unreadable_csv_is_a_422(
         self, publisher: Publisher, content: bytes, detail: str

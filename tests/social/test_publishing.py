@@ -3,10 +3,13 @@ type, read back through Graph, is in test_readback.py)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from media_factory import jpeg, mp4
 from oauth_flow import sandbox_of
+from social.crash_helpers import make_due
 from social.publish_helpers import Publisher, run_due, until_done
 
 PROCESSING_ERRORS = [
@@ -55,6 +58,58 @@ class TestFailures:
         assert post["status"] == "scheduled"
         assert "limit" in post["error_message"]
         assert await publisher.published() == []
+
+
+async def carousel_waiting_on_its_video(publisher: Publisher) -> dict[str, Any]:
+    """A carousel whose children are created and whose video child is still processing."""
+    await publisher.admin("PATCH", "config", {"video_processing_seconds": 600})
+    clips = [
+        await publisher.clip(jpeg(320, 320), "a.jpg"),
+        await publisher.clip(mp4(160, 160, seconds=3.0), "b.mp4"),
+    ]
+    created = await publisher.create(media_type="CAROUSEL", clip_ids=clips, caption="Album")
+    assert created.status_code == 201, created.text
+    await publisher.publish(created.json()["id"])
+    await run_due(publisher.app)
+    post = await publisher.post(created.json()["id"])
+    assert post["container_id"] is None
+    assert len(post["container_ids"]) == 2
+    return post
+
+
+class TestCarouselChildren:
+    async def test_a_child_in_error_fails_the_carousel_with_the_fix(self, publisher: Publisher) -> None:
+        post = await carousel_waiting_on_its_video(publisher)
+        video_child = post["container_ids"][1]
+        await publisher.admin(
+            "POST", f"containers/{video_child}/outcome", {"status_code": "ERROR", "subcode": 2207026}
+        )
+        await publisher.admin("POST", "clock/advance", {"seconds": 601})  # its processing time is over
+
+        await make_due(publisher, post["id"])
+        await run_due(publisher.app)
+        done = await publisher.post(post["id"])
+
+        assert done["status"] == "failed", done["timeline"]
+        assert done["last_error_code"] == "ERROR/2207026"
+        assert done["error_message"] == PROCESSING_ERRORS[0][1]
+        assert done["container_id"] is None
+        assert await publisher.published() == []
+
+    async def test_an_expired_child_makes_new_containers(self, publisher: Publisher) -> None:
+        post = await carousel_waiting_on_its_video(publisher)
+        await publisher.admin("POST", "clock/advance", {"seconds": 25 * 3600})
+        await publisher.admin("PATCH", "config", {"video_processing_seconds": 0})
+
+        await make_due(publisher, post["id"])
+        done = await until_done(publisher, post["id"])
+
+        assert done["status"] == "published", done["timeline"]
+        assert "container_expired" in [entry["event"] for entry in done["timeline"]]
+        assert not set(done["container_ids"]) & set(post["container_ids"])
+        published = await publisher.published()
+        assert [item["media_id"] for item in published] == [done["platform_post_id"]]
+        assert published[0]["container_id"] == done["container_id"]
 
 
 class TestCrashRecovery:

@@ -8,14 +8,19 @@ grace window is passed by moving its `publish_sent_at` back.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import httpx
+import pytest
 
-from clipper.db import unit_of_work
+from clipper.db import unit_of_work, utcnow
+from clipper.instagram.errors import error_from_response
+from clipper.social.engine import refused_publish
 from clipper.social.models import PostStatus, SocialPost
+from graph_sandbox.world import Media
 from media_factory import jpeg
-from oauth_flow import connect_instagram
+from oauth_flow import connect_instagram, sandbox_of
 from social.crash_helpers import count_publish_calls, fault, make_due
 from social.publish_helpers import API, Publisher, run_due, until_done
 
@@ -181,3 +186,167 @@ class TestNeverFailedWhileItMayBePublished:
         assert await publish_calls() == 0
         published = await publisher.published()
         assert [item["media_id"] for item in published] == [done["platform_post_id"]]
+
+
+async def story_post(publisher: Publisher) -> int:
+    clip_id = await publisher.clip(jpeg(320, 568), "story.jpg")
+    created = await publisher.create(media_type="STORIES", clip_id=clip_id)
+    assert created.status_code == 201, created.text
+    await publisher.publish(created.json()["id"])
+    return int(created.json()["id"])
+
+
+def posted_from_the_phone(publisher: Publisher, *, product: str, caption: str | None = None) -> Media:
+    """An image the account posts outside Content Clipper, now (inside any recovery window)."""
+    sandbox = sandbox_of(publisher.app)
+    media = Media(
+        id=sandbox.world.ids.media(),
+        ig_user_id=publisher.account["platform_account_id"],
+        media_type="IMAGE",
+        media_product_type=product,
+        timestamp=sandbox.clock.now(),
+        shortcode=sandbox.world.ids.shortcode(),
+        permalink="https://www.instagram.com/p/phone/",
+        caption=caption,
+    )
+    sandbox.world.media[media.id] = media
+    return media
+
+
+async def check_later(publisher: Publisher, post_id: int) -> None:
+    """Keep the post from being run until the test makes it due again."""
+    async with unit_of_work(publisher.app.state.session_factory) as session:
+        post = await session.get_one(SocialPost, post_id)
+        post.next_attempt_at = utcnow() + timedelta(hours=1)
+
+
+async def media_of_container(publisher: Publisher, container_id: str) -> str:
+    published = await publisher.published()
+    return str(next(item["media_id"] for item in published if item["container_id"] == container_id))
+
+
+class TestNothingClaimedUnlessPublished:
+    """A container that reads FINISHED or EXPIRED was never published: no media can be the post's."""
+
+    async def test_a_story_whose_publish_never_landed_never_takes_a_story_posted_from_the_phone(
+        self, publisher: Publisher
+    ) -> None:
+        use_grace_window(publisher)
+        publish_calls = await count_publish_calls(publisher)
+        await fault(publisher, action="drop_before", path="media_publish$")
+        post_id = await story_post(publisher)
+        await run_due(publisher.app)
+        phone = posted_from_the_phone(publisher, product="STORY")
+
+        waiting = await unconfirmed_after_check(publisher, post_id)
+        await make_due(publisher, post_id, sent_seconds_ago=GRACE + 1)
+        done = await until_done(publisher, post_id)
+
+        assert waiting["platform_post_id"] is None
+        assert "media_recovered" not in events(waiting)
+        assert "has not confirmed this post yet" in waiting["error_message"]
+        assert done["status"] == "published", done["timeline"]
+        assert done["platform_post_id"] == await media_of_container(publisher, done["container_id"])
+        assert done["platform_post_id"] != phone.id
+        assert events(done).count("publish_resent") == 1
+        assert await publish_calls() == 2
+
+    async def test_a_story_whose_publish_never_landed_never_takes_a_sibling_story_not_yet_recorded(
+        self, publisher: Publisher
+    ) -> None:
+        use_grace_window(publisher)
+        publish_calls = await count_publish_calls(publisher)
+        await fault(publisher, action="drop_before", path="media_publish$")
+        never_landed = await story_post(publisher)
+        await run_due(publisher.app)
+        await check_later(publisher, never_landed)
+        await fault(publisher, action="drop_after", path="media_publish$")
+        sibling = await story_post(publisher)
+        await run_due(publisher.app)
+        await check_later(publisher, sibling)
+        sibling_media = await media_of_container(publisher, (await publisher.post(sibling))["container_id"])
+
+        waiting = await unconfirmed_after_check(publisher, never_landed)
+        sibling_still = await publisher.post(sibling)
+        await make_due(publisher, sibling)
+        sibling_done = await until_done(publisher, sibling)
+        await make_due(publisher, never_landed, sent_seconds_ago=GRACE + 1)
+        done = await until_done(publisher, never_landed)
+
+        assert waiting["platform_post_id"] is None
+        assert "media_recovered" not in events(waiting)
+        assert sibling_still["status"] == "unconfirmed"
+        assert sibling_still["platform_post_id"] is None
+        assert sibling_done["platform_post_id"] == sibling_media
+        assert "media_recovered" in events(sibling_done)
+        assert done["status"] == "published", done["timeline"]
+        assert done["platform_post_id"] == await media_of_container(publisher, done["container_id"])
+        assert done["platform_post_id"] != sibling_media
+        assert await publish_calls() == 3
+        assert len(await publisher.published()) == 2
+
+    async def test_an_expired_container_is_recreated_without_taking_a_matching_media(
+        self, publisher: Publisher
+    ) -> None:
+        await fault(publisher, action="drop_before", path="media_publish$")
+        post_id = await image_post(publisher, "Expired before it landed")
+        await run_due(publisher.app)
+        first = await publisher.post(post_id)
+        phone = posted_from_the_phone(publisher, product="FEED", caption="Expired before it landed")
+        await publisher.admin("POST", "clock/advance", {"seconds": 25 * 3600})
+
+        await make_due(publisher, post_id)
+        done = await until_done(publisher, post_id)
+
+        assert first["status"] == "unconfirmed"
+        assert done["status"] == "published", done["timeline"]
+        assert "media_recovered" not in events(done)
+        assert "container_expired" in events(done)
+        assert done["container_id"] != first["container_id"]
+        assert done["platform_post_id"] == await media_of_container(publisher, done["container_id"])
+        assert done["platform_post_id"] != phone.id
+
+
+class TestRefusedPublish:
+    async def test_a_publish_refused_for_its_media_fails_the_post_with_the_reason(
+        self, publisher: Publisher
+    ) -> None:
+        publish_calls = await count_publish_calls(publisher)
+        await fault(
+            publisher, action="error", path="media_publish$", code=36003, message="Aspect ratio not supported"
+        )
+        post_id = await image_post(publisher, "Refused")
+
+        await run_due(publisher.app)
+        failed = await publisher.post(post_id)
+        edited = await edit_caption(publisher, post_id)
+        await publisher.publish(post_id)
+        done = await until_done(publisher, post_id)
+
+        assert failed["status"] == "failed", failed["timeline"]
+        assert failed["error_message"] == (
+            "The image aspect ratio is not supported: use between 4:5 and 1.91:1."
+        )
+        assert "unconfirmed" not in events(failed)
+        assert "publish_unconfirmed" not in events(failed)
+        assert edited.status_code == 200, edited.text
+        assert done["status"] == "published", done["timeline"]
+        assert await publish_calls() == 2
+        assert [item["media_id"] for item in await publisher.published()] == [done["platform_post_id"]]
+
+    @pytest.mark.parametrize(
+        ("status", "error", "refused"),
+        [
+            (400, {"code": 36003, "message": "Aspect ratio"}, True),
+            (400, {"code": 100, "message": "Invalid parameter"}, True),
+            (400, {"code": 100, "error_subcode": 33, "message": "Object does not exist"}, True),
+            (400, {"code": 100, "message": "The media container 1 has already been published"}, False),
+            (400, {"code": 2, "message": "Unexpected error", "is_transient": True}, False),
+            (500, {"code": 1, "message": "Unknown error"}, False),
+        ],
+        ids=["media", "invalid-parameter", "missing-container", "already-published", "transient", "5xx"],
+    )
+    def test_which_answers_prove_meta_refused_the_publish(
+        self, status: int, error: dict[str, Any], refused: bool
+    ) -> None:
+        assert refused_publish(error_from_response(status, {"error": error})) is refused

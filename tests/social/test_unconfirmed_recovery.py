@@ -25,7 +25,7 @@ from clipper.social.models import SocialPost
 from graph_sandbox.world import Media
 from media_factory import jpeg
 from oauth_flow import sandbox_of
-from social.crash_helpers import fault, make_due
+from social.crash_helpers import claim, fault, make_due
 from social.live_app import live_publisher, seed_due
 from social.publish_helpers import Publisher, run_due, until_done
 
@@ -159,9 +159,65 @@ class TestClaimingAMediaId:
                 posts = [await session.get_one(SocialPost, post_id) for post_id in ids]
 
             await asyncio.gather(*(_connect(factory) for _ in posts))  # both connections ready: a real race
-            won = await asyncio.gather(*(recovery.claim(factory, post, media_id) for post in posts))
+            won = await asyncio.gather(
+                *(recovery.claim(factory, post, media_id, lease=post.lease_until) for post in posts)
+            )
 
             async with unit_of_work(factory, immediate=False) as session:
                 stored = [(await session.get_one(SocialPost, post_id)).platform_post_id for post_id in ids]
         assert sorted(won) == [False, True]
         assert sorted(stored, key=str) == sorted([media_id, None], key=str)
+
+
+async def stored_media_id(publisher: Publisher, post_id: int) -> str | None:
+    async with unit_of_work(publisher.app.state.session_factory, immediate=False) as session:
+        return (await session.get_one(SocialPost, post_id)).platform_post_id
+
+
+async def in_memory(publisher: Publisher, post_id: int) -> SocialPost:
+    """The post as a worker holds it between steps (detached from any session)."""
+    async with unit_of_work(publisher.app.state.session_factory, immediate=False) as session:
+        return await session.get_one(SocialPost, post_id)
+
+
+class TestClaimUnderTheLease:
+    async def test_a_worker_whose_lease_was_taken_over_records_no_media_id(
+        self, publisher: Publisher
+    ) -> None:
+        clip_id = await publisher.clip(jpeg(1080, 1080), "photo.jpg")
+        created = await publisher.create(media_type="IMAGE", clip_id=clip_id, caption="Leased")
+        post_id = int(created.json()["id"])
+        await publisher.publish(post_id)
+        stale_lease = dict(await claim(publisher))[post_id]
+        stale = await in_memory(publisher, post_id)
+        current_lease = dict(await claim(publisher, after_lease=True))[post_id]
+        factory = publisher.app.state.session_factory
+
+        stale_won = await recovery.claim(factory, stale, "17900000000000002", lease=stale_lease)
+        stored_after_stale = await stored_media_id(publisher, post_id)
+        owner_won = await recovery.claim(
+            factory, await in_memory(publisher, post_id), "17900000000000003", lease=current_lease
+        )
+
+        assert stale_lease != current_lease
+        assert stale_won is False
+        assert stale.platform_post_id is None
+        assert stored_after_stale is None
+        assert owner_won is True
+        assert await stored_media_id(publisher, post_id) == "17900000000000003"
+
+    async def test_a_recorded_media_id_is_never_overwritten(self, publisher: Publisher) -> None:
+        clip_id = await publisher.clip(jpeg(1080, 1080), "photo.jpg")
+        created = await publisher.create(media_type="IMAGE", clip_id=clip_id, caption="Recorded")
+        post_id = int(created.json()["id"])
+        await publisher.publish(post_id)
+        lease = dict(await claim(publisher))[post_id]
+        first, second = await in_memory(publisher, post_id), await in_memory(publisher, post_id)
+        factory = publisher.app.state.session_factory
+
+        first_won = await recovery.claim(factory, first, "17900000000000004", lease=lease)
+        second_won = await recovery.claim(factory, second, "17900000000000005", lease=lease)
+
+        assert (first_won, second_won) == (True, False)
+        assert second.platform_post_id is None
+        assert await stored_media_id(publisher, post_id) == "17900000000000004"

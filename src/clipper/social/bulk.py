@@ -106,10 +106,21 @@ def _utf8(data: bytes) -> str:
 
 
 def _rows_from_csv(text: str) -> list[dict[str, Any]]:
+    reader = csv.DictReader(io.StringIO(text))
     try:
-        return _limited([csv_row(row) for row in csv.DictReader(io.StringIO(text))])
+        return _limited([csv_row(_fitting(row, number)) for number, row in enumerate(reader, start=1)])
     except (json.JSONDecodeError, csv.Error) as error:
         raise InvalidInput(f"The CSV could not be read: {error}.") from None
+
+
+def _fitting(row: dict[str | None, Any], number: int) -> dict[str, str]:
+    """The row, unless it has more fields than the header has columns (DictReader keys those as None)."""
+    if None in row:
+        raise InvalidInput(
+            f"Row {number} of the CSV has more fields than the header has columns: quote values that "
+            "contain commas, or add the missing column names."
+        )
+    return {key: value for key, value in row.items() if key is not None}
 
 
 def _limited(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -22,24 +22,30 @@ media id is known the post is reconciled, never started over:
 - it never becomes `failed`: a lost answer, recovery attempts running out, a refused token or any other
   error while reconciling keep it `unconfirmed`, with the reason and the time of the next check in its
   `error_message`, checked again with exponential backoff (capped at an hour) for as long as it takes;
-  the only exits are the media id (`published`) and a container status that proves Meta did not
-  publish it: ERROR (failed with the reason) or EXPIRED (new containers, after one last look for a
-  matching media). A Retry of a failed post, or an edit, therefore never forgets a container that may
-  have been published (`service._reset`, and edits of such a post are refused). There is deliberately
-  no terminal state for a publish that cannot be confirmed (say the account is never reconnected): it
-  stays visibly `unconfirmed`, checked hourly, rather than risk a second post;
-- a container that still reads FINISHED is only re-read, and the account's recent media scanned, for
-  PUBLISH_UNCONFIRMED_GRACE_SECONDS after the call was sent (Meta may still be executing it). Only
-  after that window is `media_publish` sent again, on the same container (Meta publishes a container
-  at most once, so this cannot make a second media), recorded as `publish_resent` on the timeline;
+  the only exits are the media id (`published`), a container status that proves Meta did not publish
+  it: ERROR (failed with the reason) or EXPIRED (new containers), and a publish answer that refuses it.
+  A Retry of a failed post, or an edit, therefore never forgets a container that may have been
+  published (`SocialPost.may_be_published`: `service._reset`, and edits of such a post are refused).
+  There is deliberately no terminal state for a publish that cannot be confirmed (say the account is
+  never reconnected): it stays visibly `unconfirmed`, checked hourly, rather than risk a second post;
+- the account's recent media are scanned for the post's media (`recovery`) only while its container
+  reads PUBLISHED: a FINISHED or EXPIRED container was never published, so a matching media would be
+  someone else's (a story posted from the phone, a sibling post whose id is not committed yet);
+- a container that still reads FINISHED is only re-read for PUBLISH_UNCONFIRMED_GRACE_SECONDS after
+  the call was sent (Meta may still be executing it). Only after that window is `media_publish` sent
+  again, on the same container (Meta publishes a container at most once, so this cannot make a second
+  media), recorded as `publish_resent` on the timeline;
 - a publish answered with an error that proves Meta refused it (quota, not ready, expired, rate limit,
-  token, permission) clears `publish_sent_at`; any other error is reconciled like a lost answer.
+  token, permission, a refused media, any other 4xx answer but "already published": `refused_publish`)
+  clears `publish_sent_at`, so a definitive refusal fails the post with its reason; any other error is
+  reconciled like a lost answer.
 
 Transactions: none is held across a Graph call. The post is loaded once in a short read (`persist.load`)
 and kept in memory; after each step one short write (`persist.save`) applies what changed with a
 conditional UPDATE on our exact lease, extending it, so a worker whose lease was taken over stops at
 its next step (its Graph effects are found again by the new owner: containers by id, a publish by the
-container's PUBLISHED status).
+container's PUBLISHED status). A recovered media id is written the same way (`recovery.claim`: our
+lease, and no media id recorded yet).
 """
 
 from __future__ import annotations
@@ -58,13 +64,16 @@ from clipper.errors import ClipperError
 from clipper.instagram import InstagramGraphAPI
 from clipper.instagram.errors import (
     ContainerExpiredError,
+    GraphAPIResponseError,
     InstagramGraphAPIError,
     InvalidTokenError,
     MediaNotReadyError,
+    MediaValidationError,
     OutcomeUnknownError,
     PermissionDeniedError,
     PublishingQuotaError,
     RateLimitError,
+    TransientError,
 )
 from clipper.instagram.schemas import PublishingLimit
 from clipper.observability import PUBLISH_FAILURE, PUBLISH_LATENCY_SECONDS, PUBLISH_SUCCESS
@@ -91,6 +100,7 @@ PUBLISH_REFUSED = (
     RateLimitError,
     InvalidTokenError,
     PermissionDeniedError,
+    MediaValidationError,
 )
 POLL_FIRST_SECONDS = 1.0
 POLL_MAX_SECONDS = 60.0
@@ -129,19 +139,16 @@ class Engine:
         claimed = await persist.load(self.session_factory, post_id, lease_until)
         if claimed is None:
             return
-        lease, sent_now = lease_until, False
+        sent_now = False
         for _ in range(max_steps):
             post = claimed.post
             before = post.status
             step, token_invalid = await self._step(claimed, sent_now=sent_now)
             if step.go_on:
                 post.lease_until = utcnow() + timedelta(seconds=self.settings.publish_lease_seconds)
-            if not await persist.save(
-                self.session_factory, claimed, lease=lease, token_invalid=token_invalid
-            ):
+            if not await persist.save(self.session_factory, claimed, token_invalid=token_invalid):
                 log.info("publish lease lost", user_id=post.user_id, post_id=post.id)
                 return
-            lease = post.lease_until
             if post.status != before or not step.go_on:
                 await self._announce(_snapshot(post))
             if not step.go_on:
@@ -189,7 +196,7 @@ class Engine:
         if post.publish_sent_at is not None and sent_now:
             return await self._send(post, api, ig)
         status, limit = await batches.status_and_limit(api, post.container_id, ig)
-        return await self._on_status(post, api, ig, status.status_code or "", status.status, limit)
+        return await self._on_status(claimed, api, ig, status.status_code or "", status.status, limit)
 
     async def _create(self, claimed: persist.Claimed, api: InstagramGraphAPI, ig: str) -> Step:
         settings, post = self.settings, claimed.post
@@ -241,9 +248,10 @@ class Engine:
             code = str(child.get("status_code")) if child is not None else ""
             if code == "FINISHED":
                 continue
-            if code in ("ERROR", "EXPIRED"):
-                detail = str(child.get("status")) if child is not None else None
-                return await self._on_status(post, api, "", code, detail, None)
+            if code == "ERROR":
+                return self.processing_failed(post, str(child.get("status")) if child is not None else None)
+            if code == "EXPIRED":
+                return self.expired(post)
             return self.poll_later(post)
         return None
 
@@ -254,42 +262,35 @@ class Engine:
 
     async def _on_status(
         self,
-        post: SocialPost,
+        claimed: persist.Claimed,
         api: InstagramGraphAPI,
         ig: str,
         code: str,
         detail: str | None,
-        limit: PublishingLimit | None,
+        limit: PublishingLimit,
     ) -> Step:
-        if code == "FINISHED" and limit is not None:
+        """Act on the post's own container status (only PUBLISHED can mean one of the media is ours)."""
+        post = claimed.post
+        if code == "FINISHED":
             if post.publish_sent_at is not None:
-                return await self._finished_after_send(post, api, ig, limit)
+                return self._finished_after_send(post, limit)
             return self._ready(post, limit)
         if code == "PUBLISHED":
-            return await self._recover(post, api, ig)
+            return await self._recover(claimed, api, ig)
         if code == "ERROR":
-            post.publish_sent_at = None  # a container in ERROR cannot have been published
-            return self.fail(
-                post, finish.processing_error(detail), code=finish.status_code_of(detail), reason="processing"
-            )
+            return self.processing_failed(post, detail)
         if code == "EXPIRED":
-            if post.publish_sent_at is not None and await self._found(post, api, ig):
-                return GO_ON
-            return self.expired(post)
+            return self.expired(post)  # never published: Meta publishes only a FINISHED container
         return self.poll_later(post)
 
-    async def _found(self, post: SocialPost, api: InstagramGraphAPI, ig: str) -> bool:
-        """Look for the post's media among the account's recent media; True when it was found and claimed."""
-        grace = self.settings.publish_unconfirmed_grace_seconds
-        media_id = await recovery.find_and_claim(self.session_factory, api, ig, post, grace_seconds=grace)
-        if media_id is None:
-            return False
-        timeline.add(post, "media_recovered", media_id)
-        return True
-
-    async def _recover(self, post: SocialPost, api: InstagramGraphAPI, ig: str) -> Step:
+    async def _recover(self, claimed: persist.Claimed, api: InstagramGraphAPI, ig: str) -> Step:
         """The container is PUBLISHED: find its media, never publish again; keep looking while not listed."""
-        if await self._found(post, api, ig):
+        post, grace = claimed.post, self.settings.publish_unconfirmed_grace_seconds
+        media_id = await recovery.find_and_claim(
+            self.session_factory, api, ig, post, lease=claimed.lease, grace_seconds=grace
+        )
+        if media_id is not None:
+            timeline.add(post, "media_recovered", media_id)
             return GO_ON
         return self.unconfirmed(
             post,
@@ -297,13 +298,10 @@ class Engine:
             code="recovery_pending",
         )
 
-    async def _finished_after_send(
-        self, post: SocialPost, api: InstagramGraphAPI, ig: str, limit: PublishingLimit
-    ) -> Step:
-        """media_publish was sent but the container is still FINISHED: re-read it for the grace window."""
+    def _finished_after_send(self, post: SocialPost, limit: PublishingLimit) -> Step:
+        """media_publish was sent but the container still reads FINISHED: only re-read it for the grace
+        window (Meta may still be executing the call); no media is claimed, as none can be ours yet."""
         assert post.publish_sent_at is not None
-        if await self._found(post, api, ig):
-            return GO_ON
         grace = self.settings.publish_unconfirmed_grace_seconds
         waited = (utcnow() - post.publish_sent_at).total_seconds()
         if waited < grace:
@@ -345,8 +343,9 @@ class Engine:
             post.error_message = "Instagram did not confirm the publish; checking whether it went through."
             timeline.add(post, "publish_unconfirmed")
             return self.later(post, UNCONFIRMED_RECHECK_SECONDS)
-        except PUBLISH_REFUSED:
-            post.publish_sent_at = None  # Meta answered and refused: nothing was published
+        except InstagramGraphAPIError as error:
+            if refused_publish(error):
+                post.publish_sent_at = None  # Meta answered and refused: nothing was published
             raise
         post.platform_post_id = published.media_id
         post.platform_url = published.permalink
@@ -422,12 +421,19 @@ class Engine:
         timeline.add(post, "retry_scheduled", f"{code}: {message}")
         return self.later(post, delay)
 
+    def processing_failed(self, post: SocialPost, detail: str | None) -> Step:
+        """A container (or carousel child) ended in ERROR: it cannot have been published; failed."""
+        post.publish_sent_at = None
+        return self.fail(
+            post, finish.processing_error(detail), code=finish.status_code_of(detail), reason="processing"
+        )
+
     def fail(self, post: SocialPost, message: str, *, code: str, reason: str) -> Step:
         """A permanent failure: the post fails with a message the user can act on.
 
         Not when the publish may have landed: such a post stays unconfirmed and is checked again.
         """
-        if _may_be_published(post):
+        if post.may_be_published:
             return self.unconfirmed(post, message, code=code)
         post.status = PostStatus.FAILED
         post.error_message = message
@@ -488,9 +494,23 @@ class Engine:
         return STOP
 
 
-def _may_be_published(post: SocialPost) -> bool:
-    """media_publish was sent (or about to be) and its media id is not known."""
-    return post.publish_sent_at is not None and post.platform_post_id is None
+def refused_publish(error: InstagramGraphAPIError) -> bool:
+    """Whether an error answering media_publish proves Meta refused it (so nothing was published).
+
+    Besides the known refusals, any 4xx answer from Meta on the item is a definitive refusal (a media or
+    option Meta rejects, a missing container), except "already published" (code 100, no subcode), which
+    means the container was published and is recovered from its PUBLISHED status, and a transient error
+    (codes 1 and 2, `is_transient`), which says Meta had a problem, not what became of the call.
+    """
+    if isinstance(error, PUBLISH_REFUSED):
+        return True
+    if not isinstance(error, GraphAPIResponseError) or isinstance(error, TransientError):
+        return False
+    if error.http_status is None:
+        return False
+    if not 400 <= error.http_status < 500:
+        return False
+    return not (error.code == 100 and error.subcode is None and "publish" in error.message.lower())
 
 
 def _clock(moment: datetime | None) -> str:

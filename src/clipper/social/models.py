@@ -100,6 +100,15 @@ class SocialPost(TimestampMixin, Base):
         return [self.clip_id] if self.clip_id is not None else []
 
     @property
+    def may_be_published(self) -> bool:
+        """media_publish was sent and its media id is not known: the post may be on Instagram.
+
+        The double-publish guard: such a post is reconciled from its container (engine), never failed,
+        edited or started over (service).
+        """
+        return self.publish_sent_at is not None and self.platform_post_id is None
+
+    @property
     def container_ids(self) -> list[str]:
         """Every container created for the post: the carousel's children, then the post's own."""
         children = [item.container_id for item in self.media if item.container_id]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import inspect, select, update
+from sqlalchemy import ColumnElement, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
@@ -39,7 +39,7 @@ _SQLITE_WRITERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lo
 
 
 @asynccontextmanager
-async def _one_writer(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[None]:
+async def one_writer(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[None]:
     """On SQLite, this process's engine writes one step at a time (PostgreSQL: no limit).
 
     SQLite has one write lock per database: dozens of posts in flight would otherwise all wait in
@@ -65,6 +65,8 @@ class Claimed:
     cover: Clip | None
     saved: dict[str, Any]
     saved_media: dict[int, str | None]
+    # The lease we hold in the database (None: an unleased post run directly); moves on at each save.
+    lease: datetime | None
 
 
 def _state(post: SocialPost) -> tuple[dict[str, Any], dict[int, str | None]]:
@@ -84,7 +86,7 @@ async def load(
                 selectinload(SocialPost.clip),
             )
             .where(SocialPost.id == post_id, SocialPost.status.in_(ACTIVE))
-            .where(SocialPost.lease_until == lease if lease is not None else SocialPost.lease_until.is_(None))
+            .where(owned_by(lease))
         )
         if post is None:
             return None
@@ -92,26 +94,24 @@ async def load(
         cover_id = post.options.get("cover_clip_id")
         cover = await session.get(Clip, cover_id) if cover_id else None
     saved, saved_media = _state(post)
-    return Claimed(post, account, cover, saved, saved_media)
+    return Claimed(post, account, cover, saved, saved_media, lease)
 
 
 async def save(
     factory: async_sessionmaker[AsyncSession],
     claimed: Claimed,
     *,
-    lease: datetime | None,
     token_invalid: str | None = None,
 ) -> bool:
-    """Write what the step changed if we still hold `lease`; False when another worker took the post."""
+    """Write what the step changed if we still hold `claimed.lease`; False when another worker took it."""
     post = claimed.post
     columns, media = _state(post)
     changed = {key: value for key, value in columns.items() if value != claimed.saved.get(key)}
     changed["lease_until"] = post.lease_until
-    owned = SocialPost.lease_until == lease if lease is not None else SocialPost.lease_until.is_(None)
-    async with _one_writer(factory), unit_of_work(factory, immediate=True) as session:
+    async with one_writer(factory), unit_of_work(factory, immediate=True) as session:
         result = await session.execute(
             update(SocialPost)
-            .where(SocialPost.id == post.id, owned)
+            .where(SocialPost.id == post.id, owned_by(claimed.lease))
             .values(**changed)
             .execution_options(synchronize_session=False)
         )
@@ -128,5 +128,10 @@ async def save(
         if token_invalid is not None:
             account = await session.get_one(Account, post.account_id)
             await accounts.mark_token_invalid(session, account=account, reason=token_invalid)
-    claimed.saved, claimed.saved_media = columns, media
+    claimed.saved, claimed.saved_media, claimed.lease = columns, media, post.lease_until
     return True
+
+
+def owned_by(lease: datetime | None) -> ColumnElement[bool]:
+    """The condition that a post row still holds `lease` (the lease protocol of every engine write)."""
+    return SocialPost.lease_until == lease if lease is not None else SocialPost.lease_until.is_(None)

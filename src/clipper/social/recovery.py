@@ -1,5 +1,9 @@
 """Find the media of a post whose `media_publish` answer was lost, without ever claiming a stranger's media.
 
+It runs only for a container that reads PUBLISHED (so one of the account's media is ours); a FINISHED
+or EXPIRED container was never published, and anything matching it would be someone else's (a story
+posted from the phone, or a sibling post whose own id is not committed yet).
+
 Meta's container node does not name its media, so we read the account's recent media (stories:
 `/{ig-user-id}/stories`) and keep only the items that could be ours:
 
@@ -12,7 +16,8 @@ Meta's container node does not name its media, so we read the account's recent m
   media inside that window, never an arbitrary one posted from the phone hours later);
 - not the media of another of our posts: the id is claimed in one transaction that first locks the
   account row and checks that no other post of the account holds it, so two of our posts recovering
-  at the same time cannot take the same media.
+  at the same time cannot take the same media; the write also requires our lease and a post without a
+  media id, so a worker whose lease was taken over never overwrites what the new owner recorded.
 
 Among the candidates the one closest in time to our call wins.
 """
@@ -28,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from clipper.accounts.models import Account
 from clipper.db import unit_of_work
 from clipper.instagram import InstagramGraphAPI
-from clipper.social import containers, timeline
+from clipper.social import containers, persist, timeline
 from clipper.social.models import MediaType, SocialPost
 
 RECENT_MEDIA = 50
@@ -129,9 +134,10 @@ async def candidates(
     return [str(item["id"]) for item in matching]
 
 
-async def claim(factory: Factory, post: SocialPost, media_id: str) -> bool:
-    """Record `media_id` as the post's unless another post of the account holds it (checked under a lock)."""
-    async with unit_of_work(factory) as session:
+async def claim(factory: Factory, post: SocialPost, media_id: str, *, lease: datetime | None) -> bool:
+    """Record `media_id` as the post's; False unless we still hold `lease`, the post has no media id yet
+    and no other post of the account holds this one (checked under a lock)."""
+    async with persist.one_writer(factory), unit_of_work(factory) as session:
         # The account row is the lock two recovering posts of one account meet on (SQLite: the write lock).
         await session.execute(select(Account.id).where(Account.id == post.account_id).with_for_update())
         holder = await session.scalar(
@@ -143,21 +149,34 @@ async def claim(factory: Factory, post: SocialPost, media_id: str) -> bool:
         )
         if holder is not None:
             return False
-        await session.execute(
+        # A worker whose lease was taken over must not overwrite what the new owner recorded.
+        result = await session.execute(
             update(SocialPost)
-            .where(SocialPost.id == post.id)
+            .where(SocialPost.id == post.id, SocialPost.platform_post_id.is_(None), persist.owned_by(lease))
             .values(platform_post_id=media_id)
             .execution_options(synchronize_session=False)
         )
+        if getattr(result, "rowcount", 0) != 1:
+            return False
     post.platform_post_id = media_id
     return True
 
 
 async def find_and_claim(
-    factory: Factory, api: InstagramGraphAPI, ig: str, post: SocialPost, *, grace_seconds: float
+    factory: Factory,
+    api: InstagramGraphAPI,
+    ig: str,
+    post: SocialPost,
+    *,
+    lease: datetime | None,
+    grace_seconds: float,
 ) -> str | None:
-    """The media id now recorded for the post, or None when no recent media can be it."""
+    """The media id now recorded for the post, or None when no recent media can be it (or the lease is lost).
+
+    Only for a container that reads PUBLISHED: a FINISHED or EXPIRED one was never published, so any
+    matching media would be someone else's.
+    """
     for media_id in await candidates(factory, api, ig, post, grace_seconds=grace_seconds):
-        if await claim(factory, post, media_id):
+        if await claim(factory, post, media_id, lease=lease):
             return media_id
     return None

@@ -191,7 +191,7 @@ async def update_post(session: AsyncSession, *, user: User, post_id: int, data: 
         raise Conflict(
             f"Post {post_id} is {post.status.value}: only draft, scheduled or failed posts can change."
         )
-    if may_be_on_instagram(post):
+    if post.may_be_published:
         raise Conflict(
             f"Post {post_id} may already be on Instagram (its publish was sent): it cannot change until "
             "that is confirmed. Use Publish to check it again."
@@ -240,18 +240,13 @@ def _apply(post: SocialPost, data: PostCreate, draft: Draft) -> None:
     post.next_attempt_at = data.scheduled_for
 
 
-def may_be_on_instagram(post: SocialPost) -> bool:
-    """media_publish was sent for the post and its media is not known: it may be on Instagram."""
-    return post.publish_sent_at is not None and post.platform_post_id is None
-
-
 def _reset(post: SocialPost) -> None:
     """Forget a previous attempt, but never a container that may have been published.
 
     When the publish may have landed, the containers and `publish_sent_at` stay: the next run reads
     that container first (PUBLISHED → its media is recovered) instead of creating and publishing anew.
     """
-    if not may_be_on_instagram(post):
+    if not post.may_be_published:
         post.container_id = None
         for item in post.media:
             item.container_id = None
