@@ -21,9 +21,9 @@ from cryptography.fernet import Fernet
 from fastapi import FastAPI
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
-from sqlalchemy import pool, text
+from sqlalchemy import pool
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from auth_helpers import BrowserSession, SignedUp, browser_login, signup
 from clipper import migrate
@@ -33,6 +33,7 @@ from clipper.kv import KeyValueStore, MemoryStore, RedisStore
 from clipper.security import passwords
 from graph_observer import observe_graph_calls
 from kv_stores import KV_STORES, Advance, FakeClock
+from throwaway_postgres import run_on_server
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 TEST_BASE_URL = "http://testserver"
@@ -63,28 +64,14 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
 
 
 @contextmanager
-def _throwaway_postgres(admin_url: str) -> Iterator[str]:
-    """Create a uniquely named database on `admin_url`'s server, yield its URL, drop it afterwards.
-
-    CREATE and DROP go through the `postgres` maintenance database, which every cluster has: the
-    database `admin_url` names need not exist.
-    """
+def _throwaway_postgres(server_url: str) -> Iterator[str]:
+    """A uniquely named database on `server_url`'s server for the whole session, dropped afterwards."""
     name = f"clipper_test_{os.getpid()}_{secrets.token_hex(4)}"
-    maintenance = make_url(admin_url).set(database="postgres")
-
-    async def run(statement: str) -> None:
-        engine = create_async_engine(maintenance, isolation_level="AUTOCOMMIT", poolclass=pool.NullPool)
-        try:
-            async with engine.connect() as connection:
-                await connection.execute(text(statement))
-        finally:
-            await engine.dispose()
-
-    asyncio.run(run(f'CREATE DATABASE "{name}"'))
+    asyncio.run(run_on_server(server_url, f'CREATE DATABASE "{name}"'))
     try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
     finally:
-        asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        asyncio.run(run_on_server(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -17,9 +17,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import pool, select, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper import migrate
 from clipper.config import Settings
@@ -29,6 +28,7 @@ from clipper.social.models import MediaType, PostStatus, SocialPost
 from factories import create_account, create_clip, create_user
 from media_factory import jpeg
 from social.live_app import seed_due, served_publisher, start_worker_process, wait_for
+from throwaway_postgres import throwaway_database
 
 # TWO_WORKER_POSTS changes the count for a quick local run.
 POSTS = int(os.environ.get("TWO_WORKER_POSTS", "500"))
@@ -41,26 +41,12 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-async def _admin(statement: str) -> None:
-    engine = create_async_engine(ADMIN_URL, isolation_level="AUTOCOMMIT", poolclass=pool.NullPool)
-    try:
-        async with engine.connect() as connection:
-            await connection.execute(text(statement))
-    finally:
-        await engine.dispose()
-
-
 @pytest.fixture
 async def postgres_url() -> AsyncIterator[str]:
     """A throwaway, migrated PostgreSQL database whose commits are real."""
-    name = f"clipper_workers_{secrets.token_hex(4)}"
-    await _admin(f'CREATE DATABASE "{name}"')
-    url = make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    try:
+    async with throwaway_database(ADMIN_URL, "clipper_workers") as url:
         await asyncio.to_thread(migrate.upgrade, url)
         yield url
-    finally:
-        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def _stop(process: subprocess.Popen[bytes]) -> int:

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import os
-import secrets
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import make_url, pool, text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper.config import Settings
 from clipper.db import unit_of_work
@@ -28,6 +27,7 @@ from oauth_flow import sandbox_of
 from social.crash_helpers import claim, fault, make_due
 from social.live_app import live_publisher, seed_due
 from social.publish_helpers import Publisher, run_due, until_done
+from throwaway_postgres import throwaway_database
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 
@@ -116,15 +116,6 @@ class TestRecoveryMatching:
         assert done["platform_post_id"] == ours != first["platform_post_id"]
 
 
-async def _on_postgres_server(statement: str) -> None:
-    engine = create_async_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", poolclass=pool.NullPool)
-    try:
-        async with engine.connect() as connection:
-            await connection.execute(text(statement))
-    finally:
-        await engine.dispose()
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def real_commits(request: pytest.FixtureRequest, settings: Settings) -> AsyncIterator[Settings]:
     """Settings on a database of its own whose commits are real: the test's SQLite file, or PostgreSQL."""
@@ -133,13 +124,8 @@ async def real_commits(request: pytest.FixtureRequest, settings: Settings) -> As
         return
     if not POSTGRES_URL:
         pytest.skip("needs PostgreSQL: set TEST_DATABASE_URL")
-    name = f"clipper_claim_{secrets.token_hex(4)}"
-    await _on_postgres_server(f'CREATE DATABASE "{name}"')
-    try:
-        url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    async with throwaway_database(POSTGRES_URL, "clipper_claim") as url:
         yield settings.model_copy(update={"database_url": url})
-    finally:
-        await _on_postgres_server(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def _connect(factory: async_sessionmaker[AsyncSession]) -> None:
