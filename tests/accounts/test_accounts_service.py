@@ -27,6 +27,20 @@ async def connected_account(client, signup, session, username: str | None = None
     return await session.get_one(Account, connected["id"]), user.headers
 
 
+async def check_all(app) -> accounts.HealthReport:
+    return await accounts.check_all_accounts(
+        app.state.session_factory, graph=app.state.graph, cipher=app.state.cipher
+    )
+
+
+async def check_one(app, session, account: Account) -> None:
+    """Check one account as the periodic job does (its own units of work), then re-read it."""
+    await accounts.check_account_health(
+        app.state.session_factory, account_id=account.id, graph=app.state.graph, cipher=app.state.cipher
+    )
+    await session.refresh(account)
+
+
 class TestOwnership:
     async def test_get_account_is_not_found_for_another_user(self, session):
         owner, other = await create_user(session), await create_user(session)
@@ -113,8 +127,9 @@ class TestHealthCheck:
         before = expiry_events()
         with capture_logs() as events:
             report = await accounts.check_all_accounts(
-                session, graph=app.state.graph, cipher=app.state.cipher
+                app.state.session_factory, graph=app.state.graph, cipher=app.state.cipher
             )
+        await session.refresh(account)
         assert report.invalid == 1
         assert account.is_active is False
         assert words in account.health_reason
@@ -131,9 +146,8 @@ class TestHealthCheck:
         account, _ = await connected_account(client, signup, session)
         user_token = sandbox_of(app).world.tokens[app.state.cipher.decrypt(account.access_token_enc)]
         account.token_expires_at = datetime(2000, 1, 1, tzinfo=UTC)
-        await accounts.check_account_health(
-            session, account=account, graph=app.state.graph, cipher=app.state.cipher
-        )
+        await session.flush()
+        await check_one(app, session, account)
         assert account.is_active is True
         assert account.health_status == AccountHealth.HEALTHY
         assert abs(account.token_expires_at - user_token.expires_at) < timedelta(seconds=1)
@@ -144,9 +158,7 @@ class TestHealthCheck:
         for token in sandbox_of(app).world.tokens.values():
             if "instagram_manage_comments" in token.scopes:
                 token.scopes.remove("instagram_manage_comments")
-        await accounts.check_account_health(
-            session, account=account, graph=app.state.graph, cipher=app.state.cipher
-        )
+        await check_one(app, session, account)
         assert account.is_active is True
         assert account.health_status == AccountHealth.PERMISSION_MISSING
         assert "instagram_manage_comments" not in account.granted_permissions
@@ -157,7 +169,8 @@ class TestHealthCheck:
         await sandbox_admin(
             client, "faults", {"path": ".*debug_token.*", "code": 2, "http_status": 500, "times": 20}
         )
-        report = await accounts.check_all_accounts(session, graph=app.state.graph, cipher=app.state.cipher)
+        report = await check_all(app)
+        await session.refresh(account)
         assert (report.checked, report.errors, report.invalid) == (1, 1, 0)
         assert account.is_active is True
 
@@ -174,7 +187,8 @@ class TestHealthCheck:
         ig = sandbox_of(app).world.ig_users[account.platform_account_id]
         ig.followers_count, ig.profile_picture_url = 98765, "https://cdn.example/new.jpg"
         before = account.profile_refreshed_at
-        report = await accounts.check_all_accounts(session, graph=app.state.graph, cipher=app.state.cipher)
+        report = await check_all(app)
+        await session.refresh(account)
         assert report.healthy == 1
         assert (account.followers_count, account.profile_picture_url) == (
             98765,
@@ -193,9 +207,7 @@ class TestHealthCheck:
             "faults",
             {"path": f"^/?{account.platform_account_id}$", "code": 2, "http_status": 500, "times": 20},
         )
-        await accounts.check_account_health(
-            session, account=account, graph=app.state.graph, cipher=app.state.cipher
-        )
+        await check_one(app, session, account)
         assert account.is_active is True
         assert account.health_status == AccountHealth.HEALTHY
         assert account.followers_count == followers

@@ -6,10 +6,13 @@ Instagram account would land on the attacker's Content Clipper user (OAuth accou
 
 from __future__ import annotations
 
+import asyncio
 from http.cookies import SimpleCookie
 
+import httpx
 from sqlalchemy import select
 
+from auth_helpers import signup
 from clipper.accounts.models import Account
 from clipper.oauth.router import NONCE_COOKIE
 from oauth_flow import API, follow_to_callback, oauth_result, open_dialog, start_authorization, submit_dialog
@@ -100,3 +103,25 @@ class TestRefused:
         retried = await follow_to_callback(client, redirect, user.headers)
         assert retried.status_code == 400
         assert "expired or was already used" in oauth_result(retried)["error"]
+
+
+class TestNonceCookieOnHttps:
+    async def test_the_cookie_is_deleted_with_the_attributes_it_was_set_with(self, settings):
+        from clipper import migrate
+        from clipper.main import create_app
+
+        origin = "https://clipper.example"
+        settings = settings.model_copy(update={"backend_url": origin, "frontend_url": origin})
+        await asyncio.to_thread(migrate.upgrade, settings.database_url)
+        app = create_app(settings)
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url=origin) as client:
+                user = await signup(client)
+                started = await client.get(f"{API}/authorize", headers=user.headers)
+                refused = await client.get(CALLBACK_PATH, params={"state": "not-ours", "code": "x"})
+        set_cookie, deleted = nonce_cookie(started)[NONCE_COOKIE], nonce_cookie(refused)[NONCE_COOKIE]
+        assert deleted["max-age"] == "0"
+        for attribute in ("path", "secure", "httponly", "samesite"):
+            assert deleted[attribute] == set_cookie[attribute], attribute
+        assert set_cookie["secure"] is True

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper.accounts import notify, service
 from clipper.deps import CipherDep
@@ -45,3 +46,16 @@ def get_oauth_states(request: Request, cipher: CipherDep) -> OAuthStateStore:
 
 
 StatesDep = Annotated[OAuthStateStore, Depends(get_oauth_states)]
+
+
+def session_factory(request: Request) -> async_sessionmaker[AsyncSession]:
+    """The app's session factory, for short units of work after the request's transaction ended.
+
+    Endpoints that call Meta commit the request's session first, so no transaction (and, on SQLite,
+    no write lock) stays open while Meta answers.
+    """
+    factory: async_sessionmaker[AsyncSession] = request.app.state.session_factory
+    return factory
+
+
+FactoryDep = Annotated[async_sessionmaker[AsyncSession], Depends(session_factory)]

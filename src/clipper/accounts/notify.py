@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 import structlog
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.accounts.models import Account
 from clipper.events.hub import EventHub
@@ -36,14 +35,3 @@ async def account_updated(hub: EventHub | None, account: Account) -> None:
         await hub.publish_event(account.user_id, ACCOUNT_UPDATED, _snapshot(account))
     except Exception as exc:  # the UI missing one event must never fail the change it reports
         log.warning("event not published", type=ACCOUNT_UPDATED, error_type=type(exc).__name__)
-
-
-async def commit_and_announce(session: AsyncSession, hub: EventHub | None, account: Account) -> Account:
-    """Commit the request's unit of work now, then publish `account.updated` (returns the account).
-
-    The request's session would only commit after the handler returned: a UI re-reading the account
-    on the event could still see the old state.
-    """
-    await session.commit()
-    await account_updated(hub, account)
-    return account

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from clipper.accounts import notify, service
-from clipper.accounts.deps import EventsDep, StatesDep
+from clipper.accounts.deps import EventsDep, FactoryDep, StatesDep
 from clipper.accounts.models import Account
 from clipper.accounts.schemas import AccountPage, AccountRead
 from clipper.deps import CipherDep, CurrentUser, GraphDep, SessionDep
@@ -50,11 +50,14 @@ async def delete_account(
     graph: GraphDep,
     cipher: CipherDep,
     states: StatesDep,
+    factory: FactoryDep,
     account_id: int,
 ) -> Response:
     """Disconnect the account (revoking on Meta's side) and delete everything stored for it."""
+    # Meta is called with no transaction open (on SQLite the request's holds the write lock).
+    await session.commit()
     await service.delete_account(
-        session, user=user, account_id=account_id, graph=graph, cipher=cipher, states=states
+        factory, user=user, account_id=account_id, graph=graph, cipher=cipher, states=states
     )
     return Response(status_code=204)
 
@@ -66,10 +69,15 @@ async def check_account(
     graph: GraphDep,
     cipher: CipherDep,
     hub: EventsDep,
+    factory: FactoryDep,
     account_id: int,
 ) -> Account:
     """Ask Meta now whether the account's token still works (the periodic check, for one account)."""
+    await service.get_account(session, user=user, account_id=account_id)
+    # Meta is asked with no transaction open (on SQLite the request's holds the write lock).
+    await session.commit()
     account = await service.check_account(
-        session, user=user, account_id=account_id, graph=graph, cipher=cipher
+        factory, user=user, account_id=account_id, graph=graph, cipher=cipher
     )
-    return await notify.commit_and_announce(session, hub, account)
+    await notify.account_updated(hub, account)
+    return account

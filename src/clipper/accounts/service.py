@@ -27,6 +27,7 @@ from clipper.accounts.models import Account, AccountHealth
 from clipper.db import unit_of_work, utcnow
 from clipper.errors import NotFound, PermissionMissing, ReconnectRequired, ServiceUnavailable
 from clipper.instagram import InstagramGraphAPI, InstagramGraphAPIError, InvalidTokenError
+from clipper.instagram.schemas import InstagramAccount
 from clipper.oauth.permissions import REQUESTED_PERMISSIONS
 from clipper.oauth.state_store import OAuthStateStore
 from clipper.observability import TOKEN_EXPIRY_EVENTS
@@ -198,6 +199,13 @@ async def mark_token_invalid(session: AsyncSession, *, account: Account, reason:
     Counted and logged once. When the unit of work may roll back, raise `TokenRefused` with the returned
     invalidation inside `invalidations_kept` (see `token_refused`) so that the mark outlives it.
     """
+    invalidation = _note_refused(account, reason)
+    await session.flush()
+    return invalidation
+
+
+def _note_refused(account: Account, reason: str) -> TokenInvalidation:
+    """Mark the account for a refused token; counted and logged when it was active until now."""
     invalidation = TokenInvalidation(account.id, reason, account.page_access_token_enc)
     if _mark(account, reason):
         TOKEN_EXPIRY_EVENTS.inc()
@@ -208,7 +216,6 @@ async def mark_token_invalid(session: AsyncSession, *, account: Account, reason:
             reason=reason,
             action="reconnect",
         )
-    await session.flush()
     return invalidation
 
 
@@ -341,27 +348,58 @@ def _set_webhook_subscription(account: Account, *, subscribed: bool, error: str 
     account.meta_info = {**(account.meta_info or {}), WEBHOOK_SUBSCRIPTION_KEY: record}
 
 
-async def subscribe_page_webhooks(account: Account, *, graph: InstagramGraphAPI, page_token: str) -> bool:
-    """Install the app on the account's Page for webhooks; a failure is recorded on the account, not raised.
+@dataclass(frozen=True)
+class SubscriptionResult:
+    """What Meta answered when asked to install the app on the account's Page."""
 
+    subscribed: bool
+    error: str | None = None
+
+
+async def subscribe_page_webhooks(
+    account: Account, *, graph: InstagramGraphAPI, page_token: str
+) -> SubscriptionResult | None:
+    """Install the app on the account's Page for webhooks (None when it names no Page); never raises.
+
+    Changes nothing: call it with no transaction open, then keep the answer with `record_subscription`.
     Without it comments, mentions and messages still arrive with the periodic sync, only later.
     """
     page_id = (account.meta_info or {}).get("facebook_page_id")
     if not page_id:
-        return False
+        return None
     try:
         await graph.with_token(page_token).subscribe_page_webhooks(str(page_id), WEBHOOK_PAGE_FIELDS)
     except InstagramGraphAPIError as exc:
-        _set_webhook_subscription(account, subscribed=False, error=exc.user_message)
         log.warning(
             "instagram webhooks not subscribed",
             user_id=account.user_id,
             account_id=account.id,
             reason=type(exc).__name__,
         )
-        return False
-    _set_webhook_subscription(account, subscribed=True, error=None)
-    return True
+        return SubscriptionResult(subscribed=False, error=exc.user_message)
+    return SubscriptionResult(subscribed=True)
+
+
+def record_subscription(account: Account, result: SubscriptionResult) -> None:
+    """Keep what `subscribe_page_webhooks` answered on the account (shown as its `webhook_problem`)."""
+    _set_webhook_subscription(account, subscribed=result.subscribed, error=result.error)
+
+
+async def save_subscription(
+    factory: async_sessionmaker[AsyncSession],
+    *,
+    account_id: int,
+    page_token_enc: str | None,
+    result: SubscriptionResult,
+) -> Account | None:
+    """Record a subscription answer in a short unit of work; None when the account is gone or reconnected."""
+    async with unit_of_work(factory) as session:
+        account = await session.get(Account, account_id)
+        if account is None or account.page_access_token_enc != page_token_enc:
+            return None
+        record_subscription(account, result)
+        await session.flush()
+    return account
 
 
 def webhook_problem(meta_info: dict[str, Any] | None) -> str | None:
@@ -378,13 +416,6 @@ def webhook_problem(meta_info: dict[str, Any] | None) -> str | None:
     )
 
 
-async def _retry_webhook_subscription(
-    account: Account, *, graph: InstagramGraphAPI, cipher: TokenCipher
-) -> None:
-    if webhook_problem(account.meta_info) is not None:
-        await subscribe_page_webhooks(account, graph=graph, page_token=page_token(account, cipher=cipher))
-
-
 async def _users_of_the_page(session: AsyncSession, account: Account) -> bool:
     """True when another active account (of any user) is the same IG account: it needs the Page's webhooks."""
     others = await session.scalars(
@@ -399,19 +430,19 @@ async def _users_of_the_page(session: AsyncSession, account: Account) -> bool:
 
 
 async def _unsubscribe_page_webhooks(
-    session: AsyncSession, *, account: Account, graph: InstagramGraphAPI, cipher: TokenCipher
-) -> None:
-    """Remove the app from the Page (best effort) unless another connected account still needs it."""
+    account: Account, *, graph: InstagramGraphAPI, cipher: TokenCipher
+) -> bool:
+    """Remove the app from the Page (best effort); True when Meta did."""
     page_id = (account.meta_info or {}).get("facebook_page_id")
-    if not page_id or not account.page_access_token_enc or await _users_of_the_page(session, account):
-        return
+    if not page_id or not account.page_access_token_enc:
+        return False
     try:
         client = graph.with_token(cipher.decrypt(account.page_access_token_enc))
         await client.unsubscribe_page_webhooks(str(page_id))
     except (InstagramGraphAPIError, TokenDecryptError) as exc:
         log.info("instagram webhooks unsubscribe skipped", account_id=account.id, reason=type(exc).__name__)
-        return
-    _set_webhook_subscription(account, subscribed=False, error=None)
+        return False
+    return True
 
 
 def _shares_facebook_login(account: Account, other: Account) -> bool:
@@ -419,12 +450,8 @@ def _shares_facebook_login(account: Account, other: Account) -> bool:
     return bool(facebook_user) and (other.meta_info or {}).get("facebook_user_id") == facebook_user
 
 
-async def _revoke_on_meta(
-    session: AsyncSession, *, account: Account, graph: InstagramGraphAPI, cipher: TokenCipher
-) -> bool:
-    """De-authorize the app on Meta's side (best effort) unless another connected account needs it."""
-    if not account.access_token_enc:
-        return False
+async def _login_shared(session: AsyncSession, account: Account) -> bool:
+    """True when another active account of the user was connected with the same Facebook login."""
     others = await session.scalars(
         select(Account).where(
             Account.user_id == account.user_id,
@@ -433,9 +460,12 @@ async def _revoke_on_meta(
             Account.is_active,
         )
     )
-    if any(_shares_facebook_login(account, other) for other in others):
-        # DELETE /me/permissions de-authorizes the whole Facebook login: it would cut off the other
-        # accounts connected with it, so only this account's tokens are dropped.
+    return any(_shares_facebook_login(account, other) for other in others)
+
+
+async def _revoke_on_meta(account: Account, *, graph: InstagramGraphAPI, cipher: TokenCipher) -> bool:
+    """De-authorize the app on Meta's side (best effort); True when Meta did."""
+    if not account.access_token_enc:
         return False
     try:
         return await graph.with_token(cipher.decrypt(account.access_token_enc)).revoke_permissions()
@@ -444,8 +474,51 @@ async def _revoke_on_meta(
         return False
 
 
+@dataclass(frozen=True)
+class _LetGo:
+    """What Meta did when the account was let go: read with no transaction open."""
+
+    platform_account_id: str
+    unsubscribed: bool
+    revoked: bool
+
+
+async def _let_go_on_meta(
+    factory: async_sessionmaker[AsyncSession],
+    *,
+    user: User,
+    account_id: int,
+    graph: InstagramGraphAPI,
+    cipher: TokenCipher,
+) -> _LetGo:
+    """Unsubscribe the Page and revoke the login on Meta (best effort), unless other accounts need them.
+
+    The account is read in a session closed before Meta is called: no write lock waits on Meta.
+    """
+    async with factory() as session:
+        account = await get_account(session, user=user, account_id=account_id)
+        page_needed = await _users_of_the_page(session, account)
+        # DELETE /me/permissions de-authorizes the whole Facebook login: it would cut off the other
+        # accounts connected with it, so only this account's tokens are dropped then.
+        login_needed = await _login_shared(session, account)
+    unsubscribed = not page_needed and await _unsubscribe_page_webhooks(account, graph=graph, cipher=cipher)
+    revoked = not login_needed and await _revoke_on_meta(account, graph=graph, cipher=cipher)
+    return _LetGo(account.platform_account_id, unsubscribed=unsubscribed, revoked=revoked)
+
+
+def _drop_tokens(account: Account, let_go: _LetGo) -> None:
+    if let_go.unsubscribed:
+        _set_webhook_subscription(account, subscribed=False, error=None)
+    account.access_token_enc = None
+    account.page_access_token_enc = None
+    account.refresh_token_enc = None
+    account.is_active = False
+    account.health_status = AccountHealth.RECONNECT_REQUIRED
+    account.health_reason = "Disconnected by you."
+
+
 async def disconnect_account(
-    session: AsyncSession,
+    factory: async_sessionmaker[AsyncSession],
     *,
     user: User,
     account_id: int,
@@ -453,27 +526,24 @@ async def disconnect_account(
     cipher: TokenCipher,
     states: OAuthStateStore,
 ) -> Account:
-    """Revoke on Meta (best effort), delete the stored tokens and mark the account inactive.
+    """Revoke on Meta (best effort), delete the stored tokens and mark the account inactive (committed).
 
-    Its tokens in the last authorization go too, so `select-account` cannot bring it back.
+    Meta is called with no transaction open, then one short unit of work writes. Call it after the
+    request's own transaction ended. Its tokens in the last authorization go too, so `select-account`
+    cannot bring it back.
     """
-    account = await get_account(session, user=user, account_id=account_id)
-    await _unsubscribe_page_webhooks(session, account=account, graph=graph, cipher=cipher)
-    revoked = await _revoke_on_meta(session, account=account, graph=graph, cipher=cipher)
-    await states.forget_account(user.id, account.platform_account_id)
-    account.access_token_enc = None
-    account.page_access_token_enc = None
-    account.refresh_token_enc = None
-    account.is_active = False
-    account.health_status = AccountHealth.RECONNECT_REQUIRED
-    account.health_reason = "Disconnected by you."
-    await session.flush()
-    log.info("instagram account disconnected", user_id=user.id, account_id=account.id, revoked=revoked)
+    let_go = await _let_go_on_meta(factory, user=user, account_id=account_id, graph=graph, cipher=cipher)
+    await states.forget_account(user.id, let_go.platform_account_id)
+    async with unit_of_work(factory) as session:
+        account = await get_account(session, user=user, account_id=account_id)
+        _drop_tokens(account, let_go)
+        await session.flush()
+    log.info("instagram account disconnected", user_id=user.id, account_id=account_id, revoked=let_go.revoked)
     return account
 
 
 async def delete_account(
-    session: AsyncSession,
+    factory: async_sessionmaker[AsyncSession],
     *,
     user: User,
     account_id: int,
@@ -481,13 +551,18 @@ async def delete_account(
     cipher: TokenCipher,
     states: OAuthStateStore,
 ) -> None:
-    """Disconnect the account, then delete it and everything stored for it (posts, inbox, insights…)."""
-    account = await disconnect_account(
-        session, user=user, account_id=account_id, graph=graph, cipher=cipher, states=states
-    )
-    await session.delete(account)
-    await session.flush()
-    log.info("instagram account deleted", user_id=user.id, account_id=account_id)
+    """Disconnect the account, then delete it and everything stored for it (posts, inbox, insights…).
+
+    Like `disconnect_account`: Meta first with no transaction open, then one short unit of work.
+    """
+    let_go = await _let_go_on_meta(factory, user=user, account_id=account_id, graph=graph, cipher=cipher)
+    await states.forget_account(user.id, let_go.platform_account_id)
+    async with unit_of_work(factory) as session:
+        account = await get_account(session, user=user, account_id=account_id)
+        _drop_tokens(account, let_go)
+        await session.delete(account)
+        await session.flush()
+    log.info("instagram account deleted", user_id=user.id, account_id=account_id, revoked=let_go.revoked)
 
 
 # --- token health -------------------------------------------------------------------------------------
@@ -538,15 +613,6 @@ def _invalid_reason(error: dict[str, Any] | None) -> str:
     return f"Reconnect required: {reason}."
 
 
-async def _refresh_user_token_expiry(
-    account: Account, *, graph: InstagramGraphAPI, cipher: TokenCipher
-) -> None:
-    if not account.access_token_enc:
-        return
-    info = await graph.debug_token(cipher.decrypt(account.access_token_enc))
-    account.token_expires_at = _timestamp(info.expires_at) if info.is_valid else account.token_expires_at
-
-
 def _health_of(expires_at: datetime | None, granted: list[str]) -> AccountHealth:
     if expires_at is not None and (expires_at - utcnow()).total_seconds() < EXPIRING_WITHIN_SECONDS:
         return AccountHealth.EXPIRING
@@ -558,77 +624,177 @@ def _health_of(expires_at: datetime | None, granted: list[str]) -> AccountHealth
 PROFILE_FIELDS = "id,username,profile_picture_url,followers_count,media_count"
 
 
-async def refresh_profile(account: Account, *, graph: InstagramGraphAPI, cipher: TokenCipher) -> bool:
-    """Store the IG profile's current numbers (one Graph call); False when Meta could not answer."""
+async def _read_profile(
+    account: Account, *, graph: InstagramGraphAPI, cipher: TokenCipher
+) -> InstagramAccount | None:
+    """The IG profile's current numbers (one Graph call); None when Meta could not answer."""
     try:
-        profile = await graph_for(account, graph=graph, cipher=cipher).get_instagram_account_info(
+        return await graph_for(account, graph=graph, cipher=cipher).get_instagram_account_info(
             account.platform_account_id, fields=PROFILE_FIELDS
         )
     except InstagramGraphAPIError as exc:
         # The token verdict came from debug_token; stale numbers are better than a failed check.
         log.info("instagram profile not refreshed", account_id=account.id, reason=type(exc).__name__)
-        return False
+        return None
+
+
+async def _user_token_expiry(
+    account: Account, *, graph: InstagramGraphAPI, cipher: TokenCipher
+) -> datetime | None:
+    if not account.access_token_enc:
+        return account.token_expires_at
+    info = await graph.debug_token(cipher.decrypt(account.access_token_enc))
+    return _timestamp(info.expires_at) if info.is_valid else account.token_expires_at
+
+
+@dataclass
+class HealthFindings:
+    """What Meta said of one account's token and profile, read with no transaction open."""
+
+    # The Page token that was checked: findings about a token replaced since are dropped.
+    page_token_enc: str | None
+    refused: str | None = None
+    granted: list[str] = field(default_factory=list)
+    user_token_expires_at: datetime | None = None
+    page_expiry: datetime | None = None
+    profile: InstagramAccount | None = None
+    subscription: SubscriptionResult | None = None
+
+
+async def ask_meta(account: Account, *, graph: InstagramGraphAPI, cipher: TokenCipher) -> HealthFindings:
+    """Ask Meta (`debug_token`, profile, subscription retry) about one account; writes nothing.
+
+    Raises InstagramGraphAPIError when Meta could not give a verdict on the token.
+    """
+    findings = HealthFindings(account.page_access_token_enc)
+    try:
+        info = await graph.debug_token(page_token(account, cipher=cipher))
+    except ReconnectRequired as exc:
+        findings.refused = exc.message
+        return findings
+    if not info.is_valid:
+        findings.refused = _invalid_reason(info.error)
+        return findings
+    findings.granted = list(info.scopes)
+    findings.user_token_expires_at = await _user_token_expiry(account, graph=graph, cipher=cipher)
+    findings.page_expiry = _timestamp(info.data_access_expires_at) or _timestamp(info.expires_at)
+    findings.profile = await _read_profile(account, graph=graph, cipher=cipher)
+    if webhook_problem(account.meta_info) is not None:
+        findings.subscription = await subscribe_page_webhooks(
+            account, graph=graph, page_token=page_token(account, cipher=cipher)
+        )
+    return findings
+
+
+def _store_profile(account: Account, profile: InstagramAccount) -> None:
     account.account_username = profile.username or account.account_username
     account.followers_count = profile.followers_count
     account.media_count = profile.media_count
     account.profile_picture_url = profile.profile_picture_url
     account.profile_refreshed_at = utcnow()
+
+
+def apply_findings(account: Account, findings: HealthFindings) -> bool:
+    """Write what Meta said on the account; False (nothing written) when its token changed meanwhile."""
+    if account.page_access_token_enc != findings.page_token_enc or not account.is_active:
+        return False
+    if findings.refused is not None:
+        _note_refused(account, findings.refused)
+        return True
+    account.granted_permissions = findings.granted or account.granted_permissions
+    account.token_expires_at = findings.user_token_expires_at
+    account.health_status = _health_of(findings.page_expiry, account.granted_permissions)
+    account.health_reason = None
+    account.last_checked_at = utcnow()
+    if findings.profile is not None:
+        _store_profile(account, findings.profile)
+    if findings.subscription is not None:
+        record_subscription(account, findings.subscription)
     return True
 
 
+@dataclass(frozen=True)
+class HealthChecked:
+    """One account after its check was committed, and whether what the UI shows of it changed."""
+
+    account: Account
+    changed: bool
+
+
 async def check_account_health(
-    session: AsyncSession, *, account: Account, graph: InstagramGraphAPI, cipher: TokenCipher
-) -> Account:
-    """Ask Meta (`debug_token`) whether the Page token still works, mark the account, refresh its profile."""
-    try:
-        info = await graph.debug_token(page_token(account, cipher=cipher))
-    except ReconnectRequired as exc:
-        await mark_token_invalid(session, account=account, reason=exc.message)
-        return account
-    if not info.is_valid:
-        await mark_token_invalid(session, account=account, reason=_invalid_reason(info.error))
-        return account
-    account.granted_permissions = list(info.scopes) or account.granted_permissions
-    await _refresh_user_token_expiry(account, graph=graph, cipher=cipher)
-    page_expiry = _timestamp(info.data_access_expires_at) or _timestamp(info.expires_at)
-    account.health_status = _health_of(page_expiry, account.granted_permissions)
-    account.health_reason = None
-    account.last_checked_at = utcnow()
-    await refresh_profile(account, graph=graph, cipher=cipher)
-    await _retry_webhook_subscription(account, graph=graph, cipher=cipher)
-    await session.flush()
-    return account
+    factory: async_sessionmaker[AsyncSession],
+    *,
+    account_id: int,
+    graph: InstagramGraphAPI,
+    cipher: TokenCipher,
+) -> HealthChecked | None:
+    """Check one account: read it, ask Meta with no transaction open, write in a short unit of work.
+
+    None when the account is gone, inactive, or was reconnected or disconnected while Meta answered.
+    Raises InstagramGraphAPIError when Meta could not give a verdict.
+    """
+    async with factory() as session:  # a read: no unit of work (it would take SQLite's write lock)
+        account = await session.get(Account, account_id)
+    if account is None or not account.is_active:
+        return None
+    findings = await ask_meta(account, graph=graph, cipher=cipher)
+    async with unit_of_work(factory) as session:
+        current = await session.get(Account, account_id)
+        if current is None:
+            return None
+        before = health_of(current)
+        if not apply_findings(current, findings):
+            return None
+        await session.flush()
+    return HealthChecked(current, changed=health_of(current) != before)
 
 
 async def check_account(
-    session: AsyncSession, *, user: User, account_id: int, graph: InstagramGraphAPI, cipher: TokenCipher
+    factory: async_sessionmaker[AsyncSession],
+    *,
+    user: User,
+    account_id: int,
+    graph: InstagramGraphAPI,
+    cipher: TokenCipher,
 ) -> Account:
-    """Check one of the user's accounts now; Meta being unreachable is a 503, not a verdict."""
-    account = await get_account(session, user=user, account_id=account_id)
+    """Check one of the user's accounts now (committed); Meta being unreachable is a 503, not a verdict.
+
+    Call it after the request's own transaction ended: Meta is asked with no transaction open.
+    """
     try:
-        return await check_account_health(session, account=account, graph=graph, cipher=cipher)
+        checked = await check_account_health(factory, account_id=account_id, graph=graph, cipher=cipher)
     except InstagramGraphAPIError as exc:
         raise ServiceUnavailable(f"Could not check the account with Meta: {exc.user_message}") from None
+    async with factory() as session:
+        # The account as committed (also when the check found nothing to write).
+        return checked.account if checked else await get_account(session, user=user, account_id=account_id)
+
+
+async def _active_account_ids(factory: async_sessionmaker[AsyncSession]) -> list[int]:
+    async with factory() as session:
+        return list(
+            (await session.scalars(select(Account.id).where(Account.is_active).order_by(Account.id))).all()
+        )
 
 
 async def check_all_accounts(
-    session: AsyncSession, *, graph: InstagramGraphAPI, cipher: TokenCipher
+    factory: async_sessionmaker[AsyncSession], *, graph: InstagramGraphAPI, cipher: TokenCipher
 ) -> HealthReport:
-    """Check every active account's token and profile (two or three Graph calls each); errors skip one."""
+    """Check every active account's token and profile, each in its own short write; errors skip one."""
     report = HealthReport()
-    active = (await session.scalars(select(Account).where(Account.is_active).order_by(Account.id))).all()
-    for account in active:
+    for account_id in await _active_account_ids(factory):
         report.checked += 1
-        before = health_of(account)
         try:
-            await check_account_health(session, account=account, graph=graph, cipher=cipher)
+            checked = await check_account_health(factory, account_id=account_id, graph=graph, cipher=cipher)
         except InstagramGraphAPIError as exc:
             report.errors += 1
-            log.warning("instagram health check failed", account_id=account.id, error=type(exc).__name__)
+            log.warning("instagram health check failed", account_id=account_id, error=type(exc).__name__)
             continue
-        if health_of(account) != before:
-            report.changed.append(account)
-        if account.is_active:
+        if checked is None:
+            continue
+        if checked.changed:
+            report.changed.append(checked.account)
+        if checked.account.is_active:
             report.healthy += 1
         else:
             report.invalid += 1

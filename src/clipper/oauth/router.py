@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from clipper.accounts import notify
 from clipper.accounts import service as accounts
-from clipper.accounts.deps import EventsDep, StatesDep
+from clipper.accounts.deps import EventsDep, FactoryDep, StatesDep
 from clipper.accounts.models import Account
 from clipper.accounts.schemas import AccountRead
 from clipper.deps import CipherDep, CurrentUser, GraphDep, OptionalUser, SessionDep, SettingsDep
@@ -53,16 +53,18 @@ def _nonce_cookie_path(oauth: InstagramOAuth) -> str:
     return urlsplit(oauth.redirect_uri).path
 
 
+def _nonce_cookie_attributes(oauth: InstagramOAuth) -> dict[str, Any]:
+    # Set and deleted with the same attributes: a browser matches a cookie by them.
+    return {
+        "path": _nonce_cookie_path(oauth),
+        "secure": oauth.redirect_uri.startswith("https://"),
+        "httponly": True,
+        "samesite": "lax",
+    }
+
+
 def _set_nonce_cookie(response: Response, *, oauth: InstagramOAuth, nonce: str) -> None:
-    response.set_cookie(
-        NONCE_COOKIE,
-        nonce,
-        max_age=STATE_TTL_SECONDS,
-        path=_nonce_cookie_path(oauth),
-        secure=oauth.redirect_uri.startswith("https://"),
-        httponly=True,
-        samesite="lax",
-    )
+    response.set_cookie(NONCE_COOKIE, nonce, max_age=STATE_TTL_SECONDS, **_nonce_cookie_attributes(oauth))
 
 
 Platform = Annotated[str, Depends(supported_platform)]
@@ -78,13 +80,21 @@ async def available_accounts(session: SessionDep, user: CurrentUser, oauth: OAut
 
 @router.post("/instagram/select-account", response_model=AccountRead)
 async def select_account(
-    session: SessionDep, user: CurrentUser, oauth: OAuthDep, hub: EventsDep, body: SelectAccountRequest
+    session: SessionDep,
+    user: CurrentUser,
+    oauth: OAuthDep,
+    hub: EventsDep,
+    factory: FactoryDep,
+    body: SelectAccountRequest,
 ) -> Account:
     """Connect one account of the last Facebook Login (call again to connect another)."""
+    # Meta is called with no transaction open (on SQLite the request's holds the write lock).
+    await session.commit()
     account = await oauth.select_account(
-        session, user=user, instagram_business_account_id=body.instagram_business_account_id
+        factory, user=user, instagram_business_account_id=body.instagram_business_account_id
     )
-    return await notify.commit_and_announce(session, hub, account)
+    await notify.account_updated(hub, account)
+    return account
 
 
 @router.get("/{platform}/authorize", response_model=AuthorizationUrl, dependencies=[CheckPlatform])
@@ -112,18 +122,21 @@ async def callback(
     oauth: OAuthDep,
     settings: SettingsDep,
     hub: EventsDep,
+    factory: FactoryDep,
 ) -> Response:
     """Facebook redirects here: answer a page that reports the result to the opener (or redirect)."""
     params = {key: value for key, value in request.query_params.items() if isinstance(value, str)}
+    # The request's (deferred) transaction read the session: it ends before the code exchange, or the
+    # connect's writes after seconds of Graph calls would find SQLite's snapshot stale ("database is locked").
+    await session.commit()
     result = await oauth.handle_callback(
-        session, user=user, params=params, browser_nonce=request.cookies.get(NONCE_COOKIE)
+        factory, user=user, params=params, browser_nonce=request.cookies.get(NONCE_COOKIE)
     )
-    connected = await session.get(Account, result.account_id) if result.account_id is not None else None
-    if connected is not None:
-        await notify.commit_and_announce(session, hub, connected)
+    if result.account is not None:
+        await notify.account_updated(hub, result.account)
     response = callback_response(settings, result)
     # The state it guarded is used up either way.
-    response.delete_cookie(NONCE_COOKIE, path=_nonce_cookie_path(oauth), httponly=True, samesite="lax")
+    response.delete_cookie(NONCE_COOKIE, **_nonce_cookie_attributes(oauth))
     return response
 
 
@@ -145,10 +158,14 @@ async def disconnect(
     graph: GraphDep,
     cipher: CipherDep,
     states: StatesDep,
+    factory: FactoryDep,
     body: DisconnectRequest,
 ) -> Account:
     """Revoke on Meta's side (best effort), delete the tokens and mark the account inactive."""
+    # Meta is called with no transaction open (on SQLite the request's holds the write lock).
+    await session.commit()
     account = await accounts.disconnect_account(
-        session, user=user, account_id=body.account_id, graph=graph, cipher=cipher, states=states
+        factory, user=user, account_id=body.account_id, graph=graph, cipher=cipher, states=states
     )
-    return await notify.commit_and_announce(session, hub, account)
+    await notify.account_updated(hub, account)
+    return account

@@ -2,7 +2,12 @@
 
 authorize → the dialog URL with a one-time state; callback → code → long-lived user token →
 permissions → Pages with their `instagram_business_account` → the accounts found are kept (encrypted)
-for the selection step, and connected at once when there is exactly one. No method commits.
+for the selection step, and connected at once when there is exactly one.
+
+Meta is never called inside a transaction: the callback and `select_account` take the session factory
+and are called after the request's own transaction ended. They read in sessions closed before Meta is
+called and write in short units of work (on SQLite a write lock held across Graph calls blocks every
+writer, and a deferred transaction that read before the calls could not write after them).
 """
 
 from __future__ import annotations
@@ -13,13 +18,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 import structlog
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper.accounts import service as accounts
 from clipper.accounts.models import Account
 from clipper.accounts.service import ConnectedAccount
 from clipper.config import Settings
-from clipper.db import utcnow
+from clipper.db import unit_of_work, utcnow
 from clipper.errors import Conflict, NotFound
 from clipper.instagram import (
     GraphAPIResponseError,
@@ -60,6 +65,8 @@ class CallbackResult:
     # Optional permissions left unticked: the account connects, the features needing them answer 409.
     missing_permissions: list[str] = field(default_factory=list)
     permissions_hint: str | None = None
+    # The account connected (committed), to announce; never part of the message.
+    account: Account | None = field(default=None, repr=False)
 
     def message(self) -> dict[str, Any]:
         """The `postMessage` payload (also the query of the no-opener redirect)."""
@@ -242,7 +249,7 @@ class InstagramOAuth:
 
     async def handle_callback(
         self,
-        session: AsyncSession,
+        factory: async_sessionmaker[AsyncSession],
         *,
         user: User | None,
         params: dict[str, str],
@@ -251,7 +258,7 @@ class InstagramOAuth:
         """Redeem state and code, find the IG accounts; connect the only one, or keep them to choose.
 
         The state must be redeemed by the user it names: signed in, or (no session) in the browser
-        holding the nonce cookie `/authorize` set.
+        holding the nonce cookie `/authorize` set. Call it with no transaction open.
         """
         try:
             data = await self.states.consume(
@@ -263,17 +270,24 @@ class InstagramOAuth:
         except OAuthStateError as exc:
             return self._failed(outcomes.InvalidState(exc.message), user_id=user.id if user else None)
         flow = str(data.extra.get("flow", "popup"))
-        owner = user or await session.get(User, data.user_id)
+        owner = user or await self._user(factory, data.user_id)
         if owner is None or not owner.is_active:
             return self._failed(outcomes.InvalidState(), user_id=data.user_id, flow=flow)
         try:
-            result = await self._complete(session, user=owner, params=params)
+            result = await self._complete(factory, user=owner, params=params)
         except outcomes.OAuthFailure as failure:
             return self._failed(failure, user_id=owner.id, flow=flow)
         result.flow = flow
         return result
 
-    async def _complete(self, session: AsyncSession, *, user: User, params: dict[str, str]) -> CallbackResult:
+    @staticmethod
+    async def _user(factory: async_sessionmaker[AsyncSession], user_id: int) -> User | None:
+        async with factory() as session:  # a read, closed before Meta is called
+            return await session.get(User, user_id)
+
+    async def _complete(
+        self, factory: async_sessionmaker[AsyncSession], *, user: User, params: dict[str, str]
+    ) -> CallbackResult:
         if params.get("error"):
             raise (
                 outcomes.AuthorizationCancelled()
@@ -293,9 +307,10 @@ class InstagramOAuth:
             result.help_url = outcomes.HELP_LOGIN_PERMISSIONS
         if len(authorization.accounts) == 1:
             account = await self._connect(
-                session, user=user, authorization=authorization, ig_id=authorization.accounts[0]["id"]
+                factory, user=user, authorization=authorization, ig_id=authorization.accounts[0]["id"]
             )
             result.account_id = account.id
+            result.account = account
         log.info(
             "oauth authorized",
             user_id=user.id,
@@ -340,8 +355,14 @@ class InstagramOAuth:
         return Authorization(me.get("id"), long.access_token, expires_at, granted, found, unlinked)
 
     async def _connect(
-        self, session: AsyncSession, *, user: User, authorization: Authorization, ig_id: str
+        self,
+        factory: async_sessionmaker[AsyncSession],
+        *,
+        user: User,
+        authorization: Authorization,
+        ig_id: str,
     ) -> Account:
+        """Connect (committed), then subscribe the Page with no transaction open, then record the answer."""
         found = authorization.found(ig_id)
         if found is None and ig_id in authorization.disconnected:
             raise Conflict(
@@ -353,10 +374,21 @@ class InstagramOAuth:
                 "This Instagram account was not among those your last Facebook login could reach: "
                 "click Connect Instagram again and select its Facebook Page in the dialog."
             )
-        account = await accounts.connect_account(
-            session, user=user, found=found, cipher=self.cipher, platform=self.platform
+        async with unit_of_work(factory) as session:
+            account = await accounts.connect_account(
+                session, user=user, found=found, cipher=self.cipher, platform=self.platform
+            )
+        subscription = await accounts.subscribe_page_webhooks(
+            account, graph=self.graph, page_token=found.page_access_token
         )
-        await accounts.subscribe_page_webhooks(account, graph=self.graph, page_token=found.page_access_token)
+        if subscription is not None:
+            recorded = await accounts.save_subscription(
+                factory,
+                account_id=account.id,
+                page_token_enc=account.page_access_token_enc,
+                result=subscription,
+            )
+            account = recorded or account
         # `oauth_success_total` counts connected accounts (its help text): an authorization that found
         # several is counted as the user selects them, one that is never followed by a choice is not.
         OAUTH_SUCCESS.inc()
@@ -409,9 +441,9 @@ class InstagramOAuth:
         }
 
     async def select_account(
-        self, session: AsyncSession, *, user: User, instagram_business_account_id: str
+        self, factory: async_sessionmaker[AsyncSession], *, user: User, instagram_business_account_id: str
     ) -> Account:
-        """Connect one IG account of the last authorization (call again to connect another)."""
+        """Connect one IG account of the last authorization (committed; call with no transaction open)."""
         authorization = await self.last_authorization(user=user)
         if authorization is None:
             raise Conflict(
@@ -420,5 +452,5 @@ class InstagramOAuth:
                 "then choose the account."
             )
         return await self._connect(
-            session, user=user, authorization=authorization, ig_id=instagram_business_account_id
+            factory, user=user, authorization=authorization, ig_id=instagram_business_account_id
         )
