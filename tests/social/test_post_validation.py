@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -229,3 +230,19 @@ class TestAccountReasons:
         await _assert_refused_with(
             kit.publisher, body, f"account {foreign['id']} was not found among your connected accounts"
         )
+
+
+class TestScheduleGrace:
+    async def test_a_time_that_just_passed_is_due_now_and_one_long_past_is_refused(
+        self, publisher: Publisher
+    ) -> None:
+        clip_id = await publisher.clip(jpeg(320, 320), "photo.jpg")
+        just_passed = (datetime.now(UTC) - timedelta(seconds=20)).isoformat()
+        created = await publisher.create(media_type="IMAGE", clip_id=clip_id, scheduled_for=just_passed)
+        assert created.status_code == 201, created.text
+        assert created.json()["status"] == "scheduled"
+
+        long_past = (datetime.now(UTC) - timedelta(minutes=5)).isoformat()
+        refused = await publisher.create(media_type="IMAGE", clip_id=clip_id, scheduled_for=long_past)
+        assert refused.status_code == 422
+        assert any("in the past" in reason for reason in refused.json()["reasons"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from clipper.accounts.models import Account
@@ -244,8 +244,12 @@ def account_reasons(draft: Draft) -> list[Reason]:
     return reasons
 
 
+# A time that passed while the form was being sent is taken as "now" rather than refused.
+SCHEDULE_GRACE = timedelta(seconds=60)
+
+
 def schedule_reasons(scheduled_for: datetime | None) -> list[Reason]:
-    """A scheduled time must say which time zone it is in and lie in the future."""
+    """A scheduled time must say which time zone it is in and not lie in the past (beyond the grace)."""
     if scheduled_for is not None and scheduled_for.utcoffset() is None:
         return [
             Reason(
@@ -254,7 +258,7 @@ def schedule_reasons(scheduled_for: datetime | None) -> list[Reason]:
                 "scheduled_for",
             )
         ]
-    if scheduled_for is not None and scheduled_for <= utcnow():
+    if scheduled_for is not None and scheduled_for < utcnow() - SCHEDULE_GRACE:
         return [
             Reason(
                 "scheduled_for is in the past: pick a time in the future (ISO 8601 with a UTC offset)",
