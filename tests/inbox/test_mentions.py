@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from clipper.accounts.models import Account
+from clipper.db import unit_of_work
 from clipper.inbox import mentions
 from clipper.inbox.access import GraphAccess
 from inbox_helpers import API, connect, drain
@@ -52,15 +53,41 @@ class TestCaptionMention:
         assert mention["permalink"].endswith("/")
         assert mention["media_type"] == "IMAGE"
 
-    async def test_recording_it_twice_stores_it_once(self, client, app, owner, admin, session):
+    async def test_recording_it_twice_stores_it_once(self, client, app, owner, admin, session_factory, calls):
         sent = await admin("simulate/mention", {"ig_user_id": owner.ig_id, "in_comment": False})
-        account = await session.get_one(Account, owner.account["id"])
         access = GraphAccess(app.state.graph, app.state.cipher)
         for _ in range(2):
-            await mentions.record_mention(
-                session, account=account, media_id=sent["media_id"], comment_id=None, access=access
+            async with unit_of_work(session_factory) as session:
+                account = await session.get_one(Account, owner.account["id"])
+                noted = await mentions.note_mention(
+                    session, account=account, media_id=sent["media_id"], comment_id=None
+                )
+            if noted is not None:
+                await mentions.fill_mention(session_factory, noted, access=access, hub=None)
+        (mention,) = (await mentions_of(client, owner.headers))["items"]
+        assert mention["read_error"] is None
+        assert calls.count("GET /{id}") == 1
+
+
+class TestDeferredRead:
+    async def test_the_ids_are_kept_until_the_content_is_read(
+        self, client, app, owner, admin, session_factory
+    ):
+        text = "@sandbox.creator read me later"
+        sent = await admin("simulate/mention", {"ig_user_id": owner.ig_id, "text": text})
+        async with unit_of_work(session_factory) as session:
+            account = await session.get_one(Account, owner.account["id"])
+            noted = await mentions.note_mention(
+                session, account=account, media_id=sent["media_id"], comment_id=sent["comment_id"]
             )
-        assert len((await mentions_of(client, owner.headers))["items"]) == 1
+        assert noted is not None
+        (stored,) = (await mentions_of(client, owner.headers))["items"]
+        assert (stored["comment_id"], stored["read_error"]) == (sent["comment_id"], mentions.NOT_READ_YET)
+
+        access = GraphAccess(app.state.graph, app.state.cipher)
+        await mentions.fill_mention(session_factory, noted, access=access, hub=None)
+        (read,) = (await mentions_of(client, owner.headers))["items"]
+        assert (read["read_error"], read["text"]) == (None, text)
 
 
 class TestListing:

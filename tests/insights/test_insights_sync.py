@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from clipper.accounts.models import Account, AccountHealth
 from clipper.insights import sync
@@ -25,16 +25,25 @@ def at_hour(hour: int) -> datetime:
     return datetime(2026, 11, 26, hour, 30, tzinfo=UTC)
 
 
+async def snapshot(app, session_factory, account_id: int) -> None:
+    """The periodic pass at the account's hour of the day."""
+    done = await sync.snapshot_due_accounts(
+        session_factory, services=services_of(app), now=at_hour(account_id % 24)
+    )
+    assert (done.accounts, done.failed) == (1, 0)
+
+
 class TestSnapshotAccount:
-    async def test_stores_the_last_two_days_and_answers_from_them(self, app, client, connect, session, calls):
+    async def test_stores_the_last_two_days_and_answers_from_them(
+        self, app, client, connect, session, session_factory, calls
+    ):
         me = await connect()
         account = await session.get_one(Account, me.account_id)
-        await sync.snapshot_account(session, account=account, services=services_of(app))
+        await snapshot(app, session_factory, me.account_id)
         stored = await session.scalars(
             select(InsightSnapshot.metric).where(InsightSnapshot.account_id == me.account_id).distinct()
         )
-        assert set(stored) == {*ACCOUNT_METRICS, "online_followers"}
-        await session.commit()
+        assert set(stored) == {*ACCOUNT_METRICS, "online_followers", sync.BACKFILLED}
 
         before = calls.count(INSIGHTS_CALL)
         params = {
@@ -158,17 +167,27 @@ class TestBackfill:
         assert calls[before:].count(BATCH_CALL) == 1
         assert len(calls[before:]) == 2
 
-    async def test_an_account_whose_history_is_stored_is_not_backfilled(
+    async def test_a_day_meta_never_answered_for_does_not_restart_the_backfill(
         self, app, connect, session_factory, session, calls
     ):
         me = await connect()
+        await snapshot(app, session_factory, me.account_id)
         oldest = today() - timedelta(days=90)
-        session.add(InsightSnapshot(account_id=me.account_id, metric="reach", day=oldest, value=3))
-        await session.flush()
-        before = len(calls)
-        await sync.snapshot_due_accounts(
-            session_factory, services=services_of(app), now=at_hour(me.account_id % 24)
+        assert (await stored_days(session, me.account_id, "reach"))[0] == oldest
+        # As if Meta had had no number for the oldest day it retains (a young account, a boundary shift).
+        await session.execute(
+            delete(InsightSnapshot).where(
+                InsightSnapshot.account_id == me.account_id,
+                InsightSnapshot.metric.in_(["reach", "views"]),
+                InsightSnapshot.day == oldest,
+            )
         )
-        # The last two days (one call, one batch) and the online-followers curve.
-        assert (calls[before:].count(INSIGHTS_CALL), calls[before:].count(BATCH_CALL)) == (2, 1)
-        assert len(await stored_days(session, me.account_id, "reach")) == 3
+        await session.commit()
+        for _ in range(2):
+            before = len(calls)
+            await snapshot(app, session_factory, me.account_id)
+            # Only the two settling days: one time-series call and one batch.
+            assert (calls[before:].count(INSIGHTS_CALL), calls[before:].count(BATCH_CALL)) == (1, 1)
+        reach = await stored_days(session, me.account_id, "reach")
+        assert (len(reach), reach[0]) == (89, oldest + timedelta(days=1))
+        assert await stored_days(session, me.account_id, sync.BACKFILLED) == [today()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import structlog
 from sqlalchemy import select
@@ -36,7 +37,13 @@ def details_of(media: Media) -> MediaDetails:
     )
 
 
-async def _read(account: Account, media_ids: Sequence[str], access: GraphAccess) -> dict[str, MediaDetails]:
+async def read_media(
+    *, account: Account, media_ids: Sequence[str], access: GraphAccess
+) -> dict[str, MediaDetails]:
+    """Ask Meta for these media's details, one `?ids=` read per 50 (call it with no transaction open).
+
+    Best effort: a Graph error is logged and nothing is read (the comments stay without).
+    """
     if not media_ids:
         return {}
     try:
@@ -48,18 +55,26 @@ async def _read(account: Account, media_ids: Sequence[str], access: GraphAccess)
     return {key: details_of(Media.model_validate(value.model_dump())) for key, value in found.items()}
 
 
-async def fill_media(
-    session: AsyncSession, *, account: Account, media_ids: Sequence[str], access: GraphAccess
-) -> int:
-    """Give these media's comments that lack them their media's details; → how many comments got them.
+@dataclass(frozen=True)
+class Lacking:
+    """Comments of these media lacking their media's details: what another comment carries, the rest."""
 
-    Details another comment of the same media already carries are copied; the rest come from one
-    `?ids=` read per 50 media. Best effort: a Graph error is logged and the comments stay without.
-    """
+    comments: list[InboxComment]
+    known: dict[str, MediaDetails]
+
+    def unknown(self) -> list[str]:
+        """The media whose details only Meta can give."""
+        return sorted({row.media_id for row in self.comments} - self.known.keys())
+
+
+async def lacking(session: AsyncSession, *, account_id: int, media_ids: Sequence[str]) -> Lacking:
+    """The account's comments of these media that have no media details yet (a read)."""
+    if not media_ids:
+        return Lacking([], {})
     rows = list(
         await session.scalars(
             select(InboxComment).where(
-                InboxComment.account_id == account.id, InboxComment.media_id.in_(list(set(media_ids)))
+                InboxComment.account_id == account_id, InboxComment.media_id.in_(list(set(media_ids)))
             )
         )
     )
@@ -67,12 +82,18 @@ async def fill_media(
     for row in rows:
         if (details := media_details_of(row)) is not None:
             known.setdefault(row.media_id, details)
-    lacking = [row for row in rows if row.media_permalink is None]
-    missing = sorted({row.media_id for row in lacking} - known.keys())
-    read = await _read(account, missing, access)
+    return Lacking([row for row in rows if row.media_permalink is None], known)
+
+
+async def store_media(
+    session: AsyncSession, *, account_id: int, media_ids: Sequence[str], read: dict[str, MediaDetails]
+) -> int:
+    """Give these media's comments that still lack them their details: those another comment of the same
+    media carries, else those read from Meta; → how many comments got them."""
+    now = await lacking(session, account_id=account_id, media_ids=media_ids)
     filled = 0
-    for row in lacking:
-        details = known.get(row.media_id) or read.get(row.media_id)
+    for row in now.comments:
+        details = now.known.get(row.media_id) or read.get(row.media_id)
         set_media(row, details)
         filled += details is not None
     await session.flush()

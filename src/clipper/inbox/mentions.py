@@ -3,7 +3,8 @@
 The `mentions` webhook carries ids only (GRAPH_API.md §10.3); the content is read through field
 expansion on the account itself: `mentioned_comment.comment_id(<id>){…}` for a comment,
 `mentioned_media.media_id(<id>){…}` for a caption. One Graph call per mention, stored once; when the
-read fails the ids are kept with the reason, and a repeated delivery tries the read again.
+read fails the ids are kept with the reason, and a repeated delivery tries the read again. The ids are
+stored with the update (`note_mention`), the content read once that committed (`fill_mention`).
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from typing import Any
 
 import structlog
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper.accounts import service as accounts
 from clipper.accounts.models import Account
-from clipper.db import utcnow
+from clipper.db import unit_of_work, utcnow
 from clipper.errors import ClipperError
 from clipper.events.hub import EventHub
 from clipper.inbox import notify
@@ -30,6 +31,9 @@ from clipper.instagram.schemas import Comment, Media
 from clipper.users.models import User
 
 log = structlog.get_logger(__name__)
+
+# A mention's `read_error` between storing its ids and reading its content (a repeated delivery reads it).
+NOT_READ_YET = "Not read from Instagram yet."
 
 MENTIONED_COMMENT_FIELDS = "id,text,timestamp,username,like_count"
 MENTIONED_MEDIA_FIELDS = (
@@ -75,20 +79,22 @@ def _content(found: dict[str, Any]) -> MentionContent:
 
 
 async def read_mention(
-    session: AsyncSession, *, account: Account, media_id: str, comment_id: str | None, access: GraphAccess
-) -> tuple[MentionContent, str | None]:
-    """The mention's content, or empty content and why it could not be read (a refused token marks it)."""
+    *, account: Account, media_id: str, comment_id: str | None, access: GraphAccess
+) -> tuple[MentionContent, str | None, InvalidTokenError | None]:
+    """The mention's content, or empty content, why it could not be read and Meta's refusal of the token.
+
+    Call it with no transaction open: the caller records a refused token when it stores the result.
+    """
     try:
         client = client_for(account, MANAGE_COMMENTS, access=access)
         found = await client.get_object(account.platform_account_id, mention_fields(media_id, comment_id))
     except ClipperError as exc:
-        return MentionContent(), exc.message
+        return MentionContent(), exc.message, None
     except InvalidTokenError as exc:
-        # Marked in this unit of work, which commits: the mention's ids are stored all the same.
-        return MentionContent(), (await accounts.token_refused(session, account=account, error=exc)).message
+        return MentionContent(), exc.user_message, exc
     except InstagramGraphAPIError as exc:
-        return MentionContent(), exc.user_message
-    return _content(dict(found)), None
+        return MentionContent(), exc.user_message, None
+    return _content(dict(found)), None, None
 
 
 async def _stored(session: AsyncSession, account_id: int, platform_id: str) -> InboxMention | None:
@@ -99,23 +105,28 @@ async def _stored(session: AsyncSession, account_id: int, platform_id: str) -> I
     )
 
 
-async def record_mention(
-    session: AsyncSession,
-    *,
-    account: Account,
-    media_id: str,
-    comment_id: str | None,
-    access: GraphAccess,
-    hub: EventHub | None = None,
-) -> InboxMention:
-    """Store a mention once, with its content read from Instagram; `mention.created` when it is new."""
+@dataclass(frozen=True)
+class NotedMention:
+    """A mention whose ids are stored and whose content is still to read from Instagram."""
+
+    account: Account
+    mention_id: int
+    media_id: str
+    comment_id: str | None
+    created: bool
+
+
+async def note_mention(
+    session: AsyncSession, *, account: Account, media_id: str, comment_id: str | None
+) -> NotedMention | None:
+    """Store a mention's ids once (`NOT_READ_YET` until `fill_mention`); None when its content is stored.
+
+    Nothing is asked of Meta here, so it can run in a unit of work holding the write lock.
+    """
     platform_id = comment_id or media_id
     row = await _stored(session, account.id, platform_id)
     if row is not None and row.read_error is None:
-        return row
-    content, error = await read_mention(
-        session, account=account, media_id=media_id, comment_id=comment_id, access=access
-    )
+        return None
     created = row is None
     if row is None:
         row = InboxMention(
@@ -124,17 +135,43 @@ async def record_mention(
             platform_id=platform_id,
             media_id=media_id,
             comment_id=comment_id,
-            mentioned_at=content.mentioned_at or utcnow(),
+            mentioned_at=utcnow(),
+            read_error=NOT_READ_YET,
         )
         session.add(row)
-    for name, value in vars(content).items():
-        if value is not None:
-            setattr(row, name, value)
-    row.read_error = error
-    await session.flush()
+        await session.flush()
+    return NotedMention(account, row.id, media_id, comment_id, created)
+
+
+async def fill_mention(
+    factory: async_sessionmaker[AsyncSession],
+    noted: NotedMention,
+    *,
+    access: GraphAccess,
+    hub: EventHub | None,
+) -> InboxMention | None:
+    """Read a noted mention's content with no transaction open, then store it in a short unit of work.
+
+    `mention.created` follows the commit when the mention is new; None when it was deleted meanwhile.
+    """
+    account = noted.account
+    content, error, refused = await read_mention(
+        account=account, media_id=noted.media_id, comment_id=noted.comment_id, access=access
+    )
+    async with unit_of_work(factory) as session:
+        row = await session.get(InboxMention, noted.mention_id)
+        if row is None:
+            return None
+        stored_account = await session.get(Account, account.id) if refused is not None else None
+        if refused is not None and stored_account is not None:
+            error = (await accounts.token_refused(session, account=stored_account, error=refused)).message
+        for name, value in vars(content).items():
+            if value is not None:
+                setattr(row, name, value)
+        row.read_error = error
     if error:
         log.info("mention content unreadable", account_id=account.id, mention_id=row.id, error=error)
-    if created:
+    if noted.created:
         await notify.mention_created(hub, user_id=account.user_id, mention=row)
     return row
 

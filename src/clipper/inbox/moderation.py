@@ -254,16 +254,18 @@ async def moderate_stored(
         except ClipperError as exc:
             errors[comment.id] = exc.message
     async with unit_of_work(factory) as session:
-        if refused is not None:
-            row = await session.get_one(Account, account.id)
+        row = await session.get(Account, account.id) if refused is not None else None
+        if refused is not None and row is not None:
             await accounts.token_refused(session, account=row, error=refused)
         for comment, found in decided:
             error = errors.get(comment.id)
+            if error is not None:
+                log.warning("moderation failed", account_id=account.id, rule_id=found.rule_id, error=error)
+            stored = await session.get(InboxComment, comment.id)
+            if stored is None:
+                continue  # deleted since the sync stored it (with its account, perhaps): nothing to audit
             session.add(_audit(account.id, comment, found, error))
             if error is None:
-                stored = await session.get_one(InboxComment, comment.id)
                 _mark(stored, found.action)
                 _mark(comment, found.action)
-            else:
-                log.warning("moderation failed", account_id=account.id, rule_id=found.rule_id, error=error)
     return len(decided)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import structlog
@@ -43,41 +44,62 @@ def _lookup(page: str, participant_id: str) -> BatchRequest:
     return BatchRequest(f"{page}/conversations?{query}")
 
 
-def _learn(row: InboxConversation, body: object, account: Account) -> bool:
-    """Take the participant's username (and the thread id) from an answer of the conversations edge."""
+@dataclass(frozen=True)
+class Learned:
+    """A participant's username, and the thread id the answer carried."""
+
+    username: str
+    conversation_id: str
+
+
+def _learn(participant_id: str, body: object, account: Account) -> Learned | None:
+    """The participant's username (and the thread id) in an answer of the conversations edge."""
     items = body.get("data") if isinstance(body, dict) else None
     for item in items if isinstance(items, list) else []:
         conversation = Conversation.model_validate(item)
         people = conversation.participants.data if conversation.participants else []
-        person = next((p for p in people if p.id == row.participant_id and p.username), None)
-        if person is not None and person.id != account.platform_account_id:
-            row.participant_username = person.username
-            row.platform_conversation_id = row.platform_conversation_id or conversation.id
-            return True
-    return False
+        person = next((p for p in people if p.id == participant_id and p.username), None)
+        if person is not None and person.username and person.id != account.platform_account_id:
+            return Learned(person.username, conversation.id)
+    return None
 
 
-async def fill_usernames(
-    session: AsyncSession, *, account: Account, participant_ids: Sequence[str], access: GraphAccess
-) -> int:
-    """Read the unknown usernames of these people's threads in one batch call; → how many were found.
+async def to_name(session: AsyncSession, *, account_id: int, participant_ids: Sequence[str]) -> list[str]:
+    """Those of these people whose thread with the account has no username yet (a read)."""
+    return [row.participant_id for row in await unnamed(session, account_id, participant_ids)]
+
+
+async def read_usernames(
+    *, account: Account, participant_ids: Sequence[str], access: GraphAccess
+) -> dict[str, Learned]:
+    """Ask Meta for these people's usernames in one batch call (call it with no transaction open).
 
     Only the threads a webhook job just touched, so each unnamed one is looked up once per new message,
-    never on a page view. Best effort: a Graph error is logged and the rows stay unnamed (the UI falls
+    never on a page view. Best effort: a Graph error is logged and nothing is learned (the UI falls
     back to the IGSID).
     """
-    rows = await unnamed(session, account.id, participant_ids)
-    if not rows:
-        return 0
+    if not participant_ids:
+        return {}
     try:
         client = client_for(account, MANAGE_MESSAGES, access=access)
         page = page_id(account)
-        answers = await client.batch([_lookup(page, row.participant_id) for row in rows])
+        answers = await client.batch([_lookup(page, person) for person in participant_ids])
     except (ClipperError, InstagramGraphAPIError) as exc:
         log.warning("participant lookup failed", account_id=account.id, error_type=type(exc).__name__)
-        return 0
-    found = sum(
-        _learn(row, answer.body, account) for row, answer in zip(rows, answers, strict=True) if answer.ok
-    )
+        return {}
+    learned = {
+        person: _learn(person, answer.body, account) if answer.ok else None
+        for person, answer in zip(participant_ids, answers, strict=True)
+    }
+    return {person: found for person, found in learned.items() if found is not None}
+
+
+async def store_usernames(session: AsyncSession, *, account_id: int, learned: dict[str, Learned]) -> int:
+    """Name the threads that are still unnamed with what Meta answered; → how many were named."""
+    rows = await unnamed(session, account_id, list(learned))
+    for row in rows:
+        found = learned[row.participant_id]
+        row.participant_username = found.username
+        row.platform_conversation_id = row.platform_conversation_id or found.conversation_id
     await session.flush()
-    return found
+    return len(rows)

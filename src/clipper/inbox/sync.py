@@ -73,6 +73,8 @@ MEDIA_PER_WRITE = 10
 CONVERSATIONS_PER_WRITE = 20
 # The longest an account waits after failures in a row (the wait doubles with each).
 MAX_BACKOFF = timedelta(hours=24)
+# A claim that finds its account just taken by a pass that committed meanwhile tries the next one.
+CLAIM_TRIES = 3
 
 
 @dataclass
@@ -469,15 +471,35 @@ async def due_accounts(session: AsyncSession, *, limit: int, now: datetime | Non
     return (await session.scalars(due_query(now or utcnow(), limit))).all()
 
 
+async def claim(session: AsyncSession, *, lease_seconds: int) -> int | None:
+    """In the caller's transaction: the next due account, its next time pushed back by `lease_seconds`.
+
+    On PostgreSQL the account row is locked, skipping those another pass is claiming. Its sync state is
+    read only once the lock is held: a pass that claimed it and committed after our first read has then
+    pushed it back, and the next due account is tried instead. (SQLite's BEGIN IMMEDIATE serialises.)
+    """
+    postgres = session.get_bind().dialect.name == "postgresql"
+    for _ in range(CLAIM_TRIES):
+        now = utcnow()
+        query = due_query(now, 1)
+        if postgres:
+            query = query.with_for_update(skip_locked=True, of=Account)
+        account_id = (await session.scalars(query)).first()
+        if account_id is None:
+            return None
+        state = await _sync_state(session, account_id)
+        if state.next_sync_at is not None and state.next_sync_at > now:
+            continue
+        state.next_sync_at = now + timedelta(seconds=lease_seconds)
+        await session.flush()
+        return account_id
+    return None
+
+
 async def claim_next(factory: async_sessionmaker[AsyncSession], *, lease_seconds: int) -> int | None:
     """The next due account, its next time pushed back by `lease_seconds` so no other pass takes it."""
     async with unit_of_work(factory) as session:
-        found = await due_accounts(session, limit=1)
-        if not found:
-            return None
-        state = await _sync_state(session, found[0])
-        state.next_sync_at = utcnow() + timedelta(seconds=lease_seconds)
-        return found[0]
+        return await claim(session, lease_seconds=lease_seconds)
 
 
 Part = Callable[..., Awaitable[SyncReport]]
@@ -491,7 +513,7 @@ def _parts(media_count: int) -> list[tuple[str, Part, dict[str, object]]]:
 
 
 async def _load(factory: async_sessionmaker[AsyncSession], account_id: int) -> Account | None:
-    async with unit_of_work(factory) as session:
+    async with unit_of_work(factory, immediate=False) as session:
         return await session.get(Account, account_id)
 
 

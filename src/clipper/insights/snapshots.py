@@ -152,13 +152,11 @@ async def load_media_many(
     return {row.media_id: row for row in rows}
 
 
-async def has_day(session: AsyncSession, *, account_id: int, metric: str, day: date) -> bool:
-    """Whether a day of one metric of the account is stored."""
+async def has_metric(session: AsyncSession, *, account_id: int, metric: str) -> bool:
+    """Whether any day of one metric of the account is stored."""
     found = await session.scalar(
-        select(InsightSnapshot.id).where(
-            InsightSnapshot.account_id == account_id,
-            InsightSnapshot.metric == metric,
-            InsightSnapshot.day == day,
-        )
+        select(InsightSnapshot.id)
+        .where(InsightSnapshot.account_id == account_id, InsightSnapshot.metric == metric)
+        .limit(1)
     )
     return found is not None

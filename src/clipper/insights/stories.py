@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.accounts.models import Account
 from clipper.insights import snapshots
-from clipper.insights.access import Services, client_for, graph_errors, not_enough_viewers
+from clipper.insights.access import not_enough_viewers
 from clipper.insights.catalogue import MEDIA_CATALOGUE, STORY, STORY_NAVIGATION_PARTS, STORY_WEBHOOK_NAMES
 from clipper.insights.media import read_metrics
 from clipper.instagram import InstagramGraphAPI, InstagramGraphAPIError
@@ -18,14 +18,6 @@ from clipper.instagram.schemas import Media
 
 log = structlog.get_logger(__name__)
 STORY_FIELDS = "id,media_product_type,timestamp,permalink"
-
-
-@dataclass
-class CaptureReport:
-    """What one capture pass did for one account."""
-
-    stories: int = 0
-    captured: int = 0
 
 
 def webhook_values(values: dict[str, Any]) -> dict[str, Any]:
@@ -95,12 +87,3 @@ async def store_stories(session: AsyncSession, *, account_id: int, numbers: list
             posted_at=item.story.timestamp,
             permalink=item.story.permalink,
         )
-
-
-async def capture_stories(session: AsyncSession, *, account: Account, services: Services) -> CaptureReport:
-    """Read the insights of every live story of the account and store them."""
-    client = client_for(account, services)
-    async with graph_errors(session, account):
-        live, numbers = await read_live_stories(client, account.platform_account_id)
-    await store_stories(session, account_id=account.id, numbers=numbers)
-    return CaptureReport(stories=live, captured=len(numbers))

@@ -4,8 +4,9 @@ Each account gets its own unit of work, so one failing account never undoes the 
 stops the pass: the accounts left over are picked up by the next one (their days are still missing).
 
 An account's first snapshot copies all the history Meta still holds (90 days, in ≤ 30-day windows);
-later ones only the last finished days. "First" means the oldest day Meta answers for is not stored:
-once it is, each later day's oldest day was stored by that backfill, so it runs once per account.
+later ones only the last finished days. The backfill is recorded (a `BACKFILLED` row, dated the day it
+ran) with the values it stored, so it runs once per account whatever days Meta had numbers for; one
+that failed stored nothing, marker included, and is tried again on the next snapshot.
 Snapshots and story captures read Meta with no transaction open, then store what it answered in one
 short unit of work: no SQLite write lock is held while Meta answers.
 """
@@ -36,8 +37,8 @@ log = structlog.get_logger(__name__)
 # Meta's numbers can lag up to 48 h, so the last two finished days are fetched again each time.
 SETTLING_DAYS = 2
 SLOTS_PER_DAY = 24
-# Its oldest retained day not being stored means Meta still holds history we never copied.
-BACKFILL_MARKER = "reach"
+# Not a Meta metric: its one row says the account's history was copied (never asked for by name).
+BACKFILLED = "history_backfilled"
 
 
 @dataclass
@@ -62,9 +63,8 @@ async def plan_snapshot(session: AsyncSession, *, account_id: int) -> SnapshotPl
     """The last finished days; on the first snapshot, every day Meta still holds (see the module doc)."""
     now_day = ranges.today()
     last = now_day - timedelta(days=1)
-    oldest = ranges.retained_since(now_day)
-    backfill = not await snapshots.has_day(session, account_id=account_id, metric=BACKFILL_MARKER, day=oldest)
-    first = oldest if backfill else last - timedelta(days=SETTLING_DAYS - 1)
+    backfill = not await snapshots.has_metric(session, account_id=account_id, metric=BACKFILLED)
+    first = ranges.retained_since(now_day) if backfill else last - timedelta(days=SETTLING_DAYS - 1)
     groups = [
         (metric_type, need.names, span)
         for (metric_type, span), need in plan(ACCOUNT_METRICS, {}, first, last).items()
@@ -82,16 +82,6 @@ async def fetch_snapshot(
         answer = await fetch(client, ig_id, metric_type, names, span)
         values += [snapshots.DayValue(m, d, v) for m, days in answer.daily.items() for d, v in days.items()]
     return values + await fetch_online(client, ig_id, plan.online_missing)
-
-
-async def snapshot_account(session: AsyncSession, *, account: Account, services: Services) -> int:
-    """Store the planned days of every account metric and the online-followers curve; → values stored."""
-    client = client_for(account, services)
-    planned = await plan_snapshot(session, account_id=account.id)
-    async with graph_errors(session, account):
-        values = await fetch_snapshot(client, account.platform_account_id, planned)
-    await snapshots.store_days(session, account_id=account.id, values=values)
-    return len(values)
 
 
 async def _raise_mapped(factory: async_sessionmaker[AsyncSession], account_id: int, error: Exception) -> None:
@@ -115,8 +105,9 @@ async def _snapshot_one(
     except InstagramGraphAPIError as error:
         await _raise_mapped(factory, account_id, error)
         raise
+    marker = [snapshots.DayValue(BACKFILLED, ranges.today(), len(values))] if planned.backfill else []
     async with unit_of_work(factory) as session:
-        await snapshots.store_days(session, account_id=account_id, values=values)
+        await snapshots.store_days(session, account_id=account_id, values=values + marker)
     if planned.backfill:
         log.info("insights history backfilled", account_id=account_id, values=len(values))
 

@@ -8,7 +8,6 @@ import structlog
 
 from clipper import worker
 from clipper.accounts import service as accounts
-from clipper.accounts.models import Account
 from clipper.db import unit_of_work
 from clipper.inbox.access import GraphAccess
 from clipper.webhooks import processing, service
@@ -39,23 +38,22 @@ async def process_events(ctx: worker.JobContext, *, event_ids: list[int]) -> Non
     """Process stored webhook updates in order, each in its own unit of work (a failure is recorded).
 
     Units of work run one after the other, never one inside another: on SQLite each takes the write
-    lock up front, so a nested one would wait on its own task. New comments are moderated after their
-    unit of work committed, so Meta's hide/delete calls never run under the write lock.
+    lock up front, so a nested one would wait on its own task. Meta is only called once an update's
+    unit of work committed (comments moderated, mentions read), never under the write lock.
     """
     access = GraphAccess(ctx.graph, ctx.cipher)
     factory = ctx.session_factory
     for event_id in event_ids:
-        new: list[processing.NewComment] = []
+        later = processing.Deferred()
         try:
             async with accounts.invalidations_kept(factory), unit_of_work(factory) as session:
-                await processing.process_event(
-                    session, event_id=event_id, access=access, hub=ctx.events, later=new
-                )
+                await processing.process_event(session, event_id=event_id, hub=ctx.events, later=later)
         except Exception as exc:
             log.warning("webhook event failed", event_id=event_id, error_type=type(exc).__name__)
             await _record_failure(ctx, event_id, exc)
             continue
-        await _moderate(ctx, new, access)
+        await _moderate(ctx, later.comments, access)
+        await processing.read_mentions(factory, later.mentions, access=access, hub=ctx.events)
     await _fill_details(ctx, event_ids, access)
 
 
@@ -80,13 +78,8 @@ async def _fill_details(ctx: worker.JobContext, event_ids: list[int], access: Gr
         ]
     for item, account_id in targets:
         try:
-            # Not a unit of work (which takes SQLite's write lock up front): this transaction reads,
-            # waits for Meta, and only then writes, so the lock is held from that flush to the commit.
             # A failure here cannot undo a stored message.
-            async with factory() as session:
-                account = await session.get_one(Account, account_id)
-                filled = await processing.fill_account(session, account=account, wanted=item, access=access)
-                await session.commit()
+            filled = await processing.fill_account(factory, account_id=account_id, wanted=item, access=access)
         except Exception as exc:
             log.warning("webhook details not read", account_id=account_id, error_type=type(exc).__name__)
             continue
@@ -97,7 +90,7 @@ async def _fill_details(ctx: worker.JobContext, event_ids: list[int], access: Gr
 
 async def sweep(ctx: worker.JobContext) -> None:
     """Re-queue pending updates (a process died between storing and processing them)."""
-    async with unit_of_work(ctx.session_factory) as session:
+    async with unit_of_work(ctx.session_factory, immediate=False) as session:
         # Younger events still have their own job queued.
         event_ids = await service.pending_events(session, limit=500, min_age_seconds=SWEEP_SECONDS)
     if event_ids:

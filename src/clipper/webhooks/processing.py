@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper.accounts.models import Account
-from clipper.db import utcnow
+from clipper.db import unit_of_work, utcnow
 from clipper.events.hub import EventHub
 from clipper.inbox import media as media_details
 from clipper.inbox import mentions, moderation, notify, participants, store
@@ -90,39 +90,34 @@ class NewComment:
     comment: InboxComment
 
 
+@dataclass
+class Deferred:
+    """What updates leave for after their unit of work committed: the Meta calls, made with no transaction
+    open (`moderate_and_announce`, `read_mentions`)."""
+
+    comments: list[NewComment] = field(default_factory=list)
+    mentions: list[mentions.NotedMention] = field(default_factory=list)
+
+
 async def _on_comment(
-    session: AsyncSession,
-    account: Account,
-    seen: store.SeenComment,
-    access: GraphAccess,
-    hub: EventHub | None,
-    later: list[NewComment] | None,
+    session: AsyncSession, account: Account, seen: store.SeenComment, later: Deferred
 ) -> None:
     row, created = await store.save_comment(session, account=account, seen=seen)
-    if not created:
-        return
-    if later is not None:
-        later.append(NewComment(account, row))
-        return
-    await moderation.apply_rules(session, account=account, comment=row, access=access)
-    await notify.comment_created(hub, user_id=account.user_id, comment=row)
+    if created:
+        later.comments.append(NewComment(account, row))
 
 
 async def _on_mention(
-    session: AsyncSession,
-    account: Account,
-    payload: dict[str, Any],
-    access: GraphAccess,
-    hub: EventHub | None,
+    session: AsyncSession, account: Account, payload: dict[str, Any], later: Deferred
 ) -> bool:
-    """Store the mention (a comment's: `comment_id` + `media_id`; a caption's: `media_id` only)."""
+    """Note the mention (a comment's: `comment_id` + `media_id`; a caption's: `media_id` only)."""
     media_id = _text(payload.get("media_id"))
     if not media_id:
         return False
     comment_id = _text(payload.get("comment_id"))
-    await mentions.record_mention(
-        session, account=account, media_id=media_id, comment_id=comment_id, access=access, hub=hub
-    )
+    noted = await mentions.note_mention(session, account=account, media_id=media_id, comment_id=comment_id)
+    if noted is not None:
+        later.mentions.append(noted)
     return True
 
 
@@ -138,19 +133,14 @@ async def _on_message(
 
 
 async def _dispatch(
-    session: AsyncSession,
-    event: WebhookEvent,
-    account: Account,
-    access: GraphAccess,
-    hub: EventHub | None,
-    later: list[NewComment] | None,
+    session: AsyncSession, event: WebhookEvent, account: Account, hub: EventHub | None, later: Deferred
 ) -> bool:
     """Apply the update to one account; False when the update is of a kind we ignore."""
     payload = dict(event.payload)
     if event.field in COMMENT_FIELDS_NAMES and (comment := seen_comment(payload)) is not None:
-        await _on_comment(session, account, comment, access, hub, later)
+        await _on_comment(session, account, comment, later)
     elif event.field == "mentions":
-        return await _on_mention(session, account, payload, access, hub)
+        return await _on_mention(session, account, payload, later)
     elif event.field == "messages" and (message := seen_message(payload)) is not None:
         await _on_message(session, account, message, hub)
     elif event.field == "story_insights" and _text(payload.get("media_id")):
@@ -164,17 +154,12 @@ async def _dispatch(
 
 
 async def process_event(
-    session: AsyncSession,
-    *,
-    event_id: int,
-    access: GraphAccess,
-    hub: EventHub | None = None,
-    later: list[NewComment] | None = None,
+    session: AsyncSession, *, event_id: int, later: Deferred, hub: EventHub | None = None
 ) -> WebhookEvent | None:
     """Apply a stored update to every account it concerns; idempotent, and a no-op once processed.
 
-    With `later`, new comments are only stored and collected there: `moderate_and_announce` then runs
-    the rules once this unit of work committed, calling Meta outside any transaction.
+    Nothing here calls Meta: new comments and mentions are only stored and collected in `later`, for
+    `moderate_and_announce` and `read_mentions` to run once this unit of work committed.
     """
     event = await session.get(WebhookEvent, event_id)
     if event is None or event.status is not EventStatus.PENDING:
@@ -182,11 +167,26 @@ async def process_event(
     event.attempts += 1
     handled = False
     for account in await accounts_for(session, event.ig_user_id):
-        handled = await _dispatch(session, event, account, access, hub, later) or handled
+        handled = await _dispatch(session, event, account, hub, later) or handled
     event.status = EventStatus.PROCESSED if handled else EventStatus.IGNORED
     event.processed_at = utcnow()
     await session.flush()
     return event
+
+
+async def read_mentions(
+    factory: async_sessionmaker[AsyncSession],
+    noted: Sequence[mentions.NotedMention],
+    *,
+    access: GraphAccess,
+    hub: EventHub | None,
+) -> None:
+    """Read and store the content of committed mentions, each on its own (a failure keeps its ids)."""
+    for item in noted:
+        try:
+            await mentions.fill_mention(factory, item, access=access, hub=hub)
+        except Exception as exc:
+            log.warning("mention not read", account_id=item.account.id, error_type=type(exc).__name__)
 
 
 async def moderate_and_announce(
@@ -259,24 +259,33 @@ async def wanted_details(session: AsyncSession, *, event_ids: Sequence[int]) -> 
 
 
 async def fill_account(
-    session: AsyncSession, *, account: Account, wanted: Wanted, access: GraphAccess
+    factory: async_sessionmaker[AsyncSession], *, account_id: int, wanted: Wanted, access: GraphAccess
 ) -> Filled | None:
     """Read what `wanted` names and this account lacks (one batched read per kind), and store it.
 
-    Only the people and media the updates named, so nothing is read again on later page views. Each
-    part reads what is stored, then asks Meta, then writes: run it in a transaction that has not
-    written yet, so no write lock is held while Meta answers.
+    Only the people and media the updates named, so nothing is read again on later page views. What is
+    missing is read in a session closed before Meta is asked; what Meta answered is then stored in one
+    short unit of work, on the rows that still lack it.
     """
-    named = bool(wanted.people) and bool(
-        await participants.fill_usernames(
-            session, account=account, participant_ids=wanted.people, access=access
+    async with factory() as session:
+        account = await session.get(Account, account_id)
+        if account is None:
+            return None
+        people = await participants.to_name(session, account_id=account_id, participant_ids=wanted.people)
+        lacking = await media_details.lacking(session, account_id=account_id, media_ids=wanted.media_ids)
+    if not people and not lacking.comments:
+        return None
+    learned = await participants.read_usernames(account=account, participant_ids=people, access=access)
+    read = await media_details.read_media(account=account, media_ids=lacking.unknown(), access=access)
+    async with unit_of_work(factory) as session:
+        named = bool(learned) and bool(
+            await participants.store_usernames(session, account_id=account_id, learned=learned)
         )
-    )
-    media_ids = wanted.media_ids
-    if media_ids and not await media_details.fill_media(
-        session, account=account, media_ids=media_ids, access=access
-    ):
-        media_ids = []
+        media_ids = wanted.media_ids if lacking.comments else []
+        if media_ids and not await media_details.store_media(
+            session, account_id=account_id, media_ids=media_ids, read=read
+        ):
+            media_ids = []
     return Filled(account.user_id, account.id, named, media_ids) if named or media_ids else None
 
 

@@ -1,0 +1,63 @@
+"""Two inbox passes claiming at once on PostgreSQL take different accounts (row locks, SKIP LOCKED)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import delete, pool
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+
+from clipper.inbox import sync
+from clipper.users.models import User
+from factories import create_account, create_user
+
+LEASE_SECONDS = 600
+
+
+@pytest.fixture
+async def real_factory(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions with connections of their own (real commits) on the test PostgreSQL database."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's row locks; SQLite's claim runs under BEGIN IMMEDIATE")
+    engine = create_async_engine(database_url, poolclass=pool.NullPool)
+    try:
+        yield async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+async def two_due_accounts(real_factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[list[int]]:
+    """Two active accounts never synced, committed; removed (with their sync state) afterwards."""
+    async with real_factory() as session:
+        user = await create_user(session)
+        ids = [(await create_account(session, user=user)).id for _ in range(2)]
+        await session.commit()
+    try:
+        yield ids
+    finally:
+        async with real_factory() as session:
+            await session.execute(delete(User).where(User.id == user.id))
+            await session.commit()
+
+
+class TestConcurrentClaims:
+    async def test_a_claim_skips_the_account_another_pass_is_claiming(
+        self, real_factory: async_sessionmaker[AsyncSession], two_due_accounts: list[int]
+    ) -> None:
+        async with real_factory() as first, real_factory() as second:
+            taken = await sync.claim(first, lease_seconds=LEASE_SECONDS)  # not committed yet
+            # Neither waits for the first pass's commit nor returns its account.
+            other = await asyncio.wait_for(sync.claim(second, lease_seconds=LEASE_SECONDS), timeout=10)
+            await first.commit()
+            await second.commit()
+        assert {taken, other} == set(two_due_accounts)
+
+    async def test_a_claim_made_after_a_commit_sees_it(
+        self, real_factory: async_sessionmaker[AsyncSession], two_due_accounts: list[int]
+    ) -> None:
+        claimed = [await sync.claim_next(real_factory, lease_seconds=LEASE_SECONDS) for _ in range(3)]
+        assert sorted(claimed[:2]) == sorted(two_due_accounts)
+        assert claimed[2] is None
