@@ -20,13 +20,19 @@ from auth_helpers import SignedUp
 
 
 class _Turn:
-    def __init__(self, factory: async_sessionmaker[AsyncSession], lock: asyncio.Lock) -> None:
-        self.factory, self.lock = factory, lock
+    def __init__(self, turns: TakingTurns) -> None:
+        self.turns = turns
         self.session: AsyncSession | None = None
+        self.nested = False
 
     async def __aenter__(self) -> AsyncSession:
-        await self.lock.acquire()
-        self.session = self.factory()
+        # A request may open a unit of work of its own while its session is still open (one task, one
+        # after the other on the connection): that nests; other tasks wait their turn.
+        self.nested = self.turns.owner is asyncio.current_task()
+        if not self.nested:
+            await self.turns.lock.acquire()
+            self.turns.owner = asyncio.current_task()
+        self.session = self.turns.factory()
         return await self.session.__aenter__()
 
     async def __aexit__(
@@ -36,19 +42,22 @@ class _Turn:
             assert self.session is not None
             await self.session.__aexit__(kind, error, trace)
         finally:
-            self.lock.release()
+            if not self.nested:
+                self.turns.owner = None
+                self.turns.lock.release()
 
 
 class TakingTurns:
-    """A session factory whose sessions hold a lock for their lifetime (one unit of work at a time)."""
+    """A session factory whose sessions hold a lock for their lifetime (one task's units at a time)."""
 
     def __init__(self, factory: async_sessionmaker[AsyncSession]) -> None:
         self.factory = factory
         self.kw = factory.kw  # what the wrapped factory binds to, as `async_sessionmaker` exposes it
         self.lock = asyncio.Lock()
+        self.owner: asyncio.Task[Any] | None = None
 
     def __call__(self, **_kwargs: Any) -> _Turn:
-        return _Turn(self.factory, self.lock)
+        return _Turn(self)
 
 
 @pytest.fixture

@@ -25,7 +25,6 @@ from clipper.users.models import User
 __all__ = [
     "MEDIA_TYPES",
     "Qualification",
-    "clip_in_use",
     "clip_path",
     "cover_reasons",
     "create_clip",
@@ -108,11 +107,6 @@ async def posts_using(session: AsyncSession, *, clip: Clip) -> list[tuple[int, P
         .order_by(SocialPost.id)
     )
     return [(post_id, status) for post_id, status in await session.execute(query)]
-
-
-async def clip_in_use(session: AsyncSession, *, clip: Clip) -> bool:
-    """True while a post that is not yet published uses the clip (alone, in a carousel or as cover)."""
-    return bool(await posts_using(session, clip=clip))
 
 
 def _stored_name(filename: str | None) -> str:

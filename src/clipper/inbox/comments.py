@@ -130,6 +130,9 @@ async def media_thread(
     account = await accounts.get_account(session, user=user, account_id=account_id)
     client = client_for(account, MANAGE_COMMENTS, access=access)
     if not cursor:
+        # End the read before asking Meta: on SQLite a transaction that read, waited, then writes fails
+        # at once when another writer committed meanwhile.
+        await session.commit()
         async with graph_errors(session, account, permission=MANAGE_COMMENTS):
             comments = await client.get_media_comments(media_id, fields=sync.COMMENT_WITH_REPLIES)
             await sync.complete_replies(client, comments)
