@@ -10,12 +10,12 @@ from clipper.instagram.core import OnCall
 from clipper.observability import record_graph_call
 
 
-def observe_graph_calls(app: FastAPI, on_call: OnCall) -> None:
-    """From now on, `on_call(what, status, code, seconds)` hears of each call (`what`: `"GET /{id}/media"` …).
+def observed_graph_client(app: FastAPI, on_call: OnCall) -> InstagramGraphAPI:
+    """A Graph client like the app's whose every call `on_call(what, status, code, seconds)` hears of.
 
-    The swapped-in client is built from the same settings as production's (`main.graph_client`): same
-    retries and usage threshold, and the Prometheus hook still runs before the observer.
-    The app's lifespan must be running: it builds `app.state.graph`.
+    Built from the same settings as production's (`main.graph_client`): same retries and usage threshold,
+    and the Prometheus hook still runs before the observer. The app's lifespan must be running: it builds
+    `app.state.graph`.
     """
 
     def both(what: str, status: int | None, code: int | None, seconds: float) -> None:
@@ -24,7 +24,7 @@ def observe_graph_calls(app: FastAPI, on_call: OnCall) -> None:
 
     settings: Settings = app.state.settings
     graph: InstagramGraphAPI = app.state.graph
-    app.state.graph = InstagramGraphAPI(
+    return InstagramGraphAPI(
         base_url=graph.base_url,
         api_version=graph.api_version,
         rupload_url=graph.rupload_url,
@@ -35,3 +35,8 @@ def observe_graph_calls(app: FastAPI, on_call: OnCall) -> None:
         usage_threshold=settings.graph_usage_threshold_percent,
         on_call=both,
     )
+
+
+def observe_graph_calls(app: FastAPI, on_call: OnCall) -> None:
+    """From now on, the app's Graph calls go through `observed_graph_client` (`what`: `"GET /{id}"` …)."""
+    app.state.graph = observed_graph_client(app, on_call)

@@ -7,8 +7,6 @@ across the call would refuse it, and a deferred one that read before the call wo
 
 from __future__ import annotations
 
-import sqlite3
-
 from sqlalchemy.engine import make_url
 
 from clipper import worker
@@ -19,23 +17,9 @@ from graph_observer import observe_graph_calls
 from oauth_flow import authorize_and_return, connect_instagram, oauth_result, sandbox_of
 from social.live_app import live_publisher
 from social.publish_helpers import Publisher
+from sqlite_probe import commit_elsewhere
 
 OAUTH = "/api/v1/oauth/instagram"
-
-
-def commit_a_write(path: str) -> bool:
-    """True when another connection could take the write lock at once and commit a write."""
-    connection = sqlite3.connect(path, timeout=0, isolation_level=None)
-    try:
-        connection.execute("BEGIN IMMEDIATE")
-        connection.execute("CREATE TABLE IF NOT EXISTS lock_probe (n INTEGER)")
-        connection.execute("INSERT INTO lock_probe VALUES (1)")
-        connection.execute("COMMIT")
-        return True
-    except sqlite3.OperationalError:
-        return False
-    finally:
-        connection.close()
 
 
 class Calls:
@@ -47,7 +31,7 @@ class Calls:
         self.seen: list[tuple[str, bool]] = []
         observe_graph_calls(
             publisher.app,
-            lambda what, _status, _code, _seconds: self.seen.append((what, commit_a_write(path))),
+            lambda what, _status, _code, _seconds: self.seen.append((what, commit_elsewhere(path))),
         )
 
     @property

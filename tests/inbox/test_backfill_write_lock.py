@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from sqlalchemy.engine import make_url
 
 from clipper.config import Settings
 from graph_observer import observe_graph_calls
 from inbox_helpers import API
 from social.live_app import live_publisher
-
-
-def write_lock_free(path: str) -> bool:
-    """True when another connection could start writing right now (no wait)."""
-    connection = sqlite3.connect(path, timeout=0, isolation_level=None)
-    try:
-        connection.execute("BEGIN IMMEDIATE")
-        connection.execute("ROLLBACK")
-        return True
-    except sqlite3.OperationalError:
-        return False
-    finally:
-        connection.close()
+from sqlite_probe import commit_elsewhere
 
 
 class TestBackfillJob:
@@ -40,7 +26,7 @@ class TestBackfillJob:
             assert rule.status_code == 201, rule.text
             seen: list[tuple[str, bool]] = []
             observe_graph_calls(
-                app, lambda what, _status, _code, _seconds: seen.append((what, write_lock_free(path)))
+                app, lambda what, _status, _code, _seconds: seen.append((what, commit_elsewhere(path)))
             )
 
             await app.state.worker.enqueue("inbox.sync_account", account_id=publisher.account["id"])

@@ -15,6 +15,7 @@ from clipper.instagram import InstagramGraphAPI
 from clipper.social import sweep
 from clipper.social.engine import Engine
 from clipper.social.models import SocialPost
+from graph_observer import observed_graph_client
 from social.publish_helpers import TERMINAL, Publisher
 
 LEASE = 300
@@ -42,16 +43,7 @@ class KillAfterCall:
 
 def graph_with_hook(publisher: Publisher, hook: Any) -> InstagramGraphAPI:
     """A Graph client like the app's, on its HTTP client, whose `on_call` is `hook`."""
-    state, settings = publisher.app.state, publisher.app.state.settings
-    return InstagramGraphAPI(
-        base_url=settings.graph_url,
-        api_version=settings.graph_api_version,
-        rupload_url=settings.rupload_url,
-        app_id=settings.app_id,
-        app_secret=settings.app_secret,
-        http_client=state.http_client,
-        on_call=hook,
-    )
+    return observed_graph_client(publisher.app, hook)
 
 
 async def claim(publisher: Publisher, *, after_lease: bool = False) -> list[tuple[int, Any]]:

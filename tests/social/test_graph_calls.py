@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from clipper.config import VideoUpload
-from clipper.instagram import InstagramGraphAPI
+from graph_observer import observe_graph_calls
 from media_factory import jpeg, mp4
 from social.publish_helpers import Publisher, until_done
 
@@ -30,17 +30,8 @@ class Calls:
 
 def counting_client(publisher: Publisher) -> Calls:
     """Swap the app's Graph client for one that counts; returns the counter."""
-    state, settings = publisher.app.state, publisher.app.state.settings
     calls = Calls()
-    state.graph = InstagramGraphAPI(
-        base_url=settings.graph_url,
-        api_version=settings.graph_api_version,
-        rupload_url=settings.rupload_url,
-        app_id=settings.app_id,
-        app_secret=settings.app_secret,
-        http_client=state.http_client,
-        on_call=calls,
-    )
+    observe_graph_calls(publisher.app, calls)
     return calls
 
 

@@ -3,8 +3,6 @@ and a write committed by someone else while Meta answers does not lose what the 
 
 from __future__ import annotations
 
-import sqlite3
-
 from sqlalchemy.engine import make_url
 
 from clipper.config import Settings
@@ -12,24 +10,11 @@ from graph_observer import observe_graph_calls
 from inbox_helpers import API, WEBHOOK_URL
 from social.live_app import live_publisher
 from social.publish_helpers import Publisher
+from sqlite_probe import commit_elsewhere
 
 MENTION_READ = "GET /{id}"
 USERNAME_LOOKUP = "POST /"
 MEDIA_DETAILS = "GET /"
-
-
-def commit_elsewhere(path: str) -> bool:
-    """Write and commit from another connection, without waiting; False when the write lock is taken."""
-    connection = sqlite3.connect(path, timeout=0, isolation_level=None)
-    try:
-        connection.execute("BEGIN IMMEDIATE")
-        connection.execute("UPDATE accounts SET updated_at = updated_at")
-        connection.execute("COMMIT")
-        return True
-    except sqlite3.OperationalError:
-        return False
-    finally:
-        connection.close()
 
 
 async def deliver(publisher: Publisher, path: str, body: dict[str, object]) -> dict[str, object]:
