@@ -3,29 +3,38 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import delete, pool
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
+from clipper import migrate
 from clipper.inbox import sync
 from clipper.users.models import User
 from factories import create_account, create_user
+from throwaway_postgres import throwaway_database
 
 LEASE_SECONDS = 600
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+pytestmark = pytest.mark.skipif(
+    not POSTGRES_URL,
+    reason="PostgreSQL's row locks: set TEST_DATABASE_URL (SQLite's claim is BEGIN IMMEDIATE)",
+)
 
 
 @pytest.fixture
-async def real_factory(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    """Sessions with connections of their own (real commits) on the test PostgreSQL database."""
-    if not database_url.startswith("postgresql"):
-        pytest.skip("PostgreSQL's row locks; SQLite's claim runs under BEGIN IMMEDIATE")
-    engine = create_async_engine(database_url, poolclass=pool.NullPool)
-    try:
-        yield async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
-    finally:
-        await engine.dispose()
+async def real_factory() -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions with connections of their own (real commits) on a throwaway, migrated PostgreSQL database."""
+    async with throwaway_database(POSTGRES_URL, "clipper_inbox_claim") as url:
+        await asyncio.to_thread(migrate.upgrade, url)
+        engine = create_async_engine(url, poolclass=pool.NullPool)
+        try:
+            yield async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+        finally:
+            await engine.dispose()
 
 
 @pytest.fixture
