@@ -78,6 +78,10 @@ class TestTwoWorkerProcesses:
                 "PUBLISH_SWEEP_SECONDS": "0.2",
                 "PUBLISH_SWEEP_BATCH": "100",
                 "LOG_LEVEL": "INFO",
+                # On a loaded machine a publish answer can come too late for its lease: the post turns
+                # unconfirmed and is re-read, then re-sent on its own container after this grace (10 min
+                # by default). The exactly-once checks below then cover that path too.
+                "PUBLISH_UNCONFIRMED_GRACE_SECONDS": "3",
             }
             workers = [start_worker_process(publisher, tmp_path, stderr=log, **env) for log in logs]
             try:
