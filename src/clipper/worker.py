@@ -32,6 +32,8 @@ import importlib
 import pkgutil
 import random
 import signal
+import sys
+import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -301,13 +303,23 @@ async def standalone_resources(settings: Settings) -> AsyncIterator[SimpleNamesp
         yield state
 
 
+def _stop_on_signals(stop: asyncio.Event) -> None:
+    """SIGINT/SIGTERM set `stop` for a clean shutdown.
+
+    Only the main thread of a Unix process can take asyncio signal handlers; elsewhere (Windows, a worker
+    run from another thread) Ctrl-C still ends the process through KeyboardInterrupt.
+    """
+    if sys.platform == "win32" or threading.current_thread() is not threading.main_thread():
+        return
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+
+
 async def serve_worker(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
     """Consume tasks and run periodic jobs until `stop` is set (or SIGINT/SIGTERM)."""
     stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(signum, stop.set)
+    _stop_on_signals(stop)
     async with standalone_resources(settings) as state:
         worker = Worker(state, consume=True)
         state.worker = worker
