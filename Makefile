@@ -19,7 +19,7 @@ TEST_DATABASE_URL ?= $(if $(call port_open,5432),postgresql+asyncpg://postgres@1
 TEST_REDIS_URL ?= $(if $(call port_open,6379),redis://127.0.0.1:6379/15)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test check lint fmt types migrate migrations-check pytest e2e web web-build sandbox worker bench clean
+.PHONY: help install run test check lint fmt types migrate migrations-check pytest e2e browser web web-build sandbox worker bench clean
 
 help: ## Show this help (one line per target)
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-18s %s\n", $$1, $$2}'
@@ -48,18 +48,18 @@ run: $(STAMP) $(WEB_BUILD) ## Set up and start the whole product on the embedded
 	$(BIN)/clipper db upgrade
 	$(BIN)/clipper serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP) $(WEB_BUILD) ## Set up and run every check and test (what CI runs)
+test: $(STAMP) $(WEB_BUILD) browser ## Set up and run every check and test (what CI runs)
 	$(MAKE) --no-print-directory lint types migrations-check pytest e2e
 
 check: test ## Alias of test: lint, types, migrations and tests
 
 lint: $(STAMP) ## ruff lint and format check
-	$(BIN)/ruff check --no-cache src tests bench migrations
-	$(BIN)/ruff format --no-cache --check src tests bench migrations
+	$(BIN)/ruff check --no-cache src tests bench migrations setup.py
+	$(BIN)/ruff format --no-cache --check src tests bench migrations setup.py
 
 fmt: $(STAMP) ## Format and auto-fix with ruff
-	$(BIN)/ruff format --no-cache src tests bench migrations
-	$(BIN)/ruff check --no-cache --fix src tests bench migrations
+	$(BIN)/ruff format --no-cache src tests bench migrations setup.py
+	$(BIN)/ruff check --no-cache --fix src tests bench migrations setup.py
 
 types: $(STAMP) ## mypy --strict over the source
 	$(BIN)/mypy
@@ -73,7 +73,10 @@ migrations-check: $(STAMP) ## alembic upgrade head on a scratch SQLite, then ale
 pytest: $(STAMP) ## Run the test suite (everything but the browser tests)
 	TEST_DATABASE_URL='$(TEST_DATABASE_URL)' TEST_REDIS_URL='$(TEST_REDIS_URL)' $(BIN)/pytest --ignore=tests/e2e
 
-e2e: $(STAMP) $(WEB_BUILD) ## Run the browser tests: the built UI in headless Chromium against the real server
+browser: ## Check for a Chromium for the browser tests (CHROMIUM_PATH or PATH); apt-get install it when root
+	@scripts/ensure-chromium
+
+e2e: $(STAMP) $(WEB_BUILD) browser ## Run the browser tests: the built UI in headless Chromium against the real server
 	$(BIN)/pytest tests/e2e
 
 migrate: $(STAMP) ## Apply database migrations to DATABASE_URL (default: ./data/clipper.db)

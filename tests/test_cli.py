@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from cryptography.fernet import Fernet
 from typer.testing import CliRunner
 
 from clipper import __version__, migrate
@@ -172,3 +173,21 @@ class TestSandboxCommand:
             assert _wait_until_up(process, url, log).json()["app"]["id"] == "123456789012345"
             config = httpx.get(f"{url}/_admin/config").json()
             assert config["app_secret"] == "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+
+
+class TestServeRefusesAnUnmigratedDatabase:
+    def test_names_the_command_to_run(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.chdir(tmp_path)
+        for name in ("ENVIRONMENT", "INSTAGRAM_CLIENT_ID", "INSTAGRAM_CLIENT_SECRET"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'behind.db'}")
+        monkeypatch.setenv("FERNET_KEY", Fernet.generate_key().decode("ascii"))
+        # The first migration only: a database an older version left behind.
+        migrate.upgrade(f"sqlite+aiosqlite:///{tmp_path / 'behind.db'}", "0001")
+
+        result = runner.invoke(app, ["serve", "--port", "1"])
+
+        assert result.exit_code == 1
+        lines = [line for line in result.output.splitlines() if line.strip()]
+        assert len(lines) == 1
+        assert "run `clipper db upgrade`" in lines[0]

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from sqlalchemy.exc import SQLAlchemyError
 
 import clipper
 from clipper import __version__, migrate
@@ -55,6 +56,7 @@ def serve(
     """Run the API (and, in sandbox mode, the Graph API sandbox under /sandbox)."""
     settings = Settings()
     _refuse_unsafe(settings)
+    _refuse_unmigrated(settings)
     configure_logging(settings.log_level, json=settings.log_json)
     # log_config=None: uvicorn keeps its hands off logging, so its lines pass our redaction.
     uvicorn.run(
@@ -76,6 +78,18 @@ def _refuse_unsafe(settings: Settings) -> None:
     except (InsecureSettings, FernetKeyError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise typer.Exit(code=1) from None
+
+
+def _refuse_unmigrated(settings: Settings) -> None:
+    """Exit with the command to run when the database is unreachable or behind the migrations."""
+    try:
+        pending = migrate.pending_message(settings.database_url)
+    except (SQLAlchemyError, OSError) as exc:
+        print(f"error: cannot reach the database ({type(exc).__name__}): check DATABASE_URL", file=sys.stderr)
+        raise typer.Exit(code=1) from None
+    if pending:
+        print(f"error: {pending}", file=sys.stderr)
+        raise typer.Exit(code=1)
 
 
 @app.command()
@@ -102,6 +116,7 @@ def worker() -> None:
 
     settings = Settings()
     _refuse_unsafe(settings)
+    _refuse_unmigrated(settings)
     configure_logging(settings.log_level, json=settings.log_json)
     if not settings.redis_url:
         print(

@@ -1,4 +1,8 @@
-"""Run the Alembic migrations from code (CLI, tests), wherever the current directory is."""
+"""Run the Alembic migrations from code (CLI, tests), wherever the current directory is.
+
+The scripts come from the installed package (`clipper/_migrations`, put there by setup.py) or, in a
+source checkout, from `migrations/` beside `src/`. No `alembic.ini` is needed: the config is built here.
+"""
 
 from __future__ import annotations
 
@@ -15,21 +19,24 @@ from sqlalchemy.engine import Connection
 import clipper
 from clipper.db import create_engine
 
-# src/clipper/__init__.py → the project root, where alembic.ini and migrations/ live.
-PROJECT_ROOT = Path(clipper.__file__).resolve().parents[2]
+_PACKAGE_DIR = Path(clipper.__file__).resolve().parent
+# src/clipper/__init__.py → the project root of a source checkout.
+PROJECT_ROOT = _PACKAGE_DIR.parents[1]
 
 
-def find_alembic_ini() -> Path:
-    """alembic.ini of the installed project, else of the current directory."""
-    for candidate in (PROJECT_ROOT / "alembic.ini", Path.cwd() / "alembic.ini"):
-        if candidate.is_file():
+def script_location() -> Path:
+    """The migration scripts: bundled in the installed package, else the checkout's `migrations/`."""
+    for candidate in (_PACKAGE_DIR / "_migrations", PROJECT_ROOT / "migrations"):
+        if (candidate / "env.py").is_file():
             return candidate
-    raise FileNotFoundError("alembic.ini not found next to the project or in the current directory")
+    raise FileNotFoundError("the migration scripts are missing: reinstall content-clipper")
 
 
 def alembic_config(database_url: str | None = None, *, connection: Connection | None = None) -> Config:
     """An Alembic config for `database_url` (or an open connection) that leaves logging alone."""
-    config = Config(str(find_alembic_ini()))
+    config = Config()
+    config.set_main_option("script_location", str(script_location()))
+    config.set_main_option("path_separator", "os")
     config.attributes["configure_logging"] = False
     if database_url:
         config.attributes["database_url"] = database_url
@@ -51,6 +58,19 @@ def upgrade_connection(connection: Connection, revision: str = "heads") -> None:
 def head_revisions() -> tuple[str, ...]:
     """The revisions the migration scripts lead to, sorted (alembic's order of branches is arbitrary)."""
     return tuple(sorted(ScriptDirectory.from_config(alembic_config()).get_heads()))
+
+
+def pending_message(database_url: str) -> str | None:
+    """One line saying what to run when the database is not at the newest migration, else None."""
+    current = current_revisions(database_url)
+    heads = head_revisions()
+    if set(current) == set(heads):
+        return None
+    at = ", ".join(current) if current else "no revision"
+    return (
+        f"the database is at {at} but this version needs {', '.join(heads)}: "
+        "run `clipper db upgrade` (after a backup: `clipper backup`)"
+    )
 
 
 def current_revisions(database_url: str) -> tuple[str, ...]:

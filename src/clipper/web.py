@@ -1,4 +1,6 @@
-"""Serve the built web UI (`frontend/dist`) at `/`, with the single-page-app fallback.
+"""Serve the built web UI at `/`, with the single-page-app fallback.
+
+The build is `frontend/dist` in a checkout, `clipper/_web` inside an installed package.
 
 Any GET that no API route or mount answers gets the file it names in the build, else `index.html`,
 so the UI's own routes (`/accounts`, `/posts/42` …) survive a reload. Paths that belong to the API
@@ -18,8 +20,11 @@ from starlette.types import Receive, Scope, Send
 
 log = structlog.get_logger(__name__)
 
-# The repository's frontend build (an editable install runs from the source tree).
-DEFAULT_DIST_DIR = Path(__file__).resolve().parents[2] / "frontend" / "dist"
+# The build bundled in an installed package (setup.py puts it there), else the checkout's frontend build
+# (an editable install runs from the source tree).
+_BUNDLED_DIST_DIR = Path(__file__).resolve().parent / "_web"
+_CHECKOUT_DIST_DIR = Path(__file__).resolve().parents[2] / "frontend" / "dist"
+DEFAULT_DIST_DIR = _BUNDLED_DIST_DIR if (_BUNDLED_DIST_DIR / "index.html").is_file() else _CHECKOUT_DIST_DIR
 RESERVED_PREFIXES = ("api", "sandbox", "docs", "redoc", "openapi.json", "healthz", "metrics")
 # Vite names files under assets/ by content hash: they never change, so browsers may keep them.
 _IMMUTABLE = "public, max-age=31536000, immutable"

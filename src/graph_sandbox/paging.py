@@ -2,7 +2,7 @@
 
 `paginate(items, params=..., url=..., default_limit=25, max_limit=100, style="full")` returns
 `(page, paging)`; `paging` is None for an empty list, and otherwise depends on the edge's `style`,
-as the recorded responses in shared/graph-fixtures show it:
+as the recorded responses in tests/graph_fixtures show it:
 
 - `"full"` (IG user `media` / `stories`, `/me/accounts`): `{"cursors": {"before", "after"}, "next"?,
   "previous"?}` on every page. The last page keeps `cursors` and `previous` (`medias_p2.json`,

@@ -30,7 +30,18 @@ ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "frontend" / "dist"
 LOGS = ROOT / "test-artifacts" / "logs"
 
-CHROMIUM = "/usr/bin/chromium"
+# The browser is a setting: CHROMIUM_PATH, else the first Chromium-family browser on PATH.
+BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def chromium_path() -> str | None:
+    """CHROMIUM_PATH when set, else the first of BROWSER_NAMES found on PATH."""
+    configured = os.environ.get("CHROMIUM_PATH")
+    if configured:
+        return configured
+    return next((found for name in BROWSER_NAMES if (found := shutil.which(name))), None)
+
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -132,12 +143,17 @@ def browser() -> Iterator[Browser]:
     Package-scoped on purpose: Playwright's sync API keeps an event loop running on the main thread
     while it is started, which would break every asyncio test collected after this folder.
     """
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium).")
+    executable = chromium_path()
+    if executable is None or not Path(executable).is_file():
+        pytest.fail(
+            f"No Chromium found (CHROMIUM_PATH={os.environ.get('CHROMIUM_PATH', '')!r}, PATH searched for "
+            f"{', '.join(BROWSER_NAMES)}): install Debian's chromium (apt-get install -y chromium) "
+            "or set CHROMIUM_PATH."
+        )
     # Generous: CI shares two cores with the server, its worker and the video transcoder.
     expect.set_options(timeout=20_000)
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
         try:
             yield chromium
         finally:

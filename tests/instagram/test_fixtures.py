@@ -1,4 +1,4 @@
-"""Every recorded Graph response in shared/graph-fixtures is parsed by the client method reading it."""
+"""Every recorded Graph response in tests/graph_fixtures is parsed by the client method reading it."""
 
 from __future__ import annotations
 

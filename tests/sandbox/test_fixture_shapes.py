@@ -1,4 +1,4 @@
-"""The sandbox answers the recorded requests of shared/graph-fixtures with the recorded shapes.
+"""The sandbox answers the recorded requests of tests/graph_fixtures with the recorded shapes.
 
 Each test issues the request the fixture was recorded for (implied by its name and content; a second
 page is reached by following `paging.next` of the first) and compares keys and value types with

@@ -23,7 +23,7 @@ async def issue_token(client: httpx.AsyncClient, **body: Any) -> str:
 
 
 def fixture(relative: str) -> Any:
-    """A recorded Graph response from shared/graph-fixtures."""
+    """A recorded Graph response from tests/graph_fixtures."""
     return json.loads((FIXTURES / relative).read_text())
 
 
