@@ -16,6 +16,7 @@ import clipper
 from clipper import __version__, migrate
 from clipper.config import InsecureSettings, Settings
 from clipper.observability import configure_logging
+from clipper.operations_cli import register_operations
 from clipper.security import FernetKeyError, TokenCipher
 
 app = typer.Typer(help="Content Clipper: Instagram publishing, inbox and analytics.", no_args_is_help=True)
@@ -153,3 +154,4 @@ def _describe(revisions: tuple[str, ...]) -> str:
 
 
 _add_domain_commands()
+register_operations(app)
