@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -10,6 +11,7 @@ import typer
 
 from clipper.backup import BackupError, backup, restore
 from clipper.config import Settings
+from clipper.doctor import render, run_doctor
 
 
 def _default_archive() -> Path:
@@ -48,7 +50,16 @@ def restore_command(
     )
 
 
+def doctor_command() -> None:
+    """Check settings, database, Redis, media, stored tokens, the Meta app and every connected account."""
+    checks = asyncio.run(run_doctor(Settings()))
+    typer.echo(render(checks))
+    if not all(check.ok for check in checks):
+        raise typer.Exit(code=1)
+
+
 def register_operations(app: typer.Typer) -> None:
     """Add the operator commands to the `clipper` app."""
     app.command("backup")(backup_command)
     app.command("restore")(restore_command)
+    app.command("doctor")(doctor_command)

@@ -20,6 +20,7 @@ OPTIONAL_MODULES = (
     "graph_sandbox.engagement",
     "graph_sandbox.insights",
     "graph_sandbox.webhooks",
+    "graph_sandbox.app_subscriptions",
 )
 
 

@@ -1,0 +1,59 @@
+"""Run every check in order; the Meta checks reuse what the local ones found (the engine, the cipher)."""
+
+from __future__ import annotations
+
+import httpx
+
+from clipper.config import Settings
+from clipper.doctor import local, meta
+from clipper.doctor.report import Check, failed
+from clipper.security import FernetKeyError, TokenCipher
+
+
+async def run_doctor(settings: Settings, *, http_client: httpx.AsyncClient | None = None) -> list[Check]:
+    """Every check, in the order they print. `http_client` reaches the Graph API (tests pass a transport)."""
+    checks = local.check_settings(settings)
+    database, engine = await local.check_database(settings)
+    checks += [database, await local.check_redis(settings), local.check_media(settings)]
+    try:
+        if engine is not None:
+            checks.append(await local.check_tokens(settings, engine))
+        async with _client(http_client) as http:
+            graph = meta.Graph(settings, http)
+            checks += [
+                await meta.check_app_token(graph),
+                await meta.check_app_subscription(graph),
+                meta.check_redirect_uri(settings),
+            ]
+            if engine is None:
+                checks.append(
+                    failed("accounts", "not checked: the database is unreachable", "fix the database first")
+                )
+                return checks
+            try:
+                cipher = TokenCipher.from_settings(settings)
+            except FernetKeyError:
+                return checks
+            checks += await meta.check_accounts(graph, engine, cipher)
+    finally:
+        if engine is not None:
+            await engine.dispose()
+    return checks
+
+
+class _client:  # noqa: N801 - reads like a function call in `async with`
+    """The given client (left open), or a new one closed afterwards."""
+
+    def __init__(self, given: httpx.AsyncClient | None) -> None:
+        self.given = given
+        self.own: httpx.AsyncClient | None = None
+
+    async def __aenter__(self) -> httpx.AsyncClient:
+        if self.given is not None:
+            return self.given
+        self.own = httpx.AsyncClient(timeout=15.0)
+        return self.own
+
+    async def __aexit__(self, *_exc: object) -> None:
+        if self.own is not None:
+            await self.own.aclose()
