@@ -12,6 +12,7 @@ import structlog
 from prometheus_client import REGISTRY
 
 from clipper import observability
+from clipper.config import Settings
 from clipper.observability import MASK, configure_logging, redact, redact_text
 
 META_TOKEN = "EAAGm0PX4ZCpsBAKZCZBZAwq1f0ZD7tQxZCZBZAlongtoken"
@@ -160,3 +161,12 @@ class TestMetrics:
         before = REGISTRY.get_sample_value("publish_failure_total", {"reason": "quota"}) or 0.0
         observability.PUBLISH_FAILURE.labels(reason="quota").inc()
         assert REGISTRY.get_sample_value("publish_failure_total", {"reason": "quota"}) == before + 1
+
+
+class TestLogFormatSetting:
+    def test_log_format_json_turns_json_lines_on(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("LOG_FORMAT", "json")
+        monkeypatch.delenv("LOG_JSON", raising=False)
+        assert Settings(_env_file=None).log_json is True
+        monkeypatch.setenv("LOG_FORMAT", "text")
+        assert Settings(_env_file=None).log_json is False

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal, Self
 
-from pydantic import Field, computed_field, field_validator
+from pydantic import Field, computed_field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # The one Meta app the bundled sandbox knows. In sandbox mode the product uses the same pair,
@@ -103,6 +103,8 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./data")
     log_level: str = "INFO"
     log_json: bool = False
+    # LOG_FORMAT=json (the name log shippers' guides use) turns LOG_JSON on; `text` leaves LOG_JSON as set.
+    log_format: Literal["text", "json"] = "text"
 
     # Background work (clipper.worker) and the publishing engine (clipper.social).
     worker_embedded: bool = True
@@ -128,6 +130,12 @@ class Settings(BaseSettings):
     # Permissions asked for on top of the seed's eleven (comma-separated), e.g. `pages_manage_metadata`,
     # which real Meta wants for Page webhook subscriptions and the Conversations API.
     oauth_extra_scopes: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _log_format_json(self) -> Self:
+        if self.log_format == "json":
+            self.log_json = True
+        return self
 
     @field_validator("fernet_key", "oauth_extra_scopes", mode="before")
     @classmethod

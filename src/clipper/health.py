@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from clipper import __version__
+from clipper import __version__, state_metrics
 from clipper.deps import SettingsDep
 
 router = APIRouter(tags=["operations"])
@@ -46,6 +46,7 @@ async def healthz(request: Request, settings: SettingsDep, response: Response) -
 
 
 @router.get("/metrics", include_in_schema=False)
-async def metrics() -> Response:
-    """Expose the Prometheus metrics in the text format."""
+async def metrics(request: Request) -> Response:
+    """Expose the Prometheus metrics in the text format (the database gauges read at scrape time)."""
+    await state_metrics.refresh(request.app.state.session_factory)
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
