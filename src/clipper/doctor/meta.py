@@ -1,8 +1,8 @@
 """Checks against the Graph API the settings point at: the Meta app, then every connected account.
 
 Raw reads on the shared httpx client rather than InstagramGraphAPI: the doctor must report an answer
-(including an error body) as it is, never retry or wait on rate limits. Every user or Page token call
-carries `appsecret_proof`, as the product's client does.
+(including an error body) as it is, never retry or wait on rate limits. Every call carries
+`appsecret_proof`, as the product's client does (apps may require it: App settings → Advanced).
 """
 
 from __future__ import annotations
@@ -48,10 +48,8 @@ class Graph:
 
     async def get(self, path: str, token: str, **params: str) -> dict[str, Any]:
         url = f"{self.settings.graph_url}/{self.settings.graph_api_version}/{path}"
-        query = {**params, "access_token": token}
-        if "|" not in token:
-            secret = self.settings.app_secret.encode()
-            query["appsecret_proof"] = hmac.new(secret, token.encode(), hashlib.sha256).hexdigest()
+        proof = hmac.new(self.settings.app_secret.encode(), token.encode(), hashlib.sha256).hexdigest()
+        query = {**params, "access_token": token, "appsecret_proof": proof}
         try:
             response = await self.http.get(url, params=query, timeout=15.0)
         except httpx.HTTPError as exc:
