@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 
 from clipper.config import Settings
+from clipper.db import load_models
 from clipper.doctor import local, meta
 from clipper.doctor.report import Check, failed
 from clipper.security import FernetKeyError, TokenCipher
@@ -12,6 +13,8 @@ from clipper.security import FernetKeyError, TokenCipher
 
 async def run_doctor(settings: Settings, *, http_client: httpx.AsyncClient | None = None) -> list[Check]:
     """Every check, in the order they print. `http_client` reaches the Graph API (tests pass a transport)."""
+    # The account queries need every mapper configured, as in the app.
+    load_models()
     checks = local.check_settings(settings)
     database, engine = await local.check_database(settings)
     checks += [database, await local.check_redis(settings), local.check_media(settings)]
