@@ -28,7 +28,9 @@ class TestCompose:
     def test_the_clipper_services_run_the_commands_of_the_smoke_test(self) -> None:
         assert shape.command("migrate") == ["clipper", "db", "upgrade"]
         assert shape.command("app") == ["clipper", "serve", "--host", "0.0.0.0", "--port", "8000"]
-        assert shape.command("worker") == ["clipper", "worker"]
+        assert shape.command("worker") == [
+            "clipper", "worker", "--metrics-host", "0.0.0.0", "--metrics-port", "9100",
+        ]  # fmt: skip
 
     def test_every_clipper_service_has_the_production_settings_and_the_site_env_file(self) -> None:
         services = shape.compose()["services"]
@@ -74,7 +76,9 @@ class TestSystemdUnits:
         worker = (units / "content-clipper-worker@.service").read_text(encoding="utf-8")
         assert _exec(api, "ExecStartPre") == shape.command("migrate")
         assert shape.with_port(_exec(api, "ExecStart"), "0.0.0.0", 8000) == shape.command("app")
-        assert _exec(worker, "ExecStart") == shape.command("worker")
+        worker_command = _exec(worker, "ExecStart")
+        assert worker_command[-1] == "910%i"
+        assert shape.with_port(worker_command, "0.0.0.0", 9100, option="metrics-") == shape.command("worker")
         for unit in (api, worker):
             assert _environment(unit) == PRODUCTION_FIXED
             assert "User=clipper" in unit

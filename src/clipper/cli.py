@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from prometheus_client import start_http_server
 from sqlalchemy.exc import SQLAlchemyError
 
 import clipper
@@ -111,7 +112,13 @@ def sandbox(
 
 
 @app.command()
-def worker() -> None:
+def worker(
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(help="Serve this worker's Prometheus metrics at :PORT/metrics.", show_default=False),
+    ] = None,
+    metrics_host: Annotated[str, typer.Option(help="Interface for --metrics-port.")] = "127.0.0.1",
+) -> None:
     """Run a standalone worker: publishing sweep, background jobs and periodic jobs (needs REDIS_URL)."""
     from clipper.worker import run_worker
 
@@ -119,6 +126,9 @@ def worker() -> None:
     _refuse_unsafe(settings)
     _refuse_unmigrated(settings)
     configure_logging(settings.log_level, json=settings.log_json)
+    if metrics_port is not None:
+        # Publishing happens here, so its counters live here: Prometheus scrapes each worker too.
+        start_http_server(metrics_port, addr=metrics_host)
     if not settings.redis_url:
         print(
             "warning: REDIS_URL is not set, so this worker only sees jobs it queues itself; "

@@ -47,9 +47,13 @@ def site_settings() -> list[str]:
     return [name for name in names if name not in ("POSTGRES_PASSWORD", "CLIPPER_DOMAIN")]
 
 
-def with_port(arguments: list[str], host: str, port: int) -> list[str]:
-    """`clipper serve …` with the listening address replaced (the only change the smoke test makes)."""
+def with_port(arguments: list[str], host: str, port: int, *, option: str = "") -> list[str]:
+    """A command with its listening address replaced (the only change the smoke test makes).
+
+    `option` is the prefix of the address options: "" for `serve --host/--port`, "metrics-" for
+    `worker --metrics-host/--metrics-port`.
+    """
     replaced = list(arguments)
-    replaced[replaced.index("--host") + 1] = host
-    replaced[replaced.index("--port") + 1] = str(port)
+    replaced[replaced.index(f"--{option}host") + 1] = host
+    replaced[replaced.index(f"--{option}port") + 1] = str(port)
     return replaced

@@ -74,6 +74,7 @@ class Site:
         self.folder = folder
         self.sandbox_port = _free_port()
         self.api_ports = [_free_port(), _free_port()]
+        self.worker_metrics_ports = [_free_port(), _free_port()]
         self.app_id = str(10**15 + secrets.randbelow(9 * 10**15))
         self.app_secret = secrets.token_hex(16)
         self.verify_token = secrets.token_urlsafe(24)
@@ -121,7 +122,8 @@ class Site:
             port = self.api_ports[int(name[-1]) - 1]
             argv = self._argv(shape.with_port(shape.command("app"), "127.0.0.1", port))
         else:
-            argv = self._argv(shape.command("worker"))
+            port = self.worker_metrics_ports[int(name[-1]) - 1]
+            argv = self._argv(shape.with_port(shape.command("worker"), "127.0.0.1", port, option="metrics-"))
         log = (self.folder / f"{name}.log").open("ab")
         self.processes[name] = subprocess.Popen(argv, env=self.env, cwd=self.folder, stdout=log, stderr=log)
         log.close()
@@ -339,6 +341,13 @@ class TestProductionSmoke:
         assert [item["text"] for item in now_seen].count("Lovely light!") == 1
         captions = sorted(item["params"]["caption"] for item in await _published(public, site, ig_user_id))
         assert captions == ["Smoke test, across restarts", "Smoke test, first post"]
+        # Publishing happened in the workers: their own /metrics count it (the restarted one from zero).
+        published_counts = []
+        for port in site.worker_metrics_ports:
+            exposition = (await public.get(f"http://127.0.0.1:{port}/metrics")).text
+            samples = [line for line in exposition.splitlines() if line.startswith("publish_success_total ")]
+            published_counts.append(float(samples[0].split()[1]))
+        assert 1 <= sum(published_counts) <= 2, published_counts
         # LOG_FORMAT=json: every process writes one JSON object per line, for the log shipper.
         for name in ("api2", "worker2"):
             text = (site.folder / f"{name}.log").read_text(encoding="utf-8")
