@@ -257,4 +257,10 @@ class TestCommand:
         assert "✗ database: at 0001, this version needs" in result.output
         assert "fix: run `clipper db upgrade`" in result.output
         assert "✓ settings" in result.output
+        # Sandbox mode with no server answering: the Graph API is the server's own sandbox.
+        assert (
+            "✗ Meta app token: refused: ConnectError reaching http://127.0.0.1:9/sandbox/graph"
+            in result.output
+        )
+        assert "fix: start `clipper serve`" in result.output
         assert result.output.rstrip().endswith("check(s) failed")

@@ -36,6 +36,10 @@ EXPIRY_WARNING_DAYS = 7
 class GraphReadError(Exception):
     """A Graph read that did not answer 200: the message is Meta's (redacted) or the transport error."""
 
+    def __init__(self, message: str, *, unreachable: bool = False) -> None:
+        super().__init__(message)
+        self.unreachable = unreachable
+
 
 @dataclass(frozen=True)
 class Graph:
@@ -53,7 +57,9 @@ class Graph:
         try:
             response = await self.http.get(url, params=query, timeout=15.0)
         except httpx.HTTPError as exc:
-            raise GraphReadError(f"{type(exc).__name__} reaching {self.settings.graph_url}") from None
+            raise GraphReadError(
+                f"{type(exc).__name__} reaching {self.settings.graph_url}", unreachable=True
+            ) from None
         try:
             body: dict[str, Any] = response.json()
         except ValueError:
@@ -64,6 +70,15 @@ class Graph:
                 redact_text(f"({error.get('code')}) {error.get('message', response.status_code)}")
             )
         return body
+
+
+_APP_FIX = "check INSTAGRAM_CLIENT_ID and INSTAGRAM_CLIENT_SECRET (App Dashboard → App settings → Basic)"
+
+
+def _unreachable_fix(settings: Settings) -> str:
+    if settings.sandbox_mode:
+        return "start `clipper serve`: in sandbox mode the Graph API is the sandbox under BACKEND_URL/sandbox"
+    return f"let this host reach {settings.graph_url} (firewall, proxy, DNS)"
 
 
 def webhook_callback(settings: Settings) -> str:
@@ -80,7 +95,9 @@ async def check_app_token(graph: Graph) -> Check:
     try:
         body = await graph.get("debug_token", graph.app_token, input_token=graph.app_token)
     except GraphReadError as exc:
-        return failed(name, f"refused: {exc}", "check INSTAGRAM_CLIENT_ID and INSTAGRAM_CLIENT_SECRET")
+        return failed(
+            name, f"refused: {exc}", _unreachable_fix(graph.settings) if exc.unreachable else _APP_FIX
+        )
     data = body.get("data") or {}
     if not data.get("is_valid") or str(data.get("app_id")) != graph.settings.app_id:
         return failed(
