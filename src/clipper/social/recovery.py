@@ -4,8 +4,15 @@ It runs only for a container that reads PUBLISHED (so one of the account's media
 or EXPIRED container was never published, and anything matching it would be someone else's (a story
 posted from the phone, or a sibling post whose own id is not committed yet).
 
-Meta's container node does not name its media, so we read the account's recent media (stories:
-`/{ig-user-id}/stories`) and keep only the items that could be ours:
+Meta's container node does not name its media (its documented fields are `id`, `status`, `status_code`
+and `copyright_check_status`, and it has no edges:
+https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-container), so
+we page back through the account's media (stories: `/{ig-user-id}/stories`), newest first, following the
+edge's cursors (the Graph API reference of `/{ig-user-id}/media` documents no `since`/`until`, only the
+guide's cursor paging: https://developers.facebook.com/docs/graph-api/reference/shadow-ig-user/media/),
+until a page reaches media older than the window below, at most MAX_PAGES pages per check (a burst of our
+own posts, or posts from the phone, can push ours far below the most recent few), and keep only the
+items that could be ours:
 
 - the same `media_type` and `media_product_type` we published (an IMAGE post never takes a reel or an
   album; a story takes a story of its clip's kind);
@@ -36,7 +43,8 @@ from clipper.instagram import InstagramGraphAPI
 from clipper.social import containers, persist, timeline
 from clipper.social.models import MediaType, SocialPost
 
-RECENT_MEDIA = 50
+PAGE_SIZE = 50
+MAX_PAGES = 20
 CLOCK_SLACK = timedelta(minutes=2)
 CONTAINER_LIFETIME = timedelta(hours=24)
 _PRODUCT = {
@@ -93,13 +101,17 @@ def _could_be_ours(post: SocialPost, item: dict[str, Any], window: tuple[datetim
     return (item.get("caption") or None) == containers.caption_of(post)
 
 
-async def _recent(api: InstagramGraphAPI, ig: str, post: SocialPost) -> list[dict[str, Any]]:
+async def _since(api: InstagramGraphAPI, ig: str, post: SocialPost, start: datetime) -> list[dict[str, Any]]:
+    """The account's media back to `start` (newest first), at most MAX_PAGES pages of them."""
     fields = "id,caption,timestamp,media_type,media_product_type"
     edge = "stories" if post.media_type is MediaType.STORIES else "media"
     found: list[dict[str, Any]] = []
-    async for page in api.iterate_pages(f"{ig}/{edge}", {"fields": fields, "limit": 25}):
-        found += [dict(item) for item in page.get("data") or [] if isinstance(item, dict)]
-        if len(found) >= RECENT_MEDIA:
+    pages = 0
+    async for page in api.iterate_pages(f"{ig}/{edge}", {"fields": fields, "limit": PAGE_SIZE}):
+        items = [dict(item) for item in page.get("data") or [] if isinstance(item, dict)]
+        found += items
+        pages += 1
+        if pages >= MAX_PAGES or any((_timestamp(item) or start) < start for item in items):
             break
     return found
 
@@ -119,7 +131,7 @@ async def _taken(factory: Factory, post: SocialPost) -> set[str]:
 async def candidates(
     factory: Factory, api: InstagramGraphAPI, ig: str, post: SocialPost, *, grace_seconds: float
 ) -> list[str]:
-    """The ids of the recent media that could be this post's, the most likely first."""
+    """The ids of the account's media that could be this post's, the most likely first."""
     window = _window(post, grace_seconds)
     if window is None:
         return []
@@ -127,7 +139,7 @@ async def candidates(
     anchor = post.publish_sent_at or window[0] + CLOCK_SLACK
     matching = [
         item
-        for item in await _recent(api, ig, post)
+        for item in await _since(api, ig, post, window[0])
         if str(item.get("id")) not in taken and _could_be_ours(post, item, window)
     ]
     matching.sort(key=lambda item: abs(((_timestamp(item) or anchor) - anchor).total_seconds()))
@@ -171,7 +183,7 @@ async def find_and_claim(
     lease: datetime | None,
     grace_seconds: float,
 ) -> str | None:
-    """The media id now recorded for the post, or None when no recent media can be it (or the lease is lost).
+    """The media id now recorded for the post, or None when no media can be it (or the lease is lost).
 
     Only for a container that reads PUBLISHED: a FINISHED or EXPIRED one was never published, so any
     matching media would be someone else's.
