@@ -21,13 +21,16 @@ media id is known the post is reconciled, never started over:
 
 - it never becomes `failed`: a lost answer, recovery attempts running out, a refused token or any other
   error while reconciling keep it `unconfirmed`, with the reason and the time of the next check in its
-  `error_message`, checked again with exponential backoff (capped at an hour) for as long as it takes;
+  `error_message`, checked again with exponential backoff capped at UNCONFIRMED_CAP_SECONDS (a few
+  minutes: a check costs a handful of reads, and the user is waiting) for as long as it takes, and at
+  once when the user asks (`service.check_now`);
   the only exits are the media id (`published`), a container status that proves Meta did not publish
   it: ERROR (failed with the reason) or EXPIRED (new containers), and a publish answer that refuses it.
   A Retry of a failed post, or an edit, therefore never forgets a container that may have been
   published (`SocialPost.may_be_published`: `service._reset`, and edits of such a post are refused).
   There is deliberately no terminal state for a publish that cannot be confirmed (say the account is
-  never reconnected): it stays visibly `unconfirmed`, checked hourly, rather than risk a second post;
+  never reconnected): it stays visibly `unconfirmed`, checked every few minutes, rather than risk a
+  second post;
 - the account's recent media are scanned for the post's media (`recovery`) only while its container
   reads PUBLISHED: a FINISHED or EXPIRED container was never published, so a matching media would be
   someone else's (a story posted from the phone, a sibling post whose id is not committed yet);
@@ -92,6 +95,7 @@ BACKOFF_BASE_SECONDS = 5.0
 BACKOFF_CAP_SECONDS = 3600.0
 QUOTA_RECHECK_SECONDS = 600.0
 UNCONFIRMED_RECHECK_SECONDS = 2.0
+UNCONFIRMED_CAP_SECONDS = 300.0
 # Errors answering media_publish that prove Meta refused the call (so nothing was published).
 PUBLISH_REFUSED = (
     PublishingQuotaError,
@@ -414,7 +418,9 @@ class Engine:
             return self.fail(post, message, code=code, reason=_reason(error) if error else code)
         delay = seconds
         if delay is None:
-            delay = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** (post.attempts - 1))
+            # A post that may be live is checked again within minutes, however many checks failed.
+            cap = UNCONFIRMED_CAP_SECONDS if post.may_be_published else BACKOFF_CAP_SECONDS
+            delay = min(cap, BACKOFF_BASE_SECONDS * 2 ** min(post.attempts - 1, 20))
             delay *= random.uniform(0.5, 1.0)
             if isinstance(error, RateLimitError) and error.retry_after_seconds:
                 delay = max(delay, error.retry_after_seconds)
@@ -452,7 +458,7 @@ class Engine:
         post.status = PostStatus.UNCONFIRMED
         post.last_error_code = code[:32]
         post.attempts += 1
-        delay = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** min(post.attempts - 1, 20))
+        delay = min(UNCONFIRMED_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** min(post.attempts - 1, 20))
         step = self.later(post, delay * random.uniform(0.5, 1.0))
         post.error_message = (
             f"Instagram may have published this post; we could not confirm it yet: {why.rstrip('.')}. "
