@@ -80,7 +80,7 @@ from clipper.instagram.errors import (
 )
 from clipper.instagram.schemas import PublishingLimit
 from clipper.observability import PUBLISH_FAILURE, PUBLISH_LATENCY_SECONDS, PUBLISH_SUCCESS
-from clipper.social import batches, containers, finish, persist, recovery, timeline
+from clipper.social import batches, containers, fetching, finish, persist, recovery, timeline
 from clipper.social.models import MediaType, PostStatus, SocialPost
 
 if TYPE_CHECKING:
@@ -395,12 +395,23 @@ class Engine:
 
     def expired(self, post: SocialPost) -> Step:
         """The container expired before publishing: start over with new containers."""
-        post.container_id = None
-        for item in post.media:
-            item.container_id = None
-        post.publish_sent_at = None
+        _forget_containers(post)
         timeline.add(post, "container_expired", "creating new containers")
         return self.retry(post, None, code="container_expired", seconds=0.0)
+
+    def fetch_failed(self, post: SocialPost, message: str, *, code: str) -> Step:
+        """Instagram could not download our media: new containers after a back-off, a few times, then
+        failed with the fix (`fetching`)."""
+        if post.may_be_published:
+            return self.unconfirmed(post, message, code=code)
+        failures = fetching.record(post, code, message)
+        post.last_error_code = code[:32]
+        if failures >= fetching.FETCH_TRIES:
+            return self.fail(
+                post, fetching.fix(self.settings, message, failures), code=code, reason="media_fetch"
+            )
+        _forget_containers(post)
+        return self.later(post, fetching.backoff_seconds(failures) * random.uniform(0.75, 1.0))
 
     def retry(
         self,
@@ -428,8 +439,12 @@ class Engine:
         return self.later(post, delay)
 
     def processing_failed(self, post: SocialPost, detail: str | None) -> Step:
-        """A container (or carousel child) ended in ERROR: it cannot have been published; failed."""
+        """A container (or carousel child) ended in ERROR: it cannot have been published; failed (a
+        download Meta could not make is tried again first)."""
         post.publish_sent_at = None
+        subcode = finish.subcode_of(detail)
+        if fetching.could_not_fetch(None, subcode):
+            return self.fetch_failed(post, finish.processing_error(detail), code=f"ERROR/{subcode}")
         return self.fail(
             post, finish.processing_error(detail), code=finish.status_code_of(detail), reason="processing"
         )
@@ -475,6 +490,8 @@ class Engine:
             return self.poll_later(post)
         if isinstance(error, ContainerExpiredError):
             return self.expired(post)
+        if fetching.could_not_fetch(error.code, error.subcode):
+            return self.fetch_failed(post, error.user_message, code=_code(error))
         if error.retryable or isinstance(error, OutcomeUnknownError):
             # media_publish handles its own lost answers (`_send`); any other write whose answer was
             # lost is safe to repeat: a second container is only an orphan that expires unpublished,
@@ -542,6 +559,14 @@ def _code(error: InstagramGraphAPIError) -> str:
 
 def _reason(error: InstagramGraphAPIError | None) -> str:
     return type(error).__name__ if error is not None else "unknown"
+
+
+def _forget_containers(post: SocialPost) -> None:
+    """Start over with new containers (the old ones were never published and expire on their own)."""
+    post.container_id = None
+    for item in post.media:
+        item.container_id = None
+    post.publish_sent_at = None
 
 
 def _pending_upload(post: SocialPost) -> tuple[str, Any] | None:
