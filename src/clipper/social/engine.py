@@ -34,6 +34,9 @@ media id is known the post is reconciled, never started over:
 - the account's recent media are scanned for the post's media (`recovery`) only while its container
   reads PUBLISHED: a FINISHED or EXPIRED container was never published, so a matching media would be
   someone else's (a story posted from the phone, a sibling post whose id is not committed yet);
+- a post with nothing to tell its media apart (a story, a caption-less feed post) is not sent while a
+  look-alike of the same account is unconfirmed (`recovery.reserve_send`), so recovery can never give
+  one the other's media;
 - a container that still reads FINISHED is only re-read for PUBLISH_UNCONFIRMED_GRACE_SECONDS after
   the call was sent (Meta may still be executing it). Only after that window is `media_publish` sent
   again, on the same container (Meta publishes a container at most once, so this cannot make a second
@@ -96,6 +99,7 @@ BACKOFF_CAP_SECONDS = 3600.0
 QUOTA_RECHECK_SECONDS = 600.0
 UNCONFIRMED_RECHECK_SECONDS = 2.0
 UNCONFIRMED_CAP_SECONDS = 300.0
+LOOK_ALIKE_WAIT_SECONDS = 3.0
 # Errors answering media_publish that prove Meta refused the call (so nothing was published).
 PUBLISH_REFUSED = (
     PublishingQuotaError,
@@ -277,8 +281,8 @@ class Engine:
         post = claimed.post
         if code == "FINISHED":
             if post.publish_sent_at is not None:
-                return self._finished_after_send(post, limit)
-            return self._ready(post, limit)
+                return await self._finished_after_send(claimed, limit)
+            return await self._ready(claimed, limit)
         if code == "PUBLISHED":
             return await self._recover(claimed, api, ig)
         if code == "ERROR":
@@ -302,9 +306,10 @@ class Engine:
             code="recovery_pending",
         )
 
-    def _finished_after_send(self, post: SocialPost, limit: PublishingLimit) -> Step:
+    async def _finished_after_send(self, claimed: persist.Claimed, limit: PublishingLimit) -> Step:
         """media_publish was sent but the container still reads FINISHED: only re-read it for the grace
         window (Meta may still be executing the call); no media is claimed, as none can be ours yet."""
+        post = claimed.post
         assert post.publish_sent_at is not None
         grace = self.settings.publish_unconfirmed_grace_seconds
         waited = (utcnow() - post.publish_sent_at).total_seconds()
@@ -326,15 +331,21 @@ class Engine:
                 f"container {post.container_id} still FINISHED {int(waited)} s after media_publish was "
                 "sent: Instagram never received it; sending it again on the same container",
             )
-        return self._ready(post, limit)
+        return await self._ready(claimed, limit)
 
-    def _ready(self, post: SocialPost, limit: PublishingLimit) -> Step:
-        """The container is FINISHED: with a quota slot left, commit the intent to publish first."""
+    async def _ready(self, claimed: persist.Claimed, limit: PublishingLimit) -> Step:
+        """The container is FINISHED: with a quota slot left, commit the intent to publish first (at
+        once, with the look-alike check of `recovery.reserve_send`)."""
+        post = claimed.post
         post.status = PostStatus.PUBLISHING
         if limit.remaining == 0:
             total = limit.config.quota_total if limit.config else None
             return self.quota_wait(post, total)
-        post.publish_sent_at = utcnow()
+        sent_at = await recovery.reserve_send(self.session_factory, post, lease=claimed.lease)
+        if sent_at is None:
+            _note(post, "publish_held", "a post of the account that looks the same is not confirmed yet")
+            return self.later(post, LOOK_ALIKE_WAIT_SECONDS * random.uniform(0.75, 1.0))
+        post.publish_sent_at = sent_at
         timeline.add(post, "publish_sent", post.container_id)
         return Step(True, sent_now=True)
 

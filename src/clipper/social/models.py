@@ -122,6 +122,11 @@ class SocialPost(TimestampMixin, Base):
             return "Waiting for a free slot in the account's 24-hour publishing quota."
         if last == "retry_scheduled":
             return "Trying again after a temporary problem."
+        if last == "publish_held":
+            return (
+                "Waiting until Instagram confirms another post of this account that looks the same "
+                "(no caption to tell them apart)."
+            )
         if self.status is PostStatus.PUBLISHING:
             return "Waiting for Instagram to process the media."
         return "Publishing at this time."

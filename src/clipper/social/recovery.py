@@ -27,6 +27,12 @@ items that could be ours:
   media id, so a worker whose lease was taken over never overwrites what the new owner recorded.
 
 Among the candidates the one closest in time to our call wins.
+
+That cannot tell apart two of our own posts that look the same (stories, which carry no caption, or
+caption-less feed posts of one media type) if both are unconfirmed at once: each could take the other's
+media. So such a post is only sent while no look-alike of the same account may be published without a
+known media id (`reserve_send`, under the same account lock as `claim`); otherwise it waits for the
+other to be confirmed, which normally takes the one batch call that publishes it.
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper.accounts.models import Account
-from clipper.db import unit_of_work
+from clipper.db import unit_of_work, utcnow
 from clipper.instagram import InstagramGraphAPI
 from clipper.social import containers, persist, timeline
 from clipper.social.models import MediaType, SocialPost
@@ -192,3 +198,39 @@ async def find_and_claim(
         if await claim(factory, post, media_id, lease=lease):
             return media_id
     return None
+
+
+def _look_alike(post: SocialPost, other: SocialPost) -> bool:
+    """Whether `other`'s media could pass for `post`'s (same product, nothing to tell them apart)."""
+    if other.media_type is not post.media_type:
+        return False
+    return post.media_type is MediaType.STORIES or containers.caption_of(other) is None
+
+
+async def reserve_send(factory: Factory, post: SocialPost, *, lease: datetime | None) -> datetime | None:
+    """Commit the intent to publish (`publish_sent_at`, returned) unless the post has no caption to be
+    told apart by and a look-alike of the account is published without a known media id (None: wait)."""
+    now = utcnow()
+    async with persist.one_writer(factory), unit_of_work(factory) as session:
+        await session.execute(select(Account.id).where(Account.id == post.account_id).with_for_update())
+        if post.media_type is MediaType.STORIES or containers.caption_of(post) is None:
+            in_flight = await session.scalars(
+                select(SocialPost).where(
+                    SocialPost.account_id == post.account_id,
+                    SocialPost.id != post.id,
+                    SocialPost.media_type == post.media_type,
+                    SocialPost.publish_sent_at.is_not(None),
+                    SocialPost.platform_post_id.is_(None),
+                )
+            )
+            if any(_look_alike(post, other) for other in in_flight):
+                return None
+        result = await session.execute(
+            update(SocialPost)
+            .where(SocialPost.id == post.id, persist.owned_by(lease))
+            .values(publish_sent_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(result, "rowcount", 0) != 1:
+            return None
+    return now
