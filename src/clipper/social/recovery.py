@@ -212,8 +212,10 @@ async def reserve_send(factory: Factory, post: SocialPost, *, lease: datetime | 
     told apart by and a look-alike of the account is published without a known media id (None: wait)."""
     now = utcnow()
     async with persist.one_writer(factory), unit_of_work(factory) as session:
-        await session.execute(select(Account.id).where(Account.id == post.account_id).with_for_update())
         if post.media_type is MediaType.STORIES or containers.caption_of(post) is None:
+            # Two look-alikes of one account checking at once meet on the account row (SQLite: the
+            # write lock), so they cannot both see the other as not sent yet.
+            await session.execute(select(Account.id).where(Account.id == post.account_id).with_for_update())
             in_flight = await session.scalars(
                 select(SocialPost).where(
                     SocialPost.account_id == post.account_id,
