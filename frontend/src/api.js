@@ -210,6 +210,7 @@ export function usePostMutations() {
     create: useMutation({ mutationFn: (data) => api.post("/social/", data), onSuccess: refresh }),
     update: useMutation({ mutationFn: ({ id, ...data }) => api.put(`/social/${id}`, data), onSuccess: refresh }),
     publish: useMutation({ mutationFn: (id) => api.post(`/social/${id}/publish`), onSuccess: refresh }),
+    check: useMutation({ mutationFn: (id) => api.post(`/social/${id}/check`), onSuccess: refresh }),
     remove: useMutation({ mutationFn: (id) => api.del(`/social/${id}`), onSuccess: refresh }),
   };
 }

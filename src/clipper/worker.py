@@ -160,9 +160,9 @@ class JobContext:
 def create_broker(settings: Settings) -> AsyncBroker:
     """A Redis list broker when REDIS_URL is set (many worker processes), else the in-process broker."""
     if settings.redis_url:
-        from taskiq_redis import ListQueueBroker
+        from clipper.redis_queue import QuietListQueueBroker
 
-        broker: AsyncBroker = ListQueueBroker(settings.redis_url, queue_name=settings.worker_queue)
+        broker: AsyncBroker = QuietListQueueBroker(settings.redis_url, queue_name=settings.worker_queue)
         return broker
     return InMemoryBroker(max_async_tasks=settings.worker_concurrency, propagate_exceptions=False)
 

@@ -66,6 +66,8 @@ class EdgeSpec:
     # "full": `paging` on every page; "forward": only `cursors.after` + `next`, and no `paging` key on
     # the last page (comments, replies, children); "none": never. See `graph_sandbox.paging`.
     paging: PagingStyle = "full"
+    # Cursors that name their item instead of a position (`graph_sandbox.paging`); None: positions.
+    cursor_key: Callable[[Any], str] | None = None
 
 
 @dataclass
@@ -173,6 +175,7 @@ def render_edge(call: GraphCall, parent_type: NodeType, obj: Any, sel: FieldSel)
         default_limit=edge.default_limit,
         max_limit=edge.max_limit,
         style=edge.paging,
+        key=edge.cursor_key,
     )
     if not page:
         return None
@@ -197,12 +200,19 @@ def render_page(
     default_limit: int = 25,
     max_limit: int | None = None,
     paging: PagingStyle = "full",
+    cursor_key: Callable[[Any], str] | None = None,
 ) -> dict[str, Any]:
     """The answer of `GET /{id}/{edge}`: one page of items rendered with the call's `fields`."""
     maximum = max_limit if max_limit is not None else call.config.default_max_limit
     url = call.graph_url(*[part for part in (call.node_id, call.edge, *call.subpath) if part])
     page, links = paginate(
-        items, params=call.params, url=url, default_limit=default_limit, max_limit=maximum, style=paging
+        items,
+        params=call.params,
+        url=url,
+        default_limit=default_limit,
+        max_limit=maximum,
+        style=paging,
+        key=cursor_key,
     )
     body: dict[str, Any] = {"data": [render_node(call, kind, item, call.fields) for item in page]}
     if links is not None:

@@ -163,11 +163,20 @@ class GraphCall:
         default_limit: int = 25,
         max_limit: int | None = None,
         paging: PagingStyle = "full",
+        cursor_key: Callable[[Any], str] | None = None,
     ) -> dict[str, Any]:
         """`{"data": [...], "paging": {...}}` for this call's edge, items rendered with its `fields`."""
         from graph_sandbox.nodes import render_page  # nodes imports this module
 
-        return render_page(self, kind, items, default_limit=default_limit, max_limit=max_limit, paging=paging)
+        return render_page(
+            self,
+            kind,
+            items,
+            default_limit=default_limit,
+            max_limit=max_limit,
+            paging=paging,
+            cursor_key=cursor_key,
+        )
 
 
 @dataclass(frozen=True)

@@ -201,7 +201,12 @@ async def _read_edge(call: GraphCall) -> Any:
     edge = described.edges[call.edge]
     items = edge.items(call.node, call, None)
     return call.page(
-        edge.item_kind, items, default_limit=edge.default_limit, max_limit=edge.max_limit, paging=edge.paging
+        edge.item_kind,
+        items,
+        default_limit=edge.default_limit,
+        max_limit=edge.max_limit,
+        paging=edge.paging,
+        cursor_key=edge.cursor_key,
     )
 
 

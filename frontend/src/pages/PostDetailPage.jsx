@@ -22,6 +22,8 @@ const EVENT_LABELS = {
   media_published: "Published on Instagram",
   media_recovered: "Recovered the published media",
   recovery_pending: "Published; waiting for Instagram to list it",
+  check_requested: "Check requested",
+  media_fetch_failed: "Instagram could not download the media",
   published: "Published",
   permalink_unavailable: "Permalink not available yet",
   first_comment_sent: "First comment sent",
@@ -36,7 +38,7 @@ const EVENT_LABELS = {
 
 function tone(event) {
   if (event === "failed" || event === "first_comment_failed") return "error";
-  if (["retry_scheduled", "quota_wait", "publish_unconfirmed", "unconfirmed", "container_expired"].includes(event)) return "current";
+  if (["retry_scheduled", "media_fetch_failed", "quota_wait", "publish_unconfirmed", "unconfirmed", "container_expired"].includes(event)) return "current";
   return "done";
 }
 
@@ -67,6 +69,24 @@ function Reschedule({ post }) {
   );
 }
 
+// A post whose publish Instagram has not confirmed: what is being done, when, and a way to check now.
+function Unconfirmed({ post }) {
+  const { check } = usePostMutations();
+  return (
+    <div className="alert alert-warning stack" role="status" aria-label="Waiting for Instagram" style={{ gap: 8 }}>
+      <strong>Waiting for Instagram to confirm this post.</strong>
+      {post.next_step && <span>{post.next_step}</span>}
+      <span className="small">Next check: {post.next_attempt_at ? new Date(post.next_attempt_at).toLocaleTimeString() : "soon"}</span>
+      <div>
+        <button type="button" className="btn btn-secondary btn-sm" onClick={() => check.mutate(post.id)} disabled={check.isPending}>
+          <Icon name="refresh" size={15} /> Check now
+        </button>
+      </div>
+      <ErrorBox error={check.error} />
+    </div>
+  );
+}
+
 export default function PostDetailPage() {
   const { postId } = useParams();
   const { data: post, isLoading, error } = usePost(postId);
@@ -75,7 +95,7 @@ export default function PostDetailPage() {
   if (isLoading) return <div className="page"><Spinner label="Loading post" /></div>;
   if (error) return <div className="page"><ErrorBox error={error} /></div>;
   const account = accounts?.find((a) => a.id === post.account_id);
-  const inFlight = ["publishing", "unconfirmed"].includes(post.status);
+  const inFlight = post.status === "publishing";
   return (
     <div className="page">
       <p style={{ margin: 0 }}><Link to="/calendar">← Calendar</Link></p>
@@ -107,6 +127,7 @@ export default function PostDetailPage() {
           {inFlight && (
             <div className="alert alert-warning row" role="status"><Spinner label="Publishing" /> Publishing to Instagram…</div>
           )}
+          {post.status === "unconfirmed" && <Unconfirmed post={post} />}
           <ErrorBox error={publish.error} />
           <section className="card">
             <div className="card-head"><h2>Status timeline</h2></div>

@@ -1,4 +1,4 @@
-"""`clipper posts create|list|publish`, over the REST API with a personal token."""
+"""`clipper posts create|list|publish|check`, over the REST API with a personal token."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from rich.table import Table
 from clipper.config import Settings
 
 COMMAND_NAME = "posts"
-app = typer.Typer(help="Posts: create, list and publish.", no_args_is_help=True)
+app = typer.Typer(help="Posts: create, list, publish and check.", no_args_is_help=True)
 console = Console()
 
 ApiUrlOption = Annotated[
@@ -99,3 +99,11 @@ def publish(token: TokenOption, post_id: int, api_url: ApiUrlOption = None) -> N
     with _client(api_url, token) as client:
         post = _answer(client.post(f"/social/{post_id}/publish"))
     console.print(f"post {post['id']}: {post['status']} (the worker publishes it within a second)")
+
+
+@app.command()
+def check(token: TokenOption, post_id: int, api_url: ApiUrlOption = None) -> None:
+    """Check an unconfirmed post with Instagram now."""
+    with _client(api_url, token) as client:
+        post = _answer(client.post(f"/social/{post_id}/check"))
+    console.print(f"post {post['id']}: {post['status']} — {post['next_step'] or 'checking now'}")

@@ -21,16 +21,22 @@ media id is known the post is reconciled, never started over:
 
 - it never becomes `failed`: a lost answer, recovery attempts running out, a refused token or any other
   error while reconciling keep it `unconfirmed`, with the reason and the time of the next check in its
-  `error_message`, checked again with exponential backoff (capped at an hour) for as long as it takes;
+  `error_message`, checked again with exponential backoff capped at UNCONFIRMED_CAP_SECONDS (a few
+  minutes: a check costs a handful of reads, and the user is waiting) for as long as it takes, and at
+  once when the user asks (`service.check_now`);
   the only exits are the media id (`published`), a container status that proves Meta did not publish
   it: ERROR (failed with the reason) or EXPIRED (new containers), and a publish answer that refuses it.
   A Retry of a failed post, or an edit, therefore never forgets a container that may have been
   published (`SocialPost.may_be_published`: `service._reset`, and edits of such a post are refused).
   There is deliberately no terminal state for a publish that cannot be confirmed (say the account is
-  never reconnected): it stays visibly `unconfirmed`, checked hourly, rather than risk a second post;
+  never reconnected): it stays visibly `unconfirmed`, checked every few minutes, rather than risk a
+  second post;
 - the account's recent media are scanned for the post's media (`recovery`) only while its container
   reads PUBLISHED: a FINISHED or EXPIRED container was never published, so a matching media would be
   someone else's (a story posted from the phone, a sibling post whose id is not committed yet);
+- a post with nothing to tell its media apart (a story, a caption-less feed post) is not sent while a
+  look-alike of the same account is unconfirmed (`recovery.reserve_send`), so recovery can never give
+  one the other's media;
 - a container that still reads FINISHED is only re-read for PUBLISH_UNCONFIRMED_GRACE_SECONDS after
   the call was sent (Meta may still be executing it). Only after that window is `media_publish` sent
   again, on the same container (Meta publishes a container at most once, so this cannot make a second
@@ -77,7 +83,7 @@ from clipper.instagram.errors import (
 )
 from clipper.instagram.schemas import PublishingLimit
 from clipper.observability import PUBLISH_FAILURE, PUBLISH_LATENCY_SECONDS, PUBLISH_SUCCESS
-from clipper.social import batches, containers, finish, persist, recovery, timeline
+from clipper.social import batches, containers, fetching, finish, persist, recovery, timeline
 from clipper.social.models import MediaType, PostStatus, SocialPost
 
 if TYPE_CHECKING:
@@ -92,6 +98,8 @@ BACKOFF_BASE_SECONDS = 5.0
 BACKOFF_CAP_SECONDS = 3600.0
 QUOTA_RECHECK_SECONDS = 600.0
 UNCONFIRMED_RECHECK_SECONDS = 2.0
+UNCONFIRMED_CAP_SECONDS = 300.0
+LOOK_ALIKE_WAIT_SECONDS = 3.0
 # Errors answering media_publish that prove Meta refused the call (so nothing was published).
 PUBLISH_REFUSED = (
     PublishingQuotaError,
@@ -273,8 +281,8 @@ class Engine:
         post = claimed.post
         if code == "FINISHED":
             if post.publish_sent_at is not None:
-                return self._finished_after_send(post, limit)
-            return self._ready(post, limit)
+                return await self._finished_after_send(claimed, limit)
+            return await self._ready(claimed, limit)
         if code == "PUBLISHED":
             return await self._recover(claimed, api, ig)
         if code == "ERROR":
@@ -298,9 +306,10 @@ class Engine:
             code="recovery_pending",
         )
 
-    def _finished_after_send(self, post: SocialPost, limit: PublishingLimit) -> Step:
+    async def _finished_after_send(self, claimed: persist.Claimed, limit: PublishingLimit) -> Step:
         """media_publish was sent but the container still reads FINISHED: only re-read it for the grace
         window (Meta may still be executing the call); no media is claimed, as none can be ours yet."""
+        post = claimed.post
         assert post.publish_sent_at is not None
         grace = self.settings.publish_unconfirmed_grace_seconds
         waited = (utcnow() - post.publish_sent_at).total_seconds()
@@ -322,15 +331,21 @@ class Engine:
                 f"container {post.container_id} still FINISHED {int(waited)} s after media_publish was "
                 "sent: Instagram never received it; sending it again on the same container",
             )
-        return self._ready(post, limit)
+        return await self._ready(claimed, limit)
 
-    def _ready(self, post: SocialPost, limit: PublishingLimit) -> Step:
-        """The container is FINISHED: with a quota slot left, commit the intent to publish first."""
+    async def _ready(self, claimed: persist.Claimed, limit: PublishingLimit) -> Step:
+        """The container is FINISHED: with a quota slot left, commit the intent to publish first (at
+        once, with the look-alike check of `recovery.reserve_send`)."""
+        post = claimed.post
         post.status = PostStatus.PUBLISHING
         if limit.remaining == 0:
             total = limit.config.quota_total if limit.config else None
             return self.quota_wait(post, total)
-        post.publish_sent_at = utcnow()
+        sent_at = await recovery.reserve_send(self.session_factory, post, lease=claimed.lease)
+        if sent_at is None:
+            _note(post, "publish_held", "a post of the account that looks the same is not confirmed yet")
+            return self.later(post, LOOK_ALIKE_WAIT_SECONDS * random.uniform(0.75, 1.0))
+        post.publish_sent_at = sent_at
         timeline.add(post, "publish_sent", post.container_id)
         return Step(True, sent_now=True)
 
@@ -391,12 +406,23 @@ class Engine:
 
     def expired(self, post: SocialPost) -> Step:
         """The container expired before publishing: start over with new containers."""
-        post.container_id = None
-        for item in post.media:
-            item.container_id = None
-        post.publish_sent_at = None
+        _forget_containers(post)
         timeline.add(post, "container_expired", "creating new containers")
         return self.retry(post, None, code="container_expired", seconds=0.0)
+
+    def fetch_failed(self, post: SocialPost, message: str, *, code: str) -> Step:
+        """Instagram could not download our media: new containers after a back-off, a few times, then
+        failed with the fix (`fetching`)."""
+        if post.may_be_published:
+            return self.unconfirmed(post, message, code=code)
+        failures = fetching.record(post, code, message)
+        post.last_error_code = code[:32]
+        if failures >= fetching.FETCH_TRIES:
+            return self.fail(
+                post, fetching.fix(self.settings, message, failures), code=code, reason="media_fetch"
+            )
+        _forget_containers(post)
+        return self.later(post, fetching.backoff_seconds(failures) * random.uniform(0.75, 1.0))
 
     def retry(
         self,
@@ -414,7 +440,9 @@ class Engine:
             return self.fail(post, message, code=code, reason=_reason(error) if error else code)
         delay = seconds
         if delay is None:
-            delay = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** (post.attempts - 1))
+            # A post that may be live is checked again within minutes, however many checks failed.
+            cap = UNCONFIRMED_CAP_SECONDS if post.may_be_published else BACKOFF_CAP_SECONDS
+            delay = min(cap, BACKOFF_BASE_SECONDS * 2 ** min(post.attempts - 1, 20))
             delay *= random.uniform(0.5, 1.0)
             if isinstance(error, RateLimitError) and error.retry_after_seconds:
                 delay = max(delay, error.retry_after_seconds)
@@ -422,8 +450,12 @@ class Engine:
         return self.later(post, delay)
 
     def processing_failed(self, post: SocialPost, detail: str | None) -> Step:
-        """A container (or carousel child) ended in ERROR: it cannot have been published; failed."""
+        """A container (or carousel child) ended in ERROR: it cannot have been published; failed (a
+        download Meta could not make is tried again first)."""
         post.publish_sent_at = None
+        subcode = finish.subcode_of(detail)
+        if fetching.could_not_fetch(None, subcode):
+            return self.fetch_failed(post, finish.processing_error(detail), code=f"ERROR/{subcode}")
         return self.fail(
             post, finish.processing_error(detail), code=finish.status_code_of(detail), reason="processing"
         )
@@ -452,7 +484,7 @@ class Engine:
         post.status = PostStatus.UNCONFIRMED
         post.last_error_code = code[:32]
         post.attempts += 1
-        delay = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** min(post.attempts - 1, 20))
+        delay = min(UNCONFIRMED_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** min(post.attempts - 1, 20))
         step = self.later(post, delay * random.uniform(0.5, 1.0))
         post.error_message = (
             f"Instagram may have published this post; we could not confirm it yet: {why.rstrip('.')}. "
@@ -469,6 +501,8 @@ class Engine:
             return self.poll_later(post)
         if isinstance(error, ContainerExpiredError):
             return self.expired(post)
+        if fetching.could_not_fetch(error.code, error.subcode):
+            return self.fetch_failed(post, error.user_message, code=_code(error))
         if error.retryable or isinstance(error, OutcomeUnknownError):
             # media_publish handles its own lost answers (`_send`); any other write whose answer was
             # lost is safe to repeat: a second container is only an orphan that expires unpublished,
@@ -536,6 +570,14 @@ def _code(error: InstagramGraphAPIError) -> str:
 
 def _reason(error: InstagramGraphAPIError | None) -> str:
     return type(error).__name__ if error is not None else "unknown"
+
+
+def _forget_containers(post: SocialPost) -> None:
+    """Start over with new containers (the old ones were never published and expire on their own)."""
+    post.container_id = None
+    for item in post.media:
+        item.container_id = None
+    post.publish_sent_at = None
 
 
 def _pending_upload(post: SocialPost) -> tuple[str, Any] | None:

@@ -21,6 +21,12 @@ if TYPE_CHECKING:
 _SUBCODE = re.compile(r"error code (\d+)")
 
 
+def subcode_of(detail: str | None) -> int | None:
+    """The subcode in a container status sentence, if any."""
+    found = _SUBCODE.search(detail or "")
+    return int(found.group(1)) if found else None
+
+
 def status_code_of(detail: str | None) -> str:
     """`ERROR/<subcode>` from a container status sentence."""
     found = _SUBCODE.search(detail or "")

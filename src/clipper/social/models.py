@@ -109,6 +109,29 @@ class SocialPost(TimestampMixin, Base):
         return self.publish_sent_at is not None and self.platform_post_id is None
 
     @property
+    def next_step(self) -> str | None:
+        """What the product does about the post at `next_attempt_at`, in a sentence (None: nothing)."""
+        if self.status is PostStatus.UNCONFIRMED:
+            if self.last_error_code == "recovery_pending":
+                return "Looking for the post among the account's media: Instagram reports it as published."
+            return "Asking Instagram whether the publish call went through (it is never published twice)."
+        if self.status not in (PostStatus.SCHEDULED, PostStatus.PUBLISHING) or self.next_attempt_at is None:
+            return None
+        last = (self.timeline or [{}])[-1].get("event")
+        if last == "quota_wait":
+            return "Waiting for a free slot in the account's 24-hour publishing quota."
+        if last == "retry_scheduled":
+            return "Trying again after a temporary problem."
+        if last == "publish_held":
+            return (
+                "Waiting until Instagram confirms another post of this account that looks the same "
+                "(no caption to tell them apart)."
+            )
+        if self.status is PostStatus.PUBLISHING:
+            return "Waiting for Instagram to process the media."
+        return "Publishing at this time."
+
+    @property
     def container_ids(self) -> list[str]:
         """Every container created for the post: the carousel's children, then the post's own."""
         children = [item.container_id for item in self.media if item.container_id]

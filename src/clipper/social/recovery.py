@@ -4,8 +4,15 @@ It runs only for a container that reads PUBLISHED (so one of the account's media
 or EXPIRED container was never published, and anything matching it would be someone else's (a story
 posted from the phone, or a sibling post whose own id is not committed yet).
 
-Meta's container node does not name its media, so we read the account's recent media (stories:
-`/{ig-user-id}/stories`) and keep only the items that could be ours:
+Meta's container node does not name its media (its documented fields are `id`, `status`, `status_code`
+and `copyright_check_status`, and it has no edges:
+https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-container), so
+we page back through the account's media (stories: `/{ig-user-id}/stories`), newest first, following the
+edge's cursors (the Graph API reference of `/{ig-user-id}/media` documents no `since`/`until`, only the
+guide's cursor paging: https://developers.facebook.com/docs/graph-api/reference/shadow-ig-user/media/),
+until a page reaches media older than the window below, at most MAX_PAGES pages per check (a burst of our
+own posts, or posts from the phone, can push ours far below the most recent few), and keep only the
+items that could be ours:
 
 - the same `media_type` and `media_product_type` we published (an IMAGE post never takes a reel or an
   album; a story takes a story of its clip's kind);
@@ -20,6 +27,12 @@ Meta's container node does not name its media, so we read the account's recent m
   media id, so a worker whose lease was taken over never overwrites what the new owner recorded.
 
 Among the candidates the one closest in time to our call wins.
+
+That cannot tell apart two of our own posts that look the same (stories, which carry no caption, or
+caption-less feed posts of one media type) if both are unconfirmed at once: each could take the other's
+media. So such a post is only sent while no look-alike of the same account may be published without a
+known media id (`reserve_send`, under the same account lock as `claim`); otherwise it waits for the
+other to be confirmed, which normally takes the one batch call that publishes it.
 """
 
 from __future__ import annotations
@@ -31,12 +44,13 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper.accounts.models import Account
-from clipper.db import unit_of_work
+from clipper.db import unit_of_work, utcnow
 from clipper.instagram import InstagramGraphAPI
 from clipper.social import containers, persist, timeline
 from clipper.social.models import MediaType, SocialPost
 
-RECENT_MEDIA = 50
+PAGE_SIZE = 50
+MAX_PAGES = 20
 CLOCK_SLACK = timedelta(minutes=2)
 CONTAINER_LIFETIME = timedelta(hours=24)
 _PRODUCT = {
@@ -93,13 +107,17 @@ def _could_be_ours(post: SocialPost, item: dict[str, Any], window: tuple[datetim
     return (item.get("caption") or None) == containers.caption_of(post)
 
 
-async def _recent(api: InstagramGraphAPI, ig: str, post: SocialPost) -> list[dict[str, Any]]:
+async def _since(api: InstagramGraphAPI, ig: str, post: SocialPost, start: datetime) -> list[dict[str, Any]]:
+    """The account's media back to `start` (newest first), at most MAX_PAGES pages of them."""
     fields = "id,caption,timestamp,media_type,media_product_type"
     edge = "stories" if post.media_type is MediaType.STORIES else "media"
     found: list[dict[str, Any]] = []
-    async for page in api.iterate_pages(f"{ig}/{edge}", {"fields": fields, "limit": 25}):
-        found += [dict(item) for item in page.get("data") or [] if isinstance(item, dict)]
-        if len(found) >= RECENT_MEDIA:
+    pages = 0
+    async for page in api.iterate_pages(f"{ig}/{edge}", {"fields": fields, "limit": PAGE_SIZE}):
+        items = [dict(item) for item in page.get("data") or [] if isinstance(item, dict)]
+        found += items
+        pages += 1
+        if pages >= MAX_PAGES or any((_timestamp(item) or start) < start for item in items):
             break
     return found
 
@@ -119,7 +137,7 @@ async def _taken(factory: Factory, post: SocialPost) -> set[str]:
 async def candidates(
     factory: Factory, api: InstagramGraphAPI, ig: str, post: SocialPost, *, grace_seconds: float
 ) -> list[str]:
-    """The ids of the recent media that could be this post's, the most likely first."""
+    """The ids of the account's media that could be this post's, the most likely first."""
     window = _window(post, grace_seconds)
     if window is None:
         return []
@@ -127,7 +145,7 @@ async def candidates(
     anchor = post.publish_sent_at or window[0] + CLOCK_SLACK
     matching = [
         item
-        for item in await _recent(api, ig, post)
+        for item in await _since(api, ig, post, window[0])
         if str(item.get("id")) not in taken and _could_be_ours(post, item, window)
     ]
     matching.sort(key=lambda item: abs(((_timestamp(item) or anchor) - anchor).total_seconds()))
@@ -171,7 +189,7 @@ async def find_and_claim(
     lease: datetime | None,
     grace_seconds: float,
 ) -> str | None:
-    """The media id now recorded for the post, or None when no recent media can be it (or the lease is lost).
+    """The media id now recorded for the post, or None when no media can be it (or the lease is lost).
 
     Only for a container that reads PUBLISHED: a FINISHED or EXPIRED one was never published, so any
     matching media would be someone else's.
@@ -180,3 +198,41 @@ async def find_and_claim(
         if await claim(factory, post, media_id, lease=lease):
             return media_id
     return None
+
+
+def _look_alike(post: SocialPost, other: SocialPost) -> bool:
+    """Whether `other`'s media could pass for `post`'s (same product, nothing to tell them apart)."""
+    if other.media_type is not post.media_type:
+        return False
+    return post.media_type is MediaType.STORIES or containers.caption_of(other) is None
+
+
+async def reserve_send(factory: Factory, post: SocialPost, *, lease: datetime | None) -> datetime | None:
+    """Commit the intent to publish (`publish_sent_at`, returned) unless the post has no caption to be
+    told apart by and a look-alike of the account is published without a known media id (None: wait)."""
+    now = utcnow()
+    async with persist.one_writer(factory), unit_of_work(factory) as session:
+        if post.media_type is MediaType.STORIES or containers.caption_of(post) is None:
+            # Two look-alikes of one account checking at once meet on the account row (SQLite: the
+            # write lock), so they cannot both see the other as not sent yet.
+            await session.execute(select(Account.id).where(Account.id == post.account_id).with_for_update())
+            in_flight = await session.scalars(
+                select(SocialPost).where(
+                    SocialPost.account_id == post.account_id,
+                    SocialPost.id != post.id,
+                    SocialPost.media_type == post.media_type,
+                    SocialPost.publish_sent_at.is_not(None),
+                    SocialPost.platform_post_id.is_(None),
+                )
+            )
+            if any(_look_alike(post, other) for other in in_flight):
+                return None
+        result = await session.execute(
+            update(SocialPost)
+            .where(SocialPost.id == post.id, persist.owned_by(lease))
+            .values(publish_sent_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(result, "rowcount", 0) != 1:
+            return None
+    return now

@@ -1,4 +1,4 @@
-"""`/social`: create, list, read, change, delete and publish posts; bulk upload (the seed's paths)."""
+"""`/social`: create, list, read, change, delete, publish and check posts; bulk upload (the seed's paths)."""
 
 from __future__ import annotations
 
@@ -79,3 +79,9 @@ async def delete_post(session: SessionDep, user: CurrentUser, post_id: int) -> N
 async def publish_post(session: SessionDep, user: CurrentUser, post_id: int) -> PostRead:
     """Publish now, or retry a failed post; the worker picks it up within a second."""
     return PostRead.model_validate(await service.request_publish(session, user=user, post_id=post_id))
+
+
+@router.post("/{post_id}/check", status_code=status.HTTP_202_ACCEPTED, response_model=PostRead)
+async def check_post(session: SessionDep, user: CurrentUser, post_id: int) -> PostRead:
+    """Check an unconfirmed post with Instagram now (409 for a post in any other state)."""
+    return PostRead.model_validate(await service.check_now(session, user=user, post_id=post_id))

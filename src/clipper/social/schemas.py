@@ -112,6 +112,9 @@ class PostRead(BaseModel):
     published_at: datetime | None
     attempts: int
     next_attempt_at: datetime | None
+    next_step: str | None = Field(
+        default=None, description="What happens to the post at `next_attempt_at`, in a sentence."
+    )
     container_id: str | None
     container_ids: list[str]
     platform_post_id: str | None

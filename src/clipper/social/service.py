@@ -291,6 +291,20 @@ async def request_publish(session: AsyncSession, *, user: User, post_id: int) ->
     return post
 
 
+async def check_now(session: AsyncSession, *, user: User, post_id: int) -> SocialPost:
+    """Check an unconfirmed post with Instagram now instead of at its next scheduled check."""
+    post = await get_post(session, user=user, post_id=post_id, lock=True)
+    if post.status is not PostStatus.UNCONFIRMED:
+        raise Conflict(
+            f"Post {post_id} is {post.status.value}: only a post waiting for Instagram's confirmation "
+            "can be checked now."
+        )
+    post.next_attempt_at = utcnow()
+    timeline.add(post, "check_requested")
+    await session.flush()
+    return post
+
+
 async def publish_post(engine: Engine, *, post_id: int, lease_until: datetime | None) -> None:
     """Drive one claimed post through the publishing state machine as far as it can go now."""
     await engine.run(post_id=post_id, lease_until=lease_until)

@@ -153,6 +153,10 @@ def account_stories(ig: Any, call: GraphCall, sel: FieldSel | None) -> Sequence[
     return [m for m in call.world.media_of(ig.id, stories=True) if m.timestamp > cutoff]
 
 
+def _media_id(media: Media) -> str:
+    return str(media.id)
+
+
 def _children(media: Media, call: GraphCall, sel: FieldSel | None) -> Sequence[Media]:
     del sel
     return [call.world.media[child] for child in media.children if child in call.world.media]
@@ -190,8 +194,12 @@ def register() -> None:
     _register("container", "ShadowIGMediaBuilder", CONTAINER_FIELDS, {})
     import graph_sandbox.core_nodes  # noqa: F401  (registers `ig_user` before it is extended)
 
+    # The IG User media edge answers `{"data": [...], "paging": {...}}` and defers paging to the Graph
+    # API guide (https://developers.facebook.com/docs/graph-api/reference/shadow-ig-user/media/), whose
+    # cursors each mark one item (https://developers.facebook.com/docs/graph-api/results/): a media
+    # published between two page reads does not shift the next page.
     edges = {
-        "media": EdgeSpec("media", account_media, permissions=READ_PERMISSIONS),
-        "stories": EdgeSpec("media", account_stories, permissions=READ_PERMISSIONS),
+        "media": EdgeSpec("media", account_media, permissions=READ_PERMISSIONS, cursor_key=_media_id),
+        "stories": EdgeSpec("media", account_stories, permissions=READ_PERMISSIONS, cursor_key=_media_id),
     }
     extend_node_type("ig_user", edges=edges)

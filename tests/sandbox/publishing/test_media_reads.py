@@ -79,6 +79,21 @@ class TestAccountEdges:
         second = (await pub.call("GET", f"{pub.ig.id}/media", limit=2, after=after)).json()
         assert not {item["id"] for item in first["data"]} & {item["id"] for item in second["data"]}
 
+    async def test_a_cursor_keeps_its_item_when_newer_media_are_published(self, pub: Publisher) -> None:
+        first = (await pub.call("GET", f"{pub.ig.id}/media", limit=2)).json()
+        whole = (await pub.call("GET", f"{pub.ig.id}/media", limit=4)).json()["data"]
+        pub.sandbox.clock.advance(5)
+        await _post_image(pub, "published between two page reads")
+        after = first["paging"]["cursors"]["after"]
+        second = (await pub.call("GET", f"{pub.ig.id}/media", limit=2, after=after)).json()
+        assert second["data"] == whole[2:4]
+
+    async def test_a_cursor_whose_item_is_gone_is_refused(self, pub: Publisher) -> None:
+        first = (await pub.call("GET", f"{pub.ig.id}/media", limit=1)).json()
+        del pub.sandbox.world.media[first["data"][0]["id"]]
+        response = await pub.call("GET", f"{pub.ig.id}/media", after=first["paging"]["cursors"]["after"])
+        assert error_of(response)["code"] == 100
+
     async def test_since_and_until(self, pub: Publisher) -> None:
         pub.sandbox.clock.advance(3600)
         since = pub.sandbox.clock.timestamp() - 1
