@@ -129,6 +129,13 @@ class Settings(BaseSettings):
     # which real Meta wants for Page webhook subscriptions and the Conversations API.
     oauth_extra_scopes: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
+    # Request bodies (413 past a cap, 408 when too slow): JSON, Meta's webhook deliveries, bulk
+    # uploads; a whole small body must arrive within the read timeout, an upload may not pause longer.
+    max_json_body_bytes: int = 1024 * 1024
+    max_webhook_body_bytes: int = 1024 * 1024
+    max_bulk_body_bytes: int = 4 * 1024 * 1024
+    body_read_timeout_seconds: float = 30.0
+
     @field_validator("fernet_key", "oauth_extra_scopes", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:

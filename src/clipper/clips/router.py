@@ -14,7 +14,7 @@ from clipper.clips.models import Clip, ClipStatus
 from clipper.clips.schemas import ClipPage, ClipRead, ConformRequest, TrimRequest
 from clipper.clips.upload import MULTIPART_OVERHEAD, stage_upload
 from clipper.config import Settings
-from clipper.deps import CurrentUser, SessionDep, SettingsDep
+from clipper.deps import CurrentUser, SessionAfterBody, SessionDep, SettingsDep, UserBeforeBody
 from clipper.errors import Forbidden, NotFound
 
 router = APIRouter(prefix="/clips", tags=["clips"])
@@ -71,7 +71,7 @@ async def serve_file(key: str, expires: int, signature: str, settings: SettingsD
 
 @router.post("", status_code=status.HTTP_201_CREATED, openapi_extra=_UPLOAD_BODY)
 async def upload_clip(
-    request: Request, user: CurrentUser, session: SessionDep, settings: SettingsDep
+    request: Request, user: UserBeforeBody, session: SessionAfterBody, settings: SettingsDep
 ) -> ClipRead:
     """Upload an image or video (multipart `file`, optional `title`); it is probed and qualified."""
     length = int(request.headers.get("content-length") or 0)
