@@ -136,6 +136,15 @@ class Settings(BaseSettings):
     max_bulk_body_bytes: int = 4 * 1024 * 1024
     body_read_timeout_seconds: float = 30.0
 
+    # Media work runs in a child process with these limits: its address space, the wall-clock time
+    # for probing an upload, the wall-clock and CPU time for a conform or trim; and how many conform or
+    # trim jobs one user may have running at once.
+    media_memory_bytes: int = 3 * 1024 * 1024 * 1024
+    media_probe_seconds: float = 120.0
+    media_transcode_seconds: float = 3600.0
+    media_cpu_seconds: int = 3600
+    media_jobs_per_user: int = 2
+
     @field_validator("fernet_key", "oauth_extra_scopes", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:

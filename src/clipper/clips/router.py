@@ -128,7 +128,12 @@ async def conform_clip(
 ) -> ClipRead:
     """Start making a new clip that meets `media_type`'s spec; poll it until `ready` (or `failed`)."""
     clip = await service.start_conform(
-        session, user=user, clip_id=clip_id, media_type=data.media_type, fit=data.fit
+        session,
+        user=user,
+        clip_id=clip_id,
+        media_type=data.media_type,
+        fit=data.fit,
+        max_jobs=settings.media_jobs_per_user,
     )
     jobs.append(clip.id)
     return _read(clip, settings)
@@ -144,6 +149,13 @@ async def trim_clip(
     settings: SettingsDep,
 ) -> ClipRead:
     """Start cutting `start`…`end` seconds out of a video into a new clip; poll it until `ready`."""
-    clip = await service.start_trim(session, user=user, clip_id=clip_id, start=data.start, end=data.end)
+    clip = await service.start_trim(
+        session,
+        user=user,
+        clip_id=clip_id,
+        start=data.start,
+        end=data.end,
+        max_jobs=settings.media_jobs_per_user,
+    )
     jobs.append(clip.id)
     return _read(clip, settings)
