@@ -58,11 +58,16 @@ async def register(
 
 @router.post("/login", response_model=LoginResponse)
 async def login(
-    data: LoginRequest, request: Request, response: Response, session: SessionDep, settings: SettingsDep
+    data: LoginRequest,
+    request: Request,
+    response: Response,
+    session: SessionAfterBody,
+    settings: SettingsDep,
 ) -> LoginResponse:
     """Open a session: a bearer `access_token`, plus the session and CSRF cookies for browsers."""
     kv: KeyValueStore = request.app.state.kv
-    done = await service.login(session, kv=kv, data=data, client=_client(request))
+    reader = request.app.state.session_factory
+    done = await service.login(session, reader=reader, kv=kv, data=data, client=_client(request))
     issued = done.issued
     set_session_cookies(response, settings=settings, token=issued.token, csrf_token=issued.csrf_token)
     if done.new_device_token is not None:

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 import structlog
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from clipper.db import unit_of_work
 from clipper.errors import Conflict, Forbidden, InvalidInput, Unauthorized
 from clipper.kv import KeyValueStore
 from clipper.security import needs_rehash, new_token, password_problems
@@ -85,15 +86,27 @@ async def get_user_by_email(session: AsyncSession, *, email: str) -> User | None
 
 
 async def login(
-    session: AsyncSession, *, kv: KeyValueStore, data: LoginRequest, client: ClientInfo
+    session: AsyncSession,
+    *,
+    reader: async_sessionmaker[AsyncSession],
+    kv: KeyValueStore,
+    data: LoginRequest,
+    client: ClientInfo,
 ) -> LoggedIn:
-    """Check the password (throttled, see `throttle`) and open a session."""
+    """Check the password (throttled, see `throttle`) and open a session.
+
+    The user is read in a short unit of work of its own (`reader`) and the slow hash is checked outside
+    any transaction: `session`, which writes the new login session, begins only afterwards, so a burst
+    of logins never holds the database while argon2 runs.
+    """
     device = await throttle.trusted_device(kv, token=client.device_token, email=data.email)
     scopes = throttle.login_scopes(email=data.email, ip_address=client.ip_address, device=device)
     await throttle.take_attempt(kv, scopes)
-    user = await get_user_by_email(session, email=data.email)
-    stored_hash = user.password_hash if user is not None else None
-    if not await verify_password_bounded(data.password, stored_hash) or user is None:
+    async with unit_of_work(reader, immediate=False) as lookup:
+        found = await get_user_by_email(lookup, email=data.email)
+    verified = await verify_password_bounded(data.password, found.password_hash if found else None)
+    user = await session.get(User, found.id) if verified and found is not None else None
+    if user is None:
         log.info("login failed", reason="wrong credentials", ip=client.ip_address)
         # The same message whether the email exists or not.
         raise Unauthorized(_WRONG_CREDENTIALS)
