@@ -97,6 +97,7 @@ class TestTheOwnerIsNotLockedOut:
     ) -> None:
         browser = await client_from(random_ip())
         user = await signup(browser, email=random_email())
+        assert (await attempt(browser, user.email, DEFAULT_PASSWORD)).status_code == 200
         assert DEVICE_COOKIE in browser.cookies
         for _ in range(EMAIL_LIMIT):
             await statuses(await client_from(random_ip()), user.email, 2)
@@ -110,7 +111,8 @@ class TestTheOwnerIsNotLockedOut:
 
     async def test_a_device_cookie_only_counts_for_its_own_email(self, client_from: ClientFrom) -> None:
         browser = await client_from(random_ip())
-        await signup(browser, email=random_email())
+        user = await signup(browser, email=random_email())
+        assert (await attempt(browser, user.email, DEFAULT_PASSWORD)).status_code == 200
         victim = random_email()
         for _ in range(EMAIL_LIMIT):
             await statuses(await client_from(random_ip()), victim, 1)

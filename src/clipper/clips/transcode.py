@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import math
+import os
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
@@ -21,6 +22,9 @@ from clipper.clips.plans import Geometry, Plan, TranscodeError
 from clipper.clips.probe import demuxer_for
 
 THUMBNAIL_SIZE = 480
+# Each codec thread reserves a stack and a malloc arena: bounded, so the child's address-space limit
+# (MEDIA_MEMORY_BYTES) holds on a many-core machine too.
+MAX_THREADS = min(8, os.cpu_count() or 1)
 _SRGB = ImageCms.createProfile("sRGB")
 _ROTATE = {
     90: (("transpose", "clock"),),
@@ -104,6 +108,7 @@ class _VideoOut:
         self.stream.width, self.stream.height = plan.geometry.canvas
         self.stream.pix_fmt = "yuv420p"
         self.stream.options = {"preset": "veryfast", "crf": "23", "maxrate": "20M", "bufsize": "40M"}
+        self.stream.thread_count = MAX_THREADS
         self.count = 0
 
     def push(self, frame: Any) -> None:
@@ -157,6 +162,7 @@ def transcode_video(source: Path, target: Path, plan: Plan, progress: Progress) 
     ):
         video_in = inp.streams.video[0]
         video_in.thread_type = "AUTO"
+        video_in.thread_count = MAX_THREADS
         audio_in = inp.streams.audio[0] if inp.streams.audio else None
         end = plan.end if plan.end is not None else (inp.duration or 0) / 1_000_000
         video = _VideoOut(out, video_in, plan, span=max(end - plan.start, 0.0))

@@ -113,7 +113,7 @@ async def login(
     if not user.is_active:
         log.info("login refused", user_id=user.id, reason="account disabled")
         raise Forbidden("This account is disabled: contact the administrator.")
-    await throttle.forget(kv, scopes[0])
+    await throttle.forget_after_success(kv, scopes)
     new_device = None
     if device is None:
         new_device = new_token()

@@ -13,7 +13,7 @@ The design follows OWASP ASVS V2.2.1 and the OWASP "Blocking Brute Force Attacks
   passwords sent by others never keep the owner's browser out.
 - Sign-ups are counted per client address.
 
-A success clears the counts of the email+address pair and of the device.
+A success clears the counts of the device, the email and the email+address pair (not the address's).
 """
 
 from __future__ import annotations
@@ -106,6 +106,16 @@ async def forget(kv: KeyValueStore, scope: Scope) -> None:
     strikes = int(await kv.get(f"{scope.key}:strikes") or 0)
     for key in (f"{scope.key}:strikes", f"{scope.key}:w{strikes}", f"{scope.key}:w{max(0, strikes - 1)}"):
         await kv.delete(key)
+
+
+async def forget_after_success(kv: KeyValueStore, scopes: list[Scope]) -> None:
+    """Clear what a right password settles: the device, the email and the email+address pair.
+
+    Not the address's count: one right password must not unlock guessing at other accounts from there.
+    """
+    for scope in scopes:
+        if not scope.key.startswith("login:ip:"):
+            await forget(kv, scope)
 
 
 async def take_registration(kv: KeyValueStore, *, ip_address: str) -> None:
