@@ -13,6 +13,8 @@ import httpx
 
 SESSION_COOKIE = "clipper_session"
 CSRF_COOKIE = "csrf_token"
+# Set on login for login throttling (a browser that signed in before); not a credential.
+DEVICE_COOKIE = "clipper_device"
 DEFAULT_PASSWORD = "Correct-Horse-Battery-42"
 
 _sequence = itertools.count(1)
@@ -56,8 +58,8 @@ async def login(client: httpx.AsyncClient, email: str, password: str = DEFAULT_P
 
 
 def forget_session_cookies(client: httpx.AsyncClient) -> None:
-    """Remove the session and CSRF cookies from the client's jar."""
-    for name in (SESSION_COOKIE, CSRF_COOKIE):
+    """Remove the session, CSRF and device cookies from the client's jar."""
+    for name in (SESSION_COOKIE, CSRF_COOKIE, DEVICE_COOKIE):
         client.cookies.delete(name)
 
 

@@ -111,8 +111,19 @@ export function useAuthMutations() {
   });
   const register = useMutation({
     mutationFn: async (credentials) => {
+      // Sign-up answers alike whether or not the email is taken (nobody can probe who uses this
+      // server): a taken email shows up here as a login that fails with the new password.
       await api.post("/auth/register", credentials);
-      return api.post("/auth/login", credentials);
+      try {
+        return await api.post("/auth/login", credentials);
+      } catch (error) {
+        if (error.status === 401) {
+          error.message =
+            "We could not sign you in with this email and password. If you already have an account, " +
+            "log in with its password instead.";
+        }
+        throw error;
+      }
     },
     onSuccess: (data) => client.setQueryData(["me"], data.user),
   });

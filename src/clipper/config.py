@@ -131,6 +131,22 @@ class Settings(BaseSettings):
     # which real Meta wants for Page webhook subscriptions and the Conversations API.
     oauth_extra_scopes: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
+    # Request bodies (413 past a cap, 408 when too slow): JSON, Meta's webhook deliveries, bulk
+    # uploads; a whole small body must arrive within the read timeout, an upload may not pause longer.
+    max_json_body_bytes: int = 1024 * 1024
+    max_webhook_body_bytes: int = 1024 * 1024
+    max_bulk_body_bytes: int = 4 * 1024 * 1024
+    body_read_timeout_seconds: float = 30.0
+
+    # Media work runs in a child process with these limits: its address space, the wall-clock time
+    # for probing an upload, the wall-clock and CPU time for a conform or trim; and how many conform or
+    # trim jobs one user may have running at once.
+    media_memory_bytes: int = 3 * 1024 * 1024 * 1024
+    media_probe_seconds: float = 120.0
+    media_transcode_seconds: float = 3600.0
+    media_cpu_seconds: int = 3600
+    media_jobs_per_user: int = 2
+
     @model_validator(mode="after")
     def _log_format_json(self) -> Self:
         if self.log_format == "json":

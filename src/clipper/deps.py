@@ -7,10 +7,10 @@ from typing import Annotated
 
 import httpx
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from clipper.config import Settings
-from clipper.db import unit_of_work
+from clipper.db import SQLITE_IMMEDIATE, create_session_factory, unit_of_work
 from clipper.instagram import InstagramGraphAPI
 from clipper.security import TokenCipher
 from clipper.users.auth import Principal, SignInRequired, authenticate
@@ -93,3 +93,42 @@ async def optional_user(request: Request, session: SessionDep) -> User | None:
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 CurrentUser = Annotated[User, Depends(current_user)]
 OptionalUser = Annotated[User | None, Depends(optional_user)]
+
+
+# Routes that read their own body (webhooks, clip uploads, bulk CSV) must not hold the database while
+# a slow client sends it: on SQLite the unit of work takes the write lock, on PostgreSQL a pooled
+# connection. Their unit of work begins at its first statement, and the caller is authenticated in a
+# short unit of work of its own that ends before the body is read.
+
+
+def _begins_at_first_statement(factory: async_sessionmaker[AsyncSession]) -> async_sessionmaker[AsyncSession]:
+    bind = factory.kw.get("bind")
+    if not isinstance(bind, AsyncEngine):
+        return factory  # tests' sessions joined to an outer transaction: already past BEGIN
+    return create_session_factory(bind.execution_options(**{SQLITE_IMMEDIATE: True}))
+
+
+async def get_session_after_body(request: Request) -> AsyncIterator[AsyncSession]:
+    """One unit of work per request that opens (on SQLite: takes the write lock) at its first statement."""
+    factory = _begins_at_first_statement(request.app.state.session_factory)
+    async with unit_of_work(factory, immediate=False) as session:
+        yield session
+
+
+async def principal_before_body(request: Request) -> Principal:
+    """The authenticated caller, checked in a unit of work that has ended before the body is read."""
+    async with unit_of_work(request.app.state.session_factory) as session:
+        principal = await authenticate(session, request)
+    if principal is None:
+        raise SignInRequired()
+    request.state.principal = principal
+    return principal
+
+
+async def user_before_body(principal: Annotated[Principal, Depends(principal_before_body)]) -> User:
+    """The signed-in user, for a route that reads its body before its unit of work opens."""
+    return principal.user
+
+
+SessionAfterBody = Annotated[AsyncSession, Depends(get_session_after_body, scope="function")]
+UserBeforeBody = Annotated[User, Depends(user_before_body)]

@@ -21,6 +21,7 @@ from clipper.errors import register_exception_handlers
 from clipper.instagram import InstagramGraphAPI
 from clipper.kv import create_store
 from clipper.observability import configure_logging, record_graph_call
+from clipper.request_limits import RequestLimitsMiddleware
 from clipper.security import TokenCipher
 
 API_PREFIX = "/api/v1"
@@ -48,6 +49,7 @@ def create_app(
     app.state.graph_transport = graph_transport
     app.state.sandbox_app = None
     register_exception_handlers(app)
+    app.add_middleware(RequestLimitsMiddleware, settings=settings, api_prefix=API_PREFIX)
     app.include_router(health.router)
     for router in discover_routers():
         app.include_router(router, prefix=API_PREFIX)

@@ -32,3 +32,15 @@ class TestAuthPages:
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Log in").click()
         expect(page.get_by_role("heading", name="Accounts", exact=True)).to_be_visible()
+
+    def test_signing_up_with_a_taken_email_says_to_log_in_instead(self, page: Page) -> None:
+        email = unique_email("taken")
+        assert page.request.post("/api/v1/auth/register", data={"email": email, "password": PASSWORD}).ok
+        page.goto("/signup")
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill("a different passphrase 77")
+        page.get_by_role("button", name="Sign up").click()
+        expect(page.get_by_role("alert")).to_contain_text(
+            "If you already have an account, log in with its password"
+        )
+        screenshot(page, "signup-taken-email")

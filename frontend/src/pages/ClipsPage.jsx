@@ -195,6 +195,11 @@ function ClipCard({ clip, onTrim }) {
           </div>
         )}
         {clip.error_message && <div className="alert alert-danger small" role="alert">{clip.error_message}</div>}
+        {(clip.upload_fixes || []).length > 0 && (
+          <p className="muted small" style={{ margin: 0 }}>
+            Fixed on upload: {clip.upload_fixes.join(" ")}
+          </p>
+        )}
         {clip.status === "ready" && (
           <ul className="qual-list" aria-label="Qualification by media type">
             {qualification.map(([type, result]) => (

@@ -1,4 +1,4 @@
-"""The conform/trim job core: transcode in a thread, report progress on the clip, then ready or failed."""
+"""The conform/trim job core: transcode in a limited child process, report progress, then ready or failed."""
 
 from __future__ import annotations
 
@@ -10,11 +10,10 @@ import structlog
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from clipper.clips import storage
+from clipper.clips import isolation, storage
 from clipper.clips.models import Clip, ClipStatus
 from clipper.clips.plans import Plan, TranscodeError, plan_conform, plan_trim
-from clipper.clips.probe import UnsupportedMedia, probe_file
-from clipper.clips.transcode import make_thumbnail, run_plan
+from clipper.clips.probe import Probed, UnsupportedMedia
 from clipper.config import Settings
 from clipper.db import unit_of_work, utcnow
 
@@ -62,13 +61,18 @@ async def _transcode(
 ) -> None:
     plan = _plan(clip, source)
     fraction = [0.0]
+    kwargs = {
+        "source": str(storage.path_for(settings, source.storage_key)),
+        "target": str(storage.path_for(settings, clip.storage_key)),
+        "plan": plan,
+    }
     work = asyncio.create_task(
         asyncio.to_thread(
-            run_plan,
-            storage.path_for(settings, source.storage_key),
-            storage.path_for(settings, clip.storage_key),
-            plan,
-            lambda value: fraction.__setitem__(0, value),
+            isolation.run,
+            "transcode",
+            kwargs,
+            limits=isolation.transcode_limits(settings),
+            progress=lambda value: fraction.__setitem__(0, value),
         )
     )
     reported, written = 0, time.monotonic()
@@ -85,10 +89,18 @@ async def _transcode(
 async def _finish(factory: async_sessionmaker[AsyncSession], done: Clip, settings: Settings) -> None:
     # Probe, checksum and thumbnail first: the write transaction below must not wait on file work.
     path = storage.path_for(settings, done.storage_key)
-    probed = await asyncio.to_thread(probe_file, path)
+    limits = isolation.probe_limits(settings)
+    probed: Probed = await asyncio.to_thread(
+        isolation.run,
+        "probe",
+        {"path": str(path), "remux_to": str(path.with_suffix(".faststart"))},
+        limits=limits,
+    )
     size, checksum = await asyncio.to_thread(storage.file_digest, path)
     thumbnail = storage.path_for(settings, storage.thumbnail_key(done.storage_key))
-    await asyncio.to_thread(make_thumbnail, path, thumbnail)
+    await asyncio.to_thread(
+        isolation.run, "thumbnail", {"source": str(path), "target": str(thumbnail)}, limits=limits
+    )
     async with unit_of_work(factory) as session:
         clip = await session.get(Clip, done.id)
         if clip is not None:
@@ -125,7 +137,7 @@ async def process_clip(
             return
         await _transcode(factory, *loaded, settings)
         await _finish(factory, loaded[0], settings)
-    except (JobFailed, TranscodeError, UnsupportedMedia) as exc:
+    except (JobFailed, TranscodeError, UnsupportedMedia, isolation.MediaJobFailed) as exc:
         await _fail(factory, clip_id, str(exc), settings)
     except Exception as exc:
         log.error("clip processing failed", clip_id=clip_id, error_type=type(exc).__name__, exc_info=exc)

@@ -14,7 +14,7 @@ from clipper.clips.models import Clip, ClipStatus
 from clipper.clips.schemas import ClipPage, ClipRead, ConformRequest, TrimRequest
 from clipper.clips.upload import MULTIPART_OVERHEAD, stage_upload
 from clipper.config import Settings
-from clipper.deps import CurrentUser, SessionDep, SettingsDep
+from clipper.deps import CurrentUser, SessionAfterBody, SessionDep, SettingsDep, UserBeforeBody
 from clipper.errors import Forbidden, NotFound
 
 router = APIRouter(prefix="/clips", tags=["clips"])
@@ -71,7 +71,7 @@ async def serve_file(key: str, expires: int, signature: str, settings: SettingsD
 
 @router.post("", status_code=status.HTTP_201_CREATED, openapi_extra=_UPLOAD_BODY)
 async def upload_clip(
-    request: Request, user: CurrentUser, session: SessionDep, settings: SettingsDep
+    request: Request, user: UserBeforeBody, session: SessionAfterBody, settings: SettingsDep
 ) -> ClipRead:
     """Upload an image or video (multipart `file`, optional `title`); it is probed and qualified."""
     length = int(request.headers.get("content-length") or 0)
@@ -128,7 +128,12 @@ async def conform_clip(
 ) -> ClipRead:
     """Start making a new clip that meets `media_type`'s spec; poll it until `ready` (or `failed`)."""
     clip = await service.start_conform(
-        session, user=user, clip_id=clip_id, media_type=data.media_type, fit=data.fit
+        session,
+        user=user,
+        clip_id=clip_id,
+        media_type=data.media_type,
+        fit=data.fit,
+        max_jobs=settings.media_jobs_per_user,
     )
     jobs.append(clip.id)
     return _read(clip, settings)
@@ -144,6 +149,13 @@ async def trim_clip(
     settings: SettingsDep,
 ) -> ClipRead:
     """Start cutting `start`…`end` seconds out of a video into a new clip; poll it until `ready`."""
-    clip = await service.start_trim(session, user=user, clip_id=clip_id, start=data.start, end=data.end)
+    clip = await service.start_trim(
+        session,
+        user=user,
+        clip_id=clip_id,
+        start=data.start,
+        end=data.end,
+        max_jobs=settings.media_jobs_per_user,
+    )
     jobs.append(clip.id)
     return _read(clip, settings)

@@ -43,6 +43,9 @@ class ClipRead(BaseModel):
     created_at: datetime
     updated_at: datetime
     qualification: dict[str, QualificationRead]
+    upload_fixes: list[str] = Field(
+        description="What was fixed without re-encoding when the file was uploaded (e.g. index moved first)."
+    )
     url: str | None = Field(description="Signed, expiring URL of the file (ready clips only).")
     thumbnail_url: str | None = Field(description="Signed, expiring URL of a JPEG thumbnail.")
 
@@ -51,7 +54,9 @@ class ClipRead(BaseModel):
         """The response for `clip` with its signed URLs."""
         checks = {name: QualificationRead(ok=q.ok, reasons=q.reasons) for name, q in qualify(clip).items()}
         fields = {name: getattr(clip, name) for name in cls.model_fields if hasattr(clip, name)}
-        return cls(**fields | {"qualification": checks, "url": url, "thumbnail_url": thumbnail_url})
+        fixes = [str(fix) for fix in (clip.probe or {}).get("upload_fixes", [])]
+        extra = {"qualification": checks, "upload_fixes": fixes, "url": url, "thumbnail_url": thumbnail_url}
+        return cls(**fields | extra)
 
 
 class ClipPage(BaseModel):

@@ -7,15 +7,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from clipper.clips import media, storage
+from clipper.clips import isolation, media, storage
 from clipper.clips.models import Clip, ClipKind, ClipStatus
 from clipper.clips.plans import TranscodeError, plan_conform
-from clipper.clips.probe import Probed, UnsupportedMedia, probe_file
+from clipper.clips.probe import Probed, UnsupportedMedia
 from clipper.clips.qualify import MEDIA_TYPES, Qualification, cover_reasons, qualifies_for, qualify
-from clipper.clips.transcode import make_thumbnail
 from clipper.clips.upload import Staged
 from clipper.config import Settings
 from clipper.errors import Conflict, InvalidInput, NotFound
@@ -114,10 +113,11 @@ def _stored_name(filename: str | None) -> str:
     return name[:255] or "upload"
 
 
-async def _probe(path: Path) -> Probed:
+async def _isolated(task: str, settings: Settings, **kwargs: Any) -> Any:
+    """Run a media task in a limited child process; its refusal or death is the user's InvalidInput."""
     try:
-        return await asyncio.to_thread(probe_file, path)
-    except UnsupportedMedia as exc:
+        return await asyncio.to_thread(isolation.run, task, kwargs, limits=isolation.probe_limits(settings))
+    except (UnsupportedMedia, isolation.MediaJobFailed) as exc:
         raise InvalidInput(str(exc)) from None
 
 
@@ -129,23 +129,34 @@ def staging_path(*, user: User, settings: Settings) -> Path:
 async def create_clip(
     session: AsyncSession, *, user: User, staged: Staged, title: str | None, settings: Settings
 ) -> Clip:
-    """Probe a staged upload, keep it with a thumbnail as the user's clip; nothing stays on failure."""
+    """Probe a staged upload, keep it with a thumbnail as the user's clip; nothing stays on failure.
+
+    An MP4 or MOV whose index comes after its media is rewritten with the index first (streams copied),
+    so it qualifies without a conform; the clip's `upload_fixes` say so.
+    """
+    remuxed = staged.path.with_suffix(".faststart")
     try:
-        probed = await _probe(staged.path)
+        probed: Probed = await _isolated("probe", settings, path=str(staged.path), remux_to=str(remuxed))
+        fixed = bool(probed.facts.get("upload_fixes"))
         key = storage.new_key(user.id, probed.suffix)
         final = storage.path_for(settings, key)
-        await asyncio.to_thread(staged.path.rename, final)
+        await asyncio.to_thread((remuxed if fixed else staged.path).rename, final)
     finally:
         staged.path.unlink(missing_ok=True)
+        remuxed.unlink(missing_ok=True)
     try:
-        await asyncio.to_thread(make_thumbnail, final, storage.path_for(settings, storage.thumbnail_key(key)))
+        size, checksum = (
+            await asyncio.to_thread(storage.file_digest, final) if fixed else (staged.size, staged.sha256)
+        )
+        thumbnail = storage.path_for(settings, storage.thumbnail_key(key))
+        await _isolated("thumbnail", settings, source=str(final), target=str(thumbnail))
         clip = Clip(
             user_id=user.id,
             title=(title or "").strip()[:255] or Path(_stored_name(staged.filename)).stem,
             filename=_stored_name(staged.filename),
             storage_key=key,
-            size_bytes=staged.size,
-            checksum_sha256=staged.sha256,
+            size_bytes=size,
+            checksum_sha256=checksum,
             **probed.columns(),
         )
         session.add(clip)
@@ -199,12 +210,28 @@ def _require_ready(clip: Clip) -> None:
         raise Conflict(f"Clip {clip.id} is {clip.status.value}: wait until it is ready.")
 
 
+async def _require_a_free_job(session: AsyncSession, *, user: User, max_jobs: int) -> None:
+    # One person's jobs must not take every transcoding slot on the server.
+    running = await session.scalar(
+        select(func.count())
+        .select_from(Clip)
+        .where(Clip.user_id == user.id, Clip.status == ClipStatus.PROCESSING)
+    )
+    if (running or 0) >= max_jobs:
+        clips = "clip is" if max_jobs == 1 else "clips are"
+        raise Conflict(
+            f"{max_jobs} {clips} already processing for you (MEDIA_JOBS_PER_USER): "
+            "wait until one is ready or failed, then start this one."
+        )
+
+
 async def start_conform(
-    session: AsyncSession, *, user: User, clip_id: int, media_type: str, fit: str
+    session: AsyncSession, *, user: User, clip_id: int, media_type: str, fit: str, max_jobs: int
 ) -> Clip:
     """Create a processing copy of the clip that will meet `media_type`'s spec (the job fills it in)."""
     source = await get_clip(session, user=user, clip_id=clip_id)
     _require_ready(source)
+    await _require_a_free_job(session, user=user, max_jobs=max_jobs)
     try:
         plan_conform(source, media_type=media_type, fit=fit)
     except TranscodeError as exc:
@@ -216,10 +243,13 @@ async def start_conform(
     return clip
 
 
-async def start_trim(session: AsyncSession, *, user: User, clip_id: int, start: float, end: float) -> Clip:
+async def start_trim(
+    session: AsyncSession, *, user: User, clip_id: int, start: float, end: float, max_jobs: int
+) -> Clip:
     """Create a processing copy holding `start`…`end` seconds of a video (the job fills it in)."""
     source = await get_clip(session, user=user, clip_id=clip_id)
     _require_ready(source)
+    await _require_a_free_job(session, user=user, max_jobs=max_jobs)
     duration = source.duration_seconds or 0.0
     if source.kind is not ClipKind.VIDEO:
         raise InvalidInput("Only videos can be trimmed.")

@@ -1,12 +1,14 @@
 """Make new media with PyAV and Pillow by running a plan (`plans.py`): conform, trim, and thumbnails.
 
-Running a plan is blocking work for a thread. Videos come out as H.264 + AAC MP4 with `moov` first,
-yuv420p, upright, 23–60 fps, at most 1920 px; images as sRGB baseline JPEG.
+Running a plan is blocking work, done in a limited child process (`isolation`). Videos come out as
+H.264 + AAC MP4 with `moov` first, yuv420p, upright, 23–60 fps, at most 1920 px; images as sRGB JPEG.
 """
 
 from __future__ import annotations
 
 import io
+import math
+import os
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
@@ -16,9 +18,13 @@ import av
 from PIL import Image, ImageCms, ImageOps
 
 from clipper.clips.models import ClipKind
-from clipper.clips.plans import Geometry, Plan
+from clipper.clips.plans import Geometry, Plan, TranscodeError
+from clipper.clips.probe import demuxer_for
 
 THUMBNAIL_SIZE = 480
+# Each codec thread reserves a stack and a malloc arena: bounded, so the child's address-space limit
+# (MEDIA_MEMORY_BYTES) holds on a many-core machine too.
+MAX_THREADS = min(8, os.cpu_count() or 1)
 _SRGB = ImageCms.createProfile("sRGB")
 _ROTATE = {
     90: (("transpose", "clock"),),
@@ -93,13 +99,16 @@ def _graph(stream: Any, chain: list[tuple[str, str]]) -> Any:
 
 
 class _VideoOut:
-    def __init__(self, out: Any, source: Any, plan: Plan) -> None:
+    def __init__(self, out: Any, source: Any, plan: Plan, span: float) -> None:
         self.out, self.fps = out, plan.fps
+        # Sparse timestamps make the fps filter repeat frames: never encode more than the span holds.
+        self.max_frames = math.ceil(span * plan.fps) + math.ceil(plan.fps)
         self.graph = _graph(source, _filters(plan, (source.width, source.height)))
         self.stream = out.add_stream("libx264", rate=plan.fps)
         self.stream.width, self.stream.height = plan.geometry.canvas
         self.stream.pix_fmt = "yuv420p"
         self.stream.options = {"preset": "veryfast", "crf": "23", "maxrate": "20M", "bufsize": "40M"}
+        self.stream.thread_count = MAX_THREADS
         self.count = 0
 
     def push(self, frame: Any) -> None:
@@ -111,6 +120,12 @@ class _VideoOut:
                 return
             filtered.pts, filtered.time_base = self.count, 1 / self.fps
             self.count += 1
+            if self.count > self.max_frames:
+                seconds = float(self.max_frames / self.fps)
+                raise TranscodeError(
+                    f"The video produced more than {self.max_frames:,} frames for {seconds:,.0f} s: "
+                    "its timestamps are damaged. Export it again."
+                )
             self.out.mux(self.stream.encode(filtered))
 
     def close(self) -> None:
@@ -142,15 +157,16 @@ class _AudioOut:
 def transcode_video(source: Path, target: Path, plan: Plan, progress: Progress) -> None:
     """Re-encode `source` into an Instagram-ready MP4 following `plan` (blocking)."""
     with (
-        av.open(str(source), "r") as inp,
+        av.open(str(source), "r", format=demuxer_for(source)) as inp,
         av.open(str(target), "w", format="mp4", options={"movflags": "+faststart"}) as out,
     ):
         video_in = inp.streams.video[0]
         video_in.thread_type = "AUTO"
+        video_in.thread_count = MAX_THREADS
         audio_in = inp.streams.audio[0] if inp.streams.audio else None
-        video = _VideoOut(out, video_in, plan)
-        audio = _AudioOut(out, audio_in) if audio_in is not None else None
         end = plan.end if plan.end is not None else (inp.duration or 0) / 1_000_000
+        video = _VideoOut(out, video_in, plan, span=max(end - plan.start, 0.0))
+        audio = _AudioOut(out, audio_in) if audio_in is not None else None
         if plan.start > 0:
             inp.seek(int(plan.start * 1_000_000), backward=True)
         _pump(inp, video, audio, plan.start, end, progress)
@@ -193,7 +209,7 @@ def make_thumbnail(source: Path, target: Path) -> None:
 
 
 def _first_frame(source: Path) -> Image.Image:
-    with av.open(str(source), "r") as container:
+    with av.open(str(source), "r", format=demuxer_for(source)) as container:
         frames: Any = container.decode(video=0)  # PyAV's to_image() is untyped
         frame = next(iter(frames))
         image: Image.Image = frame.to_image()

@@ -20,6 +20,9 @@ from clipper.clips.storage import PayloadTooLarge, limit_message
 from clipper.errors import InvalidInput
 
 MAX_FIELD_BYTES = 64 * 1024
+# The form has a file and a title: a few more parts are tolerated, thousands of tiny ones are not.
+MAX_PARTS = 16
+MAX_HEADER_BYTES = 8 * 1024
 # Room for the part headers and the boundaries around the file.
 MULTIPART_OVERHEAD = 64 * 1024
 
@@ -46,6 +49,7 @@ class _Parts:
         self.pending: list[bytes] = []
         self.fields: dict[str, bytearray] = {}
         self.seen_file = False
+        self.count = 0
 
     def callbacks(self) -> Any:
         return {
@@ -58,9 +62,15 @@ class _Parts:
         }
 
     def _grow(self, attribute: str, data: bytes) -> None:
-        setattr(self, attribute, getattr(self, attribute) + data)
+        grown = getattr(self, attribute) + data
+        if len(grown) > MAX_HEADER_BYTES:
+            raise PayloadTooLarge(f"A part header of the form is longer than {MAX_HEADER_BYTES:,} bytes.")
+        setattr(self, attribute, grown)
 
     def _begin(self) -> None:
+        self.count += 1
+        if self.count > MAX_PARTS:
+            raise PayloadTooLarge(f"The form has more than {MAX_PARTS} parts: send the file and its title.")
         self.headers, self.name, self.filename = {}, None, None
 
     def _header_end(self) -> None:
@@ -83,7 +93,9 @@ class _Parts:
         elif self.name:
             buffer = self.fields[self.name]
             if len(buffer) + end - start > MAX_FIELD_BYTES:
-                raise InvalidInput(f"The form field '{self.name}' is too long.")
+                raise PayloadTooLarge(
+                    f"The form field '{self.name}' is longer than {MAX_FIELD_BYTES:,} bytes."
+                )
             buffer.extend(data[start:end])
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 from pydantic import AwareDatetime
 
-from clipper.deps import CurrentUser, SessionDep
+from clipper.deps import CurrentUser, SessionAfterBody, SessionDep, UserBeforeBody
 from clipper.social import bulk, service
 from clipper.social.models import PostStatus
 from clipper.social.schemas import BulkResult, Page, PostCreate, PostRead, PostUpdate
@@ -50,7 +50,7 @@ async def list_posts(
 
 
 @router.post("/bulk", status_code=status.HTTP_201_CREATED, response_model=BulkResult)
-async def bulk_create(request: Request, session: SessionDep, user: CurrentUser) -> BulkResult:
+async def bulk_create(request: Request, session: SessionAfterBody, user: UserBeforeBody) -> BulkResult:
     """Create many posts from a JSON array or a CSV upload; nothing is created unless every row is valid."""
     rows = await bulk.read_rows(request)
     posts = await bulk.create_all(session, user=user, rows=rows)

@@ -31,3 +31,19 @@ def clear_session_cookies(response: Response, *, settings: Settings) -> None:
     secure = _secure(settings)
     response.delete_cookie(SESSION_COOKIE, path="/", secure=secure, httponly=True, samesite="lax")
     response.delete_cookie(CSRF_COOKIE, path="/", secure=secure, httponly=False, samesite="lax")
+
+
+DEVICE_COOKIE = "clipper_device"
+
+
+def set_device_cookie(response: Response, *, settings: Settings, token: str, max_age: int) -> None:
+    """Remember this browser as one that signed in before (login throttling counts it on its own)."""
+    response.set_cookie(
+        DEVICE_COOKIE,
+        token,
+        max_age=max_age,
+        path="/api/v1/auth",
+        secure=_secure(settings),
+        httponly=True,
+        samesite="strict",
+    )

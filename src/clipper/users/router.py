@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 
-from clipper.deps import CurrentPrincipal, CurrentUser, SessionDep, SettingsDep
+from clipper.deps import CurrentPrincipal, CurrentUser, SessionAfterBody, SessionDep, SettingsDep
 from clipper.kv import KeyValueStore
-from clipper.users import api_tokens, service
-from clipper.users.cookies import clear_session_cookies, set_session_cookies
+from clipper.users import api_tokens, service, throttle
+from clipper.users.cookies import DEVICE_COOKIE, clear_session_cookies, set_device_cookie, set_session_cookies
 from clipper.users.models import User
 from clipper.users.schemas import (
     ApiTokenCreate,
@@ -17,6 +17,7 @@ from clipper.users.schemas import (
     LoginRequest,
     LoginResponse,
     PasswordChange,
+    RegisterAccepted,
     RegisterRequest,
     UserRead,
 )
@@ -27,28 +28,57 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 
 def _client(request: Request) -> service.ClientInfo:
     host = request.client.host if request.client else "unknown"
-    return service.ClientInfo(ip_address=host, user_agent=request.headers.get("User-Agent"))
+    return service.ClientInfo(
+        ip_address=host,
+        user_agent=request.headers.get("User-Agent"),
+        device_token=request.cookies.get(DEVICE_COOKIE),
+    )
 
 
-@router.post("/register", status_code=status.HTTP_201_CREATED, response_model=UserRead)
-async def register(data: RegisterRequest, session: SessionDep) -> User:
-    """Create an account (email + password); sign in with /auth/login afterwards."""
-    return await service.register_user(session, data=data)
+_SIGN_UP_NEXT = (
+    "Sign in with this email and password. If this email already had an account, nothing changed: "
+    "sign in with its existing password."
+)
+
+
+@router.post("/register", status_code=status.HTTP_201_CREATED, response_model=RegisterAccepted)
+async def register(
+    data: RegisterRequest, request: Request, session: SessionAfterBody, response: Response
+) -> RegisterAccepted:
+    """Create an account (email + password), then sign in with /auth/login.
+
+    The answer is the same whether or not the email already had an account, so nobody can use sign-up
+    to find out who uses this server. The password is hashed before the unit of work opens.
+    """
+    kv: KeyValueStore = request.app.state.kv
+    await service.sign_up(session, kv=kv, data=data, client=_client(request))
+    response.headers["Cache-Control"] = "no-store"
+    return RegisterAccepted(email=data.email, detail=_SIGN_UP_NEXT)
 
 
 @router.post("/login", response_model=LoginResponse)
 async def login(
-    data: LoginRequest, request: Request, response: Response, session: SessionDep, settings: SettingsDep
+    data: LoginRequest,
+    request: Request,
+    response: Response,
+    session: SessionAfterBody,
+    settings: SettingsDep,
 ) -> LoginResponse:
     """Open a session: a bearer `access_token`, plus the session and CSRF cookies for browsers."""
     kv: KeyValueStore = request.app.state.kv
-    user, issued = await service.login(session, kv=kv, data=data, client=_client(request))
+    reader = request.app.state.session_factory
+    done = await service.login(session, reader=reader, kv=kv, data=data, client=_client(request))
+    issued = done.issued
     set_session_cookies(response, settings=settings, token=issued.token, csrf_token=issued.csrf_token)
+    if done.new_device_token is not None:
+        set_device_cookie(
+            response, settings=settings, token=done.new_device_token, max_age=throttle.DEVICE_TTL_SECONDS
+        )
     response.headers["Cache-Control"] = "no-store"
     return LoginResponse(
         access_token=issued.token,
         expires_at=session_expires_at(issued.record),
-        user=UserRead.model_validate(user),
+        user=UserRead.model_validate(done.user),
     )
 
 

@@ -55,6 +55,15 @@ class RegisterRequest(BaseModel):
         return _strong(value, email=info.data.get("email"))
 
 
+class RegisterAccepted(BaseModel):
+    """The answer to every valid sign-up, whether or not the email already had an account."""
+
+    email: str
+    detail: str = Field(
+        description="What to do next: sign in. The same text whether or not the email was taken."
+    )
+
+
 class LoginRequest(BaseModel):
     email: str = Field(min_length=1, max_length=MAX_EMAIL_LENGTH + 64)
     password: str = Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
 import structlog
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from clipper.db import unit_of_work
 from clipper.errors import Conflict, Forbidden, InvalidInput, Unauthorized
 from clipper.kv import KeyValueStore
-from clipper.security import hash_password, needs_rehash, password_problems, verify_password
+from clipper.security import needs_rehash, new_token, password_problems
 from clipper.users import throttle
 from clipper.users.auth import Principal
+from clipper.users.hashing import hash_password_bounded, verify_password_bounded
 from clipper.users.models import User
 from clipper.users.schemas import LoginRequest, PasswordChange, RegisterRequest
 from clipper.users.sessions import IssuedSession, revoke_other_sessions, revoke_session, start_session
@@ -27,25 +28,54 @@ _WRONG_CREDENTIALS = "Wrong email or password."
 
 @dataclass(frozen=True, slots=True)
 class ClientInfo:
-    """Where a login comes from: for throttling and for the session's record."""
+    """Where a login comes from: for throttling and for the session's record; the browser's device cookie."""
 
     ip_address: str
     user_agent: str | None
+    device_token: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedIn:
+    """A login's outcome: the user, their new session, and a device token to give the browser (or None)."""
+
+    user: User
+    issued: IssuedSession
+    new_device_token: str | None
 
 
 async def register_user(session: AsyncSession, *, data: RegisterRequest) -> User:
-    """Create a user with an argon2-hashed password; a taken email is a Conflict."""
+    """Create a user with an argon2-hashed password; a taken email is a Conflict (the admin CLI's path)."""
     if await get_user_by_email(session, email=data.email) is not None:
         raise Conflict(_DUPLICATE_EMAIL)
-    # argon2 is deliberately slow (~0.1 s): keep it off the event loop.
-    password_hash = await asyncio.to_thread(hash_password, data.password)
+    user = await _insert(session, data=data, password_hash=await hash_password_bounded(data.password))
+    if user is None:
+        raise Conflict(_DUPLICATE_EMAIL)
+    return user
+
+
+async def sign_up(
+    session: AsyncSession, *, kv: KeyValueStore, data: RegisterRequest, client: ClientInfo
+) -> None:
+    """Create the account if the email is free; the caller cannot tell whether it was (no enumeration).
+
+    The password is hashed either way, so the answer takes as long whether or not the email exists.
+    """
+    await throttle.take_registration(kv, ip_address=client.ip_address)
+    password_hash = await hash_password_bounded(data.password)
+    taken = await get_user_by_email(session, email=data.email) is not None
+    if taken or await _insert(session, data=data, password_hash=password_hash) is None:
+        log.info("sign-up for a taken email ignored", ip=client.ip_address)
+
+
+async def _insert(session: AsyncSession, *, data: RegisterRequest, password_hash: str) -> User | None:
     user = User(email=data.email, password_hash=password_hash)
     try:
         async with session.begin_nested():
             session.add(user)
     except IntegrityError:
         # Someone registered the same email between our check and the insert.
-        raise Conflict(_DUPLICATE_EMAIL) from None
+        return None
     log.info("user registered", user_id=user.id)
     return user
 
@@ -56,28 +86,45 @@ async def get_user_by_email(session: AsyncSession, *, email: str) -> User | None
 
 
 async def login(
-    session: AsyncSession, *, kv: KeyValueStore, data: LoginRequest, client: ClientInfo
-) -> tuple[User, IssuedSession]:
-    """Check the password (throttled per email and IP) and open a session."""
-    await throttle.check_login_allowed(kv, email=data.email, ip_address=client.ip_address)
-    user = await get_user_by_email(session, email=data.email)
-    stored_hash = user.password_hash if user is not None else None
-    if not await asyncio.to_thread(verify_password, data.password, stored_hash) or user is None:
-        await throttle.record_login_failure(kv, email=data.email, ip_address=client.ip_address)
+    session: AsyncSession,
+    *,
+    reader: async_sessionmaker[AsyncSession],
+    kv: KeyValueStore,
+    data: LoginRequest,
+    client: ClientInfo,
+) -> LoggedIn:
+    """Check the password (throttled, see `throttle`) and open a session.
+
+    The user is read in a short unit of work of its own (`reader`) and the slow hash is checked outside
+    any transaction: `session`, which writes the new login session, begins only afterwards, so a burst
+    of logins never holds the database while argon2 runs.
+    """
+    device = await throttle.trusted_device(kv, token=client.device_token, email=data.email)
+    scopes = throttle.login_scopes(email=data.email, ip_address=client.ip_address, device=device)
+    await throttle.take_attempt(kv, scopes)
+    async with unit_of_work(reader, immediate=False) as lookup:
+        found = await get_user_by_email(lookup, email=data.email)
+    verified = await verify_password_bounded(data.password, found.password_hash if found else None)
+    user = await session.get(User, found.id) if verified and found is not None else None
+    if user is None:
         log.info("login failed", reason="wrong credentials", ip=client.ip_address)
         # The same message whether the email exists or not.
         raise Unauthorized(_WRONG_CREDENTIALS)
     if not user.is_active:
         log.info("login refused", user_id=user.id, reason="account disabled")
         raise Forbidden("This account is disabled: contact the administrator.")
-    await throttle.record_login_success(kv, email=data.email)
+    await throttle.forget_after_success(kv, scopes)
+    new_device = None
+    if device is None:
+        new_device = new_token()
+        await throttle.remember_device(kv, token=new_device, email=data.email)
     if needs_rehash(user.password_hash):
-        user.password_hash = await asyncio.to_thread(hash_password, data.password)
+        user.password_hash = await hash_password_bounded(data.password)
     issued = await start_session(
         session, user=user, user_agent=client.user_agent, ip_address=client.ip_address
     )
     log.info("login succeeded", user_id=user.id, session_id=issued.record.id)
-    return user, issued
+    return LoggedIn(user=user, issued=issued, new_device_token=new_device)
 
 
 async def logout(session: AsyncSession, *, principal: Principal) -> None:
@@ -98,13 +145,14 @@ async def change_password(
     """Replace the password after checking the current one; every other session of the user ends."""
     user = principal.user
     # Guessing the current password through this endpoint is throttled like guessing it at login.
-    await throttle.check_login_allowed(kv, email=user.email, ip_address=client.ip_address)
-    if not await asyncio.to_thread(verify_password, data.current_password, user.password_hash):
-        await throttle.record_login_failure(kv, email=user.email, ip_address=client.ip_address)
+    scopes = throttle.login_scopes(email=user.email, ip_address=client.ip_address, device=None)
+    await throttle.take_attempt(kv, scopes)
+    if not await verify_password_bounded(data.current_password, user.password_hash):
         raise InvalidInput("current_password is wrong: enter the password you sign in with.")
+    await throttle.forget(kv, scopes[0])
     problems = password_problems(data.new_password, email=user.email)
     if problems:
         raise InvalidInput("new_password: " + " ".join(problems))
-    user.password_hash = await asyncio.to_thread(hash_password, data.new_password)
+    user.password_hash = await hash_password_bounded(data.new_password)
     ended = await revoke_other_sessions(session, user=user, keep=principal.session)
     log.info("password changed", user_id=user.id, other_sessions_ended=ended)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import PlainTextResponse
 
-from clipper.deps import SessionDep, SettingsDep
+from clipper.deps import SessionAfterBody, SettingsDep
 from clipper.webhooks import service
 from clipper.webhooks.jobs import enqueue_events
 
@@ -23,9 +23,13 @@ async def verify(request: Request, settings: SettingsDep) -> PlainTextResponse:
 
 @router.post("/instagram")
 async def receive(
-    request: Request, session: SessionDep, settings: SettingsDep, background: BackgroundTasks
+    request: Request, session: SessionAfterBody, settings: SettingsDep, background: BackgroundTasks
 ) -> dict[str, int]:
-    """Check the signature over the raw body, store the new updates, and process them in jobs."""
+    """Check the signature over the raw body, store the new updates, and process them in jobs.
+
+    The whole body is read and its signature checked before the unit of work opens: a slow or forged
+    delivery never holds the database.
+    """
     event_ids = await service.receive(
         session,
         body=await request.body(),
