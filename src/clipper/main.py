@@ -11,13 +11,14 @@ from typing import Protocol
 
 import httpx
 import structlog
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
 import clipper
-from clipper import __version__, health, web, worker
+from clipper import __version__, health, openapi, web, worker
 from clipper.config import SANDBOX_MOUNT_PATH, Environment, Settings, get_settings
 from clipper.db import create_engine, create_session_factory
 from clipper.errors import register_exception_handlers
+from clipper.inputs import refuse_unstorable_text
 from clipper.instagram import InstagramGraphAPI
 from clipper.kv import create_store
 from clipper.observability import configure_logging, record_graph_call
@@ -50,7 +51,8 @@ def create_app(
     register_exception_handlers(app)
     app.include_router(health.router)
     for router in discover_routers():
-        app.include_router(router, prefix=API_PREFIX)
+        app.include_router(router, prefix=API_PREFIX, dependencies=[Depends(refuse_unstorable_text)])
+    openapi.install(app)
     if settings.sandbox_mode:
         app.state.sandbox_app = _mount_sandbox(app, settings)
     # The UI answers only the GETs that no route or mount takes (the router's not-found fallback).

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 
 from clipper.deps import CurrentPrincipal, CurrentUser, SessionDep, SettingsDep
+from clipper.inputs import DbId
 from clipper.kv import KeyValueStore
 from clipper.users import api_tokens, service
 from clipper.users.cookies import clear_session_cookies, set_session_cookies
@@ -98,6 +99,6 @@ async def list_tokens(user: CurrentUser, session: SessionDep) -> ApiTokenPage:
 
 
 @router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def revoke_token(token_id: int, user: CurrentUser, session: SessionDep) -> None:
+async def revoke_token(token_id: DbId, user: CurrentUser, session: SessionDep) -> None:
     """Revoke one of the user's API tokens."""
     await api_tokens.revoke_api_token(session, user=user, token_id=token_id)
