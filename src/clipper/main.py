@@ -23,6 +23,7 @@ from clipper.instagram import InstagramGraphAPI
 from clipper.kv import create_store
 from clipper.observability import configure_logging, record_graph_call
 from clipper.security import TokenCipher
+from clipper.security.headers import SecurityHeadersMiddleware
 
 API_PREFIX = "/api/v1"
 log = structlog.get_logger(__name__)
@@ -49,6 +50,7 @@ def create_app(
     app.state.graph_transport = graph_transport
     app.state.sandbox_app = None
     register_exception_handlers(app)
+    app.add_middleware(SecurityHeadersMiddleware)
     app.include_router(health.router)
     for router in discover_routers():
         app.include_router(router, prefix=API_PREFIX, dependencies=[Depends(refuse_unstorable_text)])
@@ -98,6 +100,8 @@ def _mount_sandbox(app: FastAPI, settings: Settings) -> FastAPI:
             app_secret=settings.app_secret,
             app_name="Content Clipper (sandbox)",
             public_url=settings.sandbox_url,
+            admin_remote_clients=settings.sandbox_admin_remote,
+            media_any_host=settings.sandbox_media_any_host,
             webhook_callback_url=(
                 f"{settings.backend_url}{API_PREFIX}/webhooks/instagram"
                 if settings.sandbox_deliver_webhooks
@@ -106,6 +110,11 @@ def _mount_sandbox(app: FastAPI, settings: Settings) -> FastAPI:
         )
     )
     app.mount(SANDBOX_MOUNT_PATH, sandbox)
+    log.info(
+        "sandbox mounted",
+        admin_api="any client" if settings.sandbox_admin_remote else "loopback clients only",
+        media_fetches="any host" if settings.sandbox_media_any_host else "loopback and own host only",
+    )
     return sandbox
 
 
