@@ -39,7 +39,8 @@ class TestOpenApiDocument:
     async def test_lists_the_errors_an_operation_can_answer(self, document: dict[str, Any]) -> None:
         update = document["paths"]["/api/v1/social/{post_id}"]["put"]["responses"]
         assert {"401", "403", "404", "409", "422"} <= set(update)
-        assert update["404"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+        error = update["404"]["content"]["application/json"]["schema"]
+        assert error == {"$ref": "#/components/schemas/Error"}
         listing = document["paths"]["/api/v1/clips"]["get"]["responses"]
         assert "401" in listing
         assert "404" not in listing
@@ -49,7 +50,7 @@ class TestOpenApiDocument:
         assert parameter["schema"]["maximum"] == 2**31 - 1
         assert parameter["schema"]["minimum"] == 1
 
-    async def test_authorize_and_callback_document_their_other_answers(self, document: dict[str, Any]) -> None:
+    async def test_authorize_and_callback_document_other_answers(self, document: dict[str, Any]) -> None:
         authorize = document["paths"]["/api/v1/oauth/{platform}/authorize"]["get"]["responses"]
         assert "302" in authorize
         callback = document["paths"]["/api/v1/oauth/{platform}/callback"]["get"]["responses"]

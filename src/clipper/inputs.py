@@ -55,7 +55,11 @@ async def refuse_unstorable_text(request: Request) -> None:
     """
     found = [
         *_problems(dict(request.path_params), "path"),
-        *_problems(dict(request.query_params), "query"),
+        *(
+            problem
+            for key, value in request.query_params.multi_items()
+            for problem in _problems(value, f"query.{key}")
+        ),
     ]
     if _has_json_body(request):
         try:
