@@ -261,6 +261,7 @@ class TestProductionRefusal:
                 "instagram_client_id": "123456789012345",
                 "instagram_client_secret": "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
                 "fernet_key": [Fernet.generate_key().decode()],
+                "backend_url": "https://clipper.example.org",
             }
         )
         assert isinstance(create_app(safe), FastAPI)

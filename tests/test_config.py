@@ -28,6 +28,7 @@ def production(**fields: object) -> Settings:
         "instagram_client_id": "123456789012345",
         "instagram_client_secret": "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
         "fernet_key": REAL_KEY,
+        "backend_url": "https://clipper.example.org",
     }
     return make(**(defaults | fields))
 
@@ -109,6 +110,31 @@ class TestProductionCheck:
     def test_refuses_missing_or_placeholder_secrets(self, fields: dict[str, object], complaint: str) -> None:
         with pytest.raises(InsecureSettings, match=complaint):
             production(**fields).check_production()
+
+    @pytest.mark.parametrize(
+        ("fields", "complaint"),
+        [
+            ({"backend_url": "http://clipper.example.org"}, "BACKEND_URL is http://"),
+            ({"graph_base_url": "http://graph.internal"}, "GRAPH_BASE_URL is not https"),
+            ({"graph_dialog_url": "http://dialog.internal/oauth"}, "GRAPH_DIALOG_URL is not https"),
+            ({"graph_rupload_url": "http://rupload.internal"}, "GRAPH_RUPLOAD_URL is not https"),
+            ({"media_signing_key": "change-me"}, "MEDIA_SIGNING_KEY is a placeholder"),
+        ],
+    )
+    def test_refuses_plain_http_and_a_placeholder_signing_key(
+        self, fields: dict[str, object], complaint: str
+    ) -> None:
+        with pytest.raises(InsecureSettings, match=complaint):
+            production(**fields).check_production()
+
+    def test_a_plain_http_graph_host_can_be_allowed_explicitly(self) -> None:
+        production(graph_base_url="http://graph.internal", allow_insecure_graph_hosts=True).check_production()
+
+    @pytest.mark.parametrize("environment", list(Environment))
+    def test_a_meta_app_without_its_secret_is_refused_everywhere(self, environment: Environment) -> None:
+        settings = make(environment=environment, instagram_client_id="123456789012345")
+        with pytest.raises(InsecureSettings, match="INSTAGRAM_CLIENT_SECRET"):
+            settings.check_production()
 
     def test_the_message_never_contains_the_values(self) -> None:
         settings = production(instagram_client_secret="change-me-0123", fernet_key="your_key_abc")

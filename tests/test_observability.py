@@ -47,12 +47,16 @@ class TestRedactText:
             f"the token {META_TOKEN} expired",
             '{"access_token": "plain-token-value", "token_type": "bearer"}',
             "callback /api/v1/oauth/instagram/callback?code=AQBx-secret-code&state=s",
+            "image_url=https://c.example/api/v1/clips/files/1/a.jpg?expires=9&signature=abcdefghijklmnop",
+            "GET /m?image_url=https%3A%2F%2Fc.example%2Fa.jpg%3Fexpires%3D9%26signature%3Dabcdef0123456789",
         ],
     )
     def test_masks_credentials(self, text: str) -> None:
         redacted = redact_text(text)
         assert MASK in redacted
         for secret in ("abc123def456", "s3cr3tvalue", "0123456789abcdef0123456789abcdef", "abcdefghijklmnop"):
+            assert secret not in redacted
+        for secret in ("abcdef0123456789",):
             assert secret not in redacted
         for secret in (META_TOKEN, "plain-token-value", "AQBx-secret-code"):
             assert secret not in redacted

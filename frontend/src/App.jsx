@@ -11,6 +11,7 @@ import ComposerPage from "./pages/ComposerPage.jsx";
 import CalendarPage from "./pages/CalendarPage.jsx";
 import PostDetailPage from "./pages/PostDetailPage.jsx";
 import InboxPage from "./pages/InboxPage.jsx";
+import SecurityPage from "./pages/SecurityPage.jsx";
 // The charts library is the biggest dependency: load it with the page that uses it.
 const AnalyticsPage = lazy(() => import("./pages/AnalyticsPage.jsx"));
 
@@ -21,6 +22,7 @@ const NAV = [
   { to: "/calendar", label: "Calendar", icon: "calendar" },
   { to: "/inbox", label: "Inbox", icon: "inbox" },
   { to: "/analytics", label: "Analytics", icon: "chart" },
+  { to: "/security", label: "Security", icon: "eye" },
 ];
 
 function Layout() {
@@ -95,6 +97,7 @@ export default function App() {
         <Route path="/posts/:postId" element={<PostDetailPage />} />
         <Route path="/inbox" element={<InboxPage />} />
         <Route path="/analytics" element={<Suspense fallback={<Spinner label="Loading analytics" />}><AnalyticsPage /></Suspense>} />
+        <Route path="/security" element={<SecurityPage />} />
         <Route path="*" element={<div className="page"><h1>Page not found</h1></div>} />
       </Route>
     </Routes>

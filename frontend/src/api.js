@@ -137,6 +137,29 @@ export function useAuthMutations() {
   return { login, register, logout };
 }
 
+// ---- sessions & API tokens (the Security page) ----------------------------------------------------
+export function useSessions() {
+  return useQuery({ queryKey: ["sessions"], queryFn: () => api.get("/auth/sessions").then(items) });
+}
+
+export function useApiTokens() {
+  return useQuery({ queryKey: ["api-tokens"], queryFn: () => api.get("/auth/tokens").then(items) });
+}
+
+export function useSecurityMutations() {
+  const client = useQueryClient();
+  return {
+    endSession: useMutation({
+      mutationFn: (id) => api.del(`/auth/sessions/${id}`),
+      onSuccess: () => client.invalidateQueries({ queryKey: ["sessions"] }),
+    }),
+    revokeToken: useMutation({
+      mutationFn: (id) => api.del(`/auth/tokens/${id}`),
+      onSuccess: () => client.invalidateQueries({ queryKey: ["api-tokens"] }),
+    }),
+  };
+}
+
 // ---- accounts & OAuth ---------------------------------------------------------------------------
 export function useAccounts() {
   return useQuery({ queryKey: ["accounts"], queryFn: () => api.get("/accounts").then(items) });

@@ -31,6 +31,13 @@ export function useLiveEvents(enabled) {
       "message.created", "message.new", "conversation.updated", "clip.updated", "clip.job", "account.updated",
     ];
     types.forEach((type) => source.addEventListener(type, refresh));
+    // This browser's session ended elsewhere (signed out from the Security page, password changed):
+    // stop reconnecting and let the sign-in check send us to the login page.
+    source.addEventListener("auth.ended", () => {
+      source.close();
+      setConnected(false);
+      client.invalidateQueries({ queryKey: ["me"] });
+    });
     source.onmessage = refresh;
     // Events sent while the stream was (re)connecting never reach it: catch up on everything live.
     source.onopen = () => {

@@ -153,6 +153,15 @@ class Settings(BaseSettings):
             self.log_json = True
         return self
 
+    # Exposure (issue 11). The mounted sandbox's admin API answers loopback clients only, and it fetches
+    # media only from loopback hosts and its own host, unless these open them.
+    sandbox_admin_remote: bool = False
+    sandbox_media_any_host: bool = False
+    # Production refuses a Graph, dialog or upload host override that is not https, unless this is set.
+    allow_insecure_graph_hosts: bool = False
+    # /metrics answers loopback clients; with a token, also anyone sending `Authorization: Bearer <token>`.
+    metrics_token: str = Field(default="", repr=False)
+
     @field_validator("fernet_key", "oauth_extra_scopes", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:
@@ -246,11 +255,37 @@ class Settings(BaseSettings):
             problems.append("FERNET_KEY is not set: stored tokens would be unreadable after a restart")
         elif any(looks_like_placeholder(key) for key in self.fernet_key):
             problems.append("FERNET_KEY holds a placeholder: generate a key with Fernet.generate_key()")
+        return problems + self._exposure_problems()
+
+    def _exposure_problems(self) -> list[str]:
+        """Production-only: plain-http addresses and a placeholder media signing key."""
+        problems = []
+        if self.backend_url.startswith("http://"):
+            problems.append("BACKEND_URL is http://: serve the product over https (cookies, media links)")
+        overrides = {
+            "GRAPH_BASE_URL": self.graph_base_url,
+            "GRAPH_DIALOG_URL": self.graph_dialog_url,
+            "GRAPH_RUPLOAD_URL": self.graph_rupload_url,
+        }
+        for name, url in overrides.items():
+            if url and not url.startswith("https://") and not self.allow_insecure_graph_hosts:
+                problems.append(f"{name} is not https (set ALLOW_INSECURE_GRAPH_HOSTS=true if you mean it)")
+        if self.media_signing_key and looks_like_placeholder(self.media_signing_key):
+            problems.append("MEDIA_SIGNING_KEY is a placeholder: use a long random value, or leave it empty")
         return problems
 
+    def everywhere_problems(self) -> list[str]:
+        """What no environment accepts: a Meta app id without its secret (webhook signatures forgeable)."""
+        if not self.sandbox_mode and not self.instagram_client_secret.strip():
+            return [
+                "INSTAGRAM_CLIENT_ID is set but INSTAGRAM_CLIENT_SECRET is empty: webhook signatures "
+                "could be forged; set the app's secret"
+            ]
+        return []
+
     def check_production(self) -> None:
-        """Raise InsecureSettings in production when a secret is missing or a placeholder."""
-        problems = self.production_problems() if self.is_production else []
+        """Raise InsecureSettings when a secret is missing (any environment) or unsafe for production."""
+        problems = self.production_problems() if self.is_production else self.everywhere_problems()
         if problems:
             raise InsecureSettings("Refusing to start in production: " + "; ".join(problems) + ".")
 

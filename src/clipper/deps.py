@@ -31,7 +31,7 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     # On SQLite a deferred transaction that reads, then writes after another connection committed, is
     # refused at once ("database is locked"): requests that may write take the write lock up front and
     # queue behind the busy timeout instead. No effect on PostgreSQL.
-    writes = request.method not in _READ_ONLY_METHODS
+    writes = request.method not in _READ_ONLY_METHODS or getattr(request.state, "writes", False)
     async with unit_of_work(request.app.state.session_factory, immediate=writes) as session:
         yield session
 
@@ -132,3 +132,11 @@ async def user_before_body(principal: Annotated[Principal, Depends(principal_bef
 
 SessionAfterBody = Annotated[AsyncSession, Depends(get_session_after_body, scope="function")]
 UserBeforeBody = Annotated[User, Depends(user_before_body)]
+
+
+def writes_on_read(request: Request) -> None:
+    """Route dependency for a GET that also writes: its unit of work takes the write lock up front."""
+    request.state.writes = True
+
+
+WritesOnRead = Depends(writes_on_read)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Literal
 
 import structlog
@@ -12,7 +13,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from clipper import __version__, state_metrics
+from clipper.config import Settings
 from clipper.deps import SettingsDep
+from clipper.errors import Forbidden
+from clipper.security import tokens_equal
 
 router = APIRouter(tags=["operations"])
 log = structlog.get_logger(__name__)
@@ -46,7 +50,33 @@ async def healthz(request: Request, settings: SettingsDep, response: Response) -
 
 
 @router.get("/metrics", include_in_schema=False)
-async def metrics(request: Request) -> Response:
-    """Expose the Prometheus metrics in the text format (the database gauges read at scrape time)."""
+async def metrics(request: Request, settings: SettingsDep) -> Response:
+    """Expose the Prometheus metrics in the text format (to loopback clients, or with METRICS_TOKEN).
+
+    The database gauges are read at scrape time.
+    """
+    if not _may_scrape(request, settings):
+        raise Forbidden(
+            "Metrics answer local clients, or a scraper sending 'Authorization: Bearer <METRICS_TOKEN>'."
+        )
     await state_metrics.refresh(request.app.state.session_factory)
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+
+
+def _may_scrape(request: Request, settings: Settings) -> bool:
+    # They name endpoints, accounts' error rates and queue depths: not for the open internet.
+    if request.client is not None and _is_loopback(request.client.host):
+        return True
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return (
+        bool(settings.metrics_token)
+        and scheme.lower() == "bearer"
+        and tokens_equal(token, settings.metrics_token)
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"

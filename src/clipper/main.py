@@ -11,18 +11,20 @@ from typing import Protocol
 
 import httpx
 import structlog
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
 import clipper
-from clipper import __version__, health, web, worker
+from clipper import __version__, health, openapi, web, worker
 from clipper.config import SANDBOX_MOUNT_PATH, Environment, Settings, get_settings
 from clipper.db import create_engine, create_session_factory
 from clipper.errors import register_exception_handlers
+from clipper.inputs import refuse_unstorable_text
 from clipper.instagram import InstagramGraphAPI
 from clipper.kv import create_store
 from clipper.observability import configure_logging, record_graph_call
 from clipper.request_limits import RequestLimitsMiddleware
 from clipper.security import TokenCipher
+from clipper.security.headers import SecurityHeadersMiddleware
 
 API_PREFIX = "/api/v1"
 log = structlog.get_logger(__name__)
@@ -50,9 +52,11 @@ def create_app(
     app.state.sandbox_app = None
     register_exception_handlers(app)
     app.add_middleware(RequestLimitsMiddleware, settings=settings, api_prefix=API_PREFIX)
+    app.add_middleware(SecurityHeadersMiddleware)
     app.include_router(health.router)
     for router in discover_routers():
-        app.include_router(router, prefix=API_PREFIX)
+        app.include_router(router, prefix=API_PREFIX, dependencies=[Depends(refuse_unstorable_text)])
+    openapi.install(app)
     if settings.sandbox_mode:
         app.state.sandbox_app = _mount_sandbox(app, settings)
     # The UI answers only the GETs that no route or mount takes (the router's not-found fallback).
@@ -98,6 +102,8 @@ def _mount_sandbox(app: FastAPI, settings: Settings) -> FastAPI:
             app_secret=settings.app_secret,
             app_name="Content Clipper (sandbox)",
             public_url=settings.sandbox_url,
+            admin_remote_clients=settings.sandbox_admin_remote,
+            media_any_host=settings.sandbox_media_any_host,
             webhook_callback_url=(
                 f"{settings.backend_url}{API_PREFIX}/webhooks/instagram"
                 if settings.sandbox_deliver_webhooks
@@ -106,6 +112,11 @@ def _mount_sandbox(app: FastAPI, settings: Settings) -> FastAPI:
         )
     )
     app.mount(SANDBOX_MOUNT_PATH, sandbox)
+    log.info(
+        "sandbox mounted",
+        admin_api="any client" if settings.sandbox_admin_remote else "loopback clients only",
+        media_fetches="any host" if settings.sandbox_media_any_host else "loopback and own host only",
+    )
     return sandbox
 
 

@@ -16,16 +16,18 @@ MASK = "***"
 
 # A key is sensitive when it names a credential; `token_expires_at` or `token_type` are not.
 _SENSITIVE_KEY = re.compile(
-    r"(^|[_\-])(token|secret|password|passwd|appsecret_proof|authorization|cookie|fernet_keys?|api_key)$"
+    r"(^|[_\-])(token|secret|password|passwd|appsecret_proof|authorization|cookie|fernet_keys?|api_key|signature)$"
     r"|password|^(access|refresh|page)_token",
     re.IGNORECASE,
 )
 _QUERY_SECRET = re.compile(
     r"(?P<key>(?<![A-Za-z0-9])(?:access_token|input_token|fb_exchange_token|refresh_token|client_secret"
-    r"|appsecret_proof|password|token|secret)|(?<=[?&])code)=(?P<value>[^&\s\"'<>,;)}\]]+)",
+    r"|appsecret_proof|password|token|secret|signature)|(?<=[?&])code)=(?P<value>[^&\s\"'<>,;)}\]]+)",
     re.IGNORECASE,
 )
 _AUTH_HEADER = re.compile(r"\b(?P<scheme>Bearer|OAuth)\s+(?P<value>[A-Za-z0-9._~+/=\-]{8,})", re.IGNORECASE)
+# A signed media URL nested inside another URL's query (`image_url=…%3Fexpires%3D…%26signature%3D…`).
+_ENCODED_SIGNATURE = re.compile(r"(?P<key>signature%3D)[0-9A-Fa-f]+", re.IGNORECASE)
 # Meta user/page tokens start with EAA; the rest of the token is long base64-ish text.
 _META_TOKEN = re.compile(r"\bEAA[A-Za-z0-9]{16,}")
 # JSON text such as '{"access_token": "…"}' inside a message or a response body.
@@ -38,6 +40,7 @@ _JSON_SECRET = re.compile(
 def redact_text(text: str) -> str:
     """Mask credentials that appear inside free text, URLs and JSON snippets."""
     text = _QUERY_SECRET.sub(lambda m: f"{m['key']}={MASK}", text)
+    text = _ENCODED_SIGNATURE.sub(lambda m: f"{m['key']}{MASK}", text)
     text = _AUTH_HEADER.sub(lambda m: f"{m['scheme']} {MASK}", text)
     text = _JSON_SECRET.sub(lambda m: f'{m["key"]}"{MASK}"', text)
     return _META_TOKEN.sub(MASK, text)

@@ -12,11 +12,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from graph_sandbox import cdn_routes, oauth_dialog, routing
 from graph_sandbox.config import SandboxConfig
 from graph_sandbox.drop import DropConnectionMiddleware
+from graph_sandbox.exposure import loopback_admin
 from graph_sandbox.handlers import load_handler_modules
 from graph_sandbox.registry import admin_router, public_router
 from graph_sandbox.state import Sandbox
@@ -43,6 +44,6 @@ def create_sandbox_app(
     app.include_router(routing.router)
     app.include_router(oauth_dialog.router)
     app.include_router(cdn_routes.router)
-    app.include_router(admin_router, prefix="/_admin")
+    app.include_router(admin_router, prefix="/_admin", dependencies=[Depends(loopback_admin)])
     app.include_router(public_router)
     return app

@@ -38,6 +38,9 @@ class SandboxConfig(BaseModel):
     oauth_code_seconds: int = 600
     # Maximum `limit` on edges that declare none of their own.
     default_max_limit: int = 100
+    # Exposure (see graph_sandbox.exposure): the admin API for non-loopback clients, media from any host.
+    admin_remote_clients: bool = False
+    media_any_host: bool = False
 
     @property
     def base_url(self) -> str:

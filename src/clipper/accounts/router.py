@@ -12,6 +12,7 @@ from clipper.accounts.models import Account
 from clipper.accounts.schemas import AccountPage, AccountRead
 from clipper.deps import CipherDep, CurrentUser, GraphDep, SessionDep
 from clipper.errors import InvalidInput
+from clipper.inputs import DbId
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])
 
@@ -38,7 +39,7 @@ async def list_accounts(
 
 
 @router.get("/{account_id}", response_model=AccountRead)
-async def get_account(session: SessionDep, user: CurrentUser, account_id: int) -> Account:
+async def get_account(session: SessionDep, user: CurrentUser, account_id: DbId) -> Account:
     """One connected account."""
     return await service.get_account(session, user=user, account_id=account_id)
 
@@ -51,7 +52,7 @@ async def delete_account(
     cipher: CipherDep,
     states: StatesDep,
     factory: FactoryDep,
-    account_id: int,
+    account_id: DbId,
 ) -> Response:
     """Disconnect the account (revoking on Meta's side) and delete everything stored for it."""
     # Meta is called with no transaction open (on SQLite the request's holds the write lock).
@@ -70,7 +71,7 @@ async def check_account(
     cipher: CipherDep,
     hub: EventsDep,
     factory: FactoryDep,
-    account_id: int,
+    account_id: DbId,
 ) -> Account:
     """Ask Meta now whether the account's token still works (the periodic check, for one account)."""
     await service.get_account(session, user=user, account_id=account_id)

@@ -48,7 +48,9 @@ def signed_url(settings: Settings, storage_key: str, *, ttl_seconds: int | None 
 def verify(settings: Settings, storage_key: str, *, expires: int, signature: str) -> bool:
     """True when the signature matches (constant-time) and has not expired."""
     expected = _signature(signing_key(settings), storage_key, expires)
-    return hmac.compare_digest(expected, signature) and expires >= time.time()
+    # compare_digest refuses non-ASCII str: compare bytes, so a forged signature is just "no match".
+    given = signature.encode("utf-8", "surrogatepass")
+    return hmac.compare_digest(expected.encode("ascii"), given) and expires >= time.time()
 
 
 def content_type_of(path: Path) -> str:

@@ -16,6 +16,7 @@ from clipper.clips.upload import MULTIPART_OVERHEAD, stage_upload
 from clipper.config import Settings
 from clipper.deps import CurrentUser, SessionAfterBody, SessionDep, SettingsDep, UserBeforeBody
 from clipper.errors import Forbidden, NotFound
+from clipper.inputs import DbId
 
 router = APIRouter(prefix="/clips", tags=["clips"])
 
@@ -95,7 +96,7 @@ async def list_clips(
     session: SessionDep,
     settings: SettingsDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    cursor: int | None = None,
+    cursor: DbId | None = None,
 ) -> ClipPage:
     """The user's clips, newest first."""
     clips, next_cursor = await service.list_clips(session, user=user, limit=limit, cursor=cursor)
@@ -103,14 +104,14 @@ async def list_clips(
 
 
 @router.get("/{clip_id}")
-async def get_clip(clip_id: int, user: CurrentUser, session: SessionDep, settings: SettingsDep) -> ClipRead:
+async def get_clip(clip_id: DbId, user: CurrentUser, session: SessionDep, settings: SettingsDep) -> ClipRead:
     """One clip with its qualification per media type and progress while processing."""
     return _read(await service.get_clip(session, user=user, clip_id=clip_id), settings)
 
 
 @router.delete("/{clip_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_clip(
-    clip_id: int, user: CurrentUser, session: SessionDep, settings: SettingsDep
+    clip_id: DbId, user: CurrentUser, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """Delete a clip and its files (409 while a scheduled or publishing post uses it)."""
     await service.delete_clip(session, user=user, clip_id=clip_id, settings=settings)
@@ -119,7 +120,7 @@ async def delete_clip(
 
 @router.post("/{clip_id}/conform", status_code=status.HTTP_202_ACCEPTED)
 async def conform_clip(
-    clip_id: int,
+    clip_id: DbId,
     data: ConformRequest,
     jobs: ProcessAfterCommit,
     user: CurrentUser,
@@ -141,7 +142,7 @@ async def conform_clip(
 
 @router.post("/{clip_id}/trim", status_code=status.HTTP_202_ACCEPTED)
 async def trim_clip(
-    clip_id: int,
+    clip_id: DbId,
     data: TrimRequest,
     jobs: ProcessAfterCommit,
     user: CurrentUser,

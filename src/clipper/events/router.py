@@ -5,17 +5,32 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
-from clipper.deps import CurrentUser
+from clipper.deps import CurrentPrincipal
+from clipper.errors import TooManyRequests
 from clipper.events import service
 
 router = APIRouter(prefix="/events", tags=["events"])
 
 
 @router.get("", response_class=StreamingResponse)
-async def stream_events(request: Request, user: CurrentUser) -> StreamingResponse:
-    """Stream `post.status`, comment and message events as `text/event-stream` until the client leaves."""
+async def stream_events(request: Request, principal: CurrentPrincipal) -> StreamingResponse:
+    """Stream `post.status`, comment and message events as `text/event-stream` until the client leaves.
+
+    The stream ends when the session or token that opened it ends (logout, revoke, password change).
+    """
+    hub = request.app.state.events
+    user = principal.user
+    if hub.subscriber_count(user.id) >= service.MAX_STREAMS_PER_USER:
+        raise TooManyRequests(
+            f"You already have {service.MAX_STREAMS_PER_USER} live-update streams open: close a tab.",
+            retry_after=30,
+        )
+    credential = service.Credential(
+        session_id=principal.session.id if principal.session else None,
+        api_token_id=principal.api_token.id if principal.api_token else None,
+    )
     return StreamingResponse(
-        service.stream(request.app.state.events, user_id=user.id, is_disconnected=request.is_disconnected),
+        service.stream(hub, user_id=user.id, is_disconnected=request.is_disconnected, credential=credential),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

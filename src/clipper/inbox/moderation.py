@@ -16,6 +16,7 @@ from clipper.errors import ClipperError, InvalidInput, NotFound
 from clipper.inbox import patterns
 from clipper.inbox.access import MANAGE_COMMENTS, GraphAccess, client_for
 from clipper.inbox.models import InboxComment, ModerationAction, ModerationRule, RuleAction, RuleKind
+from clipper.inputs import MAX_DB_ID
 from clipper.instagram import InstagramGraphAPI, InstagramGraphAPIError, InvalidTokenError
 from clipper.users.models import User
 
@@ -36,7 +37,7 @@ class RuleInput:
 def _after_id(cursor: str | None) -> int | None:
     if not cursor:
         return None
-    if not cursor.isdigit():
+    if not (cursor.isascii() and cursor.isdigit() and int(cursor) <= MAX_DB_ID):
         raise InvalidInput("The cursor is not valid: use the next_cursor of the previous page.")
     return int(cursor)
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, or_
 
 from clipper.errors import InvalidInput
+from clipper.inputs import MAX_DB_ID
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
@@ -26,6 +27,8 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         moment, item_id = raw.rsplit("|", 1)
+        if not 0 < int(item_id) <= MAX_DB_ID:
+            raise ValueError(item_id)
         return datetime.fromisoformat(moment), int(item_id)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise InvalidInput("The cursor is not valid: use the next_cursor of the previous page.") from None

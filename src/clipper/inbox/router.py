@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from clipper.accounts import service as accounts
 from clipper.accounts.deps import KeepTokenInvalidations
 from clipper.config import Settings
-from clipper.deps import CurrentUser, SessionDep, SettingsDep
+from clipper.deps import CurrentUser, SessionDep, SettingsDep, WritesOnRead
 from clipper.events.hub import EventHub
 from clipper.inbox import comments, mentions, messages, moderation, sync
 from clipper.inbox.access import GraphAccess
@@ -40,6 +40,7 @@ from clipper.inbox.schemas import (
     RuleUpdate,
     SyncRead,
 )
+from clipper.inputs import MAX_DB_ID, DbId, GraphId
 
 router = APIRouter(prefix="/instagram", tags=["inbox"], dependencies=[KeepTokenInvalidations])
 
@@ -65,8 +66,8 @@ HubDep = Annotated[EventHub | None, Depends(event_hub)]
 async def list_comments(
     session: SessionDep,
     user: CurrentUser,
-    account_id: int | None = None,
-    media_id: str | None = None,
+    account_id: DbId | None = None,
+    media_id: GraphId | None = None,
     status: InboxStatus | None = None,
     search: Annotated[str | None, Query(max_length=200)] = None,
     limit: Limit = DEFAULT_LIMIT,
@@ -86,8 +87,8 @@ async def list_comments(
 
 @router.get("/media/{media_id}/comments", response_model=Page[CommentThread])
 async def media_comments(
-    media_id: str,
-    account_id: int,
+    media_id: GraphId,
+    account_id: DbId,
     session: SessionDep,
     user: CurrentUser,
     access: AccessDep,
@@ -117,7 +118,7 @@ async def media_comments(
 
 @router.post("/media/{media_id}/comment-settings", response_model=CommentSettingsRead)
 async def comment_settings(
-    media_id: str, body: CommentSettings, session: SessionDep, user: CurrentUser, access: AccessDep
+    media_id: GraphId, body: CommentSettings, session: SessionDep, user: CurrentUser, access: AccessDep
 ) -> CommentSettingsRead:
     """Turn comments on or off for a media."""
     await comments.set_comments_enabled(
@@ -137,7 +138,7 @@ async def bulk_comments(
 
 @router.post("/comments/{comment_id}/reply", response_model=CommentRead, status_code=status.HTTP_201_CREATED)
 async def reply_to_comment(
-    comment_id: int, body: ReplyCreate, session: SessionDep, user: CurrentUser, access: AccessDep
+    comment_id: DbId, body: ReplyCreate, session: SessionDep, user: CurrentUser, access: AccessDep
 ) -> object:
     """Reply publicly; the comment becomes answered."""
     return await comments.reply(
@@ -149,7 +150,7 @@ async def reply_to_comment(
     "/comments/{comment_id}/private-reply", response_model=MessageRead, status_code=status.HTTP_201_CREATED
 )
 async def private_reply(
-    comment_id: int, body: PrivateReplyCreate, session: SessionDep, user: CurrentUser, access: AccessDep
+    comment_id: DbId, body: PrivateReplyCreate, session: SessionDep, user: CurrentUser, access: AccessDep
 ) -> object:
     """Send the commenter the one private DM a comment allows (within 7 days)."""
     return await messages.private_reply(
@@ -159,7 +160,7 @@ async def private_reply(
 
 @router.post("/comments/{comment_id}/hide", response_model=CommentRead)
 async def hide_comment(
-    comment_id: int, body: HideRequest, session: SessionDep, user: CurrentUser, access: AccessDep
+    comment_id: DbId, body: HideRequest, session: SessionDep, user: CurrentUser, access: AccessDep
 ) -> object:
     """Hide (`hide: true`) or unhide a comment."""
     return await comments.hide(session, user=user, access=access, comment_id=comment_id, hidden=body.hide)
@@ -167,7 +168,7 @@ async def hide_comment(
 
 @router.delete("/comments/{comment_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_comment(
-    comment_id: int, session: SessionDep, user: CurrentUser, access: AccessDep
+    comment_id: DbId, session: SessionDep, user: CurrentUser, access: AccessDep
 ) -> Response:
     """Delete a comment on Instagram."""
     await comments.delete(session, user=user, access=access, comment_id=comment_id)
@@ -178,7 +179,7 @@ async def delete_comment(
 async def list_mentions(
     session: SessionDep,
     user: CurrentUser,
-    account_id: int | None = None,
+    account_id: DbId | None = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: str | None = None,
 ) -> dict[str, object]:
@@ -191,7 +192,7 @@ async def list_mentions(
 
 @router.get("/accounts/{account_id}/moderation-rules", response_model=Page[RuleRead])
 async def list_rules(
-    account_id: int,
+    account_id: DbId,
     session: SessionDep,
     user: CurrentUser,
     limit: Limit = DEFAULT_LIMIT,
@@ -207,21 +208,21 @@ async def list_rules(
 @router.post(
     "/accounts/{account_id}/moderation-rules", response_model=RuleRead, status_code=status.HTTP_201_CREATED
 )
-async def create_rule(account_id: int, body: RuleCreate, session: SessionDep, user: CurrentUser) -> object:
+async def create_rule(account_id: DbId, body: RuleCreate, session: SessionDep, user: CurrentUser) -> object:
     """Add a rule that hides or deletes matching new comments."""
     data = moderation.RuleInput(**body.model_dump())
     return await moderation.create_rule(session, user=user, account_id=account_id, data=data)
 
 
 @router.get("/accounts/{account_id}/moderation-rules/{rule_id}", response_model=RuleRead)
-async def get_rule(account_id: int, rule_id: int, session: SessionDep, user: CurrentUser) -> object:
+async def get_rule(account_id: DbId, rule_id: DbId, session: SessionDep, user: CurrentUser) -> object:
     """One rule."""
     return await moderation.get_rule(session, user=user, account_id=account_id, rule_id=rule_id)
 
 
 @router.patch("/accounts/{account_id}/moderation-rules/{rule_id}", response_model=RuleRead)
 async def update_rule(
-    account_id: int, rule_id: int, body: RuleUpdate, session: SessionDep, user: CurrentUser
+    account_id: DbId, rule_id: DbId, body: RuleUpdate, session: SessionDep, user: CurrentUser
 ) -> object:
     """Change a rule."""
     data = moderation.RuleInput(**body.model_dump(exclude_unset=True))
@@ -229,7 +230,7 @@ async def update_rule(
 
 
 @router.delete("/accounts/{account_id}/moderation-rules/{rule_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_rule(account_id: int, rule_id: int, session: SessionDep, user: CurrentUser) -> Response:
+async def delete_rule(account_id: DbId, rule_id: DbId, session: SessionDep, user: CurrentUser) -> Response:
     """Remove a rule (its audit trail stays)."""
     await moderation.delete_rule(session, user=user, account_id=account_id, rule_id=rule_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -237,14 +238,14 @@ async def delete_rule(account_id: int, rule_id: int, session: SessionDep, user: 
 
 @router.get("/accounts/{account_id}/moderation-actions", response_model=Page[ModerationActionRead])
 async def list_moderation_actions(
-    account_id: int,
+    account_id: DbId,
     session: SessionDep,
     user: CurrentUser,
     limit: Limit = DEFAULT_LIMIT,
     cursor: str | None = None,
 ) -> dict[str, object]:
     """What the account's rules did, newest first."""
-    before = int(cursor) if cursor and cursor.isdigit() else None
+    before = min(int(cursor), MAX_DB_ID) if cursor and cursor.isascii() and cursor.isdigit() else None
     items = await moderation.list_actions(
         session, user=user, account_id=account_id, limit=limit + 1, before_id=before
     )
@@ -254,7 +255,7 @@ async def list_moderation_actions(
 
 @router.post("/accounts/{account_id}/inbox/sync", response_model=SyncRead)
 async def sync_inbox(
-    account_id: int,
+    account_id: DbId,
     request: Request,
     session: SessionDep,
     user: CurrentUser,
@@ -303,7 +304,7 @@ async def list_conversations(
     session: SessionDep,
     user: CurrentUser,
     settings: SettingsDep,
-    account_id: int | None = None,
+    account_id: DbId | None = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: str | None = None,
 ) -> dict[str, object]:
@@ -315,9 +316,12 @@ async def list_conversations(
     return {"items": items, "next_cursor": next_cursor}
 
 
-@router.get("/conversations/{conversation_id}/messages", response_model=Page[MessageRead])
+# Reading clears the unread count: a write, so the write lock is taken up front like other writers'.
+@router.get(
+    "/conversations/{conversation_id}/messages", response_model=Page[MessageRead], dependencies=[WritesOnRead]
+)
 async def list_messages(
-    conversation_id: int,
+    conversation_id: DbId,
     session: SessionDep,
     user: CurrentUser,
     limit: Limit = DEFAULT_LIMIT,
@@ -336,7 +340,7 @@ async def list_messages(
     status_code=status.HTTP_201_CREATED,
 )
 async def send_message(
-    conversation_id: int,
+    conversation_id: DbId,
     body: MessageCreate,
     session: SessionDep,
     user: CurrentUser,

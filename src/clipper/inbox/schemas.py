@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from clipper.inbox.comments import BulkAction
 from clipper.inbox.models import MentionKind, RuleAction, RuleKind
+from clipper.inputs import DbId
 
 ItemT = TypeVar("ItemT")
 
@@ -58,7 +59,7 @@ class HideRequest(BaseModel):
 
 
 class BulkRequest(BaseModel):
-    ids: list[int] = Field(min_length=1, max_length=500)
+    ids: list[DbId] = Field(min_length=1, max_length=500)
     action: BulkAction
 
 
@@ -75,7 +76,7 @@ class BulkResponse(BaseModel):
 
 
 class CommentSettings(BaseModel):
-    account_id: int
+    account_id: DbId
     enabled: bool
 
 
@@ -158,7 +159,7 @@ class MessageRead(BaseModel):
 
 class MessageCreate(BaseModel):
     text: str | None = Field(default=None, min_length=1, max_length=1000)
-    clip_id: int | None = None
+    clip_id: DbId | None = None
     human_agent: bool = False
 
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from clipper.accounts.deps import KeepTokenInvalidations
 from clipper.deps import CurrentUser, SessionDep
+from clipper.inputs import DbId, GraphId
 from clipper.insights import media_list, service
 from clipper.insights.access import Services
 from clipper.insights.schemas import (
@@ -41,7 +42,7 @@ def split(metrics: str | None) -> list[str] | None:
 
 @router.get("/accounts/{account_id}/insights", response_model=AccountInsightsRead)
 async def account_insights(
-    account_id: int,
+    account_id: DbId,
     session: SessionDep,
     user: CurrentUser,
     services: ServicesDep,
@@ -65,11 +66,11 @@ async def account_insights(
 
 @router.get("/media/{media_id}/insights", response_model=MediaInsightsRead)
 async def media_insights(
-    media_id: str,
+    media_id: GraphId,
     session: SessionDep,
     user: CurrentUser,
     services: ServicesDep,
-    account_id: int | None = None,
+    account_id: DbId | None = None,
     metrics: MetricsQuery = None,
 ) -> MediaInsightsRead:
     """Lifetime numbers of a post, reel or story (metrics its type lacks are listed as unsupported)."""
@@ -85,7 +86,7 @@ async def media_insights(
 
 @router.get("/accounts/{account_id}/media-insights", response_model=MediaInsightsPage)
 async def media_insights_list(
-    account_id: int,
+    account_id: DbId,
     session: SessionDep,
     user: CurrentUser,
     services: ServicesDep,
@@ -100,7 +101,7 @@ async def media_insights_list(
 
 @router.get("/accounts/{account_id}/insights/audience", response_model=AudienceRead)
 async def audience(
-    account_id: int,
+    account_id: DbId,
     session: SessionDep,
     user: CurrentUser,
     services: ServicesDep,
@@ -122,7 +123,7 @@ async def audience(
 
 @router.get("/accounts/{account_id}/insights/online-followers", response_model=OnlineFollowersRead)
 async def online_followers(
-    account_id: int, session: SessionDep, user: CurrentUser, services: ServicesDep
+    account_id: DbId, session: SessionDep, user: CurrentUser, services: ServicesDep
 ) -> OnlineFollowersRead:
     """Followers online per hour (UTC) over the last 30 days, overall and per weekday."""
     return await service.get_online_followers(session, user=user, account_id=account_id, services=services)
@@ -130,7 +131,7 @@ async def online_followers(
 
 @router.get("/accounts/{account_id}/insights/page", response_model=PageInsightsRead)
 async def page_insights(
-    account_id: int,
+    account_id: DbId,
     session: SessionDep,
     user: CurrentUser,
     services: ServicesDep,
@@ -152,7 +153,7 @@ async def page_insights(
 
 @router.get("/accounts/{account_id}/insights/export.csv", response_class=Response)
 async def export_csv(
-    account_id: int,
+    account_id: DbId,
     session: SessionDep,
     user: CurrentUser,
     services: ServicesDep,
@@ -171,7 +172,7 @@ async def export_csv(
 
 @router.get("/accounts/{account_id}/best-times", response_model=BestTimesRead)
 async def best_times(
-    account_id: int, session: SessionDep, user: CurrentUser, services: ServicesDep, tz: str = "UTC"
+    account_id: DbId, session: SessionDep, user: CurrentUser, services: ServicesDep, tz: str = "UTC"
 ) -> BestTimesRead:
     """Recommended posting hours per weekday, with the evidence behind each."""
     return await service.get_best_times(

@@ -6,6 +6,7 @@ import asyncio
 import copy
 import logging
 import random
+import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -45,6 +46,10 @@ Jitter = Callable[[float], float]
 DEFAULT_BASE_URL = "https://graph.facebook.com"
 DEFAULT_RUPLOAD_URL = "https://rupload.facebook.com"
 DEFAULT_API_VERSION = "v24.0"
+
+
+# Meta's ids are digits (media, users, pages) or URL-safe base64 (conversations, messages).
+_SAFE_SEGMENT = re.compile(r"[A-Za-z0-9_=-]+(?:\.[A-Za-z0-9_=-]+)*")
 
 
 def _full_jitter(ceiling: float) -> float:
@@ -177,7 +182,17 @@ class GraphCore:
         return {"Authorization": f"Bearer {token}"}, params
 
     def graph_url(self, path: str) -> str:
-        """The absolute URL of a Graph path on the configured host and version."""
+        """The absolute URL of a Graph path on the configured host and version.
+
+        Every segment must be an id or edge name: a control character, `?`, `#`, `%` or `..` coming
+        from an id would change which URL is called, so it is refused before anything is sent.
+        """
+        segments = path.strip("/").split("/") if path.strip("/") else []
+        if not all(_SAFE_SEGMENT.fullmatch(segment) for segment in segments):
+            raise RequestValidationError(
+                "That Instagram id is not valid: ids are made of letters, digits, '_', '-' and '='.",
+                option="id",
+            )
         return f"{self.base_url}/{self.api_version}/{path.lstrip('/')}"
 
     # --- one call -------------------------------------------------------------------------------------

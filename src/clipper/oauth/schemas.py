@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from clipper.accounts.schemas import AccountRead
+from clipper.inputs import DbId
 
 
 class AuthorizationUrl(BaseModel):
@@ -45,7 +46,7 @@ class SelectAccountRequest(BaseModel):
 
 
 class DisconnectRequest(BaseModel):
-    account_id: int
+    account_id: DbId
 
 
 class ConnectionStatus(BaseModel):

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, status
 from pydantic import AwareDatetime
 
 from clipper.deps import CurrentUser, SessionAfterBody, SessionDep, UserBeforeBody
+from clipper.inputs import DbId
 from clipper.social import bulk, service
 from clipper.social.models import PostStatus
 from clipper.social.schemas import BulkResult, Page, PostCreate, PostRead, PostUpdate
@@ -29,7 +30,7 @@ async def list_posts(
     session: SessionDep,
     user: CurrentUser,
     status_filter: Annotated[PostStatus | None, Query(alias="status")] = None,
-    account_id: int | None = None,
+    account_id: DbId | None = None,
     since: Annotated[AwareDatetime | None, Query(alias="from")] = None,
     until: Annotated[AwareDatetime | None, Query(alias="to")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -58,30 +59,30 @@ async def bulk_create(request: Request, session: SessionAfterBody, user: UserBef
 
 
 @router.get("/{post_id}", response_model=PostRead)
-async def get_post(session: SessionDep, user: CurrentUser, post_id: int) -> PostRead:
+async def get_post(session: SessionDep, user: CurrentUser, post_id: DbId) -> PostRead:
     """One post with its containers, outcome and timeline."""
     return PostRead.model_validate(await service.get_post(session, user=user, post_id=post_id))
 
 
 @router.put("/{post_id}", response_model=PostRead)
-async def update_post(session: SessionDep, user: CurrentUser, post_id: int, data: PostUpdate) -> PostRead:
+async def update_post(session: SessionDep, user: CurrentUser, post_id: DbId, data: PostUpdate) -> PostRead:
     """Change a draft, scheduled or failed post."""
     return PostRead.model_validate(await service.update_post(session, user=user, post_id=post_id, data=data))
 
 
 @router.delete("/{post_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_post(session: SessionDep, user: CurrentUser, post_id: int) -> None:
+async def delete_post(session: SessionDep, user: CurrentUser, post_id: DbId) -> None:
     """Delete a post (a published one only leaves this list: Instagram has no delete)."""
     await service.delete_post(session, user=user, post_id=post_id)
 
 
 @router.post("/{post_id}/publish", status_code=status.HTTP_202_ACCEPTED, response_model=PostRead)
-async def publish_post(session: SessionDep, user: CurrentUser, post_id: int) -> PostRead:
+async def publish_post(session: SessionDep, user: CurrentUser, post_id: DbId) -> PostRead:
     """Publish now, or retry a failed post; the worker picks it up within a second."""
     return PostRead.model_validate(await service.request_publish(session, user=user, post_id=post_id))
 
 
 @router.post("/{post_id}/check", status_code=status.HTTP_202_ACCEPTED, response_model=PostRead)
-async def check_post(session: SessionDep, user: CurrentUser, post_id: int) -> PostRead:
+async def check_post(session: SessionDep, user: CurrentUser, post_id: DbId) -> PostRead:
     """Check an unconfirmed post with Instagram now (409 for a post in any other state)."""
     return PostRead.model_validate(await service.check_now(session, user=user, post_id=post_id))

@@ -8,6 +8,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from clipper.inputs import DbId
 from clipper.social.models import MediaType, PostStatus
 
 T = TypeVar("T")
@@ -29,7 +30,7 @@ class PostOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     share_to_feed: bool | None = None
-    cover_clip_id: int | None = None
+    cover_clip_id: DbId | None = None
     thumb_offset_ms: int | None = Field(default=None, ge=0)
     location_id: str | None = None
     user_tags: list[UserTag] | None = None
@@ -55,8 +56,8 @@ class PostFields(BaseModel):
     scheduled_for: datetime | None = None
     options: PostOptions | None = None
     media_type: MediaType | None = None
-    clip_id: int | None = None
-    clip_ids: list[int] | None = None
+    clip_id: DbId | None = None
+    clip_ids: list[DbId] | None = None
 
     @field_validator("hashtags")
     @classmethod
@@ -69,8 +70,8 @@ class PostFields(BaseModel):
 class PostCreate(PostFields):
     """A new post: one per account in `account_ids` (or the one `account_id`)."""
 
-    account_id: int | None = None
-    account_ids: list[int] | None = None
+    account_id: DbId | None = None
+    account_ids: list[DbId] | None = None
     platform: Literal["instagram"] = "instagram"
     media_type: MediaType = MediaType.IMAGE
 
@@ -84,6 +85,13 @@ class PostUpdate(PostFields):
     """A change to a draft, scheduled or failed post; absent fields stay as they are."""
 
     # An explicit null unschedules (back to draft), so "absent" and "null" differ: see model_fields_set.
+
+    @field_validator("media_type")
+    @classmethod
+    def _media_type_given(cls, value: MediaType | None) -> MediaType:
+        if value is None:
+            raise ValueError("media_type cannot be null: leave it out to keep the post's type")
+        return value
 
 
 class TimelineEntry(BaseModel):

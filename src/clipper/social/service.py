@@ -20,6 +20,7 @@ from clipper.accounts.models import Account
 from clipper.clips.models import Clip
 from clipper.db import utcnow
 from clipper.errors import Conflict, InvalidInput, NotFound
+from clipper.inputs import MAX_DB_ID
 from clipper.social import timeline
 from clipper.social.engine import Engine
 from clipper.social.models import MediaType, PostStatus, SocialPost, SocialPostMedia
@@ -146,7 +147,10 @@ def _decode_cursor(cursor: str | None) -> int | None:
     if not cursor:
         return None
     try:
-        return int(base64.urlsafe_b64decode(cursor.encode()).decode())
+        after = int(base64.urlsafe_b64decode(cursor.encode()).decode())
+        if not 0 < after <= MAX_DB_ID:
+            raise ValueError(after)
+        return after
     except ValueError:
         raise InvalidInput("The cursor is not valid: use the next_cursor of a previous page.") from None
 

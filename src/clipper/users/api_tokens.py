@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import structlog
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.db import utcnow
@@ -92,3 +92,13 @@ async def find_api_token(session: AsyncSession, *, token: str) -> ApiToken | Non
 
 def _stale(last_used_at: datetime | None, now: datetime) -> bool:
     return last_used_at is None or now - last_used_at >= _TOUCH_INTERVAL
+
+
+async def revoke_other_api_tokens(session: AsyncSession, *, user: User, keep: ApiToken | None) -> int:
+    """Delete every API token of the user but `keep`; return how many."""
+    result = await session.execute(
+        delete(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.id != (keep.id if keep is not None else -1))
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

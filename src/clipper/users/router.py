@@ -5,8 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 
 from clipper.deps import CurrentPrincipal, CurrentUser, SessionAfterBody, SessionDep, SettingsDep
+from clipper.errors import Forbidden
+from clipper.events import service as events
+from clipper.events.hub import EventHub
+from clipper.inputs import DbId
 from clipper.kv import KeyValueStore
-from clipper.users import api_tokens, service, throttle
+from clipper.users import api_tokens, service, sessions, throttle
+from clipper.users.auth import AuthMethod
 from clipper.users.cookies import DEVICE_COOKIE, clear_session_cookies, set_device_cookie, set_session_cookies
 from clipper.users.models import User
 from clipper.users.schemas import (
@@ -19,6 +24,8 @@ from clipper.users.schemas import (
     PasswordChange,
     RegisterAccepted,
     RegisterRequest,
+    SessionPage,
+    SessionRead,
     UserRead,
 )
 from clipper.users.sessions import session_expires_at
@@ -83,9 +90,13 @@ async def login(
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
-async def logout(principal: CurrentPrincipal, session: SessionDep, settings: SettingsDep) -> Response:
+async def logout(
+    principal: CurrentPrincipal, request: Request, session: SessionDep, settings: SettingsDep
+) -> Response:
     """End the current session and clear the cookies."""
     await service.logout(session, principal=principal)
+    if principal.session is not None:
+        await events.end_credentials(_hub(request), principal.user.id, session_ids=[principal.session.id])
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     clear_session_cookies(response, settings=settings)
     return response
@@ -95,9 +106,14 @@ async def logout(principal: CurrentPrincipal, session: SessionDep, settings: Set
 async def change_password(
     data: PasswordChange, principal: CurrentPrincipal, request: Request, session: SessionDep
 ) -> None:
-    """Change the password (the current one is required); the user's other sessions end."""
+    """Change the password (the current one is required); the user's other sessions and API tokens end."""
     kv: KeyValueStore = request.app.state.kv
     await service.change_password(session, kv=kv, principal=principal, data=data, client=_client(request))
+    kept = {
+        "session_id": principal.session.id if principal.session else None,
+        "api_token_id": principal.api_token.id if principal.api_token else None,
+    }
+    await events.end_credentials(_hub(request), principal.user.id, all_except=kept)
 
 
 @router.get("/me", response_model=UserRead)
@@ -108,9 +124,13 @@ async def me(user: CurrentUser) -> User:
 
 @router.post("/tokens", status_code=status.HTTP_201_CREATED, response_model=ApiTokenCreated)
 async def create_token(
-    data: ApiTokenCreate, user: CurrentUser, session: SessionDep, response: Response
+    data: ApiTokenCreate, principal: CurrentPrincipal, session: SessionDep, response: Response
 ) -> ApiTokenCreated:
-    """Create a personal API token; its secret is in this response only."""
+    """Create a personal API token (signed in with a session, not another token); its secret is shown once."""
+    if principal.method is AuthMethod.API_TOKEN:
+        # A leaked token must not be able to mint itself successors that survive its revocation.
+        raise Forbidden("An API token cannot create API tokens: sign in with your password to make one.")
+    user = principal.user
     response.headers["Cache-Control"] = "no-store"
     issued = await api_tokens.create_api_token(
         session, user=user, name=data.name, expires_in_days=data.expires_in_days
@@ -128,6 +148,31 @@ async def list_tokens(user: CurrentUser, session: SessionDep) -> ApiTokenPage:
 
 
 @router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def revoke_token(token_id: int, user: CurrentUser, session: SessionDep) -> None:
+async def revoke_token(token_id: DbId, user: CurrentUser, request: Request, session: SessionDep) -> None:
     """Revoke one of the user's API tokens."""
     await api_tokens.revoke_api_token(session, user=user, token_id=token_id)
+    await events.end_credentials(_hub(request), user.id, api_token_ids=[token_id])
+
+
+@router.get("/sessions", response_model=SessionPage)
+async def list_sessions(principal: CurrentPrincipal, session: SessionDep) -> SessionPage:
+    """The user's live sessions (browsers and clients signed in), most recently used first."""
+    current = principal.session.id if principal.session else None
+    records = await sessions.list_live_sessions(session, user=principal.user)
+    items = [
+        SessionRead.model_validate(record).model_copy(update={"current": record.id == current})
+        for record in records
+    ]
+    return SessionPage(items=items)
+
+
+@router.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def revoke_session(session_id: DbId, user: CurrentUser, request: Request, session: SessionDep) -> None:
+    """Sign one session out (it may be this one); its live-update streams close."""
+    await sessions.revoke_session_by_id(session, user=user, session_id=session_id)
+    await events.end_credentials(_hub(request), user.id, session_ids=[session_id])
+
+
+def _hub(request: Request) -> EventHub:
+    hub: EventHub = request.app.state.events
+    return hub

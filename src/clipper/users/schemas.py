@@ -129,3 +129,22 @@ class ApiTokenCreated(ApiTokenRead):
 class ApiTokenPage(BaseModel):
     items: list[ApiTokenRead]
     next_cursor: str | None = None
+
+
+class SessionRead(BaseModel):
+    """A signed-in browser or client; `current` is the one making this request."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    user_agent: str | None
+    ip_address: str | None
+    created_at: datetime
+    last_used_at: datetime
+    expires_at: datetime
+    current: bool = False
+
+
+class SessionPage(BaseModel):
+    items: list[SessionRead]
+    next_cursor: str | None = None

@@ -14,6 +14,7 @@ from clipper.errors import Conflict, Forbidden, InvalidInput, Unauthorized
 from clipper.kv import KeyValueStore
 from clipper.security import needs_rehash, new_token, password_problems
 from clipper.users import throttle
+from clipper.users.api_tokens import revoke_other_api_tokens
 from clipper.users.auth import Principal
 from clipper.users.hashing import hash_password_bounded, verify_password_bounded
 from clipper.users.models import User
@@ -142,7 +143,7 @@ async def change_password(
     data: PasswordChange,
     client: ClientInfo,
 ) -> None:
-    """Replace the password after checking the current one; every other session of the user ends."""
+    """Replace the password after checking the current one; the user's other sessions and API tokens end."""
     user = principal.user
     # Guessing the current password through this endpoint is throttled like guessing it at login.
     scopes = throttle.login_scopes(email=user.email, ip_address=client.ip_address, device=None)
@@ -155,4 +156,6 @@ async def change_password(
         raise InvalidInput("new_password: " + " ".join(problems))
     user.password_hash = await hash_password_bounded(data.new_password)
     ended = await revoke_other_sessions(session, user=user, keep=principal.session)
-    log.info("password changed", user_id=user.id, other_sessions_ended=ended)
+    # A token minted by whoever knew the old password must not outlive it either.
+    tokens = await revoke_other_api_tokens(session, user=user, keep=principal.api_token)
+    log.info("password changed", user_id=user.id, other_sessions_ended=ended, api_tokens_revoked=tokens)

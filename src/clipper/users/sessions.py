@@ -13,6 +13,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.db import utcnow
+from clipper.errors import NotFound
 from clipper.security import hash_token, new_token
 from clipper.users.models import User, UserSession
 
@@ -106,3 +107,29 @@ async def purge_ended_sessions(session: AsyncSession, *, older_than: timedelta =
 def session_expires_at(record: UserSession) -> datetime:
     """When the session ends at the latest if it keeps being used."""
     return record.created_at + SESSION_MAX_LIFETIME
+
+
+async def list_live_sessions(session: AsyncSession, *, user: User) -> list[UserSession]:
+    """The user's sessions that are neither revoked nor expired, most recently used first."""
+    rows = await session.scalars(
+        select(UserSession)
+        .where(
+            UserSession.user_id == user.id,
+            UserSession.revoked_at.is_(None),
+            UserSession.expires_at > utcnow(),
+        )
+        .order_by(UserSession.last_used_at.desc(), UserSession.id.desc())
+    )
+    return list(rows)
+
+
+async def revoke_session_by_id(session: AsyncSession, *, user: User, session_id: int) -> None:
+    """End one of the user's live sessions; someone else's (or an ended one) is NotFound."""
+    record = await session.scalar(
+        select(UserSession).where(
+            UserSession.id == session_id, UserSession.user_id == user.id, UserSession.revoked_at.is_(None)
+        )
+    )
+    if record is None:
+        raise NotFound("No such session.")
+    await revoke_session(session, record=record)

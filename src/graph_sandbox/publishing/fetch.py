@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import httpx
 
+from graph_sandbox.config import SandboxConfig
+from graph_sandbox.exposure import media_host_allowed
 from graph_sandbox.media_inspect import MediaProblem, fetch_problem
 
 
@@ -18,9 +20,16 @@ class Fetched:
     truncated: bool = False
 
 
-async def fetch_media(client: httpx.AsyncClient, url: str, *, max_bytes: int) -> Fetched | MediaProblem:
-    """GET `url` through the sandbox's client; a MediaProblem (9004/2207052) when it cannot be fetched."""
+async def fetch_media(
+    client: httpx.AsyncClient, url: str, *, max_bytes: int, config: SandboxConfig | None = None
+) -> Fetched | MediaProblem:
+    """GET `url` through the sandbox's client; a MediaProblem (9004/2207052) when it cannot be fetched.
+
+    With `config`, a host the sandbox may not reach (graph_sandbox.exposure) is "could not be fetched".
+    """
     if not url.isascii() or not url.lower().startswith(("http://", "https://")):
+        return fetch_problem(url)
+    if config is not None and not media_host_allowed(config, url):
         return fetch_problem(url)
     chunks: list[bytes] = []
     size = 0

@@ -50,7 +50,7 @@ def as_graph_error(problem: MediaProblem) -> GraphError:
 
 async def fetch_image(sandbox: Sandbox, url: str, kind: MediaKind) -> bytes:
     """Fetch and inspect an image now; raise Meta's error when it would be refused."""
-    fetched = await fetch_media(sandbox.http_client, url, max_bytes=8 * MIB)
+    fetched = await fetch_media(sandbox.http_client, url, max_bytes=8 * MIB, config=sandbox.config)
     if isinstance(fetched, MediaProblem):
         raise as_graph_error(fetched)
     result = await asyncio.to_thread(inspect, fetched.data, kind)
@@ -100,7 +100,9 @@ async def process_video(sandbox: Sandbox, container: Container, source: str | by
     if isinstance(source, bytes):
         fetched: Fetched | MediaProblem = Fetched(source, "video/mp4")
     else:
-        fetched = await fetch_media(sandbox.http_client, source, max_bytes=MAX_FETCH[kind])
+        fetched = await fetch_media(
+            sandbox.http_client, source, max_bytes=MAX_FETCH[kind], config=sandbox.config
+        )
     if isinstance(fetched, MediaProblem):
         lifecycle.record_failure(container, fetched.code, fetched.subcode or 2207052)
         return

@@ -27,6 +27,21 @@ function initialState(result, popup) {
   return popup ? { step: "opening" } : { step: "blocked" };
 }
 
+// A help link comes from the query string of the redirect flow, which anyone can craft: only an https
+// page of Meta's own help is ever linked (never javascript:, never another site).
+const META_HELP_HOSTS = ["facebook.com", "instagram.com", "meta.com"];
+
+export function metaHelpUrl(value) {
+  try {
+    const url = new URL(value);
+    const host = url.hostname.toLowerCase();
+    const meta = META_HELP_HOSTS.some((allowed) => host === allowed || host.endsWith(`.${allowed}`));
+    return url.protocol === "https:" && meta ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
 function fromResult(data) {
   if (data.status === "success") {
     const available = Number(data.accounts_available || 0);
@@ -34,16 +49,16 @@ function fromResult(data) {
     const missing = {
       missingPermissions: data.missing_permissions || [],
       permissionsHint: data.permissions_hint,
-      helpUrl: data.help_url,
+      helpUrl: metaHelpUrl(data.help_url),
     };
     if (data.account_id && available <= 1) return { step: "success", accountId: data.account_id, ...missing };
     return { step: "select", ...missing };
   }
   if (data.status === "cancelled") return { step: "cancelled" };
   if (data.reason === "no_instagram_account" || data.reason === "no_pages") {
-    return { step: "no-accounts", reason: data.reason, error: data.error, helpUrl: data.help_url };
+    return { step: "no-accounts", reason: data.reason, error: data.error, helpUrl: metaHelpUrl(data.help_url) };
   }
-  return { step: "error", error: data.error || "Instagram could not be connected.", helpUrl: data.help_url };
+  return { step: "error", error: data.error || "Instagram could not be connected.", helpUrl: metaHelpUrl(data.help_url) };
 }
 
 export default function OAuthConnectModal({ popup: initialPopup, result, onClose }) {

@@ -1,0 +1,57 @@
+"""The OpenAPI document tells the truth: error bodies, security schemes, the errors each operation answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+
+@pytest.fixture
+async def document(app_client: httpx.AsyncClient) -> dict[str, Any]:
+    response = await app_client.get("/openapi.json")
+    assert response.status_code == 200
+    body: dict[str, Any] = response.json()
+    return body
+
+
+class TestOpenApiDocument:
+    async def test_validation_errors_have_the_shape_we_send(
+        self, document: dict[str, Any], client: httpx.AsyncClient, signup
+    ) -> None:
+        schema = document["components"]["schemas"]["HTTPValidationError"]
+        assert set(schema["required"]) == {"error", "detail"}
+        assert "fields" in schema["properties"]
+        assert "ValidationError" not in document["components"]["schemas"]
+        user = await signup(client)
+        sent = (await client.get("/api/v1/clips/0", headers=user.headers)).json()
+        assert set(sent) == {"error", "detail", "fields"}
+
+    async def test_declares_how_to_authenticate(self, document: dict[str, Any]) -> None:
+        schemes = document["components"]["securitySchemes"]
+        assert schemes["bearerToken"] == {**schemes["bearerToken"], "type": "http", "scheme": "bearer"}
+        assert schemes["sessionCookie"]["in"] == "cookie"
+        me = document["paths"]["/api/v1/auth/me"]["get"]
+        assert me["security"] == [{"bearerToken": []}, {"sessionCookie": []}]
+        assert "security" not in document["paths"]["/api/v1/auth/login"]["post"]
+
+    async def test_lists_the_errors_an_operation_can_answer(self, document: dict[str, Any]) -> None:
+        update = document["paths"]["/api/v1/social/{post_id}"]["put"]["responses"]
+        assert {"401", "403", "404", "409", "422"} <= set(update)
+        error = update["404"]["content"]["application/json"]["schema"]
+        assert error == {"$ref": "#/components/schemas/Error"}
+        listing = document["paths"]["/api/v1/clips"]["get"]["responses"]
+        assert "401" in listing
+        assert "404" not in listing
+
+    async def test_ids_are_bounded(self, document: dict[str, Any]) -> None:
+        parameter = document["paths"]["/api/v1/social/{post_id}"]["get"]["parameters"][0]
+        assert parameter["schema"]["maximum"] == 2**31 - 1
+        assert parameter["schema"]["minimum"] == 1
+
+    async def test_authorize_and_callback_document_other_answers(self, document: dict[str, Any]) -> None:
+        authorize = document["paths"]["/api/v1/oauth/{platform}/authorize"]["get"]["responses"]
+        assert "302" in authorize
+        callback = document["paths"]["/api/v1/oauth/{platform}/callback"]["get"]["responses"]
+        assert "text/html" in callback["200"]["content"]

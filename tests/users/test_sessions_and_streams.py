@@ -1,0 +1,138 @@
+"""Sessions end for good: their event streams close, a password change ends the others and the API tokens,
+an API token cannot mint more, the user lists and revokes sessions, and open streams are capped."""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import AsyncExitStack
+
+import httpx
+
+from auth_helpers import login
+from clipper.config import Settings
+from clipper.events.service import MAX_STREAMS_PER_USER
+from social.live_app import served_publisher
+
+AUTH = "/api/v1/auth"
+EVENTS = "/api/v1/events"
+
+
+async def open_stream(
+    client: httpx.AsyncClient, headers: dict[str, str], stack: AsyncExitStack
+) -> httpx.Response:
+    """An open event stream (its first line read, so the server has subscribed it)."""
+    response = await stack.enter_async_context(client.stream("GET", EVENTS, headers=headers))
+    assert response.status_code == 200, await response.aread()
+    lines = response.aiter_lines()
+    assert (await anext(lines)).startswith(": connected")
+    response.extensions["lines"] = lines
+    return response
+
+
+async def ends_within(response: httpx.Response, seconds: float) -> list[str]:
+    """Read the stream to its end (failing after `seconds`); the lines it sent meanwhile."""
+
+    async def drain() -> list[str]:
+        return [line async for line in response.extensions["lines"]]
+
+    return await asyncio.wait_for(drain(), timeout=seconds)
+
+
+async def second_session(client: httpx.AsyncClient, email: str, password: str) -> dict[str, str]:
+    response = await login(client, email, password)
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+class TestStreamsEndWithTheirSession:
+    async def test_logout_closes_the_sessions_stream(self, settings: Settings) -> None:
+        async with served_publisher(settings, worker_embedded=False) as publisher, AsyncExitStack() as stack:
+            stream = await open_stream(publisher.client, publisher.headers, stack)
+            logged_out = await publisher.client.post(f"{AUTH}/logout", headers=publisher.headers)
+            assert logged_out.status_code == 204
+            lines = await ends_within(stream, 5)
+        assert "event: auth.ended" in lines
+
+    async def test_a_password_change_closes_the_other_sessions_streams_only(self, settings: Settings) -> None:
+        async with served_publisher(settings, worker_embedded=False) as publisher, AsyncExitStack() as stack:
+            user = publisher.user
+            other = await second_session(publisher.client, user.email, user.password)
+            other_stream = await open_stream(publisher.client, other, stack)
+            own_stream = await open_stream(publisher.client, publisher.headers, stack)
+            changed = await publisher.client.put(
+                f"{AUTH}/password",
+                json={"current_password": user.password, "new_password": "A-whole-new-passphrase-77"},
+                headers=publisher.headers,
+            )
+            assert changed.status_code == 204, changed.text
+            assert "event: auth.ended" in await ends_within(other_stream, 5)
+            still_open = asyncio.create_task(ends_within(own_stream, 1.5))
+            await asyncio.wait([still_open])
+            assert isinstance(still_open.exception(), TimeoutError)
+            assert (await publisher.client.get(f"{AUTH}/me", headers=other)).status_code == 401
+
+    async def test_open_streams_are_capped_per_user(self, settings: Settings) -> None:
+        async with served_publisher(settings, worker_embedded=False) as publisher, AsyncExitStack() as stack:
+            for _ in range(MAX_STREAMS_PER_USER):
+                await open_stream(publisher.client, publisher.headers, stack)
+            refused = await publisher.client.get(EVENTS, headers=publisher.headers)
+        assert refused.status_code == 429
+        assert refused.json()["error"] == "TooManyRequests"
+
+
+class TestPasswordChange:
+    async def test_revokes_the_api_tokens(self, client: httpx.AsyncClient, signup) -> None:
+        user = await signup(client)
+        created = await client.post(f"{AUTH}/tokens", json={"name": "script"}, headers=user.headers)
+        token = {"Authorization": f"Bearer {created.json()['token']}"}
+        assert (await client.get(f"{AUTH}/me", headers=token)).status_code == 200
+        changed = await client.put(
+            f"{AUTH}/password",
+            json={"current_password": user.password, "new_password": "A-whole-new-passphrase-77"},
+            headers=user.headers,
+        )
+        assert changed.status_code == 204, changed.text
+        assert (await client.get(f"{AUTH}/me", headers=token)).status_code == 401
+        assert (await client.get(f"{AUTH}/tokens", headers=user.headers)).json()["items"] == []
+
+
+class TestApiTokens:
+    async def test_an_api_token_cannot_mint_another(self, client: httpx.AsyncClient, signup) -> None:
+        user = await signup(client)
+        created = await client.post(f"{AUTH}/tokens", json={"name": "script"}, headers=user.headers)
+        token = {"Authorization": f"Bearer {created.json()['token']}"}
+        minted = await client.post(f"{AUTH}/tokens", json={"name": "successor"}, headers=token)
+        assert minted.status_code == 403
+        assert "cannot create API tokens" in minted.json()["detail"]
+        assert len((await client.get(f"{AUTH}/tokens", headers=user.headers)).json()["items"]) == 1
+
+
+class TestSessionList:
+    async def test_lists_live_sessions_and_marks_the_current_one(
+        self, client: httpx.AsyncClient, signup
+    ) -> None:
+        user = await signup(client)
+        await second_session(client, user.email, user.password)
+        listed = await client.get(f"{AUTH}/sessions", headers=user.headers)
+        assert listed.status_code == 200, listed.text
+        items = listed.json()["items"]
+        assert len(items) == 2
+        assert [item["current"] for item in items].count(True) == 1
+
+    async def test_revoking_a_session_signs_it_out(self, client: httpx.AsyncClient, signup) -> None:
+        user = await signup(client)
+        other = await second_session(client, user.email, user.password)
+        items = (await client.get(f"{AUTH}/sessions", headers=user.headers)).json()["items"]
+        target = next(item for item in items if not item["current"])
+        revoked = await client.delete(f"{AUTH}/sessions/{target['id']}", headers=user.headers)
+        assert revoked.status_code == 204
+        assert (await client.get(f"{AUTH}/me", headers=other)).status_code == 401
+        assert len((await client.get(f"{AUTH}/sessions", headers=user.headers)).json()["items"]) == 1
+
+    async def test_someone_elses_session_is_not_found(self, client: httpx.AsyncClient, signup) -> None:
+        owner = await signup(client)
+        stranger = await signup(client)
+        theirs = (await client.get(f"{AUTH}/sessions", headers=owner.headers)).json()["items"][0]
+        response = await client.delete(f"{AUTH}/sessions/{theirs['id']}", headers=stranger.headers)
+        assert response.status_code == 404
+        assert (await client.get(f"{AUTH}/me", headers=owner.headers)).status_code == 200
