@@ -45,15 +45,16 @@ def test_a_message_from_another_origin_is_ignored_and_the_popup_closes_on_succes
     waiting = dialog.get_by_text("Finish logging in with Facebook in the window that opened.")
     expect(waiting).to_be_visible()
 
-    # A real cross-origin window: localhost is another origin than 127.0.0.1 for the same server.
+    # A real cross-origin window: localhost is another origin than 127.0.0.1 for the same server. A window
+    # it opened, not a frame: every page of ours refuses to be framed (frame-ancestors 'none').
     other_origin = server.replace("127.0.0.1", "localhost")
-    page.evaluate(
-        "url => new Promise((done) => { const f = document.createElement('iframe'); f.src = url;"
-        " f.onload = done; document.body.appendChild(f); })",
-        f"{other_origin}/healthz",
-    )
-    frame = next(frame for frame in page.frames if urlsplit(frame.url).hostname == "localhost")
-    frame.evaluate("message => window.parent.postMessage(message, '*')", FORGED)
+    with page.context.expect_page() as opened:
+        page.evaluate("url => { window.open(url, 'other-origin'); }", f"{other_origin}/healthz")
+    other = opened.value
+    other.wait_for_load_state()
+    assert urlsplit(other.url).hostname == "localhost"
+    other.evaluate("message => window.opener.postMessage(message, '*')", FORGED)
+    other.close()
     # And a forged event claiming a foreign origin in this very window.
     page.evaluate(
         "data => window.dispatchEvent(new MessageEvent('message', {origin: 'http://evil.test', data}))",
