@@ -106,7 +106,11 @@ def sandbox(
     settings = Settings()
     configure_logging(settings.log_level, json=settings.log_json)
     config = SandboxConfig(
-        app_id=settings.app_id, app_secret=settings.app_secret, public_url=f"http://{host}:{port}"
+        app_id=settings.app_id,
+        app_secret=settings.app_secret,
+        public_url=f"http://{host}:{port}",
+        admin_remote_clients=settings.sandbox_admin_remote,
+        media_any_host=settings.sandbox_media_any_host,
     )
     uvicorn.run(create_sandbox_app(config), host=host, port=port, log_config=None)
 

@@ -26,6 +26,8 @@ def main(port: int, public_host: str, backend_ports: list[int]) -> None:
         public_url=f"http://127.0.0.1:{port}",
         # Meta's recommended app setting; the product always sends the proof.
         require_appsecret_proof=True,
+        # Meta fetches media from the site's public https origin, which is not a loopback host.
+        media_any_host=True,
         image_processing_seconds=0.0,
         video_processing_seconds=0.0,
     )

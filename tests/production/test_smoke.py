@@ -5,7 +5,8 @@ the settings deploy/docker-compose.yml fixes (tests/production/shape.py reads th
 real-looking site secrets. The public origin is https://clipper.test: the test and the sandbox reach it
 through HostMap, which plays DNS plus a TLS reverse proxy in front of the two API processes. The only
 settings beyond the compose file point Meta's three hosts at the sandbox (GRAPH_BASE_URL, GRAPH_DIALOG_URL,
-GRAPH_RUPLOAD_URL) and give this run its own job queue name (WORKER_QUEUE).
+GRAPH_RUPLOAD_URL, over plain http on loopback, which ALLOW_INSECURE_GRAPH_HOSTS lets production accept) and
+give this run its own job queue name (WORKER_QUEUE).
 
 A user signs up, connects Instagram, the operator subscribes the app's webhooks, a post is published, a
 follower's comment arrives by webhook, insights are read and `clipper doctor` passes; then one API and one
@@ -97,6 +98,7 @@ class Site:
             "GRAPH_BASE_URL": f"{sandbox}/graph",
             "GRAPH_DIALOG_URL": f"{sandbox}/dialog/oauth",
             "GRAPH_RUPLOAD_URL": f"{sandbox}/rupload",
+            "ALLOW_INSECURE_GRAPH_HOSTS": "true",
             "WORKER_QUEUE": f"smoke:{secrets.token_hex(4)}",
         }
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
