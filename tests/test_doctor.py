@@ -194,6 +194,19 @@ class TestAccountFailures:
         assert "previous key back" in tokens.fix
         assert not by_name(checks, f"(#{publisher.account['id']})").ok
 
+    async def test_a_token_that_expires_soon_says_reconnect(self, publisher: Publisher) -> None:
+        # A short-lived user token (about two hours left) stands in for a long-lived one near its end.
+        issued = await publisher.admin("POST", "tokens/issue", {"kind": "USER_SHORT"})
+        cipher = TokenCipher.from_settings(publisher.app.state.settings)
+        async with unit_of_work(publisher.app.state.session_factory) as session:
+            account = (await session.scalars(select(Account))).one()
+            account.access_token_enc = cipher.encrypt(issued["access_token"])
+
+        check = by_name(await doctor(publisher), ") token")
+        assert not check.ok
+        assert check.detail == "expires in 0 day(s)"
+        assert "reconnects" in check.fix
+
 
 class TestLocalFailures:
     async def test_an_unreachable_redis_and_an_unusable_media_folder(

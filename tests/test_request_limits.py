@@ -217,6 +217,24 @@ class TestBodyCaps:
         response = await client.post("/api/v1/clips", content=body, headers=headers)
         assert "parts" in assert_refused(response, 413, "PayloadTooLarge")["detail"]
 
+    async def test_a_bulk_form_of_many_fields_is_413(self, client: httpx.AsyncClient, signup) -> None:
+        owner: SignedUp = await signup(client)
+        body = multipart(
+            *[(f"f{number}", None, b"x") for number in range(40)],
+            ("file", "posts.csv", b"caption,media_type\nHello,IMAGE\n"),
+        )
+        headers = {**owner.headers, "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
+        response = await client.post("/api/v1/social/bulk", content=body, headers=headers)
+        assert "Too many fields" in assert_refused(response, 413, "PayloadTooLarge")["detail"]
+
+    async def test_a_bulk_form_of_two_files_is_413(self, client: httpx.AsyncClient, signup) -> None:
+        owner: SignedUp = await signup(client)
+        csv_file = b"caption,media_type\nHello,IMAGE\n"
+        body = multipart(("file", "a.csv", csv_file), ("other", "b.csv", csv_file))
+        headers = {**owner.headers, "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
+        response = await client.post("/api/v1/social/bulk", content=body, headers=headers)
+        assert "Too many files" in assert_refused(response, 413, "PayloadTooLarge")["detail"]
+
 
 class TestReadTimeout:
     @pytest.fixture

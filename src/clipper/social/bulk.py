@@ -10,7 +10,10 @@ from typing import Any
 from fastapi import Request
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.exceptions import HTTPException
 
+from clipper.clips.storage import PayloadTooLarge
+from clipper.clips.upload import MAX_FIELD_BYTES, MAX_PARTS
 from clipper.errors import InvalidInput
 from clipper.social import service
 from clipper.social.models import SocialPost
@@ -18,6 +21,8 @@ from clipper.social.schemas import PostCreate, RowProblem
 from clipper.users.models import User
 
 MAX_ROWS = 1000
+# Starlette's words when a form passes the limits `request.form` is given.
+_FORM_LIMIT_MESSAGES = ("Too many files", "Too many fields", "Part exceeded maximum size")
 _LIST_COLUMNS = ("hashtags", "clip_ids", "account_ids", "collaborators")
 _OPTION_COLUMNS = (
     "share_to_feed",
@@ -77,13 +82,7 @@ async def read_rows(request: Request) -> list[dict[str, Any]]:
     """The rows of the upload: a JSON array body, or a CSV body / multipart `file`."""
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
-        # The context closes the spooled temporary files of the form once the CSV is read.
-        async with request.form() as form:
-            upload = form.get("file")
-            if upload is None or isinstance(upload, str):
-                raise InvalidInput("Attach the CSV file as the form field 'file'.")
-            text = _utf8(await upload.read())
-        return _rows_from_csv(text)
+        return _rows_from_csv(await _csv_from_form(request))
     body = _utf8(await request.body())
     if "csv" in content_type:
         return _rows_from_csv(body)
@@ -94,6 +93,23 @@ async def read_rows(request: Request) -> list[dict[str, Any]]:
     if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
         raise InvalidInput("Send a JSON array of post objects.")
     return _limited(rows)
+
+
+async def _csv_from_form(request: Request) -> str:
+    """The form's `file` field; a form of more files, fields or field bytes than it needs is a 413."""
+    try:
+        form = await request.form(max_files=1, max_fields=MAX_PARTS, max_part_size=MAX_FIELD_BYTES)
+    except HTTPException as exc:
+        if str(exc.detail).startswith(_FORM_LIMIT_MESSAGES):
+            raise PayloadTooLarge(f"The bulk upload form is too large: {exc.detail}") from None
+        raise
+    try:
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise InvalidInput("Attach the CSV file as the form field 'file'.")
+        return _utf8(await upload.read())
+    finally:
+        await form.close()  # the spooled temporary files
 
 
 def _utf8(data: bytes) -> str:
