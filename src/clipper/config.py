@@ -125,8 +125,8 @@ class Settings(BaseSettings):
     media_url_ttl_seconds: int = 3600
     media_signing_key: str = Field(default="", repr=False)
 
-    # Permissions asked for on top of the seed's eleven (comma-separated), e.g. `pages_manage_metadata`,
-    # which real Meta wants for Page webhook subscriptions and the Conversations API.
+    # Facebook Login permissions asked for on top of the product's own (comma-separated), e.g.
+    # `instagram_shopping_tag_products`; never an `instagram_business_*` name (Facebook Login refuses them).
     oauth_extra_scopes: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     @field_validator("fernet_key", "oauth_extra_scopes", mode="before")

@@ -1,4 +1,4 @@
-"""Who may see what: token visibility of nodes, permission checks with the equivalence table."""
+"""Who may see what: token visibility of nodes, permission checks by exact name (see `permissions`)."""
 
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from graph_sandbox.ids import IdFactory
+from graph_sandbox.permissions import LoginFlavour
 
 if TYPE_CHECKING:
     from graph_sandbox.cdn import CdnStore
@@ -109,6 +110,8 @@ class AccessToken:
     revoked: bool = False
     invalid_subcode: int | None = None  # 460 password change, 467 logged out, …
     data_access_expires_at: datetime | None = None
+    # Which login issued it, so which host accepts it (graph.facebook.com or graph.instagram.com).
+    flavour: LoginFlavour = LoginFlavour.FACEBOOK
 
     @property
     def is_user(self) -> bool:

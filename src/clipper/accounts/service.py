@@ -38,15 +38,6 @@ log = structlog.get_logger(__name__)
 
 SUPPORTED_PLATFORMS = ("instagram",)
 
-# The seed's `instagram_business_*` scopes and the classic Facebook Login names mean the same grant.
-_EQUIVALENT_GROUPS = (
-    frozenset({"instagram_basic", "instagram_business_basic"}),
-    frozenset({"instagram_content_publish", "instagram_business_content_publish"}),
-    frozenset({"instagram_manage_comments", "instagram_business_manage_comments"}),
-    frozenset({"instagram_manage_insights", "instagram_business_manage_insights"}),
-    frozenset({"instagram_manage_messages", "instagram_business_manage_messages"}),
-)
-
 
 @dataclass(frozen=True)
 class ConnectedAccount:
@@ -67,23 +58,15 @@ class ConnectedAccount:
     media_count: int | None = None
 
 
-def equivalents(permission: str) -> frozenset[str]:
-    """The permission and every name Meta treats as the same grant."""
-    for group in _EQUIVALENT_GROUPS:
-        if permission in group:
-            return group
-    return frozenset({permission})
-
-
 def has_permission(granted: Iterable[str], permission: str) -> bool:
-    """True when `granted` holds the permission under either of its names."""
-    return bool(equivalents(permission) & set(granted))
+    """True when `granted` holds exactly this name: each login flavour grants its own names."""
+    return permission in set(granted)
 
 
 def missing_permissions(granted: Iterable[str], required: Iterable[str]) -> list[str]:
-    """The required permissions that `granted` does not satisfy, in order."""
-    granted_list = list(granted)
-    return [permission for permission in required if not has_permission(granted_list, permission)]
+    """The required permissions that `granted` lacks, in order."""
+    granted_set = set(granted)
+    return [permission for permission in required if permission not in granted_set]
 
 
 async def get_account(session: AsyncSession, *, user: User, account_id: int) -> Account:
@@ -134,11 +117,10 @@ def require_permission(account: Account, permission: str) -> None:
     """Raise PermissionMissing (409, naming it) when the account was connected without the permission."""
     if has_permission(account.granted_permissions or [], permission):
         return
-    # Named as the Facebook dialog shows it, so the person can find the box to tick.
-    shown = next((name for name in REQUESTED_PERMISSIONS if name in equivalents(permission)), permission)
+    # `permission` is the name the login dialog shows, so the person can find the box to tick.
     raise PermissionMissing(
         permission,
-        f"{_label(account)} was connected without the '{shown}' permission, which this needs: "
+        f"{_label(account)} was connected without the '{permission}' permission, which this needs: "
         "reconnect it from Accounts → Connect Instagram and leave that permission ticked.",
     )
 

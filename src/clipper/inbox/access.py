@@ -19,10 +19,9 @@ from clipper.instagram import (
     InstagramGraphAPIError,
     InvalidTokenError,
 )
+from clipper.oauth.permissions import MANAGE_COMMENTS as MANAGE_COMMENTS
+from clipper.oauth.permissions import MANAGE_MESSAGES as MANAGE_MESSAGES
 from clipper.security import TokenCipher
-
-MANAGE_COMMENTS = "instagram_manage_comments"
-MANAGE_MESSAGES = "instagram_manage_messages"
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,10 @@ from graph_sandbox.nodes import ABSENT, EdgeSpec, FieldGetter, NodeType, registe
 from graph_sandbox.registry import GraphCall, graph_handler
 from graph_sandbox.world import Conversation, Message, Page, TokenKind, World
 
-# §6 lists pages_manage_metadata too, but the product never requests it: see the package docstring.
-MESSAGING_PERMISSIONS = ("instagram_manage_messages", "pages_show_list")
+# "For Instagram Messaging conversations … the instagram_basic, instagram_manage_messages, and
+# pages_manage_metadata permissions" (https://developers.facebook.com/docs/messenger-platform/conversations,
+# and the Page Conversations reference); the Send API for Instagram asks for the same three.
+MESSAGING_PERMISSIONS = ("instagram_basic", "instagram_manage_messages", "pages_manage_metadata")
 READABLE_MESSAGES = 20
 PLATFORMS = ("instagram", "messenger")
 MESSAGE_DELETED = "(#100) This message has been deleted"

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from graph_sandbox import webhooks
+from graph_sandbox.access import check_permissions
 from graph_sandbox.engagement import windows
 from graph_sandbox.engagement.attachments import parse_attachment
 from graph_sandbox.engagement.comment_nodes import live_comment
@@ -128,7 +129,14 @@ def _tag(call: GraphCall) -> str | None:
     return tag
 
 
+# Private replies through the Page: "instagram_manage_comments and pages_messaging permissions, obtained
+# via Facebook Login" on top of the Send API's own (Messenger Platform, Instagram Private Replies,
+# https://developers.facebook.com/docs/messenger-platform/instagram/features/private-replies).
+PRIVATE_REPLY_PERMISSIONS = ("instagram_manage_comments", "pages_messaging")
+
+
 def _private_reply(call: GraphCall, ig: InstagramUser, comment_id: str) -> Conversation:
+    check_permissions(call, PRIVATE_REPLY_PERMISSIONS)
     comment = live_comment(call.world, comment_id)
     media = call.world.media.get(comment.media_id) if comment else None
     if comment is None or media is None or media.ig_user_id != ig.id:

@@ -14,7 +14,9 @@ from graph_sandbox.insights.rules import split_list
 from graph_sandbox.registry import GraphCall, graph_handler
 from graph_sandbox.world import Page, TokenKind
 
-SUBSCRIPTION_PERMISSIONS = ("pages_show_list",)
+# Page Subscribed Apps reference: a Page token plus pages_manage_metadata and pages_show_list
+# (https://developers.facebook.com/docs/graph-api/reference/page/subscribed_apps).
+SUBSCRIPTION_PERMISSIONS = ("pages_manage_metadata", "pages_show_list")
 _PAGE_ONLY = (TokenKind.PAGE,)
 
 
