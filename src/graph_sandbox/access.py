@@ -52,10 +52,13 @@ def can_see(world: World, token: AccessToken, kind: str, obj: Any) -> bool:
         return False
     if kind == "fb_user":
         return token.is_user and token.fb_user_id == str(obj.id)
+    if kind == "business":
+        member = world.fb_users.get(token.fb_user_id or "")
+        return token.is_user and member is not None and str(obj.id) in member.business_ids
     page_id = owning_page_id(world, kind, obj)
     if page_id is None:
         return True
     if token.kind is TokenKind.PAGE:
         return token.page_id == page_id
     user = world.fb_users.get(token.fb_user_id or "")
-    return user is not None and page_id in user.page_ids
+    return user is not None and page_id in world.reachable_page_ids(user)

@@ -78,7 +78,7 @@ async def issue_token(request: Request, body: IssueBody) -> dict[str, Any]:
     )
     if body.kind is TokenKind.PAGE:
         page = sandbox.world.pages.get(body.page_id or "")
-        if page is None or page.id not in user.page_ids:
+        if page is None or page.id not in sandbox.world.reachable_page_ids(user):
             raise HTTPException(404, "page_id must be a Page the user manages")
         token = page_token_for(sandbox, token, page)
     return _describe(token)

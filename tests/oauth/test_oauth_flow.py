@@ -222,8 +222,11 @@ class TestSelection:
             "facebook_page_id",
             "facebook_page_name",
             "instagram_business_account_id",
+            "page_source",
+            "business_name",
             "webhook_subscription",
         }
+        assert account.meta_info["page_source"] == "page_role"
         assert account.meta_info["instagram_business_account_id"] == account.platform_account_id
         assert account.meta_info["webhook_subscription"]["subscribed"] is True
         cipher = app.state.cipher

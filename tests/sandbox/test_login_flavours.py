@@ -10,6 +10,7 @@ from sandbox_helpers import VERSION, SeedTokens, issue_token
 
 from graph_sandbox.config import SandboxConfig
 from graph_sandbox.permissions import INSTAGRAM_LOGIN_PERMISSIONS, PRODUCT_PERMISSIONS
+from graph_sandbox.seed import add_business_manager_user
 
 REDIRECT = "http://app.test/oauth/callback"
 # What the seed asked for: classic names mixed with Instagram Login's.
@@ -125,3 +126,37 @@ class TestEndpointsCheckTheFacebookLoginName:
             params={"access_token": page, "subscribed_fields": "feed"},
         )
         assert error_of(response)["message"] == "(#200) Requires pages_manage_metadata permission"
+
+
+class TestBusinessManagerEdges:
+    async def test_businesses_then_owned_and_client_pages(self, sandbox_client, sandbox):
+        bo = add_business_manager_user(sandbox.world, sandbox.cdn)
+        token = await issue_token(sandbox_client, user_id=bo.id)
+        own = await sandbox_client.get("/graph/me/accounts", params={"access_token": token, "fields": "name"})
+        assert [page["name"] for page in own.json()["data"]] == ["Bo's Bakery"]
+        businesses = await sandbox_client.get("/graph/me/businesses", params={"access_token": token})
+        (business,) = businesses.json()["data"]
+        assert business["name"] == "Bo Holdings"
+        names = {}
+        for edge in ("owned_pages", "client_pages"):
+            response = await sandbox_client.get(
+                f"/graph/{business['id']}/{edge}",
+                params={"access_token": token, "fields": "name,access_token,instagram_business_account"},
+            )
+            names[edge] = [page["name"] for page in response.json()["data"]]
+            assert all(page["access_token"] for page in response.json()["data"])
+        assert names == {"owned_pages": ["Bo's Bakery", "Bo's Bistro"], "client_pages": ["Cleo's Cafe"]}
+
+    async def test_they_need_business_management(self, sandbox_client, sandbox):
+        bo = add_business_manager_user(sandbox.world, sandbox.cdn)
+        scopes = [name for name in PRODUCT_PERMISSIONS if name != "business_management"]
+        token = await issue_token(sandbox_client, user_id=bo.id, scopes=scopes)
+        response = await sandbox_client.get("/graph/me/businesses", params={"access_token": token})
+        assert error_of(response)["message"] == "(#200) Requires business_management permission"
+
+    async def test_another_user_cannot_read_the_business(self, sandbox_client, sandbox, tokens):
+        add_business_manager_user(sandbox.world, sandbox.cdn)
+        (business_id,) = sandbox.world.businesses
+        url = f"/graph/{business_id}/owned_pages"
+        response = await sandbox_client.get(url, params={"access_token": tokens.user})
+        assert error_of(response)["code"] == 100

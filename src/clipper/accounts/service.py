@@ -56,6 +56,9 @@ class ConnectedAccount:
     granted_permissions: list[str]
     followers_count: int | None = None
     media_count: int | None = None
+    # How the login reached the Page: page_role, business_owned or business_client (see oauth.discovery).
+    page_source: str = "page_role"
+    business_name: str | None = None
 
 
 def has_permission(granted: Iterable[str], permission: str) -> bool:
@@ -278,6 +281,8 @@ def _meta_info(found: ConnectedAccount) -> dict[str, Any]:
         "facebook_page_id": found.facebook_page_id,
         "facebook_page_name": found.facebook_page_name,
         "instagram_business_account_id": found.instagram_business_account_id,
+        "page_source": found.page_source,
+        "business_name": found.business_name,
     }
 
 

@@ -21,6 +21,10 @@ class AvailableAccount(BaseModel):
     followers_count: int | None = None
     facebook_page_id: str
     facebook_page_name: str | None = None
+    # How the login reaches the Page: `page_role` (your own role on it, `/me/accounts`),
+    # `business_owned` or `business_client` (through the Business Manager named in `business_name`).
+    source: str = "page_role"
+    business_name: str | None = None
     connected: bool = False
 
 

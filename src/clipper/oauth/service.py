@@ -33,9 +33,7 @@ from clipper.instagram import (
     InvalidParameterError,
     NotFoundError,
 )
-from clipper.instagram.accounts import PAGE_FIELDS
-from clipper.instagram.schemas import Page
-from clipper.oauth import outcomes
+from clipper.oauth import discovery, outcomes
 from clipper.oauth.permissions import REQUESTED_PERMISSIONS, REQUIRED_TO_CONNECT
 from clipper.oauth.state_store import OAuthStateError, OAuthStateStore, new_browser_nonce
 from clipper.observability import OAUTH_FAILURE, OAUTH_SUCCESS
@@ -142,6 +140,8 @@ class Authorization:
                     granted_permissions=self.granted,
                     followers_count=item.get("followers_count"),
                     media_count=item.get("media_count"),
+                    page_source=item.get("source") or "page_role",
+                    business_name=item.get("business_name"),
                 )
         return None
 
@@ -157,34 +157,6 @@ class AuthorizationStart:
 
     url: str
     browser_nonce: str = field(repr=False)
-
-
-# `connected_instagram_account` is also set for a personal IG account linked to the Page, which never
-# appears as `instagram_business_account`: the one way to tell "not professional" from "not linked".
-DISCOVERY_FIELDS = PAGE_FIELDS + ",connected_instagram_account{id,username}"
-
-
-def _links_a_personal_account(page: Page) -> bool:
-    return page.instagram_business_account is None and bool(
-        (page.model_extra or {}).get("connected_instagram_account")
-    )
-
-
-def _account_entry(page: Page) -> dict[str, Any] | None:
-    ig = page.instagram_business_account
-    if ig is None or not page.access_token:
-        return None
-    return {
-        "id": ig.id,
-        "username": ig.username,
-        "name": ig.name,
-        "profile_picture_url": ig.profile_picture_url,
-        "followers_count": ig.followers_count,
-        "media_count": ig.media_count,
-        "facebook_page_id": page.id,
-        "facebook_page_name": page.name,
-        "page_access_token": page.access_token,
-    }
 
 
 def _code_failure(error: InstagramGraphAPIError) -> outcomes.OAuthFailure:
@@ -339,15 +311,16 @@ class InstagramOAuth:
         if missing:
             raise outcomes.MissingPermissions(missing)
         me = await client.get_object("me", "id,name")
-        pages = await client.get_facebook_pages(DISCOVERY_FIELDS)
-        if not pages:
+        reached = await discovery.reachable_pages(client, granted=granted)
+        if not reached:
             raise outcomes.NoPages()
-        found = [entry for entry in map(_account_entry, pages) if entry is not None]
+        found = [entry for entry in map(discovery.account_entry, reached) if entry is not None]
+        pages = [item.page for item in reached]
         unlinked = [
             {"id": p.id, "name": p.name or p.id} for p in pages if p.instagram_business_account is None
         ]
         if not found:
-            personal = [p.name or p.id for p in pages if _links_a_personal_account(p)]
+            personal = [p.name or p.id for p in pages if discovery.links_a_personal_account(p)]
             if personal:
                 raise outcomes.NotProfessionalAccount(personal)
             raise outcomes.NoInstagramAccount([p["name"] for p in unlinked])
