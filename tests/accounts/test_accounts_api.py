@@ -48,6 +48,13 @@ class TestList:
         assert response.status_code == 200
         assert response.json() == connected
 
+    async def test_an_account_connected_through_facebook_login_says_so(self, client, signup):
+        user = await signup(client)
+        account = await connect_instagram(client, user.headers)
+        assert account["login_flavour"] == "facebook"
+        listed = (await client.get("/api/v1/accounts", headers=user.headers)).json()["items"]
+        assert [item["login_flavour"] for item in listed] == ["facebook"]
+
     async def test_an_unknown_id_is_a_404(self, client, signup):
         user = await signup(client)
         assert (await client.get("/api/v1/accounts/999999", headers=user.headers)).status_code == 404

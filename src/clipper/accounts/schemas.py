@@ -18,6 +18,8 @@ class AccountRead(BaseModel):
 
     id: int
     platform: str
+    # `facebook` (Facebook Login, through a Page) or `instagram` (Instagram Login, no Page).
+    login_flavour: str = "facebook"
     platform_account_id: str
     account_username: str | None
     is_active: bool
