@@ -144,3 +144,25 @@ def page_token_for(sandbox: Sandbox, user_token: AccessToken, page: Page) -> Acc
     )
     sandbox.world.tokens[token.value] = token
     return token
+
+
+def mint_instagram_token(
+    sandbox: Sandbox, *, ig_user_id: str, scopes: list[str], long_lived: bool
+) -> AccessToken:
+    """Issue an Instagram Login user token: 1 h short-lived, 60 d long-lived (Instagram Access Token
+    reference, https://developers.facebook.com/docs/instagram-platform/reference/access_token)."""
+    config, now = sandbox.config, sandbox.clock.now()
+    seconds = config.long_token_seconds if long_lived else config.short_token_seconds
+    token = AccessToken(
+        value=sandbox.world.ids.token(),
+        kind=TokenKind.USER_LONG if long_lived else TokenKind.USER_SHORT,
+        app_id=config.instagram_app_id,
+        fb_user_id=None,
+        issued_at=now,
+        expires_at=now + timedelta(seconds=seconds),
+        scopes=list(scopes),
+        flavour=LoginFlavour.INSTAGRAM,
+        ig_user_id=ig_user_id,
+    )
+    sandbox.world.tokens[token.value] = token
+    return token

@@ -8,7 +8,13 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 
-from graph_sandbox.auth import app_token_value, mint_user_token, page_token_for, resolve_token
+from graph_sandbox.auth import (
+    app_token_value,
+    mint_instagram_token,
+    mint_user_token,
+    page_token_for,
+    resolve_token,
+)
 from graph_sandbox.errors import GraphError
 from graph_sandbox.permissions import (
     INSTAGRAM_LOGIN_PERMISSIONS,
@@ -30,6 +36,7 @@ class IssueBody(BaseModel):
     kind: TokenKind = TokenKind.USER_LONG
     page_id: str | None = None
     flavour: LoginFlavour = LoginFlavour.FACEBOOK
+    ig_user_id: str | None = None  # Instagram Login tokens belong to an IG account
 
 
 class InvalidateBody(BaseModel):
@@ -45,6 +52,7 @@ def _describe(token: AccessToken) -> dict[str, Any]:
         "page_id": token.page_id,
         "scopes": token.scopes,
         "flavour": token.flavour.value,
+        "ig_user_id": token.ig_user_id,
         "expires_at": int(token.expires_at.timestamp()) if token.expires_at else None,
     }
 
@@ -65,8 +73,8 @@ async def issue_token(request: Request, body: IssueBody) -> dict[str, Any]:
     if invalid:
         # No dialog of that flavour grants these names (see `permissions`), so no such token exists.
         raise HTTPException(422, f"not {body.flavour.value} login permissions: {', '.join(invalid)}")
-    if body.flavour is LoginFlavour.INSTAGRAM and body.kind is TokenKind.PAGE:
-        raise HTTPException(422, "Instagram Login has no Page tokens")
+    if body.flavour is LoginFlavour.INSTAGRAM:
+        return _describe(_instagram_token(sandbox, body, scopes))
     long_lived = body.kind is not TokenKind.USER_SHORT
     token = mint_user_token(
         sandbox,
@@ -82,6 +90,18 @@ async def issue_token(request: Request, body: IssueBody) -> dict[str, Any]:
             raise HTTPException(404, "page_id must be a Page the user manages")
         token = page_token_for(sandbox, token, page)
     return _describe(token)
+
+
+def _instagram_token(sandbox: Sandbox, body: IssueBody, scopes: list[str]) -> AccessToken:
+    """An Instagram Login user token for `ig_user_id` (default: the first professional account)."""
+    if body.kind not in (TokenKind.USER_SHORT, TokenKind.USER_LONG):
+        raise HTTPException(422, "Instagram Login issues only user tokens (no Page or app tokens)")
+    accounts = [ig for ig in sandbox.world.ig_users.values() if ig.account_type != "PERSONAL"]
+    account = sandbox.world.ig_users.get(body.ig_user_id or "") if body.ig_user_id else accounts[0]
+    if account is None or account not in accounts:
+        raise HTTPException(404, "ig_user_id must be an Instagram professional account")
+    long_lived = body.kind is TokenKind.USER_LONG
+    return mint_instagram_token(sandbox, ig_user_id=account.id, scopes=scopes, long_lived=long_lived)
 
 
 def _invalidate(sandbox: Sandbox, value: str, subcode: int) -> dict[str, Any]:

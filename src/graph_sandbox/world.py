@@ -135,6 +135,8 @@ class AccessToken:
     data_access_expires_at: datetime | None = None
     # Which login issued it, so which host accepts it (graph.facebook.com or graph.instagram.com).
     flavour: LoginFlavour = LoginFlavour.FACEBOOK
+    # Instagram Login tokens belong to an Instagram professional account, not to a Facebook user.
+    ig_user_id: str | None = None
 
     @property
     def is_user(self) -> bool:
@@ -152,6 +154,7 @@ class OAuthCode:
     declined: list[str]
     expires_at: datetime
     used: bool = False
+    ig_user_id: str | None = None  # set for an Instagram Login code
 
 
 @dataclass
