@@ -77,6 +77,23 @@ class TestRequirements:
             accounts.page_token(account, cipher=app.state.cipher)
         assert "decrypted" in caught.value.message
 
+    async def test_an_instagram_login_account_is_checked_under_its_own_names(self, session):
+        account = await create_account(
+            session,
+            login_flavour="instagram",
+            granted_permissions=["instagram_business_basic", "instagram_business_content_publish"],
+        )
+        accounts.require_permission(account, "instagram_content_publish")
+        assert accounts.can(account, "pages_read_engagement")  # no Page with Instagram Login
+        with pytest.raises(PermissionMissing) as caught:
+            accounts.require_permission(account, "instagram_manage_insights")
+        assert caught.value.permission == "instagram_business_manage_insights"
+        assert "'instagram_business_manage_insights'" in caught.value.message
+
+    async def test_a_facebook_login_account_with_instagram_login_names_is_refused(self, session):
+        account = await create_account(session, granted_permissions=["instagram_business_content_publish"])
+        assert not accounts.can(account, "instagram_content_publish")
+
     async def test_each_name_is_its_own_grant_with_no_equivalent_from_the_other_login(self, session):
         account = await create_account(
             session, granted_permissions=["instagram_business_basic", "instagram_content_publish"]

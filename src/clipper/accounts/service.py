@@ -23,12 +23,12 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from clipper.accounts.models import Account, AccountHealth
+from clipper.accounts.models import Account, AccountHealth, LoginFlavour
 from clipper.db import unit_of_work, utcnow
 from clipper.errors import NotFound, PermissionMissing, ReconnectRequired, ServiceUnavailable
 from clipper.instagram import InstagramGraphAPI, InstagramGraphAPIError, InvalidTokenError
 from clipper.instagram.schemas import InstagramAccount
-from clipper.oauth.permissions import REQUESTED_PERMISSIONS
+from clipper.oauth.permissions import name_for, requested_for
 from clipper.oauth.state_store import OAuthStateStore
 from clipper.observability import TOKEN_EXPIRY_EVENTS
 from clipper.security import TokenCipher, TokenDecryptError
@@ -116,14 +116,22 @@ def require_active(account: Account) -> None:
     )
 
 
+def can(account: Account, permission: str) -> bool:
+    """True when the account's login granted the Facebook Login `permission` under its own name."""
+    name = name_for(account.login_flavour or LoginFlavour.FACEBOOK, permission)
+    return name is None or has_permission(account.granted_permissions or [], name)
+
+
 def require_permission(account: Account, permission: str) -> None:
     """Raise PermissionMissing (409, naming it) when the account was connected without the permission."""
-    if has_permission(account.granted_permissions or [], permission):
+    # Checked under the name the account's login grants (an Instagram Login account has its own names).
+    if can(account, permission):
         return
-    # `permission` is the name the login dialog shows, so the person can find the box to tick.
+    name = name_for(account.login_flavour or LoginFlavour.FACEBOOK, permission) or permission
+    # Named as the login dialog shows it, so the person can find the box to tick.
     raise PermissionMissing(
-        permission,
-        f"{_label(account)} was connected without the '{permission}' permission, which this needs: "
+        name,
+        f"{_label(account)} was connected without the '{name}' permission, which this needs: "
         "reconnect it from Accounts → Connect Instagram and leave that permission ticked.",
     )
 
@@ -600,10 +608,12 @@ def _invalid_reason(error: dict[str, Any] | None) -> str:
     return f"Reconnect required: {reason}."
 
 
-def _health_of(expires_at: datetime | None, granted: list[str]) -> AccountHealth:
+def _health_of(
+    expires_at: datetime | None, granted: list[str], flavour: str = LoginFlavour.FACEBOOK
+) -> AccountHealth:
     if expires_at is not None and (expires_at - utcnow()).total_seconds() < EXPIRING_WITHIN_SECONDS:
         return AccountHealth.EXPIRING
-    if missing_permissions(granted, REQUESTED_PERMISSIONS):
+    if missing_permissions(granted, requested_for(flavour)):
         return AccountHealth.PERMISSION_MISSING
     return AccountHealth.HEALTHY
 
@@ -690,7 +700,9 @@ def apply_findings(account: Account, findings: HealthFindings) -> bool:
         return True
     account.granted_permissions = findings.granted or account.granted_permissions
     account.token_expires_at = findings.user_token_expires_at
-    account.health_status = _health_of(findings.page_expiry, account.granted_permissions)
+    account.health_status = _health_of(
+        findings.page_expiry, account.granted_permissions, account.login_flavour
+    )
     account.health_reason = None
     account.last_checked_at = utcnow()
     if findings.profile is not None:

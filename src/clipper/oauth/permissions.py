@@ -43,6 +43,29 @@ INSTAGRAM_LOGIN_PERMISSIONS: tuple[str, ...] = (
     "instagram_business_manage_messages",
 )
 
+# The Instagram Login name of each Facebook Login name the features check. The `pages_*` names have none:
+# with Instagram Login there is no Page, and Meta's answer is then the only check.
+INSTAGRAM_LOGIN_NAME: dict[str, str] = {
+    "instagram_basic": "instagram_business_basic",
+    "instagram_content_publish": "instagram_business_content_publish",
+    "instagram_manage_comments": "instagram_business_manage_comments",
+    "instagram_manage_insights": "instagram_business_manage_insights",
+    "instagram_manage_messages": "instagram_business_manage_messages",
+}
+
+
+def requested_for(flavour: str) -> tuple[str, ...]:
+    """What a login of this flavour (`facebook` or `instagram`) asks for."""
+    return INSTAGRAM_LOGIN_PERMISSIONS if flavour == "instagram" else REQUESTED_PERMISSIONS
+
+
+def name_for(flavour: str, permission: str) -> str | None:
+    """The name under which a login of `flavour` grants the Facebook Login `permission` (None: none)."""
+    if flavour != "instagram":
+        return permission
+    return INSTAGRAM_LOGIN_NAME.get(permission)
+
+
 # Without these no account can even be found: listing the Pages and reading the IG profile.
 REQUIRED_TO_CONNECT: tuple[str, ...] = ("pages_show_list", "instagram_basic")
 
