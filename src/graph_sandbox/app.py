@@ -43,6 +43,7 @@ def create_sandbox_app(
     app.include_router(routing.router)
     app.include_router(oauth_dialog.router)
     app.include_router(instagram_login.router)
+    app.include_router(routing.instagram_host_router)
     app.include_router(cdn_routes.router)
     app.include_router(admin_router, prefix="/_admin")
     app.include_router(public_router)

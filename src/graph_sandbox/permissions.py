@@ -87,6 +87,35 @@ def satisfies(granted: Iterable[str], required: str) -> bool:
     return required in set(granted)
 
 
+# On graph.instagram.com an endpoint's Facebook Login requirement is met by its Instagram Login name; the
+# Page permissions have no counterpart because no Page is involved. Per endpoint, Meta's pages list the two
+# columns side by side: e.g. comments needs instagram_business_basic + instagram_business_manage_comments
+# vs instagram_basic + instagram_manage_comments + pages_* (Instagram webhook fields and permissions,
+# https://developers.facebook.com/documentation/instagram-platform/webhooks/fields), and the
+# Conversations API asks for instagram_business_basic + instagram_business_manage_messages
+# (https://developers.facebook.com/docs/instagram-platform/instagram-api-with-instagram-login/conversations-api).
+INSTAGRAM_LOGIN_NAME: dict[str, str | None] = {
+    "instagram_basic": "instagram_business_basic",
+    "instagram_content_publish": "instagram_business_content_publish",
+    "instagram_manage_comments": "instagram_business_manage_comments",
+    "instagram_manage_insights": "instagram_business_manage_insights",
+    "instagram_manage_messages": "instagram_business_manage_messages",
+    "pages_show_list": None,
+    "pages_read_engagement": None,
+    "pages_manage_metadata": None,
+    "pages_messaging": None,
+    "business_management": None,
+}
+
+
+def required_on(flavour: LoginFlavour, required: Iterable[str]) -> tuple[str, ...]:
+    """An endpoint's requirement (written in Facebook Login names) as `flavour`'s host states it."""
+    if flavour is LoginFlavour.FACEBOOK:
+        return tuple(required)
+    names = (INSTAGRAM_LOGIN_NAME.get(perm, perm) for perm in required)
+    return tuple(name for name in names if name is not None)
+
+
 def first_missing(granted: Iterable[str], required: Iterable[str]) -> str | None:
     """The first required permission that the granted scopes lack, if any."""
     granted_set = set(granted)

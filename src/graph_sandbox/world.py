@@ -107,6 +107,8 @@ class InstagramUser:
     account_type: str = "BUSINESS"  # BUSINESS or CREATOR
     trial_reels_eligible: bool = True
     human_agent_enabled: bool = False
+    # Webhook fields enabled through Instagram Login (`POST graph.instagram.com/me/subscribed_apps`).
+    subscribed_fields: list[str] = field(default_factory=list)
 
 
 @dataclass

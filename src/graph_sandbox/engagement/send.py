@@ -17,6 +17,7 @@ from graph_sandbox.engagement.attachments import parse_attachment
 from graph_sandbox.engagement.comment_nodes import live_comment
 from graph_sandbox.engagement.conversations import MESSAGING_PERMISSIONS
 from graph_sandbox.errors import GraphError, invalid_parameter, missing_parameter
+from graph_sandbox.permissions import LoginFlavour
 from graph_sandbox.registry import GraphCall, graph_handler
 from graph_sandbox.world import Conversation, InstagramUser, Message, Page, Person, TokenKind, World
 
@@ -200,7 +201,10 @@ def _sender_action(call: GraphCall, ig: InstagramUser, person_id: str, action: s
 async def send_message(call: GraphCall) -> dict[str, Any]:
     """Send a message (or a private reply, or a sender action) from the Page's IG account."""
     page: Page = call.node
-    ig = call.world.ig_users.get(page.ig_user_id or "")
+    return await _send(call, call.world.ig_users.get(page.ig_user_id or ""))
+
+
+async def _send(call: GraphCall, ig: InstagramUser | None) -> dict[str, Any]:
     recipient = call.json_param("recipient")
     if recipient is None:
         raise missing_parameter("recipient")
@@ -229,8 +233,13 @@ async def send_message(call: GraphCall) -> dict[str, Any]:
     return {"recipient_id": conversation.participant_id, "message_id": message.id}
 
 
-@graph_handler("ig_user", "messages", "POST", permissions=MESSAGING_PERMISSIONS)
+@graph_handler("ig_user", "messages", "POST", permissions=MESSAGING_PERMISSIONS, params=SEND_PARAMS)
 async def send_via_ig_user(call: GraphCall) -> dict[str, Any]:
-    """Facebook Login apps send through the Page; the IG node's `messages` edge is Instagram Login only."""
-    del call
-    raise GraphError(3, "(#3) Application does not have the capability to make this API call.")
+    """`POST graph.instagram.com/{ig-id}/messages` (or `/me/messages`) with an Instagram User token
+    and instagram_business_basic + instagram_business_manage_messages (Instagram API with Instagram
+    Login, Send Messages: https://developers.facebook.com/docs/instagram-platform/instagram-api-with-instagram-login/messaging-api).
+    Facebook Login apps send through the Page; the IG node's `messages` edge is Instagram Login only."""
+    if call.host is not LoginFlavour.INSTAGRAM:
+        raise GraphError(3, "(#3) Application does not have the capability to make this API call.")
+    ig: InstagramUser = call.node
+    return await _send(call, ig)
