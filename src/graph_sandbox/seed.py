@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import datetime
 
 from graph_sandbox import assets
 from graph_sandbox.cdn import CdnStore
@@ -200,3 +201,40 @@ def add_business_manager_user(world: World, cdn: CdnStore) -> FacebookUser:
     world.businesses[business.id] = business
     bo.business_ids.append(business.id)
     return bo
+
+
+_SOLO = _AccountSpec(
+    "",
+    "",
+    "",
+    "solo.creator",
+    "Solo Creator",
+    2_400,
+    310,
+    "CREATOR",
+    "No Page, just Instagram.",
+    (200, 60, 140),
+)
+
+
+def add_instagram_only_account(world: World, cdn: CdnStore, *, now: datetime) -> InstagramUser:
+    """Add @solo.creator: a professional account linked to no Facebook Page (`page_id` empty), reachable
+    only through Instagram Login, as Meta allows since the Instagram API with Instagram Login. No Facebook
+    token can see it. Kept out of the default world, whose two IG accounts many tests count on."""
+    ig = InstagramUser(
+        id=world.ids.ig_user(),
+        ig_id=int(world.ids.page()),
+        username=_SOLO.username,
+        name=_SOLO.name,
+        page_id="",
+        biography=_SOLO.biography,
+        website="https://solo-creator.example.com/",
+        profile_picture_url=cdn.put(assets.jpeg(150, 150, _SOLO.color, "s"), "image/jpeg"),
+        followers_count=_SOLO.followers,
+        follows_count=_SOLO.follows,
+        account_type=_SOLO.account_type,
+        trial_reels_eligible=True,
+    )
+    world.ig_users[ig.id] = ig
+    seed_account_content(world, cdn, ig, rng=random.Random(7), now=now, color=_SOLO.color)
+    return ig

@@ -10,6 +10,7 @@ from sqlalchemy import update
 
 from clipper.accounts.models import Account
 from clipper.db import utcnow
+from graph_sandbox.seed import add_instagram_only_account
 from inbox_helpers import API, drain
 from instagram_login_flow import connect_with_instagram
 from media_factory import jpeg, mp4
@@ -146,3 +147,23 @@ class TestInstagramLoginHealth:
         body = checked.json()
         assert body["is_active"] is False, body
         assert body["action"] == "reconnect"
+
+
+class TestAccountWithNoPageAtAll:
+    async def test_connects_publishes_and_reads_insights(self, client, app, signup):
+        sandbox = app.state.sandbox_app.state.sandbox
+        solo = add_instagram_only_account(sandbox.world, sandbox.cdn, now=sandbox.clock.now())
+        assert sandbox.world.page_of_ig_user(solo.id) is None
+        user = await signup(client)
+        account = await connect_with_instagram(client, user.headers, username="solo.creator")
+        assert (account["platform_account_id"], account["login_flavour"]) == (solo.id, "instagram")
+        publisher = Publisher(client=client, app=app, user=user, account=account)
+        await publisher.admin("PATCH", "config", {"image_processing_seconds": 0})
+        post = await _publish(
+            publisher, media_type="IMAGE", clip_id=await publisher.clip(jpeg(1080, 1080), "p.jpg")
+        )
+        assert post["status"] == "published", post
+        insights = await client.get(
+            f"{API}/accounts/{account['id']}/insights", params={"metrics": "reach"}, headers=user.headers
+        )
+        assert insights.status_code == 200, insights.text

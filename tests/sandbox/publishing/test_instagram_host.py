@@ -17,6 +17,7 @@ from pub_session import VERSION, Publisher, error_of
 
 import media_factory
 from graph_sandbox.publishing import drain
+from graph_sandbox.seed import add_instagram_only_account
 from graph_sandbox.state import Sandbox
 
 
@@ -175,3 +176,20 @@ class TestEngagement:
             params={"access_token": page_token, "platform": "instagram"},
         )
         assert response.status_code == 400
+
+
+class TestAccountWithoutAPage:
+    async def test_only_instagram_login_reaches_it(
+        self, sandbox_client: httpx.AsyncClient, sandbox: Sandbox, tokens: Any
+    ) -> None:
+        solo = add_instagram_only_account(sandbox.world, sandbox.cdn, now=sandbox.clock.now())
+        hidden = await sandbox_client.get(f"/graph/{VERSION}/{solo.id}", params={"access_token": tokens.user})
+        assert error_of(hidden)["code"] == 100
+        response = await sandbox_client.post(
+            "/_admin/tokens/issue", json={"flavour": "instagram", "ig_user_id": solo.id}
+        )
+        token = response.json()["access_token"]
+        me = await sandbox_client.get(
+            f"/graph-instagram/{VERSION}/me", params={"access_token": token, "fields": "username"}
+        )
+        assert me.json()["username"] == "solo.creator"
