@@ -224,7 +224,10 @@ class Settings(BaseSettings):
 
     @property
     def app_secret(self) -> str:
-        return self.instagram_client_secret if not self.sandbox_mode else SANDBOX_APP_SECRET
+        if self.sandbox_mode:
+            return SANDBOX_APP_SECRET
+        # With only Instagram Login configured, its secret is the only one there is (webhook signatures).
+        return self.instagram_client_secret or self.instagram_login_app_secret
 
     @property
     def sandbox_url(self) -> str:

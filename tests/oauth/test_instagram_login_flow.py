@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
+from clipper.config import Settings
 from clipper.oauth.permissions import INSTAGRAM_LOGIN_PERMISSIONS
 from instagram_login_flow import connect_with_instagram, instagram_login_callback, start_instagram_login
 from oauth_flow import API, oauth_result, sandbox_of
@@ -68,3 +69,37 @@ class TestCallback:
         assert response.json()["is_active"] is False
         world = sandbox_of(client._transport.app).world
         assert world.ig_users[account["platform_account_id"]].subscribed_fields == []
+
+
+class TestSettings:
+    def test_either_way_in_or_both(self):
+        sandbox = Settings(_env_file=None)
+        assert (sandbox.facebook_login_enabled, sandbox.instagram_login_enabled) == (True, True)
+        only_instagram = Settings(
+            _env_file=None, instagram_login_app_id="42", instagram_login_app_secret="s3"
+        )
+        assert only_instagram.sandbox_mode is False
+        assert (only_instagram.facebook_login_enabled, only_instagram.instagram_login_enabled) == (
+            False,
+            True,
+        )
+        assert (only_instagram.instagram_app_id, only_instagram.instagram_app_secret) == ("42", "s3")
+        assert only_instagram.instagram_graph_url == "https://graph.instagram.com"
+        assert only_instagram.instagram_login_dialog_url == "https://www.instagram.com/oauth/authorize"
+        assert only_instagram.instagram_login_token_url == "https://api.instagram.com/oauth/access_token"
+        assert only_instagram.app_secret == "s3"
+        only_facebook = Settings(_env_file=None, instagram_client_id="7", instagram_client_secret="f")
+        assert (only_facebook.facebook_login_enabled, only_facebook.instagram_login_enabled) == (True, False)
+
+    async def test_a_flavour_not_configured_is_a_422_naming_its_settings(self, client, signup, app):
+        user = await signup(client)
+        settings = app.state.settings
+        settings.instagram_client_id = "7"  # Facebook Login only: Instagram Login is not offered
+        try:
+            response = await client.get(
+                f"{API}/authorize", params={"flavour": "instagram"}, headers=user.headers
+            )
+        finally:
+            settings.instagram_client_id = ""
+        assert response.status_code == 422
+        assert "INSTAGRAM_LOGIN_APP_ID" in response.json()["detail"]
