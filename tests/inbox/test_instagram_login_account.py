@@ -63,6 +63,10 @@ class TestInstagramLoginAccount:
         world = app.state.sandbox_app.state.sandbox.world
         ig = world.ig_users[account["platform_account_id"]]
         assert ig.subscribed_fields == ["comments", "messages"]
+        async with app.state.session_factory() as session:
+            stored = await session.get(Account, account["id"])
+            assert stored is not None
+            assert stored.meta_info["webhook_subscription"]["fields"] == ["comments", "messages"]
         media_id = max(world.media_of(ig.id), key=lambda m: len(world.comments_of(m.id))).id
 
         simulated = await admin("simulate/comment", {"media_id": media_id, "text": "Lovely light"})

@@ -353,7 +353,8 @@ WEBHOOK_SUBSCRIPTION_KEY = "webhook_subscription"
 
 
 def _set_webhook_subscription(account: Account, *, subscribed: bool, error: str | None) -> None:
-    fields = list(WEBHOOK_PAGE_FIELDS) if subscribed else []
+    asked = WEBHOOK_ACCOUNT_FIELDS if is_instagram_login(account) else WEBHOOK_PAGE_FIELDS
+    fields = list(asked) if subscribed else []
     record = {"subscribed": subscribed, "fields": fields, "error": error, "at": utcnow().isoformat()}
     # A new dict: the JSON column does not track in-place changes.
     account.meta_info = {**(account.meta_info or {}), WEBHOOK_SUBSCRIPTION_KEY: record}
