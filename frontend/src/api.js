@@ -180,8 +180,10 @@ export function useAvailableAccounts(enabled = true) {
   });
 }
 
-export const authorizeUrl = () => api.get("/oauth/instagram/authorize").then((data) => data.authorization_url);
-export const redirectAuthorizeUrl = () => `${API}/oauth/instagram/authorize?redirect=true`;
+// flavour: "facebook" (Facebook Login, through the Page) or "instagram" (Instagram Login, no Page).
+export const authorizeUrl = (flavour = "facebook") =>
+  api.get(`/oauth/instagram/authorize?flavour=${flavour}`).then((data) => data.authorization_url);
+export const redirectAuthorizeUrl = (flavour = "facebook") => `${API}/oauth/instagram/authorize?redirect=true&flavour=${flavour}`;
 
 export function useAccountMutations() {
   const client = useQueryClient();

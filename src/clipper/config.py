@@ -13,6 +13,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 # so `make run` needs no configuration at all. They are not secrets: the sandbox is local.
 SANDBOX_APP_ID = "1000000000000001"
 SANDBOX_APP_SECRET = "sandbox-app-secret-0123456789abcdef"
+# The sandbox's Instagram Login pair (graph_sandbox.config's defaults; that product has its own pair).
+SANDBOX_INSTAGRAM_APP_ID = "1000000000000002"
+SANDBOX_INSTAGRAM_APP_SECRET = "sandbox-instagram-app-secret-0123456789"
 SANDBOX_MOUNT_PATH = "/sandbox"
 SANDBOX_WEBHOOK_VERIFY_TOKEN = "sandbox-verify-token"
 
@@ -73,6 +76,9 @@ class Settings(BaseSettings):
     instagram_client_id: str = ""
     # Secrets (and URLs that may embed a password) stay out of the repr.
     instagram_client_secret: str = Field(default="", repr=False)
+    # Instagram Login ("API setup with Instagram Login"): that product's own app id and secret.
+    instagram_login_app_id: str = ""
+    instagram_login_app_secret: str = Field(default="", repr=False)
     backend_url: str = "http://127.0.0.1:8000"
     frontend_url: str = "http://127.0.0.1:8000"
     fernet_key: Annotated[list[str], NoDecode] = Field(default_factory=list, repr=False)
@@ -84,6 +90,10 @@ class Settings(BaseSettings):
     graph_base_url: str = ""
     graph_dialog_url: str = ""
     graph_rupload_url: str = ""
+    # Instagram Login hosts (empty: Meta's, or the sandbox's stand-ins in sandbox mode).
+    instagram_graph_base_url: str = ""
+    instagram_dialog_url: str = ""
+    instagram_token_url: str = ""
     graph_timeout_seconds: float = 30.0
     graph_max_retries: int = 3
     graph_usage_threshold_percent: float = 90.0
@@ -127,8 +137,8 @@ class Settings(BaseSettings):
     media_url_ttl_seconds: int = 3600
     media_signing_key: str = Field(default="", repr=False)
 
-    # Permissions asked for on top of the seed's eleven (comma-separated), e.g. `pages_manage_metadata`,
-    # which real Meta wants for Page webhook subscriptions and the Conversations API.
+    # Facebook Login permissions asked for on top of the product's own (comma-separated), e.g.
+    # `instagram_shopping_tag_products`; never an `instagram_business_*` name (Facebook Login refuses them).
     oauth_extra_scopes: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     # Request bodies (413 past a cap, 408 when too slow): JSON, Meta's webhook deliveries, bulk
@@ -178,7 +188,16 @@ class Settings(BaseSettings):
                 return asynchronous + value.removeprefix(plain)
         return value
 
-    @field_validator("backend_url", "frontend_url", "graph_base_url", "graph_dialog_url", "graph_rupload_url")
+    @field_validator(
+        "backend_url",
+        "frontend_url",
+        "graph_base_url",
+        "graph_dialog_url",
+        "graph_rupload_url",
+        "instagram_graph_base_url",
+        "instagram_dialog_url",
+        "instagram_token_url",
+    )
     @classmethod
     def _strip_trailing_slash(cls, value: str) -> str:
         return value.rstrip("/")
@@ -187,7 +206,50 @@ class Settings(BaseSettings):
     @property
     def sandbox_mode(self) -> bool:
         """True when no real Meta app is configured: the product talks to the bundled sandbox."""
-        return not self.instagram_client_id
+        return not self.instagram_client_id and not self.instagram_login_app_id
+
+    @property
+    def facebook_login_enabled(self) -> bool:
+        """Facebook Login can be offered: its app is configured, or the sandbox stands in."""
+        return self.sandbox_mode or bool(self.instagram_client_id)
+
+    @property
+    def instagram_login_enabled(self) -> bool:
+        """Instagram Login can be offered: its app pair is configured, or the sandbox stands in."""
+        return self.sandbox_mode or bool(self.instagram_login_app_id)
+
+    @property
+    def instagram_app_id(self) -> str:
+        return self.instagram_login_app_id or SANDBOX_INSTAGRAM_APP_ID
+
+    @property
+    def instagram_app_secret(self) -> str:
+        return self.instagram_login_app_secret if not self.sandbox_mode else SANDBOX_INSTAGRAM_APP_SECRET
+
+    @property
+    def instagram_graph_url(self) -> str:
+        """graph.instagram.com (Instagram Login accounts' host), without the version."""
+        if self.instagram_graph_base_url:
+            return self.instagram_graph_base_url
+        return f"{self.sandbox_url}/graph-instagram" if self.sandbox_mode else "https://graph.instagram.com"
+
+    @property
+    def instagram_login_dialog_url(self) -> str:
+        """The Instagram Login dialog (Business Login for Instagram)."""
+        if self.instagram_dialog_url:
+            return self.instagram_dialog_url
+        if self.sandbox_mode:
+            return f"{self.sandbox_url}/instagram/oauth/authorize"
+        return "https://www.instagram.com/oauth/authorize"
+
+    @property
+    def instagram_login_token_url(self) -> str:
+        """Where an Instagram Login code is exchanged (api.instagram.com)."""
+        if self.instagram_token_url:
+            return self.instagram_token_url
+        if self.sandbox_mode:
+            return f"{self.sandbox_url}/instagram/oauth/access_token"
+        return "https://api.instagram.com/oauth/access_token"
 
     @property
     def app_id(self) -> str:
@@ -195,7 +257,10 @@ class Settings(BaseSettings):
 
     @property
     def app_secret(self) -> str:
-        return self.instagram_client_secret if not self.sandbox_mode else SANDBOX_APP_SECRET
+        if self.sandbox_mode:
+            return SANDBOX_APP_SECRET
+        # With only Instagram Login configured, its secret is the only one there is (webhook signatures).
+        return self.instagram_client_secret or self.instagram_login_app_secret
 
     @property
     def sandbox_url(self) -> str:
@@ -247,10 +312,14 @@ class Settings(BaseSettings):
             problems.append(
                 "INSTAGRAM_CLIENT_ID is not set: production talks to Meta, not the bundled sandbox"
             )
-        elif looks_like_placeholder(self.instagram_client_id):
+        elif self.instagram_client_id and looks_like_placeholder(self.instagram_client_id):
             problems.append("INSTAGRAM_CLIENT_ID is a placeholder: use your Meta app's id")
-        if not self.sandbox_mode and looks_like_placeholder(self.instagram_client_secret):
+        if self.instagram_client_id and looks_like_placeholder(self.instagram_client_secret):
             problems.append("INSTAGRAM_CLIENT_SECRET is missing or a placeholder: use your Meta app's secret")
+        if self.instagram_login_app_id and looks_like_placeholder(self.instagram_login_app_secret):
+            problems.append(
+                "INSTAGRAM_LOGIN_APP_SECRET is missing or a placeholder: use the Instagram app secret"
+            )
         if not self.fernet_key:
             problems.append("FERNET_KEY is not set: stored tokens would be unreadable after a restart")
         elif any(looks_like_placeholder(key) for key in self.fernet_key):

@@ -20,6 +20,7 @@ from clipper.db import create_engine, create_session_factory
 from clipper.errors import register_exception_handlers
 from clipper.inputs import refuse_unstorable_text
 from clipper.instagram import InstagramGraphAPI
+from clipper.instagram.instagram_login import InstagramLoginApp
 from clipper.kv import create_store
 from clipper.observability import configure_logging, record_graph_call
 from clipper.request_limits import RequestLimitsMiddleware
@@ -145,7 +146,7 @@ async def _start_sandbox(
 
 def graph_client(settings: Settings, http_client: httpx.AsyncClient) -> InstagramGraphAPI:
     """The Graph API client for these settings (Meta or the sandbox), on the shared HTTP client."""
-    return InstagramGraphAPI(
+    graph = InstagramGraphAPI(
         base_url=settings.graph_url,
         api_version=settings.graph_api_version,
         rupload_url=settings.rupload_url,
@@ -156,6 +157,13 @@ def graph_client(settings: Settings, http_client: httpx.AsyncClient) -> Instagra
         usage_threshold=settings.graph_usage_threshold_percent,
         on_call=record_graph_call,
     )
+    graph.instagram_app = InstagramLoginApp(
+        settings.instagram_app_id,
+        settings.instagram_app_secret,
+        graph_url=settings.instagram_graph_url,
+        token_url=settings.instagram_login_token_url,
+    )
+    return graph
 
 
 @asynccontextmanager

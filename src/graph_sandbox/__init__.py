@@ -10,8 +10,8 @@ Extending it (other modules plug in here; `handlers.py` imports them):
   `extend_node_type` — how a node kind renders fields and expands edges.
 - `errors`: `GraphError` and helpers for Meta's errors; `DroppedConnection`.
 - `world`: the dataclasses and `World.lookup`; `seed` builds the default world.
-- `fields` (the `fields=` parser), `paging` (cursors), `permissions` (the 11 product permissions and
-  the equivalence table), `auth` (token minting/validation), `clock`, `ids`, `cdn`, `faults`,
+- `fields` (the `fields=` parser), `paging` (cursors), `permissions` (the two login flavours and the
+  names each grants), `auth` (token minting/validation), `clock`, `ids`, `cdn`, `faults`,
   `ratelimit`.
 This package never imports `clipper`.
 """

@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import Depends, FastAPI
 
-from graph_sandbox import cdn_routes, oauth_dialog, routing
+from graph_sandbox import cdn_routes, instagram_login, oauth_dialog, routing
 from graph_sandbox.config import SandboxConfig
 from graph_sandbox.drop import DropConnectionMiddleware
 from graph_sandbox.exposure import loopback_admin
@@ -43,6 +43,8 @@ def create_sandbox_app(
     app.add_middleware(DropConnectionMiddleware)
     app.include_router(routing.router)
     app.include_router(oauth_dialog.router)
+    app.include_router(instagram_login.router)
+    app.include_router(routing.instagram_host_router)
     app.include_router(cdn_routes.router)
     app.include_router(admin_router, prefix="/_admin", dependencies=[Depends(loopback_admin)])
     app.include_router(public_router)

@@ -21,6 +21,7 @@ from graph_sandbox.errors import (
     invalid_token,
     invalidated_token,
 )
+from graph_sandbox.permissions import LoginFlavour
 from graph_sandbox.state import Sandbox
 from graph_sandbox.world import AccessToken, Page, TokenKind
 
@@ -43,8 +44,16 @@ def app_token_value(config: SandboxConfig) -> str:
     return f"{config.app_id}|{digest.hexdigest()[:27]}"
 
 
-def resolve_token(sandbox: Sandbox, value: str) -> AccessToken:
-    """The AccessToken behind a value; GraphError 190 when it is not one the sandbox issued."""
+def resolve_token(
+    sandbox: Sandbox, value: str, *, host: LoginFlavour | None = LoginFlavour.FACEBOOK
+) -> AccessToken:
+    """The AccessToken behind a value; GraphError 190 when it is not one the sandbox issued.
+
+    `host` is the flavour of the host being called (None: any). Each host takes only its own login's
+    tokens: graph.facebook.com Facebook User/Page tokens, graph.instagram.com Instagram User tokens
+    (https://developers.facebook.com/docs/instagram-platform/insights, "Access Tokens" / "Host URL"
+    rows); the other kind does not parse there, so Meta answers 190.
+    """
     config = sandbox.config
     if "|" in value:
         if value in (app_token_value(config), f"{config.app_id}|{config.app_secret}"):
@@ -52,7 +61,7 @@ def resolve_token(sandbox: Sandbox, value: str) -> AccessToken:
             return AccessToken(value, TokenKind.APP, config.app_id, None, now, None)
         raise invalid_token()
     token = sandbox.world.tokens.get(value)
-    if token is None:
+    if token is None or (host is not None and token.flavour is not host):
         raise invalid_token()
     return token
 
@@ -88,9 +97,15 @@ def check_appsecret_proof(sandbox: Sandbox, params: Mapping[str, str], token: st
 
 
 def mint_user_token(
-    sandbox: Sandbox, *, fb_user_id: str, scopes: list[str], declined: list[str], long_lived: bool
+    sandbox: Sandbox,
+    *,
+    fb_user_id: str,
+    scopes: list[str],
+    declined: list[str],
+    long_lived: bool,
+    flavour: LoginFlavour = LoginFlavour.FACEBOOK,
 ) -> AccessToken:
-    """Issue a short (1 h) or long (60 d) user token."""
+    """Issue a short (1 h) or long (60 d) user token of one login flavour."""
     config, now = sandbox.config, sandbox.clock.now()
     seconds = config.long_token_seconds if long_lived else config.short_token_seconds
     token = AccessToken(
@@ -103,6 +118,7 @@ def mint_user_token(
         scopes=list(scopes),
         declined=list(declined),
         data_access_expires_at=now + timedelta(days=DATA_ACCESS_DAYS),
+        flavour=flavour,
     )
     sandbox.world.tokens[token.value] = token
     return token
@@ -125,6 +141,28 @@ def page_token_for(sandbox: Sandbox, user_token: AccessToken, page: Page) -> Acc
         declined=list(user_token.declined),
         parent=user_token.value,
         data_access_expires_at=user_token.data_access_expires_at,
+    )
+    sandbox.world.tokens[token.value] = token
+    return token
+
+
+def mint_instagram_token(
+    sandbox: Sandbox, *, ig_user_id: str, scopes: list[str], long_lived: bool
+) -> AccessToken:
+    """Issue an Instagram Login user token: 1 h short-lived, 60 d long-lived (Instagram Access Token
+    reference, https://developers.facebook.com/docs/instagram-platform/reference/access_token)."""
+    config, now = sandbox.config, sandbox.clock.now()
+    seconds = config.long_token_seconds if long_lived else config.short_token_seconds
+    token = AccessToken(
+        value=sandbox.world.ids.token(),
+        kind=TokenKind.USER_LONG if long_lived else TokenKind.USER_SHORT,
+        app_id=config.instagram_app_id,
+        fb_user_id=None,
+        issued_at=now,
+        expires_at=now + timedelta(seconds=seconds),
+        scopes=list(scopes),
+        flavour=LoginFlavour.INSTAGRAM,
+        ig_user_id=ig_user_id,
     )
     sandbox.world.tokens[token.value] = token
     return token

@@ -10,6 +10,9 @@ DEFAULT_APP_ID = "1000000000000001"
 DEFAULT_APP_SECRET = "sandbox-app-secret-0123456789abcdef"
 DEFAULT_APP_NAME = "Content Clipper Sandbox"
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000/sandbox"
+# Meta gives the app's Instagram product (Instagram Login) an app id and secret of its own.
+DEFAULT_INSTAGRAM_APP_ID = "1000000000000002"
+DEFAULT_INSTAGRAM_APP_SECRET = "sandbox-instagram-app-secret-0123456789"
 
 
 class SandboxConfig(BaseModel):
@@ -20,6 +23,8 @@ class SandboxConfig(BaseModel):
     app_id: str = DEFAULT_APP_ID
     app_secret: str = Field(default=DEFAULT_APP_SECRET, repr=False)
     app_name: str = DEFAULT_APP_NAME
+    instagram_app_id: str = DEFAULT_INSTAGRAM_APP_ID
+    instagram_app_secret: str = Field(default=DEFAULT_INSTAGRAM_APP_SECRET, repr=False)
     public_url: str = DEFAULT_PUBLIC_URL
     default_version: str = "v24.0"
     require_appsecret_proof: bool = False

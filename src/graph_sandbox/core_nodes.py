@@ -1,4 +1,4 @@
-"""Node types owned by the core: Facebook User (`fb_user`), Page (`page`), IG User (`ig_user`), `app`.
+"""Core node types: Facebook User (`fb_user`), Page (`page`), IG User (`ig_user`), `business`, `app`.
 
 Other modules add IG-user edges (media, stories, insights …) with `nodes.extend_node_type("ig_user", …)`.
 """
@@ -11,7 +11,7 @@ from graph_sandbox.auth import page_token_for
 from graph_sandbox.fields import FieldSel
 from graph_sandbox.nodes import ABSENT, EdgeSpec, NodeRef, NodeType, attr, register_node_type
 from graph_sandbox.registry import GraphCall
-from graph_sandbox.world import App, FacebookUser, InstagramUser, Page, TokenKind, World
+from graph_sandbox.world import App, Business, FacebookUser, InstagramUser, Page, TokenKind, World
 
 _PICTURE_SIZES = {"small": 50, "normal": 100, "album": 50, "large": 200, "square": 50}
 
@@ -26,6 +26,19 @@ def _user_pages(obj: FacebookUser, call: GraphCall, sel: FieldSel | None) -> lis
     return [call.world.pages[page_id] for page_id in obj.page_ids if page_id in call.world.pages]
 
 
+def _user_businesses(obj: FacebookUser, call: GraphCall, sel: FieldSel | None) -> list[Business]:
+    del sel
+    return [call.world.businesses[b] for b in obj.business_ids if b in call.world.businesses]
+
+
+def _business_pages(attribute: str) -> Any:
+    def pages(obj: Business, call: GraphCall, sel: FieldSel | None) -> list[Page]:
+        del sel
+        return [call.world.pages[p] for p in getattr(obj, attribute) if p in call.world.pages]
+
+    return pages
+
+
 def _page_access_token(page: Page, call: GraphCall, sel: FieldSel) -> Any:
     del sel
     token = call.token
@@ -34,7 +47,7 @@ def _page_access_token(page: Page, call: GraphCall, sel: FieldSel) -> Any:
     if token.kind is TokenKind.PAGE:
         return token.value if token.page_id == page.id else ABSENT
     user = call.world.fb_users.get(token.fb_user_id or "")
-    if not token.is_user or user is None or page.id not in user.page_ids:
+    if not token.is_user or user is None or page.id not in call.world.reachable_page_ids(user):
         return ABSENT
     return page_token_for(call.sandbox, token, page).value
 
@@ -80,7 +93,8 @@ FB_USER = NodeType(
     default_fields=("name", "id"),
     edges={
         "accounts": EdgeSpec("page", _user_pages, permissions=("pages_show_list",)),
-        "businesses": EdgeSpec("page", lambda _obj, _call, _sel: [], permissions=("business_management",)),
+        # User Businesses edge: needs business_management (Permissions Reference; Postiz walks it too).
+        "businesses": EdgeSpec("business", _user_businesses, permissions=("business_management",)),
     },
 )
 
@@ -123,6 +137,23 @@ IG_USER = NodeType(
     page_of=_ig_page,
 )
 
+_BUSINESS = ("business_management",)
+
+# Business Owned Pages and Business Client Pages
+# (https://developers.facebook.com/docs/graph-api/reference/business/owned_pages/, …/client_pages/):
+# lists of Page nodes; reading them needs business_management (code 200 "Permissions error" otherwise).
+BUSINESS = NodeType(
+    kind="business",
+    type_name="Business",
+    fields={"name": attr("name")},
+    default_fields=("name", "id"),
+    edges={
+        "owned_pages": EdgeSpec("page", _business_pages("owned_page_ids"), permissions=_BUSINESS),
+        "client_pages": EdgeSpec("page", _business_pages("client_page_ids"), permissions=_BUSINESS),
+    },
+    read_permissions=_BUSINESS,
+)
+
 APP = NodeType(
     kind="app",
     type_name="Application",
@@ -133,10 +164,10 @@ APP = NodeType(
 
 def register_core_node_types() -> None:
     """Register the four core kinds (runs on import; idempotent)."""
-    for spec in (FB_USER, PAGE, IG_USER, APP):
+    for spec in (FB_USER, PAGE, IG_USER, BUSINESS, APP):
         register_node_type(spec)
 
 
 register_core_node_types()
 
-__all__ = ["APP", "FB_USER", "IG_USER", "PAGE", "App", "register_core_node_types"]
+__all__ = ["APP", "BUSINESS", "FB_USER", "IG_USER", "PAGE", "App", "register_core_node_types"]

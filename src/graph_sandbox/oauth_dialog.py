@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from graph_sandbox.errors import invalid_app_id
-from graph_sandbox.permissions import KNOWN_PERMISSIONS
+from graph_sandbox.permissions import LoginFlavour, invalid_scopes
 from graph_sandbox.state import Sandbox
 from graph_sandbox.world import OAuthCode
 
@@ -73,8 +73,22 @@ def _problem(
         return invalid_app_id().message
     if not redirect_uri:
         return "The redirect_uri parameter is required."
-    unknown = [scope for scope in scopes if scope not in KNOWN_PERMISSIONS]
-    return f"Invalid Scopes: {', '.join(unknown)}." if unknown else None
+    invalid = invalid_scopes(LoginFlavour.FACEBOOK, scopes)
+    return invalid_scopes_message(invalid) if invalid else None
+
+
+def invalid_scopes_message(invalid: list[str]) -> str:
+    """The Facebook Login dialog's page for names it does not grant, `instagram_business_*` included.
+
+    Wording as Meta shows it to the app's developers (e.g. alixandru/q2a-open-login#83, and the Postiz
+    reports gitroomhq/postiz-app#1578 and #1199 for the `instagram_business_*` names); there is no
+    Continue. Valid names: https://developers.facebook.com/docs/permissions.
+    """
+    return (
+        f"Invalid Scopes: {', '.join(invalid)}. This message is only shown to developers. Users of your "
+        "app will ignore these permissions if present. Please read the documentation for valid "
+        "permissions at: https://developers.facebook.com/docs/facebook-login/permissions"
+    )
 
 
 def _redirect(redirect_uri: str, values: dict[str, str]) -> RedirectResponse:

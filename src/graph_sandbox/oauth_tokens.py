@@ -110,7 +110,7 @@ def _granular(call: GraphCall, token: AccessToken) -> list[dict[str, Any]]:
         page_ids = [token.page_id or ""]
     else:
         user = world.fb_users.get(token.fb_user_id or "")
-        page_ids = list(user.page_ids) if user else []
+        page_ids = world.reachable_page_ids(user) if user else []
     ig_ids = [world.pages[p].ig_user_id for p in page_ids if p in world.pages and world.pages[p].ig_user_id]
     result: list[dict[str, Any]] = []
     for scope in token.scopes:

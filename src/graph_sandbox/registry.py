@@ -36,6 +36,7 @@ from fastapi import APIRouter
 
 from graph_sandbox.errors import invalid_parameter, missing_parameter
 from graph_sandbox.fields import FieldSel
+from graph_sandbox.permissions import LoginFlavour
 
 if TYPE_CHECKING:
     from graph_sandbox.clock import Clock
@@ -69,6 +70,7 @@ class GraphCall:
     subpath: tuple[str, ...] = ()
     fields: tuple[FieldSel, ...] | None = None
     ig_user_id: str | None = None  # the IG account this call is about (X-Business-Use-Case-Usage)
+    host: LoginFlavour = LoginFlavour.FACEBOOK  # graph.facebook.com or graph.instagram.com
 
     @property
     def world(self) -> World:

@@ -31,14 +31,25 @@ from graph_sandbox.errors import (
 )
 from graph_sandbox.fields import parse_fields
 from graph_sandbox.nodes import node_type
+from graph_sandbox.permissions import LoginFlavour
 from graph_sandbox.registry import GraphCall, HandlerSpec, find_handler, has_any_handler, root_paths
 from graph_sandbox.request_params import merged_params
 from graph_sandbox.state import Sandbox
 from graph_sandbox.world import TokenKind
 
-__all__ = ["GLOBAL_PARAMS", "GraphOutcome", "execute", "reject_unknown", "router", "split_version"]
+__all__ = [
+    "GLOBAL_PARAMS",
+    "GraphOutcome",
+    "execute",
+    "instagram_host_router",
+    "reject_unknown",
+    "router",
+    "split_version",
+]
 
 router = APIRouter()
+# graph.instagram.com, mounted after the Instagram Login token routes (`/graph-instagram/access_token`).
+instagram_host_router = APIRouter()
 
 _VERSION = re.compile(r"^v\d+\.\d+$")
 GLOBAL_PARAMS = frozenset(
@@ -83,16 +94,22 @@ def split_version(path: str, default: str) -> tuple[str, str]:
 
 
 async def execute(
-    sandbox: Sandbox, method: str, path: str, params: dict[str, str], headers: Mapping[str, str]
+    sandbox: Sandbox,
+    method: str,
+    path: str,
+    params: dict[str, str],
+    headers: Mapping[str, str],
+    *,
+    host: LoginFlavour = LoginFlavour.FACEBOOK,
 ) -> GraphOutcome:
-    """Run one Graph call and return its answer (errors included)."""
+    """Run one Graph call on one host (graph.facebook.com by default) and return its answer."""
     version, rest = split_version(path, sandbox.config.default_version)
     params = dict(params)
     override = params.pop("method", "").upper()
     # Clients that cannot send DELETE (JS SDK, batch bodies) tunnel the verb through `method=`.
     if override in ("GET", "POST", "DELETE") and method.upper() != "DELETE":
         method = override
-    call = GraphCall(sandbox, method.upper(), version, rest, params, headers)
+    call = GraphCall(sandbox, method.upper(), version, rest, params, headers, host=host)
     try:
         await _apply_faults(sandbox, call, after=False)
         body = await _dispatch(call)
@@ -141,7 +158,7 @@ def _authenticate(call: GraphCall, spec: HandlerSpec | None) -> None:
         return
     if value is None:
         raise missing_token()
-    token = resolve_token(call.sandbox, value)
+    token = resolve_token(call.sandbox, value, host=call.host)
     check_appsecret_proof(call.sandbox, call.params, value)
     problem = token_problem(call.sandbox, token)
     if problem is not None:
@@ -151,7 +168,7 @@ def _authenticate(call: GraphCall, spec: HandlerSpec | None) -> None:
 
 def _try_resolve(call: GraphCall, value: str) -> Any:
     try:
-        return resolve_token(call.sandbox, value)
+        return resolve_token(call.sandbox, value, host=call.host)
     except GraphError:
         return None
 
@@ -163,7 +180,12 @@ def _resolve_node(call: GraphCall, node_ref: str) -> None:
         if token.kind is TokenKind.APP:
             message = "An active access token must be used to query information about the current user."
             raise GraphError(2500, message)
-        node_ref = token.page_id if token.kind is TokenKind.PAGE and token.page_id else token.fb_user_id or ""
+        if token.flavour is LoginFlavour.INSTAGRAM:
+            node_ref = token.ig_user_id or ""  # graph.instagram.com: `me` is the professional account
+        elif token.kind is TokenKind.PAGE and token.page_id:
+            node_ref = token.page_id
+        else:
+            node_ref = token.fb_user_id or ""
     found = call.world.lookup(node_ref)
     if found is None or not can_see(call.world, token, found[0], found[1]):
         raise unsupported_request(node_ref, call.method)
@@ -229,6 +251,22 @@ async def graph_entry(request: Request, path: str = "") -> Response:
     sandbox: Sandbox = request.app.state.sandbox
     params = await merged_params(request)
     outcome = await execute(sandbox, request.method, path, params, request.headers)
+    status = 200 if params.get("suppress_http_code") in ("1", "true") else outcome.status
+    return JSONResponse(outcome.body, status_code=status, headers=outcome.headers)
+
+
+@instagram_host_router.api_route(
+    "/graph-instagram/{path:path}", methods=["GET", "POST", "DELETE"], include_in_schema=False
+)
+async def instagram_graph_entry(request: Request, path: str = "") -> Response:
+    """The `graph.instagram.com` stand-in: the same nodes and edges with Instagram User tokens only
+    ("Instagram API with Instagram Login": IG User tokens, no Page; Host URL / Access Tokens rows of
+    https://developers.facebook.com/docs/instagram-platform/insights)."""
+    sandbox: Sandbox = request.app.state.sandbox
+    params = await merged_params(request)
+    outcome = await execute(
+        sandbox, request.method, path, params, request.headers, host=LoginFlavour.INSTAGRAM
+    )
     status = 200 if params.get("suppress_http_code") in ("1", "true") else outcome.status
     return JSONResponse(outcome.body, status_code=status, headers=outcome.headers)
 

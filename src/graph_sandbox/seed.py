@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import datetime
 
 from graph_sandbox import assets
 from graph_sandbox.cdn import CdnStore
@@ -19,7 +20,7 @@ from graph_sandbox.clock import Clock
 from graph_sandbox.config import SandboxConfig
 from graph_sandbox.content_seed import seed_account_content
 from graph_sandbox.ids import IdFactory
-from graph_sandbox.world import App, FacebookUser, InstagramUser, Page, World
+from graph_sandbox.world import App, Business, FacebookUser, InstagramUser, Page, World
 
 VARIANTS = ("default", "empty")
 
@@ -164,3 +165,76 @@ def add_personal_account_user(world: World, cdn: CdnStore) -> FacebookUser:
     page = _page(world, cdn, pia, _PERSONAL.page_name, _PERSONAL.category, _PERSONAL.category_id)
     _ig_user(world, cdn, page, _PERSONAL)
     return pia
+
+
+_BAKERY = _AccountSpec(
+    "Bo's Bakery", "Bakery", "1001", "bo.bakery", "Bo's Bakery", 420, 80, "BUSINESS", "Bread.", (200, 160, 90)
+)
+_BISTRO = _AccountSpec(
+    "Bo's Bistro", "Restaurant", "1002", "bo.bistro", "Bo's Bistro", 31, 6, "BUSINESS", "Soup.", (90, 140, 9)
+)
+_CLIENT = _AccountSpec(
+    "Cleo's Cafe", "Cafe", "1003", "cleo.cafe", "Cleo's Cafe", 150, 40, "CREATOR", "Coffee.", (120, 90, 60)
+)
+
+
+def add_business_manager_user(world: World, cdn: CdnStore) -> FacebookUser:
+    """Add "Bo Business": a Page role on Bo's Bakery, and a Business Manager ("Bo Holdings") that owns
+    the Bakery and Bo's Bistro and manages the client Page Cleo's Cafe. `/me/accounts` lists only the
+    Bakery; the Bistro and the Cafe are reachable only through `/me/businesses`. Each Page has an IG
+    account. Kept out of the default world, whose two IG accounts many tests count on."""
+    bo = _fb_user(world, cdn, "Bo Business", "bo.business@example.com")
+    bakery = _page(world, cdn, bo, _BAKERY.page_name, _BAKERY.category, _BAKERY.category_id)
+    _ig_user(world, cdn, bakery, _BAKERY)
+    others = []
+    for spec in (_BISTRO, _CLIENT):
+        page = _page(world, cdn, bo, spec.page_name, spec.category, spec.category_id)
+        bo.page_ids.remove(page.id)  # no Page role: only the business reaches it
+        _ig_user(world, cdn, page, spec)
+        others.append(page)
+    business = Business(
+        id=world.ids.page(),
+        name="Bo Holdings",
+        owned_page_ids=[bakery.id, others[0].id],
+        client_page_ids=[others[1].id],
+    )
+    world.businesses[business.id] = business
+    bo.business_ids.append(business.id)
+    return bo
+
+
+_SOLO = _AccountSpec(
+    "",
+    "",
+    "",
+    "solo.creator",
+    "Solo Creator",
+    2_400,
+    310,
+    "CREATOR",
+    "No Page, just Instagram.",
+    (200, 60, 140),
+)
+
+
+def add_instagram_only_account(world: World, cdn: CdnStore, *, now: datetime) -> InstagramUser:
+    """Add @solo.creator: a professional account linked to no Facebook Page (`page_id` empty), reachable
+    only through Instagram Login, as Meta allows since the Instagram API with Instagram Login. No Facebook
+    token can see it. Kept out of the default world, whose two IG accounts many tests count on."""
+    ig = InstagramUser(
+        id=world.ids.ig_user(),
+        ig_id=int(world.ids.page()),
+        username=_SOLO.username,
+        name=_SOLO.name,
+        page_id="",
+        biography=_SOLO.biography,
+        website="https://solo-creator.example.com/",
+        profile_picture_url=cdn.put(assets.jpeg(150, 150, _SOLO.color, "s"), "image/jpeg"),
+        followers_count=_SOLO.followers,
+        follows_count=_SOLO.follows,
+        account_type=_SOLO.account_type,
+        trial_reels_eligible=True,
+    )
+    world.ig_users[ig.id] = ig
+    seed_account_content(world, cdn, ig, rng=random.Random(7), now=now, color=_SOLO.color)
+    return ig

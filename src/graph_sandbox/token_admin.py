@@ -8,9 +8,20 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 
-from graph_sandbox.auth import app_token_value, mint_user_token, page_token_for, resolve_token
+from graph_sandbox.auth import (
+    app_token_value,
+    mint_instagram_token,
+    mint_user_token,
+    page_token_for,
+    resolve_token,
+)
 from graph_sandbox.errors import GraphError
-from graph_sandbox.permissions import PRODUCT_PERMISSIONS
+from graph_sandbox.permissions import (
+    INSTAGRAM_LOGIN_PERMISSIONS,
+    PRODUCT_PERMISSIONS,
+    LoginFlavour,
+    invalid_scopes,
+)
 from graph_sandbox.state import Sandbox
 from graph_sandbox.world import AccessToken, TokenKind
 
@@ -19,10 +30,13 @@ router = APIRouter()
 
 class IssueBody(BaseModel):
     user_id: str | None = None
-    scopes: list[str] = Field(default_factory=lambda: list(PRODUCT_PERMISSIONS))
+    # Default: everything the flavour's dialog grants the product.
+    scopes: list[str] | None = None
     declined: list[str] = Field(default_factory=list)
     kind: TokenKind = TokenKind.USER_LONG
     page_id: str | None = None
+    flavour: LoginFlavour = LoginFlavour.FACEBOOK
+    ig_user_id: str | None = None  # Instagram Login tokens belong to an IG account
 
 
 class InvalidateBody(BaseModel):
@@ -37,6 +51,8 @@ def _describe(token: AccessToken) -> dict[str, Any]:
         "user_id": token.fb_user_id,
         "page_id": token.page_id,
         "scopes": token.scopes,
+        "flavour": token.flavour.value,
+        "ig_user_id": token.ig_user_id,
         "expires_at": int(token.expires_at.timestamp()) if token.expires_at else None,
     }
 
@@ -51,21 +67,46 @@ async def issue_token(request: Request, body: IssueBody) -> dict[str, Any]:
     user = sandbox.world.fb_users.get(user_id)
     if user is None:
         raise HTTPException(404, f"unknown Facebook user {user_id}")
+    default = PRODUCT_PERMISSIONS if body.flavour is LoginFlavour.FACEBOOK else INSTAGRAM_LOGIN_PERMISSIONS
+    scopes = list(default) if body.scopes is None else body.scopes
+    invalid = invalid_scopes(body.flavour, [*scopes, *body.declined])
+    if invalid:
+        # No dialog of that flavour grants these names (see `permissions`), so no such token exists.
+        raise HTTPException(422, f"not {body.flavour.value} login permissions: {', '.join(invalid)}")
+    if body.flavour is LoginFlavour.INSTAGRAM:
+        return _describe(_instagram_token(sandbox, body, scopes))
     long_lived = body.kind is not TokenKind.USER_SHORT
     token = mint_user_token(
-        sandbox, fb_user_id=user.id, scopes=body.scopes, declined=body.declined, long_lived=long_lived
+        sandbox,
+        fb_user_id=user.id,
+        scopes=scopes,
+        declined=body.declined,
+        long_lived=long_lived,
+        flavour=body.flavour,
     )
     if body.kind is TokenKind.PAGE:
         page = sandbox.world.pages.get(body.page_id or "")
-        if page is None or page.id not in user.page_ids:
+        if page is None or page.id not in sandbox.world.reachable_page_ids(user):
             raise HTTPException(404, "page_id must be a Page the user manages")
         token = page_token_for(sandbox, token, page)
     return _describe(token)
 
 
+def _instagram_token(sandbox: Sandbox, body: IssueBody, scopes: list[str]) -> AccessToken:
+    """An Instagram Login user token for `ig_user_id` (default: the first professional account)."""
+    if body.kind not in (TokenKind.USER_SHORT, TokenKind.USER_LONG):
+        raise HTTPException(422, "Instagram Login issues only user tokens (no Page or app tokens)")
+    accounts = [ig for ig in sandbox.world.ig_users.values() if ig.account_type != "PERSONAL"]
+    account = sandbox.world.ig_users.get(body.ig_user_id or "") if body.ig_user_id else accounts[0]
+    if account is None or account not in accounts:
+        raise HTTPException(404, "ig_user_id must be an Instagram professional account")
+    long_lived = body.kind is TokenKind.USER_LONG
+    return mint_instagram_token(sandbox, ig_user_id=account.id, scopes=scopes, long_lived=long_lived)
+
+
 def _invalidate(sandbox: Sandbox, value: str, subcode: int) -> dict[str, Any]:
     try:
-        token = resolve_token(sandbox, value)
+        token = resolve_token(sandbox, value, host=None)
     except GraphError:
         raise HTTPException(404, "unknown token") from None
     if token.kind is TokenKind.APP:

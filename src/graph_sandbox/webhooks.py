@@ -174,6 +174,7 @@ def _fields_of(entries: list[dict[str, Any]]) -> list[str]:
     names: list[str] = []
     for entry in entries:
         names += [change["field"] for change in entry.get("changes", [])]
+        names += [str(entry["field"])] if "field" in entry else []
         names += ["messages"] * bool(entry.get("messaging"))
     return list(dict.fromkeys(names))
 
@@ -186,6 +187,7 @@ async def emit(sandbox: Sandbox, entries: list[dict[str, Any]]) -> list[Delivery
     state = webhook_state(sandbox.world)
     if state.settings.require_page_subscription:
         entries = [entry for entry in entries if _subscribed(sandbox.world, str(entry["id"]))]
+    entries = _flat(sandbox.world, entries)
     if not entries:
         return []
     if state.settings.hold:
@@ -196,7 +198,34 @@ async def emit(sandbox: Sandbox, entries: list[dict[str, Any]]) -> list[Delivery
 
 def _subscribed(world: World, ig_user_id: str) -> bool:
     page = world.page_of_ig_user(ig_user_id)
-    return page is not None and bool(page.subscribed_fields)
+    ig = world.ig_users.get(ig_user_id)
+    return (page is not None and bool(page.subscribed_fields)) or (
+        ig is not None and bool(ig.subscribed_fields)
+    )
+
+
+def _flat(world: World, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Content events of accounts subscribed through Instagram Login, in the flat form of that product's
+    webhook docs: `entry[].field` + `entry[].value`, no `changes[]` wrapper (the Instagram Login
+    example of https://developers.facebook.com/docs/instagram-platform/webhooks/examples; GRAPH_API.md
+    §10 notes real deliveries may also use `changes[]`). Messaging entries keep `messaging[]`."""
+    out: list[dict[str, Any]] = []
+    for entry in entries:
+        ig = world.ig_users.get(str(entry.get("id")))
+        changes = entry.get("changes")
+        if ig is None or not ig.subscribed_fields or not changes:
+            out.append(entry)
+            continue
+        for change in changes:
+            out.append(
+                {
+                    "id": entry["id"],
+                    "time": entry.get("time"),
+                    "field": change["field"],
+                    "value": change["value"],
+                }
+            )
+    return out
 
 
 _BACKGROUND: set[asyncio.Task[list[Delivery]]] = set()

@@ -14,13 +14,25 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from graph_sandbox.ids import IdFactory
+from graph_sandbox.permissions import LoginFlavour
 
 if TYPE_CHECKING:
     from graph_sandbox.cdn import CdnStore
     from graph_sandbox.clock import Clock
     from graph_sandbox.config import SandboxConfig
 
-NODE_KINDS = ("fb_user", "page", "ig_user", "container", "media", "comment", "conversation", "message", "app")
+NODE_KINDS = (
+    "fb_user",
+    "page",
+    "ig_user",
+    "container",
+    "media",
+    "comment",
+    "conversation",
+    "message",
+    "app",
+    "business",
+)
 
 
 class TokenKind(StrEnum):
@@ -48,6 +60,18 @@ class FacebookUser:
     email: str
     page_ids: list[str] = field(default_factory=list)
     picture_url: str = ""
+    # Business Managers the user has a role in: their Pages are reachable without a Page role of his own.
+    business_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Business:
+    """A Business Manager (node kind `business`): the Pages it owns and its clients' Pages it manages."""
+
+    id: str
+    name: str
+    owned_page_ids: list[str] = field(default_factory=list)
+    client_page_ids: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -83,6 +107,8 @@ class InstagramUser:
     account_type: str = "BUSINESS"  # BUSINESS or CREATOR
     trial_reels_eligible: bool = True
     human_agent_enabled: bool = False
+    # Webhook fields enabled through Instagram Login (`POST graph.instagram.com/me/subscribed_apps`).
+    subscribed_fields: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -109,6 +135,10 @@ class AccessToken:
     revoked: bool = False
     invalid_subcode: int | None = None  # 460 password change, 467 logged out, …
     data_access_expires_at: datetime | None = None
+    # Which login issued it, so which host accepts it (graph.facebook.com or graph.instagram.com).
+    flavour: LoginFlavour = LoginFlavour.FACEBOOK
+    # Instagram Login tokens belong to an Instagram professional account, not to a Facebook user.
+    ig_user_id: str | None = None
 
     @property
     def is_user(self) -> bool:
@@ -126,6 +156,7 @@ class OAuthCode:
     declined: list[str]
     expires_at: datetime
     used: bool = False
+    ig_user_id: str | None = None  # set for an Instagram Login code
 
 
 @dataclass
@@ -246,6 +277,7 @@ class World:
     conversations: dict[str, Conversation] = field(default_factory=dict)
     messages: dict[str, Message] = field(default_factory=dict)
     insights: dict[str, dict[str, InsightSeries]] = field(default_factory=dict)
+    businesses: dict[str, Business] = field(default_factory=dict)
     default_fb_user_id: str = ""
     app: App | None = None
     ids: IdFactory = field(default_factory=IdFactory)
@@ -262,6 +294,7 @@ class World:
             ("fb_user", self.fb_users),
             ("conversation", self.conversations),
             ("message", self.messages),
+            ("business", self.businesses),
         )
         for kind, table in tables:
             if node_id in table:
@@ -269,6 +302,15 @@ class World:
         if self.app is not None and node_id == self.app.id:
             return "app", self.app
         return None
+
+    def reachable_page_ids(self, user: FacebookUser) -> list[str]:
+        """The Pages a user can act on: his own Page roles, then those of his Business Managers."""
+        found = list(user.page_ids)
+        for business_id in user.business_ids:
+            business = self.businesses.get(business_id)
+            if business is not None:
+                found += [p for p in (*business.owned_page_ids, *business.client_page_ids) if p not in found]
+        return found
 
     def page_of_ig_user(self, ig_user_id: str) -> Page | None:
         """The Page an IG account is linked to."""

@@ -48,6 +48,13 @@ class TestList:
         assert response.status_code == 200
         assert response.json() == connected
 
+    async def test_an_account_connected_through_facebook_login_says_so(self, client, signup):
+        user = await signup(client)
+        account = await connect_instagram(client, user.headers)
+        assert account["login_flavour"] == "facebook"
+        listed = (await client.get("/api/v1/accounts", headers=user.headers)).json()["items"]
+        assert [item["login_flavour"] for item in listed] == ["facebook"]
+
     async def test_an_unknown_id_is_a_404(self, client, signup):
         user = await signup(client)
         assert (await client.get("/api/v1/accounts/999999", headers=user.headers)).status_code == 404
@@ -346,3 +353,26 @@ class TestProfile:
         assert response.json()["followers_count"] == 4321
         got = (await client.get(f"/api/v1/accounts/{connected['id']}", headers=user.headers)).json()
         assert got["followers_count"] == 4321
+
+
+class TestLoginFlavourPermissions:
+    async def test_an_instagram_login_account_lists_what_its_login_left_out(self, client, signup, session):
+        user = await signup(client)
+        me = (await client.get("/api/v1/auth/me", headers=user.headers)).json()
+        account = Account(
+            user_id=me["id"],
+            platform="instagram",
+            platform_account_id="17841400000009999",
+            account_username="standalone.creator",
+            login_flavour="instagram",
+            granted_permissions=["instagram_business_basic", "instagram_business_content_publish"],
+        )
+        session.add(account)
+        await session.flush()
+        read = (await client.get(f"/api/v1/accounts/{account.id}", headers=user.headers)).json()
+        assert read["login_flavour"] == "instagram"
+        assert read["missing_permissions"] == [
+            "instagram_business_manage_comments",
+            "instagram_business_manage_insights",
+            "instagram_business_manage_messages",
+        ]

@@ -11,7 +11,7 @@ from structlog.testing import capture_logs
 from clipper import worker
 from clipper.accounts import service as accounts
 from clipper.accounts.models import Account, AccountHealth
-from clipper.errors import NotFound, ReconnectRequired
+from clipper.errors import NotFound, PermissionMissing, ReconnectRequired
 from clipper.users.models import User
 from factories import create_account, create_user
 from oauth_flow import API, connect_instagram, sandbox_admin, sandbox_of
@@ -77,17 +77,33 @@ class TestRequirements:
             accounts.page_token(account, cipher=app.state.cipher)
         assert "decrypted" in caught.value.message
 
-    async def test_classic_and_business_permission_names_are_equivalent(self, session):
+    async def test_an_instagram_login_account_is_checked_under_its_own_names(self, session):
+        account = await create_account(
+            session,
+            login_flavour="instagram",
+            granted_permissions=["instagram_business_basic", "instagram_business_content_publish"],
+        )
+        accounts.require_permission(account, "instagram_content_publish")
+        assert accounts.can(account, "pages_read_engagement")  # no Page with Instagram Login
+        with pytest.raises(PermissionMissing) as caught:
+            accounts.require_permission(account, "instagram_manage_insights")
+        assert caught.value.permission == "instagram_business_manage_insights"
+        assert "'instagram_business_manage_insights'" in caught.value.message
+
+    async def test_a_facebook_login_account_with_instagram_login_names_is_refused(self, session):
+        account = await create_account(session, granted_permissions=["instagram_business_content_publish"])
+        assert not accounts.can(account, "instagram_content_publish")
+
+    async def test_each_name_is_its_own_grant_with_no_equivalent_from_the_other_login(self, session):
         account = await create_account(
             session, granted_permissions=["instagram_business_basic", "instagram_content_publish"]
         )
-        for name in (
-            "instagram_basic",
-            "instagram_business_basic",
-            "instagram_content_publish",
-            "instagram_business_content_publish",
-        ):
-            accounts.require_permission(account, name)
+        accounts.require_permission(account, "instagram_content_publish")
+        accounts.require_permission(account, "instagram_business_basic")
+        for name in ("instagram_basic", "instagram_business_content_publish"):
+            with pytest.raises(PermissionMissing) as caught:
+                accounts.require_permission(account, name)
+            assert caught.value.permission == name
 
 
 class TestGraphFor:

@@ -121,6 +121,7 @@ def test_reconnect_needed_appears_live_when_a_check_finds_the_token_refused(
     page.goto("/accounts")
     card = page.get_by_role("article", name="Instagram account @sandbox.creator")
     expect(card).to_be_visible()
+    expect(card.get_by_text("Connected with Facebook Login (through its Page)")).to_be_visible()
     expect(card.get_by_text("Reconnect needed")).to_have_count(0)
     expect(page.get_by_title("Live updates connected")).to_be_visible()
 

@@ -63,6 +63,8 @@ class TestConnectInstagram:
         page.get_by_role("button", name="Continue").click()
         expect(page).to_have_url(re.compile(r"/accounts$"))
         dialog = page.get_by_role("dialog", name="Connect Instagram")
+        # Each account says how the login reached its Page (here the person's own Page role).
+        expect(dialog.get_by_text("Found through your own role on the Page").first).to_be_visible()
         dialog.get_by_role("radio", name="@sandbox.studio").check()
         dialog.get_by_role("button", name="Connect account").click()
         expect(dialog.get_by_text("@sandbox.studio is connected.")).to_be_visible()

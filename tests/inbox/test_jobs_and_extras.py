@@ -132,9 +132,7 @@ class TestCookieSession:
 class TestCommentsPermission:
     async def test_missing_comments_permission_is_a_409_naming_it(self, client, signup, owner, admin):
         del admin
-        who = await connect(
-            client, signup, untick=("instagram_manage_comments", "instagram_business_manage_comments")
-        )
+        who = await connect(client, signup, untick=("instagram_manage_comments",))
         media_id = await busiest_media(client, who.ig_id)
         response = await client.get(
             f"{API}/media/{media_id}/comments", params={"account_id": who.account["id"]}, headers=who.headers

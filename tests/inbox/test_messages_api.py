@@ -128,9 +128,7 @@ class TestPrivateReply:
 
 class TestPermissions:
     async def test_missing_messages_permission_is_a_409_naming_it(self, client, signup):
-        who = await connect(
-            client, signup, untick=("instagram_manage_messages", "instagram_business_manage_messages")
-        )
+        who = await connect(client, signup, untick=("instagram_manage_messages",))
         response = await client.post(f"{API}/accounts/{who.account['id']}/inbox/sync", headers=who.headers)
         assert response.status_code == 200
         assert any("instagram_manage_messages" in e for e in response.json()["errors"])
@@ -140,3 +138,14 @@ class TestPermissions:
         )
         assert private.status_code == 409
         assert private.json()["permission"] == "instagram_manage_messages"
+
+    async def test_a_private_reply_needs_pages_messaging_as_meta_documents(self, client, signup):
+        who = await connect(client, signup, untick=("pages_messaging",))
+        await client.post(f"{API}/accounts/{who.account['id']}/inbox/sync", headers=who.headers)
+        comments = (await client.get(f"{API}/comments", headers=who.headers)).json()["items"]
+        private = await client.post(
+            f"{API}/comments/{comments[0]['id']}/private-reply", json={"message": "x"}, headers=who.headers
+        )
+        assert private.status_code == 409
+        assert private.json()["permission"] == "pages_messaging"
+        assert "'pages_messaging'" in private.json()["detail"]

@@ -10,7 +10,7 @@ from clipper.db import utcnow
 from clipper.inbox.models import InboxSyncState
 from inbox_helpers import API, connect
 
-NO_COMMENTS = ("instagram_manage_comments", "instagram_business_manage_comments")
+NO_COMMENTS = ("instagram_manage_comments",)
 
 
 async def states(app) -> dict[int, InboxSyncState]:

@@ -267,11 +267,11 @@ class TestAccess:
         assert (await client.get(url(me.account_id))).status_code == 401
 
     async def test_without_the_insights_permission_is_a_409_naming_it(self, client, connect, calls):
-        me = await connect(untick=("instagram_business_manage_insights",))
+        me = await connect(untick=("instagram_manage_insights",))
         response = await client.get(url(me.account_id), headers=me.headers)
         assert response.status_code == 409
-        assert response.json()["permission"] == "instagram_business_manage_insights"
-        assert "instagram_business_manage_insights" in response.json()["detail"]
+        assert response.json()["permission"] == "instagram_manage_insights"
+        assert "instagram_manage_insights" in response.json()["detail"]
         assert INSIGHTS_CALL not in calls
 
     async def test_a_permission_refused_by_meta_is_a_409_too(self, client, connect):
@@ -282,7 +282,7 @@ class TestAccess:
         )
         response = await client.get(url(me.account_id), headers=me.headers)
         assert response.status_code == 409
-        assert response.json()["permission"] == "instagram_business_manage_insights"
+        assert response.json()["permission"] == "instagram_manage_insights"
 
     async def test_a_throttled_account_is_a_429(self, client, connect):
         me = await connect()

@@ -138,8 +138,8 @@ class TestOwnership:
         assert theirs.status_code == 404
 
     async def test_without_the_insights_permission_is_a_409(self, client, connect, sandbox):
-        me = await connect(untick=("instagram_business_manage_insights",))
+        me = await connect(untick=("instagram_manage_insights",))
         image = world_media(sandbox, me.ig_id, "FEED", "IMAGE")
         response = await client.get(url(image.id), params={"account_id": me.account_id}, headers=me.headers)
         assert response.status_code == 409
-        assert response.json()["permission"] == "instagram_business_manage_insights"
+        assert response.json()["permission"] == "instagram_manage_insights"

@@ -141,11 +141,11 @@ class TestAccess:
         assert (await client.get(url(owner.account_id), headers=other.headers)).status_code == 404
 
     async def test_without_the_insights_permission_is_a_409_naming_it(self, client, connect, calls):
-        me = await connect(untick=("instagram_business_manage_insights",))
+        me = await connect(untick=("instagram_manage_insights",))
         before = len(calls)
         response = await client.get(url(me.account_id), headers=me.headers)
         assert response.status_code == 409
-        assert response.json()["permission"] == "instagram_business_manage_insights"
+        assert response.json()["permission"] == "instagram_manage_insights"
         assert calls[before:] == []
 
     async def test_a_malformed_cursor_or_limit_is_a_422(self, client, connect):

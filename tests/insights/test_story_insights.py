@@ -78,7 +78,7 @@ class TestCaptureJob:
         self, app, connect, publish_story, session_factory, session
     ):
         allowed = await connect(username="sandbox.studio")
-        await connect(untick=("instagram_business_manage_insights",))
+        await connect(untick=("instagram_manage_insights",))
         story = await publish_story(allowed)
         report = await sync.capture_all_stories(session_factory, services=services_of(app))
         assert (report.accounts, report.failed) == (1, 0)

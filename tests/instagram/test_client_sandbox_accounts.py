@@ -97,7 +97,7 @@ class TestPagesAndPermissions:
         assert account.followers_count is not None
 
     async def test_revoking_one_permission_then_the_app(self, graph, tokens):
-        assert await graph.revoke_permissions("instagram_business_manage_insights") is True
+        assert await graph.revoke_permissions("instagram_manage_insights") is True
         with pytest.raises(PermissionDeniedError) as raised:
             await graph.get_account_insights(tokens.creator_ig, ["reach"])
         assert "insights" in raised.value.message

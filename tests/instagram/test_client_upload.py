@@ -49,6 +49,38 @@ class TestUpload:
         assert posts[1] == ("4000", VIDEO[4000:])
         assert len(sleeps) == 1
 
+    async def test_a_host_that_will_not_say_its_offset_means_starting_over(self, make_client, sleeps):
+        posts = []
+
+        def handler(request):
+            if request.method == "GET":  # undocumented for ig-api-upload: real Meta may refuse it
+                refused = {"error": {"message": "Unsupported get request", "code": 100}}
+                return httpx.Response(400, json=refused)
+            posts.append(request.headers["offset"])
+            if len(posts) == 1:
+                raise httpx.RemoteProtocolError("Server disconnected")
+            return httpx.Response(200, json={"success": True, "message": "Upload successful."})
+
+        result = await make_client(handler).upload_video(CONTAINER, VIDEO)
+        assert result.success
+        assert posts == ["0", "0"]
+        assert len(sleeps) == 1
+
+    async def test_reads_file_offset_as_meta_s_resumable_upload_api_names_it(self, make_client, sleeps):
+        posts = []
+
+        def handler(request):
+            if request.method == "GET":
+                return httpx.Response(200, json={"id": CONTAINER, "file_offset": 1000})
+            posts.append(request.headers["offset"])
+            if len(posts) == 1:
+                raise httpx.RemoteProtocolError("Server disconnected")
+            return httpx.Response(200, json={"success": True, "message": "Upload successful."})
+
+        assert (await make_client(handler).upload_video(CONTAINER, VIDEO)).success
+        assert posts == ["0", "1000"]
+        del sleeps
+
     async def test_a_refused_upload_raises(self, make_client):
         failure = {
             "debug_info": {"retriable": False, "type": "ProcessingFailedError", "message": "unauthorized"}

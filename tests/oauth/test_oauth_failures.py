@@ -14,6 +14,7 @@ from clipper.accounts.models import Account
 from clipper.errors import PermissionMissing
 from clipper.kv import MemoryStore
 from clipper.oauth import outcomes
+from factories import create_account
 from graph_sandbox.seed import add_personal_account_user
 from kv_stores import FakeClock
 from oauth_flow import (
@@ -80,10 +81,7 @@ class TestDialogOutcomes:
         self, client, signup, session, unticked
     ):
         user = await signup(client)
-        untick = (
-            ("instagram_basic", "instagram_business_basic") if unticked == "instagram_basic" else (unticked,)
-        )
-        result = oauth_result(await authorize_and_return(client, user.headers, untick=untick))
+        result = oauth_result(await authorize_and_return(client, user.headers, untick=(unticked,)))
         assert result["status"] == "error"
         assert result["reason"] == "missing_permission"
         assert f"'{unticked}'" in result["error"]
@@ -120,31 +118,27 @@ class TestFewerPermissions:
         self, client, signup
     ):
         user = await signup(client)
-        response = await authorize_and_return(
-            client, user.headers, untick=("instagram_business_content_publish",)
-        )
+        response = await authorize_and_return(client, user.headers, untick=("instagram_content_publish",))
         result = oauth_result(response)
         assert result["status"] == "success"
-        assert result["missing_permissions"] == ["instagram_business_content_publish"]
-        assert "'instagram_business_content_publish' (to publish posts)" in result["permissions_hint"]
+        assert result["missing_permissions"] == ["instagram_content_publish"]
+        assert "'instagram_content_publish' (to publish posts)" in result["permissions_hint"]
         assert "Connect Instagram again" in result["permissions_hint"]
         assert result["help_url"] == outcomes.HELP_LOGIN_PERMISSIONS
         assert "(to publish posts)" in response.text  # the page a person sees says it too
         available = (await client.get(f"{API}/available-accounts", headers=user.headers)).json()
-        assert available["missing_permissions"] == ["instagram_business_content_publish"]
+        assert available["missing_permissions"] == ["instagram_content_publish"]
         assert available["permissions_hint"] == result["permissions_hint"]
         assert available["help_url"] == outcomes.HELP_LOGIN_PERMISSIONS
 
     async def test_the_account_is_flagged_permission_missing_at_once(self, client, signup):
         user = await signup(client)
-        connected = await connect_instagram(
-            client, user.headers, untick=("instagram_business_content_publish",)
-        )
+        connected = await connect_instagram(client, user.headers, untick=("instagram_content_publish",))
         assert connected["health_status"] == "permission_missing"
         status = (await client.get(f"{API}/status", headers=user.headers)).json()
         (account,) = status["accounts"]
         assert account["health_status"] == "permission_missing"
-        assert account["missing_permissions"] == ["instagram_business_content_publish"]
+        assert account["missing_permissions"] == ["instagram_content_publish"]
 
     async def test_the_redirect_flow_carries_them_in_the_query(self, client, signup):
         user = await signup(client)
@@ -169,32 +163,33 @@ class TestFewerPermissions:
     async def test_connects_and_works_for_what_it_has(self, client, signup, session):
         user = await signup(client)
         connected = await connect_instagram(
-            client, user.headers, untick=("instagram_business_manage_insights", "instagram_manage_comments")
+            client, user.headers, untick=("instagram_manage_insights", "instagram_manage_comments")
         )
         assert connected["is_active"] is True
-        assert connected["missing_permissions"] == [
-            "instagram_manage_comments",
-            "instagram_business_manage_insights",
-        ]
+        assert connected["missing_permissions"] == ["instagram_manage_comments", "instagram_manage_insights"]
         account = await session.get_one(Account, connected["id"])
         accounts.require_permission(account, "instagram_content_publish")
-        accounts.require_permission(account, "instagram_business_content_publish")
         accounts.require_permission(account, "instagram_basic")
 
     async def test_features_needing_a_missing_permission_answer_409_naming_it(self, client, signup, session):
         user = await signup(client)
-        connected = await connect_instagram(
-            client, user.headers, untick=("instagram_business_manage_insights",)
-        )
+        connected = await connect_instagram(client, user.headers, untick=("instagram_manage_insights",))
         account = await session.get_one(Account, connected["id"])
-        for name in ("instagram_manage_insights", "instagram_business_manage_insights"):
-            with pytest.raises(PermissionMissing) as caught:
-                accounts.require_permission(account, name)
-            assert caught.value.status_code == 409
-            assert caught.value.permission == name
-            # Named as the Facebook dialog shows it, whichever name the feature asked for.
-            assert "'instagram_business_manage_insights'" in caught.value.message
-            assert "reconnect" in caught.value.message
+        with pytest.raises(PermissionMissing) as caught:
+            accounts.require_permission(account, "instagram_manage_insights")
+        assert caught.value.status_code == 409
+        assert caught.value.permission == "instagram_manage_insights"
+        # Named as the Facebook dialog shows it, so the person can find the box to tick.
+        assert "'instagram_manage_insights'" in caught.value.message
+        assert "reconnect" in caught.value.message
+
+    async def test_an_instagram_login_name_does_not_stand_in_for_the_facebook_login_one(self, session):
+        account = await create_account(
+            session, granted_permissions=["instagram_basic", "instagram_business_manage_insights"]
+        )
+        with pytest.raises(PermissionMissing) as caught:
+            accounts.require_permission(account, "instagram_manage_insights")
+        assert caught.value.permission == "instagram_manage_insights"
 
 
 class TestState:

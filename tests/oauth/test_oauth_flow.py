@@ -27,14 +27,15 @@ WORLD_ACCOUNTS = {"sandbox.creator", "sandbox.studio"}
 
 
 class TestAuthorize:
-    async def test_answers_the_dialog_url_with_the_eleven_permissions_and_a_fresh_state(self, client, signup):
+    async def test_answers_the_dialog_url_with_the_facebook_login_permissions_and_a_fresh_state(
+        self, client, signup
+    ):
         user = await signup(client)
         url = await start_authorization(client, user.headers)
         parts = urlsplit(url)
         query = {key: values[0] for key, values in parse_qs(parts.query).items()}
         assert parts.path == "/sandbox/dialog/oauth"
         assert query["scope"].split(",") == list(REQUESTED_PERMISSIONS)
-        assert len(REQUESTED_PERMISSIONS) == 11
         assert query["redirect_uri"] == "http://testserver/api/v1/oauth/instagram/callback"
         assert query["response_type"] == "code"
         assert len(query["state"]) >= 43
@@ -43,16 +44,35 @@ class TestAuthorize:
             != parse_qs(urlsplit(await start_authorization(client, user.headers)).query)["state"][0]
         )
 
-    async def test_extra_scopes_from_the_settings_are_asked_for_once_after_the_eleven(
+    async def test_the_dialog_asks_only_for_facebook_login_names_covering_every_feature(self, client, signup):
+        user = await signup(client)
+        scope = parse_qs(urlsplit(await start_authorization(client, user.headers)).query)["scope"][0]
+        asked = scope.split(",")
+        assert not [name for name in asked if name.startswith("instagram_business_")]
+        for needed in (
+            "public_profile",
+            "pages_show_list",
+            "pages_read_engagement",
+            "pages_manage_metadata",
+            "business_management",
+            "instagram_basic",
+            "instagram_content_publish",
+            "instagram_manage_comments",
+            "instagram_manage_insights",
+            "instagram_manage_messages",
+        ):
+            assert needed in asked
+
+    async def test_extra_scopes_from_the_settings_are_asked_for_once_after_the_product_s(
         self, settings, client, signup
     ):
-        settings.oauth_extra_scopes = ["pages_manage_metadata", "pages_show_list"]
+        settings.oauth_extra_scopes = ["instagram_shopping_tag_products", "pages_show_list"]
         user = await signup(client)
         url = await start_authorization(client, user.headers)
         scope = parse_qs(urlsplit(url).query)["scope"][0].split(",")
-        assert scope == [*REQUESTED_PERMISSIONS, "pages_manage_metadata"]
+        assert scope == [*REQUESTED_PERMISSIONS, "instagram_shopping_tag_products"]
         form = await open_dialog(client, url)
-        assert "pages_manage_metadata" in form.permissions
+        assert "instagram_shopping_tag_products" in form.permissions
 
     async def test_redirect_variant_answers_a_302_to_the_dialog(self, client, signup):
         user = await signup(client)
@@ -202,8 +222,11 @@ class TestSelection:
             "facebook_page_id",
             "facebook_page_name",
             "instagram_business_account_id",
+            "page_source",
+            "business_name",
             "webhook_subscription",
         }
+        assert account.meta_info["page_source"] == "page_role"
         assert account.meta_info["instagram_business_account_id"] == account.platform_account_id
         assert account.meta_info["webhook_subscription"]["subscribed"] is True
         cipher = app.state.cipher

@@ -117,9 +117,6 @@ class TestPermissions:
         assert (await sandbox_client.delete(url, params={"access_token": tokens.user})).json() == {
             "success": True
         }
-        await sandbox_client.delete(
-            "/graph/me/permissions/instagram_business_basic", params={"access_token": tokens.user}
-        )
         rows = (
             await sandbox_client.get("/graph/me/permissions", params={"access_token": tokens.user})
         ).json()["data"]
@@ -130,16 +127,13 @@ class TestPermissions:
         assert response.status_code == 403
         assert error_of(response)["message"] == "(#200) Requires instagram_basic permission"
 
-    async def test_business_names_satisfy_the_classic_ones(self, sandbox_client):
-        token = await issue_token(sandbox_client, scopes=["pages_show_list", "instagram_business_basic"])
-        accounts = await sandbox_client.get(
-            "/graph/me/accounts", params={"access_token": token, "fields": "instagram_business_account"}
+    async def test_no_facebook_login_token_carries_instagram_login_names(self, sandbox_client):
+        response = await sandbox_client.post(
+            "/_admin/tokens/issue",
+            json={"kind": "USER_LONG", "scopes": ["pages_show_list", "instagram_business_basic"]},
         )
-        ig_id = next(p["instagram_business_account"]["id"] for p in accounts.json()["data"] if len(p) > 1)
-        response = await sandbox_client.get(
-            f"/graph/{ig_id}", params={"access_token": token, "fields": "username"}
-        )
-        assert response.status_code == 200
+        assert response.status_code == 422
+        assert "instagram_business_basic" in response.json()["detail"]
 
     async def test_accounts_needs_pages_show_list(self, sandbox_client):
         token = await issue_token(sandbox_client, scopes=["public_profile"])

@@ -8,7 +8,14 @@ from datetime import timedelta
 from graph_sandbox.clock import Clock, graph_time
 from graph_sandbox.config import SandboxConfig
 from graph_sandbox.ids import IdFactory, fbtrace_id
-from graph_sandbox.permissions import PRODUCT_PERMISSIONS, first_missing, satisfies
+from graph_sandbox.permissions import (
+    INSTAGRAM_LOGIN_PERMISSIONS,
+    PRODUCT_PERMISSIONS,
+    LoginFlavour,
+    first_missing,
+    invalid_scopes,
+    satisfies,
+)
 from graph_sandbox.state import Sandbox
 
 
@@ -109,16 +116,15 @@ class TestCdnStore:
         assert sandbox.cdn.get_by_url(sandbox.cdn.url(url.rsplit("/", 1)[1])).data == b"abc"
 
 
-class TestPermissionEquivalence:
-    def test_business_names_satisfy_classic_ones_and_back(self):
-        assert satisfies(["instagram_business_content_publish"], "instagram_content_publish")
-        assert satisfies(["instagram_business_manage_insights"], "instagram_manage_insights")
-        assert satisfies(["instagram_business_manage_messages"], "instagram_manage_messages")
-        assert satisfies(["instagram_business_basic"], "instagram_basic")
-        assert satisfies(["instagram_content_publish"], "instagram_business_content_publish")
-        assert not satisfies(["instagram_basic"], "instagram_manage_comments")
+class TestPermissionNames:
+    def test_a_name_of_one_login_never_satisfies_the_other_s(self):
+        assert not satisfies(["instagram_business_content_publish"], "instagram_content_publish")
+        assert not satisfies(["instagram_business_manage_insights"], "instagram_manage_insights")
+        assert not satisfies(["instagram_business_basic"], "instagram_basic")
+        assert not satisfies(["instagram_content_publish"], "instagram_business_content_publish")
+        assert satisfies(["instagram_basic"], "instagram_basic")
 
-    def test_the_product_set_satisfies_every_classic_instagram_permission(self):
+    def test_the_product_set_holds_every_classic_instagram_permission(self):
         required = (
             "instagram_basic",
             "instagram_content_publish",
@@ -127,6 +133,15 @@ class TestPermissionEquivalence:
             "instagram_manage_messages",
             "pages_show_list",
             "pages_read_engagement",
+            "pages_manage_metadata",
         )
         assert first_missing(PRODUCT_PERMISSIONS, required) is None
-        assert len(PRODUCT_PERMISSIONS) == 11
+        assert invalid_scopes(LoginFlavour.FACEBOOK, PRODUCT_PERMISSIONS) == []
+
+    def test_each_flavour_s_dialog_grants_only_its_own_names(self):
+        assert invalid_scopes(LoginFlavour.FACEBOOK, INSTAGRAM_LOGIN_PERMISSIONS) == list(
+            INSTAGRAM_LOGIN_PERMISSIONS
+        )
+        assert invalid_scopes(LoginFlavour.INSTAGRAM, ["instagram_basic", "instagram_business_basic"]) == [
+            "instagram_basic"
+        ]

@@ -209,7 +209,7 @@ class TestAccountReasons:
     ) -> None:
         user = await signup(client)
         account = await connect_instagram(
-            client, user.headers, username="sandbox.studio", untick=("instagram_business_content_publish",)
+            client, user.headers, username="sandbox.studio", untick=("instagram_content_publish",)
         )
         publisher = Publisher(client=client, app=kit.publisher.app, user=user, account=account)
         body = {"media_type": "IMAGE", "clip_id": await publisher.clip(*MEDIA["photo"]())}
@@ -218,7 +218,7 @@ class TestAccountReasons:
             publisher,
             body,
             f"@{account['username']} was connected without the "
-            "'instagram_business_content_publish' permission, which this needs: "
+            "'instagram_content_publish' permission, which this needs: "
             "reconnect it from Accounts → Connect Instagram and leave that permission ticked",
         )
 

@@ -2,7 +2,7 @@ import { useEffect, useState } from "react";
 import { useSearchParams } from "react-router-dom";
 import { useAccounts } from "../api.js";
 import AccountCard from "../components/Accounts/AccountCard.jsx";
-import OAuthConnectModal, { openAuthPopup } from "../components/Accounts/OAuthConnectModal.jsx";
+import OAuthConnectModal, { LOGIN_FLAVOURS, openAuthPopup } from "../components/Accounts/OAuthConnectModal.jsx";
 import { InstagramIcon } from "../components/icons.jsx";
 import { EmptyState, ErrorBox, PageHeader, Spinner } from "../components/ui.jsx";
 
@@ -36,18 +36,30 @@ export default function AccountsPage() {
     }
   }, [params, setParams]);
 
-  const start = () => setConnect({ popup: openAuthPopup(), key: Date.now() });
+  const start = (flavour = "facebook") => setConnect({ popup: openAuthPopup(), key: Date.now(), flavour });
+  // Both ways in, each with who it is for (Facebook Login through a Page; Instagram Login without one).
   const connectButton = (
-    <button type="button" className="btn btn-instagram" onClick={start}>
-      <InstagramIcon size={18} label="" /> Connect Instagram
-    </button>
+    <div className="row" style={{ alignItems: "flex-start", flexWrap: "wrap" }}>
+      <div className="stack" style={{ gap: 4 }}>
+        <button type="button" className="btn btn-instagram" onClick={() => start("facebook")}>
+          <InstagramIcon size={18} label="" /> Connect Instagram
+        </button>
+        <span className="muted small">{LOGIN_FLAVOURS.facebook.who}</span>
+      </div>
+      <div className="stack" style={{ gap: 4 }}>
+        <button type="button" className="btn btn-secondary" onClick={() => start("instagram")}>
+          <InstagramIcon size={18} label="" /> Connect with Instagram Login
+        </button>
+        <span className="muted small">{LOGIN_FLAVOURS.instagram.who}</span>
+      </div>
+    </div>
   );
 
   return (
     <div className="page">
       <PageHeader
         title="Accounts"
-        subtitle="Instagram Business and Creator accounts connected through Facebook Login."
+        subtitle="Instagram Business and Creator accounts, connected through Facebook Login or Instagram Login."
         actions={accounts?.length ? connectButton : null}
       />
       <ErrorBox error={error} />
@@ -56,7 +68,7 @@ export default function AccountsPage() {
       ) : accounts?.length ? (
         <section className="grid grid-cards" aria-label="Connected accounts">
           {accounts.map((account) => (
-            <AccountCard key={account.id} account={account} onReconnect={start} />
+            <AccountCard key={account.id} account={account} onReconnect={() => start(account.login_flavour || "facebook")} />
           ))}
         </section>
       ) : (
@@ -66,13 +78,14 @@ export default function AccountsPage() {
             title="Connect your first Instagram account"
             action={connectButton}
           >
-            You log in with the Facebook profile that manages the Page your Instagram professional account is
-            linked to. Content Clipper never sees your password.
+            With a Facebook Page linked to your Instagram professional account, log in with the Facebook profile
+            that manages it; without one, log in with Instagram itself. Content Clipper never sees your password.
           </EmptyState>
         </div>
       )}
       {connect && (
-        <OAuthConnectModal key={connect.key} popup={connect.popup} result={connect.result} onClose={() => setConnect(null)} />
+        <OAuthConnectModal key={connect.key} popup={connect.popup} result={connect.result} flavour={connect.flavour}
+          onClose={() => setConnect(null)} />
       )}
     </div>
   );

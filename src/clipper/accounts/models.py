@@ -22,6 +22,17 @@ class AccountHealth(StrEnum):
     PERMISSION_MISSING = "permission_missing"
 
 
+class LoginFlavour(StrEnum):
+    """How an account was connected, which decides its Graph host, token and permission names.
+
+    FACEBOOK: Facebook Login, through the linked Page, a Page token, graph.facebook.com.
+    INSTAGRAM: Instagram Login, no Page, an Instagram user token, graph.instagram.com.
+    """
+
+    FACEBOOK = "facebook"
+    INSTAGRAM = "instagram"
+
+
 class Account(Base):
     """A connected Instagram professional account; tokens are Fernet-encrypted, never plaintext."""
 
@@ -31,6 +42,9 @@ class Account(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     platform: Mapped[str] = mapped_column(String(50))
+    login_flavour: Mapped[str] = mapped_column(
+        String(16), default=LoginFlavour.FACEBOOK, server_default=LoginFlavour.FACEBOOK.value
+    )
     account_username: Mapped[str | None] = mapped_column(String(255))
     access_token_enc: Mapped[str | None] = mapped_column(Text)
     refresh_token_enc: Mapped[str | None] = mapped_column(Text)

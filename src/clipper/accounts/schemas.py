@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from clipper.accounts.models import AccountHealth
-from clipper.oauth.permissions import REQUESTED_PERMISSIONS
+from clipper.oauth.permissions import requested_for
 
 
 class AccountRead(BaseModel):
@@ -18,6 +18,8 @@ class AccountRead(BaseModel):
 
     id: int
     platform: str
+    # `facebook` (Facebook Login, through a Page) or `instagram` (Instagram Login, no Page).
+    login_flavour: str = "facebook"
     platform_account_id: str
     account_username: str | None
     is_active: bool
@@ -44,7 +46,7 @@ class AccountRead(BaseModel):
     def missing_permissions(self) -> list[str]:
         from clipper.accounts.service import missing_permissions
 
-        return missing_permissions(self.granted_permissions, REQUESTED_PERMISSIONS)
+        return missing_permissions(self.granted_permissions, requested_for(self.login_flavour))
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -16,19 +16,19 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from clipper.accounts.models import Account, AccountHealth
+from clipper.accounts.models import Account, AccountHealth, LoginFlavour
 from clipper.db import unit_of_work, utcnow
 from clipper.errors import NotFound, PermissionMissing, ReconnectRequired, ServiceUnavailable
 from clipper.instagram import InstagramGraphAPI, InstagramGraphAPIError, InvalidTokenError
 from clipper.instagram.schemas import InstagramAccount
-from clipper.oauth.permissions import REQUESTED_PERMISSIONS
+from clipper.oauth.permissions import name_for, requested_for
 from clipper.oauth.state_store import OAuthStateStore
 from clipper.observability import TOKEN_EXPIRY_EVENTS
 from clipper.security import TokenCipher, TokenDecryptError
@@ -37,15 +37,6 @@ from clipper.users.models import User
 log = structlog.get_logger(__name__)
 
 SUPPORTED_PLATFORMS = ("instagram",)
-
-# The seed's `instagram_business_*` scopes and the classic Facebook Login names mean the same grant.
-_EQUIVALENT_GROUPS = (
-    frozenset({"instagram_basic", "instagram_business_basic"}),
-    frozenset({"instagram_content_publish", "instagram_business_content_publish"}),
-    frozenset({"instagram_manage_comments", "instagram_business_manage_comments"}),
-    frozenset({"instagram_manage_insights", "instagram_business_manage_insights"}),
-    frozenset({"instagram_manage_messages", "instagram_business_manage_messages"}),
-)
 
 
 @dataclass(frozen=True)
@@ -57,33 +48,30 @@ class ConnectedAccount:
     name: str | None
     profile_picture_url: str | None
     facebook_user_id: str | None
-    facebook_page_id: str
+    facebook_page_id: str | None  # None for Instagram Login: no Page
     facebook_page_name: str | None
+    # The token every Instagram call uses: the Page token (Facebook Login) or the IG user token.
     page_access_token: str
     user_access_token: str
     user_token_expires_at: datetime | None
     granted_permissions: list[str]
     followers_count: int | None = None
     media_count: int | None = None
-
-
-def equivalents(permission: str) -> frozenset[str]:
-    """The permission and every name Meta treats as the same grant."""
-    for group in _EQUIVALENT_GROUPS:
-        if permission in group:
-            return group
-    return frozenset({permission})
+    # How the login reached the Page: page_role, business_owned or business_client (see oauth.discovery).
+    page_source: str = "page_role"
+    business_name: str | None = None
+    login_flavour: str = LoginFlavour.FACEBOOK
 
 
 def has_permission(granted: Iterable[str], permission: str) -> bool:
-    """True when `granted` holds the permission under either of its names."""
-    return bool(equivalents(permission) & set(granted))
+    """True when `granted` holds exactly this name: each login flavour grants its own names."""
+    return permission in set(granted)
 
 
 def missing_permissions(granted: Iterable[str], required: Iterable[str]) -> list[str]:
-    """The required permissions that `granted` does not satisfy, in order."""
-    granted_list = list(granted)
-    return [permission for permission in required if not has_permission(granted_list, permission)]
+    """The required permissions that `granted` lacks, in order."""
+    granted_set = set(granted)
+    return [permission for permission in required if permission not in granted_set]
 
 
 async def get_account(session: AsyncSession, *, user: User, account_id: int) -> Account:
@@ -130,15 +118,22 @@ def require_active(account: Account) -> None:
     )
 
 
+def can(account: Account, permission: str) -> bool:
+    """True when the account's login granted the Facebook Login `permission` under its own name."""
+    name = name_for(account.login_flavour or LoginFlavour.FACEBOOK, permission)
+    return name is None or has_permission(account.granted_permissions or [], name)
+
+
 def require_permission(account: Account, permission: str) -> None:
     """Raise PermissionMissing (409, naming it) when the account was connected without the permission."""
-    if has_permission(account.granted_permissions or [], permission):
+    # Checked under the name the account's login grants (an Instagram Login account has its own names).
+    if can(account, permission):
         return
-    # Named as the Facebook dialog shows it, so the person can find the box to tick.
-    shown = next((name for name in REQUESTED_PERMISSIONS if name in equivalents(permission)), permission)
+    name = name_for(account.login_flavour or LoginFlavour.FACEBOOK, permission) or permission
+    # Named as the login dialog shows it, so the person can find the box to tick.
     raise PermissionMissing(
-        permission,
-        f"{_label(account)} was connected without the '{shown}' permission, which this needs: "
+        name,
+        f"{_label(account)} was connected without the '{name}' permission, which this needs: "
         "reconnect it from Accounts → Connect Instagram and leave that permission ticked.",
     )
 
@@ -157,8 +152,17 @@ def page_token(account: Account, *, cipher: TokenCipher) -> str:
 
 
 def graph_for(account: Account, *, graph: InstagramGraphAPI, cipher: TokenCipher) -> InstagramGraphAPI:
-    """A Graph client carrying the account's Page token, on the shared connection pool."""
-    return graph.with_token(page_token(account, cipher=cipher))
+    """A Graph client for the account on the shared connection pool: graph.facebook.com with its Page
+    token (Facebook Login), or graph.instagram.com with its Instagram User token (Instagram Login)."""
+    token = page_token(account, cipher=cipher)
+    if is_instagram_login(account):
+        return graph.for_instagram_login(token)
+    return graph.with_token(token)
+
+
+def is_instagram_login(account: Account) -> bool:
+    """True for an account connected with Instagram Login (graph.instagram.com, no Page)."""
+    return account.login_flavour == LoginFlavour.INSTAGRAM
 
 
 @dataclass(frozen=True)
@@ -296,6 +300,8 @@ def _meta_info(found: ConnectedAccount) -> dict[str, Any]:
         "facebook_page_id": found.facebook_page_id,
         "facebook_page_name": found.facebook_page_name,
         "instagram_business_account_id": found.instagram_business_account_id,
+        "page_source": found.page_source,
+        "business_name": found.business_name,
     }
 
 
@@ -314,6 +320,7 @@ async def connect_account(
         account = Account(user_id=user.id, platform=platform)
         session.add(account)
     account.platform_account_id = found.instagram_business_account_id
+    account.login_flavour = found.login_flavour
     account.account_username = found.username
     account.meta_info = _meta_info(found)
     account.access_token_enc = cipher.encrypt(found.user_access_token)
@@ -338,11 +345,16 @@ async def connect_account(
 # Which Page fields Instagram events need is not documented (GRAPH_API.md §10.1): installing the app on the
 # Page is what matters, and clients pass `feed` (comments, mentions, story_insights) and `messages` (DMs).
 WEBHOOK_PAGE_FIELDS = ("feed", "messages")
+# Instagram Login enables the account itself (`POST graph.instagram.com/me/subscribed_apps`) for the
+# Instagram webhook fields (Setup Webhooks Subscriptions,
+# https://developers.facebook.com/documentation/instagram-platform/webhooks).
+WEBHOOK_ACCOUNT_FIELDS = ("comments", "messages")
 WEBHOOK_SUBSCRIPTION_KEY = "webhook_subscription"
 
 
 def _set_webhook_subscription(account: Account, *, subscribed: bool, error: str | None) -> None:
-    fields = list(WEBHOOK_PAGE_FIELDS) if subscribed else []
+    asked = WEBHOOK_ACCOUNT_FIELDS if is_instagram_login(account) else WEBHOOK_PAGE_FIELDS
+    fields = list(asked) if subscribed else []
     record = {"subscribed": subscribed, "fields": fields, "error": error, "at": utcnow().isoformat()}
     # A new dict: the JSON column does not track in-place changes.
     account.meta_info = {**(account.meta_info or {}), WEBHOOK_SUBSCRIPTION_KEY: record}
@@ -365,10 +377,13 @@ async def subscribe_page_webhooks(
     Without it comments, mentions and messages still arrive with the periodic sync, only later.
     """
     page_id = (account.meta_info or {}).get("facebook_page_id")
-    if not page_id:
+    if not page_id and not is_instagram_login(account):
         return None
     try:
-        await graph.with_token(page_token).subscribe_page_webhooks(str(page_id), WEBHOOK_PAGE_FIELDS)
+        if is_instagram_login(account):
+            await graph.for_instagram_login(page_token).subscribe_account_webhooks(WEBHOOK_ACCOUNT_FIELDS)
+        else:
+            await graph.with_token(page_token).subscribe_page_webhooks(str(page_id), WEBHOOK_PAGE_FIELDS)
     except InstagramGraphAPIError as exc:
         log.warning(
             "instagram webhooks not subscribed",
@@ -434,11 +449,15 @@ async def _unsubscribe_page_webhooks(
 ) -> bool:
     """Remove the app from the Page (best effort); True when Meta did."""
     page_id = (account.meta_info or {}).get("facebook_page_id")
-    if not page_id or not account.page_access_token_enc:
+    instagram_login = is_instagram_login(account)
+    if not (page_id or instagram_login) or not account.page_access_token_enc:
         return False
     try:
-        client = graph.with_token(cipher.decrypt(account.page_access_token_enc))
-        await client.unsubscribe_page_webhooks(str(page_id))
+        token = cipher.decrypt(account.page_access_token_enc)
+        if instagram_login:
+            await graph.for_instagram_login(token).unsubscribe_account_webhooks()
+        else:
+            await graph.with_token(token).unsubscribe_page_webhooks(str(page_id))
     except (InstagramGraphAPIError, TokenDecryptError) as exc:
         log.info("instagram webhooks unsubscribe skipped", account_id=account.id, reason=type(exc).__name__)
         return False
@@ -465,7 +484,9 @@ async def _login_shared(session: AsyncSession, account: Account) -> bool:
 
 async def _revoke_on_meta(account: Account, *, graph: InstagramGraphAPI, cipher: TokenCipher) -> bool:
     """De-authorize the app on Meta's side (best effort); True when Meta did."""
-    if not account.access_token_enc:
+    # Instagram Login documents no de-authorization call (DELETE /me/permissions is graph.facebook.com's):
+    # the person removes the app in Instagram's settings; the token is deleted here all the same.
+    if not account.access_token_enc or is_instagram_login(account):
         return False
     try:
         return await graph.with_token(cipher.decrypt(account.access_token_enc)).revoke_permissions()
@@ -613,10 +634,12 @@ def _invalid_reason(error: dict[str, Any] | None) -> str:
     return f"Reconnect required: {reason}."
 
 
-def _health_of(expires_at: datetime | None, granted: list[str]) -> AccountHealth:
+def _health_of(
+    expires_at: datetime | None, granted: list[str], flavour: str = LoginFlavour.FACEBOOK
+) -> AccountHealth:
     if expires_at is not None and (expires_at - utcnow()).total_seconds() < EXPIRING_WITHIN_SECONDS:
         return AccountHealth.EXPIRING
-    if missing_permissions(granted, REQUESTED_PERMISSIONS):
+    if missing_permissions(granted, requested_for(flavour)):
         return AccountHealth.PERMISSION_MISSING
     return AccountHealth.HEALTHY
 
@@ -659,6 +682,8 @@ class HealthFindings:
     page_expiry: datetime | None = None
     profile: InstagramAccount | None = None
     subscription: SubscriptionResult | None = None
+    # An Instagram Login token refreshed by this check (ig_refresh_token), to store in place of the old.
+    new_token_enc: str | None = field(default=None, repr=False)
 
 
 async def ask_meta(account: Account, *, graph: InstagramGraphAPI, cipher: TokenCipher) -> HealthFindings:
@@ -667,6 +692,8 @@ async def ask_meta(account: Account, *, graph: InstagramGraphAPI, cipher: TokenC
     Raises InstagramGraphAPIError when Meta could not give a verdict on the token.
     """
     findings = HealthFindings(account.page_access_token_enc)
+    if is_instagram_login(account):
+        return await _ask_instagram(account, findings, graph=graph, cipher=cipher)
     try:
         info = await graph.debug_token(page_token(account, cipher=cipher))
     except ReconnectRequired as exc:
@@ -686,6 +713,56 @@ async def ask_meta(account: Account, *, graph: InstagramGraphAPI, cipher: TokenC
     return findings
 
 
+# Refresh an Instagram Login token once it is this close to its 60-day end (and at least 24 h old, which
+# Meta requires: "at least 24 hours old but have not expired", Refresh Access Token reference).
+INSTAGRAM_REFRESH_WITHIN = timedelta(days=10)
+INSTAGRAM_TOKEN_LIFETIME = timedelta(days=60)
+INSTAGRAM_REFRESH_MIN_AGE = timedelta(hours=24)
+
+
+def instagram_refresh_due(account: Account, now: datetime) -> bool:
+    """True when the account's Instagram Login token should be refreshed now."""
+    expires = account.token_expires_at
+    if expires is None:
+        return False
+    expires = expires if expires.tzinfo else expires.replace(tzinfo=now.tzinfo)
+    issued = expires - INSTAGRAM_TOKEN_LIFETIME
+    old_enough: bool = now - issued >= INSTAGRAM_REFRESH_MIN_AGE
+    return old_enough and expires - now <= INSTAGRAM_REFRESH_WITHIN
+
+
+async def _ask_instagram(
+    account: Account, findings: HealthFindings, *, graph: InstagramGraphAPI, cipher: TokenCipher
+) -> HealthFindings:
+    """graph.instagram.com has no debug_token: the token's verdict is a refresh (when due) and `/me`."""
+    try:
+        token = page_token(account, cipher=cipher)
+    except ReconnectRequired as exc:
+        findings.refused = exc.message
+        return findings
+    try:
+        if instagram_refresh_due(account, utcnow()):
+            refreshed = await graph.refresh_instagram_token(token)
+            token = refreshed.access_token
+            findings.new_token_enc = cipher.encrypt(token)
+            findings.user_token_expires_at = (
+                utcnow() + timedelta(seconds=refreshed.expires_in) if refreshed.expires_in else None
+            )
+        else:
+            findings.user_token_expires_at = account.token_expires_at
+        findings.profile = await graph.for_instagram_login(token).get_instagram_account_info(
+            account.platform_account_id, fields=PROFILE_FIELDS
+        )
+    except InvalidTokenError as exc:
+        findings.refused = f"Reconnect required: Instagram refused the access token ({exc.user_message})."
+        return findings
+    findings.granted = list(account.granted_permissions or [])
+    findings.page_expiry = findings.user_token_expires_at
+    if webhook_problem(account.meta_info) is not None:
+        findings.subscription = await subscribe_page_webhooks(account, graph=graph, page_token=token)
+    return findings
+
+
 def _store_profile(account: Account, profile: InstagramAccount) -> None:
     account.account_username = profile.username or account.account_username
     account.followers_count = profile.followers_count
@@ -702,8 +779,12 @@ def apply_findings(account: Account, findings: HealthFindings) -> bool:
         _note_refused(account, findings.refused)
         return True
     account.granted_permissions = findings.granted or account.granted_permissions
+    if findings.new_token_enc is not None:
+        account.access_token_enc = account.page_access_token_enc = findings.new_token_enc
     account.token_expires_at = findings.user_token_expires_at
-    account.health_status = _health_of(findings.page_expiry, account.granted_permissions)
+    account.health_status = _health_of(
+        findings.page_expiry, account.granted_permissions, account.login_flavour
+    )
     account.health_reason = None
     account.last_checked_at = utcnow()
     if findings.profile is not None:

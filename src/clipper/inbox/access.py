@@ -19,10 +19,9 @@ from clipper.instagram import (
     InstagramGraphAPIError,
     InvalidTokenError,
 )
+from clipper.oauth.permissions import MANAGE_COMMENTS as MANAGE_COMMENTS
+from clipper.oauth.permissions import MANAGE_MESSAGES as MANAGE_MESSAGES
 from clipper.security import TokenCipher
-
-MANAGE_COMMENTS = "instagram_manage_comments"
-MANAGE_MESSAGES = "instagram_manage_messages"
 
 
 @dataclass(frozen=True)
@@ -41,7 +40,10 @@ def client_for(account: Account, permission: str, *, access: GraphAccess) -> Ins
 
 
 def page_id(account: Account) -> str:
-    """The Facebook Page the account is linked to (messaging goes through it)."""
+    """The node messaging goes through: the linked Facebook Page (Facebook Login), or the account itself
+    on graph.instagram.com (Instagram Login: `/{ig-id}/conversations`, `/{ig-id}/messages`)."""
+    if accounts.is_instagram_login(account):
+        return account.platform_account_id
     found = (account.meta_info or {}).get("facebook_page_id")
     if not found:
         raise accounts_reconnect(account)

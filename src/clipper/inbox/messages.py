@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from clipper.accounts import service as accounts
 from clipper.accounts.models import Account
 from clipper.clips import service as clips
 from clipper.clips.models import ClipKind
@@ -18,6 +19,7 @@ from clipper.inbox import comments, store
 from clipper.inbox.access import MANAGE_MESSAGES, GraphAccess, client_for, graph_errors, page_id
 from clipper.inbox.models import InboxComment, InboxConversation, InboxMessage
 from clipper.inbox.pagination import encode_cursor, older_than
+from clipper.oauth.permissions import PRIVATE_REPLIES
 from clipper.users.models import User
 
 STANDARD_WINDOW = timedelta(hours=24)
@@ -208,6 +210,7 @@ async def private_reply(
     """Send the one private DM a comment allows (within 7 days of it); the comment counts as answered."""
     comment, account = await comments.get_comment(session, user=user, comment_id=comment_id)
     client = client_for(account, MANAGE_MESSAGES, access=access)
+    accounts.require_permission(account, PRIVATE_REPLIES)
     _check_private_reply(comment)
     async with graph_errors(session, account, permission=MANAGE_MESSAGES):
         sent = await client.send_message(

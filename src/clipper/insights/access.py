@@ -20,9 +20,9 @@ from clipper.instagram import (
     InvalidTokenError,
 )
 from clipper.kv import KeyValueStore
+from clipper.oauth.permissions import MANAGE_INSIGHTS as MANAGE_INSIGHTS
 from clipper.security import TokenCipher
 
-MANAGE_INSIGHTS = "instagram_business_manage_insights"
 READ_PAGE_ENGAGEMENT = "pages_read_engagement"
 
 

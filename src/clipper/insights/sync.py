@@ -138,7 +138,7 @@ async def _insight_accounts(factory: async_sessionmaker[AsyncSession]) -> list[i
         active = await session.scalars(
             select(Account).where(Account.is_active, Account.platform == "instagram").order_by(Account.id)
         )
-        return [a.id for a in active if accounts.has_permission(a.granted_permissions or [], MANAGE_INSIGHTS)]
+        return [a.id for a in active if accounts.can(a, MANAGE_INSIGHTS)]
 
 
 Work = Callable[[async_sessionmaker[AsyncSession], int, Services], Awaitable[None]]

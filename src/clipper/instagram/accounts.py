@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from clipper.instagram.reading import ReadingMixin
-from clipper.instagram.schemas import DebugToken, Page, Permission, Token
+from clipper.instagram.schemas import Business, DebugToken, Page, Permission, Token
 
 PAGE_FIELDS = (
     "id,name,access_token,category,tasks,"
@@ -59,6 +59,14 @@ class AccountsMixin(ReadingMixin):
     async def get_facebook_pages(self, fields: str = PAGE_FIELDS) -> list[Page]:
         """The Pages the user manages; `instagram_business_account` is None when no IG account is linked."""
         return await self._collect("me/accounts", {"fields": fields, "limit": 100}, Page)
+
+    async def get_businesses(self) -> list[Business]:
+        """The Business Managers the user has a role in (needs `business_management`)."""
+        return await self._collect("me/businesses", {"fields": "id,name", "limit": 100}, Business)
+
+    async def get_business_pages(self, business_id: str, edge: str, fields: str = PAGE_FIELDS) -> list[Page]:
+        """A business's `owned_pages` or `client_pages`: Pages it reaches, often not in `/me/accounts`."""
+        return await self._collect(f"{business_id}/{edge}", {"fields": fields, "limit": 100}, Page)
 
     async def get_page(self, page_id: str, fields: str = "id,name,instagram_business_account") -> Page:
         """One Page, by default with its linked IG account (absent when none is linked)."""

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from clipper.instagram.core import GraphCore
 from clipper.instagram.errors import (
@@ -21,6 +21,7 @@ from clipper.instagram.transport import encode_params
 
 MAX_BATCH = 50
 _VERSIONED = re.compile(r"^v\d+\.\d+(/|$)")
+_RESULT_REF = re.compile(r"\{result=([^:}]+):\$\.id\}")
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,9 @@ class BatchMixin(GraphCore):
     async def batch(self, requests: Sequence[BatchRequest | Mapping[str, Any]]) -> list[BatchResponse]:
         """Run the requests in batches of 50; each result carries its body or its mapped error."""
         items = [_as_request(item) for item in requests]
+        if not self.batch_supported:
+            # The Instagram Login host documents no batch requests: the items go one by one, same answers.
+            return await self._one_by_one(items)
         results: list[BatchResponse] = []
         for start in range(0, len(items), MAX_BATCH):
             chunk = items[start : start + MAX_BATCH]
@@ -91,6 +95,29 @@ class BatchMixin(GraphCore):
                         option="depends_on",
                     )
             results.extend(await self._run_chunk(chunk))
+        return results
+
+    async def _one_by_one(self, items: list[BatchRequest]) -> list[BatchResponse]:
+        """The batch's items as separate calls, in order; `{result=name:$.id}` from an earlier item."""
+        named: dict[str, BatchResponse] = {}
+        results: list[BatchResponse] = []
+        for item in items:
+            source = named.get(item.depends_on) if item.depends_on else None
+            if item.depends_on and (source is None or not source.ok or not isinstance(source.body, dict)):
+                results.append(self._not_run(item))
+                continue
+            url = _RESULT_REF.sub(lambda m: str(named[m.group(1)].body.get("id", "")), item.relative_url)
+            path, _, query = url.lstrip("/").partition("?")
+            params: dict[str, Any] = {**dict(parse_qsl(query)), **dict(item.body or {})}
+            method = item.method.upper()
+            try:
+                body = await self._call(method, path, params, idempotent=method == "GET")
+                answer = BatchResponse(code=200, body=body)
+            except InstagramGraphAPIError as error:
+                answer = BatchResponse(code=getattr(error, "http_status", None), error=error)
+            results.append(answer)
+            if item.name:
+                named[item.name] = answer
         return results
 
     async def _run_chunk(self, chunk: list[BatchRequest]) -> list[BatchResponse]:

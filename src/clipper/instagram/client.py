@@ -6,16 +6,24 @@ from clipper.instagram.accounts import AccountsMixin
 from clipper.instagram.batch import BatchMixin
 from clipper.instagram.engagement import EngagementMixin
 from clipper.instagram.insights import InsightsMixin
+from clipper.instagram.instagram_login import InstagramLoginMixin
 from clipper.instagram.publishing import PublishingMixin
 from clipper.instagram.upload import UploadMixin
 
 
 class InstagramGraphAPI(
-    AccountsMixin, PublishingMixin, UploadMixin, EngagementMixin, InsightsMixin, BatchMixin
+    AccountsMixin,
+    PublishingMixin,
+    UploadMixin,
+    EngagementMixin,
+    InsightsMixin,
+    BatchMixin,
+    InstagramLoginMixin,
 ):
     """Async Instagram Graph API client (Facebook Login variant) on one shared httpx.AsyncClient.
 
     `InstagramGraphAPI(access_token)` talks to graph.facebook.com; pass `base_url`/`rupload_url` to point
     it elsewhere (the sandbox), `app_id`/`app_secret` for token exchange and `appsecret_proof`, and
-    `with_token()` to switch between user and Page tokens on the same pool.
+    `with_token()` to switch between user and Page tokens on the same pool. With `instagram_app` set,
+    `for_instagram_login(token)` is the same client on graph.instagram.com for Instagram Login accounts.
     """

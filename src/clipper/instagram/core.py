@@ -80,6 +80,11 @@ class GraphCore:
     job instead of holding a connection and a task for minutes.
     """
 
+    # What the host offers (graph.instagram.com has neither; see instagram_login.for_instagram_login):
+    # batch requests (Meta's "Batch Requests" guide is graph.facebook.com's) and rupload.facebook.com.
+    batch_supported: bool = True
+    resumable_upload: bool = True
+
     def __init__(
         self,
         access_token: str | None = None,

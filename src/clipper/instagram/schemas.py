@@ -183,6 +183,13 @@ class Page(GraphObject):
     instagram_business_account: InstagramAccount | None = None
 
 
+class Business(GraphObject):
+    """A Business Manager the user has a role in (`/me/businesses`)."""
+
+    id: str
+    name: str | None = None
+
+
 class ContainerStatus(GraphObject):
     """A media container's processing state."""
 

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from clipper.instagram.core import GraphCore
-from clipper.instagram.errors import TransportError, UploadFailedError
+from clipper.instagram.errors import InstagramGraphAPIError, TransportError, UploadFailedError
 from clipper.instagram.schemas import UploadResult
 from clipper.instagram.transport import UPLOAD_TIMEOUT
 
@@ -90,15 +90,24 @@ class UploadMixin(GraphCore):
         return UploadResult.model_validate(body)
 
     async def get_upload_offset(self, container_id: str) -> int:
-        """How many bytes the rupload host already holds for this container."""
-        body = await self._call(
-            "GET",
-            f"ig-api-upload/{container_id}",
-            idempotent=True,
-            url=self.rupload_uri(container_id),
-            headers=self._rupload_headers(),
-        )
-        for key in ("offset", "bytes_received", "received_bytes"):
+        """How many bytes the rupload host already holds for this container (0 when it will not say).
+
+        Meta documents no way to ask `ig-api-upload` for its offset (docs/sandbox.md, "Settled in issue
+        9"); its generic Resumable Upload API answers a GET on the session with `file_offset`. Public
+        clients never resume: they send everything from offset 0. So a host that does not answer the GET
+        means starting over from 0, and a host that kept bytes refuses that chunk as retriable.
+        """
+        try:
+            body = await self._call(
+                "GET",
+                f"ig-api-upload/{container_id}",
+                idempotent=True,
+                url=self.rupload_uri(container_id),
+                headers=self._rupload_headers(),
+            )
+        except InstagramGraphAPIError:
+            return 0
+        for key in ("offset", "file_offset", "bytes_received", "received_bytes"):
             if isinstance(body, dict) and isinstance(body.get(key), int):
                 return int(body[key])
         return 0

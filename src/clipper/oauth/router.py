@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from clipper.accounts import notify
 from clipper.accounts import service as accounts
 from clipper.accounts.deps import EventsDep, FactoryDep, StatesDep
-from clipper.accounts.models import Account
+from clipper.accounts.models import Account, LoginFlavour
 from clipper.accounts.schemas import AccountRead
 from clipper.deps import CipherDep, CurrentUser, GraphDep, OptionalUser, SessionDep, SettingsDep
 from clipper.errors import NotFound
@@ -99,13 +99,20 @@ async def select_account(
 
 @router.get("/{platform}/authorize", response_model=AuthorizationUrl, dependencies=[CheckPlatform])
 async def authorize(
-    user: CurrentUser, oauth: OAuthDep, response: Response, redirect: bool = Query(False)
+    user: CurrentUser,
+    oauth: OAuthDep,
+    response: Response,
+    redirect: bool = Query(False),
+    flavour: LoginFlavour = Query(LoginFlavour.FACEBOOK),
 ) -> Any:
-    """The Facebook Login URL for the popup; `?redirect=1` answers a 302 to it instead.
+    """The login dialog URL for the popup; `?redirect=1` answers a 302 to it instead.
 
+    `flavour=facebook` (default): Facebook Login, for an Instagram account linked to a Facebook Page;
+    `flavour=instagram`: Instagram Login, for a professional account without a Page.
     Both set the short-lived nonce cookie that lets the callback tell this browser's flow apart.
     """
-    start = await oauth.authorization_url(user=user, flow="redirect" if redirect else "popup")
+    flow = "redirect" if redirect else "popup"
+    start = await oauth.authorization_url(user=user, flow=flow, flavour=flavour)
     if redirect:
         redirect_response = RedirectResponse(start.url, status_code=302)
         _set_nonce_cookie(redirect_response, oauth=oauth, nonce=start.browser_nonce)

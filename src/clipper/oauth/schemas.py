@@ -13,15 +13,20 @@ class AuthorizationUrl(BaseModel):
 
 
 class AvailableAccount(BaseModel):
-    """An Instagram professional account the last Facebook Login can reach."""
+    """An Instagram professional account the last login (Facebook or Instagram) can reach."""
 
     id: str
     username: str | None = None
     name: str | None = None
     profile_picture_url: str | None = None
     followers_count: int | None = None
-    facebook_page_id: str
+    facebook_page_id: str | None = None  # None with Instagram Login: no Page
     facebook_page_name: str | None = None
+    # How the login reaches the account: `page_role` (your own role on its Page, `/me/accounts`),
+    # `business_owned` or `business_client` (through the Business Manager named in `business_name`),
+    # or `instagram_login` (the account itself logged in with Instagram Login).
+    source: str = "page_role"
+    business_name: str | None = None
     connected: bool = False
 
 

@@ -21,11 +21,11 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper.accounts import service as accounts
-from clipper.accounts.models import Account
+from clipper.accounts.models import Account, LoginFlavour
 from clipper.accounts.service import ConnectedAccount
 from clipper.config import Settings
 from clipper.db import unit_of_work, utcnow
-from clipper.errors import Conflict, NotFound
+from clipper.errors import Conflict, InvalidInput, NotFound
 from clipper.instagram import (
     GraphAPIResponseError,
     InstagramGraphAPI,
@@ -33,10 +33,14 @@ from clipper.instagram import (
     InvalidParameterError,
     NotFoundError,
 )
-from clipper.instagram.accounts import PAGE_FIELDS
-from clipper.instagram.schemas import Page
-from clipper.oauth import outcomes
-from clipper.oauth.permissions import REQUESTED_PERMISSIONS, REQUIRED_TO_CONNECT
+from clipper.instagram.schemas import Token
+from clipper.oauth import discovery, outcomes
+from clipper.oauth.permissions import (
+    INSTAGRAM_LOGIN_PERMISSIONS,
+    REQUESTED_PERMISSIONS,
+    REQUIRED_TO_CONNECT,
+    requested_for,
+)
 from clipper.oauth.state_store import OAuthStateError, OAuthStateStore, new_browser_nonce
 from clipper.observability import OAUTH_FAILURE, OAUTH_SUCCESS
 from clipper.security import TokenCipher
@@ -46,6 +50,17 @@ log = structlog.get_logger(__name__)
 
 PLATFORM = "instagram"
 CODE_USED, CODE_EXPIRED, REDIRECT_MISMATCH = 36009, 36007, 36008
+# Instagram Login reads the account with its basic scope (Business Login for Instagram).
+INSTAGRAM_REQUIRED_TO_CONNECT = ("instagram_business_basic",)
+INSTAGRAM_PROFILE_FIELDS = "id,username,name,profile_picture_url,followers_count,media_count"
+_NOT_CONFIGURED: dict[str, str] = {
+    LoginFlavour.FACEBOOK: (
+        "Facebook Login is not configured: set INSTAGRAM_CLIENT_ID and INSTAGRAM_CLIENT_SECRET."
+    ),
+    LoginFlavour.INSTAGRAM: (
+        "Instagram Login is not configured: set INSTAGRAM_LOGIN_APP_ID and INSTAGRAM_LOGIN_APP_SECRET."
+    ),
+}
 
 
 @dataclass
@@ -97,6 +112,7 @@ class Authorization:
     pages_without_instagram: list[dict[str, str]]
     # IG accounts disconnected since this login: their tokens were dropped from it.
     disconnected: list[str] = field(default_factory=list)
+    flavour: str = LoginFlavour.FACEBOOK
 
     def to_payload(self) -> dict[str, Any]:
         return {
@@ -109,6 +125,7 @@ class Authorization:
             "accounts": self.accounts,
             "pages_without_instagram": self.pages_without_instagram,
             "disconnected": self.disconnected,
+            "flavour": self.flavour,
         }
 
     @classmethod
@@ -122,6 +139,7 @@ class Authorization:
             accounts=list(payload.get("accounts", [])),
             pages_without_instagram=list(payload.get("pages_without_instagram", [])),
             disconnected=list(payload.get("disconnected", [])),
+            flavour=str(payload.get("flavour") or LoginFlavour.FACEBOOK),
         )
 
     def found(self, ig_id: str) -> ConnectedAccount | None:
@@ -134,7 +152,7 @@ class Authorization:
                     name=item.get("name"),
                     profile_picture_url=item.get("profile_picture_url"),
                     facebook_user_id=self.facebook_user_id,
-                    facebook_page_id=item["facebook_page_id"],
+                    facebook_page_id=item.get("facebook_page_id"),
                     facebook_page_name=item.get("facebook_page_name"),
                     page_access_token=item["page_access_token"],
                     user_access_token=self.user_token,
@@ -142,13 +160,16 @@ class Authorization:
                     granted_permissions=self.granted,
                     followers_count=item.get("followers_count"),
                     media_count=item.get("media_count"),
+                    page_source=item.get("source") or "page_role",
+                    business_name=item.get("business_name"),
+                    login_flavour=self.flavour,
                 )
         return None
 
     @property
     def missing_permissions(self) -> list[str]:
         """The requested permissions this login did not grant."""
-        return accounts.missing_permissions(self.granted, REQUESTED_PERMISSIONS)
+        return accounts.missing_permissions(self.granted, requested_for(self.flavour))
 
 
 @dataclass(frozen=True)
@@ -157,34 +178,6 @@ class AuthorizationStart:
 
     url: str
     browser_nonce: str = field(repr=False)
-
-
-# `connected_instagram_account` is also set for a personal IG account linked to the Page, which never
-# appears as `instagram_business_account`: the one way to tell "not professional" from "not linked".
-DISCOVERY_FIELDS = PAGE_FIELDS + ",connected_instagram_account{id,username}"
-
-
-def _links_a_personal_account(page: Page) -> bool:
-    return page.instagram_business_account is None and bool(
-        (page.model_extra or {}).get("connected_instagram_account")
-    )
-
-
-def _account_entry(page: Page) -> dict[str, Any] | None:
-    ig = page.instagram_business_account
-    if ig is None or not page.access_token:
-        return None
-    return {
-        "id": ig.id,
-        "username": ig.username,
-        "name": ig.name,
-        "profile_picture_url": ig.profile_picture_url,
-        "followers_count": ig.followers_count,
-        "media_count": ig.media_count,
-        "facebook_page_id": page.id,
-        "facebook_page_name": page.name,
-        "page_access_token": page.access_token,
-    }
 
 
 def _code_failure(error: InstagramGraphAPIError) -> outcomes.OAuthFailure:
@@ -202,6 +195,13 @@ def _code_failure(error: InstagramGraphAPIError) -> outcomes.OAuthFailure:
             )
         return outcomes.InvalidCode()
     return _graph_failure(error)
+
+
+def _permissions_of(token: Token) -> list[str]:
+    """The scopes an Instagram Login code exchange reports granted (`permissions`: list or comma string)."""
+    raw = (token.model_extra or {}).get("permissions") or []
+    items = raw.split(",") if isinstance(raw, str) else [str(item) for item in raw]
+    return [item.strip() for item in items if item.strip()]
 
 
 def _graph_failure(error: InstagramGraphAPIError) -> outcomes.OAuthFailure:
@@ -229,12 +229,39 @@ class InstagramOAuth:
         """Our callback, byte-identical in the dialog and the code exchange."""
         return f"{self.settings.backend_url}/api/v1/oauth/{self.platform}/callback"
 
-    async def authorization_url(self, *, user: User, flow: str = "popup") -> AuthorizationStart:
-        """Issue a state bound to the user and this browser; → the Facebook Login dialog URL and the nonce."""
+    async def authorization_url(
+        self, *, user: User, flow: str = "popup", flavour: str = LoginFlavour.FACEBOOK
+    ) -> AuthorizationStart:
+        """Issue a state bound to the user and this browser; → the login dialog URL and the nonce.
+
+        `flavour` is `facebook` (Facebook Login, through a Page) or `instagram` (Instagram Login, no Page).
+        """
+        if flavour not in (LoginFlavour.FACEBOOK, LoginFlavour.INSTAGRAM):
+            raise InvalidInput("flavour must be 'facebook' or 'instagram'.")
+        enabled = (
+            self.settings.instagram_login_enabled
+            if flavour == LoginFlavour.INSTAGRAM
+            else (self.settings.facebook_login_enabled)
+        )
+        if not enabled:
+            raise InvalidInput(_NOT_CONFIGURED[flavour])
         nonce = new_browser_nonce()
         state = await self.states.issue(
-            user.id, platform=self.platform, extra={"flow": flow}, browser_nonce=nonce
+            user.id, platform=self.platform, extra={"flow": flow, "flavour": flavour}, browser_nonce=nonce
         )
+        log.info("oauth start", user_id=user.id, platform=self.platform, flow=flow, flavour=flavour)
+        if flavour == LoginFlavour.INSTAGRAM:
+            # Business Login for Instagram: instagram.com/oauth/authorize with instagram_business_* scopes.
+            ig_query = {
+                "client_id": self.settings.instagram_app_id,
+                "redirect_uri": self.redirect_uri,
+                "response_type": "code",
+                "scope": ",".join(INSTAGRAM_LOGIN_PERMISSIONS),
+                "state": state,
+            }
+            return AuthorizationStart(
+                f"{self.settings.instagram_login_dialog_url}?{urlencode(ig_query)}", nonce
+            )
         query = {
             "client_id": self.settings.app_id,
             "redirect_uri": self.redirect_uri,
@@ -244,7 +271,6 @@ class InstagramOAuth:
             # Re-prompts for permissions declined last time instead of silently keeping them off.
             "auth_type": "rerequest",
         }
-        log.info("oauth start", user_id=user.id, platform=self.platform, flow=flow)
         return AuthorizationStart(f"{self.settings.dialog_url}?{urlencode(query)}", nonce)
 
     async def handle_callback(
@@ -270,11 +296,12 @@ class InstagramOAuth:
         except OAuthStateError as exc:
             return self._failed(outcomes.InvalidState(exc.message), user_id=user.id if user else None)
         flow = str(data.extra.get("flow", "popup"))
+        flavour = str(data.extra.get("flavour") or LoginFlavour.FACEBOOK)
         owner = user or await self._user(factory, data.user_id)
         if owner is None or not owner.is_active:
             return self._failed(outcomes.InvalidState(), user_id=data.user_id, flow=flow)
         try:
-            result = await self._complete(factory, user=owner, params=params)
+            result = await self._complete(factory, user=owner, params=params, flavour=flavour)
         except outcomes.OAuthFailure as failure:
             return self._failed(failure, user_id=owner.id, flow=flow)
         result.flow = flow
@@ -286,7 +313,12 @@ class InstagramOAuth:
             return await session.get(User, user_id)
 
     async def _complete(
-        self, factory: async_sessionmaker[AsyncSession], *, user: User, params: dict[str, str]
+        self,
+        factory: async_sessionmaker[AsyncSession],
+        *,
+        user: User,
+        params: dict[str, str],
+        flavour: str = LoginFlavour.FACEBOOK,
     ) -> CallbackResult:
         if params.get("error"):
             raise (
@@ -297,7 +329,10 @@ class InstagramOAuth:
         code = params.get("code")
         if not code:
             raise outcomes.CallbackInvalid()
-        authorization = await self._authorize(code)
+        if flavour == LoginFlavour.INSTAGRAM:
+            authorization = await self._authorize_instagram(code)
+        else:
+            authorization = await self._authorize(code)
         await self.states.save_authorization(user.id, authorization.to_payload())
         result = CallbackResult(status="success", accounts_available=len(authorization.accounts))
         result.hint = outcomes.unlinked_pages_hint([p["name"] for p in authorization.pages_without_instagram])
@@ -331,6 +366,42 @@ class InstagramOAuth:
         except InstagramGraphAPIError as exc:
             raise _graph_failure(exc) from None
 
+    async def _authorize_instagram(self, code: str) -> Authorization:
+        """Instagram Login: code → 1 h token (api.instagram.com) → 60-day token → the account itself."""
+        # Instagram appends `#_` to the redirect; browsers drop fragments, but a pasted URL may keep it.
+        code = code.removesuffix("#_")
+        try:
+            short, _user_id = await self.graph.exchange_instagram_code(code, self.redirect_uri)
+        except InstagramGraphAPIError as exc:
+            raise _code_failure(exc) from None
+        try:
+            long = await self.graph.exchange_instagram_long_lived(short.access_token)
+            granted = _permissions_of(short)
+            missing = accounts.missing_permissions(granted, INSTAGRAM_REQUIRED_TO_CONNECT)
+            if missing:
+                raise outcomes.MissingPermissions(missing)
+            client = self.graph.for_instagram_login(long.access_token)
+            me = await client.get_object("me", INSTAGRAM_PROFILE_FIELDS)
+        except InstagramGraphAPIError as exc:
+            raise _graph_failure(exc) from None
+        entry = {
+            "id": str(me["id"]),
+            "username": me.get("username"),
+            "name": me.get("name"),
+            "profile_picture_url": me.get("profile_picture_url"),
+            "followers_count": me.get("followers_count"),
+            "media_count": me.get("media_count"),
+            "facebook_page_id": None,
+            "facebook_page_name": None,
+            "page_access_token": long.access_token,
+            "source": "instagram_login",
+            "business_name": None,
+        }
+        expires_at = utcnow() + timedelta(seconds=long.expires_in) if long.expires_in else None
+        return Authorization(
+            None, long.access_token, expires_at, granted, [entry], [], flavour=LoginFlavour.INSTAGRAM
+        )
+
     async def _discover(self, short_token: str) -> Authorization:
         long = await self.graph.exchange_for_long_lived_token(short_token)
         client = self.graph.with_token(long.access_token)
@@ -339,15 +410,16 @@ class InstagramOAuth:
         if missing:
             raise outcomes.MissingPermissions(missing)
         me = await client.get_object("me", "id,name")
-        pages = await client.get_facebook_pages(DISCOVERY_FIELDS)
-        if not pages:
+        reached = await discovery.reachable_pages(client, granted=granted)
+        if not reached:
             raise outcomes.NoPages()
-        found = [entry for entry in map(_account_entry, pages) if entry is not None]
+        found = [entry for entry in map(discovery.account_entry, reached) if entry is not None]
+        pages = [item.page for item in reached]
         unlinked = [
             {"id": p.id, "name": p.name or p.id} for p in pages if p.instagram_business_account is None
         ]
         if not found:
-            personal = [p.name or p.id for p in pages if _links_a_personal_account(p)]
+            personal = [p.name or p.id for p in pages if discovery.links_a_personal_account(p)]
             if personal:
                 raise outcomes.NotProfessionalAccount(personal)
             raise outcomes.NoInstagramAccount([p["name"] for p in unlinked])

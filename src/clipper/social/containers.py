@@ -48,8 +48,8 @@ def feed_options(post: SocialPost) -> dict[str, Any]:
     return found
 
 
-def _video_source(settings: Settings, clip: Clip) -> dict[str, Any]:
-    if settings.publish_video_upload is VideoUpload.RUPLOAD:
+def _video_source(settings: Settings, clip: Clip, api: InstagramGraphAPI) -> dict[str, Any]:
+    if is_resumable(settings, clip, api):
         return {"upload_type": "resumable"}
     return {"video_url": public_url(settings, clip)}
 
@@ -70,7 +70,7 @@ async def create_reel(
     api: InstagramGraphAPI, ig: str, post: SocialPost, clip: Clip, cover: Clip | None, settings: Settings
 ) -> str:
     """The container of a REELS post (resumable unless videos go by URL)."""
-    options: dict[str, Any] = feed_options(post) | _video_source(settings, clip)
+    options: dict[str, Any] = feed_options(post) | _video_source(settings, clip, api)
     source = options.pop("video_url", None)
     if post.options.get("share_to_feed") is not None:
         options["share_to_feed"] = post.options["share_to_feed"]
@@ -94,7 +94,7 @@ async def create_story(
         options["user_tags"] = tags
     if clip.kind is ClipKind.IMAGE:
         return await api.create_story_container(ig, image_url=public_url(settings, clip), **options)
-    source = _video_source(settings, clip)
+    source = _video_source(settings, clip, api)
     return await api.create_story_container(ig, video_url=source.pop("video_url", None), **source, **options)
 
 
@@ -103,7 +103,7 @@ async def create_child(api: InstagramGraphAPI, ig: str, item: SocialPostMedia, s
     clip = item.clip
     if clip.kind is ClipKind.IMAGE:
         return await api.create_image_container(ig, public_url(settings, clip), is_carousel_item=True)
-    source = _video_source(settings, clip)
+    source = _video_source(settings, clip, api)
     return await api.create_video_container(
         ig, source.pop("video_url", None), None, "VIDEO", is_carousel_item=True, **source
     )
@@ -115,9 +115,15 @@ async def create_parent(api: InstagramGraphAPI, ig: str, post: SocialPost) -> st
     return await api.create_carousel_container(ig, children, caption_of(post), **feed_options(post))
 
 
-def is_resumable(settings: Settings, clip: Clip) -> bool:
-    """True when the clip's container waits for our upload."""
-    return clip.kind is ClipKind.VIDEO and settings.publish_video_upload is VideoUpload.RUPLOAD
+def is_resumable(settings: Settings, clip: Clip, api: InstagramGraphAPI) -> bool:
+    """True when the clip's container waits for our upload. Never for Instagram Login accounts: resumable
+    upload is "available only for apps that have implemented Facebook Login for Business" (Meta, "Upload
+    Video to Meta Servers"), so their videos go by `video_url`."""
+    return (
+        clip.kind is ClipKind.VIDEO
+        and settings.publish_video_upload is VideoUpload.RUPLOAD
+        and api.resumable_upload
+    )
 
 
 async def upload(api: InstagramGraphAPI, container_id: str, clip: Clip, settings: Settings) -> None:

@@ -218,7 +218,7 @@ class Engine:
         else:
             container_id = await containers.create_reel(api, ig, post, clip, claimed.cover, settings)
         post.container_id = container_id
-        self._created(post, container_id, resumable=containers.is_resumable(settings, clip))
+        self._created(post, container_id, resumable=containers.is_resumable(settings, clip, api))
         return GO_ON
 
     def _created(self, post: SocialPost, container_id: str, *, resumable: bool) -> None:
@@ -231,7 +231,7 @@ class Engine:
             if item.container_id is None:
                 item.container_id = await containers.create_child(api, ig, item, self.settings)
                 self._created(
-                    post, item.container_id, resumable=containers.is_resumable(self.settings, item.clip)
+                    post, item.container_id, resumable=containers.is_resumable(self.settings, item.clip, api)
                 )
                 return GO_ON
         waiting = await self._children_waiting(post, api)

@@ -13,6 +13,7 @@ from clipper.clips.models import Clip
 from clipper.clips.qualify import cover_reasons, qualifies_for
 from clipper.db import utcnow
 from clipper.errors import ClipperError, InvalidInput
+from clipper.oauth.permissions import PUBLISH
 from clipper.social.models import MediaType
 from clipper.social.schemas import PostOptions
 
@@ -22,7 +23,7 @@ MAX_MENTIONS = 20
 MAX_COLLABORATORS = 3
 MAX_ALT_TEXT = 1000
 CAROUSEL_SIZE = (2, 10)
-PUBLISH_PERMISSION = "instagram_content_publish"
+PUBLISH_PERMISSION = PUBLISH
 
 _HASHTAG = re.compile(r"(?<![\w&])#(\w+)")
 _MENTION = re.compile(r"(?<![\w.])@([A-Za-z0-9._]+)")

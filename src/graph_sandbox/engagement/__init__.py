@@ -3,11 +3,10 @@
 Importing the package registers its node types (`comment`, `conversation`, `message`), the `comments`
 edge on `media`, the mention fields on `ig_user`, its Graph handlers and its `/_admin` routes.
 
-Messaging permissions: GRAPH_API.md §6 lists `pages_manage_metadata` for the conversations API, but
-the product requests the seed's eleven permissions, which do not include it. The sandbox therefore
-accepts a Page token holding `instagram_manage_messages` (or `instagram_business_manage_messages`) and
-`pages_show_list`; private replies likewise do not demand `pages_messaging`, and `subscribed_apps`
-takes `pages_show_list` instead of `pages_manage_metadata`.
+Messaging permissions follow Meta's pages (cited next to each constant): the Conversations and Send
+APIs need `instagram_basic`, `instagram_manage_messages` and `pages_manage_metadata`; private replies
+also `instagram_manage_comments` and `pages_messaging`; `subscribed_apps` needs `pages_manage_metadata`
+and `pages_show_list`. Facebook Login grants only these classic names (see `permissions`).
 """
 
 from graph_sandbox.engagement import (

@@ -11,14 +11,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from graph_sandbox.clock import graph_time
-from graph_sandbox.errors import GraphError, invalid_parameter, missing_parameter
+from graph_sandbox.errors import GraphError, invalid_parameter, missing_parameter, unsupported_request
 from graph_sandbox.fields import FieldSel
 from graph_sandbox.nodes import ABSENT, EdgeSpec, FieldGetter, NodeType, register_node_type
+from graph_sandbox.permissions import LoginFlavour
 from graph_sandbox.registry import GraphCall, graph_handler
 from graph_sandbox.world import Conversation, Message, Page, TokenKind, World
 
-# §6 lists pages_manage_metadata too, but the product never requests it: see the package docstring.
-MESSAGING_PERMISSIONS = ("instagram_manage_messages", "pages_show_list")
+# "For Instagram Messaging conversations … the instagram_basic, instagram_manage_messages, and
+# pages_manage_metadata permissions" (https://developers.facebook.com/docs/messenger-platform/conversations,
+# and the Page Conversations reference); the Send API for Instagram asks for the same three.
+MESSAGING_PERMISSIONS = ("instagram_basic", "instagram_manage_messages", "pages_manage_metadata")
 READABLE_MESSAGES = 20
 PLATFORMS = ("instagram", "messenger")
 MESSAGE_DELETED = "(#100) This message has been deleted"
@@ -201,6 +204,28 @@ def register() -> None:
 async def list_conversations(call: GraphCall) -> dict[str, Any]:
     """`GET /{page-id}/conversations?platform=instagram[&user_id=<IGSID>]`, most recently updated first."""
     page: Page = call.node
+    return _conversations(call, page.ig_user_id or "")
+
+
+@graph_handler(
+    "ig_user",
+    "conversations",
+    "GET",
+    permissions=MESSAGING_PERMISSIONS,
+    params=("platform", "user_id", "folder"),
+)
+async def list_ig_conversations(call: GraphCall) -> dict[str, Any]:
+    """`GET graph.instagram.com/{ig-id}/conversations` (or `/me/conversations`), Instagram Login only:
+    "All endpoints can be accessed via the graph.instagram.com host. /<IG_ID>/conversations or
+    /me/conversations", with instagram_business_basic + instagram_business_manage_messages
+    (https://developers.facebook.com/docs/instagram-platform/instagram-api-with-instagram-login/conversations-api).
+    Facebook Login reads them through the Page."""
+    if call.host is not LoginFlavour.INSTAGRAM:
+        raise unsupported_request(call.node_id or "", call.method)
+    return _conversations(call, str(call.node.id))
+
+
+def _conversations(call: GraphCall, ig_user_id: str) -> dict[str, Any]:
     platform = call.param("platform")
     if not platform:
         raise missing_parameter("platform")
@@ -213,7 +238,7 @@ async def list_conversations(call: GraphCall) -> dict[str, Any]:
         c
         for c in call.world.conversations.values()
         if platform == "instagram"
-        and c.page_id == page.id
+        and c.ig_user_id == ig_user_id
         and (user_id is None or c.participant_id == user_id)
     ]
     found.sort(key=lambda c: (c.updated_time, c.id), reverse=True)

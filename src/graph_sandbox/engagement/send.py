@@ -11,11 +11,13 @@ from datetime import datetime
 from typing import Any
 
 from graph_sandbox import webhooks
+from graph_sandbox.access import check_permissions
 from graph_sandbox.engagement import windows
 from graph_sandbox.engagement.attachments import parse_attachment
 from graph_sandbox.engagement.comment_nodes import live_comment
 from graph_sandbox.engagement.conversations import MESSAGING_PERMISSIONS
 from graph_sandbox.errors import GraphError, invalid_parameter, missing_parameter
+from graph_sandbox.permissions import LoginFlavour
 from graph_sandbox.registry import GraphCall, graph_handler
 from graph_sandbox.world import Conversation, InstagramUser, Message, Page, Person, TokenKind, World
 
@@ -128,7 +130,14 @@ def _tag(call: GraphCall) -> str | None:
     return tag
 
 
+# Private replies through the Page: "instagram_manage_comments and pages_messaging permissions, obtained
+# via Facebook Login" on top of the Send API's own (Messenger Platform, Instagram Private Replies,
+# https://developers.facebook.com/docs/messenger-platform/instagram/features/private-replies).
+PRIVATE_REPLY_PERMISSIONS = ("instagram_manage_comments", "pages_messaging")
+
+
 def _private_reply(call: GraphCall, ig: InstagramUser, comment_id: str) -> Conversation:
+    check_permissions(call, PRIVATE_REPLY_PERMISSIONS)
     comment = live_comment(call.world, comment_id)
     media = call.world.media.get(comment.media_id) if comment else None
     if comment is None or media is None or media.ig_user_id != ig.id:
@@ -192,7 +201,10 @@ def _sender_action(call: GraphCall, ig: InstagramUser, person_id: str, action: s
 async def send_message(call: GraphCall) -> dict[str, Any]:
     """Send a message (or a private reply, or a sender action) from the Page's IG account."""
     page: Page = call.node
-    ig = call.world.ig_users.get(page.ig_user_id or "")
+    return await _send(call, call.world.ig_users.get(page.ig_user_id or ""))
+
+
+async def _send(call: GraphCall, ig: InstagramUser | None) -> dict[str, Any]:
     recipient = call.json_param("recipient")
     if recipient is None:
         raise missing_parameter("recipient")
@@ -221,8 +233,13 @@ async def send_message(call: GraphCall) -> dict[str, Any]:
     return {"recipient_id": conversation.participant_id, "message_id": message.id}
 
 
-@graph_handler("ig_user", "messages", "POST", permissions=MESSAGING_PERMISSIONS)
+@graph_handler("ig_user", "messages", "POST", permissions=MESSAGING_PERMISSIONS, params=SEND_PARAMS)
 async def send_via_ig_user(call: GraphCall) -> dict[str, Any]:
-    """Facebook Login apps send through the Page; the IG node's `messages` edge is Instagram Login only."""
-    del call
-    raise GraphError(3, "(#3) Application does not have the capability to make this API call.")
+    """`POST graph.instagram.com/{ig-id}/messages` (or `/me/messages`) with an Instagram User token
+    and instagram_business_basic + instagram_business_manage_messages (Instagram API with Instagram
+    Login, Send Messages: https://developers.facebook.com/docs/instagram-platform/instagram-api-with-instagram-login/messaging-api).
+    Facebook Login apps send through the Page; the IG node's `messages` edge is Instagram Login only."""
+    if call.host is not LoginFlavour.INSTAGRAM:
+        raise GraphError(3, "(#3) Application does not have the capability to make this API call.")
+    ig: InstagramUser = call.node
+    return await _send(call, ig)

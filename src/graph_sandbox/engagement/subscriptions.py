@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph_sandbox.errors import missing_parameter
+from graph_sandbox.errors import missing_parameter, unsupported_request
 from graph_sandbox.insights.rules import split_list
+from graph_sandbox.permissions import LoginFlavour
 from graph_sandbox.registry import GraphCall, graph_handler
-from graph_sandbox.world import Page, TokenKind
+from graph_sandbox.world import InstagramUser, Page, TokenKind
 
-SUBSCRIPTION_PERMISSIONS = ("pages_show_list",)
+# Page Subscribed Apps reference: a Page token plus pages_manage_metadata and pages_show_list
+# (https://developers.facebook.com/docs/graph-api/reference/page/subscribed_apps).
+SUBSCRIPTION_PERMISSIONS = ("pages_manage_metadata", "pages_show_list")
 _PAGE_ONLY = (TokenKind.PAGE,)
 
 
@@ -60,4 +63,55 @@ async def unsubscribe(call: GraphCall) -> dict[str, Any]:
     """Remove the app from the Page."""
     page: Page = call.node
     page.subscribed_fields = []
+    return {"success": True}
+
+
+# Instagram Login: "Enable your app user's Instagram professional account to receive notifications":
+# `POST graph.instagram.com/me/subscribed_apps?subscribed_fields=…` with the Instagram User token and
+# instagram_business_basic (Setup Webhooks Subscriptions,
+# https://developers.facebook.com/documentation/instagram-platform/webhooks; the set-up table there
+# gives graph.instagram.com, "Instagram professional account ID or /me"). No Page is involved.
+IG_SUBSCRIPTION_PERMISSIONS = ("instagram_business_basic",)
+
+
+def _instagram_host(call: GraphCall) -> InstagramUser:
+    if call.host is not LoginFlavour.INSTAGRAM:
+        raise unsupported_request(call.node_id or "", call.method)
+    ig: InstagramUser = call.node
+    return ig
+
+
+@graph_handler(
+    "ig_user", "subscribed_apps", "POST", permissions=IG_SUBSCRIPTION_PERMISSIONS,
+    params=("subscribed_fields",),
+)  # fmt: skip
+async def subscribe_account(call: GraphCall) -> dict[str, Any]:
+    """Enable the account's webhook fields for the Instagram Login app."""
+    ig = _instagram_host(call)
+    fields = split_list(call.param("subscribed_fields"))
+    if not fields:
+        raise missing_parameter("subscribed_fields")
+    ig.subscribed_fields = list(dict.fromkeys([*ig.subscribed_fields, *fields]))
+    return {"success": True}
+
+
+@graph_handler("ig_user", "subscribed_apps", "GET", permissions=IG_SUBSCRIPTION_PERMISSIONS)
+async def list_account_subscriptions(call: GraphCall) -> dict[str, Any]:
+    """The app enabled on the account, with its fields (empty when not subscribed)."""
+    ig = _instagram_host(call)
+    if not ig.subscribed_fields:
+        return {"data": []}
+    app = {
+        "name": call.config.app_name,
+        "id": call.config.instagram_app_id,
+        "subscribed_fields": ig.subscribed_fields,
+    }
+    return {"data": [app]}
+
+
+@graph_handler("ig_user", "subscribed_apps", "DELETE", permissions=IG_SUBSCRIPTION_PERMISSIONS, params=())
+async def unsubscribe_account(call: GraphCall) -> dict[str, Any]:
+    """Stop the account's notifications for the Instagram Login app."""
+    ig = _instagram_host(call)
+    ig.subscribed_fields = []
     return {"success": True}

@@ -13,6 +13,8 @@ TIME_SERIES = "time_series"
 TOTAL_VALUE = "total_value"
 METRIC_TYPES = (TIME_SERIES, TOTAL_VALUE)
 PERIODS = ("day", "week", "days_28", "month", "lifetime", "total_over_range")
+# The demographics `timeframe` values: Meta's own generated facebook-business SDK enumerates exactly these
+# (facebook_business/adobjects/instagraminsightsresult.py, `InstagramInsightsResult.Timeframe`, v25).
 TIMEFRAMES = ("last_14_days", "last_30_days", "last_90_days", "prev_month", "this_month", "this_week")
 
 BREAKDOWN_VALUES: dict[str, tuple[str, ...]] = {

@@ -99,6 +99,19 @@ class TestParseAccountQuery:
         )
         assert error.message.startswith("(#100) timeframe must be one of the following values: last_14_days")
 
+    @pytest.mark.parametrize(
+        "timeframe", ["last_14_days", "last_30_days", "last_90_days", "prev_month", "this_month", "this_week"]
+    )
+    def test_demographics_take_the_six_timeframes_meta_s_sdk_lists(self, timeframe):
+        query = parse(
+            metric="follower_demographics",
+            period="lifetime",
+            metric_type="total_value",
+            breakdown="country",
+            timeframe=timeframe,
+        )
+        assert query.timeframe == timeframe
+
     def test_a_breakdown_the_metric_does_not_take_is_refused(self):
         error = error_of(metric="likes", period="day", metric_type="total_value", breakdown="follow_type")
         assert (

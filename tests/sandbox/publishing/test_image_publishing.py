@@ -129,8 +129,8 @@ class TestPermissions:
         assert error["code"] == 200
         assert error["message"] == "(#200) Requires instagram_content_publish permission"
 
-    async def test_business_permission_names_count(self, pub: Publisher) -> None:
-        scopes = ["instagram_business_basic", "instagram_business_content_publish", "pages_read_engagement"]
+    async def test_the_classic_names_are_enough(self, pub: Publisher) -> None:
+        scopes = ["instagram_basic", "instagram_content_publish", "pages_read_engagement"]
         publisher = await pub.with_scopes(scopes)
         assert (await publisher.create(image_url=pub.host(media_factory.jpeg()))).status_code == 200
 

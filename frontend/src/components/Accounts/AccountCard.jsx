@@ -4,6 +4,12 @@ import { useAccountMutations } from "../../api.js";
 import { InstagramIcon } from "../icons.jsx";
 import { Avatar, Badge, ConfirmDialog, formatDateTime, formatNumber } from "../ui.jsx";
 
+// How the account was connected: which Meta login, so which host and permission names it uses.
+const FLAVOUR_LABEL = {
+  facebook: "Connected with Facebook Login (through its Page)",
+  instagram: "Connected with Instagram Login (no Page)",
+};
+
 export default function AccountCard({ account, onReconnect }) {
   const { disconnect, remove } = useAccountMutations();
   const [confirming, setConfirming] = useState(null);
@@ -22,6 +28,7 @@ export default function AccountCard({ account, onReconnect }) {
         <div className="who">
           <strong>@{username}</strong>
           <span className="muted small">{info.name || info.facebook_page_name}</span>
+          <span className="muted small" style={{ display: "block" }}>{FLAVOUR_LABEL[account.login_flavour] || FLAVOUR_LABEL.facebook}</span>
         </div>
         <InstagramIcon size={26} label="Instagram" />
       </div>

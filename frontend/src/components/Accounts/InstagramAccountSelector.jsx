@@ -10,6 +10,15 @@ export const HELP = {
   createPage: "https://www.facebook.com/pages/create",
 };
 
+// Where the Facebook Login found the account: the person's own Page role, or a Business Manager.
+const PAGE_KIND = { business_owned: "a Page it owns", business_client: "a client's Page" };
+
+function reachedThrough(account) {
+  const kind = PAGE_KIND[account.source];
+  if (!kind) return "Found through your own role on the Page";
+  return `Found through Business Manager ${account.business_name || "(unnamed)"}: ${kind}`;
+}
+
 export default function InstagramAccountSelector({
   accounts: given,
   fetchAvailable = false,
@@ -65,6 +74,7 @@ export default function InstagramAccountSelector({
                   <span className="muted small">
                     {account.name ? `${account.name} · ` : ""}Page: {account.facebook_page_name || account.facebook_page_id}
                   </span>
+                  <span className="muted small" style={{ display: "block" }}>{reachedThrough(account)}</span>
                 </span>
                 <span style={{ textAlign: "right" }}>
                   <span className="stat-value" style={{ display: "block" }}>{formatNumber(account.followers_count)}</span>

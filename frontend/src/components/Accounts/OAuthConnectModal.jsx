@@ -61,7 +61,14 @@ function fromResult(data) {
   return { step: "error", error: data.error || "Instagram could not be connected.", helpUrl: metaHelpUrl(data.help_url) };
 }
 
-export default function OAuthConnectModal({ popup: initialPopup, result, onClose }) {
+// The two ways in, and the one line that says who each is for.
+export const LOGIN_FLAVOURS = {
+  facebook: { service: "Facebook", who: "I have a Facebook Page linked to my Instagram" },
+  instagram: { service: "Instagram", who: "Instagram professional account without a Facebook Page" },
+};
+
+export default function OAuthConnectModal({ popup: initialPopup, result, onClose, flavour = "facebook" }) {
+  const service = (LOGIN_FLAVOURS[flavour] || LOGIN_FLAVOURS.facebook).service;
   const client = useQueryClient();
   const popupRef = useRef(initialPopup || null);
   const [state, setState] = useState(() => initialState(result, initialPopup));
@@ -80,7 +87,7 @@ export default function OAuthConnectModal({ popup: initialPopup, result, onClose
   const navigatePopup = useCallback(async (popup) => {
     setState({ step: "opening" });
     try {
-      const url = await authorizeUrl();
+      const url = await authorizeUrl(flavour);
       if (popup.closed) return setState({ step: "cancelled", closed: true });
       popup.location.href = url;
       setState({ step: "waiting" });
@@ -92,7 +99,7 @@ export default function OAuthConnectModal({ popup: initialPopup, result, onClose
       }
       setState({ step: "error", error: error.message });
     }
-  }, []);
+  }, [flavour]);
 
   // Start: point the popup opened by the click at Facebook's dialog (once, even under StrictMode).
   const started = useRef(false);
@@ -141,7 +148,7 @@ export default function OAuthConnectModal({ popup: initialPopup, result, onClose
   };
 
   const redirectInstead = () => {
-    window.location.assign(redirectAuthorizeUrl());
+    window.location.assign(redirectAuthorizeUrl(flavour));
   };
 
   const close = () => {
@@ -151,29 +158,31 @@ export default function OAuthConnectModal({ popup: initialPopup, result, onClose
 
   return (
     <Modal title="Connect Instagram" onClose={close} wide={state.step === "select" || state.step === "no-accounts"}>
-      <Body state={state} retry={retry} redirectInstead={redirectInstead} close={close}
+      <Body state={state} service={service} retry={retry} redirectInstead={redirectInstead} close={close}
         focusPopup={() => popupRef.current?.focus()}
         onSelected={(account) => setState((previous) => ({ ...previous, step: "success", account }))} />
     </Modal>
   );
 }
 
-function Body({ state, retry, redirectInstead, close, focusPopup, onSelected }) {
+function Body({ state, service, retry, redirectInstead, close, focusPopup, onSelected }) {
   switch (state.step) {
     case "opening":
     case "waiting":
       return (
         <div className="stack" aria-live="polite">
           <div className="row">
-            <Spinner label="Waiting for Facebook" />
-            <strong>Finish logging in with Facebook in the window that opened.</strong>
+            <Spinner label={`Waiting for ${service}`} />
+            <strong>Finish logging in with {service} in the window that opened.</strong>
           </div>
           <p className="muted" style={{ margin: 0 }}>
-            Pick the Facebook profile that manages your Page, keep every permission ticked, and click
-            Continue. This window updates by itself when you are done.
+            {service === "Facebook"
+              ? "Pick the Facebook profile that manages your Page, keep every permission ticked, and click Continue."
+              : "Log in as your Instagram professional account, keep every permission ticked, and click Allow."}{" "}
+            This window updates by itself when you are done.
           </p>
           <div className="row">
-            <button type="button" className="btn btn-secondary" onClick={focusPopup}>Show the Facebook window</button>
+            <button type="button" className="btn btn-secondary" onClick={focusPopup}>Show the {service} window</button>
             <button type="button" className="btn btn-ghost" onClick={close}>Cancel</button>
           </div>
         </div>
@@ -182,11 +191,11 @@ function Body({ state, retry, redirectInstead, close, focusPopup, onSelected }) 
       return (
         <div className="stack">
           <div className="alert alert-warning" role="alert">
-            Your browser blocked the Facebook login window.
+            Your browser blocked the {service} login window.
           </div>
           <p className="muted" style={{ margin: 0 }}>
             Allow popups for this site and try again, or continue in this tab: you will come back here when
-            Facebook is done.
+            {service} is done.
           </p>
           <div className="row">
             <button type="button" className="btn btn-primary" onClick={redirectInstead}>Continue in this tab</button>
@@ -199,7 +208,7 @@ function Body({ state, retry, redirectInstead, close, focusPopup, onSelected }) 
         <div className="stack">
           <div className="alert alert-info" role="status">
             <strong>Connection cancelled.</strong>{" "}
-            {state.closed ? "The Facebook window was closed before you finished." : "You cancelled the Facebook login."}{" "}
+            {state.closed ? `The ${service} window was closed before you finished.` : `You cancelled the ${service} login.`}{" "}
             Nothing was connected.
           </div>
           <div className="row">

@@ -1,0 +1,105 @@
+"""Instagram Login (flavour=instagram) over HTTP against the sandbox: dialog, callback, status, disconnect."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+from clipper.config import Settings
+from clipper.oauth.permissions import INSTAGRAM_LOGIN_PERMISSIONS
+from instagram_login_flow import connect_with_instagram, instagram_login_callback, start_instagram_login
+from oauth_flow import API, oauth_result, sandbox_of
+
+
+class TestAuthorize:
+    async def test_the_instagram_dialog_with_its_own_app_and_scopes(self, client, signup):
+        user = await signup(client)
+        url = await start_instagram_login(client, user.headers)
+        parts = urlsplit(url)
+        query = {key: values[0] for key, values in parse_qs(parts.query).items()}
+        assert parts.path == "/sandbox/instagram/oauth/authorize"
+        assert query["scope"].split(",") == list(INSTAGRAM_LOGIN_PERMISSIONS)
+        assert query["client_id"] == sandbox_of(client._transport.app).config.instagram_app_id
+        assert query["redirect_uri"] == "http://testserver/api/v1/oauth/instagram/callback"
+        assert query["response_type"] == "code"
+
+    async def test_facebook_is_the_default_and_other_flavours_are_refused(self, client, signup):
+        user = await signup(client)
+        default = await client.get(f"{API}/authorize", headers=user.headers)
+        assert urlsplit(default.json()["authorization_url"]).path == "/sandbox/dialog/oauth"
+        bad = await client.get(f"{API}/authorize", params={"flavour": "myspace"}, headers=user.headers)
+        assert bad.status_code == 422
+
+
+class TestCallback:
+    async def test_connects_the_account_with_no_page(self, client, signup):
+        user = await signup(client)
+        account = await connect_with_instagram(client, user.headers)
+        assert account["login_flavour"] == "instagram"
+        assert account["username"] == "sandbox.creator"
+        assert account["is_active"] is True
+        assert account["missing_permissions"] == []
+        status = (await client.get(f"{API}/status", headers=user.headers)).json()
+        assert status["connected"] is True
+        assert [a["login_flavour"] for a in status["accounts"]] == ["instagram"]
+        available = (await client.get(f"{API}/available-accounts", headers=user.headers)).json()
+        assert [
+            (item["username"], item["facebook_page_id"], item["connected"]) for item in available["items"]
+        ] == [("sandbox.creator", None, True)]
+        again = await client.post(
+            f"{API}/select-account",
+            json={"instagram_business_account_id": account["platform_account_id"]},
+            headers=user.headers,
+        )
+        assert again.status_code == 200, again.text
+
+    async def test_cancel_stores_nothing(self, client, signup):
+        user = await signup(client)
+        result = oauth_result(await instagram_login_callback(client, user.headers, action="cancel"))
+        assert result["status"] == "cancelled"
+        listed = (await client.get("/api/v1/accounts", headers=user.headers)).json()
+        assert listed["items"] == []
+
+    async def test_disconnect(self, client, signup):
+        user = await signup(client)
+        account = await connect_with_instagram(client, user.headers)
+        response = await client.post(
+            f"{API}/disconnect", json={"account_id": account["id"]}, headers=user.headers
+        )
+        assert response.status_code == 200, response.text
+        assert response.json()["is_active"] is False
+        world = sandbox_of(client._transport.app).world
+        assert world.ig_users[account["platform_account_id"]].subscribed_fields == []
+
+
+class TestSettings:
+    def test_either_way_in_or_both(self):
+        sandbox = Settings(_env_file=None)
+        assert (sandbox.facebook_login_enabled, sandbox.instagram_login_enabled) == (True, True)
+        only_instagram = Settings(
+            _env_file=None, instagram_login_app_id="42", instagram_login_app_secret="s3"
+        )
+        assert only_instagram.sandbox_mode is False
+        assert (only_instagram.facebook_login_enabled, only_instagram.instagram_login_enabled) == (
+            False,
+            True,
+        )
+        assert (only_instagram.instagram_app_id, only_instagram.instagram_app_secret) == ("42", "s3")
+        assert only_instagram.instagram_graph_url == "https://graph.instagram.com"
+        assert only_instagram.instagram_login_dialog_url == "https://www.instagram.com/oauth/authorize"
+        assert only_instagram.instagram_login_token_url == "https://api.instagram.com/oauth/access_token"
+        assert only_instagram.app_secret == "s3"
+        only_facebook = Settings(_env_file=None, instagram_client_id="7", instagram_client_secret="f")
+        assert (only_facebook.facebook_login_enabled, only_facebook.instagram_login_enabled) == (True, False)
+
+    async def test_a_flavour_not_configured_is_a_422_naming_its_settings(self, client, signup, app):
+        user = await signup(client)
+        settings = app.state.settings
+        settings.instagram_client_id = "7"  # Facebook Login only: Instagram Login is not offered
+        try:
+            response = await client.get(
+                f"{API}/authorize", params={"flavour": "instagram"}, headers=user.headers
+            )
+        finally:
+            settings.instagram_client_id = ""
+        assert response.status_code == 422
+        assert "INSTAGRAM_LOGIN_APP_ID" in response.json()["detail"]
