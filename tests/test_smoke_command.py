@@ -6,13 +6,13 @@ import socket
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from typer.testing import CliRunner
 
 from clipper.cli import app
 from clipper.config import Settings
 from clipper.smoke.checklist import Smoke
 from clipper.smoke.cli import in_process, throwaway_user
-from conftest import TEST_FERNET_KEY
 
 STEPS = [
     "OAuth connect",
@@ -44,9 +44,10 @@ def sandbox_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ENVIRONMENT", "test")
     monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'app.db'}")
-    monkeypatch.setenv("FERNET_KEY", TEST_FERNET_KEY)
-    # As in the rest of the suite: comments and DMs reach the inbox by its own reads, not by webhook.
-    monkeypatch.setenv("SANDBOX_DELIVER_WEBHOOKS", "false")
+    monkeypatch.setenv("FERNET_KEY", Fernet.generate_key().decode("ascii"))
+    # The sandbox delivers its webhooks while the smoke reads the same comments: as in production,
+    # where a media's comment refresh and the webhook's processing race on the database.
+    monkeypatch.setenv("SANDBOX_DELIVER_WEBHOOKS", "true")
 
 
 def _marked(output: str, mark: str) -> list[str]:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.accounts import service as accounts
 from clipper.accounts.models import Account
-from clipper.db import utcnow
+from clipper.db import begin_writing, utcnow
 from clipper.errors import ClipperError, Conflict, InvalidInput, NotFound
 from clipper.events.hub import EventHub
 from clipper.inbox import store, sync
@@ -136,6 +136,7 @@ async def media_thread(
         async with graph_errors(session, account, permission=MANAGE_COMMENTS):
             comments = await client.get_media_comments(media_id, fields=sync.COMMENT_WITH_REPLIES)
             await sync.complete_replies(client, comments)
+        await begin_writing(session)
         await sync.store_media_comments(
             session,
             account=account,
