@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from clipper.cli import app
 from clipper.config import Settings
+from clipper.smoke import dialog
 from clipper.smoke.checklist import Smoke
 from clipper.smoke.cli import in_process, throwaway_user
 
@@ -108,3 +109,17 @@ def test_server_mode_needs_a_token(sandbox_env: None, monkeypatch: pytest.Monkey
 
     assert result.exit_code == 2
     assert "--server needs --token" in result.output
+
+
+@pytest.mark.parametrize(
+    ("dialog_url", "root"),
+    [
+        ("http://127.0.0.1:8000/sandbox/dialog/oauth?state=x", "http://127.0.0.1:8000/sandbox"),
+        ("http://127.0.0.1:8100/instagram/oauth/authorize?state=x", "http://127.0.0.1:8100"),
+        ("https://www.facebook.com/v24.0/dialog/oauth?state=x", None),
+        ("https://www.instagram.com/oauth/authorize?state=x", None),
+    ],
+)
+def test_only_a_sandbox_dialog_is_filled_in_by_the_smoke(dialog_url: str, root: str | None) -> None:
+    # Meta's dialogs are left to a person: the smoke never probes or submits them.
+    assert dialog.sandbox_root(dialog_url) == root
