@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from oauth_flow import connect_instagram, sandbox_admin
+from taking_turns import TakingTurns
 
 API = "/api/v1/instagram"
 
@@ -59,12 +60,16 @@ async def owner(client, signup) -> Connected:
 
 
 @pytest.fixture
-async def webhooks_on(client):
+async def webhooks_on(client, app, session_factory):
     """Point the sandbox's webhook deliveries at our callback (in process).
 
     Like Meta, the sandbox then only delivers for Pages that installed the app, which connecting an
     account does (`POST /{page-id}/subscribed_apps`): every webhook test also proves that subscription.
+    A delivery runs in a task of its own, as Meta's arrive on a connection of their own: it may come
+    while the request that caused it (the Send API's echo) is still writing, so the app's units of
+    work take turns on the test's one connection.
     """
+    app.state.session_factory = TakingTurns(session_factory)
     response = await client.patch("/sandbox/_admin/config", json={"webhook_callback_url": WEBHOOK_URL})
     assert response.status_code == 200
     settings = {"require_page_subscription": True}
