@@ -7,6 +7,7 @@ Tests that use `session`, `session_factory` or `client` run once per backend; th
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import secrets
 import uuid
@@ -17,6 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 import redis.asyncio as aioredis
+import structlog
 from cryptography.fernet import Fernet
 from fastapi import FastAPI
 from pwdlib import PasswordHash
@@ -194,6 +196,17 @@ def signup_fixture() -> SignUp:
 def browser_login_fixture() -> BrowserLogin:
     """`await browser_login(client, email, password)` → BrowserSession; `.headers`: Cookie + X-CSRF-Token."""
     return browser_login
+
+
+@pytest.fixture
+def restore_logging() -> Iterator[None]:
+    """For CLI commands that configure logging (onto the runner's stderr): put the previous setup back."""
+    root = logging.getLogger()
+    saved_handlers, saved_level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = saved_handlers
+    root.setLevel(saved_level)
+    structlog.reset_defaults()
 
 
 @pytest.fixture

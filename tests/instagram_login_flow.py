@@ -10,15 +10,7 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 
-from oauth_flow import API, oauth_result, open_dialog
-
-
-async def start_instagram_login(client: httpx.AsyncClient, headers: dict[str, str]) -> str:
-    """GET /oauth/instagram/authorize?flavour=instagram → the Instagram Login dialog URL."""
-    response = await client.get(f"{API}/authorize", params={"flavour": "instagram"}, headers=headers)
-    assert response.status_code == 200, response.text
-    url: str = response.json()["authorization_url"]
-    return url
+from oauth_flow import API, oauth_result, open_dialog, start_authorization
 
 
 async def instagram_login_callback(
@@ -30,7 +22,7 @@ async def instagram_login_callback(
     untick: tuple[str, ...] = (),
 ) -> httpx.Response:
     """authorize → the Instagram dialog (log in as @username, Allow or Cancel) → our callback."""
-    form = await open_dialog(client, await start_instagram_login(client, headers))
+    form = await open_dialog(client, await start_authorization(client, headers, flavour="instagram"))
     pairs = [*form.hidden.items(), ("ig_user_id", form.users[f"@{username}"]), ("action", action)]
     pairs += [("granted", scope) for scope in form.permissions if scope not in untick]
     redirect = await client.post(

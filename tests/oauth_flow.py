@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 
@@ -58,12 +58,21 @@ class _FormParser(HTMLParser):
             self._option = None
 
 
-async def start_authorization(client: httpx.AsyncClient, headers: dict[str, str]) -> str:
-    """GET /oauth/instagram/authorize → the dialog URL."""
-    response = await client.get(f"{API}/authorize", headers=headers)
+async def start_authorization(
+    client: httpx.AsyncClient, headers: dict[str, str], *, flavour: str | None = None
+) -> str:
+    """GET /oauth/instagram/authorize[?flavour=…] → the dialog URL (Facebook Login's by default)."""
+    params = {"flavour": flavour} if flavour else {}
+    response = await client.get(f"{API}/authorize", params=params, headers=headers)
     assert response.status_code == 200, response.text
     url: str = response.json()["authorization_url"]
     return url
+
+
+def dialog_query(url: str) -> tuple[str, dict[str, str]]:
+    """A dialog URL's path and its query, one value per name."""
+    parts = urlsplit(url)
+    return parts.path, {key: values[0] for key, values in parse_qs(parts.query).items()}
 
 
 async def open_dialog(client: httpx.AsyncClient, authorization_url: str) -> DialogForm:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +17,7 @@ from typer.testing import CliRunner
 from clipper import __version__, migrate
 from clipper.cli import app
 from clipper.config import SANDBOX_APP_ID, SANDBOX_APP_SECRET
+from live_server import free_port, running
 
 runner = CliRunner()
 
@@ -98,25 +97,6 @@ class TestServe:
         assert "FERNET_KEY is not set" in result.output
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _wait_until_up(process: subprocess.Popen[bytes], url: str, log: Path) -> httpx.Response:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"clipper sandbox exited with {process.returncode}: {log.read_text()}")
-        try:
-            return httpx.get(f"{url}/_admin/state", timeout=1)
-        except httpx.TransportError:
-            time.sleep(0.1)
-    pytest.fail(f"clipper sandbox did not answer within 30 s: {log.read_text()}")
-
-
 @pytest.fixture
 def sandbox_command(tmp_path: Path) -> tuple[str, dict[str, str], Path]:
     """The installed console script, a clean environment (no .env, no Meta app) and a log file."""
@@ -133,17 +113,13 @@ def sandbox_command(tmp_path: Path) -> tuple[str, dict[str, str], Path]:
 def _run_sandbox(
     command: tuple[str, dict[str, str], Path], cwd: Path
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`clipper sandbox` on a free port until the block ends, once its admin API answers."""
     script, environment, log = command
-    port = _free_port()
-    with log.open("wb") as output:
-        process = subprocess.Popen(  # noqa: S603 - our own console script, fixed arguments
-            [script, "sandbox", "--port", str(port)], cwd=cwd, env=environment, stdout=output, stderr=output
-        )
-    try:
-        yield f"http://127.0.0.1:{port}", process
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    argv = [script, "sandbox", "--port", str(port)]
+    with running(argv, env=environment, cwd=cwd, log=log, ready_url=f"{url}/_admin/state") as process:
+        yield url, process
 
 
 class TestSandboxCommand:
@@ -151,7 +127,7 @@ class TestSandboxCommand:
         self, sandbox_command: tuple[str, dict[str, str], Path], tmp_path: Path
     ) -> None:
         with _run_sandbox(sandbox_command, tmp_path) as (url, process):
-            state = _wait_until_up(process, url, sandbox_command[2]).json()
+            state = httpx.get(f"{url}/_admin/state").json()
             assert state["app"]["id"] == SANDBOX_APP_ID
             assert httpx.get(f"{url}/_admin/config").json()["app_secret"] == SANDBOX_APP_SECRET
             issued = httpx.post(f"{url}/_admin/tokens/issue", json={"kind": "USER_LONG"}).json()
@@ -170,13 +146,16 @@ class TestSandboxCommand:
             "INSTAGRAM_CLIENT_SECRET": "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
         }
         with _run_sandbox((script, environment, log), tmp_path) as (url, process):
-            assert _wait_until_up(process, url, log).json()["app"]["id"] == "123456789012345"
+            assert httpx.get(f"{url}/_admin/state").json()["app"]["id"] == "123456789012345"
             config = httpx.get(f"{url}/_admin/config").json()
             assert config["app_secret"] == "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
 
 
-class TestServeRefusesAnUnmigratedDatabase:
-    def test_names_the_command_to_run(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+class TestServeAndWorkerRefuseAnUnmigratedDatabase:
+    @pytest.mark.parametrize("command", [["serve", "--port", "1"], ["worker"]])
+    def test_names_the_command_to_run(
+        self, command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         monkeypatch.chdir(tmp_path)
         for name in ("ENVIRONMENT", "INSTAGRAM_CLIENT_ID", "INSTAGRAM_CLIENT_SECRET"):
             monkeypatch.delenv(name, raising=False)
@@ -185,7 +164,7 @@ class TestServeRefusesAnUnmigratedDatabase:
         # The first migration only: a database an older version left behind.
         migrate.upgrade(f"sqlite+aiosqlite:///{tmp_path / 'behind.db'}", "0001")
 
-        result = runner.invoke(app, ["serve", "--port", "1"])
+        result = runner.invoke(app, command)
 
         assert result.exit_code == 1
         lines = [line for line in result.output.splitlines() if line.strip()]

@@ -118,6 +118,9 @@ class TestProductionCheck:
             ({"graph_base_url": "http://graph.internal"}, "GRAPH_BASE_URL is not https"),
             ({"graph_dialog_url": "http://dialog.internal/oauth"}, "GRAPH_DIALOG_URL is not https"),
             ({"graph_rupload_url": "http://rupload.internal"}, "GRAPH_RUPLOAD_URL is not https"),
+            ({"instagram_graph_base_url": "http://ig.internal"}, "INSTAGRAM_GRAPH_BASE_URL is not https"),
+            ({"instagram_dialog_url": "http://ig.internal/oauth"}, "INSTAGRAM_DIALOG_URL is not https"),
+            ({"instagram_token_url": "http://ig.internal/token"}, "INSTAGRAM_TOKEN_URL is not https"),
             ({"media_signing_key": "change-me"}, "MEDIA_SIGNING_KEY is a placeholder"),
         ],
     )
@@ -135,6 +138,19 @@ class TestProductionCheck:
         settings = make(environment=environment, instagram_client_id="123456789012345")
         with pytest.raises(InsecureSettings, match="INSTAGRAM_CLIENT_SECRET"):
             settings.check_production()
+
+    @pytest.mark.parametrize("environment", list(Environment))
+    def test_an_instagram_login_app_without_its_secret_is_refused_everywhere(
+        self, environment: Environment
+    ) -> None:
+        settings = make(environment=environment, instagram_login_app_id="17841400000000")
+        with pytest.raises(InsecureSettings, match="INSTAGRAM_LOGIN_APP_SECRET"):
+            settings.check_production()
+
+    def test_only_instagram_login_configured_starts_in_development(self) -> None:
+        make(
+            instagram_login_app_id="17841400000000", instagram_login_app_secret="a1b2c3d4e5f6"
+        ).check_production()
 
     def test_the_message_never_contains_the_values(self) -> None:
         settings = production(instagram_client_secret="change-me-0123", fernet_key="your_key_abc")

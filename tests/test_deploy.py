@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import yaml
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from clipper.db import utcnow
+from clipper.social.models import PostStatus
+from clipper.webhooks.models import WebhookEvent
+from factories import create_account, create_post
 from production import shape
 
 PRODUCTION_FIXED = {"ENVIRONMENT": "production", "WORKER_EMBEDDED": "false", "LOG_FORMAT": "json"}
@@ -36,7 +42,9 @@ class TestCompose:
         services = shape.compose()["services"]
         for name in shape.CLIPPER_SERVICES:
             assert services[name]["env_file"] == ".env"
-            assert shape.fixed_settings(name) == {**PRODUCTION_FIXED}
+            # The API trusts the forwarded headers of Caddy, which runs in its own container.
+            proxied = {"FORWARDED_ALLOW_IPS": "*"} if name == "app" else {}
+            assert shape.fixed_settings(name) == PRODUCTION_FIXED | proxied
             environment = services[name]["environment"]
             assert environment["DATABASE_URL"].startswith("postgresql+asyncpg://clipper:")
             assert environment["REDIS_URL"] == "redis://redis:6379/0"
@@ -117,11 +125,35 @@ class TestMonitoring:
                        "clipper_webhook_oldest_pending_seconds", "graph_api_calls_total"):  # fmt: skip
             assert needed in used
 
-    async def test_the_database_gauges_report_at_scrape_time(self, client: httpx.AsyncClient) -> None:
-        text = (await client.get("/metrics")).text
-        assert 'clipper_posts{status="unconfirmed"} 0.0' in text
-        assert "clipper_webhook_events_pending 0.0" in text
-        assert "clipper_tokens_expiring 0.0" in text
+    async def test_the_database_gauges_report_at_scrape_time(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        account = await create_account(session, token_expires_at=utcnow() + timedelta(days=2))
+        await create_post(session, account=account, status=PostStatus.UNCONFIRMED)
+        session.add(
+            WebhookEvent(
+                dedupe_key="metrics-test", object="instagram", ig_user_id=account.platform_account_id,
+                field="comments", payload={}, received_at=utcnow() - timedelta(minutes=10),
+            )
+        )  # fmt: skip
+        await session.flush()
+
+        samples = _samples((await client.get("/metrics")).text)
+
+        assert samples['clipper_posts{status="unconfirmed"}'] == 1
+        assert samples['clipper_posts{status="published"}'] == 0
+        assert samples["clipper_tokens_expiring"] == 1
+        assert samples['clipper_accounts{health="healthy"}'] == 1
+        assert samples["clipper_webhook_events_pending"] == 1
+        assert samples["clipper_webhook_oldest_pending_seconds"] >= 600
+
+
+def _samples(exposition: str) -> dict[str, float]:
+    return {
+        name: float(value)
+        for name, _, value in (line.rpartition(" ") for line in exposition.splitlines())
+        if name and not name.startswith("#")
+    }
 
 
 def _exposed_names(exposition: str) -> set[str]:

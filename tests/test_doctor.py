@@ -19,6 +19,7 @@ from clipper.cli import app as cli
 from clipper.config import (
     SANDBOX_APP_ID,
     SANDBOX_APP_SECRET,
+    SANDBOX_INSTAGRAM_APP_SECRET,
     SANDBOX_WEBHOOK_VERIFY_TOKEN,
     Environment,
     Settings,
@@ -28,10 +29,12 @@ from clipper.doctor import Check, render, run_doctor
 from clipper.doctor.local import check_settings
 from clipper.doctor.meta import check_redirect_uri
 from clipper.security import TokenCipher
+from instagram_login_flow import connect_with_instagram
 from social.live_app import live_publisher
 from social.publish_helpers import Publisher
 
 GRAPH = "http://testserver/sandbox/graph/v24.0"
+INSTAGRAM_GRAPH = "http://testserver/sandbox/graph-instagram/v24.0"
 
 
 @pytest.fixture
@@ -60,7 +63,7 @@ async def user_and_page_tokens(publisher: Publisher) -> tuple[str, str, str]:
         account = (await session.scalars(select(Account))).one()
         assert account.access_token_enc
         assert account.page_access_token_enc
-        page_id = str(account.meta_info["facebook_page_id"])
+        page_id = str(account.meta_info.get("facebook_page_id") or "")
         return (
             cipher.decrypt(account.access_token_enc),
             cipher.decrypt(account.page_access_token_enc),
@@ -70,6 +73,14 @@ async def user_and_page_tokens(publisher: Publisher) -> tuple[str, str, str]:
 
 def proof(token: str) -> str:
     return hmac.new(SANDBOX_APP_SECRET.encode(), token.encode(), hashlib.sha256).hexdigest()
+
+
+async def graph_delete(publisher: Publisher, path: str, token: str) -> None:
+    """DELETE on the sandbox's Graph API with `token` and its appsecret_proof, as the product sends."""
+    response = await publisher.client.delete(
+        f"{GRAPH}/{path}", params={"access_token": token, "appsecret_proof": proof(token)}
+    )
+    assert response.status_code == 200, response.text
 
 
 class TestHealthy:
@@ -85,6 +96,33 @@ class TestHealthy:
             assert f"{handle} {suffix}" in names
         assert render(checks).endswith("all checks passed")
         assert "✓ Meta webhook subscription: http://testserver/api/v1/webhooks/instagram" in render(checks)
+
+
+class TestInstagramLoginAccount:
+    """No Page and no debug_token: graph.instagram.com with the Instagram app's secret."""
+
+    async def test_every_check_passes(self, publisher: Publisher) -> None:
+        account = await connect_with_instagram(publisher.client, publisher.user.headers)
+
+        checks = await doctor(publisher)
+
+        assert [check.line() for check in checks if not check.ok] == []
+        handle = f"account @{account['account_username']} (#{account['id']})"
+        assert by_name(checks, f"{handle} webhooks").detail == "enabled for comments, messages"
+        assert by_name(checks, f"{handle} token").detail.startswith("valid, expires in")
+
+    async def test_webhooks_no_longer_enabled(self, publisher: Publisher) -> None:
+        await connect_with_instagram(publisher.client, publisher.user.headers)
+        token, _same, _no_page = await user_and_page_tokens(publisher)
+        proof = hmac.new(SANDBOX_INSTAGRAM_APP_SECRET.encode(), token.encode(), hashlib.sha256).hexdigest()
+        removed = await publisher.client.delete(
+            f"{INSTAGRAM_GRAPH}/me/subscribed_apps", params={"access_token": token, "appsecret_proof": proof}
+        )
+        assert removed.status_code == 200, removed.text
+
+        check = by_name(await doctor(publisher), " webhooks")
+        assert not check.ok
+        assert check.detail == "not enabled for comments, messages"
 
 
 class TestMetaAppFailures:
@@ -143,11 +181,7 @@ class TestMetaAppFailures:
 class TestAccountFailures:
     async def test_a_revoked_token_says_reconnect(self, publisher: Publisher) -> None:
         user_token, _page, _page_id = await user_and_page_tokens(publisher)
-        revoked = await publisher.client.delete(
-            f"{GRAPH}/me/permissions",
-            params={"access_token": user_token, "appsecret_proof": proof(user_token)},
-        )
-        assert revoked.status_code == 200, revoked.text
+        await graph_delete(publisher, "me/permissions", user_token)
 
         check = by_name(await doctor(publisher), ") token")
         assert not check.ok
@@ -156,11 +190,7 @@ class TestAccountFailures:
 
     async def test_a_permission_taken_back(self, publisher: Publisher) -> None:
         user_token, _page, _page_id = await user_and_page_tokens(publisher)
-        revoked = await publisher.client.delete(
-            f"{GRAPH}/me/permissions/instagram_manage_comments",
-            params={"access_token": user_token, "appsecret_proof": proof(user_token)},
-        )
-        assert revoked.status_code == 200, revoked.text
+        await graph_delete(publisher, "me/permissions/instagram_manage_comments", user_token)
 
         check = by_name(await doctor(publisher), " permissions")
         assert not check.ok
@@ -168,11 +198,7 @@ class TestAccountFailures:
 
     async def test_a_page_without_the_app(self, publisher: Publisher) -> None:
         _user, page_token, page_id = await user_and_page_tokens(publisher)
-        removed = await publisher.client.delete(
-            f"{GRAPH}/{page_id}/subscribed_apps",
-            params={"access_token": page_token, "appsecret_proof": proof(page_token)},
-        )
-        assert removed.json() == {"success": True}
+        await graph_delete(publisher, f"{page_id}/subscribed_apps", page_token)
 
         check = by_name(await doctor(publisher), " webhooks")
         assert not check.ok

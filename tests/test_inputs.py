@@ -86,6 +86,21 @@ class TestHugeIds:
         )
         assert response.status_code in {404, 422}, response.text
 
+    @pytest.mark.parametrize("cursor", ["²", "abc", str(HUGE)])
+    async def test_a_moderation_actions_cursor_that_holds_no_id(self, client, signup, cursor) -> None:
+        # Refused like the rules' cursor, instead of silently starting over at the first page.
+        user = await signup(client)
+        response = await client.get(
+            f"{INSTAGRAM}/accounts/1/moderation-actions", params={"cursor": cursor}, headers=user.headers
+        )
+        assert_invalid(response, "cursor")
+
+    @pytest.mark.parametrize("cursor", ["²", "abc", str(HUGE)])
+    async def test_an_accounts_cursor_that_holds_no_id(self, client, signup, cursor) -> None:
+        user = await signup(client)
+        response = await client.get("/api/v1/accounts", params={"cursor": cursor}, headers=user.headers)
+        assert_invalid(response, "cursor")
+
 
 class TestUnstorableText:
     @pytest.mark.parametrize("text", ["\ud800", "before\x00after"])
@@ -97,12 +112,44 @@ class TestUnstorableText:
         )
         assert_invalid(response, "body.caption")
 
+    async def test_in_a_json_subtype_body(self, client, signup) -> None:
+        # FastAPI parses any `application/*+json` body as JSON: the check must see it too.
+        user = await signup(client)
+        raw = json.dumps({"caption": "a\x00b", "media_type": "IMAGE"})
+        headers = {**user.headers, "Content-Type": "application/merge-patch+json"}
+        assert_invalid(await client.post(POSTS, content=raw, headers=headers), "body.caption")
+
     async def test_in_the_query(self, client, signup) -> None:
         user = await signup(client)
         response = await client.get(
             f"{INSTAGRAM}/comments", params={"search": "a\x00b"}, headers=user.headers
         )
         assert_invalid(response, "query.search")
+
+    @pytest.mark.parametrize("content_type", ["application/json", "text/csv"])
+    async def test_in_a_bulk_upload(self, client, app, content_type) -> None:
+        # The bulk route reads its own body, out of the edge check's sight: it checks its rows itself.
+        publisher = await make_publisher(client, app)
+        clip_id = await publisher.clip(jpeg(), "photo.jpg")
+        row = {"account_id": publisher.account["id"], "clip_id": clip_id, "media_type": "IMAGE"}
+        if content_type == "text/csv":
+            content = f"account_id,clip_id,media_type,caption\n{row['account_id']},{clip_id},IMAGE,a\x00b\n"
+        else:
+            content = json.dumps([{**row, "caption": "\ud800"}])
+        headers = {**publisher.headers, "Content-Type": content_type}
+        response = await client.post(f"{POSTS}bulk", content=content, headers=headers)
+        assert_invalid(response, "body.0.caption")
+        assert (await client.get(POSTS, headers=publisher.headers)).json()["items"] == []
+
+    async def test_in_a_clip_title(self, client, signup) -> None:
+        user = await signup(client)
+        form = {"title": "a\x00b"}
+        response = await client.post(
+            "/api/v1/clips", headers=user.headers, files={"file": ("a.jpg", jpeg(100, 100))}, data=form
+        )
+        assert_invalid(response, "form.title")
+        listed = await client.get("/api/v1/clips", headers=user.headers)
+        assert listed.json()["items"] == []
 
     async def test_nothing_is_stored(self, client, signup) -> None:
         user = await signup(client)

@@ -7,14 +7,11 @@ sees the dev venv's dependencies through a `.pth` line, added only after the whe
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
 import subprocess
 import sys
 import sysconfig
 import tarfile
-import time
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,7 +21,7 @@ import httpx
 import pytest
 from cryptography.fernet import Fernet
 
-from clipper.config import Settings
+from live_server import clean_environ, free_port, running
 
 ROOT = Path(__file__).resolve().parents[1]
 # What the sdist is made of: the tracked sources plus the UI build (never the checkout's build/ leftovers).
@@ -58,13 +55,6 @@ def _copy_sources(target: Path) -> Path:
             shutil.copy2(source, tree / name)
     shutil.copytree(WEB_BUILD, tree / "frontend" / "dist")
     return tree
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")
@@ -101,17 +91,11 @@ def installed(artifacts: tuple[Path, Path], tmp_path_factory: pytest.TempPathFac
 @pytest.fixture
 def clean_env(tmp_path: Path) -> dict[str, str]:
     """No setting of the developer's shell, a SQLite database and data folder in tmp_path."""
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if name.lower() not in Settings.model_fields and name not in {"PYTHONPATH", "VIRTUAL_ENV"}
-    }
-    env |= {
+    return clean_environ("PYTHONPATH", "VIRTUAL_ENV") | {
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'clipper.db'}",
         "DATA_DIR": str(tmp_path / "data"),
         "FERNET_KEY": Fernet.generate_key().decode("ascii"),
     }
-    return env
 
 
 class TestArtifacts:
@@ -157,7 +141,7 @@ class TestInstalledOutsideTheCheckout:
         self, installed: Path, clean_env: dict[str, str], tmp_path: Path
     ) -> None:
         done = subprocess.run(
-            [str(installed / "clipper"), "serve", "--port", str(_free_port())],
+            [str(installed / "clipper"), "serve", "--port", str(free_port())],
             cwd=tmp_path, env=clean_env, capture_output=True, text=True, timeout=60, check=False,
         )  # fmt: skip
         assert done.returncode == 1
@@ -166,39 +150,16 @@ class TestInstalledOutsideTheCheckout:
         assert "run `clipper db upgrade`" in line
 
 
-def _wait_for_health(origin: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"clipper serve exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(f"{origin}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"clipper serve did not answer within 60 s:\n{log.read_text()[-3000:]}")
-
-
 @contextmanager
 def _serving(script: Path, cwd: Path, env: dict[str, str]) -> Iterator[str]:
     """`clipper serve` on a free port until the block ends; its origin."""
-    port = _free_port()
+    port = free_port()
     origin = f"http://127.0.0.1:{port}"
-    log = cwd / "serve.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [str(script), "serve", "--port", str(port)],
-            cwd=cwd, env={**env, "BACKEND_URL": origin, "FRONTEND_URL": origin},
-            stdout=output, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    try:
-        _wait_for_health(origin, process, log)
+    with running(
+        [script, "serve", "--port", str(port)],
+        env={**env, "BACKEND_URL": origin, "FRONTEND_URL": origin},
+        cwd=cwd,
+        log=cwd / "serve.log",
+        ready_url=f"{origin}/healthz",
+    ):
         yield origin
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()

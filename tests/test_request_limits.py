@@ -71,6 +71,11 @@ def multipart(*parts: tuple[str, str | None, bytes]) -> bytes:
     return out + f"--{BOUNDARY}--\r\n".encode()
 
 
+def form_headers(owner: SignedUp) -> dict[str, str]:
+    """The owner's headers for a body built by `multipart`."""
+    return {**owner.headers, "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
+
+
 class Witness:
     """What happened halfway through a slow body: another writer's commit, and someone's sign-up."""
 
@@ -123,7 +128,7 @@ class TestSlowBodiesDoNotHoldTheDatabase:
             response = await client.post(
                 "/api/v1/clips",
                 content=dribble(body, pieces=8, halfway=witness),
-                headers={**owner.headers, "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"},
+                headers=form_headers(owner),
             )
         assert response.status_code == 201, response.text
         assert response.json()["title"] == "Slow"
@@ -197,14 +202,14 @@ class TestBodyCaps:
     async def test_a_clip_upload_over_its_cap_is_413(self, client: httpx.AsyncClient, signup) -> None:
         owner: SignedUp = await signup(client)
         body = multipart(("file", "big.png", b"\0" * 300_000))
-        headers = {**owner.headers, "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
+        headers = form_headers(owner)
         response = await client.post("/api/v1/clips", content=body, headers=headers)
         assert_refused(response, 413, "PayloadTooLarge")
 
     async def test_a_long_form_field_is_413(self, client: httpx.AsyncClient, signup) -> None:
         owner: SignedUp = await signup(client)
         body = multipart(("title", None, b"t" * 70_000), ("file", "a.png", png(16, 16)))
-        headers = {**owner.headers, "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
+        headers = form_headers(owner)
         response = await client.post("/api/v1/clips", content=body, headers=headers)
         assert "title" in assert_refused(response, 413, "PayloadTooLarge")["detail"]
 
@@ -213,7 +218,7 @@ class TestBodyCaps:
         body = multipart(
             *[(f"f{number}", None, b"x") for number in range(40)], ("file", "a.png", png(16, 16))
         )
-        headers = {**owner.headers, "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
+        headers = form_headers(owner)
         response = await client.post("/api/v1/clips", content=body, headers=headers)
         assert "parts" in assert_refused(response, 413, "PayloadTooLarge")["detail"]
 
@@ -223,7 +228,7 @@ class TestBodyCaps:
             *[(f"f{number}", None, b"x") for number in range(40)],
             ("file", "posts.csv", b"caption,media_type\nHello,IMAGE\n"),
         )
-        headers = {**owner.headers, "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
+        headers = form_headers(owner)
         response = await client.post("/api/v1/social/bulk", content=body, headers=headers)
         assert "Too many fields" in assert_refused(response, 413, "PayloadTooLarge")["detail"]
 
@@ -231,7 +236,7 @@ class TestBodyCaps:
         owner: SignedUp = await signup(client)
         csv_file = b"caption,media_type\nHello,IMAGE\n"
         body = multipart(("file", "a.csv", csv_file), ("other", "b.csv", csv_file))
-        headers = {**owner.headers, "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
+        headers = form_headers(owner)
         response = await client.post("/api/v1/social/bulk", content=body, headers=headers)
         assert "Too many files" in assert_refused(response, 413, "PayloadTooLarge")["detail"]
 
@@ -254,7 +259,7 @@ class TestReadTimeout:
     ) -> None:
         owner: SignedUp = await signup(client)
         body = multipart(("file", "steady.png", png(64, 64)))
-        headers = {**owner.headers, "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
+        headers = form_headers(owner)
         response = await client.post(
             "/api/v1/clips", content=dribble(body, pieces=8, pause=0.2), headers=headers
         )

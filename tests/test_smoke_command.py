@@ -83,8 +83,8 @@ async def test_a_refused_permission_fails_its_step_with_the_fix(tmp_path: Path, 
         assert (await client.post("/sandbox/_admin/faults", json=fault)).status_code == 201
         outcomes = await Smoke(client, headers, say=lines.append, wait_seconds=60).run()
 
-    assert [outcome.step for outcome in outcomes if outcome.ok] == [s for s in STEPS if s != "Analytics"]
-    analytics = next(outcome for outcome in outcomes if outcome.step == "Analytics")
+    assert [outcome.name for outcome in outcomes if outcome.ok] == [s for s in STEPS if s != "Analytics"]
+    analytics = next(outcome for outcome in outcomes if outcome.name == "Analytics")
     assert not analytics.ok
     assert "instagram_manage_insights" in analytics.fix
     printed = "\n".join(lines)

@@ -9,6 +9,7 @@ PostgreSQL is backed up with `pg_dump`; this module refuses it with that advice.
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 import tarfile
 import tempfile
@@ -133,21 +134,14 @@ def _online_copy(source: Path, target: Path) -> None:
 
 
 def _replace_media(unpacked: Path, media_path: Path) -> int:
-    count = 0
-    if media_path.is_dir():
-        for path in sorted(media_path.rglob("*"), reverse=True):
-            if path.is_file() or path.is_symlink():
-                path.unlink()
-            elif path.is_dir():
-                path.rmdir()
+    """Empty the media folder (it stays: it may be a mount point), then copy the archive's media in."""
     media_path.mkdir(parents=True, exist_ok=True)
+    for child in media_path.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
     if unpacked.is_dir():
-        for path in sorted(unpacked.rglob("*")):
-            target = media_path / path.relative_to(unpacked)
-            if path.is_dir():
-                target.mkdir(parents=True, exist_ok=True)
-            else:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(path.read_bytes())
-                count += 1
-    return count
+        # File by file in chunks: videos are far larger than memory should hold.
+        shutil.copytree(unpacked, media_path, dirs_exist_ok=True)
+    return sum(path.is_file() for path in media_path.rglob("*"))

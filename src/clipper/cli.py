@@ -100,19 +100,12 @@ def sandbox(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8100,
 ) -> None:
     """Run the Graph API sandbox standalone, with the same app id and secret as the product."""
-    from graph_sandbox.app import create_sandbox_app
-    from graph_sandbox.config import SandboxConfig
+    from clipper.main import sandbox_app
 
     settings = Settings()
     configure_logging(settings.log_level, json=settings.log_json)
-    config = SandboxConfig(
-        app_id=settings.app_id,
-        app_secret=settings.app_secret,
-        public_url=f"http://{host}:{port}",
-        admin_remote_clients=settings.sandbox_admin_remote,
-        media_any_host=settings.sandbox_media_any_host,
-    )
-    uvicorn.run(create_sandbox_app(config), host=host, port=port, log_config=None)
+    sandbox = sandbox_app(settings, public_url=f"http://{host}:{port}")
+    uvicorn.run(sandbox, host=host, port=port, log_config=None)
 
 
 @app.command()
@@ -150,21 +143,15 @@ def db_upgrade(
     """Apply the migrations up to REVISION (default: the newest)."""
     url = database_url or Settings().database_url
     migrate.upgrade(url, revision)
-    print(f"database at {_describe(migrate.current_revisions(url))}")
+    print(f"database at {migrate.describe(migrate.current_revisions(url))}")
 
 
 @db_app.command("current")
 def db_current(database_url: DatabaseUrlOption = None) -> None:
     """Print the revision the database is at, and whether it is the newest."""
     current = migrate.current_revisions(database_url or Settings().database_url)
-    state = (
-        "up to date" if set(current) == set(migrate.head_revisions()) else "behind: run `clipper db upgrade`"
-    )
-    print(f"{_describe(current)} ({state})")
-
-
-def _describe(revisions: tuple[str, ...]) -> str:
-    return ", ".join(revisions) if revisions else "no revision"
+    state = "behind: run `clipper db upgrade`" if migrate.behind_heads(current) else "up to date"
+    print(f"{migrate.describe(current)} ({state})")
 
 
 _add_domain_commands()

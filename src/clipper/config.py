@@ -157,12 +157,6 @@ class Settings(BaseSettings):
     media_cpu_seconds: int = 3600
     media_jobs_per_user: int = 2
 
-    @model_validator(mode="after")
-    def _log_format_json(self) -> Self:
-        if self.log_format == "json":
-            self.log_json = True
-        return self
-
     # Exposure (issue 11). The mounted sandbox's admin API answers loopback clients only, and it fetches
     # media only from loopback hosts and its own host, unless these open them.
     sandbox_admin_remote: bool = False
@@ -171,6 +165,12 @@ class Settings(BaseSettings):
     allow_insecure_graph_hosts: bool = False
     # /metrics answers loopback clients; with a token, also anyone sending `Authorization: Bearer <token>`.
     metrics_token: str = Field(default="", repr=False)
+
+    @model_validator(mode="after")
+    def _log_format_json(self) -> Self:
+        if self.log_format == "json":
+            self.log_json = True
+        return self
 
     @field_validator("fernet_key", "oauth_extra_scopes", mode="before")
     @classmethod
@@ -229,27 +229,25 @@ class Settings(BaseSettings):
     @property
     def instagram_graph_url(self) -> str:
         """graph.instagram.com (Instagram Login accounts' host), without the version."""
-        if self.instagram_graph_base_url:
-            return self.instagram_graph_base_url
-        return f"{self.sandbox_url}/graph-instagram" if self.sandbox_mode else "https://graph.instagram.com"
+        return self._host(self.instagram_graph_base_url, "/graph-instagram", "https://graph.instagram.com")
 
     @property
     def instagram_login_dialog_url(self) -> str:
         """The Instagram Login dialog (Business Login for Instagram)."""
-        if self.instagram_dialog_url:
-            return self.instagram_dialog_url
-        if self.sandbox_mode:
-            return f"{self.sandbox_url}/instagram/oauth/authorize"
-        return "https://www.instagram.com/oauth/authorize"
+        return self._host(
+            self.instagram_dialog_url,
+            "/instagram/oauth/authorize",
+            "https://www.instagram.com/oauth/authorize",
+        )
 
     @property
     def instagram_login_token_url(self) -> str:
         """Where an Instagram Login code is exchanged (api.instagram.com)."""
-        if self.instagram_token_url:
-            return self.instagram_token_url
-        if self.sandbox_mode:
-            return f"{self.sandbox_url}/instagram/oauth/access_token"
-        return "https://api.instagram.com/oauth/access_token"
+        return self._host(
+            self.instagram_token_url,
+            "/instagram/oauth/access_token",
+            "https://api.instagram.com/oauth/access_token",
+        )
 
     @property
     def app_id(self) -> str:
@@ -266,6 +264,12 @@ class Settings(BaseSettings):
     def sandbox_url(self) -> str:
         return f"{self.backend_url}{SANDBOX_MOUNT_PATH}"
 
+    def _host(self, override: str, sandbox_path: str, meta: str) -> str:
+        """The setting overriding a Meta address, else the sandbox's stand-in in sandbox mode, else Meta's."""
+        if override:
+            return override
+        return f"{self.sandbox_url}{sandbox_path}" if self.sandbox_mode else meta
+
     @property
     def webhook_verify_token_value(self) -> str:
         """The token Meta's webhook verification must present (the sandbox's in sandbox mode)."""
@@ -276,25 +280,18 @@ class Settings(BaseSettings):
     @property
     def graph_url(self) -> str:
         """Base URL of the Graph API, without the version (the client adds it)."""
-        if self.graph_base_url:
-            return self.graph_base_url
-        return f"{self.sandbox_url}/graph" if self.sandbox_mode else "https://graph.facebook.com"
+        return self._host(self.graph_base_url, "/graph", "https://graph.facebook.com")
 
     @property
     def dialog_url(self) -> str:
         """The Facebook Login dialog, versioned."""
-        if self.graph_dialog_url:
-            return self.graph_dialog_url
-        if self.sandbox_mode:
-            return f"{self.sandbox_url}/dialog/oauth"
-        return f"https://www.facebook.com/{self.graph_api_version}/dialog/oauth"
+        meta = f"https://www.facebook.com/{self.graph_api_version}/dialog/oauth"
+        return self._host(self.graph_dialog_url, "/dialog/oauth", meta)
 
     @property
     def rupload_url(self) -> str:
         """Base of the resumable-upload host, without the `/ig-api-upload/vNN.0/...` part."""
-        if self.graph_rupload_url:
-            return self.graph_rupload_url
-        return f"{self.sandbox_url}/rupload" if self.sandbox_mode else "https://rupload.facebook.com"
+        return self._host(self.graph_rupload_url, "/rupload", "https://rupload.facebook.com")
 
     @property
     def media_path(self) -> Path:
@@ -335,6 +332,10 @@ class Settings(BaseSettings):
             "GRAPH_BASE_URL": self.graph_base_url,
             "GRAPH_DIALOG_URL": self.graph_dialog_url,
             "GRAPH_RUPLOAD_URL": self.graph_rupload_url,
+            # Instagram Login's hosts carry its app secret, codes and tokens just the same.
+            "INSTAGRAM_GRAPH_BASE_URL": self.instagram_graph_base_url,
+            "INSTAGRAM_DIALOG_URL": self.instagram_dialog_url,
+            "INSTAGRAM_TOKEN_URL": self.instagram_token_url,
         }
         for name, url in overrides.items():
             if url and not url.startswith("https://") and not self.allow_insecure_graph_hosts:
@@ -344,19 +345,36 @@ class Settings(BaseSettings):
         return problems
 
     def everywhere_problems(self) -> list[str]:
-        """What no environment accepts: a Meta app id without its secret (webhook signatures forgeable)."""
-        if not self.sandbox_mode and not self.instagram_client_secret.strip():
-            return [
-                "INSTAGRAM_CLIENT_ID is set but INSTAGRAM_CLIENT_SECRET is empty: webhook signatures "
-                "could be forged; set the app's secret"
-            ]
-        return []
+        """What no environment accepts: an app id without its secret (webhook signatures forgeable)."""
+        pairs = (
+            (
+                "INSTAGRAM_CLIENT_ID",
+                self.instagram_client_id,
+                "INSTAGRAM_CLIENT_SECRET",
+                self.instagram_client_secret,
+            ),
+            (
+                "INSTAGRAM_LOGIN_APP_ID",
+                self.instagram_login_app_id,
+                "INSTAGRAM_LOGIN_APP_SECRET",
+                self.instagram_login_app_secret,
+            ),
+        )
+        return [
+            f"{id_name} is set but {secret_name} is empty: webhook signatures could be forged; "
+            "set the app's secret"
+            for id_name, app_id, secret_name, secret in pairs
+            if app_id and not secret.strip()
+        ]
 
     def check_production(self) -> None:
         """Raise InsecureSettings when a secret is missing (any environment) or unsafe for production."""
-        problems = self.production_problems() if self.is_production else self.everywhere_problems()
+        if self.is_production:
+            problems, refusal = self.production_problems(), "Refusing to start in production: "
+        else:
+            problems, refusal = self.everywhere_problems(), "Refusing to start: "
         if problems:
-            raise InsecureSettings("Refusing to start in production: " + "; ".join(problems) + ".")
+            raise InsecureSettings(refusal + "; ".join(problems) + ".")
 
 
 def get_settings() -> Settings:

@@ -132,6 +132,18 @@ def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSessi
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
+def writing_at_first_statement(factory: async_sessionmaker[AsyncSession]) -> async_sessionmaker[AsyncSession]:
+    """Sessions whose every transaction begins at its first statement with SQLite's write lock taken.
+
+    For a unit of work that must not hold the database before it has something to write (a request
+    still reading its body): `unit_of_work(..., immediate=True)` takes the lock when it opens.
+    """
+    bind = factory.kw.get("bind")
+    if not isinstance(bind, AsyncEngine):
+        return factory  # tests' sessions joined to an outer transaction: already past BEGIN
+    return create_session_factory(bind.execution_options(**{SQLITE_IMMEDIATE: True}))
+
+
 async def begin_writing(session: AsyncSession) -> None:
     """Open the session's next transaction with SQLite's write lock taken, as `unit_of_work` does.
 

@@ -7,10 +7,10 @@ from typing import Annotated
 
 import httpx
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.config import Settings
-from clipper.db import SQLITE_IMMEDIATE, create_session_factory, unit_of_work
+from clipper.db import unit_of_work, writing_at_first_statement
 from clipper.instagram import InstagramGraphAPI
 from clipper.security import TokenCipher
 from clipper.users.auth import Principal, SignInRequired, authenticate
@@ -101,28 +101,17 @@ OptionalUser = Annotated[User | None, Depends(optional_user)]
 # short unit of work of its own that ends before the body is read.
 
 
-def _begins_at_first_statement(factory: async_sessionmaker[AsyncSession]) -> async_sessionmaker[AsyncSession]:
-    bind = factory.kw.get("bind")
-    if not isinstance(bind, AsyncEngine):
-        return factory  # tests' sessions joined to an outer transaction: already past BEGIN
-    return create_session_factory(bind.execution_options(**{SQLITE_IMMEDIATE: True}))
-
-
 async def get_session_after_body(request: Request) -> AsyncIterator[AsyncSession]:
     """One unit of work per request that opens (on SQLite: takes the write lock) at its first statement."""
-    factory = _begins_at_first_statement(request.app.state.session_factory)
+    factory = writing_at_first_statement(request.app.state.session_factory)
     async with unit_of_work(factory, immediate=False) as session:
         yield session
 
 
 async def principal_before_body(request: Request) -> Principal:
-    """The authenticated caller, checked in a unit of work that has ended before the body is read."""
+    """`current_principal`, checked in a unit of work of its own that has ended before the body is read."""
     async with unit_of_work(request.app.state.session_factory) as session:
-        principal = await authenticate(session, request)
-    if principal is None:
-        raise SignInRequired()
-    request.state.principal = principal
-    return principal
+        return await current_principal(request, session)
 
 
 async def user_before_body(principal: Annotated[Principal, Depends(principal_before_body)]) -> User:

@@ -23,6 +23,16 @@ GRAPH_ID_PATTERN = r"^[0-9]{1,32}$"
 GraphId = Annotated[str, StringConstraints(pattern=GRAPH_ID_PATTERN)]
 
 
+def id_cursor(cursor: str | None) -> int | None:
+    """The id in a plain-id `next_cursor` (None for the first page); InvalidInput when it holds no id."""
+    if not cursor:
+        return None
+    # `isdigit` alone accepts "²", which `int` refuses.
+    if not (cursor.isascii() and cursor.isdigit() and int(cursor) <= MAX_DB_ID):
+        raise InvalidInput("The cursor is not valid: use the next_cursor of the previous page.")
+    return int(cursor)
+
+
 def text_problem(value: str) -> str | None:
     """Why a text cannot be stored or sent (a NUL, or a lone UTF-16 surrogate), else None."""
     if "\x00" in value:
@@ -34,18 +44,19 @@ def text_problem(value: str) -> str | None:
     return None
 
 
-def _problems(value: Any, location: str) -> Iterable[str]:
+def text_problems(value: Any, location: str) -> Iterable[str]:
+    """Each text inside `value` (a string, or a JSON-like dict or list) that cannot be stored, by location."""
     if isinstance(value, str):
         problem = text_problem(value)
         if problem is not None:
             yield f"{location} {problem}"
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _problems(str(key), location)
-            yield from _problems(item, f"{location}.{key}")
+            yield from text_problems(str(key), location)
+            yield from text_problems(item, f"{location}.{key}")
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _problems(item, f"{location}.{index}")
+            yield from text_problems(item, f"{location}.{index}")
 
 
 async def refuse_unstorable_text(request: Request) -> None:
@@ -54,11 +65,11 @@ async def refuse_unstorable_text(request: Request) -> None:
     The JSON body is the one FastAPI has already read and parsed for the route, so nothing is read twice.
     """
     found = [
-        *_problems(dict(request.path_params), "path"),
+        *text_problems(dict(request.path_params), "path"),
         *(
             problem
             for key, value in request.query_params.multi_items()
-            for problem in _problems(value, f"query.{key}")
+            for problem in text_problems(value, f"query.{key}")
         ),
     ]
     if _has_json_body(request):
@@ -66,7 +77,12 @@ async def refuse_unstorable_text(request: Request) -> None:
             body = await request.json()
         except ValueError:
             body = None  # the route's own parsing answers a malformed body
-        found.extend(_problems(body, "body"))
+        found.extend(text_problems(body, "body"))
+    refuse_unstorable(found)
+
+
+def refuse_unstorable(found: list[str]) -> None:
+    """422 naming the first few texts `text_problems` found; nothing when there are none."""
     if found:
         raise InvalidInput(
             "Text fields must be valid Unicode without NUL characters: " + "; ".join(found[:5])
@@ -75,5 +91,10 @@ async def refuse_unstorable_text(request: Request) -> None:
 
 def _has_json_body(request: Request) -> bool:
     route = request.scope.get("route")
-    has_body = getattr(route, "body_field", None) is not None
-    return has_body and request.headers.get("content-type", "").startswith("application/json")
+    if getattr(route, "body_field", None) is None:
+        return False
+    # The media types FastAPI parses as JSON: `application/json` and any `application/*+json`.
+    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    return media_type == "application/json" or (
+        media_type.startswith("application/") and media_type.endswith("+json")
+    )

@@ -93,24 +93,30 @@ def discover_lifespans() -> list[DomainLifespan]:
     return [importlib.import_module(name).lifespan for name in _domain_modules("lifespan")]
 
 
-def _mount_sandbox(app: FastAPI, settings: Settings) -> FastAPI:
+def sandbox_app(settings: Settings, *, public_url: str, webhook_callback_url: str | None = None) -> FastAPI:
+    """The Graph API sandbox for these settings: the product's app pair and its exposure settings."""
     from graph_sandbox.app import create_sandbox_app
     from graph_sandbox.config import SandboxConfig
 
-    sandbox = create_sandbox_app(
+    return create_sandbox_app(
         SandboxConfig(
             app_id=settings.app_id,
             app_secret=settings.app_secret,
             app_name="Content Clipper (sandbox)",
-            public_url=settings.sandbox_url,
+            public_url=public_url,
             admin_remote_clients=settings.sandbox_admin_remote,
             media_any_host=settings.sandbox_media_any_host,
-            webhook_callback_url=(
-                f"{settings.backend_url}{API_PREFIX}/webhooks/instagram"
-                if settings.sandbox_deliver_webhooks
-                else None
-            ),
+            webhook_callback_url=webhook_callback_url,
         )
+    )
+
+
+def _mount_sandbox(app: FastAPI, settings: Settings) -> FastAPI:
+    webhooks = f"{settings.backend_url}{API_PREFIX}/webhooks/instagram"
+    sandbox = sandbox_app(
+        settings,
+        public_url=settings.sandbox_url,
+        webhook_callback_url=webhooks if settings.sandbox_deliver_webhooks else None,
     )
     app.mount(SANDBOX_MOUNT_PATH, sandbox)
     log.info(

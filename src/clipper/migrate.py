@@ -15,6 +15,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import pool
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 import clipper
 from clipper.db import create_engine
@@ -62,15 +63,23 @@ def head_revisions() -> tuple[str, ...]:
 
 def pending_message(database_url: str) -> str | None:
     """One line saying what to run when the database is not at the newest migration, else None."""
-    current = current_revisions(database_url)
+    behind = behind_heads(current_revisions(database_url))
+    if behind is None:
+        return None
+    return f"the database is {behind}: run `clipper db upgrade` (after a backup: `clipper backup`)"
+
+
+def behind_heads(current: tuple[str, ...]) -> str | None:
+    """ "at <current>, this version needs <heads>" when `current` is not the newest, else None."""
     heads = head_revisions()
     if set(current) == set(heads):
         return None
-    at = ", ".join(current) if current else "no revision"
-    return (
-        f"the database is at {at} but this version needs {', '.join(heads)}: "
-        "run `clipper db upgrade` (after a backup: `clipper backup`)"
-    )
+    return f"at {describe(current)}, this version needs {', '.join(heads)}"
+
+
+def describe(revisions: tuple[str, ...]) -> str:
+    """Revisions for people: "no revision" when there are none."""
+    return ", ".join(revisions) if revisions else "no revision"
 
 
 def current_revisions(database_url: str) -> tuple[str, ...]:
@@ -82,9 +91,12 @@ async def _current_revisions(database_url: str) -> tuple[str, ...]:
     engine = create_engine(database_url, poolclass=pool.NullPool)
     try:
         async with engine.connect() as connection:
-            heads = await connection.run_sync(
-                lambda sync: MigrationContext.configure(sync).get_current_heads()
-            )
+            return await revisions_at(connection)
     finally:
         await engine.dispose()
+
+
+async def revisions_at(connection: AsyncConnection) -> tuple[str, ...]:
+    """The revisions the connected database is at, sorted (empty when it was never migrated)."""
+    heads = await connection.run_sync(lambda sync: MigrationContext.configure(sync).get_current_heads())
     return tuple(sorted(heads))

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 from graph_sandbox.config import SandboxConfig
 from graph_sandbox.errors import (
@@ -85,43 +86,57 @@ def appsecret_proof(secret: str, token: str) -> str:
     return hmac.new(secret.encode(), token.encode(), hashlib.sha256).hexdigest()
 
 
-def check_appsecret_proof(sandbox: Sandbox, params: Mapping[str, str], token: str) -> None:
-    """§1.3: with Require App Secret on, the proof must be present and right."""
-    if not sandbox.config.require_appsecret_proof:
+def check_appsecret_proof(sandbox: Sandbox, params: Mapping[str, str], token: AccessToken) -> None:
+    """§1.3: with Require App Secret on, the proof must be present and right.
+
+    The proof is the token hashed with the secret of the app the token was issued to (Graph API, "Secure
+    Requests": "a sha256 hash of your access token, using your app secret as the key"); an Instagram Login
+    token belongs to the Instagram app, whose secret is its own (`instagram_app_secret`).
+    """
+    config = sandbox.config
+    if not config.require_appsecret_proof:
         return
     proof = params.get("appsecret_proof")
     if not proof:
         raise appsecret_proof_missing()
-    if not hmac.compare_digest(proof, appsecret_proof(sandbox.config.app_secret, token)):
+    secret = config.instagram_app_secret if token.flavour is LoginFlavour.INSTAGRAM else config.app_secret
+    if not hmac.compare_digest(proof.encode(), appsecret_proof(secret, token.value).encode()):
         raise appsecret_proof_invalid()
 
 
-def mint_user_token(
-    sandbox: Sandbox,
-    *,
-    fb_user_id: str,
-    scopes: list[str],
-    declined: list[str],
-    long_lived: bool,
-    flavour: LoginFlavour = LoginFlavour.FACEBOOK,
+def _store_user_token(
+    sandbox: Sandbox, *, app_id: str, scopes: list[str], long_lived: bool, **owner: Any
 ) -> AccessToken:
-    """Issue a short (1 h) or long (60 d) user token of one login flavour."""
+    """Store a new short (1 h) or long (60 d) user token of `app_id`; `owner` says whose it is."""
     config, now = sandbox.config, sandbox.clock.now()
     seconds = config.long_token_seconds if long_lived else config.short_token_seconds
     token = AccessToken(
         value=sandbox.world.ids.token(),
         kind=TokenKind.USER_LONG if long_lived else TokenKind.USER_SHORT,
-        app_id=config.app_id,
-        fb_user_id=fb_user_id,
+        app_id=app_id,
         issued_at=now,
         expires_at=now + timedelta(seconds=seconds),
         scopes=list(scopes),
-        declined=list(declined),
-        data_access_expires_at=now + timedelta(days=DATA_ACCESS_DAYS),
-        flavour=flavour,
+        **owner,
     )
     sandbox.world.tokens[token.value] = token
     return token
+
+
+def mint_user_token(
+    sandbox: Sandbox, *, fb_user_id: str, scopes: list[str], declined: list[str], long_lived: bool
+) -> AccessToken:
+    """Issue a Facebook Login user token: short (1 h) or long (60 d)."""
+    now = sandbox.clock.now()
+    return _store_user_token(
+        sandbox,
+        app_id=sandbox.config.app_id,
+        scopes=scopes,
+        long_lived=long_lived,
+        fb_user_id=fb_user_id,
+        declined=list(declined),
+        data_access_expires_at=now + timedelta(days=DATA_ACCESS_DAYS),
+    )
 
 
 def page_token_for(sandbox: Sandbox, user_token: AccessToken, page: Page) -> AccessToken:
@@ -151,18 +166,12 @@ def mint_instagram_token(
 ) -> AccessToken:
     """Issue an Instagram Login user token: 1 h short-lived, 60 d long-lived (Instagram Access Token
     reference, https://developers.facebook.com/docs/instagram-platform/reference/access_token)."""
-    config, now = sandbox.config, sandbox.clock.now()
-    seconds = config.long_token_seconds if long_lived else config.short_token_seconds
-    token = AccessToken(
-        value=sandbox.world.ids.token(),
-        kind=TokenKind.USER_LONG if long_lived else TokenKind.USER_SHORT,
-        app_id=config.instagram_app_id,
+    return _store_user_token(
+        sandbox,
+        app_id=sandbox.config.instagram_app_id,
+        scopes=scopes,
+        long_lived=long_lived,
         fb_user_id=None,
-        issued_at=now,
-        expires_at=now + timedelta(seconds=seconds),
-        scopes=list(scopes),
         flavour=LoginFlavour.INSTAGRAM,
         ig_user_id=ig_user_id,
     )
-    sandbox.world.tokens[token.value] = token
-    return token

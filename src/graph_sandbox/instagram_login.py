@@ -18,25 +18,23 @@ from __future__ import annotations
 import hmac
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlencode
 
-import jinja2
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from graph_sandbox.auth import mint_instagram_token, resolve_token, token_problem
+from graph_sandbox.dialog_pages import ENV, error_page, parse_scopes, redirect_back
 from graph_sandbox.errors import GraphError, invalid_token
 from graph_sandbox.permissions import LoginFlavour, invalid_scopes
 from graph_sandbox.state import Sandbox
-from graph_sandbox.world import AccessToken, InstagramUser, OAuthCode, TokenKind
+from graph_sandbox.world import AccessToken, OAuthCode, TokenKind
 
 router = APIRouter()
 
 BASIC = "instagram_business_basic"
 REFRESH_MIN_AGE = timedelta(hours=24)
 
-_ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-_FORM = _ENV.from_string(
+_FORM = ENV.from_string(
     """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Log in with Instagram</title></head>
 <body><main>
@@ -61,21 +59,6 @@ _FORM = _ENV.from_string(
 </main></body></html>
 """
 )
-_ERROR = _ENV.from_string(
-    """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Error</title></head>
-<body><main><h1>Sorry, this page isn't available.</h1><p role="alert">{{ message }}</p></main></body></html>
-"""
-)
-
-
-def _scopes(raw: str) -> list[str]:
-    return [scope.strip() for scope in raw.replace(" ", ",").split(",") if scope.strip()]
-
-
-def _professional(sandbox: Sandbox) -> list[InstagramUser]:
-    """Instagram Login serves only Business and Creator accounts (the API cannot reach personal ones)."""
-    return [ig for ig in sandbox.world.ig_users.values() if ig.account_type != "PERSONAL"]
 
 
 def _problem(sandbox: Sandbox, fields: dict[str, str], scopes: list[str]) -> str | None:
@@ -93,7 +76,7 @@ def _problem(sandbox: Sandbox, fields: dict[str, str], scopes: list[str]) -> str
 
 
 def _error_page(message: str) -> HTMLResponse:
-    return HTMLResponse(_ERROR.render(message=message), status_code=400)
+    return error_page(message, heading="Sorry, this page isn't available.")
 
 
 @router.get("/instagram/oauth/authorize", response_class=HTMLResponse, include_in_schema=False)
@@ -101,7 +84,7 @@ async def show_dialog(request: Request) -> Response:
     """The authorization window: log in as one of the professional accounts, allow or cancel."""
     sandbox: Sandbox = request.app.state.sandbox
     fields = dict(request.query_params)
-    scopes = _scopes(fields.get("scope", ""))
+    scopes = parse_scopes(fields.get("scope", ""))
     problem = _problem(sandbox, fields, scopes)
     if problem is not None:
         return _error_page(problem)
@@ -111,15 +94,9 @@ async def show_dialog(request: Request) -> Response:
         redirect_uri=fields["redirect_uri"],
         state=fields.get("state", ""),
         scopes=scopes,
-        accounts=_professional(sandbox),
+        accounts=sandbox.world.professional_accounts(),
     )
     return HTMLResponse(page)
-
-
-def _redirect(redirect_uri: str, values: dict[str, str], fragment: str = "") -> RedirectResponse:
-    query = urlencode({key: value for key, value in values.items() if value})
-    separator = "&" if "?" in redirect_uri else "?"
-    return RedirectResponse(f"{redirect_uri}{separator}{query}{fragment}", status_code=302)
 
 
 @router.post("/instagram/oauth/authorize", include_in_schema=False)
@@ -128,16 +105,16 @@ async def submit_dialog(request: Request) -> Response:
     sandbox: Sandbox = request.app.state.sandbox
     form = await request.form()
     fields = {key: value for key, value in form.items() if isinstance(value, str)}
-    requested = _scopes(fields.get("scope", ""))
+    requested = parse_scopes(fields.get("scope", ""))
     problem = _problem(sandbox, fields, requested)
     if problem is not None:
         return _error_page(problem)
     redirect_uri, state = fields["redirect_uri"], fields.get("state", "")
     if fields.get("action") != "continue":
         denied = {"error": "access_denied", "error_reason": "user_denied", "state": state}
-        return _redirect(redirect_uri, {**denied, "error_description": "The user denied your request."})
+        return redirect_back(redirect_uri, {**denied, "error_description": "The user denied your request."})
     account = sandbox.world.ig_users.get(fields.get("ig_user_id", ""))
-    if account is None or account not in _professional(sandbox):
+    if account is None or account not in sandbox.world.professional_accounts():
         return _error_page("Unknown Instagram professional account.")
     ticked = {value for value in form.getlist("granted") if isinstance(value, str)}
     code = OAuthCode(
@@ -153,7 +130,7 @@ async def submit_dialog(request: Request) -> Response:
     )
     sandbox.world.codes[code.value] = code
     # "Note that we append #_ to the end of the redirect URI" (OAuth Authorize reference).
-    return _redirect(redirect_uri, {"code": code.value, "state": state}, fragment="#_")
+    return redirect_back(redirect_uri, {"code": code.value, "state": state}, fragment="#_")
 
 
 def _oauth_error(message: str) -> JSONResponse:

@@ -9,12 +9,11 @@ redirect_uri, user and the ticked scopes (unticked ones are declined) and redire
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import urlencode
 
-import jinja2
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
+from graph_sandbox.dialog_pages import ENV, error_page, parse_scopes, redirect_back
 from graph_sandbox.errors import invalid_app_id
 from graph_sandbox.permissions import LoginFlavour, invalid_scopes
 from graph_sandbox.state import Sandbox
@@ -22,8 +21,7 @@ from graph_sandbox.world import OAuthCode
 
 router = APIRouter()
 
-_ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-_FORM = _ENV.from_string(
+_FORM = ENV.from_string(
     """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Log in with Facebook</title></head>
 <body><main>
@@ -50,20 +48,10 @@ _FORM = _ENV.from_string(
 </main></body></html>
 """
 )
-_ERROR = _ENV.from_string(
-    """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Error</title></head>
-<body><main><h1>Sorry, something went wrong.</h1><p role="alert">{{ message }}</p></main></body></html>
-"""
-)
 
 
 def _error_page(message: str) -> HTMLResponse:
-    return HTMLResponse(_ERROR.render(message=message), status_code=400)
-
-
-def _scopes(raw: str) -> list[str]:
-    return [scope.strip() for scope in raw.replace(" ", ",").split(",") if scope.strip()]
+    return error_page(message, heading="Sorry, something went wrong.")
 
 
 def _problem(
@@ -91,19 +79,13 @@ def invalid_scopes_message(invalid: list[str]) -> str:
     )
 
 
-def _redirect(redirect_uri: str, values: dict[str, str]) -> RedirectResponse:
-    query = urlencode({key: value for key, value in values.items() if value != ""})
-    separator = "&" if "?" in redirect_uri else "?"
-    return RedirectResponse(f"{redirect_uri}{separator}{query}", status_code=302)
-
-
 @router.get("/dialog/oauth", response_class=HTMLResponse, include_in_schema=False)
 @router.get("/{version}/dialog/oauth", response_class=HTMLResponse, include_in_schema=False)
 async def show_dialog(request: Request) -> Response:
     """Render the consent form."""
     sandbox: Sandbox = request.app.state.sandbox
     query = request.query_params
-    scopes = _scopes(query.get("scope", "public_profile"))
+    scopes = parse_scopes(query.get("scope", "public_profile"))
     problem = _problem(sandbox, query.get("client_id"), query.get("redirect_uri"), scopes)
     if problem is not None:
         return _error_page(problem)
@@ -127,7 +109,7 @@ async def submit_dialog(request: Request) -> Response:
     sandbox: Sandbox = request.app.state.sandbox
     form = await request.form()
     field = {key: value for key, value in form.items() if isinstance(value, str)}
-    requested = _scopes(field.get("scope", ""))
+    requested = parse_scopes(field.get("scope", ""))
     redirect_uri, state = field.get("redirect_uri", ""), field.get("state", "")
     problem = _problem(sandbox, field.get("client_id"), redirect_uri, requested)
     if problem is not None:
@@ -138,7 +120,7 @@ async def submit_dialog(request: Request) -> Response:
             "error_reason": "user_denied",
             "error_description": "Permissions error",
         }
-        return _redirect(redirect_uri, {**denied, "state": state})
+        return redirect_back(redirect_uri, {**denied, "state": state})
     user = sandbox.world.fb_users.get(field.get("user_id", sandbox.world.default_fb_user_id))
     if user is None:
         return _error_page("Unknown user.")
@@ -155,4 +137,4 @@ async def submit_dialog(request: Request) -> Response:
         expires_at=sandbox.clock.now() + timedelta(seconds=sandbox.config.oauth_code_seconds),
     )
     sandbox.world.codes[code.value] = code
-    return _redirect(redirect_uri, {"code": code.value, "state": state})
+    return redirect_back(redirect_uri, {"code": code.value, "state": state})

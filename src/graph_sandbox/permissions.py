@@ -48,11 +48,23 @@ INSTAGRAM_LOGIN_PERMISSIONS: tuple[str, ...] = (
     "instagram_business_manage_messages",
 )
 
-# Every name the Facebook Login dialog accepts here (the Permissions Reference lists many more; these are
-# the ones an Instagram tool may ask for). Anything else gets the dialog's "Invalid Scopes" page.
-FACEBOOK_LOGIN_PERMISSIONS: frozenset[str] = frozenset(PRODUCT_PERMISSIONS) | frozenset(
+# Every name the Facebook Login dialog accepts here, taken from the Permissions Reference (it lists many
+# more; these are the ones an Instagram tool may ask for), never derived from what the product asks for.
+# Anything else gets the dialog's "Invalid Scopes" page.
+FACEBOOK_LOGIN_PERMISSIONS: frozenset[str] = frozenset(
     {
+        "public_profile",
         "email",
+        "pages_show_list",
+        "pages_read_engagement",
+        "pages_manage_metadata",
+        "pages_messaging",
+        "business_management",
+        "instagram_basic",
+        "instagram_content_publish",
+        "instagram_manage_comments",
+        "instagram_manage_insights",
+        "instagram_manage_messages",
         "pages_manage_posts",
         "pages_read_user_content",
         "pages_manage_engagement",
@@ -72,19 +84,11 @@ VALID_PERMISSIONS: dict[LoginFlavour, frozenset[str]] = {
     LoginFlavour.INSTAGRAM: frozenset(INSTAGRAM_LOGIN_PERMISSIONS),
 }
 
-# Kept for callers that ask "is this a name the sandbox knows at all".
-KNOWN_PERMISSIONS: frozenset[str] = FACEBOOK_LOGIN_PERMISSIONS | frozenset(INSTAGRAM_LOGIN_PERMISSIONS)
-
 
 def invalid_scopes(flavour: LoginFlavour, scopes: Iterable[str]) -> list[str]:
     """The requested names that `flavour`'s dialog does not grant, in order."""
     valid = VALID_PERMISSIONS[flavour]
     return [scope for scope in scopes if scope not in valid]
-
-
-def satisfies(granted: Iterable[str], required: str) -> bool:
-    """True when the granted scopes hold exactly `required`."""
-    return required in set(granted)
 
 
 # On graph.instagram.com an endpoint's Facebook Login requirement is met by its Instagram Login name; the

@@ -133,9 +133,17 @@ async def _apply_faults(sandbox: Sandbox, call: GraphCall, *, after: bool) -> No
             raise DroppedConnection()
 
 
+# Root endpoints graph.facebook.com has and graph.instagram.com does not: batch requests (Meta's "Batch
+# Requests" guide, https://developers.facebook.com/docs/graph-api/batch-requests, is graph.facebook.com's
+# alone) and Facebook Login's token exchange (Instagram Login's are `instagram_login`'s own routes).
+_FACEBOOK_HOST_ONLY = frozenset({("", "POST"), ("oauth/access_token", "GET"), ("oauth/access_token", "POST")})
+
+
 async def _dispatch(call: GraphCall) -> Any:
     if call.path in root_paths():
         spec = find_handler("root", call.path, call.method)
+        if call.host is not LoginFlavour.FACEBOOK and (call.path, call.method) in _FACEBOOK_HOST_ONLY:
+            spec = None
         if spec is None:
             raise unsupported_request(call.path or "/", call.method)
         _authenticate(call, spec)
@@ -159,7 +167,7 @@ def _authenticate(call: GraphCall, spec: HandlerSpec | None) -> None:
     if value is None:
         raise missing_token()
     token = resolve_token(call.sandbox, value, host=call.host)
-    check_appsecret_proof(call.sandbox, call.params, value)
+    check_appsecret_proof(call.sandbox, call.params, token)
     problem = token_problem(call.sandbox, token)
     if problem is not None:
         raise problem

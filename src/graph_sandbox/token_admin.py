@@ -61,12 +61,6 @@ def _describe(token: AccessToken) -> dict[str, Any]:
 async def issue_token(request: Request, body: IssueBody) -> dict[str, Any]:
     """Mint a token without the dialog: USER_SHORT, USER_LONG, PAGE (needs page_id) or APP."""
     sandbox: Sandbox = request.app.state.sandbox
-    if body.kind is TokenKind.APP:
-        return {"access_token": app_token_value(sandbox.config), "kind": "APP"}
-    user_id = body.user_id or sandbox.world.default_fb_user_id
-    user = sandbox.world.fb_users.get(user_id)
-    if user is None:
-        raise HTTPException(404, f"unknown Facebook user {user_id}")
     default = PRODUCT_PERMISSIONS if body.flavour is LoginFlavour.FACEBOOK else INSTAGRAM_LOGIN_PERMISSIONS
     scopes = list(default) if body.scopes is None else body.scopes
     invalid = invalid_scopes(body.flavour, [*scopes, *body.declined])
@@ -75,6 +69,12 @@ async def issue_token(request: Request, body: IssueBody) -> dict[str, Any]:
         raise HTTPException(422, f"not {body.flavour.value} login permissions: {', '.join(invalid)}")
     if body.flavour is LoginFlavour.INSTAGRAM:
         return _describe(_instagram_token(sandbox, body, scopes))
+    if body.kind is TokenKind.APP:
+        return {"access_token": app_token_value(sandbox.config), "kind": "APP"}
+    user_id = body.user_id or sandbox.world.default_fb_user_id
+    user = sandbox.world.fb_users.get(user_id)
+    if user is None:
+        raise HTTPException(404, f"unknown Facebook user {user_id}")
     long_lived = body.kind is not TokenKind.USER_SHORT
     token = mint_user_token(
         sandbox,
@@ -82,7 +82,6 @@ async def issue_token(request: Request, body: IssueBody) -> dict[str, Any]:
         scopes=scopes,
         declined=body.declined,
         long_lived=long_lived,
-        flavour=body.flavour,
     )
     if body.kind is TokenKind.PAGE:
         page = sandbox.world.pages.get(body.page_id or "")
@@ -96,9 +95,9 @@ def _instagram_token(sandbox: Sandbox, body: IssueBody, scopes: list[str]) -> Ac
     """An Instagram Login user token for `ig_user_id` (default: the first professional account)."""
     if body.kind not in (TokenKind.USER_SHORT, TokenKind.USER_LONG):
         raise HTTPException(422, "Instagram Login issues only user tokens (no Page or app tokens)")
-    accounts = [ig for ig in sandbox.world.ig_users.values() if ig.account_type != "PERSONAL"]
-    account = sandbox.world.ig_users.get(body.ig_user_id or "") if body.ig_user_id else accounts[0]
-    if account is None or account not in accounts:
+    accounts = {ig.id: ig for ig in sandbox.world.professional_accounts()}
+    account = accounts.get(body.ig_user_id) if body.ig_user_id else next(iter(accounts.values()), None)
+    if account is None:
         raise HTTPException(404, "ig_user_id must be an Instagram professional account")
     long_lived = body.kind is TokenKind.USER_LONG
     return mint_instagram_token(sandbox, ig_user_id=account.id, scopes=scopes, long_lived=long_lived)

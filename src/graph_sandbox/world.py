@@ -312,6 +312,10 @@ class World:
                 found += [p for p in (*business.owned_page_ids, *business.client_page_ids) if p not in found]
         return found
 
+    def professional_accounts(self) -> list[InstagramUser]:
+        """The Business and Creator accounts: the only ones the API (and so Instagram Login) reaches."""
+        return [ig for ig in self.ig_users.values() if ig.account_type != "PERSONAL"]
+
     def page_of_ig_user(self, ig_user_id: str) -> Page | None:
         """The Page an IG account is linked to."""
         ig = self.ig_users.get(ig_user_id)

@@ -7,24 +7,17 @@ without `frontend/dist` these tests fail with the command to run, they never ski
 
 from __future__ import annotations
 
-import concurrent.futures
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from cryptography.fernet import Fernet
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from clipper import migrate
-from clipper.config import Settings
 from e2e.browser import BROWSER_LOCALE, BROWSER_TZ_NAME
+from live_server import sandbox_mode_server
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "frontend" / "dist"
@@ -52,52 +45,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-STARTUP_SECONDS = 30.0
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _server_env(origin: str, data_dir: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key.upper() not in _setting_names()}
-    env.update(
-        ENVIRONMENT="development",
-        DATABASE_URL=f"sqlite+aiosqlite:///{data_dir / 'e2e.db'}",
-        DATA_DIR=str(data_dir),
-        BACKEND_URL=origin,
-        FRONTEND_URL=origin,
-        FERNET_KEY=Fernet.generate_key().decode("ascii"),
-        LOG_LEVEL="INFO",
-    )
-    return env
-
-
-def _setting_names() -> set[str]:
-    return {name.upper() for name in Settings.model_fields}
-
-
-def _wait_until_up(origin: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"The server exited during startup:\n{log_path.read_text()[-4000:]}")
-        try:
-            if httpx.get(f"{origin}/healthz", timeout=1.0).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"The server did not answer /healthz within {STARTUP_SECONDS:.0f} s")
-
-
-def _migrate(database_url: str) -> None:
-    # Playwright's sync API keeps an event loop running on this thread; alembic needs its own.
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(migrate.upgrade, database_url).result()
 
 
 @pytest.fixture(scope="module")
@@ -110,30 +57,15 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
             "`cd frontend && npm ci && npm run build` (make test does it) before the e2e tests."
         )
     data_dir = tmp_path_factory.mktemp("e2e-data")
-    port = _free_port()
-    origin = f"http://127.0.0.1:{port}"
-    env = _server_env(origin, data_dir)
-    _migrate(env["DATABASE_URL"])
-    log_path = data_dir / "server.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "clipper.main:create_app", "--factory",
-             "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
-            env=env, cwd=data_dir, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
     try:
-        _wait_until_up(origin, process, log_path)
-        yield origin
+        with sandbox_mode_server(data_dir) as origin:
+            yield origin
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
         # Kept beside the screenshots: the first place to look when a browser test fails.
-        LOGS.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(log_path, LOGS / f"{request.module.__name__.rsplit('.', 1)[-1]}.server.log")
+        log = data_dir / "server.log"
+        if log.exists():
+            LOGS.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(log, LOGS / f"{request.module.__name__.rsplit('.', 1)[-1]}.server.log")
 
 
 @pytest.fixture(scope="package")

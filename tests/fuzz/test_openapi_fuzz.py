@@ -10,10 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +17,6 @@ from typing import Any
 import httpx
 import pytest
 import schemathesis
-from cryptography.fernet import Fernet
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
@@ -29,77 +24,22 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from auth_helpers import signup
-from clipper import migrate
-from clipper.config import Settings
+from live_server import sandbox_mode_server
 from media_factory import jpeg
 from oauth_flow import connect_instagram
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
-STARTUP_SECONDS = 30.0
 # Operations that would end the fuzzer's own credential part-way through the run.
 SPARED = {("DELETE", "/api/v1/auth/tokens/{token_id}"), ("POST", "/api/v1/auth/logout")}
 # Infinite streams: their answer never ends, so the fuzzer could not read it.
 STREAMS = {("GET", "/api/v1/events")}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _server_env(origin: str, data_dir: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key.lower() not in Settings.model_fields}
-    env.update(
-        ENVIRONMENT="development",
-        DATABASE_URL=f"sqlite+aiosqlite:///{data_dir / 'fuzz.db'}",
-        DATA_DIR=str(data_dir),
-        BACKEND_URL=origin,
-        FRONTEND_URL=origin,
-        FERNET_KEY=Fernet.generate_key().decode("ascii"),
-        LOG_LEVEL="WARNING",
-    )
-    return env
-
-
-def _wait_until_up(origin: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the server exited during startup"
-        try:
-            if httpx.get(f"{origin}/healthz", timeout=1.0).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"The server did not answer /healthz within {STARTUP_SECONDS:.0f} s")
-
-
 @pytest.fixture(scope="module")
 def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     data_dir = tmp_path_factory.mktemp("fuzz")
-    port = _free_port()
-    origin = f"http://127.0.0.1:{port}"
-    env = _server_env(origin, data_dir)
-    migrate.upgrade(env["DATABASE_URL"])
-    log_path = data_dir / "server.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "clipper.main:create_app", "--factory",
-             "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
-            env=env, cwd=data_dir, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    try:
-        _wait_until_up(origin, process)
-        yield origin, log_path
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with sandbox_mode_server(data_dir, log_level="WARNING") as origin:
+        yield origin, data_dir / "server.log"
 
 
 async def _seed(origin: str) -> tuple[str, dict[str, Any]]:

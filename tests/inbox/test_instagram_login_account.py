@@ -12,8 +12,9 @@ from clipper.accounts.models import Account
 from clipper.db import utcnow
 from graph_sandbox.seed import add_instagram_only_account
 from inbox_helpers import API, drain
-from instagram_login_flow import connect_with_instagram
+from instagram_login_flow import connect_with_instagram, instagram_login_callback
 from media_factory import jpeg, mp4
+from oauth_flow import oauth_result
 from social.publish_helpers import Publisher, until_done
 
 
@@ -106,6 +107,23 @@ class TestInstagramLoginAccount:
         )
         assert sent.status_code == 201, sent.text
         assert sent.json()["platform_message_id"] in world.messages
+
+    async def test_a_scope_left_out_is_a_409_naming_it_and_the_instagram_login_button(
+        self, client, app, signup
+    ):
+        user = await signup(client)
+        untick = ("instagram_business_manage_messages",)
+        result = oauth_result(await instagram_login_callback(client, user.headers, untick=untick))
+        assert result["status"] == "success", result
+        synced = await client.post(f"{API}/accounts/{result['account_id']}/inbox/sync", headers=user.headers)
+        assert synced.status_code == 200, synced.text
+        comment = (await client.get(f"{API}/comments", headers=user.headers)).json()["items"][0]
+        private = await client.post(
+            f"{API}/comments/{comment['id']}/private-reply", json={"message": "x"}, headers=user.headers
+        )
+        assert private.status_code == 409
+        assert private.json()["permission"] == "instagram_business_manage_messages"
+        assert "reconnect it from Accounts → Connect with Instagram Login" in private.json()["detail"]
 
 
 async def _set_expiry(app, account_id: int, expires_at) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import update
 from clipper.db import utcnow
 from clipper.inbox.models import InboxComment
 from inbox_helpers import API, connect
+from oauth_flow import connect_instagram
 
 
 @pytest.fixture
@@ -138,6 +139,18 @@ class TestPermissions:
         )
         assert private.status_code == 409
         assert private.json()["permission"] == "instagram_manage_messages"
+
+    async def test_a_private_reply_needs_manage_comments_as_meta_documents(self, client, signup):
+        who = await connect(client, signup)
+        await client.post(f"{API}/accounts/{who.account['id']}/inbox/sync", headers=who.headers)
+        comments = (await client.get(f"{API}/comments", headers=who.headers)).json()["items"]
+        # Reconnected without it: the comments already stored stay, a private reply to one is refused.
+        await connect_instagram(client, who.headers, untick=("instagram_manage_comments",))
+        private = await client.post(
+            f"{API}/comments/{comments[0]['id']}/private-reply", json={"message": "x"}, headers=who.headers
+        )
+        assert private.status_code == 409, private.text
+        assert private.json()["permission"] == "instagram_manage_comments"
 
     async def test_a_private_reply_needs_pages_messaging_as_meta_documents(self, client, signup):
         who = await connect(client, signup, untick=("pages_messaging",))

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from clipper.config import Settings
 from clipper.oauth.permissions import INSTAGRAM_LOGIN_PERMISSIONS
-from instagram_login_flow import connect_with_instagram, instagram_login_callback, start_instagram_login
-from oauth_flow import API, oauth_result, sandbox_of
+from instagram_login_flow import connect_with_instagram, instagram_login_callback
+from oauth_flow import API, dialog_query, oauth_result, sandbox_of, start_authorization
 
 
 class TestAuthorize:
     async def test_the_instagram_dialog_with_its_own_app_and_scopes(self, client, signup):
         user = await signup(client)
-        url = await start_instagram_login(client, user.headers)
-        parts = urlsplit(url)
-        query = {key: values[0] for key, values in parse_qs(parts.query).items()}
-        assert parts.path == "/sandbox/instagram/oauth/authorize"
+        path, query = dialog_query(await start_authorization(client, user.headers, flavour="instagram"))
+        assert path == "/sandbox/instagram/oauth/authorize"
         assert query["scope"].split(",") == list(INSTAGRAM_LOGIN_PERMISSIONS)
         assert query["client_id"] == sandbox_of(client._transport.app).config.instagram_app_id
         assert query["redirect_uri"] == "http://testserver/api/v1/oauth/instagram/callback"
@@ -51,6 +49,41 @@ class TestCallback:
             headers=user.headers,
         )
         assert again.status_code == 200, again.text
+
+    async def test_without_the_basic_scope_nothing_connects_and_the_scope_is_named(self, client, signup):
+        user = await signup(client)
+        response = await instagram_login_callback(client, user.headers, untick=("instagram_business_basic",))
+        result = oauth_result(response)
+        assert (result["status"], result["reason"]) == ("error", "missing_permission"), result
+        assert "'instagram_business_basic'" in result["error"]
+        listed = (await client.get("/api/v1/accounts", headers=user.headers)).json()
+        assert listed["items"] == []
+
+    async def test_an_optional_scope_left_out_is_named_under_its_instagram_login_name(self, client, signup):
+        user = await signup(client)
+        untick = ("instagram_business_manage_messages",)
+        result = oauth_result(await instagram_login_callback(client, user.headers, untick=untick))
+        assert result["status"] == "success", result
+        assert result["missing_permissions"] == ["instagram_business_manage_messages"]
+        account = (await client.get(f"/api/v1/accounts/{result['account_id']}", headers=user.headers)).json()
+        assert account["missing_permissions"] == ["instagram_business_manage_messages"]
+        assert account["health_status"] == "permission_missing"
+
+    async def test_a_refused_webhook_subscription_says_what_to_do_without_a_page(self, client, signup):
+        fault = {
+            "path": "subscribed_apps",
+            "method": "POST",
+            "code": 200,
+            "message": "(#200) Permissions error",
+        }
+        assert (await client.post("/sandbox/_admin/faults", json=fault)).status_code == 201
+        user = await signup(client)
+        account = await connect_with_instagram(client, user.headers)
+        problem = account["webhook_problem"]
+        assert "Permissions error" in problem
+        assert "periodic sync" in problem
+        assert "Instagram Login" in problem
+        assert "Page" not in problem
 
     async def test_cancel_stores_nothing(self, client, signup):
         user = await signup(client)

@@ -22,7 +22,6 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -36,8 +35,8 @@ import pytest
 from cryptography.fernet import Fernet
 
 from auth_helpers import SignedUp, login, signup
-from clipper.config import Settings
 from clips.clip_helpers import upload_ok, wait_done
+from live_server import clean_environ, free_port, start, stop, wait_until_answering
 from media_factory import jpeg
 from oauth_flow import connect_instagram
 from production import shape
@@ -61,21 +60,14 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 class Site:
     """The processes of one production site, their settings and logs."""
 
     def __init__(self, folder: Path, database_url: str) -> None:
         self.folder = folder
-        self.sandbox_port = _free_port()
-        self.api_ports = [_free_port(), _free_port()]
-        self.worker_metrics_ports = [_free_port(), _free_port()]
+        self.sandbox_port = free_port()
+        self.api_ports = [free_port(), free_port()]
+        self.worker_metrics_ports = [free_port(), free_port()]
         self.app_id = str(10**15 + secrets.randbelow(9 * 10**15))
         self.app_secret = secrets.token_hex(16)
         self.verify_token = secrets.token_urlsafe(24)
@@ -89,10 +81,7 @@ class Site:
             "WEBHOOK_VERIFY_TOKEN": self.verify_token,
         }
         assert sorted(site) == sorted(shape.site_settings())
-        self.env = {
-            name: value for name, value in os.environ.items() if name.lower() not in Settings.model_fields
-        }
-        self.env |= shape.fixed_settings("app") | site
+        self.env = clean_environ() | shape.fixed_settings("app") | site
         self.env |= {"DATABASE_URL": database_url, "REDIS_URL": REDIS_URL, "DATA_DIR": str(folder / "data")}
         self.env |= {
             "GRAPH_BASE_URL": f"{sandbox}/graph",
@@ -126,27 +115,17 @@ class Site:
         else:
             port = self.worker_metrics_ports[int(name[-1]) - 1]
             argv = self._argv(shape.with_port(shape.command("worker"), "127.0.0.1", port, option="metrics-"))
-        log = (self.folder / f"{name}.log").open("ab")
-        self.processes[name] = subprocess.Popen(argv, env=self.env, cwd=self.folder, stdout=log, stderr=log)
-        log.close()
+        self.processes[name] = start(argv, env=self.env, cwd=self.folder, log=self._log(name))
 
     def stop(self, name: str) -> int:
-        process = self.processes.pop(name)
-        process.send_signal(signal.SIGTERM)
-        try:
-            return process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-            return -9
+        return stop(self.processes.pop(name), timeout=30)
 
     def stop_all(self) -> None:
         for name in list(self.processes):
             self.stop(name)
 
-    def log(self, name: str) -> str:
-        path = self.folder / f"{name}.log"
-        return path.read_text(errors="replace")[-3000:] if path.exists() else ""
+    def _log(self, name: str) -> Path:
+        return self.folder / f"{name}.log"
 
     async def wait_up(self, name: str) -> None:
         if name == "sandbox":
@@ -155,19 +134,9 @@ class Site:
             url = f"http://127.0.0.1:{self.api_ports[int(name[-1]) - 1]}/healthz"
         else:
             return
-        deadline = asyncio.get_running_loop().time() + STARTUP_SECONDS
-        async with httpx.AsyncClient(timeout=2.0) as probe:
-            while asyncio.get_running_loop().time() < deadline:
-                process = self.processes[name]
-                if process.poll() is not None:
-                    pytest.fail(f"{name} exited with {process.returncode}:\n{self.log(name)}")
-                try:
-                    if (await probe.get(url)).status_code == 200:
-                        return
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.3)
-        pytest.fail(f"{name} did not answer within {STARTUP_SECONDS:.0f} s:\n{self.log(name)}")
+        await asyncio.to_thread(
+            wait_until_answering, url, self.processes[name], self._log(name), STARTUP_SECONDS
+        )
 
     @staticmethod
     def _argv(arguments: list[str]) -> list[str]:

@@ -37,6 +37,23 @@ async def subscriptions(client: httpx.AsyncClient, config: SandboxConfig) -> htt
     )
 
 
+async def subscribe(
+    client: httpx.AsyncClient, config: SandboxConfig, callback_url: str, fields: str, verify_token: str
+) -> httpx.Response:
+    """POST the app's `instagram` subscription, as the App Dashboard does."""
+    return await client.post(
+        f"/graph/{VERSION}/{config.app_id}/subscriptions",
+        data={
+            "object": "instagram",
+            "callback_url": callback_url,
+            "fields": fields,
+            "verify_token": verify_token,
+            "include_values": "true",
+            "access_token": app_token(config),
+        },
+    )
+
+
 class TestReading:
     async def test_the_configured_delivery_callback_is_the_instagram_subscription(
         self, sandbox_client: httpx.AsyncClient, sandbox_config: SandboxConfig, sandbox: Sandbox
@@ -71,17 +88,7 @@ class TestWriting:
         sandbox: Sandbox,
         receiver: str,
     ) -> None:
-        created = await sandbox_client.post(
-            f"/graph/{VERSION}/{sandbox_config.app_id}/subscriptions",
-            data={
-                "object": "instagram",
-                "callback_url": receiver,
-                "fields": "comments,messages",
-                "verify_token": VERIFY_TOKEN,
-                "include_values": "true",
-                "access_token": app_token(sandbox_config),
-            },
-        )
+        created = await subscribe(sandbox_client, sandbox_config, receiver, "comments,messages", VERIFY_TOKEN)
         assert created.json() == {"success": True}
         assert sandbox.config.webhook_callback_url == receiver
         (entry,) = (await subscriptions(sandbox_client, sandbox_config)).json()["data"]
@@ -101,16 +108,7 @@ class TestWriting:
         sandbox: Sandbox,
         receiver: str,
     ) -> None:
-        refused = await sandbox_client.post(
-            f"/graph/{VERSION}/{sandbox_config.app_id}/subscriptions",
-            data={
-                "object": "instagram",
-                "callback_url": receiver,
-                "fields": "comments",
-                "verify_token": "not-the-token",
-                "access_token": app_token(sandbox_config),
-            },
-        )
+        refused = await subscribe(sandbox_client, sandbox_config, receiver, "comments", "not-the-token")
         assert refused.status_code == 400
         assert refused.json()["error"]["code"] == 2200
         assert sandbox.config.webhook_callback_url is None

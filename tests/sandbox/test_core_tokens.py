@@ -163,6 +163,13 @@ class TestAppsecretProof:
         assert error["message"] == "Invalid appsecret_proof provided in the API argument"
         assert error["type"] == "GraphMethodException"
 
+    async def test_a_non_ascii_proof_is_a_wrong_proof(self, sandbox_client, tokens):
+        await sandbox_client.patch("/_admin/config", json={"require_appsecret_proof": True})
+        params = {"access_token": tokens.user, "appsecret_proof": "é" * 64}
+        response = await sandbox_client.get("/graph/me", params=params)
+        assert response.status_code == 400
+        assert error_of(response)["message"] == "Invalid appsecret_proof provided in the API argument"
+
     async def test_right_proof_when_required(self, sandbox_client, tokens, sandbox_config):
         await sandbox_client.patch("/_admin/config", json={"require_appsecret_proof": True})
         params = {
@@ -170,6 +177,19 @@ class TestAppsecretProof:
             "appsecret_proof": self.proof(sandbox_config.app_secret, tokens.user),
         }
         assert (await sandbox_client.get("/graph/me", params=params)).status_code == 200
+
+    async def test_an_instagram_login_token_is_proven_with_the_instagram_app_secret(
+        self, sandbox_client, sandbox_config
+    ):
+        await sandbox_client.patch("/_admin/config", json={"require_appsecret_proof": True})
+        token = await issue_token(sandbox_client, flavour="instagram")
+        answers = {}
+        for secret in (sandbox_config.instagram_app_secret, sandbox_config.app_secret):
+            params = {"access_token": token, "appsecret_proof": self.proof(secret, token)}
+            answers[secret] = await sandbox_client.get("/graph-instagram/v24.0/me", params=params)
+        assert answers[sandbox_config.instagram_app_secret].status_code == 200
+        wrong = error_of(answers[sandbox_config.app_secret])
+        assert wrong["message"] == "Invalid appsecret_proof provided in the API argument"
 
 
 class TestSecrecy:

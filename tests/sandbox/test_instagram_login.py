@@ -63,10 +63,19 @@ class TestDialog:
         assert "Invalid Scopes: instagram_basic, pages_show_list." in page.text
         assert "Allow" not in page.text
 
+    async def test_instagram_business_basic_is_required(self, sandbox_client, sandbox_config):
+        # OAuth Authorize reference: "instagram_basic or instagram_business_basic is required".
+        fields = dialog_fields(sandbox_config, scope="instagram_business_content_publish")
+        page = await sandbox_client.get("/instagram/oauth/authorize", params=fields)
+        assert page.status_code == 400
+        assert "The scope instagram_business_basic is required." in page.text
+        assert "Allow" not in page.text
+
     async def test_the_facebook_app_id_is_not_the_instagram_app_id(self, sandbox_client, sandbox_config):
         fields = dialog_fields(sandbox_config) | {"client_id": sandbox_config.app_id}
         page = await sandbox_client.get("/instagram/oauth/authorize", params=fields)
         assert page.status_code == 400
+        assert "Invalid app ID" in page.text
 
     async def test_cancel_redirects_with_access_denied(self, sandbox_client, sandbox_config):
         form = dialog_fields(sandbox_config) | {"action": "cancel"}

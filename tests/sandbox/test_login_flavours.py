@@ -87,6 +87,14 @@ class TestTokensOfTheOtherLogin:
         assert issued.json()["scopes"] == list(INSTAGRAM_LOGIN_PERMISSIONS)
         assert issued.json()["flavour"] == "instagram"
 
+    async def test_instagram_login_issues_no_app_or_page_token(self, sandbox_client):
+        for kind in ("APP", "PAGE"):
+            response = await sandbox_client.post(
+                "/_admin/tokens/issue", json={"flavour": "instagram", "kind": kind}
+            )
+            assert response.status_code == 422, kind
+            assert "only user tokens" in response.json()["detail"]
+
 
 class TestEndpointsCheckTheFacebookLoginName:
     @pytest.mark.parametrize(

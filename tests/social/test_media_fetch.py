@@ -4,7 +4,7 @@ container outcome."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from clipper.db import utcnow
@@ -12,7 +12,7 @@ from clipper.social.fetching import FETCH_TRIES
 from media_factory import jpeg
 from oauth_flow import sandbox_of
 from social.crash_helpers import make_due
-from social.publish_helpers import Publisher, run_due, until_done
+from social.publish_helpers import API, Publisher, run_due, until_done
 
 COULD_NOT_FETCH = {"action": "error", "path": r"^\d+/media$", "method": "POST", "code": 9004,
                    "subcode": 2207052, "http_status": 400,
@@ -55,6 +55,7 @@ class TestCouldNotFetch:
         done = await until_done(publisher, post_id)
 
         assert first["status"] == "publishing"
+        assert first["next_step"].startswith("Sending the media to Instagram again")
         assert waited > 5
         assert done["status"] == "published", done["timeline"]
         assert fetch_failures(done) == 2
@@ -72,6 +73,29 @@ class TestCouldNotFetch:
         assert "BACKEND_URL" in failed["error_message"]
         assert "could not download the media" in failed["error_message"]
         assert await publisher.published() == []
+
+    async def test_a_failed_post_rescheduled_by_an_edit_gets_its_tries_again(
+        self, publisher: Publisher
+    ) -> None:
+        await publisher.admin("POST", "faults", {**COULD_NOT_FETCH, "times": FETCH_TRIES + 1})
+        post_id = await published_image(publisher, "Fixed, then rescheduled")
+        failed = (await checks(publisher, post_id, FETCH_TRIES))[-1]
+        due = (utcnow() + timedelta(seconds=1)).isoformat()
+        edited = await publisher.client.put(
+            f"{API}{post_id}", json={"scheduled_for": due}, headers=publisher.headers
+        )
+
+        await make_due(publisher, post_id)
+        await run_due(publisher.app)
+        retried = await publisher.post(post_id)
+        await make_due(publisher, post_id)
+        done = await until_done(publisher, post_id)
+
+        assert failed["status"] == "failed"
+        assert edited.status_code == 200, edited.text
+        assert retried["status"] == "publishing", retried["error_message"]
+        assert fetch_failures(retried) == FETCH_TRIES + 1
+        assert done["status"] == "published", done["timeline"]
 
     async def test_a_container_that_ends_in_error_2207052_is_made_again(self, publisher: Publisher) -> None:
         await publisher.admin("PATCH", "config", {"image_processing_seconds": 60})

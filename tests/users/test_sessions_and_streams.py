@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import asyncio
 from contextlib import AsyncExitStack
+from datetime import timedelta
 
 import httpx
+from sqlalchemy import update
 
 from auth_helpers import login
 from clipper.config import Settings
+from clipper.db import unit_of_work, utcnow
 from clipper.events.service import MAX_STREAMS_PER_USER
+from clipper.users.models import UserSession
+from clipper.users.sessions import SESSION_MAX_LIFETIME
 from social.live_app import served_publisher
 
 AUTH = "/api/v1/auth"
@@ -52,6 +57,21 @@ class TestStreamsEndWithTheirSession:
             assert logged_out.status_code == 204
             lines = await ends_within(stream, 5)
         assert "event: auth.ended" in lines
+
+    async def test_a_session_that_expires_closes_its_stream(self, settings: Settings) -> None:
+        async with served_publisher(settings, worker_embedded=False) as publisher, AsyncExitStack() as stack:
+            # Two seconds short of the absolute lifetime: using the session cannot slide it further.
+            ends = utcnow() + timedelta(seconds=2)
+            async with unit_of_work(publisher.app.state.session_factory) as session:
+                await session.execute(
+                    update(UserSession).values(created_at=ends - SESSION_MAX_LIFETIME, expires_at=ends)
+                )
+            stream = await open_stream(publisher.client, publisher.headers, stack)
+            lines = await ends_within(stream, 6)
+            reopened = await publisher.client.get(EVENTS, headers=publisher.headers)
+        # Closed without `auth.ended`: the browser reconnects, and only a still-valid session gets back in.
+        assert "event: auth.ended" not in lines
+        assert reopened.status_code == 401
 
     async def test_a_password_change_closes_the_other_sessions_streams_only(self, settings: Settings) -> None:
         async with served_publisher(settings, worker_embedded=False) as publisher, AsyncExitStack() as stack:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import structlog
 from typer.testing import CliRunner
 
 from clipper import migrate
@@ -16,17 +13,8 @@ from clipper.cli import app as cli
 from clipper.security import hash_token, verify_password
 
 PASSWORD = "Correct-Horse-Battery-42"
-
-
-@pytest.fixture(autouse=True)
-def _restore_logging() -> Iterator[None]:
-    """The commands configure logging onto the runner's stderr: put the previous setup back."""
-    root = logging.getLogger()
-    saved_handlers, saved_level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = saved_handlers
-    root.setLevel(saved_level)
-    structlog.reset_defaults()
+# The commands configure logging onto the runner's stderr.
+pytestmark = pytest.mark.usefixtures("restore_logging")
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ const EVENT_LABELS = {
   media_recovered: "Recovered the published media",
   recovery_pending: "Published; waiting for Instagram to list it",
   check_requested: "Check requested",
+  publish_held: "Held until a look-alike post is confirmed",
   media_fetch_failed: "Instagram could not download the media",
   published: "Published",
   permalink_unavailable: "Permalink not available yet",
@@ -38,7 +39,7 @@ const EVENT_LABELS = {
 
 function tone(event) {
   if (event === "failed" || event === "first_comment_failed") return "error";
-  if (["retry_scheduled", "media_fetch_failed", "quota_wait", "publish_unconfirmed", "unconfirmed", "container_expired"].includes(event)) return "current";
+  if (["retry_scheduled", "media_fetch_failed", "publish_held", "quota_wait", "publish_unconfirmed", "unconfirmed", "container_expired"].includes(event)) return "current";
   return "done";
 }
 

@@ -11,18 +11,9 @@ from clipper.accounts.deps import EventsDep, FactoryDep, StatesDep
 from clipper.accounts.models import Account
 from clipper.accounts.schemas import AccountPage, AccountRead
 from clipper.deps import CipherDep, CurrentUser, GraphDep, SessionDep
-from clipper.errors import InvalidInput
-from clipper.inputs import DbId
+from clipper.inputs import DbId, id_cursor
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])
-
-
-def _after_id(cursor: str | None) -> int | None:
-    if cursor is None:
-        return None
-    if not cursor.isdigit():
-        raise InvalidInput("The cursor is not valid: pass the next_cursor of the previous page.")
-    return int(cursor)
 
 
 @router.get("", response_model=AccountPage)
@@ -33,7 +24,7 @@ async def list_accounts(
     cursor: str | None = None,
 ) -> AccountPage:
     """The connected accounts, oldest first."""
-    found = await service.list_accounts(session, user=user, limit=limit + 1, after_id=_after_id(cursor))
+    found = await service.list_accounts(session, user=user, limit=limit + 1, after_id=id_cursor(cursor))
     items = [AccountRead.model_validate(account) for account in found[:limit]]
     return AccountPage(items=items, next_cursor=str(found[limit - 1].id) if len(found) > limit else None)
 

@@ -54,7 +54,7 @@ class AccountRead(BaseModel):
         """Why live updates (webhooks) do not reach this account, and what to do; None when they do."""
         from clipper.accounts.service import webhook_problem
 
-        return webhook_problem(self.meta_info)
+        return webhook_problem(self.meta_info, self.login_flavour)
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -107,6 +107,12 @@ def _label(account: Account) -> str:
     return f"@{account.account_username}" if account.account_username else f"account {account.id}"
 
 
+def _reconnect_from(account: Account) -> str:
+    """Where the Accounts page reconnects the account: the button of the login it was connected with."""
+    button = "Connect with Instagram Login" if is_instagram_login(account) else "Connect Instagram"
+    return f"Accounts → {button}"
+
+
 def require_active(account: Account) -> None:
     """Raise ReconnectRequired when the account's access is gone (disconnected, expired or revoked)."""
     if account.is_active and account.page_access_token_enc:
@@ -114,7 +120,7 @@ def require_active(account: Account) -> None:
     reason = f" ({account.health_reason})" if account.health_reason else ""
     raise ReconnectRequired(
         f"Instagram access for {_label(account)} is no longer valid{reason}: "
-        "reconnect it from Accounts → Connect Instagram."
+        f"reconnect it from {_reconnect_from(account)}."
     )
 
 
@@ -134,7 +140,7 @@ def require_permission(account: Account, permission: str) -> None:
     raise PermissionMissing(
         name,
         f"{_label(account)} was connected without the '{name}' permission, which this needs: "
-        "reconnect it from Accounts → Connect Instagram and leave that permission ticked.",
+        f"reconnect it from {_reconnect_from(account)} and leave that permission ticked.",
     )
 
 
@@ -147,14 +153,19 @@ def page_token(account: Account, *, cipher: TokenCipher) -> str:
     except TokenDecryptError:
         raise ReconnectRequired(
             f"The stored access for {_label(account)} can no longer be decrypted (the encryption key "
-            "changed): reconnect it from Accounts → Connect Instagram."
+            f"changed): reconnect it from {_reconnect_from(account)}."
         ) from None
 
 
 def graph_for(account: Account, *, graph: InstagramGraphAPI, cipher: TokenCipher) -> InstagramGraphAPI:
-    """A Graph client for the account on the shared connection pool: graph.facebook.com with its Page
-    token (Facebook Login), or graph.instagram.com with its Instagram User token (Instagram Login)."""
-    token = page_token(account, cipher=cipher)
+    """A Graph client for the account carrying its stored token (see `graph_with`)."""
+    return graph_with(account, page_token(account, cipher=cipher), graph=graph)
+
+
+def graph_with(account: Account, token: str, *, graph: InstagramGraphAPI) -> InstagramGraphAPI:
+    """A Graph client for the account on the shared connection pool, the one place its login flavour
+    picks the host: graph.facebook.com with a Page token (Facebook Login), or graph.instagram.com with an
+    Instagram User token (Instagram Login)."""
     if is_instagram_login(account):
         return graph.for_instagram_login(token)
     return graph.with_token(token)
@@ -235,7 +246,7 @@ async def token_refused(session: AsyncSession, *, account: Account, error: Inval
     invalidation = await mark_token_invalid(session, account=account, reason=refusal_reason(error))
     return TokenRefused(
         f"Instagram no longer accepts the access of {_label(account)} ({error.user_message.rstrip('.')}): "
-        "reconnect it from Accounts → Connect Instagram.",
+        f"reconnect it from {_reconnect_from(account)}.",
         invalidation=invalidation,
     )
 
@@ -379,11 +390,12 @@ async def subscribe_page_webhooks(
     page_id = (account.meta_info or {}).get("facebook_page_id")
     if not page_id and not is_instagram_login(account):
         return None
+    client = graph_with(account, page_token, graph=graph)
     try:
         if is_instagram_login(account):
-            await graph.for_instagram_login(page_token).subscribe_account_webhooks(WEBHOOK_ACCOUNT_FIELDS)
+            await client.subscribe_account_webhooks(WEBHOOK_ACCOUNT_FIELDS)
         else:
-            await graph.with_token(page_token).subscribe_page_webhooks(str(page_id), WEBHOOK_PAGE_FIELDS)
+            await client.subscribe_page_webhooks(str(page_id), WEBHOOK_PAGE_FIELDS)
     except InstagramGraphAPIError as exc:
         log.warning(
             "instagram webhooks not subscribed",
@@ -417,13 +429,20 @@ async def save_subscription(
     return account
 
 
-def webhook_problem(meta_info: dict[str, Any] | None) -> str | None:
-    """What to do when the Page could not be subscribed to webhooks (None when it was, or never tried)."""
+def webhook_problem(meta_info: dict[str, Any] | None, flavour: str = LoginFlavour.FACEBOOK) -> str | None:
+    """What to do when the Page (Facebook Login) or the account itself (Instagram Login) could not be
+    subscribed to webhooks (None when it was, or never tried)."""
     record = (meta_info or {}).get(WEBHOOK_SUBSCRIPTION_KEY)
     if not isinstance(record, dict) or record.get("subscribed", True) or record.get("error") is None:
         return None
-    page = (meta_info or {}).get("facebook_page_name") or "its Facebook Page"
     because = f" ({record['error']})" if record.get("error") else ""
+    if flavour == LoginFlavour.INSTAGRAM:
+        return (
+            f"Meta did not enable live updates for this Instagram account{because}: new comments and "
+            "messages only show up with the periodic sync. Reconnect it from Accounts → Connect with "
+            "Instagram Login (the next health check also retries)."
+        )
+    page = (meta_info or {}).get("facebook_page_name") or "its Facebook Page"
     return (
         f"Meta did not subscribe {page} to live updates{because}: new comments, mentions and messages "
         "only show up with the periodic sync. Check that your Facebook user has full control of the Page, "
@@ -449,15 +468,14 @@ async def _unsubscribe_page_webhooks(
 ) -> bool:
     """Remove the app from the Page (best effort); True when Meta did."""
     page_id = (account.meta_info or {}).get("facebook_page_id")
-    instagram_login = is_instagram_login(account)
-    if not (page_id or instagram_login) or not account.page_access_token_enc:
+    if not (page_id or is_instagram_login(account)) or not account.page_access_token_enc:
         return False
     try:
-        token = cipher.decrypt(account.page_access_token_enc)
-        if instagram_login:
-            await graph.for_instagram_login(token).unsubscribe_account_webhooks()
+        client = graph_with(account, cipher.decrypt(account.page_access_token_enc), graph=graph)
+        if is_instagram_login(account):
+            await client.unsubscribe_account_webhooks()
         else:
-            await graph.with_token(token).unsubscribe_page_webhooks(str(page_id))
+            await client.unsubscribe_page_webhooks(str(page_id))
     except (InstagramGraphAPIError, TokenDecryptError) as exc:
         log.info("instagram webhooks unsubscribe skipped", account_id=account.id, reason=type(exc).__name__)
         return False
@@ -750,7 +768,7 @@ async def _ask_instagram(
             )
         else:
             findings.user_token_expires_at = account.token_expires_at
-        findings.profile = await graph.for_instagram_login(token).get_instagram_account_info(
+        findings.profile = await graph_with(account, token, graph=graph).get_instagram_account_info(
             account.platform_account_id, fields=PROFILE_FIELDS
         )
     except InvalidTokenError as exc:

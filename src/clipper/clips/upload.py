@@ -18,6 +18,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 
 from clipper.clips.storage import PayloadTooLarge, limit_message
 from clipper.errors import InvalidInput
+from clipper.inputs import refuse_unstorable, text_problems
 
 MAX_FIELD_BYTES = 64 * 1024
 # The form has a file and a title: a few more parts are tolerated, thousands of tiny ones are not.
@@ -141,4 +142,9 @@ async def stage_upload(
         raise InvalidInput("The form has no file (or an empty one): send it in a part named 'file'.")
     staged.filename, staged.sha256 = parts.filename, digest.hexdigest()
     staged.fields = {name: bytes(value).decode("utf-8", "replace") for name, value in parts.fields.items()}
+    try:
+        refuse_unstorable(list(text_problems(staged.fields, "form")))
+    except InvalidInput:
+        target.unlink(missing_ok=True)
+        raise
     return staged

@@ -7,7 +7,6 @@ import shutil
 from urllib.parse import urlsplit
 
 import redis.asyncio as aioredis
-from alembic.migration import MigrationContext
 from redis.exceptions import RedisError
 from sqlalchemy import pool, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -70,9 +69,7 @@ async def check_database(settings: Settings) -> tuple[Check, AsyncEngine | None]
     engine = create_engine(settings.database_url, poolclass=pool.NullPool)
     try:
         async with engine.connect() as connection:
-            current = await connection.run_sync(
-                lambda sync: tuple(sorted(MigrationContext.configure(sync).get_current_heads()))
-            )
+            current = await migrate.revisions_at(connection)
     except (SQLAlchemyError, OSError) as exc:
         await engine.dispose()
         return (
@@ -83,14 +80,11 @@ async def check_database(settings: Settings) -> tuple[Check, AsyncEngine | None]
             ),
             None,
         )
-    heads = migrate.head_revisions()
-    if set(current) != set(heads):
-        at = ", ".join(current) or "no revision"
-        return (
-            failed("database", f"at {at}, this version needs {', '.join(heads)}", "run `clipper db upgrade`"),
-            engine,
-        )
-    return passed("database", f"{engine.dialect.name}, at the newest migration ({', '.join(heads)})"), engine
+    behind = migrate.behind_heads(current)
+    if behind:
+        return failed("database", behind, "run `clipper db upgrade`"), engine
+    newest = f"{engine.dialect.name}, at the newest migration ({migrate.describe(current)})"
+    return passed("database", newest), engine
 
 
 async def check_redis(settings: Settings) -> Check:

@@ -1,4 +1,4 @@
-"""Checks against the Graph API the settings point at: the Meta app, then every connected account.
+"""Checks of the Meta app against the Graph API the settings point at, and the client the doctor uses.
 
 Raw reads on the shared httpx client rather than InstagramGraphAPI: the doctor must report an answer
 (including an error body) as it is, never retry or wait on rate limits. Every call carries
@@ -10,27 +10,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from clipper.accounts.models import Account
-from clipper.accounts.service import WEBHOOK_PAGE_FIELDS
 from clipper.config import Settings
 from clipper.doctor.report import Check, failed, passed
-from clipper.oauth.permissions import REQUESTED_PERMISSIONS
 from clipper.observability import redact_text
-from clipper.security import TokenCipher, TokenDecryptError
 
 API_PREFIX = "/api/v1"
 # The fields clipper.webhooks.processing acts on.
 WEBHOOK_FIELDS = ("comments", "mentions", "messages", "story_insights")
-# Tokens that expire sooner than this are reported, so the owner reconnects in time.
-EXPIRY_WARNING_DAYS = 7
 
 
 class GraphReadError(Exception):
@@ -43,23 +34,34 @@ class GraphReadError(Exception):
 
 @dataclass(frozen=True)
 class Graph:
+    """graph.facebook.com with the Meta app, or (`instagram_login`) graph.instagram.com with the
+    Instagram app: Instagram Login accounts' tokens work only there, proved with that app's secret."""
+
     settings: Settings
     http: httpx.AsyncClient
+    instagram_login: bool = False
 
     @property
     def app_token(self) -> str:
         return f"{self.settings.app_id}|{self.settings.app_secret}"
 
+    @property
+    def app_id(self) -> str:
+        return self.settings.instagram_app_id if self.instagram_login else self.settings.app_id
+
+    @property
+    def base_url(self) -> str:
+        return self.settings.instagram_graph_url if self.instagram_login else self.settings.graph_url
+
     async def get(self, path: str, token: str, **params: str) -> dict[str, Any]:
-        url = f"{self.settings.graph_url}/{self.settings.graph_api_version}/{path}"
-        proof = hmac.new(self.settings.app_secret.encode(), token.encode(), hashlib.sha256).hexdigest()
+        url = f"{self.base_url}/{self.settings.graph_api_version}/{path}"
+        secret = self.settings.instagram_app_secret if self.instagram_login else self.settings.app_secret
+        proof = hmac.new(secret.encode(), token.encode(), hashlib.sha256).hexdigest()
         query = {**params, "access_token": token, "appsecret_proof": proof}
         try:
             response = await self.http.get(url, params=query, timeout=15.0)
         except httpx.HTTPError as exc:
-            raise GraphReadError(
-                f"{type(exc).__name__} reaching {self.settings.graph_url}", unreachable=True
-            ) from None
+            raise GraphReadError(f"{type(exc).__name__} reaching {self.base_url}", unreachable=True) from None
         try:
             body: dict[str, Any] = response.json()
         except ValueError:
@@ -150,116 +152,3 @@ def check_redirect_uri(settings: Settings) -> Check:
     return passed(
         "OAuth redirect URI", f"{uri} (must be listed exactly in the app's Facebook Login settings)"
     )
-
-
-async def check_accounts(graph: Graph, engine: AsyncEngine, cipher: TokenCipher) -> list[Check]:
-    async with engine.connect() as connection:
-        rows = (
-            await connection.execute(
-                select(
-                    Account.id, Account.account_username, Account.platform_account_id,
-                    Account.access_token_enc, Account.page_access_token_enc, Account.meta_info,
-                ).where(Account.is_active.is_(True)).order_by(Account.id)
-            )
-        ).all()  # fmt: skip
-    if not rows:
-        return [passed("accounts", "none connected yet")]
-    checks: list[Check] = []
-    for account_id, username, ig_user_id, user_enc, page_enc, meta_info in rows:
-        label = f"account @{username or ig_user_id} (#{account_id})"
-        try:
-            user_token = cipher.decrypt(user_enc) if user_enc else None
-            page_token = cipher.decrypt(page_enc) if page_enc else None
-        except TokenDecryptError:
-            checks.append(failed(label, "its tokens cannot be decrypted", "see `stored tokens` above"))
-            continue
-        page_id = str((meta_info or {}).get("facebook_page_id") or "")
-        checks.extend(await _account_checks(graph, label, ig_user_id, page_id, user_token, page_token))
-    return checks
-
-
-async def _account_checks(
-    graph: Graph, label: str, ig_user_id: str, page_id: str, user_token: str | None, page_token: str | None
-) -> list[Check]:
-    reconnect = "the account's owner reconnects it (Accounts → Reconnect)"
-    if not user_token:
-        return [failed(f"{label} token", "no stored token", reconnect)]
-    token_check, scopes = await _token_alive(graph, label, user_token, reconnect)
-    if not token_check.ok:
-        return [token_check]
-    missing = [name for name in REQUESTED_PERMISSIONS if name not in scopes and name != "public_profile"]
-    permissions = (
-        failed(
-            f"{label} permissions",
-            f"not granted: {', '.join(missing)}",
-            f"{reconnect} and ticks every permission",
-        )
-        if missing
-        else passed(f"{label} permissions", "every requested permission granted")
-    )
-    calls_token = page_token or user_token
-    return [
-        token_check,
-        permissions,
-        await _page_subscription(graph, label, page_id, page_token, reconnect),
-        await _quota(graph, label, ig_user_id, calls_token),
-    ]
-
-
-async def _token_alive(graph: Graph, label: str, token: str, reconnect: str) -> tuple[Check, set[str]]:
-    name = f"{label} token"
-    try:
-        body = await graph.get("debug_token", graph.app_token, input_token=token)
-    except GraphReadError as exc:
-        return failed(name, f"cannot be inspected: {exc}", reconnect), set()
-    data = body.get("data") or {}
-    if not data.get("is_valid"):
-        reason = redact_text(str((data.get("error") or {}).get("message", "invalid")))
-        return failed(name, f"not valid: {reason}", reconnect), set()
-    expires_at = int(data.get("expires_at") or 0)
-    scopes = {str(scope) for scope in data.get("scopes", [])}
-    if not expires_at:
-        return passed(name, "valid, does not expire"), scopes
-    left = datetime.fromtimestamp(expires_at, UTC) - datetime.now(UTC)
-    if left.days < EXPIRY_WARNING_DAYS:
-        return failed(name, f"expires in {max(left.days, 0)} day(s)", reconnect), scopes
-    return passed(name, f"valid, expires in {left.days} days"), scopes
-
-
-async def _page_subscription(
-    graph: Graph, label: str, page_id: str, page_token: str | None, reconnect: str
-) -> Check:
-    name = f"{label} webhooks"
-    if not page_id or not page_token:
-        return failed(name, "no Facebook Page stored for it", reconnect)
-    try:
-        body = await graph.get(f"{page_id}/subscribed_apps", page_token)
-    except GraphReadError as exc:
-        return failed(name, f"cannot read the Page's subscribed apps: {exc}", reconnect)
-    ours = [app for app in body.get("data", []) if str(app.get("id")) == graph.settings.app_id]
-    fields = set(ours[0].get("subscribed_fields", [])) if ours else set()
-    missing = [field for field in WEBHOOK_PAGE_FIELDS if field not in fields]
-    if not ours or missing:
-        what = "the app is not installed on its Page" if not ours else f"the Page lacks {', '.join(missing)}"
-        return failed(name, what, f"{reconnect}: connecting subscribes the Page")
-    return passed(name, f"Page {page_id} subscribed ({', '.join(WEBHOOK_PAGE_FIELDS)})")
-
-
-async def _quota(graph: Graph, label: str, ig_user_id: str, token: str) -> Check:
-    name = f"{label} publishing quota"
-    try:
-        body = await graph.get(f"{ig_user_id}/content_publishing_limit", token, fields="quota_usage,config")
-    except GraphReadError as exc:
-        return failed(
-            name, f"cannot be read: {exc}", "check the account's permissions (instagram_content_publish)"
-        )
-    row = (body.get("data") or [{}])[0]
-    used = int(row.get("quota_usage") or 0)
-    total = (row.get("config") or {}).get("quota_total")
-    if total is not None and used >= int(total):
-        return failed(
-            name,
-            f"{used} of {total} used in the last 24 h",
-            "nothing to do: due posts wait for the window to free up",
-        )
-    return passed(name, f"{used} of {total if total is not None else '?'} used in the last 24 h")

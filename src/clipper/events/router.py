@@ -16,7 +16,8 @@ router = APIRouter(prefix="/events", tags=["events"])
 async def stream_events(request: Request, principal: CurrentPrincipal) -> StreamingResponse:
     """Stream `post.status`, comment and message events as `text/event-stream` until the client leaves.
 
-    The stream ends when the session or token that opened it ends (logout, revoke, password change).
+    The stream ends when the session or token that opened it ends (logout, revoke, password change) or
+    expires.
     """
     hub = request.app.state.events
     user = principal.user
@@ -25,9 +26,11 @@ async def stream_events(request: Request, principal: CurrentPrincipal) -> Stream
             f"You already have {service.MAX_STREAMS_PER_USER} live-update streams open: close a tab.",
             retry_after=30,
         )
+    session, api_token = principal.session, principal.api_token
     credential = service.Credential(
-        session_id=principal.session.id if principal.session else None,
-        api_token_id=principal.api_token.id if principal.api_token else None,
+        session_id=session.id if session else None,
+        api_token_id=api_token.id if api_token else None,
+        expires_at=session.expires_at if session else api_token.expires_at if api_token else None,
     )
     return StreamingResponse(
         service.stream(hub, user_id=user.id, is_disconnected=request.is_disconnected, credential=credential),

@@ -5,14 +5,17 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from clipper.db import utcnow
 from clipper.events.hub import Event, EventHub
 
 KEEPALIVE_SECONDS = 15.0
 # Published when sessions or API tokens end (logout, revoke, password change); never sent to a browser
 # whose credential is still valid, and the stream of one that ended closes.
 AUTH_ENDED = "auth.ended"
+_ENDED = f"event: {AUTH_ENDED}\ndata: {{}}\n\n"
 # Open streams one user may hold in one process (each holds a connection and a queue).
 MAX_STREAMS_PER_USER = 8
 
@@ -24,10 +27,22 @@ def format_sse(event: Event) -> str:
 
 @dataclass(frozen=True)
 class Credential:
-    """What opened a stream: a login session or a personal API token (the stream ends with it)."""
+    """What opened a stream: a login session or a personal API token (the stream ends with it).
+
+    `expires_at` is when it expires as of the stream's opening (a session slides forward when used
+    elsewhere): the stream closes then without `auth.ended`, so the browser reconnects, which succeeds
+    only if the credential is still valid.
+    """
 
     session_id: int | None = None
     api_token_id: int | None = None
+    expires_at: datetime | None = None
+
+    def seconds_left(self) -> float | None:
+        """Seconds until the credential expires (0 once it has); None when it does not expire."""
+        if self.expires_at is None:
+            return None
+        return max(0.0, (self.expires_at - utcnow()).total_seconds())
 
     def ended_by(self, data: dict[str, Any]) -> bool:
         """Does an `auth.ended` event's data end this credential?"""
@@ -56,18 +71,22 @@ async def stream(
     credential: Credential | None = None,
     keepalive_seconds: float = KEEPALIVE_SECONDS,
 ) -> AsyncIterator[str]:
-    """Yield the user's events as SSE text until the client disconnects or its credential ends."""
+    """Yield the user's events as SSE text until the client disconnects or its credential ends or expires."""
     async with hub.subscribe(user_id) as subscription:
         yield ": connected\n\n"
         while not await is_disconnected():
+            left = credential.seconds_left() if credential is not None else None
+            if left == 0:
+                return
             try:
-                event = await asyncio.wait_for(subscription.get(), timeout=keepalive_seconds)
+                wait = keepalive_seconds if left is None else min(keepalive_seconds, left)
+                event = await asyncio.wait_for(subscription.get(), timeout=wait)
             except TimeoutError:
                 yield ": keep-alive\n\n"
                 continue
             if event.type == AUTH_ENDED:
                 if credential is not None and credential.ended_by(event.data):
-                    yield f"event: {AUTH_ENDED}\ndata: {{}}\n\n"
+                    yield _ENDED
                     return
                 continue
             yield format_sse(event)

@@ -16,7 +16,14 @@ from clipper.config import Settings
 from clipper.db import utcnow
 from clipper.errors import Conflict, InvalidInput, NotFound
 from clipper.inbox import comments, store
-from clipper.inbox.access import MANAGE_MESSAGES, GraphAccess, client_for, graph_errors, page_id
+from clipper.inbox.access import (
+    MANAGE_COMMENTS,
+    MANAGE_MESSAGES,
+    GraphAccess,
+    client_for,
+    graph_errors,
+    page_id,
+)
 from clipper.inbox.models import InboxComment, InboxConversation, InboxMessage
 from clipper.inbox.pagination import encode_cursor, older_than
 from clipper.oauth.permissions import PRIVATE_REPLIES
@@ -210,7 +217,10 @@ async def private_reply(
     """Send the one private DM a comment allows (within 7 days of it); the comment counts as answered."""
     comment, account = await comments.get_comment(session, user=user, comment_id=comment_id)
     client = client_for(account, MANAGE_MESSAGES, access=access)
-    accounts.require_permission(account, PRIVATE_REPLIES)
+    # Private Replies: "instagram_manage_comments and pages_messaging permissions, obtained via Facebook
+    # Login" (https://developers.facebook.com/docs/messenger-platform/instagram/features/private-replies).
+    for permission in (MANAGE_COMMENTS, PRIVATE_REPLIES):
+        accounts.require_permission(account, permission)
     _check_private_reply(comment)
     async with graph_errors(session, account, permission=MANAGE_MESSAGES):
         sent = await client.send_message(

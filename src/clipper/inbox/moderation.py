@@ -12,11 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from clipper.accounts import service as accounts
 from clipper.accounts.models import Account
 from clipper.db import unit_of_work, utcnow
-from clipper.errors import ClipperError, InvalidInput, NotFound
+from clipper.errors import ClipperError, NotFound
 from clipper.inbox import patterns
 from clipper.inbox.access import MANAGE_COMMENTS, GraphAccess, client_for
 from clipper.inbox.models import InboxComment, ModerationAction, ModerationRule, RuleAction, RuleKind
-from clipper.inputs import MAX_DB_ID
+from clipper.inputs import id_cursor
 from clipper.instagram import InstagramGraphAPI, InstagramGraphAPIError, InvalidTokenError
 from clipper.users.models import User
 
@@ -34,21 +34,13 @@ class RuleInput:
     enabled: bool | None = None
 
 
-def _after_id(cursor: str | None) -> int | None:
-    if not cursor:
-        return None
-    if not (cursor.isascii() and cursor.isdigit() and int(cursor) <= MAX_DB_ID):
-        raise InvalidInput("The cursor is not valid: use the next_cursor of the previous page.")
-    return int(cursor)
-
-
 async def list_rules(
     session: AsyncSession, *, user: User, account_id: int, limit: int, cursor: str | None = None
 ) -> tuple[list[ModerationRule], str | None]:
     """A page of the account's rules, oldest first, and the cursor of the next page."""
     await accounts.get_account(session, user=user, account_id=account_id)
     query = select(ModerationRule).where(ModerationRule.account_id == account_id)
-    after = _after_id(cursor)
+    after = id_cursor(cursor)
     if after is not None:
         query = query.where(ModerationRule.id > after)
     rows = (await session.scalars(query.order_by(ModerationRule.id).limit(limit + 1))).all()

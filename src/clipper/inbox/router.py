@@ -40,7 +40,7 @@ from clipper.inbox.schemas import (
     RuleUpdate,
     SyncRead,
 )
-from clipper.inputs import MAX_DB_ID, DbId, GraphId
+from clipper.inputs import DbId, GraphId, id_cursor
 
 router = APIRouter(prefix="/instagram", tags=["inbox"], dependencies=[KeepTokenInvalidations])
 
@@ -245,9 +245,8 @@ async def list_moderation_actions(
     cursor: str | None = None,
 ) -> dict[str, object]:
     """What the account's rules did, newest first."""
-    before = min(int(cursor), MAX_DB_ID) if cursor and cursor.isascii() and cursor.isdigit() else None
     items = await moderation.list_actions(
-        session, user=user, account_id=account_id, limit=limit + 1, before_id=before
+        session, user=user, account_id=account_id, limit=limit + 1, before_id=id_cursor(cursor)
     )
     more = len(items) > limit
     return {"items": items[:limit], "next_cursor": str(items[limit - 1].id) if more else None}

@@ -8,7 +8,8 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from clipper.accounts.models import Account, LoginFlavour
+from clipper.accounts import service as accounts
+from clipper.accounts.models import Account
 from clipper.errors import Conflict, InvalidInput
 from clipper.insights import cache, ranges
 from clipper.insights.access import READ_PAGE_ENGAGEMENT, Services, client_for, graph_errors
@@ -30,7 +31,7 @@ LEVEL_METRICS = frozenset({"page_follows"})
 
 def page_of(account: Account) -> str:
     """The Facebook Page linked to the account."""
-    if account.login_flavour == LoginFlavour.INSTAGRAM:
+    if accounts.is_instagram_login(account):
         raise Conflict(
             "Page insights do not exist for this account: it is connected with Instagram Login, "
             "which has no Facebook Page. Its Instagram account and media insights are available."

@@ -374,12 +374,13 @@ class InstagramOAuth:
             short, _user_id = await self.graph.exchange_instagram_code(code, self.redirect_uri)
         except InstagramGraphAPIError as exc:
             raise _code_failure(exc) from None
+        # The code exchange reports the grant: without the basic scope no 60-day token is asked for.
+        granted = _permissions_of(short)
+        missing = accounts.missing_permissions(granted, INSTAGRAM_REQUIRED_TO_CONNECT)
+        if missing:
+            raise outcomes.MissingPermissions(missing)
         try:
             long = await self.graph.exchange_instagram_long_lived(short.access_token)
-            granted = _permissions_of(short)
-            missing = accounts.missing_permissions(granted, INSTAGRAM_REQUIRED_TO_CONNECT)
-            if missing:
-                raise outcomes.MissingPermissions(missing)
             client = self.graph.for_instagram_login(long.access_token)
             me = await client.get_object("me", INSTAGRAM_PROFILE_FIELDS)
         except InstagramGraphAPIError as exc:

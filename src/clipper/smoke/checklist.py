@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from clipper.doctor.report import Check
 from clipper.smoke import dialog, media
 
 OAUTH = "/api/v1/oauth/instagram"
@@ -34,21 +35,6 @@ class StepFailed(Exception):
         self.problem, self.fix = problem, fix
 
 
-@dataclass(frozen=True)
-class Outcome:
-    step: str
-    ok: bool
-    detail: str
-    fix: str = ""
-
-    def lines(self) -> list[str]:
-        mark = "✓" if self.ok else "✗"
-        out = [f"{mark} {self.step}: {self.detail}"]
-        if not self.ok:
-            out.append(f"    fix: {self.fix}")
-        return out
-
-
 @dataclass
 class Smoke:
     """One run against one server, as one signed-in user (`headers`)."""
@@ -63,7 +49,7 @@ class Smoke:
     account: dict[str, Any] = field(default_factory=dict)
     media_id: str | None = None
 
-    async def run(self) -> list[Outcome]:
+    async def run(self) -> list[Check]:
         """Every step in order; a step that needs an earlier one's result fails with that as its fix."""
         steps: list[tuple[str, Callable[[], Awaitable[str]]]] = [
             ("OAuth connect", self.connect),
@@ -78,18 +64,17 @@ class Smoke:
         outcomes = []
         for name, step in steps:
             outcome = await self._attempt(name, step)
-            for line in outcome.lines():
-                self.say(line)
+            self.say(outcome.line())
             outcomes.append(outcome)
         return outcomes
 
-    async def _attempt(self, name: str, step: Callable[[], Awaitable[str]]) -> Outcome:
+    async def _attempt(self, name: str, step: Callable[[], Awaitable[str]]) -> Check:
         try:
-            return Outcome(name, True, await step())
+            return Check(name, True, await step())
         except StepFailed as failed:
-            return Outcome(name, False, failed.problem, failed.fix)
+            return Check(name, False, failed.problem, failed.fix)
         except httpx.HTTPError as exc:
-            return Outcome(name, False, f"{type(exc).__name__}: {exc}", "check that the server is running")
+            return Check(name, False, f"{type(exc).__name__}: {exc}", "check that the server is running")
 
     # -- HTTP -----------------------------------------------------------------------------------------
 

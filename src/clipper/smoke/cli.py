@@ -13,7 +13,8 @@ import typer
 
 from clipper import migrate
 from clipper.config import Settings
-from clipper.smoke.checklist import Outcome, Smoke
+from clipper.doctor.report import Check
+from clipper.smoke.checklist import Smoke
 
 COMMAND_NAME = "smoke"
 
@@ -60,7 +61,7 @@ def smoke(
         raise typer.Exit(code=1)
 
 
-async def _run(*, flavour: str, server: str | None, token: str, wait: float) -> list[Outcome]:
+async def _run(*, flavour: str, server: str | None, token: str, wait: float) -> list[Check]:
     if server is not None:
         async with httpx.AsyncClient(base_url=server, timeout=60.0) as client:
             headers = {"Authorization": f"Bearer {token}"}

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 from clipper.clips.storage import PayloadTooLarge
 from clipper.clips.upload import MAX_FIELD_BYTES, MAX_PARTS
 from clipper.errors import InvalidInput
+from clipper.inputs import refuse_unstorable, text_problems
 from clipper.social import service
 from clipper.social.models import SocialPost
 from clipper.social.schemas import PostCreate, RowProblem
@@ -144,6 +145,8 @@ def _limited(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         raise InvalidInput("The upload has no rows.")
     if len(rows) > MAX_ROWS:
         raise InvalidInput(f"At most {MAX_ROWS} rows per upload.")
+    # The app-wide edge check only sees bodies FastAPI parsed: this route reads its own.
+    refuse_unstorable(list(text_problems(rows, "body")))
     return rows
 
 

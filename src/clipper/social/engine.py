@@ -34,9 +34,9 @@ media id is known the post is reconciled, never started over:
 - the account's recent media are scanned for the post's media (`recovery`) only while its container
   reads PUBLISHED: a FINISHED or EXPIRED container was never published, so a matching media would be
   someone else's (a story posted from the phone, a sibling post whose id is not committed yet);
-- a post with nothing to tell its media apart (a story, a caption-less feed post) is not sent while a
-  look-alike of the same account is unconfirmed (`recovery.reserve_send`), so recovery can never give
-  one the other's media;
+- a post is not sent while a look-alike of the same account (a story, or a feed post of the same type
+  and caption) is unconfirmed (`recovery.reserve_send`), so recovery can never give one the other's
+  media;
 - a container that still reads FINISHED is only re-read for PUBLISH_UNCONFIRMED_GRACE_SECONDS after
   the call was sent (Meta may still be executing it). Only after that window is `media_publish` sent
   again, on the same container (Meta publishes a container at most once, so this cannot make a second
@@ -342,9 +342,11 @@ class Engine:
             total = limit.config.quota_total if limit.config else None
             return self.quota_wait(post, total)
         sent_at = await recovery.reserve_send(self.session_factory, post, lease=claimed.lease)
-        if sent_at is None:
+        if isinstance(sent_at, recovery.Held):
+            # Each wait costs a status read: come back just after the look-alike's next check.
             _note(post, "publish_held", "a post of the account that looks the same is not confirmed yet")
-            return self.later(post, LOOK_ALIKE_WAIT_SECONDS * random.uniform(0.75, 1.0))
+            wait = max(0.0, (sent_at.until - utcnow()).total_seconds())
+            return self.later(post, wait + LOOK_ALIKE_WAIT_SECONDS * random.uniform(0.75, 1.0))
         post.publish_sent_at = sent_at
         timeline.add(post, "publish_sent", post.container_id)
         return Step(True, sent_now=True)
@@ -441,9 +443,9 @@ class Engine:
         delay = seconds
         if delay is None:
             # A post that may be live is checked again within minutes, however many checks failed.
-            cap = UNCONFIRMED_CAP_SECONDS if post.may_be_published else BACKOFF_CAP_SECONDS
-            delay = min(cap, BACKOFF_BASE_SECONDS * 2 ** min(post.attempts - 1, 20))
-            delay *= random.uniform(0.5, 1.0)
+            delay = _backoff(
+                post.attempts, UNCONFIRMED_CAP_SECONDS if post.may_be_published else BACKOFF_CAP_SECONDS
+            )
             if isinstance(error, RateLimitError) and error.retry_after_seconds:
                 delay = max(delay, error.retry_after_seconds)
         timeline.add(post, "retry_scheduled", f"{code}: {message}")
@@ -484,8 +486,7 @@ class Engine:
         post.status = PostStatus.UNCONFIRMED
         post.last_error_code = code[:32]
         post.attempts += 1
-        delay = min(UNCONFIRMED_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** min(post.attempts - 1, 20))
-        step = self.later(post, delay * random.uniform(0.5, 1.0))
+        step = self.later(post, _backoff(post.attempts, UNCONFIRMED_CAP_SECONDS))
         post.error_message = (
             f"Instagram may have published this post; we could not confirm it yet: {why.rstrip('.')}. "
             f"Checking again at {_clock(post.next_attempt_at)}."
@@ -545,6 +546,11 @@ def refused_publish(error: InstagramGraphAPIError) -> bool:
     if not 400 <= error.http_status < 500:
         return False
     return not (error.code == 100 and error.subcode is None and "publish" in error.message.lower())
+
+
+def _backoff(attempts: int, cap: float) -> float:
+    """Exponential back-off for the `attempts`-th try: capped, jittered down to half."""
+    return float(min(cap, BACKOFF_BASE_SECONDS * 2 ** min(attempts - 1, 20)) * random.uniform(0.5, 1.0))
 
 
 def _clock(moment: datetime | None) -> str:

@@ -33,12 +33,13 @@ def could_not_fetch(code: int | None, subcode: int | None) -> bool:
 
 
 def record(post: SocialPost, code: str, message: str) -> int:
-    """Note one more failed download on the timeline; how many there have been since the user last
-    asked to publish (a Retry after fixing the address gets its own tries)."""
+    """Note one more failed download on the timeline; how many there have been since the post last
+    failed or the user asked to publish it (a Retry or a new schedule after fixing the address gets its
+    own tries)."""
     timeline.add(post, EVENT, f"{code}: {message}")
     failures = 0
     for entry in reversed(post.timeline or []):
-        if entry.get("event") == "publish_requested":
+        if entry.get("event") in ("publish_requested", "failed"):
             break
         failures += entry.get("event") == EVENT
     return failures

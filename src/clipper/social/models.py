@@ -36,6 +36,18 @@ class MediaType(StrEnum):
     STORIES = "STORIES"
 
 
+# What a scheduled or publishing post waits for, by the last event on its timeline (`next_step`).
+_WAITING = {
+    "quota_wait": "Waiting for a free slot in the account's 24-hour publishing quota.",
+    "retry_scheduled": "Trying again after a temporary problem.",
+    "publish_held": (
+        "Waiting until Instagram confirms another post of this account that looks the same "
+        "(same type and caption), so that each gets its own media."
+    ),
+    "media_fetch_failed": "Sending the media to Instagram again: it could not download it last time.",
+}
+
+
 class SocialPost(TimestampMixin, Base):
     """A post: the seed's columns plus the publishing state machine's bookkeeping."""
 
@@ -118,15 +130,8 @@ class SocialPost(TimestampMixin, Base):
         if self.status not in (PostStatus.SCHEDULED, PostStatus.PUBLISHING) or self.next_attempt_at is None:
             return None
         last = (self.timeline or [{}])[-1].get("event")
-        if last == "quota_wait":
-            return "Waiting for a free slot in the account's 24-hour publishing quota."
-        if last == "retry_scheduled":
-            return "Trying again after a temporary problem."
-        if last == "publish_held":
-            return (
-                "Waiting until Instagram confirms another post of this account that looks the same "
-                "(no caption to tell them apart)."
-            )
+        if last in _WAITING:
+            return _WAITING[last]
         if self.status is PostStatus.PUBLISHING:
             return "Waiting for Instagram to process the media."
         return "Publishing at this time."

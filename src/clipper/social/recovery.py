@@ -29,14 +29,15 @@ items that could be ours:
 Among the candidates the one closest in time to our call wins.
 
 That cannot tell apart two of our own posts that look the same (stories, which carry no caption, or
-caption-less feed posts of one media type) if both are unconfirmed at once: each could take the other's
-media. So such a post is only sent while no look-alike of the same account may be published without a
-known media id (`reserve_send`, under the same account lock as `claim`); otherwise it waits for the
-other to be confirmed, which normally takes the one batch call that publishes it.
+feed posts of one media type with the same caption, none included) if both are unconfirmed at once: each
+could take the other's media. So a post is only sent while no look-alike of the same account may be
+published without a known media id (`reserve_send`, under the same account lock as `claim`); otherwise it
+waits for the other to be confirmed, which normally takes the one batch call that publishes it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -201,32 +202,40 @@ async def find_and_claim(
 
 
 def _look_alike(post: SocialPost, other: SocialPost) -> bool:
-    """Whether `other`'s media could pass for `post`'s (same product, nothing to tell them apart)."""
+    """Whether `other`'s media could pass for `post`'s: the same product and the same caption (what
+    `_could_be_ours` tells media apart by; a story by neither)."""
     if other.media_type is not post.media_type:
         return False
-    return post.media_type is MediaType.STORIES or containers.caption_of(other) is None
+    return post.media_type is MediaType.STORIES or containers.caption_of(other) == containers.caption_of(post)
 
 
-async def reserve_send(factory: Factory, post: SocialPost, *, lease: datetime | None) -> datetime | None:
-    """Commit the intent to publish (`publish_sent_at`, returned) unless the post has no caption to be
-    told apart by and a look-alike of the account is published without a known media id (None: wait)."""
+@dataclass(frozen=True)
+class Held:
+    """The post was not sent: a look-alike is in flight (next checked at `until`), or the lease is lost."""
+
+    until: datetime
+
+
+async def reserve_send(factory: Factory, post: SocialPost, *, lease: datetime | None) -> datetime | Held:
+    """Commit the intent to publish (`publish_sent_at`, returned) unless a look-alike of the account is
+    published without a known media id: then Held until the last of them is next checked."""
     now = utcnow()
     async with persist.one_writer(factory), unit_of_work(factory) as session:
-        if post.media_type is MediaType.STORIES or containers.caption_of(post) is None:
-            # Two look-alikes of one account checking at once meet on the account row (SQLite: the
-            # write lock), so they cannot both see the other as not sent yet.
-            await session.execute(select(Account.id).where(Account.id == post.account_id).with_for_update())
-            in_flight = await session.scalars(
-                select(SocialPost).where(
-                    SocialPost.account_id == post.account_id,
-                    SocialPost.id != post.id,
-                    SocialPost.media_type == post.media_type,
-                    SocialPost.publish_sent_at.is_not(None),
-                    SocialPost.platform_post_id.is_(None),
-                )
+        # Two look-alikes of one account checking at once meet on the account row (SQLite: the write
+        # lock), so they cannot both see the other as not sent yet.
+        await session.execute(select(Account.id).where(Account.id == post.account_id).with_for_update())
+        in_flight = await session.scalars(
+            select(SocialPost).where(
+                SocialPost.account_id == post.account_id,
+                SocialPost.id != post.id,
+                SocialPost.media_type == post.media_type,
+                SocialPost.publish_sent_at.is_not(None),
+                SocialPost.platform_post_id.is_(None),
             )
-            if any(_look_alike(post, other) for other in in_flight):
-                return None
+        )
+        checks = [other.next_attempt_at or now for other in in_flight if _look_alike(post, other)]
+        if checks:
+            return Held(max(now, *checks))
         result = await session.execute(
             update(SocialPost)
             .where(SocialPost.id == post.id, persist.owned_by(lease))
@@ -234,5 +243,5 @@ async def reserve_send(factory: Factory, post: SocialPost, *, lease: datetime | 
             .execution_options(synchronize_session=False)
         )
         if getattr(result, "rowcount", 0) != 1:
-            return None
+            return Held(now)
     return now

@@ -70,8 +70,11 @@ async def unsubscribe(call: GraphCall) -> dict[str, Any]:
 # `POST graph.instagram.com/me/subscribed_apps?subscribed_fields=…` with the Instagram User token and
 # instagram_business_basic (Setup Webhooks Subscriptions,
 # https://developers.facebook.com/documentation/instagram-platform/webhooks; the set-up table there
-# gives graph.instagram.com, "Instagram professional account ID or /me"). No Page is involved.
-IG_SUBSCRIPTION_PERMISSIONS = ("instagram_business_basic",)
+# gives graph.instagram.com, "Instagram professional account ID or /me"). No Page is involved. Written,
+# like every requirement, in Facebook Login names (`permissions.required_on` states it as
+# instagram_business_basic on graph.instagram.com), so a Facebook token on graph.facebook.com is told
+# the edge is unsupported there, not asked for a name Facebook Login cannot grant.
+IG_SUBSCRIPTION_PERMISSIONS = ("instagram_basic",)
 
 
 def _instagram_host(call: GraphCall) -> InstagramUser:

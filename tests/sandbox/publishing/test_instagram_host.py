@@ -16,6 +16,7 @@ import pytest
 from pub_session import VERSION, Publisher, error_of
 
 import media_factory
+from graph_sandbox.permissions import INSTAGRAM_LOGIN_PERMISSIONS
 from graph_sandbox.publishing import drain
 from graph_sandbox.seed import add_instagram_only_account
 from graph_sandbox.state import Sandbox
@@ -70,6 +71,28 @@ class TestProfile:
         ig_on_fb = await igpub.client.get(f"/graph/{VERSION}/me", params={"access_token": igpub.token})
         assert error_of(ig_on_fb)["code"] == 190
 
+    async def test_batch_and_facebook_token_exchange_are_not_on_this_host(
+        self, igpub: InstagramPublisher, tokens: Any
+    ) -> None:
+        batch = json.dumps([{"method": "GET", "relative_url": "me?fields=id"}])
+        for token in (igpub.token, tokens.user):
+            response = await igpub.client.post(
+                f"/graph-instagram/{VERSION}/", data={"access_token": token, "batch": batch}
+            )
+            assert response.status_code == 400
+            assert error_of(response)["code"] == 100
+        config = igpub.sandbox.config
+        exchange = await igpub.client.get(
+            f"/graph-instagram/{VERSION}/oauth/access_token",
+            params={
+                "grant_type": "fb_exchange_token",
+                "client_id": config.app_id,
+                "client_secret": config.app_secret,
+                "fb_exchange_token": tokens.user,
+            },
+        )
+        assert error_of(exchange)["code"] == 100
+
 
 class TestPublishing:
     async def test_image_reel_carousel_and_story(self, igpub: InstagramPublisher) -> None:
@@ -106,9 +129,13 @@ class TestPublishing:
             json={"flavour": "instagram", "ig_user_id": igpub.ig.id, "scopes": ["instagram_business_basic"]},
         )
         basic = InstagramPublisher(igpub.client, igpub.sandbox, response.json()["access_token"])
-        error = error_of(await basic.create(image_url=igpub.host(media_factory.jpeg())))
-        assert error["code"] in (10, 200)
-        assert "instagram_business_content_publish" in error["message"]
+        response = await basic.create(image_url=igpub.host(media_factory.jpeg()))
+        assert response.status_code == 403
+        assert error_of(response) == {
+            **error_of(response),
+            "code": 200,
+            "message": "(#200) Requires instagram_business_content_publish permission",
+        }
 
     async def test_resumable_upload_is_facebook_login_only(self, igpub: InstagramPublisher) -> None:
         response = await igpub.create(media_type="REELS", upload_type="resumable")
@@ -119,7 +146,42 @@ class TestPublishing:
             headers={"Authorization": f"OAuth {igpub.token}", "offset": "0", "file_size": "3"},
             content=b"abc",
         )
-        assert upload.status_code >= 400  # rupload.facebook.com takes Facebook Login tokens only
+        # rupload.facebook.com takes Facebook Login tokens only ("Upload Video to Meta Servers": "available
+        # only for apps that have implemented Facebook Login for Business").
+        assert upload.status_code == 401
+        assert "unauthorized user request" in upload.json()["debug_info"]["message"]
+
+
+class TestPermissions:
+    @pytest.mark.parametrize(
+        ("missing", "path", "params"),
+        [
+            ("instagram_business_basic", "me", {"fields": "username"}),
+            ("instagram_business_manage_insights", "{ig}/insights", {"metric": "reach", "period": "day"}),
+            ("instagram_business_manage_insights", "{media}/insights", {"metric": "reach"}),
+            ("instagram_business_manage_messages", "me/conversations", {"platform": "instagram"}),
+            ("instagram_business_manage_comments", "{media}/comments", {}),
+            ("instagram_business_content_publish", "{ig}/content_publishing_limit", {}),
+        ],
+    )
+    async def test_a_token_without_the_instagram_login_name_is_refused_with_200(
+        self, igpub: InstagramPublisher, missing: str, path: str, params: dict[str, str]
+    ) -> None:
+        """Each endpoint's Facebook Login requirement is stated in Instagram Login names on this host."""
+        media_id = (await igpub.call("GET", f"{igpub.ig.id}/media")).json()["data"][0]["id"]
+        scopes = [name for name in INSTAGRAM_LOGIN_PERMISSIONS if name != missing]
+        response = await igpub.client.post(
+            "/_admin/tokens/issue", json={"flavour": "instagram", "ig_user_id": igpub.ig.id, "scopes": scopes}
+        )
+        lacking = InstagramPublisher(igpub.client, igpub.sandbox, response.json()["access_token"])
+        answer = await lacking.call("GET", path.format(ig=igpub.ig.id, media=media_id), **params)
+        assert answer.status_code == 403
+        assert (error_of(answer)["code"], error_of(answer)["message"]) == (
+            200,
+            f"(#200) Requires {missing} permission",
+        )
+        full = await igpub.call("GET", path.format(ig=igpub.ig.id, media=media_id), **params)
+        assert full.status_code == 200, full.text
 
 
 class TestEngagement:
@@ -176,6 +238,21 @@ class TestEngagement:
             params={"access_token": page_token, "platform": "instagram"},
         )
         assert response.status_code == 400
+        assert error_of(response)["code"] == 100
+
+    async def test_the_account_s_subscribed_apps_edge_is_unsupported_for_facebook_login(
+        self, igpub: InstagramPublisher, tokens: Any
+    ) -> None:
+        """Not "(#200) Requires instagram_business_basic": Facebook Login could never grant that name."""
+        page_token = tokens.ig_users[igpub.ig.id]
+        for method in ("GET", "POST"):
+            response = await igpub.client.request(
+                method,
+                f"/graph/{VERSION}/{igpub.ig.id}/subscribed_apps",
+                params={"access_token": page_token, "subscribed_fields": "comments"},
+            )
+            assert response.status_code == 400
+            assert error_of(response)["code"] == 100
 
 
 class TestAccountWithoutAPage:

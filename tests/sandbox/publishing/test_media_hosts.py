@@ -48,3 +48,33 @@ class TestMediaHosts:
         pub.sandbox.config.media_any_host = True
         await pub.create_id(image_url=LINK_LOCAL)
         assert outgoing == [LINK_LOCAL]
+
+
+class TestRedirects:
+    @pytest.fixture
+    def hops(self, pub: Publisher) -> list[str]:
+        """Every URL fetched; `/to-link-local` and `/to-loopback` redirect, anything else is a JPEG."""
+        seen: list[str] = []
+        image = media_factory.jpeg()
+
+        def answer(request: httpx.Request) -> httpx.Response:
+            seen.append(str(request.url))
+            if request.url.path == "/to-link-local":
+                return httpx.Response(302, headers={"location": LINK_LOCAL})
+            if request.url.path == "/to-loopback":
+                return httpx.Response(302, headers={"location": "/photo.jpg"})
+            return httpx.Response(200, content=image, headers={"content-type": "image/jpeg"})
+
+        pub.sandbox.http_client = httpx.AsyncClient(
+            transport=httpx.MockTransport(answer), follow_redirects=True
+        )
+        return seen
+
+    async def test_a_redirect_to_another_host_is_not_followed(self, pub: Publisher, hops: list[str]) -> None:
+        error = error_of(await pub.create(image_url="http://127.0.0.1:9/to-link-local"))
+        assert (error["code"], error["error_subcode"]) == (9004, 2207052)
+        assert hops == ["http://127.0.0.1:9/to-link-local"]
+
+    async def test_a_redirect_on_the_same_host_is_followed(self, pub: Publisher, hops: list[str]) -> None:
+        await pub.create_id(image_url="http://127.0.0.1:9/to-loopback")
+        assert hops == ["http://127.0.0.1:9/to-loopback", "http://127.0.0.1:9/photo.jpg"]
