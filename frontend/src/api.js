@@ -170,6 +170,15 @@ export function useActiveAccounts() {
   return { ...query, data: (query.data || []).filter((account) => account.is_active) };
 }
 
+// The login flavours this server is configured for ("facebook", "instagram"): one Connect button each.
+export function useLoginFlavours() {
+  return useQuery({
+    queryKey: ["login-flavours"],
+    queryFn: () => api.get("/oauth/instagram/login-flavours").then((body) => body.flavours),
+    staleTime: Infinity,
+  });
+}
+
 export function useAvailableAccounts(enabled = true) {
   return useQuery({
     queryKey: ["available-accounts"],

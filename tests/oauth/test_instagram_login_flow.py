@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+import pytest
+
 from clipper.config import Settings
 from clipper.oauth.permissions import INSTAGRAM_LOGIN_PERMISSIONS
 from instagram_login_flow import connect_with_instagram, instagram_login_callback
-from oauth_flow import API, dialog_query, oauth_result, sandbox_of, start_authorization
+from oauth_flow import (
+    API,
+    authorize_and_return,
+    dialog_query,
+    oauth_result,
+    open_dialog,
+    sandbox_of,
+    start_authorization,
+)
 
 
 class TestAuthorize:
@@ -136,3 +146,78 @@ class TestSettings:
             settings.instagram_client_id = ""
         assert response.status_code == 422
         assert "INSTAGRAM_LOGIN_APP_ID" in response.json()["detail"]
+
+
+class TestLoginFlavours:
+    async def test_zero_configuration_offers_both_ways_in(self, client, signup):
+        user = await signup(client)
+        response = await client.get(f"{API}/login-flavours", headers=user.headers)
+        assert response.status_code == 200, response.text
+        assert response.json() == {"flavours": ["facebook", "instagram"]}
+
+    @pytest.mark.parametrize(
+        ("configured", "offered"),
+        [
+            ({"instagram_client_id": "7"}, ["facebook"]),
+            ({"instagram_login_app_id": "42"}, ["instagram"]),
+            ({"instagram_client_id": "7", "instagram_login_app_id": "42"}, ["facebook", "instagram"]),
+        ],
+    )
+    async def test_only_the_configured_ways_in_are_offered(self, client, signup, app, configured, offered):
+        user = await signup(client)
+        settings = app.state.settings
+        for name, value in configured.items():
+            setattr(settings, name, value)
+        try:
+            response = await client.get(f"{API}/login-flavours", headers=user.headers)
+        finally:
+            for name in configured:
+                setattr(settings, name, "")
+        assert response.json() == {"flavours": offered}
+
+    async def test_needs_a_session(self, client):
+        response = await client.get(f"{API}/login-flavours")
+        assert response.status_code == 401
+
+
+class TestMessagesNameInstagramLogin:
+    async def test_a_cancelled_instagram_login_says_instagram(self, client, signup):
+        user = await signup(client)
+        result = oauth_result(await instagram_login_callback(client, user.headers, action="cancel"))
+        assert result["status"] == "cancelled", result
+        assert "Instagram login" in result["error"]
+        assert "Facebook" not in result["error"]
+
+    async def test_a_missing_scope_says_instagram_and_links_no_facebook_page(self, client, signup):
+        user = await signup(client)
+        response = await instagram_login_callback(client, user.headers, untick=("instagram_business_basic",))
+        result = oauth_result(response)
+        assert "Connect with Instagram Login" in result["error"]
+        assert "Facebook" not in result["error"]
+        assert result["help_url"] is None
+
+    async def test_an_optional_scope_left_out_points_at_the_instagram_dialog(self, client, signup):
+        user = await signup(client)
+        untick = ("instagram_business_manage_messages",)
+        result = oauth_result(await instagram_login_callback(client, user.headers, untick=untick))
+        assert "Instagram dialog" in result["permissions_hint"]
+        assert "Facebook" not in result["permissions_hint"]
+        assert result["help_url"] is None
+        available = (await client.get(f"{API}/available-accounts", headers=user.headers)).json()
+        assert "Facebook" not in available["permissions_hint"]
+        assert available["help_url"] is None
+
+    async def test_a_callback_without_a_code_names_instagram(self, client, signup):
+        user = await signup(client)
+        form = await open_dialog(client, await start_authorization(client, user.headers, flavour="instagram"))
+        state = {"state": form.hidden["state"]}
+        response = await client.get(f"{API}/callback", params=state, headers=user.headers)
+        result = oauth_result(response)
+        assert result["reason"] == "invalid_callback", result
+        assert result["error"].startswith("Instagram did not return an authorization code")
+        assert "Facebook" not in result["error"]
+
+    async def test_a_cancelled_facebook_login_still_says_facebook(self, client, signup):
+        user = await signup(client)
+        result = oauth_result(await authorize_and_return(client, user.headers, action="cancel"))
+        assert result["error"] == "You cancelled the Facebook login: nothing was connected."

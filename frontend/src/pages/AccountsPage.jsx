@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { useSearchParams } from "react-router-dom";
-import { useAccounts } from "../api.js";
+import { useAccounts, useLoginFlavours } from "../api.js";
 import AccountCard from "../components/Accounts/AccountCard.jsx";
 import OAuthConnectModal, { LOGIN_FLAVOURS, openAuthPopup } from "../components/Accounts/OAuthConnectModal.jsx";
 import { InstagramIcon } from "../components/icons.jsx";
@@ -25,6 +25,9 @@ function resultFromQuery(params) {
 
 export default function AccountsPage() {
   const { data: accounts, isLoading, error } = useAccounts();
+  const flavours = useLoginFlavours();
+  // Only the configured ways in (the other answers 422); both if the server could not say.
+  const offered = flavours.data ?? (flavours.isError ? ["facebook", "instagram"] : []);
   const [params, setParams] = useSearchParams();
   const [connect, setConnect] = useState(null);
 
@@ -37,21 +40,26 @@ export default function AccountsPage() {
   }, [params, setParams]);
 
   const start = (flavour = "facebook") => setConnect({ popup: openAuthPopup(), key: Date.now(), flavour });
-  // Both ways in, each with who it is for (Facebook Login through a Page; Instagram Login without one).
+  // The configured ways in, each with who it is for (Facebook Login through a Page; Instagram Login without one).
   const connectButton = (
     <div className="row" style={{ alignItems: "flex-start", flexWrap: "wrap" }}>
-      <div className="stack" style={{ gap: 4 }}>
-        <button type="button" className="btn btn-instagram" onClick={() => start("facebook")}>
-          <InstagramIcon size={18} label="" /> Connect Instagram
-        </button>
-        <span className="muted small">{LOGIN_FLAVOURS.facebook.who}</span>
-      </div>
-      <div className="stack" style={{ gap: 4 }}>
-        <button type="button" className="btn btn-secondary" onClick={() => start("instagram")}>
-          <InstagramIcon size={18} label="" /> Connect with Instagram Login
-        </button>
-        <span className="muted small">{LOGIN_FLAVOURS.instagram.who}</span>
-      </div>
+      {offered.includes("facebook") && (
+        <div className="stack" style={{ gap: 4 }}>
+          <button type="button" className="btn btn-instagram" onClick={() => start("facebook")}>
+            <InstagramIcon size={18} label="" /> Connect Instagram
+          </button>
+          <span className="muted small">{LOGIN_FLAVOURS.facebook.who}</span>
+        </div>
+      )}
+      {offered.includes("instagram") && (
+        <div className="stack" style={{ gap: 4 }}>
+          <button type="button" className={offered.includes("facebook") ? "btn btn-secondary" : "btn btn-instagram"}
+            onClick={() => start("instagram")}>
+            <InstagramIcon size={18} label="" /> Connect with Instagram Login
+          </button>
+          <span className="muted small">{LOGIN_FLAVOURS.instagram.who}</span>
+        </div>
+      )}
     </div>
   );
 

@@ -1,9 +1,14 @@
-"""Why a Facebook Login attempt did not connect an account: a metric label, a message, a help link each."""
+"""Why a login attempt did not connect an account: a metric label, a message, a help link each.
+
+The messages name the login the user went through: `{login}` is "Facebook" or "Instagram" and
+`{connect}` the button that starts it again ("Connect Instagram" or "Connect with Instagram Login").
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from clipper.accounts.models import LoginFlavour
 from clipper.errors import ClipperError
 from clipper.oauth.permissions import PERMISSION_PURPOSE
 
@@ -15,6 +20,21 @@ HELP_APP_PERMISSIONS = "https://www.facebook.com/settings?tab=business_tools"
 HELP_LOGIN_PERMISSIONS = "https://www.facebook.com/help/218345114850283"
 
 
+def login_name(flavour: str) -> str:
+    """The service whose dialog the user went through: "Facebook" or "Instagram"."""
+    return "Instagram" if flavour == LoginFlavour.INSTAGRAM else "Facebook"
+
+
+def connect_button(flavour: str) -> str:
+    """The Accounts page button that starts a login of `flavour` again."""
+    return "Connect with Instagram Login" if flavour == LoginFlavour.INSTAGRAM else "Connect Instagram"
+
+
+def for_login(template: str, flavour: str) -> str:
+    """`template` with `{login}` and `{connect}` filled in for `flavour`."""
+    return template.format(login=login_name(flavour), connect=connect_button(flavour))
+
+
 class OAuthFailure(ClipperError):
     """A connection attempt that ended without an account; `reason` labels `oauth_failure_total`."""
 
@@ -22,18 +42,28 @@ class OAuthFailure(ClipperError):
     reason = "error"
     help_url: str | None = None
 
+    def __init__(
+        self,
+        message: str | None = None,
+        status_code: int | None = None,
+        *,
+        flavour: str = LoginFlavour.FACEBOOK,
+    ) -> None:
+        self.flavour = flavour
+        super().__init__(message or for_login(self.default_message, flavour), status_code)
+
 
 class AuthorizationCancelled(OAuthFailure):
     status_code = 200
     reason = "cancelled"
-    default_message = "You cancelled the Facebook login: nothing was connected."
+    default_message = "You cancelled the {login} login: nothing was connected."
 
 
 class CallbackInvalid(OAuthFailure):
     """The callback came back without a code (or with an error we do not know)."""
 
     reason = "invalid_callback"
-    default_message = "Facebook did not return an authorization code: start again from Connect Instagram."
+    default_message = "{login} did not return an authorization code: start again from {connect}."
 
 
 class InvalidState(OAuthFailure):
@@ -43,8 +73,8 @@ class InvalidState(OAuthFailure):
 class InvalidCode(OAuthFailure):
     reason = "invalid_code"
     default_message = (
-        "This Facebook authorization code is not valid (it may have been used already or have expired): "
-        "start again from Connect Instagram."
+        "This {login} authorization code is not valid (it may have been used already or have expired): "
+        "start again from {connect}."
     )
 
 
@@ -55,6 +85,16 @@ class RedirectUriMismatch(OAuthFailure):
         "the Meta app exactly (see docs/instagram-integration.md)."
     )
 
+    def __init__(self, *, flavour: str = LoginFlavour.FACEBOOK) -> None:
+        if flavour != LoginFlavour.INSTAGRAM:
+            super().__init__(flavour=flavour)
+            return
+        super().__init__(
+            "Instagram refused the callback address: BACKEND_URL must match an OAuth redirect URI of the "
+            "app's Instagram business login settings exactly (see docs/instagram-integration.md).",
+            flavour=flavour,
+        )
+
 
 class MetaUnavailable(OAuthFailure):
     status_code = 503
@@ -64,15 +104,24 @@ class MetaUnavailable(OAuthFailure):
 class MissingPermissions(OAuthFailure):
     status_code = 200
     reason = "missing_permission"
-    help_url = HELP_APP_PERMISSIONS
+    help_url: str | None = HELP_APP_PERMISSIONS
 
-    def __init__(self, permissions: Sequence[str]) -> None:
+    def __init__(self, permissions: Sequence[str], *, flavour: str = LoginFlavour.FACEBOOK) -> None:
         self.permissions = list(permissions)
         needs = "; ".join(f"'{p}' (to {PERMISSION_PURPOSE.get(p, 'use Instagram')})" for p in permissions)
-        super().__init__(
-            f"Content Clipper needs {needs}, which you unticked. Click Connect Instagram again and keep "
-            "every permission ticked (or allow it in Facebook → Settings → Business integrations)."
+        where = (
+            ""
+            if flavour == LoginFlavour.INSTAGRAM
+            else " (or allow it in Facebook → Settings → Business integrations)"
         )
+        super().__init__(
+            f"Content Clipper needs {needs}, which you unticked. Click {connect_button(flavour)} again and "
+            f"keep every permission ticked{where}.",
+            flavour=flavour,
+        )
+        if flavour == LoginFlavour.INSTAGRAM:
+            # HELP_APP_PERMISSIONS is a Facebook settings page: it says nothing about an Instagram login.
+            self.help_url = None
 
 
 class NoPages(OAuthFailure):
@@ -125,16 +174,21 @@ class NotProfessionalAccount(OAuthFailure):
         )
 
 
-def missing_permissions_hint(permissions: Sequence[str]) -> str | None:
+def missing_permissions_hint(permissions: Sequence[str], flavour: str = LoginFlavour.FACEBOOK) -> str | None:
     """What will not work because these optional permissions were unticked, and how to fix it."""
     if not permissions:
         return None
     named = "; ".join(f"'{p}' (to {PERMISSION_PURPOSE.get(p, 'use Instagram')})" for p in permissions)
     return (
         f"Connected without {named}. Everything else works; these features will say a permission is "
-        "missing until you click Connect Instagram again and leave every permission ticked in the "
-        "Facebook dialog."
+        f"missing until you click {connect_button(flavour)} again and leave every permission ticked in the "
+        f"{login_name(flavour)} dialog."
     )
+
+
+def login_permissions_help(permissions: Sequence[str], flavour: str = LoginFlavour.FACEBOOK) -> str | None:
+    """Meta's help page on a login's permissions when some are missing (it is about Facebook's only)."""
+    return HELP_LOGIN_PERMISSIONS if permissions and flavour != LoginFlavour.INSTAGRAM else None
 
 
 def unlinked_pages_hint(page_names: Sequence[str]) -> str | None:

@@ -1,4 +1,5 @@
-"""`/oauth/{platform}/…`: start Facebook Login, take its callback, choose accounts, status, disconnect."""
+"""`/oauth/{platform}/…`: the logins offered, start one (Facebook or Instagram Login), take its callback,
+choose accounts, status, disconnect."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from clipper.oauth.schemas import (
     AvailableAccountsPage,
     ConnectionStatus,
     DisconnectRequest,
+    LoginFlavours,
     SelectAccountRequest,
 )
 from clipper.oauth.service import InstagramOAuth
@@ -70,6 +72,12 @@ def _set_nonce_cookie(response: Response, *, oauth: InstagramOAuth, nonce: str) 
 Platform = Annotated[str, Depends(supported_platform)]
 OAuthDep = Annotated[InstagramOAuth, Depends(get_oauth)]
 CheckPlatform = Depends(supported_platform)
+
+
+@router.get("/instagram/login-flavours", response_model=LoginFlavours)
+async def login_flavours(_user: CurrentUser, oauth: OAuthDep) -> LoginFlavours:
+    """Which Connect buttons to show: the login flavours this server is configured for."""
+    return LoginFlavours(flavours=oauth.login_flavours())
 
 
 @router.get("/instagram/available-accounts", response_model=AvailableAccountsPage)

@@ -12,6 +12,12 @@ class AuthorizationUrl(BaseModel):
     authorization_url: str
 
 
+class LoginFlavours(BaseModel):
+    """The ways in this server can offer: `facebook` and/or `instagram` (both in sandbox mode)."""
+
+    flavours: list[str]
+
+
 class AvailableAccount(BaseModel):
     """An Instagram professional account the last login (Facebook or Instagram) can reach."""
 

@@ -1,4 +1,4 @@
-"""InstagramOAuth: Facebook Login for Instagram professional accounts (GRAPH_API.md §2).
+"""InstagramOAuth: Facebook Login and Instagram Login for Instagram professional accounts (GRAPH_API.md §2).
 
 authorize → the dialog URL with a one-time state; callback → code → long-lived user token →
 permissions → Pages with their `instagram_business_account` → the accounts found are kept (encrypted)
@@ -180,21 +180,27 @@ class AuthorizationStart:
     browser_nonce: str = field(repr=False)
 
 
-def _code_failure(error: InstagramGraphAPIError) -> outcomes.OAuthFailure:
+def _code_failure(error: InstagramGraphAPIError, flavour: str) -> outcomes.OAuthFailure:
     """The failure for a refused code exchange; anything not about the code is Meta being unavailable."""
     if isinstance(error, InvalidParameterError | NotFoundError):
         if error.subcode == REDIRECT_MISMATCH:
-            return outcomes.RedirectUriMismatch()
+            return outcomes.RedirectUriMismatch(flavour=flavour)
         if error.subcode == CODE_USED:
             return outcomes.InvalidCode(
-                "This Facebook authorization code was already used: start again from Connect Instagram."
+                outcomes.for_login(
+                    "This {login} authorization code was already used: start again from {connect}.", flavour
+                ),
+                flavour=flavour,
             )
         if error.subcode == CODE_EXPIRED:
             return outcomes.InvalidCode(
-                "This Facebook authorization code expired: start again from Connect Instagram."
+                outcomes.for_login(
+                    "This {login} authorization code expired: start again from {connect}.", flavour
+                ),
+                flavour=flavour,
             )
-        return outcomes.InvalidCode()
-    return _graph_failure(error)
+        return outcomes.InvalidCode(flavour=flavour)
+    return _graph_failure(error, flavour)
 
 
 def _permissions_of(token: Token) -> list[str]:
@@ -204,11 +210,13 @@ def _permissions_of(token: Token) -> list[str]:
     return [item.strip() for item in items if item.strip()]
 
 
-def _graph_failure(error: InstagramGraphAPIError) -> outcomes.OAuthFailure:
+def _graph_failure(error: InstagramGraphAPIError, flavour: str) -> outcomes.OAuthFailure:
     status = 400 if isinstance(error, GraphAPIResponseError) and not error.retryable else 503
+    login, connect = outcomes.login_name(flavour), outcomes.connect_button(flavour)
     return outcomes.MetaUnavailable(
-        f"Facebook could not complete the login ({error.user_message}). Try Connect Instagram again.",
+        f"{login} could not complete the login ({error.user_message}). Try {connect} again.",
         status_code=status,
+        flavour=flavour,
     )
 
 
@@ -228,6 +236,14 @@ class InstagramOAuth:
     def redirect_uri(self) -> str:
         """Our callback, byte-identical in the dialog and the code exchange."""
         return f"{self.settings.backend_url}/api/v1/oauth/{self.platform}/callback"
+
+    def login_flavours(self) -> list[str]:
+        """The login flavours configured here (both with zero configuration: the sandbox stands in)."""
+        enabled = {
+            LoginFlavour.FACEBOOK: self.settings.facebook_login_enabled,
+            LoginFlavour.INSTAGRAM: self.settings.instagram_login_enabled,
+        }
+        return [str(flavour) for flavour, on in enabled.items() if on]
 
     async def authorization_url(
         self, *, user: User, flow: str = "popup", flavour: str = LoginFlavour.FACEBOOK
@@ -299,11 +315,11 @@ class InstagramOAuth:
         flavour = str(data.extra.get("flavour") or LoginFlavour.FACEBOOK)
         owner = user or await self._user(factory, data.user_id)
         if owner is None or not owner.is_active:
-            return self._failed(outcomes.InvalidState(), user_id=data.user_id, flow=flow)
+            return self._failed(outcomes.InvalidState(flavour=flavour), user_id=data.user_id, flow=flow)
         try:
             result = await self._complete(factory, user=owner, params=params, flavour=flavour)
         except outcomes.OAuthFailure as failure:
-            return self._failed(failure, user_id=owner.id, flow=flow)
+            return self._failed(failure, user_id=owner.id, flow=flow, flavour=flavour)
         result.flow = flow
         return result
 
@@ -322,13 +338,13 @@ class InstagramOAuth:
     ) -> CallbackResult:
         if params.get("error"):
             raise (
-                outcomes.AuthorizationCancelled()
+                outcomes.AuthorizationCancelled(flavour=flavour)
                 if params["error"] == "access_denied"
-                else outcomes.CallbackInvalid()
+                else outcomes.CallbackInvalid(flavour=flavour)
             )
         code = params.get("code")
         if not code:
-            raise outcomes.CallbackInvalid()
+            raise outcomes.CallbackInvalid(flavour=flavour)
         if flavour == LoginFlavour.INSTAGRAM:
             authorization = await self._authorize_instagram(code)
         else:
@@ -337,9 +353,8 @@ class InstagramOAuth:
         result = CallbackResult(status="success", accounts_available=len(authorization.accounts))
         result.hint = outcomes.unlinked_pages_hint([p["name"] for p in authorization.pages_without_instagram])
         result.missing_permissions = authorization.missing_permissions
-        result.permissions_hint = outcomes.missing_permissions_hint(result.missing_permissions)
-        if result.missing_permissions:
-            result.help_url = outcomes.HELP_LOGIN_PERMISSIONS
+        result.permissions_hint = outcomes.missing_permissions_hint(result.missing_permissions, flavour)
+        result.help_url = outcomes.login_permissions_help(result.missing_permissions, flavour)
         if len(authorization.accounts) == 1:
             account = await self._connect(
                 factory, user=user, authorization=authorization, ig_id=authorization.accounts[0]["id"]
@@ -360,11 +375,11 @@ class InstagramOAuth:
         try:
             short = await self.graph.exchange_code_for_token(code, self.redirect_uri)
         except InstagramGraphAPIError as exc:
-            raise _code_failure(exc) from None
+            raise _code_failure(exc, LoginFlavour.FACEBOOK) from None
         try:
             return await self._discover(short.access_token)
         except InstagramGraphAPIError as exc:
-            raise _graph_failure(exc) from None
+            raise _graph_failure(exc, LoginFlavour.FACEBOOK) from None
 
     async def _authorize_instagram(self, code: str) -> Authorization:
         """Instagram Login: code → 1 h token (api.instagram.com) → 60-day token → the account itself."""
@@ -373,18 +388,18 @@ class InstagramOAuth:
         try:
             short, _user_id = await self.graph.exchange_instagram_code(code, self.redirect_uri)
         except InstagramGraphAPIError as exc:
-            raise _code_failure(exc) from None
+            raise _code_failure(exc, LoginFlavour.INSTAGRAM) from None
         # The code exchange reports the grant: without the basic scope no 60-day token is asked for.
         granted = _permissions_of(short)
         missing = accounts.missing_permissions(granted, INSTAGRAM_REQUIRED_TO_CONNECT)
         if missing:
-            raise outcomes.MissingPermissions(missing)
+            raise outcomes.MissingPermissions(missing, flavour=LoginFlavour.INSTAGRAM)
         try:
             long = await self.graph.exchange_instagram_long_lived(short.access_token)
             client = self.graph.for_instagram_login(long.access_token)
             me = await client.get_object("me", INSTAGRAM_PROFILE_FIELDS)
         except InstagramGraphAPIError as exc:
-            raise _graph_failure(exc) from None
+            raise _graph_failure(exc, LoginFlavour.INSTAGRAM) from None
         entry = {
             "id": str(me["id"]),
             "username": me.get("username"),
@@ -437,15 +452,22 @@ class InstagramOAuth:
     ) -> Account:
         """Connect (committed), then subscribe the Page with no transaction open, then record the answer."""
         found = authorization.found(ig_id)
+        flavour = authorization.flavour
+        login, connect = outcomes.login_name(flavour), outcomes.connect_button(flavour)
         if found is None and ig_id in authorization.disconnected:
             raise Conflict(
-                "This Instagram account was disconnected after your last Facebook login, which no longer "
-                "holds its access: click Connect Instagram again to connect it."
+                f"This Instagram account was disconnected after your last {login} login, which no longer "
+                f"holds its access: click {connect} again to connect it."
+            )
+        if found is None and flavour == LoginFlavour.INSTAGRAM:
+            raise NotFound(
+                "This Instagram account is not the one your last Instagram login signed in as: click "
+                f"{connect} again and log in as this account."
             )
         if found is None:
             raise NotFound(
-                "This Instagram account was not among those your last Facebook login could reach: "
-                "click Connect Instagram again and select its Facebook Page in the dialog."
+                f"This Instagram account was not among those your last {login} login could reach: "
+                f"click {connect} again and select its Facebook Page in the dialog."
             )
         async with unit_of_work(factory) as session:
             account = await accounts.connect_account(
@@ -469,10 +491,17 @@ class InstagramOAuth:
         return account
 
     def _failed(
-        self, failure: outcomes.OAuthFailure, *, user_id: int | None, flow: str = "popup"
+        self,
+        failure: outcomes.OAuthFailure,
+        *,
+        user_id: int | None,
+        flow: str = "popup",
+        flavour: str = LoginFlavour.FACEBOOK,
     ) -> CallbackResult:
         OAUTH_FAILURE.labels(reason=failure.reason).inc()
-        log.info("oauth failure", user_id=user_id, platform=self.platform, reason=failure.reason)
+        log.info(
+            "oauth failure", user_id=user_id, platform=self.platform, reason=failure.reason, flavour=flavour
+        )
         return CallbackResult(
             status="cancelled" if isinstance(failure, outcomes.AuthorizationCancelled) else "error",
             error=failure.message,
@@ -509,8 +538,8 @@ class InstagramOAuth:
             "pages_without_instagram": unlinked,
             "hint": outcomes.unlinked_pages_hint([page["name"] for page in unlinked]),
             "missing_permissions": missing,
-            "permissions_hint": outcomes.missing_permissions_hint(missing),
-            "help_url": outcomes.HELP_LOGIN_PERMISSIONS if missing else None,
+            "permissions_hint": outcomes.missing_permissions_hint(missing, authorization.flavour),
+            "help_url": outcomes.login_permissions_help(missing, authorization.flavour),
         }
 
     async def select_account(
@@ -520,7 +549,7 @@ class InstagramOAuth:
         authorization = await self.last_authorization(user=user)
         if authorization is None:
             raise Conflict(
-                "There is no recent Facebook login to choose from (it is older than 30 minutes, was never "
+                "There is no recent login to choose from (it is older than 30 minutes, was never "
                 "completed, or its accounts were disconnected since): click Connect Instagram again, "
                 "then choose the account."
             )
