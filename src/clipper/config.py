@@ -261,6 +261,15 @@ class Settings(BaseSettings):
         return self.instagram_client_secret or self.instagram_login_app_secret
 
     @property
+    def webhook_app_secrets(self) -> tuple[str, ...]:
+        """The secrets a webhook delivery may be signed with: the Facebook app's and the Instagram Login
+        app's (see `clipper.webhooks.service.check_signature` for why both)."""
+        if self.sandbox_mode:
+            return (SANDBOX_APP_SECRET, SANDBOX_INSTAGRAM_APP_SECRET)
+        secrets = (self.instagram_client_secret, self.instagram_login_app_secret)
+        return tuple(dict.fromkeys(secret for secret in secrets if secret))
+
+    @property
     def sandbox_url(self) -> str:
         return f"{self.backend_url}{SANDBOX_MOUNT_PATH}"
 

@@ -57,6 +57,11 @@ def resolve_token(
     """
     config = sandbox.config
     if "|" in value:
+        # No app token on graph.instagram.com: Instagram Login's "Access token type" is Instagram User
+        # (https://developers.facebook.com/documentation/instagram-platform/overview, "Which API is right
+        # for my app?"), so `APPID|…` is one more token that host does not know.
+        if host is LoginFlavour.INSTAGRAM:
+            raise invalid_token()
         if value in (app_token_value(config), f"{config.app_id}|{config.app_secret}"):
             now = sandbox.clock.now()
             return AccessToken(value, TokenKind.APP, config.app_id, None, now, None)

@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl
 from graph_sandbox.access import can_see, check_permissions
 from graph_sandbox.errors import DroppedConnection, GraphError, invalid_parameter, missing_parameter
 from graph_sandbox.nodes import node_type
-from graph_sandbox.registry import GraphCall, graph_handler
+from graph_sandbox.registry import FACEBOOK_HOST, GraphCall, graph_handler
 from graph_sandbox.routing import GraphOutcome, execute
 from graph_sandbox.world import TokenKind
 
@@ -143,7 +143,9 @@ async def _run_item(
         return None
 
 
-@graph_handler("root", "", "POST", auth="none")
+# Batch requests are graph.facebook.com's alone (Meta, "Batch Requests",
+# https://developers.facebook.com/docs/graph-api/batch-requests).
+@graph_handler("root", "", "POST", auth="none", hosts=FACEBOOK_HOST)
 async def run_batch(call: GraphCall) -> list[dict[str, Any] | None]:
     """Run up to 50 sub-requests in order; each answer is `{code, headers?, body: "<json>"}` or null."""
     items = _parse_batch(call)

@@ -17,7 +17,7 @@ from graph_sandbox.errors import (
     missing_parameter,
     redirect_uri_mismatch,
 )
-from graph_sandbox.registry import GraphCall, graph_handler
+from graph_sandbox.registry import FACEBOOK_HOST, GraphCall, graph_handler
 from graph_sandbox.world import AccessToken, TokenKind
 
 TOKEN_PARAMS = (
@@ -92,13 +92,14 @@ def _exchange(call: GraphCall) -> dict[str, Any]:
     return _token_answer(call, token)
 
 
-@graph_handler("root", "oauth/access_token", "GET", params=TOKEN_PARAMS, auth="none")
+# Facebook Login's token exchange; Instagram Login's are `instagram_login`'s own routes.
+@graph_handler("root", "oauth/access_token", "GET", params=TOKEN_PARAMS, auth="none", hosts=FACEBOOK_HOST)
 async def access_token_get(call: GraphCall) -> dict[str, Any]:
     """Exchange a code or a short token, or issue the app token."""
     return await _access_token(call)
 
 
-@graph_handler("root", "oauth/access_token", "POST", params=TOKEN_PARAMS, auth="none")
+@graph_handler("root", "oauth/access_token", "POST", params=TOKEN_PARAMS, auth="none", hosts=FACEBOOK_HOST)
 async def access_token_post(call: GraphCall) -> dict[str, Any]:
     """Same as GET (Mixpost POSTs with grant_type=authorization_code)."""
     return await _access_token(call)
@@ -146,7 +147,12 @@ def describe_token(call: GraphCall, token: AccessToken) -> dict[str, Any]:
     return data
 
 
-@graph_handler("root", "debug_token", "GET", params=("input_token",))
+# graph.facebook.com only: Meta documents debug_token as a Graph API root endpoint inspected with an app
+# token (https://developers.facebook.com/docs/graph-api/reference/debug_token), and graph.instagram.com
+# lists only Instagram User token endpoints, `access_token` and `refresh_access_token`
+# (https://developers.facebook.com/documentation/instagram-platform/reference/access_token and
+# https://developers.facebook.com/documentation/instagram-platform/reference/refresh_access_token).
+@graph_handler("root", "debug_token", "GET", params=("input_token",), hosts=FACEBOOK_HOST)
 async def debug_token(call: GraphCall) -> dict[str, Any]:
     """Inspect `input_token`; an unknown one is still a 200 with is_valid false."""
     value = call.param("input_token")

@@ -14,6 +14,10 @@ Graph handlers::
 `message`) or `"root"` for node-less paths, whose `edge` is the whole path (`"oauth/access_token"`,
 `"debug_token"`, `""` for the Graph root). `edge` is None for the node itself (`POST /{comment-id}`).
 Path segments after the edge arrive in `call.subpath` (`DELETE /me/permissions/{name}`).
+`hosts` names the hosts that serve the route (default both): on any other, routing answers Meta's
+"Unsupported get/post/delete request" (100/33) before the token is looked at, as for a path the host
+does not have (`hosts=FACEBOOK_HOST` for graph.facebook.com only, `INSTAGRAM_HOST` for
+graph.instagram.com only).
 Before a handler runs, routing has resolved and validated the token (auth="token"), checked
 appsecret_proof, the permissions (with `graph_sandbox.permissions.EQUIVALENTS`), that the token may
 see the node, strict params, faults and rate limits. `GET` on a node or on an edge declared in its
@@ -47,6 +51,11 @@ if TYPE_CHECKING:
 
 Auth = Literal["token", "none"]
 Handler = Callable[["GraphCall"], Awaitable[Any]]
+Hosts = tuple[LoginFlavour, ...]
+
+BOTH_HOSTS: Hosts = (LoginFlavour.FACEBOOK, LoginFlavour.INSTAGRAM)
+FACEBOOK_HOST: Hosts = (LoginFlavour.FACEBOOK,)  # graph.facebook.com only
+INSTAGRAM_HOST: Hosts = (LoginFlavour.INSTAGRAM,)  # graph.instagram.com only
 
 admin_router = APIRouter()
 public_router = APIRouter()
@@ -191,6 +200,7 @@ class HandlerSpec:
     params: tuple[str, ...] | None = None
     auth: Auth = "token"
     token_kinds: tuple[TokenKind, ...] | None = None
+    hosts: Hosts = BOTH_HOSTS
 
 
 _HANDLERS: dict[tuple[str, str | None, str], HandlerSpec] = {}
@@ -205,12 +215,13 @@ def graph_handler(
     params: tuple[str, ...] | None = None,
     auth: Auth = "token",
     token_kinds: tuple[TokenKind, ...] | None = None,
+    hosts: Hosts = BOTH_HOSTS,
 ) -> Callable[[Handler], Handler]:
     """Register an async handler for (node kind, edge, method); see the module docstring."""
 
     def register(func: Handler) -> Handler:
         _HANDLERS[(kind, edge, method.upper())] = HandlerSpec(
-            kind, edge, method.upper(), func, permissions, params, auth, token_kinds
+            kind, edge, method.upper(), func, permissions, params, auth, token_kinds, hosts
         )
         return func
 

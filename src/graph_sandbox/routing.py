@@ -133,18 +133,10 @@ async def _apply_faults(sandbox: Sandbox, call: GraphCall, *, after: bool) -> No
             raise DroppedConnection()
 
 
-# Root endpoints graph.facebook.com has and graph.instagram.com does not: batch requests (Meta's "Batch
-# Requests" guide, https://developers.facebook.com/docs/graph-api/batch-requests, is graph.facebook.com's
-# alone) and Facebook Login's token exchange (Instagram Login's are `instagram_login`'s own routes).
-_FACEBOOK_HOST_ONLY = frozenset({("", "POST"), ("oauth/access_token", "GET"), ("oauth/access_token", "POST")})
-
-
 async def _dispatch(call: GraphCall) -> Any:
     if call.path in root_paths():
         spec = find_handler("root", call.path, call.method)
-        if call.host is not LoginFlavour.FACEBOOK and (call.path, call.method) in _FACEBOOK_HOST_ONLY:
-            spec = None
-        if spec is None:
+        if spec is None or call.host not in spec.hosts:
             raise unsupported_request(call.path or "/", call.method)
         _authenticate(call, spec)
         return await _run(call, spec)
@@ -205,6 +197,8 @@ def _resolve_node(call: GraphCall, node_ref: str) -> None:
 def _handler_for(call: GraphCall) -> HandlerSpec:
     kind = call.node_kind or ""
     spec = find_handler(kind, call.edge, call.method)
+    if spec is not None and call.host not in spec.hosts:
+        raise unsupported_request(call.node_id or "", call.method)
     if spec is not None:
         return spec
     described = node_type(kind)

@@ -7,9 +7,11 @@ import hmac
 import json
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
-from clipper.config import SANDBOX_APP_SECRET
+from clipper.config import SANDBOX_APP_SECRET, Settings
+from clipper.errors import Forbidden
 from clipper.webhooks import service
 from clipper.webhooks.models import EventStatus, WebhookEvent
 from inbox_helpers import API, busiest_media, connect, drain
@@ -178,3 +180,41 @@ class TestSweep:
         await drain(app)
         inbox = await client.get(f"{API}/comments", headers=owner.headers)
         assert [c["text"] for c in inbox.json()["items"]] == ["late"]
+
+
+class TestSignatureSecrets:
+    """Meta does not say which of an Instagram Login app's two secrets signs: either configured one counts."""
+
+    @pytest.fixture
+    def both_apps(self, app):
+        settings = app.state.settings
+        settings.instagram_client_id, settings.instagram_client_secret = "7001", "facebook-app-secret-1"
+        settings.instagram_login_app_id, settings.instagram_login_app_secret = (
+            "7002",
+            "instagram-app-secret-2",
+        )
+        yield settings
+        settings.instagram_client_id = settings.instagram_client_secret = ""
+        settings.instagram_login_app_id = settings.instagram_login_app_secret = ""
+
+    async def test_either_configured_app_secret_signs(self, client, both_apps):
+        for secret in (both_apps.instagram_login_app_secret, both_apps.instagram_client_secret):
+            body, headers = signed({"object": "instagram", "entry": []}, secret=secret)
+            response = await client.post(URL, content=body, headers=headers)
+            assert response.status_code == 200, response.text
+
+    async def test_an_unrelated_secret_is_refused(self, client, app, both_apps):
+        del both_apps
+        body, headers = signed({"object": "instagram", "entry": []}, secret="someone-elses-secret")
+        assert (await client.post(URL, content=body, headers=headers)).status_code == 403
+        sandbox_signed, sandbox_headers = signed({"object": "instagram", "entry": []})
+        assert (await client.post(URL, content=sandbox_signed, headers=sandbox_headers)).status_code == 403
+        assert await events(app) == []
+
+    def test_only_instagram_login_configured_takes_its_secret(self):
+        settings = Settings(_env_file=None, instagram_login_app_id="42", instagram_login_app_secret="s3")
+        body = b"{}"
+        header = "sha256=" + hmac.new(b"s3", body, hashlib.sha256).hexdigest()
+        service.check_signature(body, header, app_secrets=settings.webhook_app_secrets)
+        with pytest.raises(Forbidden):
+            service.check_signature(body, header, app_secrets=("other",))

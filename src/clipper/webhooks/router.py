@@ -34,7 +34,7 @@ async def receive(
         session,
         body=await request.body(),
         signature=request.headers.get(service.SIGNATURE_HEADER),
-        app_secret=settings.app_secret,
+        app_secrets=settings.webhook_app_secrets,
     )
     # Queued after the response, so after the commit: the job always finds its event.
     background.add_task(enqueue_events, request.app.state.worker, event_ids)

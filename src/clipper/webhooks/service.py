@@ -56,10 +56,25 @@ def verify_subscription(params: Mapping[str, str], *, verify_token: str) -> str:
     return challenge
 
 
-def check_signature(body: bytes, header: str | None, *, app_secret: str) -> None:
-    """Forbidden unless `X-Hub-Signature-256` is the app secret's HMAC-SHA256 of the raw body."""
-    expected = "sha256=" + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
-    if not header or not hmac.compare_digest(header.strip().encode(), expected.encode()):
+def check_signature(body: bytes, header: str | None, *, app_secrets: Sequence[str]) -> None:
+    """Forbidden unless `X-Hub-Signature-256` is the HMAC-SHA256 of the raw body under one of the secrets.
+
+    Meta signs "using the app secret" (Instagram Platform, Webhooks, "Validate payloads":
+    https://developers.facebook.com/documentation/instagram-platform/webhooks), without saying whether an
+    Instagram Login app's deliveries use the Meta app's secret or the Instagram app secret of its
+    "API setup with Instagram login" page, which differ. So each configured secret is tried, each with a
+    constant-time compare and none skipped on a match, as Chatwoot does (FB_APP_SECRET or
+    INSTAGRAM_APP_SECRET: https://github.com/chatwoot/chatwoot/pull/14280).
+    """
+    given = (header or "").strip().encode()
+    matches = [
+        hmac.compare_digest(
+            given, b"sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest().encode()
+        )
+        for secret in app_secrets
+        if secret
+    ]
+    if not header or not any(matches):
         raise Forbidden("Invalid webhook signature.")
 
 
@@ -136,9 +151,11 @@ async def store_updates(session: AsyncSession, *, updates: Sequence[Update]) -> 
     return new_ids
 
 
-async def receive(session: AsyncSession, *, body: bytes, signature: str | None, app_secret: str) -> list[int]:
-    """Check the signature, then store the delivery's new updates; their event ids."""
-    check_signature(body, signature, app_secret=app_secret)
+async def receive(
+    session: AsyncSession, *, body: bytes, signature: str | None, app_secrets: Sequence[str]
+) -> list[int]:
+    """Check the signature (any app secret), then store the delivery's new updates; their event ids."""
+    check_signature(body, signature, app_secrets=app_secrets)
     return await store_updates(session, updates=parse_delivery(body))
 
 

@@ -11,11 +11,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from graph_sandbox.clock import graph_time
-from graph_sandbox.errors import GraphError, invalid_parameter, missing_parameter, unsupported_request
+from graph_sandbox.errors import GraphError, invalid_parameter, missing_parameter
 from graph_sandbox.fields import FieldSel
 from graph_sandbox.nodes import ABSENT, EdgeSpec, FieldGetter, NodeType, register_node_type
-from graph_sandbox.permissions import LoginFlavour
-from graph_sandbox.registry import GraphCall, graph_handler
+from graph_sandbox.registry import INSTAGRAM_HOST, GraphCall, graph_handler
 from graph_sandbox.world import Conversation, Message, Page, TokenKind, World
 
 # "For Instagram Messaging conversations … the instagram_basic, instagram_manage_messages, and
@@ -213,6 +212,7 @@ async def list_conversations(call: GraphCall) -> dict[str, Any]:
     "GET",
     permissions=MESSAGING_PERMISSIONS,
     params=("platform", "user_id", "folder"),
+    hosts=INSTAGRAM_HOST,
 )
 async def list_ig_conversations(call: GraphCall) -> dict[str, Any]:
     """`GET graph.instagram.com/{ig-id}/conversations` (or `/me/conversations`), Instagram Login only:
@@ -220,8 +220,6 @@ async def list_ig_conversations(call: GraphCall) -> dict[str, Any]:
     /me/conversations", with instagram_business_basic + instagram_business_manage_messages
     (https://developers.facebook.com/docs/instagram-platform/instagram-api-with-instagram-login/conversations-api).
     Facebook Login reads them through the Page."""
-    if call.host is not LoginFlavour.INSTAGRAM:
-        raise unsupported_request(call.node_id or "", call.method)
     return _conversations(call, str(call.node.id))
 
 

@@ -17,8 +17,7 @@ from graph_sandbox.engagement.attachments import parse_attachment
 from graph_sandbox.engagement.comment_nodes import live_comment
 from graph_sandbox.engagement.conversations import MESSAGING_PERMISSIONS
 from graph_sandbox.errors import GraphError, invalid_parameter, missing_parameter
-from graph_sandbox.permissions import LoginFlavour
-from graph_sandbox.registry import GraphCall, graph_handler
+from graph_sandbox.registry import INSTAGRAM_HOST, GraphCall, graph_handler
 from graph_sandbox.world import Conversation, InstagramUser, Message, Page, Person, TokenKind, World
 
 MESSAGING_TYPES = ("RESPONSE", "UPDATE", "MESSAGE_TAG")
@@ -233,13 +232,13 @@ async def _send(call: GraphCall, ig: InstagramUser | None) -> dict[str, Any]:
     return {"recipient_id": conversation.participant_id, "message_id": message.id}
 
 
-@graph_handler("ig_user", "messages", "POST", permissions=MESSAGING_PERMISSIONS, params=SEND_PARAMS)
+@graph_handler(
+    "ig_user", "messages", "POST", permissions=MESSAGING_PERMISSIONS, params=SEND_PARAMS, hosts=INSTAGRAM_HOST
+)
 async def send_via_ig_user(call: GraphCall) -> dict[str, Any]:
     """`POST graph.instagram.com/{ig-id}/messages` (or `/me/messages`) with an Instagram User token
     and instagram_business_basic + instagram_business_manage_messages (Instagram API with Instagram
     Login, Send Messages: https://developers.facebook.com/docs/instagram-platform/instagram-api-with-instagram-login/messaging-api).
     Facebook Login apps send through the Page; the IG node's `messages` edge is Instagram Login only."""
-    if call.host is not LoginFlavour.INSTAGRAM:
-        raise GraphError(3, "(#3) Application does not have the capability to make this API call.")
     ig: InstagramUser = call.node
     return await _send(call, ig)

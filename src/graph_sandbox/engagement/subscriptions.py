@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph_sandbox.errors import missing_parameter, unsupported_request
+from graph_sandbox.errors import missing_parameter
 from graph_sandbox.insights.rules import split_list
-from graph_sandbox.permissions import LoginFlavour
-from graph_sandbox.registry import GraphCall, graph_handler
+from graph_sandbox.registry import INSTAGRAM_HOST, GraphCall, graph_handler
 from graph_sandbox.world import InstagramUser, Page, TokenKind
 
 # Page Subscribed Apps reference: a Page token plus pages_manage_metadata and pages_show_list
@@ -77,20 +76,13 @@ async def unsubscribe(call: GraphCall) -> dict[str, Any]:
 IG_SUBSCRIPTION_PERMISSIONS = ("instagram_basic",)
 
 
-def _instagram_host(call: GraphCall) -> InstagramUser:
-    if call.host is not LoginFlavour.INSTAGRAM:
-        raise unsupported_request(call.node_id or "", call.method)
-    ig: InstagramUser = call.node
-    return ig
-
-
 @graph_handler(
     "ig_user", "subscribed_apps", "POST", permissions=IG_SUBSCRIPTION_PERMISSIONS,
-    params=("subscribed_fields",),
+    params=("subscribed_fields",), hosts=INSTAGRAM_HOST,
 )  # fmt: skip
 async def subscribe_account(call: GraphCall) -> dict[str, Any]:
     """Enable the account's webhook fields for the Instagram Login app."""
-    ig = _instagram_host(call)
+    ig: InstagramUser = call.node
     fields = split_list(call.param("subscribed_fields"))
     if not fields:
         raise missing_parameter("subscribed_fields")
@@ -98,10 +90,12 @@ async def subscribe_account(call: GraphCall) -> dict[str, Any]:
     return {"success": True}
 
 
-@graph_handler("ig_user", "subscribed_apps", "GET", permissions=IG_SUBSCRIPTION_PERMISSIONS)
+@graph_handler(
+    "ig_user", "subscribed_apps", "GET", permissions=IG_SUBSCRIPTION_PERMISSIONS, hosts=INSTAGRAM_HOST
+)
 async def list_account_subscriptions(call: GraphCall) -> dict[str, Any]:
     """The app enabled on the account, with its fields (empty when not subscribed)."""
-    ig = _instagram_host(call)
+    ig: InstagramUser = call.node
     if not ig.subscribed_fields:
         return {"data": []}
     app = {
@@ -112,9 +106,12 @@ async def list_account_subscriptions(call: GraphCall) -> dict[str, Any]:
     return {"data": [app]}
 
 
-@graph_handler("ig_user", "subscribed_apps", "DELETE", permissions=IG_SUBSCRIPTION_PERMISSIONS, params=())
+@graph_handler(
+    "ig_user", "subscribed_apps", "DELETE", permissions=IG_SUBSCRIPTION_PERMISSIONS, params=(),
+    hosts=INSTAGRAM_HOST,
+)  # fmt: skip
 async def unsubscribe_account(call: GraphCall) -> dict[str, Any]:
     """Stop the account's notifications for the Instagram Login app."""
-    ig = _instagram_host(call)
+    ig: InstagramUser = call.node
     ig.subscribed_fields = []
     return {"success": True}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph_sandbox.errors import invalid_parameter
+from graph_sandbox.errors import invalid_parameter, unknown_parameter
 from graph_sandbox.media_inspect import MediaKind
+from graph_sandbox.permissions import LoginFlavour
 from graph_sandbox.publishing import lifecycle
 from graph_sandbox.publishing.meta_errors import (
     carousel_size_error,
@@ -91,10 +92,22 @@ async def _prepare(call: GraphCall, container: Container, spec: ContainerSpec) -
         container.extra["cover"] = await fetch_image(call.sandbox, cover_url, MediaKind.COVER)
 
 
+def _check_host_params(call: GraphCall) -> None:
+    """graph.instagram.com's container endpoint does not take `upload_type`: resumable uploads are "available
+    only for apps that have implemented Facebook Login for Business" (Meta, "Upload Video to Meta Servers",
+    https://developers.facebook.com/documentation/instagram-platform/content-publishing/resumable-uploads;
+    the Content Publishing guide's endpoint list says the same of `upload_type=resumable`,
+    https://developers.facebook.com/docs/instagram-platform/content-publishing/). Meta documents the
+    restriction, not its error: the answer is the one for any parameter an endpoint does not take (100)."""
+    if call.host is LoginFlavour.INSTAGRAM and "upload_type" in call.params:
+        raise unknown_parameter("upload_type")
+
+
 @graph_handler("ig_user", "media", "POST", permissions=PUBLISH_PERMISSIONS, params=CREATE_PARAMS)
 async def create_container(call: GraphCall) -> dict[str, Any]:
     """Validate the request, fetch images now (videos later), and return the container id."""
     ig: InstagramUser = call.node
+    _check_host_params(call)
     spec = validate(call.params)
     check_account_rules(call, ig, spec)
     container = _new_container(call, ig, spec)

@@ -16,6 +16,7 @@ import pytest
 from pub_session import VERSION, Publisher, error_of
 
 import media_factory
+from graph_sandbox.auth import app_token_value
 from graph_sandbox.permissions import INSTAGRAM_LOGIN_PERMISSIONS
 from graph_sandbox.publishing import drain
 from graph_sandbox.seed import add_instagram_only_account
@@ -138,18 +139,48 @@ class TestPublishing:
         }
 
     async def test_resumable_upload_is_facebook_login_only(self, igpub: InstagramPublisher) -> None:
+        """ "Upload Video to Meta Servers": "available only for apps that have implemented Facebook Login
+        for Business"; on this host the container is not even made."""
         response = await igpub.create(media_type="REELS", upload_type="resumable")
-        assert response.status_code == 200, response.text  # the container is made
-        container = response.json()
-        upload = await igpub.client.post(
-            f"/rupload/ig-api-upload/{VERSION}/{container['id']}",
-            headers={"Authorization": f"OAuth {igpub.token}", "offset": "0", "file_size": "3"},
-            content=b"abc",
+        assert response.status_code == 400, response.text
+        assert (error_of(response)["code"], error_of(response)["message"]) == (
+            100,
+            "(#100) Param upload_type is not allowed",
         )
-        # rupload.facebook.com takes Facebook Login tokens only ("Upload Video to Meta Servers": "available
-        # only for apps that have implemented Facebook Login for Business").
-        assert upload.status_code == 401
-        assert "unauthorized user request" in upload.json()["debug_info"]["message"]
+        assert not [c for c in igpub.sandbox.world.containers.values() if c.ig_user_id == igpub.ig.id]
+
+    async def test_a_video_by_url_is_still_made(self, igpub: InstagramPublisher) -> None:
+        response = await igpub.create(media_type="REELS", video_url=_video(igpub))
+        assert response.status_code == 200, response.text
+
+
+class TestFacebookOnlyTokens:
+    """graph.instagram.com takes Instagram User tokens only: no app token, no debug_token."""
+
+    async def test_an_app_token_is_not_a_token_here(self, igpub: InstagramPublisher) -> None:
+        config = igpub.sandbox.config
+        for app_token in (app_token_value(config), f"{config.app_id}|{config.app_secret}"):
+            response = await igpub.client.get(
+                f"/graph-instagram/{VERSION}/{igpub.ig.id}", params={"access_token": app_token}
+            )
+            assert response.status_code == 400
+            assert error_of(response)["code"] == 190
+            on_facebook = await igpub.client.get(
+                f"/graph/{VERSION}/debug_token",
+                params={"access_token": app_token, "input_token": igpub.token},
+            )
+            assert on_facebook.status_code == 200, on_facebook.text
+
+    async def test_debug_token_is_not_on_this_host(self, igpub: InstagramPublisher) -> None:
+        config = igpub.sandbox.config
+        for token in (igpub.token, app_token_value(config)):
+            response = await igpub.client.get(
+                f"/graph-instagram/{VERSION}/debug_token",
+                params={"access_token": token, "input_token": igpub.token},
+            )
+            assert response.status_code == 400
+            assert error_of(response)["code"] == 100
+            assert "Unsupported get request" in error_of(response)["message"]
 
 
 class TestPermissions:
