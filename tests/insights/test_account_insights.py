@@ -105,6 +105,21 @@ class TestDailyTotals:
         assert by_name(again.json())["likes"]["values"] == first["likes"]["values"][:-1]
         assert calls[before:] == []
 
+    @pytest.mark.parametrize("metric", ["likes", "reach"])
+    async def test_a_one_day_range_has_that_day_s_value(self, client, connect, metric):
+        """Never `since == until` (which the sandbox, like Meta's end_time rule, answers with no day)."""
+        me = await connect()
+        day = days_ago(3)
+        params = {"metrics": metric, "since": day, "until": day}
+        response = await client.get(url(me.account_id), params=params, headers=me.headers)
+        assert response.status_code == 200, response.text
+        values = by_name(response.json())[metric]["values"]
+        assert [point["date"] for point in values] == [day]
+        assert values[0]["value"] > 0
+        wider = {"metrics": metric, "since": days_ago(5), "until": days_ago(2)}
+        around = by_name((await client.get(url(me.account_id), params=wider, headers=me.headers)).json())
+        assert {p["date"]: p["value"] for p in around[metric]["values"]}[day] == values[0]["value"]
+
     async def test_only_the_missing_days_are_asked_for(self, client, connect, calls, session):
         me = await connect()
         known = [today() - timedelta(days=n) for n in (10, 9, 8)]

@@ -11,7 +11,7 @@ from clipper.insights import sync
 from clipper.insights.access import Services
 from clipper.insights.catalogue import ACCOUNT_METRICS
 from clipper.insights.models import InsightSnapshot
-from clipper.insights.ranges import day_start, today
+from clipper.insights.ranges import day_start, today, window_end
 
 INSIGHTS_CALL = "GET /{id}/insights"
 BATCH_CALL = "POST /"
@@ -59,7 +59,7 @@ class TestSnapshotAccount:
         graph = app.state.graph.with_token(app.state.cipher.decrypt(account.page_access_token_enc))
         first, last = today() - timedelta(days=2), today() - timedelta(days=1)
         live = await graph.get_account_insights(
-            me.ig_id, ["likes", "views"], "day", since=day_start(first), until=day_start(last)
+            me.ig_id, ["likes", "views"], "day", since=day_start(first), until=window_end(last)
         )
         assert {m.name: m.value for m in live} == {n: from_snapshots[n] for n in ("likes", "views")}
 

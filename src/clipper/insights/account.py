@@ -111,7 +111,7 @@ async def _fetch_series(
             "day",
             metric_type=TIME_SERIES,
             since=ranges.day_start(first),
-            until=ranges.day_start(last),
+            until=ranges.window_end(last),
         )
         fetched.calls += 1
         for item in items:
@@ -134,7 +134,7 @@ async def _fetch_totals(
             "day",
             metric_type=TOTAL_VALUE,
             since=ranges.day_start(a),
-            until=ranges.day_start(b),
+            until=ranges.window_end(b),
         )
         for a, b in spans
     ]

@@ -87,7 +87,7 @@ async def fetch_online(
     if not missing:
         return []
     items = await client.get_account_insights(
-        ig_id, [ONLINE], "lifetime", since=ranges.day_start(missing[0]), until=ranges.day_start(missing[-1])
+        ig_id, [ONLINE], "lifetime", since=ranges.day_start(missing[0]), until=ranges.window_end(missing[-1])
     )
     fetched: list[snapshots.DayValue] = []
     for point in items[0].values if items else []:

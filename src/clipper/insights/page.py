@@ -80,7 +80,7 @@ async def page_insights(
     async with graph_errors(session, account, READ_PAGE_ENGAGEMENT):
         for start, end in ranges.chunks(first, last, MAX_PAGE_DAYS_PER_CALL):
             items = await client.get_page_insights(
-                page_id, names, "day", since=ranges.day_start(start), until=ranges.day_start(end)
+                page_id, names, "day", since=ranges.day_start(start), until=ranges.window_end(end)
             )
             for item in items:
                 for point in item.values:

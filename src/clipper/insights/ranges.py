@@ -24,6 +24,18 @@ def day_start(day: date) -> datetime:
     return datetime.combine(day, DAY_START)
 
 
+def window_end(last: date) -> datetime:
+    """The `until` of a window whose last day is `last`: the next day's start, never that day's own.
+
+    Meta stamps a day's value with the next day's start (`end_time`) and leaves out a day whose
+    `end_time` is after `until` (observed by Airbyte's Instagram source, which moved `until` to the next
+    day for that reason: https://github.com/airbytehq/airbyte/pull/74006). No Meta page or public client
+    says what `since == until` answers, so no window is ever zero-length: one day is `until = since +
+    86400` (docs/sandbox.md).
+    """
+    return day_start(last + timedelta(days=1))
+
+
 def day_ending(end_time: datetime) -> date:
     """The day a time-series value belongs to: Meta stamps it with the next day's start."""
     return day_of(end_time) - timedelta(days=1)

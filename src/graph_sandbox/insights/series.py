@@ -37,8 +37,16 @@ def end_time(day: date) -> str:
 
 
 def days_between(since: datetime, until: datetime) -> list[date]:
-    """Every insights day from `since` to `until`, both inclusive."""
+    """Every insights day from `since`'s to `until`'s, both inclusive, except that an `until` exactly at
+    a day's start ends the window before that day (so `since == until` there covers no day).
+
+    A day's value is stamped with the next day's start (`end_time`), and Meta leaves out a day whose
+    `end_time` is after `until`: Airbyte's Instagram source moved `until` a day on for it
+    (https://github.com/airbytehq/airbyte/pull/74006). Meta's pages do not say it; see docs/sandbox.md.
+    """
     first, last = day_of(since), day_of(until)
+    if until == datetime.combine(last, DAY_START_UTC):
+        last -= timedelta(days=1)
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 

@@ -144,6 +144,23 @@ class TestDayBuckets:
         until = datetime(2026, 3, 3, 9, tzinfo=UTC)
         assert len(days_between(since, until)) == 3
 
+    def test_an_until_at_a_day_start_ends_the_window_before_that_day(self):
+        """A day's value is stamped with the next day's start; a day whose end_time is after `until` is
+        left out (Airbyte's Instagram source, https://github.com/airbytehq/airbyte/pull/74006)."""
+        day_start = datetime(2026, 3, 1, 8, tzinfo=UTC)
+        one_day = days_between(day_start, day_start + timedelta(days=1))
+        assert [d.isoformat() for d in one_day] == ["2026-03-01"]
+        thirty = days_between(day_start, day_start + timedelta(days=30))
+        assert (thirty[0].isoformat(), thirty[-1].isoformat(), len(thirty)) == (
+            "2026-03-01",
+            "2026-03-30",
+            30,
+        )
+
+    def test_since_equal_to_until_at_a_day_start_covers_no_day(self):
+        day_start = datetime(2026, 3, 1, 8, tzinfo=UTC)
+        assert days_between(day_start, day_start) == []
+
 
 class TestSplit:
     def test_parts_add_up_to_the_total(self):
