@@ -186,7 +186,6 @@ class MemoryStore:
             return None
         return item
 
-
     def _live_slots(self, key: str, now: float) -> dict[str, float]:
         return {holder: until for holder, until in self._slots.get(key, {}).items() if until > now}
 
@@ -281,7 +280,7 @@ class RedisStore:
         """Take (or renew) `holder`'s slot among at most `limit` at `key` (one Lua script: atomic)."""
         _check_ttl(lease_seconds)
         async with _unavailable_on_network_error():
-            taken = await self._client.eval(  # type: ignore[misc]
+            taken = await self._client.eval(
                 _ACQUIRE_SLOT, 1, self._key(key), holder, limit, lease_seconds * 1000
             )
         return bool(taken)

@@ -143,7 +143,9 @@ class TestStreamCap:
             kv = publisher.app.state.kv
             key = StreamSlot(kv, publisher.user.user_id).key
             for index in range(MAX_STREAMS_PER_USER):
-                assert await kv.acquire_slot(key, f"dead-{index}", limit=MAX_STREAMS_PER_USER, lease_seconds=1)
+                assert await kv.acquire_slot(
+                    key, f"dead-{index}", limit=MAX_STREAMS_PER_USER, lease_seconds=1
+                )
             refused = await try_stream(publisher.client, publisher.headers, stack)
             await asyncio.sleep(1.2)
             opened = await open_stream(publisher.client, publisher.headers, stack)
@@ -151,7 +153,9 @@ class TestStreamCap:
         assert opened.status_code == 200
 
 
-async def try_stream(client: httpx.AsyncClient, headers: dict[str, str], stack: AsyncExitStack) -> httpx.Response:
+async def try_stream(
+    client: httpx.AsyncClient, headers: dict[str, str], stack: AsyncExitStack
+) -> httpx.Response:
     """Ask for a stream: a refusal read whole, or the open stream (left open until `stack` closes)."""
     response = await stack.enter_async_context(client.stream("GET", EVENTS, headers=headers))
     if response.status_code != 200:
