@@ -85,7 +85,12 @@ async def upload_clip(
         max_bytes=settings.max_upload_bytes,
     )
     clip = await service.create_clip(
-        session, user=user, staged=staged, title=staged.fields.get("title"), settings=settings
+        session,
+        user=user,
+        staged=staged,
+        title=staged.fields.get("title"),
+        settings=settings,
+        kv=request.app.state.kv,
     )
     return _read(clip, settings)
 
@@ -135,6 +140,7 @@ async def conform_clip(
         media_type=data.media_type,
         fit=data.fit,
         max_jobs=settings.media_jobs_per_user,
+        max_total=settings.media_jobs_total,
     )
     jobs.append(clip.id)
     return _read(clip, settings)
@@ -157,6 +163,7 @@ async def trim_clip(
         start=data.start,
         end=data.end,
         max_jobs=settings.media_jobs_per_user,
+        max_total=settings.media_jobs_total,
     )
     jobs.append(clip.id)
     return _read(clip, settings)
