@@ -9,11 +9,16 @@ from starlette.background import BackgroundTask
 from clipper.deps import CurrentPrincipal
 from clipper.errors import TooManyRequests
 from clipper.events import service
+from clipper.openapi import limits
 
 router = APIRouter(prefix="/events", tags=["events"])
 
 
-@router.get("", response_class=StreamingResponse)
+@router.get(
+    "",
+    response_class=StreamingResponse,
+    responses=limits(too_many="The user already holds 8 open streams (all API processes together)."),
+)
 async def stream_events(request: Request, principal: CurrentPrincipal) -> StreamingResponse:
     """Stream `post.status`, comment and message events as `text/event-stream` until the client leaves.
 
