@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.clips import isolation, media, storage
@@ -51,6 +51,7 @@ JOBS_RETRY_SECONDS = 30
 # An upload waits this long for a free probe slot (MEDIA_JOBS_TOTAL on the server) before it is refused.
 PROBE_SLOT_WAIT_SECONDS = 15.0
 PROBE_SLOTS_KEY = "media:probes"
+_JOBS_LOCK_KEY = 0x636C6970  # "clip": the PostgreSQL advisory lock serialising job starts
 
 
 async def get_clip(session: AsyncSession, *, user: User, clip_id: int) -> Clip:
@@ -263,6 +264,9 @@ def _require_ready(clip: Clip) -> None:
 async def _require_a_free_job(session: AsyncSession, *, user: User, max_jobs: int, max_total: int) -> None:
     # One person's jobs must not take every transcoding slot on the server, nor everyone's the machine.
     # A processing clip is a running (or queued) job in any process; the stale sweep fails abandoned ones.
+    if session.get_bind().dialect.name == "postgresql":
+        # Count and insert as one step across processes (SQLite's up-front write lock already does that).
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _JOBS_LOCK_KEY})
     processing = select(func.count()).select_from(Clip).where(Clip.status == ClipStatus.PROCESSING)
     running = await session.scalar(processing.where(Clip.user_id == user.id))
     if (running or 0) >= max_jobs:
