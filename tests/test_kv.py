@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
+from collections.abc import AsyncIterator
 
 import pytest
 import redis.asyncio as aioredis
 
 from clipper.errors import ServiceUnavailable
 from clipper.kv import KeyValueStore, MemoryStore, RedisStore, create_store
-from kv_stores import Advance, FakeClock
+from kv_stores import KV_STORES, Advance, FakeClock
 
 
 class TestKeyValueStore:
@@ -89,6 +90,92 @@ class TestKeyValueStore:
         assert sorted(results) == list(range(1, 51))
 
 
+@pytest.fixture(params=KV_STORES)
+async def two_processes(
+    request: pytest.FixtureRequest, fake_clock: FakeClock
+) -> AsyncIterator[tuple[KeyValueStore, KeyValueStore]]:
+    """The store as two API processes see it: one MemoryStore, or two RedisStores on one Redis."""
+    if request.param == "memory":
+        store = MemoryStore(clock=fake_clock)
+        yield store, store
+        return
+    url, prefix = os.environ["TEST_REDIS_URL"], f"test:kv:{uuid.uuid4().hex}:"
+    first, second = RedisStore.from_url(url, prefix=prefix), RedisStore.from_url(url, prefix=prefix)
+    try:
+        yield first, second
+    finally:
+        client = aioredis.Redis.from_url(url, decode_responses=True)
+        keys = [key async for key in client.scan_iter(match=prefix + "*")]
+        if keys:
+            await client.delete(*keys)
+        await client.aclose()
+        await first.close()
+        await second.close()
+
+
+@pytest.fixture
+def lease_passes(two_processes: tuple[KeyValueStore, KeyValueStore], fake_clock: FakeClock) -> Advance:
+    return fake_clock.advance if isinstance(two_processes[0], MemoryStore) else asyncio.sleep
+
+
+class TestLeasedSlots:
+    async def test_two_processes_together_never_exceed_the_limit(
+        self, two_processes: tuple[KeyValueStore, KeyValueStore]
+    ) -> None:
+        one, two = two_processes
+        taken = await asyncio.gather(
+            *(
+                store.acquire_slot("streams:7", f"holder-{index}-{number}", limit=8, lease_seconds=60)
+                for index in range(20)
+                for number, store in enumerate((one, two))
+            )
+        )
+        assert taken.count(True) == 8
+        assert not await one.acquire_slot("streams:7", "late", limit=8, lease_seconds=60)
+        assert not await two.acquire_slot("streams:7", "late", limit=8, lease_seconds=60)
+
+    async def test_the_limit_is_per_key(self, two_processes: tuple[KeyValueStore, KeyValueStore]) -> None:
+        one, two = two_processes
+        assert await one.acquire_slot("streams:1", "a", limit=1, lease_seconds=60)
+        assert await two.acquire_slot("streams:2", "b", limit=1, lease_seconds=60)
+        assert not await two.acquire_slot("streams:1", "c", limit=1, lease_seconds=60)
+
+    async def test_a_release_frees_the_slot_at_once(
+        self, two_processes: tuple[KeyValueStore, KeyValueStore]
+    ) -> None:
+        one, two = two_processes
+        assert await one.acquire_slot("streams:7", "a", limit=1, lease_seconds=60)
+        assert not await two.acquire_slot("streams:7", "b", limit=1, lease_seconds=60)
+        await one.release_slot("streams:7", "a")
+        assert await two.acquire_slot("streams:7", "b", limit=1, lease_seconds=60)
+
+    async def test_a_slot_its_holder_never_released_frees_when_its_lease_ends(
+        self, two_processes: tuple[KeyValueStore, KeyValueStore], lease_passes: Advance
+    ) -> None:
+        crashed, alive = two_processes
+        assert await crashed.acquire_slot("streams:7", "dead", limit=1, lease_seconds=1)
+        assert not await alive.acquire_slot("streams:7", "b", limit=1, lease_seconds=1)
+        await lease_passes(1.2)
+        assert await alive.acquire_slot("streams:7", "b", limit=1, lease_seconds=1)
+
+    async def test_renewing_keeps_the_slot_past_its_first_lease(
+        self, two_processes: tuple[KeyValueStore, KeyValueStore], lease_passes: Advance
+    ) -> None:
+        one, two = two_processes
+        assert await one.acquire_slot("streams:7", "a", limit=1, lease_seconds=2)
+        for _ in range(3):
+            await lease_passes(0.8)
+            assert await one.acquire_slot("streams:7", "a", limit=1, lease_seconds=2)
+        assert not await two.acquire_slot("streams:7", "b", limit=1, lease_seconds=2)
+
+    async def test_releasing_a_slot_one_does_not_hold_is_harmless(
+        self, two_processes: tuple[KeyValueStore, KeyValueStore]
+    ) -> None:
+        one, _ = two_processes
+        await one.release_slot("streams:7", "nobody")
+        assert await one.acquire_slot("streams:7", "a", limit=1, lease_seconds=60)
+
+
 class TestMemoryStore:
     async def test_increments_do_not_extend_the_window(self) -> None:
         clock = FakeClock()
@@ -98,6 +185,15 @@ class TestMemoryStore:
         await store.incr("hits", 10)
         await clock.advance(5)
         assert await store.incr("hits", 10) == 1
+
+    async def test_expired_slots_are_purged_without_being_read(self) -> None:
+        clock = FakeClock()
+        store = MemoryStore(clock=clock, purge_interval_seconds=60)
+        for index in range(5):
+            await store.acquire_slot(f"streams:{index}", "a", limit=1, lease_seconds=1)
+        await clock.advance(61)
+        await store.set("fresh", "value", 60)
+        assert len(store) == 1
 
     async def test_expired_keys_are_purged_without_being_read(self) -> None:
         clock = FakeClock()

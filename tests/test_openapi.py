@@ -45,6 +45,27 @@ class TestOpenApiDocument:
         assert "401" in listing
         assert "404" not in listing
 
+    @pytest.mark.parametrize(
+        ("path", "method", "code"),
+        [
+            ("/api/v1/events", "get", "429"),
+            ("/api/v1/auth/login", "post", "429"),
+            ("/api/v1/auth/register", "post", "429"),
+            ("/api/v1/clips", "post", "503"),
+            ("/api/v1/clips", "post", "413"),
+            ("/api/v1/clips/{clip_id}/conform", "post", "503"),
+            ("/api/v1/clips/{clip_id}/trim", "post", "503"),
+        ],
+    )
+    async def test_lists_the_limits_an_operation_can_answer(
+        self, document: dict[str, Any], path: str, method: str, code: str
+    ) -> None:
+        response = document["paths"][path][method]["responses"][code]
+        assert response["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+        assert response["description"]
+        if code in ("429", "503"):
+            assert "Retry-After" in response["headers"]
+
     async def test_ids_are_bounded(self, document: dict[str, Any]) -> None:
         parameter = document["paths"]["/api/v1/social/{post_id}"]["get"]["parameters"][0]
         assert parameter["schema"]["maximum"] == 2**31 - 1

@@ -150,12 +150,14 @@ class Settings(BaseSettings):
 
     # Media work runs in a child process with these limits: its address space, the wall-clock time
     # for probing an upload, the wall-clock and CPU time for a conform or trim; and how many conform or
-    # trim jobs one user may have running at once.
+    # trim jobs one user may have running at once; and, on the whole server (every process), how many
+    # conform or trim jobs may run at once and how many uploads may be probed at once.
     media_memory_bytes: int = 3 * 1024 * 1024 * 1024
     media_probe_seconds: float = 120.0
     media_transcode_seconds: float = 3600.0
     media_cpu_seconds: int = 3600
     media_jobs_per_user: int = 2
+    media_jobs_total: int = Field(default=4, ge=1)
 
     # Exposure (issue 11). The mounted sandbox's admin API answers loopback clients only, and it fetches
     # media only from loopback hosts and its own host, unless these open them.

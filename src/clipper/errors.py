@@ -110,6 +110,13 @@ class ServiceUnavailable(ClipperError):
     status_code = 503
     default_message = "A service we depend on is unavailable: try again in a minute."
 
+    def __init__(self, message: str | None = None, *, retry_after: int | None = None) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)} if self.retry_after is not None else {}
+
 
 # Framework errors (unknown path, wrong method) use the same envelope as ours.
 _HTTP_ERROR_NAMES = {

@@ -44,6 +44,17 @@ class KeyValueStore(Protocol):
     async def ttl(self, key: str) -> float | None:
         """Return the seconds left before the key expires, or None if it does not exist."""
 
+    async def acquire_slot(self, key: str, holder: str, *, limit: int, lease_seconds: int) -> bool:
+        """Take (or renew) `holder`'s slot among at most `limit` at `key`, leased for `lease_seconds`.
+
+        Atomic: concurrent callers in any process never hold more than `limit` slots. A slot whose lease
+        ran out (its holder died without releasing it) is free again. Renewing an unexpired slot always
+        succeeds; False means every slot is taken.
+        """
+
+    async def release_slot(self, key: str, holder: str) -> None:
+        """Give `holder`'s slot at `key` back at once."""
+
     async def close(self) -> None:
         """Release connections; the store is unusable afterwards."""
 
@@ -61,6 +72,7 @@ class MemoryStore:
         self._purge_interval = purge_interval_seconds
         self._next_purge = clock() + purge_interval_seconds
         self._items: dict[str, tuple[str, float]] = {}
+        self._slots: dict[str, dict[str, float]] = {}
         # Operations never await while holding it, so it is also safe across threads and loops
         # (a TestClient runs the app on its own thread).
         self._lock = threading.Lock()
@@ -114,10 +126,32 @@ class MemoryStore:
             item = self._live(key, now)
             return item[1] - now if item else None
 
+    async def acquire_slot(self, key: str, holder: str, *, limit: int, lease_seconds: int) -> bool:
+        """Take (or renew) `holder`'s slot among at most `limit` at `key`, leased for `lease_seconds`."""
+        _check_ttl(lease_seconds)
+        with self._lock:
+            now = self._tick()
+            slots = self._live_slots(key, now)
+            if holder not in slots and len(slots) >= limit:
+                return False
+            slots[holder] = now + lease_seconds
+            self._slots[key] = slots
+            return True
+
+    async def release_slot(self, key: str, holder: str) -> None:
+        """Give `holder`'s slot at `key` back at once."""
+        with self._lock:
+            slots = self._slots.get(key)
+            if slots is not None:
+                slots.pop(holder, None)
+                if not slots:
+                    del self._slots[key]
+
     async def close(self) -> None:
         """Drop every key."""
         with self._lock:
             self._items.clear()
+            self._slots.clear()
 
     def purge(self) -> int:
         """Remove every expired key now; return how many went."""
@@ -125,7 +159,7 @@ class MemoryStore:
             return self._purge(self._clock())
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._items) + len(self._slots)
 
     def _tick(self) -> float:
         now = self._clock()
@@ -137,6 +171,9 @@ class MemoryStore:
         expired = [key for key, (_, expires_at) in self._items.items() if expires_at <= now]
         for key in expired:
             del self._items[key]
+        for key in list(self._slots):
+            if not self._live_slots(key, now):
+                self._slots.pop(key, None)
         self._next_purge = now + self._purge_interval
         return len(expired)
 
@@ -149,12 +186,33 @@ class MemoryStore:
             return None
         return item
 
+    def _live_slots(self, key: str, now: float) -> dict[str, float]:
+        return {holder: until for holder, until in self._slots.get(key, {}).items() if until > now}
+
 
 def _as_int(key: str, value: str) -> int:
     try:
         return int(value)
     except ValueError:
         raise ValueError(f"The value at {key!r} is not a counter") from None
+
+
+# A sorted set of holder -> lease deadline (ms, on Redis's own clock, so the API processes' clocks need not
+# agree). The key itself expires with its last lease, so a user who leaves leaves nothing behind.
+_ACQUIRE_SLOT = """
+local now = redis.call('TIME')
+local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+local lease_ms = tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now_ms)
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) and redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then
+  return 0
+end
+redis.call('ZADD', KEYS[1], now_ms + lease_ms, ARGV[1])
+if redis.call('PTTL', KEYS[1]) < lease_ms then
+  redis.call('PEXPIRE', KEYS[1], lease_ms)
+end
+return 1
+"""
 
 
 class RedisStore:
@@ -217,6 +275,20 @@ class RedisStore:
         if milliseconds == -2:
             return None
         return math.inf if milliseconds == -1 else milliseconds / 1000
+
+    async def acquire_slot(self, key: str, holder: str, *, limit: int, lease_seconds: int) -> bool:
+        """Take (or renew) `holder`'s slot among at most `limit` at `key` (one Lua script: atomic)."""
+        _check_ttl(lease_seconds)
+        async with _unavailable_on_network_error():
+            taken = await self._client.eval(
+                _ACQUIRE_SLOT, 1, self._key(key), holder, limit, lease_seconds * 1000
+            )
+        return bool(taken)
+
+    async def release_slot(self, key: str, holder: str) -> None:
+        """Give `holder`'s slot at `key` back at once."""
+        async with _unavailable_on_network_error():
+            await self._client.zrem(self._key(key), holder)
 
     async def close(self) -> None:
         """Close the connection pool."""

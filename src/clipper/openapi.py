@@ -67,6 +67,16 @@ _ERRORS = {
 }
 
 
+_LIMIT_CODES = {"408", "413", "429", "503"}
+_RETRY_AFTER = {"description": "Seconds to wait before trying again.", "schema": {"type": "integer"}}
+
+
+def limits(**answers: str) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a route's limits, e.g. `limits(too_many="…")`: 408, 413, 429 or 503 with our body."""
+    codes = {"too_slow": 408, "too_large": 413, "too_many": 429, "busy": 503}
+    return {codes[name]: {"description": description} for name, description in answers.items()}
+
+
 def install(app: FastAPI) -> None:
     """Serve the corrected document at /openapi.json (built once, on first request)."""
 
@@ -119,6 +129,12 @@ def _describe_operation(operation: dict[str, Any], route: Any, method: str) -> N
         codes.append("409")
     for code in codes:
         responses.setdefault(code, _error(_ERRORS[code]))
+    for code, response in responses.items():
+        # A limit a route declares (`responses=LIMITS[...]`) answers our error body.
+        if code in _LIMIT_CODES and "content" not in response:
+            response.update(_error(response["description"]))
+            if code in ("429", "503"):
+                response["headers"] = {"Retry-After": _RETRY_AFTER}
     if "422" in responses:
         responses["422"] = _error("The request is not valid.", "HTTPValidationError")
 

@@ -7,6 +7,7 @@ shares the test's one rolled-back connection, which cannot run two transactions 
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import httpx
@@ -15,7 +16,17 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auth_helpers import SignedUp
+from clipper.config import Settings
+from kv_stores import KV_STORES
 from taking_turns import TakingTurns
+
+
+@pytest.fixture(params=KV_STORES)
+def kv_backend(request: pytest.FixtureRequest, settings: Settings) -> str:
+    """Run the test on the in-process store, and on Redis too when TEST_REDIS_URL is set."""
+    if request.param == "redis":
+        settings.redis_url = os.environ["TEST_REDIS_URL"]
+    return str(request.param)
 
 
 @pytest.fixture

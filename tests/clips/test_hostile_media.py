@@ -16,11 +16,14 @@ from fractions import Fraction
 
 import av
 import httpx
+import pytest
 from fastapi import FastAPI
 from PIL import Image
 
 import media_factory
 from auth_helpers import SignedUp
+from clipper.clips import service
+from clipper.kv import RedisStore
 from clips.clip_helpers import fetch, upload, upload_ok, wait_done
 
 QUICK_SECONDS = 10.0
@@ -156,6 +159,83 @@ class TestJobsPerUser:
         assert "1 clip" in second.json()["detail"]
         assert (await wait_done(api, owner, first.json()["id"]))["status"] == "failed"
         assert (await wait_done(api, stranger, other_user.json()["id"]))["status"] == "ready"
+
+
+class TestMediaWorkOnTheWholeServer:
+    async def test_users_together_cannot_start_more_jobs_than_the_server_allows(
+        self, api: httpx.AsyncClient, owner: SignedUp, stranger: SignedUp, app: FastAPI
+    ) -> None:
+        app.state.settings.media_jobs_total = 1
+        app.state.settings.media_transcode_seconds = 2.0  # the long first job ends soon after the test
+        mine = await upload_ok(api, owner, sparse_mp4(claimed_seconds=7_200, width=720, height=1280), "a.mp4")
+        theirs = await upload_ok(api, stranger, media_factory.mp4(90, 160), "b.mp4")
+
+        first = await api.post(
+            f"/api/v1/clips/{mine['id']}/trim", json={"start": 0, "end": 600}, headers=owner.headers
+        )
+        started = time.monotonic()
+        refused = await api.post(
+            f"/api/v1/clips/{theirs['id']}/trim", json={"start": 0, "end": 1}, headers=stranger.headers
+        )
+        answered_in = time.monotonic() - started
+
+        assert (first.status_code, refused.status_code) == (202, 503)
+        assert answered_in < QUICK_SECONDS
+        assert refused.headers["Retry-After"] == "30"
+        assert refused.json()["detail"] == (
+            "The server is already processing 1 clip for its users (MEDIA_JOBS_TOTAL): "
+            "try again in 30 seconds."
+        )
+        assert (await wait_done(api, owner, first.json()["id"]))["status"] == "failed"
+        again = await api.post(
+            f"/api/v1/clips/{theirs['id']}/trim", json={"start": 0, "end": 1}, headers=stranger.headers
+        )
+        assert again.status_code == 202, again.text
+        assert (await wait_done(api, stranger, again.json()["id"]))["status"] == "ready"
+
+    async def test_an_upload_waits_a_bounded_time_for_a_probe_slot_then_is_refused(
+        self,
+        kv_backend: str,
+        api: httpx.AsyncClient,
+        owner: SignedUp,
+        app: FastAPI,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        app.state.settings.media_jobs_total = 1
+        monkeypatch.setattr(service, "PROBE_SLOT_WAIT_SECONDS", 0.5)
+        kv = app.state.kv
+        assert isinstance(kv, RedisStore) == (kv_backend == "redis")
+        # Another API process is probing an upload.
+        assert await kv.acquire_slot(service.PROBE_SLOTS_KEY, "other", limit=1, lease_seconds=60)
+        try:
+            started = time.monotonic()
+            refused = await upload(api, owner, media_factory.jpeg(320, 320), "a.jpg")
+            answered_in = time.monotonic() - started
+        finally:
+            await kv.release_slot(service.PROBE_SLOTS_KEY, "other")
+
+        assert refused.status_code == 503
+        assert 0.5 <= answered_in < QUICK_SECONDS
+        assert refused.headers["Retry-After"] == "30"
+        assert "(MEDIA_JOBS_TOTAL): upload this file again in 30 seconds" in refused.json()["detail"]
+        listed = await api.get("/api/v1/clips", headers=owner.headers)
+        assert listed.json()["items"] == []
+
+    async def test_each_upload_gives_its_probe_slot_back(
+        self,
+        kv_backend: str,
+        api: httpx.AsyncClient,
+        owner: SignedUp,
+        app: FastAPI,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        app.state.settings.media_jobs_total = 1
+        monkeypatch.setattr(service, "PROBE_SLOT_WAIT_SECONDS", 0.0)
+        for name in ("a.jpg", "b.jpg", "c.jpg"):
+            await upload_ok(api, owner, media_factory.jpeg(320, 320), name)
+        refused = await upload(api, owner, b"not media at all", "d.jpg")
+        assert refused.status_code == 422
+        await upload_ok(api, owner, media_factory.jpeg(320, 320), "e.jpg")
 
 
 class TestIndexFirstOnUpload:

@@ -103,22 +103,40 @@ async def served_publisher(settings: Settings, **overrides: Any) -> AsyncIterato
     settings = settings.model_copy(update={"backend_url": origin, "frontend_url": origin, **overrides})
     await asyncio.to_thread(migrate.upgrade, settings.database_url)
     app = create_app(settings)
+    async with serving(app, port), httpx.AsyncClient(base_url=origin, timeout=30) as client:
+        user = await signup(client)
+        account = await connect_instagram(client, user.headers)
+        publisher = Publisher(client=client, app=app, user=user, account=account)
+        await publisher.admin("PATCH", "config", {"image_processing_seconds": 0})
+        yield publisher
+
+
+@asynccontextmanager
+async def served_app(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """Another API process on the same settings (database, Redis): a client of it on its own socket."""
+    from clipper.main import create_app
+
+    port = _free_port()
+    origin = f"http://127.0.0.1:{port}"
+    app = create_app(settings.model_copy(update={"backend_url": origin, "frontend_url": origin}))
+    async with serving(app, port), httpx.AsyncClient(base_url=origin, timeout=30) as client:
+        yield client
+
+
+@asynccontextmanager
+async def serving(app: Any, port: int) -> AsyncIterator[None]:
+    """Run `app` under uvicorn on 127.0.0.1:`port` for the duration."""
     app.state.graph_transport = httpx.ASGITransport(app=app)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    serving = asyncio.create_task(server.serve())
+    task = asyncio.create_task(server.serve())
     try:
         while not server.started:
-            assert not serving.done(), "uvicorn did not start"
+            assert not task.done(), "uvicorn did not start"
             await asyncio.sleep(0.02)
-        async with httpx.AsyncClient(base_url=origin, timeout=30) as client:
-            user = await signup(client)
-            account = await connect_instagram(client, user.headers)
-            publisher = Publisher(client=client, app=app, user=user, account=account)
-            await publisher.admin("PATCH", "config", {"image_processing_seconds": 0})
-            yield publisher
+        yield
     finally:
         server.should_exit = True
-        await serving
+        await task
 
 
 def start_worker_process(

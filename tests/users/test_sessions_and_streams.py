@@ -4,19 +4,21 @@ an API token cannot mint more, the user lists and revokes sessions, and open str
 from __future__ import annotations
 
 import asyncio
+import os
 from contextlib import AsyncExitStack
 from datetime import timedelta
 
 import httpx
+import pytest
 from sqlalchemy import update
 
 from auth_helpers import login
 from clipper.config import Settings
 from clipper.db import unit_of_work, utcnow
-from clipper.events.service import MAX_STREAMS_PER_USER
+from clipper.events.service import MAX_STREAMS_PER_USER, StreamSlot
 from clipper.users.models import UserSession
 from clipper.users.sessions import SESSION_MAX_LIFETIME
-from social.live_app import served_publisher
+from social.live_app import served_app, served_publisher
 
 AUTH = "/api/v1/auth"
 EVENTS = "/api/v1/events"
@@ -91,13 +93,86 @@ class TestStreamsEndWithTheirSession:
             assert isinstance(still_open.exception(), TimeoutError)
             assert (await publisher.client.get(f"{AUTH}/me", headers=other)).status_code == 401
 
-    async def test_open_streams_are_capped_per_user(self, settings: Settings) -> None:
+
+class TestStreamCap:
+    async def test_open_streams_are_capped_per_user(self, settings: Settings, kv_backend: str) -> None:
         async with served_publisher(settings, worker_embedded=False) as publisher, AsyncExitStack() as stack:
             for _ in range(MAX_STREAMS_PER_USER):
                 await open_stream(publisher.client, publisher.headers, stack)
-            refused = await publisher.client.get(EVENTS, headers=publisher.headers)
+            refused = await try_stream(publisher.client, publisher.headers, stack)
         assert refused.status_code == 429
         assert refused.json()["error"] == "TooManyRequests"
+        assert refused.json()["detail"] == (
+            f"You already have {MAX_STREAMS_PER_USER} live-update streams open: close a tab."
+        )
+        assert refused.headers["Retry-After"] == "30"
+
+    async def test_two_api_processes_on_one_redis_share_the_cap(self, settings: Settings) -> None:
+        redis_url = os.environ.get("TEST_REDIS_URL")
+        if not redis_url:
+            pytest.skip("TEST_REDIS_URL is not set")
+        settings = settings.model_copy(update={"redis_url": redis_url})
+        async with (
+            served_publisher(settings, worker_embedded=False) as publisher,
+            served_app(publisher.app.state.settings) as other_process,
+            AsyncExitStack() as stack,
+        ):
+            other = await second_session(other_process, publisher.user.email, publisher.user.password)
+            for _ in range(5):
+                await open_stream(publisher.client, publisher.headers, stack)
+            for _ in range(MAX_STREAMS_PER_USER - 5):
+                await open_stream(other_process, other, stack)
+            refused_here = await try_stream(publisher.client, publisher.headers, stack)
+            refused_there = await try_stream(other_process, other, stack)
+        assert (refused_here.status_code, refused_there.status_code) == (429, 429)
+
+    async def test_closing_a_stream_frees_its_slot_at_once(self, settings: Settings, kv_backend: str) -> None:
+        async with served_publisher(settings, worker_embedded=False) as publisher, AsyncExitStack() as stack:
+            for _ in range(MAX_STREAMS_PER_USER - 1):
+                await open_stream(publisher.client, publisher.headers, stack)
+            async with AsyncExitStack() as closing:
+                await open_stream(publisher.client, publisher.headers, closing)
+            reopened = await opens_within(publisher.client, publisher.headers, stack, seconds=3)
+        assert reopened.status_code == 200
+
+    async def test_the_slots_of_a_process_that_died_free_when_their_lease_ends(
+        self, settings: Settings, kv_backend: str
+    ) -> None:
+        async with served_publisher(settings, worker_embedded=False) as publisher, AsyncExitStack() as stack:
+            # A crashed process's streams: slots taken, never released, leased for a second.
+            kv = publisher.app.state.kv
+            key = StreamSlot(kv, publisher.user.user_id).key
+            for index in range(MAX_STREAMS_PER_USER):
+                assert await kv.acquire_slot(
+                    key, f"dead-{index}", limit=MAX_STREAMS_PER_USER, lease_seconds=1
+                )
+            refused = await try_stream(publisher.client, publisher.headers, stack)
+            await asyncio.sleep(1.2)
+            opened = await open_stream(publisher.client, publisher.headers, stack)
+        assert refused.status_code == 429
+        assert opened.status_code == 200
+
+
+async def try_stream(
+    client: httpx.AsyncClient, headers: dict[str, str], stack: AsyncExitStack
+) -> httpx.Response:
+    """Ask for a stream: a refusal read whole, or the open stream (left open until `stack` closes)."""
+    response = await stack.enter_async_context(client.stream("GET", EVENTS, headers=headers))
+    if response.status_code != 200:
+        await response.aread()
+    return response
+
+
+async def opens_within(
+    client: httpx.AsyncClient, headers: dict[str, str], stack: AsyncExitStack, *, seconds: float
+) -> httpx.Response:
+    """Ask for a stream, again while it is refused, for at most `seconds`; the last answer."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        response = await try_stream(client, headers, stack)
+        if response.status_code != 429 or asyncio.get_running_loop().time() > deadline:
+            return response
+        await asyncio.sleep(0.1)
 
 
 class TestPasswordChange:

@@ -17,6 +17,7 @@ from clipper.config import Settings
 from clipper.deps import CurrentUser, SessionAfterBody, SessionDep, SettingsDep, UserBeforeBody
 from clipper.errors import Forbidden, NotFound
 from clipper.inputs import DbId
+from clipper.openapi import limits
 
 router = APIRouter(prefix="/clips", tags=["clips"])
 
@@ -37,6 +38,8 @@ _UPLOAD_BODY: dict[str, Any] = {
         },
     }
 }
+
+_JOBS_BUSY = limits(busy="The server already runs MEDIA_JOBS_TOTAL conform or trim jobs: try again later.")
 
 
 def _read(clip: Clip, settings: Settings) -> ClipRead:
@@ -70,7 +73,16 @@ async def serve_file(key: str, expires: int, signature: str, settings: SettingsD
     return FileResponse(path, media_type=media.content_type_of(Path(key)))
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, openapi_extra=_UPLOAD_BODY)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    openapi_extra=_UPLOAD_BODY,
+    responses=limits(
+        too_slow="The upload paused longer than BODY_READ_TIMEOUT_SECONDS.",
+        too_large="The file is over MAX_UPLOAD_BYTES, or the form has too many or too large fields.",
+        busy="Every upload-probe slot of the server (MEDIA_JOBS_TOTAL) stayed busy: upload again later.",
+    ),
+)
 async def upload_clip(
     request: Request, user: UserBeforeBody, session: SessionAfterBody, settings: SettingsDep
 ) -> ClipRead:
@@ -85,7 +97,12 @@ async def upload_clip(
         max_bytes=settings.max_upload_bytes,
     )
     clip = await service.create_clip(
-        session, user=user, staged=staged, title=staged.fields.get("title"), settings=settings
+        session,
+        user=user,
+        staged=staged,
+        title=staged.fields.get("title"),
+        settings=settings,
+        kv=request.app.state.kv,
     )
     return _read(clip, settings)
 
@@ -118,7 +135,7 @@ async def delete_clip(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/{clip_id}/conform", status_code=status.HTTP_202_ACCEPTED)
+@router.post("/{clip_id}/conform", status_code=status.HTTP_202_ACCEPTED, responses=_JOBS_BUSY)
 async def conform_clip(
     clip_id: DbId,
     data: ConformRequest,
@@ -135,12 +152,13 @@ async def conform_clip(
         media_type=data.media_type,
         fit=data.fit,
         max_jobs=settings.media_jobs_per_user,
+        max_total=settings.media_jobs_total,
     )
     jobs.append(clip.id)
     return _read(clip, settings)
 
 
-@router.post("/{clip_id}/trim", status_code=status.HTTP_202_ACCEPTED)
+@router.post("/{clip_id}/trim", status_code=status.HTTP_202_ACCEPTED, responses=_JOBS_BUSY)
 async def trim_clip(
     clip_id: DbId,
     data: TrimRequest,
@@ -157,6 +175,7 @@ async def trim_clip(
         start=data.start,
         end=data.end,
         max_jobs=settings.media_jobs_per_user,
+        max_total=settings.media_jobs_total,
     )
     jobs.append(clip.id)
     return _read(clip, settings)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+import contextlib
+import time
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.clips import isolation, media, storage
@@ -17,7 +21,8 @@ from clipper.clips.probe import Probed, UnsupportedMedia
 from clipper.clips.qualify import MEDIA_TYPES, Qualification, cover_reasons, qualifies_for, qualify
 from clipper.clips.upload import Staged
 from clipper.config import Settings
-from clipper.errors import Conflict, InvalidInput, NotFound
+from clipper.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable
+from clipper.kv import KeyValueStore
 from clipper.social.models import PostStatus, SocialPost, SocialPostMedia
 from clipper.users.models import User
 
@@ -42,6 +47,11 @@ __all__ = [
 ]
 
 MAX_PAGE = 100
+JOBS_RETRY_SECONDS = 30
+# An upload waits this long for a free probe slot (MEDIA_JOBS_TOTAL on the server) before it is refused.
+PROBE_SLOT_WAIT_SECONDS = 15.0
+PROBE_SLOTS_KEY = "media:probes"
+_JOBS_LOCK_KEY = 0x636C6970  # "clip": the PostgreSQL advisory lock serialising job starts
 
 
 async def get_clip(session: AsyncSession, *, user: User, clip_id: int) -> Clip:
@@ -126,14 +136,55 @@ def staging_path(*, user: User, settings: Settings) -> Path:
     return storage.path_for(settings, storage.new_key(user.id, ".upload"))
 
 
+@asynccontextmanager
+async def _probe_slot(kv: KeyValueStore, settings: Settings) -> AsyncIterator[None]:
+    """Hold one of the server's MEDIA_JOBS_TOTAL upload-probe slots (shared by every API process)."""
+    holder = uuid.uuid4().hex
+    # A probe and a thumbnail each stop after MEDIA_PROBE_SECONDS: only a dead process's slot outlives this.
+    lease = int(2 * settings.media_probe_seconds) + 30
+    deadline = time.monotonic() + PROBE_SLOT_WAIT_SECONDS
+    while not await kv.acquire_slot(
+        PROBE_SLOTS_KEY, holder, limit=settings.media_jobs_total, lease_seconds=lease
+    ):
+        if time.monotonic() >= deadline:
+            raise ServiceUnavailable(
+                f"The server is already checking {settings.media_jobs_total} uploads (MEDIA_JOBS_TOTAL): "
+                f"upload this file again in {JOBS_RETRY_SECONDS} seconds.",
+                retry_after=JOBS_RETRY_SECONDS,
+            )
+        await asyncio.sleep(0.25)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(ServiceUnavailable):
+            await asyncio.shield(kv.release_slot(PROBE_SLOTS_KEY, holder))
+
+
 async def create_clip(
-    session: AsyncSession, *, user: User, staged: Staged, title: str | None, settings: Settings
+    session: AsyncSession,
+    *,
+    user: User,
+    staged: Staged,
+    title: str | None,
+    settings: Settings,
+    kv: KeyValueStore,
 ) -> Clip:
     """Probe a staged upload, keep it with a thumbnail as the user's clip; nothing stays on failure.
 
     An MP4 or MOV whose index comes after its media is rewritten with the index first (streams copied),
-    so it qualifies without a conform; the clip's `upload_fixes` say so.
+    so it qualifies without a conform; the clip's `upload_fixes` say so. The probe waits up to
+    PROBE_SLOT_WAIT_SECONDS for a free slot among the server's MEDIA_JOBS_TOTAL, then is refused (503).
     """
+    try:
+        async with _probe_slot(kv, settings):
+            return await _create_clip(session, user=user, staged=staged, title=title, settings=settings)
+    finally:
+        staged.path.unlink(missing_ok=True)
+
+
+async def _create_clip(
+    session: AsyncSession, *, user: User, staged: Staged, title: str | None, settings: Settings
+) -> Clip:
     remuxed = staged.path.with_suffix(".faststart")
     try:
         probed: Probed = await _isolated("probe", settings, path=str(staged.path), remux_to=str(remuxed))
@@ -210,28 +261,43 @@ def _require_ready(clip: Clip) -> None:
         raise Conflict(f"Clip {clip.id} is {clip.status.value}: wait until it is ready.")
 
 
-async def _require_a_free_job(session: AsyncSession, *, user: User, max_jobs: int) -> None:
-    # One person's jobs must not take every transcoding slot on the server.
-    running = await session.scalar(
-        select(func.count())
-        .select_from(Clip)
-        .where(Clip.user_id == user.id, Clip.status == ClipStatus.PROCESSING)
-    )
+async def _require_a_free_job(session: AsyncSession, *, user: User, max_jobs: int, max_total: int) -> None:
+    # One person's jobs must not take every transcoding slot on the server, nor everyone's the machine.
+    # A processing clip is a running (or queued) job in any process; the stale sweep fails abandoned ones.
+    if session.get_bind().dialect.name == "postgresql":
+        # Count and insert as one step across processes (SQLite's up-front write lock already does that).
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _JOBS_LOCK_KEY})
+    processing = select(func.count()).select_from(Clip).where(Clip.status == ClipStatus.PROCESSING)
+    running = await session.scalar(processing.where(Clip.user_id == user.id))
     if (running or 0) >= max_jobs:
         clips = "clip is" if max_jobs == 1 else "clips are"
         raise Conflict(
             f"{max_jobs} {clips} already processing for you (MEDIA_JOBS_PER_USER): "
             "wait until one is ready or failed, then start this one."
         )
+    if (await session.scalar(processing) or 0) >= max_total:
+        clips = "clip" if max_total == 1 else "clips"
+        raise ServiceUnavailable(
+            f"The server is already processing {max_total} {clips} for its users (MEDIA_JOBS_TOTAL): "
+            f"try again in {JOBS_RETRY_SECONDS} seconds.",
+            retry_after=JOBS_RETRY_SECONDS,
+        )
 
 
 async def start_conform(
-    session: AsyncSession, *, user: User, clip_id: int, media_type: str, fit: str, max_jobs: int
+    session: AsyncSession,
+    *,
+    user: User,
+    clip_id: int,
+    media_type: str,
+    fit: str,
+    max_jobs: int,
+    max_total: int,
 ) -> Clip:
     """Create a processing copy of the clip that will meet `media_type`'s spec (the job fills it in)."""
     source = await get_clip(session, user=user, clip_id=clip_id)
     _require_ready(source)
-    await _require_a_free_job(session, user=user, max_jobs=max_jobs)
+    await _require_a_free_job(session, user=user, max_jobs=max_jobs, max_total=max_total)
     try:
         plan_conform(source, media_type=media_type, fit=fit)
     except TranscodeError as exc:
@@ -244,12 +310,19 @@ async def start_conform(
 
 
 async def start_trim(
-    session: AsyncSession, *, user: User, clip_id: int, start: float, end: float, max_jobs: int
+    session: AsyncSession,
+    *,
+    user: User,
+    clip_id: int,
+    start: float,
+    end: float,
+    max_jobs: int,
+    max_total: int,
 ) -> Clip:
     """Create a processing copy holding `start`…`end` seconds of a video (the job fills it in)."""
     source = await get_clip(session, user=user, clip_id=clip_id)
     _require_ready(source)
-    await _require_a_free_job(session, user=user, max_jobs=max_jobs)
+    await _require_a_free_job(session, user=user, max_jobs=max_jobs, max_total=max_total)
     duration = source.duration_seconds or 0.0
     if source.kind is not ClipKind.VIDEO:
         raise InvalidInput("Only videos can be trimmed.")

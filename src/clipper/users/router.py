@@ -10,6 +10,7 @@ from clipper.events import service as events
 from clipper.events.hub import EventHub
 from clipper.inputs import DbId
 from clipper.kv import KeyValueStore
+from clipper.openapi import limits
 from clipper.users import api_tokens, service, sessions, throttle
 from clipper.users.auth import AuthMethod
 from clipper.users.cookies import DEVICE_COOKIE, clear_session_cookies, set_device_cookie, set_session_cookies
@@ -48,7 +49,12 @@ _SIGN_UP_NEXT = (
 )
 
 
-@router.post("/register", status_code=status.HTTP_201_CREATED, response_model=RegisterAccepted)
+@router.post(
+    "/register",
+    status_code=status.HTTP_201_CREATED,
+    response_model=RegisterAccepted,
+    responses=limits(too_many="Too many sign-ups from this network: wait, then try again."),
+)
 async def register(
     data: RegisterRequest, request: Request, session: SessionAfterBody, response: Response
 ) -> RegisterAccepted:
@@ -63,7 +69,11 @@ async def register(
     return RegisterAccepted(email=data.email, detail=_SIGN_UP_NEXT)
 
 
-@router.post("/login", response_model=LoginResponse)
+@router.post(
+    "/login",
+    response_model=LoginResponse,
+    responses=limits(too_many="Too many failed sign-in attempts: wait, then try again."),
+)
 async def login(
     data: LoginRequest,
     request: Request,
