@@ -10,7 +10,7 @@ SANDBOX_PORT ?= 8100
 CHECK_DB := data/alembic-check.db
 WEB_STAMP := frontend/node_modules/.installed
 WEB_BUILD := frontend/dist/index.html
-WEB_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html frontend/vite.config.js
+WEB_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html frontend/vite.config.ts frontend/tsconfig.json
 
 # The tests use this machine's PostgreSQL and Redis when they answer (as CI does), next to SQLite and the
 # in-process stores; set TEST_DATABASE_URL / TEST_REDIS_URL to point elsewhere, or to empty to skip them.

@@ -1,7 +1,7 @@
 // Live updates: one EventSource on GET /api/v1/events; each event refreshes the queries it affects.
 import { useEffect, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import { API } from "./api.js";
+import { API } from "./api.ts";
 
 const AFFECTS = {
   post: [["posts"], ["media-insights"]],

@@ -1,8 +1,8 @@
 import { useState } from "react";
 import { Link, Navigate, useLocation, useNavigate } from "react-router-dom";
-import { useAuthMutations, useMe } from "../api.js";
-import { Icon } from "../components/icons.jsx";
-import { Field } from "../components/ui.jsx";
+import { useAuthMutations, useMe } from "../api.ts";
+import { Icon } from "../components/icons.tsx";
+import { Field } from "../components/ui.tsx";
 
 export default function AuthPage({ mode }) {
   const signup = mode === "signup";

@@ -1,9 +1,9 @@
 import { useState } from "react";
 import { Link, useParams } from "react-router-dom";
-import { useAccounts, usePost, usePostMutations } from "../api.js";
-import { Icon } from "../components/icons.jsx";
-import { ErrorBox, Field, PageHeader, Spinner, StatusBadge, formatDateTime, userTimeZone } from "../components/ui.jsx";
-import { toLocalInput } from "./ComposerPage.jsx";
+import { useAccounts, usePost, usePostMutations } from "../api.ts";
+import { Icon } from "../components/icons.tsx";
+import { ErrorBox, Field, PageHeader, Spinner, StatusBadge, formatDateTime, userTimeZone } from "../components/ui.tsx";
+import { toLocalInput } from "./ComposerPage.tsx";
 
 const EVENT_LABELS = {
   created: "Created as a draft",

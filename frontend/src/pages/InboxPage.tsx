@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from "react";
 import { useSearchParams } from "react-router-dom";
-import { useActiveAccounts, useInboxSync, useCommentMutations, useComments, useConversations, useMessages, useModerationMutations, useModerationRules, useSendMessage } from "../api.js";
-import { Icon } from "../components/icons.jsx";
-import { Avatar, Badge, ConfirmDialog, EmptyState, ErrorBox, Field, PageHeader, Spinner, formatDateTime } from "../components/ui.jsx";
+import { useActiveAccounts, useInboxSync, useCommentMutations, useComments, useConversations, useMessages, useModerationMutations, useModerationRules, useSendMessage } from "../api.ts";
+import { Icon } from "../components/icons.tsx";
+import { Avatar, Badge, ConfirmDialog, EmptyState, ErrorBox, Field, PageHeader, Spinner, formatDateTime } from "../components/ui.tsx";
 
 function useNow(intervalMs = 1000) {
   const [now, setNow] = useState(() => Date.now());

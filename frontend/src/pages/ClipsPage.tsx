@@ -1,8 +1,8 @@
 import { useRef, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import { uploadFile, useClipMutations, useClips } from "../api.js";
-import { Icon } from "../components/icons.jsx";
-import { Badge, ConfirmDialog, EmptyState, ErrorBox, Field, Modal, PageHeader, ProgressBar, Spinner } from "../components/ui.jsx";
+import { uploadFile, useClipMutations, useClips } from "../api.ts";
+import { Icon } from "../components/icons.tsx";
+import { Badge, ConfirmDialog, EmptyState, ErrorBox, Field, Modal, PageHeader, ProgressBar, Spinner } from "../components/ui.tsx";
 
 export const MEDIA_LABELS = { IMAGE: "Feed", REELS: "Reels", STORIES: "Story", CAROUSEL_ITEM: "Carousel" };
 const ACCEPT = "video/mp4,video/quicktime,image/jpeg,image/png,image/webp";

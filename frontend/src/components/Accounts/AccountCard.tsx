@@ -1,8 +1,8 @@
 // One connected account: who it is, how it is doing, and the way out (disconnect, with confirmation).
 import { useState } from "react";
-import { useAccountMutations } from "../../api.js";
-import { InstagramIcon } from "../icons.jsx";
-import { Avatar, Badge, ConfirmDialog, formatDateTime, formatNumber } from "../ui.jsx";
+import { useAccountMutations } from "../../api.ts";
+import { InstagramIcon } from "../icons.tsx";
+import { Avatar, Badge, ConfirmDialog, formatDateTime, formatNumber } from "../ui.tsx";
 
 // How the account was connected: which Meta login, so which host and permission names it uses.
 const FLAVOUR_LABEL = {

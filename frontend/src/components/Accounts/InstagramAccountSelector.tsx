@@ -1,8 +1,8 @@
 // Choose which Instagram professional account to connect when a Facebook Login reached several;
 // when it reached none, explain why and link to Meta's help.
 import { useState } from "react";
-import { useAccountMutations, useAvailableAccounts } from "../../api.js";
-import { Avatar, ErrorBox, Spinner, formatNumber } from "../ui.jsx";
+import { useAccountMutations, useAvailableAccounts } from "../../api.ts";
+import { Avatar, ErrorBox, Spinner, formatNumber } from "../ui.tsx";
 
 export const HELP = {
   linkPage: "https://www.facebook.com/business/help/898752960195806",

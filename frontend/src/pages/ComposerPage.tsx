@@ -1,9 +1,9 @@
 import { useMemo, useState } from "react";
 import { useNavigate } from "react-router-dom";
-import { useActiveAccounts, useClips, usePostMutations } from "../api.js";
-import { ClipThumb } from "./ClipsPage.jsx";
-import { Icon } from "../components/icons.jsx";
-import { Avatar, ErrorBox, Field, PageHeader, userTimeZone } from "../components/ui.jsx";
+import { useActiveAccounts, useClips, usePostMutations } from "../api.ts";
+import { ClipThumb } from "./ClipsPage.tsx";
+import { Icon } from "../components/icons.tsx";
+import { Avatar, ErrorBox, Field, PageHeader, userTimeZone } from "../components/ui.tsx";
 
 export const LIMITS = { characters: 2200, hashtags: 30, mentions: 20, carousel: 10 };
 const TYPES = [

@@ -2,10 +2,10 @@
 // page (any other origin is ignored), then the account choice when the login reached several accounts.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import { BACKEND_ORIGIN, authorizeUrl, redirectAuthorizeUrl } from "../../api.js";
-import { InstagramIcon, Icon } from "../icons.jsx";
-import { Modal, Spinner } from "../ui.jsx";
-import InstagramAccountSelector from "./InstagramAccountSelector.jsx";
+import { BACKEND_ORIGIN, authorizeUrl, redirectAuthorizeUrl } from "../../api.ts";
+import { InstagramIcon, Icon } from "../icons.tsx";
+import { Modal, Spinner } from "../ui.tsx";
+import InstagramAccountSelector from "./InstagramAccountSelector.tsx";
 
 const POPUP_NAME = "clipper-facebook-login";
 const POPUP_FEATURES = "popup=yes,width=620,height=760,left=120,top=80";

@@ -1,8 +1,8 @@
 import { useMemo, useState } from "react";
 import { Area, AreaChart, Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { insightsCsvUrl, useAccountInsights, useAccountMediaInsights, useActiveAccounts, useAudience, useBestTimes, useOnlineFollowers } from "../api.js";
-import { Icon } from "../components/icons.jsx";
-import { EmptyState, ErrorBox, Field, PageHeader, Spinner, formatNumber, userTimeZone } from "../components/ui.jsx";
+import { insightsCsvUrl, useAccountInsights, useAccountMediaInsights, useActiveAccounts, useAudience, useBestTimes, useOnlineFollowers } from "../api.ts";
+import { Icon } from "../components/icons.tsx";
+import { EmptyState, ErrorBox, Field, PageHeader, Spinner, formatNumber, userTimeZone } from "../components/ui.tsx";
 
 const CHARTS = [
   ["views", "Views", "#5b4cf0"],

@@ -1,8 +1,8 @@
 import { useMemo, useState } from "react";
 import { Link } from "react-router-dom";
-import { usePostMutations, usePosts } from "../api.js";
-import { Icon } from "../components/icons.jsx";
-import { ErrorBox, PageHeader, StatusBadge, userTimeZone } from "../components/ui.jsx";
+import { usePostMutations, usePosts } from "../api.ts";
+import { Icon } from "../components/icons.tsx";
+import { ErrorBox, PageHeader, StatusBadge, userTimeZone } from "../components/ui.tsx";
 
 const DAY = 86_400_000;
 const startOfDay = (d) => new Date(d.getFullYear(), d.getMonth(), d.getDate());

@@ -1,10 +1,10 @@
 import { useEffect, useState } from "react";
 import { useSearchParams } from "react-router-dom";
-import { useAccounts } from "../api.js";
-import AccountCard from "../components/Accounts/AccountCard.jsx";
-import OAuthConnectModal, { LOGIN_FLAVOURS, openAuthPopup } from "../components/Accounts/OAuthConnectModal.jsx";
-import { InstagramIcon } from "../components/icons.jsx";
-import { EmptyState, ErrorBox, PageHeader, Spinner } from "../components/ui.jsx";
+import { useAccounts } from "../api.ts";
+import AccountCard from "../components/Accounts/AccountCard.tsx";
+import OAuthConnectModal, { LOGIN_FLAVOURS, openAuthPopup } from "../components/Accounts/OAuthConnectModal.tsx";
+import { InstagramIcon } from "../components/icons.tsx";
+import { EmptyState, ErrorBox, PageHeader, Spinner } from "../components/ui.tsx";
 
 // The redirect flow (popup blocked) comes back here with the result in the query string.
 function resultFromQuery(params) {
