@@ -1,7 +1,7 @@
 import { Suspense, lazy } from "react";
 import { Navigate, NavLink, Outlet, Route, Routes, useLocation, useNavigate } from "react-router-dom";
 import { useAuthMutations, useMe } from "./api.ts";
-import { useLiveEvents } from "./events.ts";
+import { useLiveEvents } from "./live/events.ts";
 import { Icon } from "./components/icons.tsx";
 import { Spinner } from "./components/ui.tsx";
 import AuthPage from "./pages/AuthPage.tsx";
