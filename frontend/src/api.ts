@@ -1,7 +1,10 @@
 // The one API client: fetch with the session cookie + CSRF header, errors as ApiError, and one
 // TanStack Query helper per resource. Pages never call fetch themselves.
 import { type QueryClient, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { ApiError, type ErrorBody } from "./errors.ts";
 import type { components } from "./generated/openapi.ts";
+
+export { ApiError, type ErrorBody, lastSegment } from "./errors.ts";
 
 // The server's models, generated from its OpenAPI document (`make web-types`).
 type Schemas = components["schemas"];
@@ -30,9 +33,6 @@ export type OnlineFollowers = Schemas["OnlineFollowersRead"];
 export type Audience = Schemas["AudienceRead"];
 export type MediaInsightsPage = Schemas["MediaInsightsPage"];
 export type BulkRequest = Schemas["BulkRequest"];
-export type FieldProblem = Schemas["FieldProblem"];
-// Every error answer: `error` and `detail`, plus `reasons`/`fields` when the server names them.
-export type ErrorBody = { error?: string; detail?: string; reasons?: string[]; fields?: FieldProblem[] };
 type Query = Record<string, string | number | boolean | null | undefined>;
 type Paged<T> = { items: T[]; next_cursor?: string | null };
 
@@ -41,23 +41,6 @@ export const API = "/api/v1";
 // the UI is served from elsewhere in development).
 export const BACKEND_ORIGIN = import.meta.env.VITE_BACKEND_ORIGIN || window.location.origin;
 
-export class ApiError extends Error {
-  readonly status: number;
-  readonly error: string;
-  readonly fields: Record<string, string>;
-  readonly body: ErrorBody;
-
-  constructor(status: number, body: ErrorBody | null | undefined) {
-    super(body?.detail || `Request failed (${status})`);
-    this.status = status;
-    this.error = body?.error || "Error";
-    this.fields = Object.fromEntries((body?.fields || []).map((f) => [lastSegment(f.field), f.message]));
-    this.body = body ?? {};
-  }
-}
-
-// A field error's name as the forms know it: the last segment of its path (`options.alt_text` → `alt_text`).
-export const lastSegment = (field: string): string => field.split(".").pop() ?? field;
 
 function csrfToken() {
   const match = document.cookie.match(/(?:^|;\s*)csrf_token=([^;]+)/);
@@ -448,3 +431,13 @@ export function useAccountMediaInsights(accountId: number | null | undefined, li
 }
 
 export const insightsCsvUrl = (accountId: number) => `${API}/instagram/accounts/${accountId}/insights/export.csv`;
+
+// ---- account helpers ----------------------------------------------------------------------------
+// A text value of the account's `meta_info` (what Meta said about it; free-form JSON).
+export function metaText(account: Account | undefined, key: string): string | undefined {
+  const value = account?.meta_info?.[key];
+  return typeof value === "string" ? value : undefined;
+}
+
+export const profilePicture = (account: Account | undefined): string | undefined =>
+  account?.profile_picture_url || metaText(account, "profile_picture_url");

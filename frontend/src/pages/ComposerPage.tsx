@@ -1,95 +1,36 @@
-import { useMemo, useState } from "react";
+import { type FormEvent, type KeyboardEvent, type MouseEvent, useMemo, useReducer, useState } from "react";
 import { useNavigate } from "react-router-dom";
-import { useActiveAccounts, useClips, usePostMutations } from "../api.ts";
-import { ClipThumb } from "./ClipsPage.tsx";
+import { type Account, type Clip, type MediaType, profilePicture, useActiveAccounts, useClips, usePostMutations } from "../api.ts";
+import { ClipThumb } from "../components/ClipThumb.tsx";
 import { Icon } from "../components/icons.tsx";
 import { Avatar, ErrorBox, Field, PageHeader, userTimeZone } from "../components/ui.tsx";
+import {
+  LIMITS,
+  type Point,
+  QUALIFY_AS,
+  type Tag,
+  chosenAccounts,
+  composerReducer,
+  countCaption,
+  fieldMessages,
+  formProblems,
+  hasUnshownReason,
+  initialComposerState,
+  offeredOptions,
+  postBody,
+} from "./composer/state.ts";
 
-export const LIMITS = { characters: 2200, hashtags: 30, mentions: 20, carousel: 10 };
-const TYPES = [
+const TYPES: [MediaType, string][] = [
   ["REELS", "Reel"],
   ["IMAGE", "Image"],
   ["CAROUSEL", "Carousel"],
   ["STORIES", "Story"],
 ];
-const QUALIFY_AS = { REELS: "REELS", IMAGE: "IMAGE", STORIES: "STORIES", CAROUSEL: "CAROUSEL_ITEM" };
-// A scheduled time that passed while the user was submitting is "due now", not an error (the server
-// allows the same grace).
-const PAST_GRACE_MS = 60_000;
 
-// The options a media type offers: the form renders exactly these inputs and sends exactly these options.
-function offeredOptions(mediaType) {
-  const story = mediaType === "STORIES";
-  return {
-    reel: mediaType === "REELS", // share to feed, cover, trial
-    collaborators: !story,
-    positionedTags: mediaType === "IMAGE",
-    videoTags: mediaType === "REELS" || story,
-    location: !story,
-    altText: mediaType === "IMAGE",
-    firstComment: !story,
-  };
-}
+type Counts = ReturnType<typeof countCaption>;
 
-// The fields this form shows an error next to (ApiError.fields keys are the last path segment).
-function shownFields(offers, { scheduling, coverClipChosen }) {
-  const fields = ["account_id", "account_ids", "clip_id", "clip_ids", "caption", "hashtags"];
-  if (offers.collaborators) fields.push("collaborators");
-  if (offers.positionedTags || offers.videoTags) fields.push("user_tags");
-  if (offers.location) fields.push("location_id");
-  if (offers.altText) fields.push("alt_text");
-  if (offers.firstComment) fields.push("first_comment");
-  if (offers.reel) fields.push("cover_clip_id", ...(coverClipChosen ? [] : ["thumb_offset_ms"]));
-  if (scheduling) fields.push("scheduled_for");
-  return new Set(fields);
-}
-
-function postOptionsFor(offers, { options, collaborators, tags }) {
-  const reel = offers.reel;
-  return {
-    share_to_feed: reel ? options.share_to_feed : undefined,
-    collaborators: offers.collaborators && collaborators.length ? collaborators : undefined,
-    user_tags: (offers.positionedTags || offers.videoTags) && tags.length ? tags : undefined,
-    location_id: (offers.location && options.location_id) || undefined,
-    alt_text: (offers.altText && options.alt_text) || undefined,
-    first_comment: (offers.firstComment && options.first_comment) || undefined,
-    trial_graduation: reel && options.trial ? options.trial_graduation : undefined,
-    cover_clip_id: reel && options.cover_clip_id ? Number(options.cover_clip_id) : undefined,
-    thumb_offset_ms: reel && !options.cover_clip_id && options.cover_seconds !== "" ? Math.round(Number(options.cover_seconds) * 1000) : undefined,
-  };
-}
-
-// The server's field errors by last path segment, several reasons about one field joined (ApiError.fields
-// keeps only the last).
-function fieldMessages(error) {
-  const messages = {};
-  (error?.body?.fields || []).forEach(({ field, message }) => {
-    if (!field) return;
-    const name = field.split(".").pop();
-    messages[name] = messages[name] ? `${messages[name]}; ${message}` : message;
-  });
-  return messages;
-}
-
-export function countCaption(caption, hashtags) {
-  const text = `${caption} ${hashtags.map((tag) => `#${tag}`).join(" ")}`;
-  return {
-    characters: [...caption].length + hashtags.reduce((n, tag) => n + tag.length + 2, 0),
-    hashtags: (text.match(/(^|\s)#[\p{L}\p{N}_]+/gu) || []).length,
-    mentions: (text.match(/(^|\s)@[\w.]+/g) || []).length,
-  };
-}
-
-function pad(n) {
-  return String(n).padStart(2, "0");
-}
-
-export function toLocalInput(date) {
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
-}
-
-function Counters({ counts }) {
-  const item = (key, label) => {
+function Counters({ counts }: { counts: Counts }) {
+  const item = (key: keyof Counts, label: string) => {
     const over = counts[key] > LIMITS[key];
     return (
       <span className={over ? "over" : undefined}>
@@ -106,7 +47,17 @@ function Counters({ counts }) {
   );
 }
 
-function ChipInput({ label, values, onChange, prefix, placeholder, error, hint }) {
+type ChipInputProps = {
+  label: string;
+  values: string[];
+  onChange: (values: string[]) => void;
+  prefix: string;
+  placeholder?: string;
+  error?: string;
+  hint?: string;
+};
+
+function ChipInput({ label, values, onChange, prefix, placeholder, error, hint }: ChipInputProps) {
   const [text, setText] = useState("");
   const add = () => {
     const parts = text.split(/[\s,]+/).map((part) => part.replace(/^[#@]/, "")).filter(Boolean);
@@ -138,18 +89,20 @@ function ChipInput({ label, values, onChange, prefix, placeholder, error, hint }
   );
 }
 
-function ClipPicker({ clips, mediaType, selected, onChange }) {
+type ClipPickerProps = { clips: Clip[]; mediaType: MediaType; selected: number[]; onChange: (ids: number[]) => void };
+
+function ClipPicker({ clips, mediaType, selected, onChange }: ClipPickerProps) {
   const multi = mediaType === "CAROUSEL";
-  const [dragIndex, setDragIndex] = useState(null);
+  const [dragIndex, setDragIndex] = useState<number | null>(null);
   const qualifyAs = QUALIFY_AS[mediaType];
-  const toggle = (id) => {
+  const toggle = (id: number) => {
     if (!multi) return onChange(selected[0] === id ? [] : [id]);
     if (selected.includes(id)) return onChange(selected.filter((x) => x !== id));
     if (selected.length >= LIMITS.carousel) return undefined;
     return onChange([...selected, id]);
   };
-  const move = (from, to) => {
-    if (to < 0 || to >= selected.length) return;
+  const move = (from: number | null, to: number) => {
+    if (from === null || to < 0 || to >= selected.length) return;
     const next = [...selected];
     const [item] = next.splice(from, 1);
     next.splice(to, 0, item);
@@ -210,24 +163,33 @@ function ClipPicker({ clips, mediaType, selected, onChange }) {
 
 // Tags placed on the image: click the preview (or press Enter on it), then name the person; X and Y
 // (percent from the top-left corner) can be typed, which is how keyboard users place a tag.
-function UserTags({ tags, setTags, pendingTag, setPendingTag, error }) {
+type UserTagsProps = {
+  tags: Tag[];
+  setTags: (tags: Tag[]) => void;
+  pendingTag: Point | null;
+  setPendingTag: (point: Point | null) => void;
+  error?: string;
+};
+
+function UserTags({ tags, setTags, pendingTag, setPendingTag, error }: UserTagsProps) {
   const [name, setName] = useState("");
-  const [nameError, setNameError] = useState(null);
-  const percent = (value) => Math.round(value * 100);
-  const setAxis = (axis, text) => {
+  const [nameError, setNameError] = useState<string | null>(null);
+  const percent = (value: number | null | undefined) => Math.round((value ?? 0) * 100);
+  const setAxis = (axis: keyof Point, text: string) => {
+    if (!pendingTag) return;
     const value = Math.min(100, Math.max(0, Number(text) || 0)) / 100;
     setPendingTag({ ...pendingTag, [axis]: value });
   };
   const add = () => {
     const username = name.replace(/^@/, "").trim();
     if (!username) return setNameError("Type the username to tag.");
-    setTags([...tags.filter((tag) => tag.username !== username), { username, ...pendingTag }]);
+    setTags([...tags.filter((tag) => tag.username !== username), { username, ...(pendingTag ?? { x: 0.5, y: 0.5 }) }]);
     setPendingTag(null);
     setName("");
     return setNameError(null);
   };
   // Enter in any of the tag's fields adds the tag; it must never submit the whole post.
-  const addOnEnter = (e) => { if (e.key === "Enter") { e.preventDefault(); add(); } };
+  const addOnEnter = (e: KeyboardEvent) => { if (e.key === "Enter") { e.preventDefault(); add(); } };
   return (
     <div className={error ? "stack has-error" : "stack"} style={{ gap: 6 }} role="group" aria-label="User tags">
       <span className="label">User tags</span>
@@ -262,29 +224,40 @@ function UserTags({ tags, setTags, pendingTag, setPendingTag, error }) {
   );
 }
 
-function Preview({ account, mediaType, clip, caption, hashtags, tags, pendingTag, onPlaceTag }) {
+type PreviewProps = {
+  account: Account | undefined;
+  mediaType: MediaType;
+  clip: Clip | undefined;
+  caption: string;
+  hashtags: string[];
+  tags: Tag[];
+  pendingTag: Point | null;
+  onPlaceTag: (point: Point) => void;
+};
+
+function Preview({ account, mediaType, clip, caption, hashtags, tags, pendingTag, onPlaceTag }: PreviewProps) {
   const reel = mediaType === "REELS" || mediaType === "STORIES";
-  const place = (event) => {
+  const place = (event: MouseEvent<HTMLButtonElement>) => {
     if (mediaType !== "IMAGE") return undefined;
     // Enter/Space fire a click with no pointer position (detail 0): start at the centre, and the
     // X/Y fields next to the username let keyboard users move the spot.
     if (event.detail === 0) return onPlaceTag({ x: 0.5, y: 0.5 });
     const box = event.currentTarget.getBoundingClientRect();
-    const clamp = (v) => Math.min(1, Math.max(0, Math.round(v * 1000) / 1000));
+    const clamp = (v: number) => Math.min(1, Math.max(0, Math.round(v * 1000) / 1000));
     return onPlaceTag({ x: clamp((event.clientX - box.left) / box.width), y: clamp((event.clientY - box.top) / box.height) });
   };
   const media = clip ? (clip.kind === "image" && clip.url ? <img src={clip.url} alt="" /> : clip.thumbnail_url ? <img src={clip.thumbnail_url} alt="" /> : <Icon name="film" size={40} />) : <span>Pick a clip</span>;
   return (
     <section className="phone" aria-label="Preview">
       <div className="phone-head">
-        <Avatar src={account?.profile_picture_url || account?.meta_info?.profile_picture_url} name={account?.username} size={28} />
+        <Avatar src={profilePicture(account)} name={account?.username} size={28} />
         {account ? `@${account.username}` : "your account"}
       </div>
       {mediaType === "IMAGE" ? (
         <button type="button" className={reel ? "phone-media reel" : "phone-media"} onClick={place} aria-label="Tag someone on the image (click the spot, or press Enter to start at the centre)" style={{ border: 0, padding: 0, width: "100%" }}>
           {media}
           {[...tags, ...(pendingTag ? [{ username: "…", ...pendingTag }] : [])].map((tag) => (
-            <span key={tag.username} className="tag-pin" style={{ left: `${tag.x * 100}%`, top: `${tag.y * 100}%` }}>@{tag.username}</span>
+            <span key={tag.username} className="tag-pin" style={{ left: `${(tag.x ?? 0) * 100}%`, top: `${(tag.y ?? 0) * 100}%` }}>@{tag.username}</span>
           ))}
         </button>
       ) : (
@@ -303,75 +276,38 @@ export default function ComposerPage() {
   const { data: accounts } = useActiveAccounts();
   const { data: allClips } = useClips();
   const { create, publish } = usePostMutations();
+  const [state, dispatch] = useReducer(composerReducer, undefined, () => initialComposerState());
+  const { mediaType, clipIds, caption, hashtags, collaborators, tags, pendingTag, options, when, scheduledAt } = state;
   const clips = (allClips || []).filter((clip) => clip.status === "ready");
-  // null until the user ticks or unticks one: a single connected account is then chosen by default.
-  const [accountIds, setAccountIds] = useState(null);
-  const [mediaType, setMediaType] = useState("REELS");
-  const [clipIds, setClipIds] = useState([]);
-  const [caption, setCaption] = useState("");
-  const [hashtags, setHashtags] = useState([]);
-  const [collaborators, setCollaborators] = useState([]);
-  const [tags, setTags] = useState([]);
-  const [pendingTag, setPendingTag] = useState(null);
-  const [options, setOptions] = useState({ share_to_feed: true, alt_text: "", location_id: "", first_comment: "", trial: false, trial_graduation: "MANUAL", cover_clip_id: "", cover_seconds: "" });
-  const [when, setWhen] = useState("schedule");
-  const [scheduledAt, setScheduledAt] = useState(() => toLocalInput(new Date(Date.now() + 3600_000)));
-  const [local, setLocal] = useState({});
   const counts = useMemo(() => countCaption(caption, hashtags), [caption, hashtags]);
-  const chosenAccounts = accountIds ?? (accounts?.length === 1 ? [accounts[0].id] : []);
-  const previewAccount = accounts?.find((a) => a.id === chosenAccounts[0]);
+  const chosen = chosenAccounts(state, accounts);
+  const previewAccount = accounts.find((a) => a.id === chosen[0]);
   const tz = userTimeZone();
-  const setOption = (key, value) => setOptions((o) => ({ ...o, [key]: value }));
+  const setOption = (patch: Partial<typeof options>) => dispatch({ type: "option", patch });
+  const setTags = (next: Tag[]) => dispatch({ type: "tags", tags: next });
+  const setPendingTag = (point: Point | null) => dispatch({ type: "pendingTag", point });
   const offers = offeredOptions(mediaType);
-  const serverFields = fieldMessages(create.error);
-  const errors = { ...serverFields, ...local };
+  const errors: Record<string, string | undefined> = { ...fieldMessages(create.error), ...state.problems };
   const accountError = errors.account_ids || errors.account_id;
   const clipError = errors.clip_id || errors.clip_ids;
 
-  const submit = (event) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    const problems = {};
-    if (!chosenAccounts.length) problems.account_ids = "Choose at least one account.";
-    if (!clipIds.length) problems.clip_id = "Pick a clip.";
-    if (mediaType === "CAROUSEL" && clipIds.length < 2) problems.clip_id = "A carousel needs 2 to 10 clips.";
-    const unfit = clips.filter((clip) => clipIds.includes(clip.id) && clip.qualification?.[QUALIFY_AS[mediaType]]?.ok === false);
-    if (unfit.length) {
-      const [clip] = unfit;
-      problems.clip_id = `${clip.title || clip.filename} is not ready for this media type: ${clip.qualification[QUALIFY_AS[mediaType]].reasons.join("; ")}. Conform it on the Clips page.`;
-    }
-    if (counts.characters > LIMITS.characters) problems.caption = `Instagram allows ${LIMITS.characters} characters.`;
-    if (counts.hashtags > LIMITS.hashtags) problems.caption = `Instagram allows ${LIMITS.hashtags} hashtags.`;
-    if (counts.mentions > LIMITS.mentions) problems.caption = `Instagram allows ${LIMITS.mentions} mentions.`;
-    const scheduled = when === "schedule" ? new Date(scheduledAt) : null;
-    if (scheduled && !(scheduled.getTime() > Date.now() - PAST_GRACE_MS)) problems.scheduled_for = "Pick a time in the future.";
-    setLocal(problems);
+    const problems = formProblems(state, chosen, clips);
+    dispatch({ type: "problems", problems });
     if (Object.keys(problems).length) return;
-    const postOptions = postOptionsFor(offers, { options, collaborators, tags });
-    const body = {
-      platform: "instagram",
-      media_type: mediaType,
-      caption,
-      hashtags,
-      scheduled_for: scheduled ? scheduled.toISOString() : null,
-      options: postOptions,
-      ...(mediaType === "CAROUSEL" ? { clip_ids: clipIds } : { clip_id: clipIds[0] }),
-      ...(chosenAccounts.length === 1 ? { account_id: chosenAccounts[0] } : { account_ids: chosenAccounts }),
-    };
+    const body = postBody(state, chosen);
     create.mutate(body, {
       onSuccess: async (result) => {
-        const posts = result.items || [result];
-        if (!scheduled) await Promise.all(posts.map((post) => publish.mutateAsync(post.id)));
+        const posts = "items" in result ? result.items : [result];
+        // The API has no "create and publish" in one request: publish each new post right after.
+        if (!body.scheduled_for) await Promise.all(posts.map((post) => publish.mutateAsync(post.id)));
         navigate(posts.length === 1 ? `/posts/${posts[0].id}` : "/calendar");
       },
     });
   };
 
-  // A server error not tied to a field shown on this form stays visible above the submit button.
-  // …as does one about the whole post (in `reasons` but not tied to a field).
-  const shown = shownFields(offers, { scheduling: when === "schedule", coverClipChosen: !!options.cover_clip_id });
-  const unshown = Object.keys(serverFields).some((name) => !shown.has(name))
-    || (create.error?.body?.reasons?.length || 0) > (create.error?.body?.fields?.length || 0);
-  const generalError = create.error && (unshown || !Object.keys(serverFields).length) ? create.error : publish.error;
+  const generalError = hasUnshownReason(create.error, state) ? create.error : publish.error;
   const imageClips = clips.filter((clip) => clip.kind === "image");
 
   return (
@@ -383,15 +319,15 @@ export default function ComposerPage() {
             <fieldset className={accountError ? "has-error" : undefined}>
               <legend>Accounts</legend>
               <div className="row">
-                {(accounts || []).map((account) => (
+                {accounts.map((account) => (
                   <label key={account.id} className="check">
-                    <input type="checkbox" checked={chosenAccounts.includes(account.id)}
-                      onChange={(e) => setAccountIds(e.target.checked ? [...chosenAccounts, account.id] : chosenAccounts.filter((id) => id !== account.id))} />
-                    <Avatar src={account.profile_picture_url || account.meta_info?.profile_picture_url} name={account.username} size={24} />
+                    <input type="checkbox" checked={chosen.includes(account.id)}
+                      onChange={(e) => dispatch({ type: "accounts", ids: e.target.checked ? [...chosen, account.id] : chosen.filter((id) => id !== account.id) })} />
+                    <Avatar src={profilePicture(account)} name={account.username} size={24} />
                     @{account.username}
                   </label>
                 ))}
-                {!accounts?.length && <span className="muted">Connect an Instagram account first.</span>}
+                {!accounts.length && <span className="muted">Connect an Instagram account first.</span>}
               </div>
               {accountError && <div className="field-error" role="alert">{accountError}</div>}
             </fieldset>
@@ -401,7 +337,7 @@ export default function ComposerPage() {
                 {TYPES.map(([value, label]) => (
                   <label key={value}>
                     <input type="radio" name="media_type" value={value} checked={mediaType === value}
-                      onChange={() => { setMediaType(value); setClipIds([]); setTags([]); setPendingTag(null); }} />
+                      onChange={() => dispatch({ type: "mediaType", mediaType: value })} />
                     {label}
                   </label>
                 ))}
@@ -410,7 +346,7 @@ export default function ComposerPage() {
             <fieldset className={clipError ? "has-error" : undefined}>
               <legend>{mediaType === "CAROUSEL" ? "Clips (2 to 10)" : "Clip"}</legend>
               {clips.length ? (
-                <ClipPicker clips={clips} mediaType={mediaType} selected={clipIds} onChange={setClipIds} />
+                <ClipPicker clips={clips} mediaType={mediaType} selected={clipIds} onChange={(ids) => dispatch({ type: "clips", ids })} />
               ) : (
                 <span className="muted">No ready clips: upload one on the Clips page.</span>
               )}
@@ -420,17 +356,17 @@ export default function ComposerPage() {
 
           <section className="card stack">
             <Field label="Caption" error={errors.caption}>
-              {(props) => <textarea {...props} value={caption} onChange={(e) => setCaption(e.target.value)} placeholder="Write a caption… use @mentions and #hashtags" />}
+              {(props) => <textarea {...props} value={caption} onChange={(e) => dispatch({ type: "caption", caption: e.target.value })} placeholder="Write a caption… use @mentions and #hashtags" />}
             </Field>
             <Counters counts={counts} />
-            <ChipInput label="Hashtags" values={hashtags} onChange={setHashtags} prefix="#" placeholder="travel, reels" error={errors.hashtags} />
+            <ChipInput label="Hashtags" values={hashtags} onChange={(next) => dispatch({ type: "hashtags", hashtags: next })} prefix="#" placeholder="travel, reels" error={errors.hashtags} />
             {offers.reel && (
               <fieldset className="stack">
                 <legend>Reel options</legend>
-                <label className="check"><input type="checkbox" checked={options.share_to_feed} onChange={(e) => setOption("share_to_feed", e.target.checked)} /> Also share to feed</label>
+                <label className="check"><input type="checkbox" checked={options.share_to_feed} onChange={(e) => setOption({ share_to_feed: e.target.checked })} /> Also share to feed</label>
                 <Field label="Cover image" error={errors.cover_clip_id}>
                   {(props) => (
-                    <select {...props} value={options.cover_clip_id} onChange={(e) => setOption("cover_clip_id", e.target.value)}>
+                    <select {...props} value={options.cover_clip_id} onChange={(e) => setOption({ cover_clip_id: e.target.value })}>
                       <option value="">A frame of the video</option>
                       {imageClips.map((clip) => <option key={clip.id} value={clip.id}>{clip.title || clip.filename}</option>)}
                     </select>
@@ -438,14 +374,14 @@ export default function ComposerPage() {
                 </Field>
                 {!options.cover_clip_id && (
                   <Field label="Cover frame (seconds into the video)" hint="Empty: Instagram picks the first frame." error={errors.thumb_offset_ms}>
-                    {(props) => <input {...props} type="number" min="0" step="0.1" value={options.cover_seconds} onChange={(e) => setOption("cover_seconds", e.target.value)} />}
+                    {(props) => <input {...props} type="number" min="0" step="0.1" value={options.cover_seconds} onChange={(e) => setOption({ cover_seconds: e.target.value })} />}
                   </Field>
                 )}
-                <label className="check"><input type="checkbox" checked={options.trial} onChange={(e) => setOption("trial", e.target.checked)} /> Trial reel (shown to non-followers first)</label>
+                <label className="check"><input type="checkbox" checked={options.trial} onChange={(e) => setOption({ trial: e.target.checked })} /> Trial reel (shown to non-followers first)</label>
                 {options.trial && (
                   <Field label="Trial graduation">
                     {(props) => (
-                      <select {...props} value={options.trial_graduation} onChange={(e) => setOption("trial_graduation", e.target.value)}>
+                      <select {...props} value={options.trial_graduation} onChange={(e) => setOption({ trial_graduation: e.target.value as typeof options.trial_graduation })}>
                         <option value="MANUAL">I decide when it goes to followers</option>
                         <option value="SS_PERFORMANCE">Automatically if it performs well</option>
                       </select>
@@ -455,7 +391,7 @@ export default function ComposerPage() {
               </fieldset>
             )}
             {offers.collaborators && (
-              <ChipInput label="Collaborators" values={collaborators} onChange={setCollaborators} prefix="@" placeholder="username"
+              <ChipInput label="Collaborators" values={collaborators} onChange={(next) => dispatch({ type: "collaborators", collaborators: next })} prefix="@" placeholder="username"
                 hint="Up to 3 accounts invited to co-author the post." error={errors.collaborators} />
             )}
             {offers.positionedTags && (
@@ -469,18 +405,18 @@ export default function ComposerPage() {
             <div className="grid grid-2">
               {offers.location && (
                 <Field label="Location ID" hint="A Facebook Page ID with a location." error={errors.location_id}>
-                  {(props) => <input {...props} value={options.location_id} onChange={(e) => setOption("location_id", e.target.value)} />}
+                  {(props) => <input {...props} value={options.location_id} onChange={(e) => setOption({ location_id: e.target.value })} />}
                 </Field>
               )}
               {offers.altText && (
                 <Field label="Alt text" hint="Instagram takes alt text on single images only." error={errors.alt_text}>
-                  {(props) => <input {...props} value={options.alt_text} onChange={(e) => setOption("alt_text", e.target.value)} />}
+                  {(props) => <input {...props} value={options.alt_text} onChange={(e) => setOption({ alt_text: e.target.value })} />}
                 </Field>
               )}
             </div>
             {offers.firstComment && (
               <Field label="First comment" hint="Posted right after publishing." error={errors.first_comment}>
-                {(props) => <input {...props} value={options.first_comment} onChange={(e) => setOption("first_comment", e.target.value)} />}
+                {(props) => <input {...props} value={options.first_comment} onChange={(e) => setOption({ first_comment: e.target.value })} />}
               </Field>
             )}
           </section>
@@ -489,13 +425,13 @@ export default function ComposerPage() {
             <fieldset>
               <legend>When</legend>
               <div className="segmented">
-                <label><input type="radio" name="when" value="schedule" checked={when === "schedule"} onChange={() => setWhen("schedule")} /> Schedule</label>
-                <label><input type="radio" name="when" value="now" checked={when === "now"} onChange={() => setWhen("now")} /> Publish now</label>
+                <label><input type="radio" name="when" value="schedule" checked={when === "schedule"} onChange={() => dispatch({ type: "when", when: "schedule" })} /> Schedule</label>
+                <label><input type="radio" name="when" value="now" checked={when === "now"} onChange={() => dispatch({ type: "when", when: "now" })} /> Publish now</label>
               </div>
             </fieldset>
             {when === "schedule" && (
               <Field label="Date and time" hint={`Your time zone: ${tz}`} error={errors.scheduled_for}>
-                {(props) => <input {...props} type="datetime-local" step="1" value={scheduledAt} onChange={(e) => setScheduledAt(e.target.value)} />}
+                {(props) => <input {...props} type="datetime-local" step="1" value={scheduledAt} onChange={(e) => dispatch({ type: "scheduledAt", value: e.target.value })} />}
               </Field>
             )}
             <ErrorBox error={generalError} />

@@ -3,7 +3,7 @@ import { Link, useParams } from "react-router-dom";
 import { useAccounts, usePost, usePostMutations } from "../api.ts";
 import { Icon } from "../components/icons.tsx";
 import { ErrorBox, Field, PageHeader, Spinner, StatusBadge, formatDateTime, userTimeZone } from "../components/ui.tsx";
-import { toLocalInput } from "./ComposerPage.tsx";
+import { toLocalInput } from "../components/format.ts";
 
 const EVENT_LABELS = {
   created: "Created as a draft",
