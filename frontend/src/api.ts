@@ -4,7 +4,7 @@ import { type QueryClient, useInfiniteQuery, useMutation, useQuery, useQueryClie
 import { ApiError, type ErrorBody } from "./errors.ts";
 import type { components } from "./generated/openapi.ts";
 
-export { ApiError, type ErrorBody, lastSegment } from "./errors.ts";
+export { ApiError, type ErrorBody, fieldsOf, lastSegment } from "./errors.ts";
 
 // The server's models, generated from its OpenAPI document (`make web-types`).
 type Schemas = components["schemas"];
@@ -213,6 +213,7 @@ export function useAvailableAccounts(enabled = true) {
 export type Flavour = "facebook" | "instagram";
 export const authorizeUrl = (flavour: Flavour = "facebook") =>
   api.get<Schemas["AuthorizationUrl"]>(`/oauth/instagram/authorize?flavour=${flavour}`).then((data) => data.authorization_url);
+export const asFlavour = (value: string | null | undefined): Flavour => (value === "instagram" ? "instagram" : "facebook");
 export const redirectAuthorizeUrl = (flavour: Flavour = "facebook") => `${API}/oauth/instagram/authorize?redirect=true&flavour=${flavour}`;
 
 export function useAccountMutations() {

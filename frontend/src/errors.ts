@@ -23,3 +23,6 @@ export class ApiError extends Error {
 
 // A field error's name as the forms know it: the last segment of its path (`options.alt_text` → `alt_text`).
 export const lastSegment = (field: string): string => field.split(".").pop() ?? field;
+
+// The field errors of an error, when it is the API's answer (a network failure has none).
+export const fieldsOf = (error: unknown): Record<string, string> => (error instanceof ApiError ? error.fields : {});

@@ -1,13 +1,13 @@
 import { useEffect, useState } from "react";
 import { useSearchParams } from "react-router-dom";
-import { useAccounts } from "../api.ts";
+import { type Flavour, asFlavour, useAccounts } from "../api.ts";
 import AccountCard from "../components/Accounts/AccountCard.tsx";
-import OAuthConnectModal, { LOGIN_FLAVOURS, openAuthPopup } from "../components/Accounts/OAuthConnectModal.tsx";
+import OAuthConnectModal, { LOGIN_FLAVOURS, type OAuthResult, openAuthPopup } from "../components/Accounts/OAuthConnectModal.tsx";
 import { InstagramIcon } from "../components/icons.tsx";
 import { EmptyState, ErrorBox, PageHeader, Spinner } from "../components/ui.tsx";
 
 // The redirect flow (popup blocked) comes back here with the result in the query string.
-function resultFromQuery(params) {
+function resultFromQuery(params: URLSearchParams): OAuthResult | null {
   const status = params.get("oauth");
   if (!status) return null;
   return {
@@ -26,7 +26,7 @@ function resultFromQuery(params) {
 export default function AccountsPage() {
   const { data: accounts, isLoading, error } = useAccounts();
   const [params, setParams] = useSearchParams();
-  const [connect, setConnect] = useState(null);
+  const [connect, setConnect] = useState<{ key: number; popup?: Window | null; result?: OAuthResult; flavour?: Flavour } | null>(null);
 
   useEffect(() => {
     const result = resultFromQuery(params);
@@ -36,7 +36,7 @@ export default function AccountsPage() {
     }
   }, [params, setParams]);
 
-  const start = (flavour = "facebook") => setConnect({ popup: openAuthPopup(), key: Date.now(), flavour });
+  const start = (flavour: Flavour = "facebook") => setConnect({ popup: openAuthPopup(), key: Date.now(), flavour });
   // Both ways in, each with who it is for (Facebook Login through a Page; Instagram Login without one).
   const connectButton = (
     <div className="row" style={{ alignItems: "flex-start", flexWrap: "wrap" }}>
@@ -68,7 +68,7 @@ export default function AccountsPage() {
       ) : accounts?.length ? (
         <section className="grid grid-cards" aria-label="Connected accounts">
           {accounts.map((account) => (
-            <AccountCard key={account.id} account={account} onReconnect={() => start(account.login_flavour || "facebook")} />
+            <AccountCard key={account.id} account={account} onReconnect={() => start(asFlavour(account.login_flavour))} />
           ))}
         </section>
       ) : (
