@@ -11,6 +11,8 @@ type Schemas = components["schemas"];
 export type Account = Schemas["AccountRead"];
 export type AvailableAccounts = Schemas["AvailableAccountsPage"];
 export type Clip = Schemas["ClipRead"];
+export type ConformRequest = Schemas["ConformRequest"];
+export type ConformTarget = ConformRequest["media_type"];
 export type Post = Schemas["PostRead"];
 export type PostCreate = Schemas["PostCreate"];
 export type PostUpdate = Schemas["PostUpdate"];
@@ -248,7 +250,7 @@ export function useClipMutations() {
   const refresh = () => client.invalidateQueries({ queryKey: ["clips"] });
   return {
     conform: useMutation({
-      mutationFn: ({ id, ...body }: { id: number } & Schemas["ConformRequest"]) => api.post<Clip>(`/clips/${id}/conform`, body),
+      mutationFn: ({ id, ...body }: { id: number } & Partial<ConformRequest> & Pick<ConformRequest, "media_type">) => api.post<Clip>(`/clips/${id}/conform`, body),
       onSuccess: refresh,
     }),
     trim: useMutation({
