@@ -35,6 +35,11 @@ export type OnlineFollowers = Schemas["OnlineFollowersRead"];
 export type Audience = Schemas["AudienceRead"];
 export type MediaInsightsPage = Schemas["MediaInsightsPage"];
 export type BulkRequest = Schemas["BulkRequest"];
+export type BulkAction = Schemas["BulkAction"];
+export type BulkItem = Schemas["BulkItem"];
+export type Participant = Schemas["Participant"];
+export type RuleKind = Schemas["RuleKind"];
+export type RuleAction = Schemas["RuleAction"];
 type Query = Record<string, string | number | boolean | null | undefined>;
 type Paged<T> = { items: T[]; next_cursor?: string | null };
 
