@@ -10,7 +10,8 @@ SANDBOX_PORT ?= 8100
 CHECK_DB := data/alembic-check.db
 WEB_STAMP := frontend/node_modules/.installed
 WEB_BUILD := frontend/dist/index.html
-WEB_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html frontend/vite.config.js
+WEB_TYPES := frontend/src/generated/openapi.ts
+WEB_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html frontend/vite.config.ts frontend/tsconfig.json
 
 # The tests use this machine's PostgreSQL and Redis when they answer (as CI does), next to SQLite and the
 # in-process stores; set TEST_DATABASE_URL / TEST_REDIS_URL to point elsewhere, or to empty to skip them.
@@ -19,7 +20,7 @@ TEST_DATABASE_URL ?= $(if $(call port_open,5432),postgresql+asyncpg://postgres@1
 TEST_REDIS_URL ?= $(if $(call port_open,6379),redis://127.0.0.1:6379/15)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test check lint fmt types migrate migrations-check pytest e2e browser web web-build sandbox worker bench clean
+.PHONY: help install run test check lint fmt types migrate migrations-check pytest e2e browser web web-build web-check web-types sandbox worker bench clean
 
 help: ## Show this help (one line per target)
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-18s %s\n", $$1, $$2}'
@@ -41,6 +42,17 @@ $(WEB_BUILD): $(WEB_STAMP) $(WEB_SOURCES) frontend/package.json
 
 web-build: $(WEB_BUILD) ## Install the web UI's packages (npm ci) and build it into frontend/dist
 
+web-types: $(STAMP) $(WEB_STAMP) ## Regenerate the UI's API types from the server's OpenAPI document
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && scripts/export-openapi "$$tmp/openapi.json" \
+		&& (cd frontend && npx openapi-typescript "$$tmp/openapi.json" -o src/generated/openapi.ts --silent)
+
+web-check: $(STAMP) $(WEB_STAMP) ## The UI's checks: ESLint, tsc --noEmit, Vitest, and the API types match the server
+	cd frontend && npm run --silent lint && npm run --silent typecheck && npm run --silent test
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && scripts/export-openapi "$$tmp/openapi.json" \
+		&& (cd frontend && npx openapi-typescript "$$tmp/openapi.json" -o "$$tmp/openapi.ts" --silent) \
+		&& (diff -u $(WEB_TYPES) "$$tmp/openapi.ts" > "$$tmp/drift" \
+			|| { head -40 "$$tmp/drift"; echo "$(WEB_TYPES) is out of date with the server's OpenAPI document: run make web-types"; exit 1; })
+
 web: $(WEB_STAMP) ## Vite dev server for front-end work (proxies /api and /sandbox to make run's server)
 	cd frontend && npm run dev
 
@@ -49,7 +61,7 @@ run: $(STAMP) $(WEB_BUILD) ## Set up and start the whole product on the embedded
 	$(BIN)/clipper serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP) $(WEB_BUILD) browser ## Set up and run every check and test (what CI runs)
-	$(MAKE) --no-print-directory lint types migrations-check pytest e2e
+	$(MAKE) --no-print-directory lint types web-check migrations-check pytest e2e
 
 check: test ## Alias of test: lint, types, migrations and tests
 

@@ -2,10 +2,10 @@
 // page (any other origin is ignored), then the account choice when the login reached several accounts.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import { BACKEND_ORIGIN, authorizeUrl, redirectAuthorizeUrl } from "../../api.js";
-import { InstagramIcon, Icon } from "../icons.jsx";
-import { Modal, Spinner } from "../ui.jsx";
-import InstagramAccountSelector from "./InstagramAccountSelector.jsx";
+import { type Account, BACKEND_ORIGIN, type Flavour, authorizeUrl, redirectAuthorizeUrl } from "../../api.ts";
+import { InstagramIcon, Icon } from "../icons.tsx";
+import { Modal, Spinner } from "../ui.tsx";
+import InstagramAccountSelector from "./InstagramAccountSelector.tsx";
 
 const POPUP_NAME = "clipper-facebook-login";
 const POPUP_FEATURES = "popup=yes,width=620,height=760,left=120,top=80";
@@ -13,8 +13,33 @@ const POPUP_FEATURES = "popup=yes,width=620,height=760,left=120,top=80";
 // closed window as "closed by the person".
 const CLOSE_GRACE_MS = 1200;
 
+// What the backend's callback page posts (or the redirect flow puts in the query string).
+export type OAuthResult = {
+  type?: string;
+  status: string;
+  accounts_available?: number | string | null;
+  account_id?: number | null;
+  error?: string | null;
+  reason?: string | null;
+  help_url?: string | null;
+  missing_permissions?: string[] | null;
+  permissions_hint?: string | null;
+};
+
+type Missing = { missingPermissions?: string[]; permissionsHint?: string | null; helpUrl?: string | null };
+type SuccessState = { step: "success"; accountId?: number; account?: Account } & Missing;
+type ConnectState =
+  | { step: "opening" }
+  | { step: "waiting" }
+  | { step: "blocked" }
+  | { step: "cancelled"; closed?: boolean }
+  | { step: "no-accounts"; reason: string; error?: string | null; helpUrl: string | null }
+  | { step: "error"; error: string; helpUrl?: string | null }
+  | ({ step: "select" } & Missing)
+  | SuccessState;
+
 // Call from the click handler itself: browsers only allow popups opened during a user gesture.
-export function openAuthPopup() {
+export function openAuthPopup(): Window | null {
   try {
     return window.open("", POPUP_NAME, POPUP_FEATURES);
   } catch {
@@ -22,7 +47,7 @@ export function openAuthPopup() {
   }
 }
 
-function initialState(result, popup) {
+function initialState(result: OAuthResult | undefined, popup: Window | null | undefined): ConnectState {
   if (result) return fromResult(result);
   return popup ? { step: "opening" } : { step: "blocked" };
 }
@@ -31,8 +56,9 @@ function initialState(result, popup) {
 // page of Meta's own help is ever linked (never javascript:, never another site).
 const META_HELP_HOSTS = ["facebook.com", "instagram.com", "meta.com"];
 
-export function metaHelpUrl(value) {
+export function metaHelpUrl(value: string | null | undefined): string | null {
   try {
+    if (!value) return null;
     const url = new URL(value);
     const host = url.hostname.toLowerCase();
     const meta = META_HELP_HOSTS.some((allowed) => host === allowed || host.endsWith(`.${allowed}`));
@@ -42,11 +68,11 @@ export function metaHelpUrl(value) {
   }
 }
 
-function fromResult(data) {
+function fromResult(data: OAuthResult): ConnectState {
   if (data.status === "success") {
     const available = Number(data.accounts_available || 0);
     // Optional permissions left unticked: the account connects, and we say what will not work.
-    const missing = {
+    const missing: Missing = {
       missingPermissions: data.missing_permissions || [],
       permissionsHint: data.permissions_hint,
       helpUrl: metaHelpUrl(data.help_url),
@@ -62,16 +88,23 @@ function fromResult(data) {
 }
 
 // The two ways in, and the one line that says who each is for.
-export const LOGIN_FLAVOURS = {
+export const LOGIN_FLAVOURS: Record<Flavour, { service: string; who: string }> = {
   facebook: { service: "Facebook", who: "I have a Facebook Page linked to my Instagram" },
   instagram: { service: "Instagram", who: "Instagram professional account without a Facebook Page" },
 };
 
-export default function OAuthConnectModal({ popup: initialPopup, result, onClose, flavour = "facebook" }) {
+type OAuthConnectModalProps = {
+  popup?: Window | null;
+  result?: OAuthResult;
+  onClose?: () => void;
+  flavour?: Flavour;
+};
+
+export default function OAuthConnectModal({ popup: initialPopup, result, onClose, flavour = "facebook" }: OAuthConnectModalProps) {
   const service = (LOGIN_FLAVOURS[flavour] || LOGIN_FLAVOURS.facebook).service;
   const client = useQueryClient();
-  const popupRef = useRef(initialPopup || null);
-  const [state, setState] = useState(() => initialState(result, initialPopup));
+  const popupRef = useRef<Window | null>(initialPopup || null);
+  const [state, setState] = useState<ConnectState>(() => initialState(result, initialPopup));
   const stepRef = useRef(state.step);
   stepRef.current = state.step;
 
@@ -84,7 +117,7 @@ export default function OAuthConnectModal({ popup: initialPopup, result, onClose
     popupRef.current = null;
   };
 
-  const navigatePopup = useCallback(async (popup) => {
+  const navigatePopup = useCallback(async (popup: Window) => {
     setState({ step: "opening" });
     try {
       const url = await authorizeUrl(flavour);
@@ -97,7 +130,7 @@ export default function OAuthConnectModal({ popup: initialPopup, result, onClose
       } catch {
         /* ignore */
       }
-      setState({ step: "error", error: error.message });
+      setState({ step: "error", error: error instanceof Error ? error.message : String(error) });
     }
   }, [flavour]);
 
@@ -112,7 +145,7 @@ export default function OAuthConnectModal({ popup: initialPopup, result, onClose
 
   // The result from the callback page: only from the backend's origin and with our message type.
   useEffect(() => {
-    const onMessage = (event) => {
+    const onMessage = (event: MessageEvent<OAuthResult | null>) => {
       if (event.origin !== BACKEND_ORIGIN) return;
       const data = event.data;
       if (!data || data.type !== "oauth-result") return;
@@ -160,12 +193,23 @@ export default function OAuthConnectModal({ popup: initialPopup, result, onClose
     <Modal title="Connect Instagram" onClose={close} wide={state.step === "select" || state.step === "no-accounts"}>
       <Body state={state} service={service} retry={retry} redirectInstead={redirectInstead} close={close}
         focusPopup={() => popupRef.current?.focus()}
-        onSelected={(account) => setState((previous) => ({ ...previous, step: "success", account }))} />
+        onSelected={(account) =>
+          setState((previous) => ({ ...(previous.step === "select" ? previous : {}), step: "success", account }))} />
     </Modal>
   );
 }
 
-function Body({ state, service, retry, redirectInstead, close, focusPopup, onSelected }) {
+type BodyProps = {
+  state: ConnectState;
+  service: string;
+  retry: () => void;
+  redirectInstead: () => void;
+  close: () => void;
+  focusPopup: () => void;
+  onSelected: (account: Account) => void;
+};
+
+function Body({ state, service, retry, redirectInstead, close, focusPopup, onSelected }: BodyProps) {
   switch (state.step) {
     case "opening":
     case "waiting":
@@ -268,7 +312,7 @@ function Body({ state, service, retry, redirectInstead, close, focusPopup, onSel
   }
 }
 
-function MissingPermissions({ state }) {
+function MissingPermissions({ state }: { state: SuccessState }) {
   const missing = state.missingPermissions?.length ? state.missingPermissions : state.account?.missing_permissions || [];
   if (!missing.length) {
     return <p className="muted" style={{ margin: 0 }}>You can now publish, schedule, answer comments and read insights.</p>;
@@ -287,6 +331,6 @@ function MissingPermissions({ state }) {
   );
 }
 
-function SelectStep({ onSelected, onRetry, onCancel }) {
+function SelectStep({ onSelected, onRetry, onCancel }: { onSelected: (account: Account) => void; onRetry: () => void; onCancel: () => void }) {
   return <InstagramAccountSelector fetchAvailable onConnected={onSelected} onRetry={onRetry} onCancel={onCancel} />;
 }

@@ -1,7 +1,7 @@
-import { useApiTokens, useSecurityMutations, useSessions } from "../api.js";
-import { Badge, EmptyState, ErrorBox, PageHeader, Spinner } from "../components/ui.jsx";
+import { useApiTokens, useSecurityMutations, useSessions } from "../api.ts";
+import { Badge, EmptyState, ErrorBox, PageHeader, Spinner } from "../components/ui.tsx";
 
-const when = (value) => (value ? new Date(value).toLocaleString() : "never");
+const when = (value: string | null | undefined) => (value ? new Date(value).toLocaleString() : "never");
 
 function Sessions() {
   const { data: sessions, isLoading, error } = useSessions();

@@ -1,6 +1,8 @@
-import { useEffect, useId, useRef } from "react";
+import { type ReactNode, useEffect, useId, useRef } from "react";
 
-export function Spinner({ label = "Loading" }) {
+type Children = { children?: ReactNode };
+
+export function Spinner({ label = "Loading" }: { label?: string }) {
   return (
     <span className="spinner-wrap" role="status">
       <span className="spinner" aria-hidden="true" />
@@ -9,7 +11,7 @@ export function Spinner({ label = "Loading" }) {
   );
 }
 
-export function PageHeader({ title, subtitle, actions }) {
+export function PageHeader({ title, subtitle, actions }: { title: ReactNode; subtitle?: ReactNode; actions?: ReactNode }) {
   return (
     <header className="page-header">
       <div>
@@ -22,7 +24,18 @@ export function PageHeader({ title, subtitle, actions }) {
 }
 
 // A labelled form control with its error shown right below it (and tied to it for screen readers).
-export function Field({ label, error, hint, children, id: givenId }) {
+// What a Field hands its control: the id its label points at, and the error/hint wiring.
+export type FieldControlProps = { id: string; "aria-describedby": string | undefined; "aria-invalid": boolean };
+
+type FieldProps = {
+  label: ReactNode;
+  error?: ReactNode;
+  hint?: ReactNode;
+  id?: string;
+  children: ReactNode | ((props: FieldControlProps) => ReactNode);
+};
+
+export function Field({ label, error, hint, children, id: givenId }: FieldProps) {
   const autoId = useId();
   const id = givenId || autoId;
   const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(" ") || undefined;
@@ -37,11 +50,13 @@ export function Field({ label, error, hint, children, id: givenId }) {
   );
 }
 
-export function Badge({ tone = "neutral", children }) {
+export type Tone = "neutral" | "info" | "warning" | "success" | "danger";
+
+export function Badge({ tone = "neutral", children }: { tone?: Tone } & Children) {
   return <span className={`badge badge-${tone}`}>{children}</span>;
 }
 
-export const STATUS_TONE = {
+export const STATUS_TONE: Record<string, Tone> = {
   draft: "neutral",
   scheduled: "info",
   publishing: "warning",
@@ -50,22 +65,22 @@ export const STATUS_TONE = {
   failed: "danger",
 };
 
-export function StatusBadge({ status }) {
+export function StatusBadge({ status }: { status: string | null | undefined }) {
   const label = status ? status[0].toUpperCase() + status.slice(1) : "";
-  return <Badge tone={STATUS_TONE[status] || "neutral"}>{label}</Badge>;
+  return <Badge tone={(status && STATUS_TONE[status]) || "neutral"}>{label}</Badge>;
 }
 
-export function ErrorBox({ error, title }) {
+export function ErrorBox({ error, title }: { error: unknown; title?: ReactNode }) {
   if (!error) return null;
   return (
     <div className="alert alert-danger" role="alert">
       {title && <strong>{title} </strong>}
-      {error.message || String(error)}
+      {error instanceof Error ? error.message : String(error)}
     </div>
   );
 }
 
-export function EmptyState({ icon, title, children, action }) {
+export function EmptyState({ icon, title, children, action }: { icon?: ReactNode; title: ReactNode; action?: ReactNode } & Children) {
   return (
     <div className="empty-state">
       {icon}
@@ -79,9 +94,9 @@ export function EmptyState({ icon, title, children, action }) {
 const FOCUSABLE = "button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
 
 // Keep Tab and Shift+Tab inside `container`: from the last control to the first, and back.
-function trapTab(event, container) {
+function trapTab(event: KeyboardEvent, container: HTMLElement | null) {
   if (event.key !== "Tab" || !container) return;
-  const controls = [...container.querySelectorAll(FOCUSABLE)].filter((el) => el.offsetParent !== null || el === document.activeElement);
+  const controls = [...container.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.offsetParent !== null || el === document.activeElement);
   if (!controls.length) {
     event.preventDefault();
     return;
@@ -100,19 +115,21 @@ function trapTab(event, container) {
 
 // An accessible modal dialog: focus moves in and stays in (Tab wraps), Escape closes, focus returns
 // to the opener.
-export function Modal({ title, onClose, children, footer, wide }) {
-  const ref = useRef(null);
+type ModalProps = { title: ReactNode; onClose?: () => void; footer?: ReactNode; wide?: boolean } & Children;
+
+export function Modal({ title, onClose, children, footer, wide }: ModalProps) {
+  const ref = useRef<HTMLDivElement>(null);
   const titleId = useId();
   // The latest onClose without re-running the effect (callers pass a new function on every render,
   // and re-running it would move focus back to the first control each time).
   const closeRef = useRef(onClose);
   closeRef.current = onClose;
   useEffect(() => {
-    const previous = document.activeElement;
+    const previous = document.activeElement as (HTMLElement & { disabled?: boolean }) | null;
     // A control marked data-autofocus (a confirmation's Cancel: the safe choice) or else the first one.
-    const first = ref.current?.querySelector("[data-autofocus]") || ref.current?.querySelector(FOCUSABLE);
+    const first = ref.current?.querySelector<HTMLElement>("[data-autofocus]") || ref.current?.querySelector<HTMLElement>(FOCUSABLE);
     (first || ref.current)?.focus();
-    const onKey = (event) => {
+    const onKey = (event: KeyboardEvent) => {
       if (event.key === "Escape" && closeRef.current) {
         event.preventDefault();
         closeRef.current();
@@ -125,7 +142,7 @@ export function Modal({ title, onClose, children, footer, wide }) {
       document.removeEventListener("keydown", onKey);
       // The opener may be gone (the deleted row's button) or disabled (a bulk action with nothing left
       // selected): then the page heading keeps keyboard focus on the page instead of <body>.
-      const opener = previous?.isConnected && !previous.disabled ? previous : document.querySelector("main h1, h1");
+      const opener = previous?.isConnected && !previous.disabled ? previous : document.querySelector<HTMLElement>("main h1, h1");
       opener?.focus?.();
     };
   }, []);
@@ -147,7 +164,16 @@ export function Modal({ title, onClose, children, footer, wide }) {
   );
 }
 
-export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onCancel, busy, error }) {
+type ConfirmDialogProps = {
+  title: ReactNode;
+  confirmLabel: ReactNode;
+  onConfirm: () => void;
+  onCancel: () => void;
+  busy?: boolean;
+  error?: unknown;
+} & Children;
+
+export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onCancel, busy, error }: ConfirmDialogProps) {
   return (
     <Modal
       title={title}
@@ -167,7 +193,7 @@ export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onCanc
   );
 }
 
-export function ProgressBar({ value, label }) {
+export function ProgressBar({ value, label }: { value: number | null | undefined; label: string }) {
   const pct = Math.round((value || 0) * 100);
   return (
     <div className="progress" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>
@@ -176,7 +202,7 @@ export function ProgressBar({ value, label }) {
   );
 }
 
-export function Avatar({ src, name, size = 40 }) {
+export function Avatar({ src, name, size = 40 }: { src?: string | null; name?: string | null; size?: number }) {
   const initial = (name || "?").replace(/^@/, "").slice(0, 1).toUpperCase();
   return src ? (
     <img className="avatar" src={src} alt="" width={size} height={size} style={{ width: size, height: size }} />
@@ -185,6 +211,6 @@ export function Avatar({ src, name, size = 40 }) {
   );
 }
 
-export const formatNumber = (n) => (n === null || n === undefined ? "—" : new Intl.NumberFormat().format(n));
-export const formatDateTime = (value) => (value ? new Date(value).toLocaleString([], { dateStyle: "medium", timeStyle: "short" }) : "—");
+export const formatNumber = (n: number | null | undefined): string => (n === null || n === undefined ? "—" : new Intl.NumberFormat().format(n));
+export const formatDateTime = (value: string | null | undefined): string => (value ? new Date(value).toLocaleString([], { dateStyle: "medium", timeStyle: "short" }) : "—");
 export const userTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;

@@ -1,8 +1,20 @@
-import { useEffect, useRef, useState } from "react";
+import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
 import { useSearchParams } from "react-router-dom";
-import { useActiveAccounts, useInboxSync, useCommentMutations, useComments, useConversations, useMessages, useModerationMutations, useModerationRules, useSendMessage } from "../api.js";
-import { Icon } from "../components/icons.jsx";
-import { Avatar, Badge, ConfirmDialog, EmptyState, ErrorBox, Field, PageHeader, Spinner, formatDateTime } from "../components/ui.jsx";
+import {
+  type Account,
+  type BulkAction,
+  type BulkItem,
+  type Comment,
+  type Conversation,
+  type Participant,
+  type RuleAction,
+  type RuleKind,
+  fieldsOf,
+  metaText,
+  useActiveAccounts,
+  useInboxSync, useCommentMutations, useComments, useConversations, useMessages, useModerationMutations, useModerationRules, useSendMessage } from "../api.ts";
+import { Icon } from "../components/icons.tsx";
+import { Avatar, Badge, ConfirmDialog, EmptyState, ErrorBox, Field, PageHeader, Spinner, formatDateTime } from "../components/ui.tsx";
 
 function useNow(intervalMs = 1000) {
   const [now, setNow] = useState(() => Date.now());
@@ -14,9 +26,11 @@ function useNow(intervalMs = 1000) {
 }
 
 // Messaging webhooks carry only the sender's id: until a sync fills in the username, show the id's end.
-const personName = (p) => (p?.username ? `@${p.username}` : p?.id ? `Instagram user …${p.id.slice(-4)}` : "Conversation");
+const personName = (p: Participant | undefined): string => (p?.username ? `@${p.username}` : p?.id ? `Instagram user …${p.id.slice(-4)}` : "Conversation");
 
-function AccountFilter({ accounts, value, onChange, label = "Account" }) {
+type AccountFilterProps = { accounts: Account[]; value: number | null; onChange: (id: number | null) => void; label?: string };
+
+function AccountFilter({ accounts, value, onChange, label = "Account" }: AccountFilterProps) {
   return (
     <Field label={label}>
       {(props) => (
@@ -29,7 +43,7 @@ function AccountFilter({ accounts, value, onChange, label = "Account" }) {
   );
 }
 
-function ReplyForm({ comment, onDone }) {
+function ReplyForm({ comment, onDone }: { comment: Comment; onDone: () => void }) {
   const { reply } = useCommentMutations();
   const [text, setText] = useState(`@${comment.author_username || ""} `);
   return (
@@ -46,10 +60,10 @@ function ReplyForm({ comment, onDone }) {
   );
 }
 
-const snippet = (text, max = 80) => (text && text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text);
+const snippet = (text: string | null | undefined, max = 80) => (text && text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text);
 
 // The media a comment is on: a thumbnail and the start of its caption, linking to it on Instagram.
-function CommentMedia({ comment }) {
+function CommentMedia({ comment }: { comment: Comment }) {
   if (!comment.media_permalink) return <span>media {comment.media_id}</span>;
   const caption = snippet(comment.media_caption) || (comment.media_product_type === "REELS" ? "Reel" : "Post");
   return (
@@ -60,7 +74,9 @@ function CommentMedia({ comment }) {
   );
 }
 
-function CommentRow({ comment, account, checked, onCheck }) {
+type CommentRowProps = { comment: Comment; account: Account | undefined; checked: boolean; onCheck: (on: boolean) => void };
+
+function CommentRow({ comment, account, checked, onCheck }: CommentRowProps) {
   const { hide, remove } = useCommentMutations();
   const [replying, setReplying] = useState(false);
   const [confirming, setConfirming] = useState(false);
@@ -103,19 +119,19 @@ function CommentRow({ comment, account, checked, onCheck }) {
   );
 }
 
-function CommentsTab({ accounts }) {
+function CommentsTab({ accounts }: { accounts: Account[] }) {
   const [status, setStatus] = useState("");
-  const [accountId, setAccountId] = useState(null);
-  const [selected, setSelected] = useState([]);
+  const [accountId, setAccountId] = useState<number | null>(null);
+  const [selected, setSelected] = useState<number[]>([]);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const { data: comments, isLoading, error } = useComments({ status, account_id: accountId });
   const { bulk } = useCommentMutations();
-  const byId = Object.fromEntries(accounts.map((a) => [a.id, a]));
+  const byId: Record<number, Account> = Object.fromEntries(accounts.map((a) => [a.id, a]));
   const visible = (comments || []).filter((c) => !c.deleted && !c.from_account);
   // The answer says, per comment, whether Meta accepted the change: the refused ones stay selected
   // and are listed with Meta's reason.
-  const [failures, setFailures] = useState([]);
-  const act = (action, then) => {
+  const [failures, setFailures] = useState<BulkItem[]>([]);
+  const act = (action: BulkAction, then?: () => void) => {
     setFailures([]);
     bulk.mutate({ ids: selected, action }, {
       onSuccess: (data) => {
@@ -127,7 +143,7 @@ function CommentsTab({ accounts }) {
     });
   };
   const openDeleteConfirmation = () => { bulk.reset(); setConfirmingDelete(true); };
-  const authorOf = (id) => {
+  const authorOf = (id: number) => {
     const comment = (comments || []).find((c) => c.id === id);
     return comment ? `@${comment.author_username || comment.author_id || "someone"}` : `Comment ${id}`;
   };
@@ -187,7 +203,7 @@ function CommentsTab({ accounts }) {
   );
 }
 
-function windowLeft(until, now) {
+function windowLeft(until: string | null | undefined, now: number) {
   if (!until) return null;
   const ms = new Date(until).getTime() - now;
   if (ms <= 0) return "The 24-hour reply window has closed: you can reply when they write again.";
@@ -196,14 +212,14 @@ function windowLeft(until, now) {
   return `Reply window: ${h} h ${String(m).padStart(2, "0")} min left`;
 }
 
-function Thread({ conversation, account }) {
+function Thread({ conversation, account }: { conversation: Conversation; account: Account | undefined }) {
   const now = useNow(30_000);
   const { data: messages, isLoading } = useMessages(conversation.id);
   const send = useSendMessage(conversation.id);
   const [text, setText] = useState("");
-  const other = conversation.participants?.find((p) => p.id !== account?.meta_info?.id) || conversation.participants?.[0];
+  const other = conversation.participants?.find((p) => p.id !== metaText(account, "id")) || conversation.participants?.[0];
   const left = windowLeft(conversation.can_reply_until, now);
-  const closed = conversation.can_reply_until && new Date(conversation.can_reply_until).getTime() <= now;
+  const closed = !!conversation.can_reply_until && new Date(conversation.can_reply_until).getTime() <= now;
   return (
     <div className="thread">
       <div className="row-between" style={{ padding: "12px 16px", borderBottom: "1px solid var(--border)" }}>
@@ -211,7 +227,7 @@ function Thread({ conversation, account }) {
         {left && <span className={closed ? "badge badge-danger" : "badge badge-info"} aria-live="polite"><Icon name="clock" size={13} /> {left}</span>}
       </div>
       <div className="thread-msgs" aria-label="Messages" role="log">
-        {isLoading ? <Spinner label="Loading messages" /> : [...(messages || [])].sort((a, b) => new Date(a.sent_at) - new Date(b.sent_at)).map((m) => (
+        {isLoading ? <Spinner label="Loading messages" /> : [...(messages || [])].sort((a, b) => new Date(a.sent_at).getTime() - new Date(b.sent_at).getTime()).map((m) => (
           <div key={m.id} className={m.from_account ? "bubble mine" : "bubble"} title={formatDateTime(m.sent_at)}>{m.text || "(attachment)"}</div>
         ))}
       </div>
@@ -227,10 +243,10 @@ function Thread({ conversation, account }) {
   );
 }
 
-function MessagesTab({ accounts }) {
+function MessagesTab({ accounts }: { accounts: Account[] }) {
   const { data: conversations, isLoading, error } = useConversations();
-  const [current, setCurrent] = useState(null);
-  const byId = Object.fromEntries(accounts.map((a) => [a.id, a]));
+  const [current, setCurrent] = useState<number | null>(null);
+  const byId: Record<number, Account> = Object.fromEntries(accounts.map((a) => [a.id, a]));
   const active = conversations?.find((c) => c.id === current) || conversations?.[0];
   return (
     <>
@@ -241,7 +257,7 @@ function MessagesTab({ accounts }) {
           <ul aria-label="Conversations" style={{ listStyle: "none", margin: 0, padding: 0 }}>
           {(conversations || []).map((c) => {
             const account = byId[c.account_id];
-            const other = c.participants?.find((p) => p.id !== account?.meta_info?.id) || c.participants?.[0];
+            const other = c.participants?.find((p) => p.id !== metaText(account, "id")) || c.participants?.[0];
             return (
               <li key={c.id}>
               <button type="button" className="conv-item" aria-current={active?.id === c.id ? "true" : undefined}
@@ -265,13 +281,18 @@ function MessagesTab({ accounts }) {
   );
 }
 
-function RulesTab({ accounts }) {
-  const [accountId, setAccountId] = useState(accounts[0]?.id ?? null);
+function RulesTab({ accounts }: { accounts: Account[] }) {
+  const [accountId, setAccountId] = useState<number | null>(accounts[0]?.id ?? null);
   const { data: rules, error } = useModerationRules(accountId);
   const { create, toggle, remove } = useModerationMutations(accountId);
-  const [form, setForm] = useState({ name: "", kind: "keyword", patterns: "", action: "hide" });
-  const fields = create.error?.fields || {};
-  const submit = (e) => {
+  const [form, setForm] = useState<{ name: string; kind: RuleKind; patterns: string; action: RuleAction }>({
+    name: "",
+    kind: "keyword",
+    patterns: "",
+    action: "hide",
+  });
+  const fields = fieldsOf(create.error);
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     const patterns = form.patterns.split(",").map((p) => p.trim()).filter(Boolean);
     create.mutate({ ...form, patterns, enabled: true }, { onSuccess: () => setForm({ ...form, name: "", patterns: "" }) });
@@ -311,11 +332,11 @@ function RulesTab({ accounts }) {
         <h2>New rule</h2>
         <Field label="Rule name" error={fields.name}>{(p) => <input {...p} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />}</Field>
         <Field label="Match" error={fields.kind}>
-          {(p) => <select {...p} value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value })}><option value="keyword">Keywords</option><option value="regex">Regular expressions</option></select>}
+          {(p) => <select {...p} value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value as RuleKind })}><option value="keyword">Keywords</option><option value="regex">Regular expressions</option></select>}
         </Field>
         <Field label="Patterns" hint="Separate several with commas." error={fields.patterns}>{(p) => <input {...p} value={form.patterns} onChange={(e) => setForm({ ...form, patterns: e.target.value })} />}</Field>
         <Field label="Then" error={fields.action}>
-          {(p) => <select {...p} value={form.action} onChange={(e) => setForm({ ...form, action: e.target.value })}><option value="hide">Hide the comment</option><option value="delete">Delete the comment</option></select>}
+          {(p) => <select {...p} value={form.action} onChange={(e) => setForm({ ...form, action: e.target.value as RuleAction })}><option value="hide">Hide the comment</option><option value="delete">Delete the comment</option></select>}
         </Field>
         {!Object.keys(fields).length && <ErrorBox error={create.error} />}
         <div><button type="submit" className="btn btn-primary" disabled={!accountId || create.isPending}>Add rule</button></div>
@@ -324,18 +345,20 @@ function RulesTab({ accounts }) {
   );
 }
 
-const TABS = [["comments", "Comments"], ["messages", "Messages"], ["rules", "Moderation rules"]];
+const TABS = [["comments", "Comments"], ["messages", "Messages"], ["rules", "Moderation rules"]] as const;
+type TabId = (typeof TABS)[number][0];
 
 export default function InboxPage() {
   const { data: accounts } = useActiveAccounts();
   const [params, setParams] = useSearchParams();
-  const tab = TABS.some(([id]) => id === params.get("tab")) ? params.get("tab") : "comments";
-  const tabRefs = useRef({});
-  const setTab = (id) => setParams((current) => { const next = new URLSearchParams(current); next.set("tab", id); return next; }, { replace: true });
+  const tab: TabId = TABS.find(([id]) => id === params.get("tab"))?.[0] ?? "comments";
+  const tabRefs = useRef<Partial<Record<TabId, HTMLButtonElement | null>>>({});
+  const setTab = (id: TabId) => setParams((current) => { const next = new URLSearchParams(current); next.set("tab", id); return next; }, { replace: true });
   // Arrow keys move between tabs (and select them), Home/End jump to the ends: the ARIA tabs pattern.
-  const onTabKey = (event) => {
+  const onTabKey = (event: KeyboardEvent) => {
     const index = TABS.findIndex(([id]) => id === tab);
-    const target = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: TABS.length - 1 }[event.key];
+    const moves: Record<string, number> = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: TABS.length - 1 };
+    const target = moves[event.key];
     if (target === undefined) return;
     event.preventDefault();
     const [id] = TABS[(target + TABS.length) % TABS.length];

@@ -1,11 +1,11 @@
-import { useState } from "react";
+import { type FormEvent, useState } from "react";
 import { Link, useParams } from "react-router-dom";
-import { useAccounts, usePost, usePostMutations } from "../api.js";
-import { Icon } from "../components/icons.jsx";
-import { ErrorBox, Field, PageHeader, Spinner, StatusBadge, formatDateTime, userTimeZone } from "../components/ui.jsx";
-import { toLocalInput } from "./ComposerPage.jsx";
+import { type Post, fieldsOf, useAccounts, usePost, usePostMutations } from "../api.ts";
+import { Icon } from "../components/icons.tsx";
+import { ErrorBox, Field, PageHeader, Spinner, StatusBadge, formatDateTime, userTimeZone } from "../components/ui.tsx";
+import { toLocalInput } from "../components/format.ts";
 
-const EVENT_LABELS = {
+const EVENT_LABELS: Record<string, string> = {
   created: "Created as a draft",
   scheduled: "Scheduled",
   edited: "Edited",
@@ -37,18 +37,18 @@ const EVENT_LABELS = {
   removed: "Removed",
 };
 
-function tone(event) {
+function tone(event: string) {
   if (event === "failed" || event === "first_comment_failed") return "error";
   if (["retry_scheduled", "media_fetch_failed", "publish_held", "quota_wait", "publish_unconfirmed", "unconfirmed", "container_expired"].includes(event)) return "current";
   return "done";
 }
 
 // The keyboard way to move a post (the calendar's drag and drop is the mouse way).
-function Reschedule({ post }) {
+function Reschedule({ post }: { post: Post }) {
   const { update, publish } = usePostMutations();
   const [value, setValue] = useState(() => toLocalInput(post.scheduled_for ? new Date(post.scheduled_for) : new Date(Date.now() + 3600_000)));
-  const [local, setLocal] = useState(null);
-  const submit = (event) => {
+  const [local, setLocal] = useState<string | null>(null);
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     const when = new Date(value);
     if (!(when > new Date())) return setLocal("Pick a time in the future.");
@@ -58,7 +58,7 @@ function Reschedule({ post }) {
   return (
     <form className="card stack" onSubmit={submit} aria-label="Reschedule">
       <h2>{post.status === "draft" ? "Schedule" : "Reschedule"}</h2>
-      <Field label="New date and time" hint={`Your time zone: ${userTimeZone()}`} error={local || update.error?.fields?.scheduled_for || update.error?.message}>
+      <Field label="New date and time" hint={`Your time zone: ${userTimeZone()}`} error={local || fieldsOf(update.error).scheduled_for || update.error?.message}>
         {(props) => <input {...props} type="datetime-local" step="1" value={value} onChange={(e) => setValue(e.target.value)} />}
       </Field>
       <div className="row">
@@ -71,7 +71,7 @@ function Reschedule({ post }) {
 }
 
 // A post whose publish Instagram has not confirmed: what is being done, when, and a way to check now.
-function Unconfirmed({ post }) {
+function Unconfirmed({ post }: { post: Post }) {
   const { check } = usePostMutations();
   return (
     <div className="alert alert-warning stack" role="status" aria-label="Waiting for Instagram" style={{ gap: 8 }}>
@@ -94,7 +94,7 @@ export default function PostDetailPage() {
   const { data: accounts } = useAccounts();
   const { publish } = usePostMutations();
   if (isLoading) return <div className="page"><Spinner label="Loading post" /></div>;
-  if (error) return <div className="page"><ErrorBox error={error} /></div>;
+  if (error || !post) return <div className="page"><ErrorBox error={error ?? "This post could not be loaded."} /></div>;
   const account = accounts?.find((a) => a.id === post.account_id);
   const inFlight = post.status === "publishing";
   return (

@@ -1,8 +1,8 @@
 // Choose which Instagram professional account to connect when a Facebook Login reached several;
 // when it reached none, explain why and link to Meta's help.
-import { useState } from "react";
-import { useAccountMutations, useAvailableAccounts } from "../../api.js";
-import { Avatar, ErrorBox, Spinner, formatNumber } from "../ui.jsx";
+import { type FormEvent, useState } from "react";
+import { type Account, type AvailableAccounts, useAccountMutations, useAvailableAccounts } from "../../api.ts";
+import { Avatar, ErrorBox, Spinner, formatNumber } from "../ui.tsx";
 
 export const HELP = {
   linkPage: "https://www.facebook.com/business/help/898752960195806",
@@ -11,10 +11,12 @@ export const HELP = {
 };
 
 // Where the Facebook Login found the account: the person's own Page role, or a Business Manager.
-const PAGE_KIND = { business_owned: "a Page it owns", business_client: "a client's Page" };
+type AvailableAccount = AvailableAccounts["items"][number];
 
-function reachedThrough(account) {
-  const kind = PAGE_KIND[account.source];
+const PAGE_KIND: Record<string, string> = { business_owned: "a Page it owns", business_client: "a client's Page" };
+
+function reachedThrough(account: AvailableAccount) {
+  const kind = account.source ? PAGE_KIND[account.source] : undefined;
   if (!kind) return "Found through your own role on the Page";
   return `Found through Business Manager ${account.business_name || "(unnamed)"}: ${kind}`;
 }
@@ -27,13 +29,21 @@ export default function InstagramAccountSelector({
   onConnected,
   onRetry,
   onCancel,
+}: {
+  accounts?: AvailableAccount[];
+  fetchAvailable?: boolean;
+  reason?: string | null;
+  detail?: string | null;
+  onConnected?: (account: Account) => void;
+  onRetry?: () => void;
+  onCancel?: () => void;
 }) {
   const available = useAvailableAccounts(fetchAvailable);
   const { select } = useAccountMutations();
   const accounts = given ?? available.data?.items ?? [];
   const unlinkedPages = available.data?.pages_without_instagram ?? [];
   const selectable = accounts.filter((account) => !account.connected);
-  const [chosen, setChosen] = useState(null);
+  const [chosen, setChosen] = useState<string | null>(null);
   const current = chosen ?? (selectable.length === 1 ? selectable[0].id : null);
 
   if (fetchAvailable && available.isLoading) return <Spinner label="Loading your Instagram accounts" />;
@@ -42,7 +52,7 @@ export default function InstagramAccountSelector({
     return <NoAccounts reason={reason} detail={detail || available.data?.hint} unlinkedPages={unlinkedPages} onRetry={onRetry} onCancel={onCancel} />;
   }
 
-  const connect = (event) => {
+  const connect = (event: FormEvent) => {
     event.preventDefault();
     if (!current) return;
     select.mutate(current, { onSuccess: (account) => onConnected?.(account) });
@@ -97,7 +107,15 @@ export default function InstagramAccountSelector({
   );
 }
 
-function NoAccounts({ reason, detail, unlinkedPages, onRetry, onCancel }) {
+type NoAccountsProps = {
+  reason?: string | null;
+  detail?: string | null;
+  unlinkedPages: AvailableAccounts["pages_without_instagram"];
+  onRetry?: () => void;
+  onCancel?: () => void;
+};
+
+function NoAccounts({ reason, detail, unlinkedPages, onRetry, onCancel }: NoAccountsProps) {
   const noPages = reason === "no_pages";
   return (
     <div className="stack" role="region" aria-labelledby="no-ig-title">
@@ -109,7 +127,7 @@ function NoAccounts({ reason, detail, unlinkedPages, onRetry, onCancel }) {
         Instagram's publishing API only reaches professional accounts through the Facebook Page they are linked to.
       </p>
       {detail && <div className="alert alert-warning">{detail}</div>}
-      {unlinkedPages?.length > 0 && (
+      {!!unlinkedPages?.length && (
         <p className="muted small" style={{ margin: 0 }}>
           Pages without an Instagram account: {unlinkedPages.map((page) => page.name).join(", ")}
         </p>

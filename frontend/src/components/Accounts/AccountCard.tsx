@@ -1,25 +1,24 @@
 // One connected account: who it is, how it is doing, and the way out (disconnect, with confirmation).
 import { useState } from "react";
-import { useAccountMutations } from "../../api.js";
-import { InstagramIcon } from "../icons.jsx";
-import { Avatar, Badge, ConfirmDialog, formatDateTime, formatNumber } from "../ui.jsx";
+import { type Account, metaText, profilePicture, useAccountMutations } from "../../api.ts";
+import { InstagramIcon } from "../icons.tsx";
+import { Avatar, Badge, ConfirmDialog, formatDateTime, formatNumber } from "../ui.tsx";
 
 // How the account was connected: which Meta login, so which host and permission names it uses.
-const FLAVOUR_LABEL = {
+const FLAVOUR_LABEL: Record<string, string> = {
   facebook: "Connected with Facebook Login (through its Page)",
   instagram: "Connected with Instagram Login (no Page)",
 };
 
-export default function AccountCard({ account, onReconnect }) {
+export default function AccountCard({ account, onReconnect }: { account: Account; onReconnect: () => void }) {
   const { disconnect, remove } = useAccountMutations();
-  const [confirming, setConfirming] = useState(null);
-  const info = account.meta_info || {};
-  const username = account.username || info.username || account.platform_account_id;
+  const [confirming, setConfirming] = useState<"disconnect" | "remove" | null>(null);
+  const username = account.username || metaText(account, "username") || account.platform_account_id;
   const needsReconnect = account.action === "reconnect";
   const healthy = account.is_active && !needsReconnect;
   const mutation = confirming === "remove" ? remove : disconnect;
   // The profile as of the last connect or health check (the API keeps it current; no call to Meta here).
-  const picture = account.profile_picture_url || info.profile_picture_url;
+  const picture = profilePicture(account);
 
   return (
     <article className="card account-card" aria-label={`Instagram account @${username}`}>
@@ -27,7 +26,7 @@ export default function AccountCard({ account, onReconnect }) {
         <Avatar src={picture} name={username} size={52} />
         <div className="who">
           <strong>@{username}</strong>
-          <span className="muted small">{info.name || info.facebook_page_name}</span>
+          <span className="muted small">{metaText(account, "name") || metaText(account, "facebook_page_name")}</span>
           <span className="muted small" style={{ display: "block" }}>{FLAVOUR_LABEL[account.login_flavour] || FLAVOUR_LABEL.facebook}</span>
         </div>
         <InstagramIcon size={26} label="Instagram" />

@@ -1,10 +1,10 @@
 import { useMemo, useState } from "react";
 import { Area, AreaChart, Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { insightsCsvUrl, useAccountInsights, useAccountMediaInsights, useActiveAccounts, useAudience, useBestTimes, useOnlineFollowers } from "../api.js";
-import { Icon } from "../components/icons.jsx";
-import { EmptyState, ErrorBox, Field, PageHeader, Spinner, formatNumber, userTimeZone } from "../components/ui.jsx";
+import { type MediaWithInsights, type Metric, insightsCsvUrl, useAccountInsights, useAccountMediaInsights, useActiveAccounts, useAudience, useBestTimes, useOnlineFollowers } from "../api.ts";
+import { Icon } from "../components/icons.tsx";
+import { EmptyState, ErrorBox, Field, PageHeader, Spinner, formatNumber, userTimeZone } from "../components/ui.tsx";
 
-const CHARTS = [
+const CHARTS: [string, string, string][] = [
   ["views", "Views", "#5b4cf0"],
   ["reach", "Reach", "#d62976"],
   ["follower_count", "New followers", "#14865c"],
@@ -13,7 +13,13 @@ const CHARTS = [
 const CHART_METRICS = CHARTS.map(([name]) => name).join(",");
 const POST_METRICS = ["views", "reach", "likes", "comments", "shares", "saved", "total_interactions"];
 
-function MetricChart({ metric, label, color }) {
+// A post's metric as a number (the server sends whatever Meta reported: absent or null when unknown).
+function metricOf(item: MediaWithInsights, name: string): number | null {
+  const value = item.metrics?.[name];
+  return typeof value === "number" ? value : null;
+}
+
+function MetricChart({ metric, label, color }: { metric: Metric | undefined; label: string; color: string }) {
   const data = (metric?.values || []).map((p) => ({ date: p.date, value: p.value }));
   const total = metric?.total ?? data.reduce((n, p) => n + p.value, 0);
   const gradient = `fill-${label.replace(/\W+/g, "-").toLowerCase()}`;
@@ -34,7 +40,7 @@ function MetricChart({ metric, label, color }) {
                 </linearGradient>
               </defs>
               <CartesianGrid stroke="#eceef6" vertical={false} />
-              <XAxis dataKey="date" tickFormatter={(d) => d.slice(5)} tick={{ fontSize: 11, fill: "#6b7089" }} minTickGap={24} />
+              <XAxis dataKey="date" tickFormatter={(d: string) => d.slice(5)} tick={{ fontSize: 11, fill: "#6b7089" }} minTickGap={24} />
               <YAxis tick={{ fontSize: 11, fill: "#6b7089" }} width={48} />
               <Tooltip />
               <Area type="monotone" dataKey="value" name={label} stroke={color} strokeWidth={2} fill={`url(#${gradient})`} isAnimationActive={false} />
@@ -48,19 +54,19 @@ function MetricChart({ metric, label, color }) {
   );
 }
 
-function PostTable({ accountId }) {
+function PostTable({ accountId }: { accountId: number | undefined }) {
   const { data, error, isLoading, hasNextPage, fetchNextPage, isFetchingNextPage } = useAccountMediaInsights(accountId);
   const [sort, setSort] = useState({ key: "views", dir: -1 });
   const rows = (data?.pages || []).flatMap((page) => page.items);
-  const sorted = [...rows].sort((a, b) => ((a.metrics[sort.key] ?? -1) - (b.metrics[sort.key] ?? -1)) * sort.dir);
-  const header = (key) => (
+  const sorted = [...rows].sort((a, b) => ((metricOf(a, sort.key) ?? -1) - (metricOf(b, sort.key) ?? -1)) * sort.dir);
+  const header = (key: string) => (
     <th key={key} aria-sort={sort.key === key ? (sort.dir < 0 ? "descending" : "ascending") : "none"}>
       <button type="button" onClick={() => setSort({ key, dir: sort.key === key ? -sort.dir : -1 })}>
         {key.replaceAll("_", " ")} {sort.key === key ? (sort.dir < 0 ? "↓" : "↑") : ""}
       </button>
     </th>
   );
-  const label = (item) => item.caption?.slice(0, 40) || `${(item.media_product_type || "post").toLowerCase()} of ${item.timestamp?.slice(0, 10) ?? "?"}`;
+  const label = (item: MediaWithInsights) => item.caption?.slice(0, 40) || `${(item.media_product_type || "post").toLowerCase()} of ${item.timestamp?.slice(0, 10) ?? "?"}`;
   return (
     <section className="card stack" aria-labelledby="posts-title">
       <h2 id="posts-title">Posts</h2>
@@ -75,11 +81,11 @@ function PostTable({ accountId }) {
                   <td>
                     <div className="row" style={{ gap: 8, flexWrap: "nowrap" }}>
                       {item.thumbnail_url && <img src={item.thumbnail_url} alt="" width={36} height={36} style={{ objectFit: "cover", borderRadius: 6 }} loading="lazy" />}
-                      <a href={item.permalink} target="_blank" rel="noreferrer">{label(item)}</a>
+                      <a href={item.permalink ?? undefined} target="_blank" rel="noreferrer">{label(item)}</a>
                     </div>
                     {item.note && <div className="muted small">{item.note}</div>}
                   </td>
-                  {POST_METRICS.map((m) => <td key={m}>{formatNumber(item.metrics[m])}</td>)}
+                  {POST_METRICS.map((m) => <td key={m}>{formatNumber(metricOf(item, m))}</td>)}
                 </tr>
               ))}
             </tbody>
@@ -97,7 +103,7 @@ function PostTable({ accountId }) {
   );
 }
 
-function Audience({ accountId }) {
+function Audience({ accountId }: { accountId: number | undefined }) {
   const [breakdown, setBreakdown] = useState("country");
   const { data, error, isLoading } = useAudience(accountId, breakdown);
   const buckets = (data?.buckets || []).slice(0, 8).map((b) => ({ name: b.dimensions.join(" · "), value: b.value }));
@@ -132,9 +138,11 @@ const WEEK = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday"
 
 // Meta reports followers online per UTC hour; move each value to the user's weekday and hour (by the
 // current UTC offset, rounded to the hour for the rare half-hour zones).
-export function toLocalHours(byWeekdayUtc, offsetMinutes) {
+type ByWeekday = Record<string, Record<string, number>>;
+
+function toLocalHours(byWeekdayUtc: ByWeekday, offsetMinutes: number): ByWeekday {
   const shift = Math.round(offsetMinutes / 60);
-  const local = {};
+  const local: ByWeekday = {};
   Object.entries(byWeekdayUtc).forEach(([day, hours]) => {
     const dayIndex = WEEK.indexOf(day);
     if (dayIndex < 0) return;
@@ -147,7 +155,7 @@ export function toLocalHours(byWeekdayUtc, offsetMinutes) {
   return Object.fromEntries(WEEK.filter((day) => local[day]).map((day) => [day, local[day]]));
 }
 
-function Heatmap({ accountId }) {
+function Heatmap({ accountId }: { accountId: number | undefined }) {
   const tz = userTimeZone();
   const online = useOnlineFollowers(accountId);
   const best = useBestTimes(accountId, tz);
@@ -174,7 +182,7 @@ function Heatmap({ accountId }) {
           ])}
         </div>
       ) : online.isLoading ? <Spinner /> : <p className="muted">Not enough data yet.</p>}
-      {best.data?.recommendations?.length > 0 && (
+      {best.data && best.data.recommendations.length > 0 && (
         <div className="stack" style={{ gap: 6 }}>
           <strong>Recommended ({best.data.timezone})</strong>
           <div className="chips">
@@ -190,7 +198,7 @@ function Heatmap({ accountId }) {
 
 export default function AnalyticsPage() {
   const { data: accounts, isLoading: loadingAccounts } = useActiveAccounts();
-  const [chosen, setChosen] = useState(null);
+  const [chosen, setChosen] = useState<number | null>(null);
   const accountId = chosen ?? accounts[0]?.id;
   // One request for every chart: each metric, views and interactions included, comes by day.
   const { data, error, isLoading } = useAccountInsights(accountId, { metrics: CHART_METRICS });

@@ -1,13 +1,13 @@
 import { useEffect, useState } from "react";
 import { useSearchParams } from "react-router-dom";
-import { useAccounts, useLoginFlavours } from "../api.js";
-import AccountCard from "../components/Accounts/AccountCard.jsx";
-import OAuthConnectModal, { LOGIN_FLAVOURS, openAuthPopup } from "../components/Accounts/OAuthConnectModal.jsx";
-import { InstagramIcon } from "../components/icons.jsx";
-import { EmptyState, ErrorBox, PageHeader, Spinner } from "../components/ui.jsx";
+import { type Flavour, asFlavour, useAccounts, useLoginFlavours } from "../api.ts";
+import AccountCard from "../components/Accounts/AccountCard.tsx";
+import OAuthConnectModal, { LOGIN_FLAVOURS, type OAuthResult, openAuthPopup } from "../components/Accounts/OAuthConnectModal.tsx";
+import { InstagramIcon } from "../components/icons.tsx";
+import { EmptyState, ErrorBox, PageHeader, Spinner } from "../components/ui.tsx";
 
 // The redirect flow (popup blocked) comes back here with the result in the query string.
-function resultFromQuery(params) {
+function resultFromQuery(params: URLSearchParams): OAuthResult | null {
   const status = params.get("oauth");
   if (!status) return null;
   return {
@@ -27,9 +27,9 @@ export default function AccountsPage() {
   const { data: accounts, isLoading, error } = useAccounts();
   const flavours = useLoginFlavours();
   // Only the configured ways in (the other answers 422); both if the server could not say.
-  const offered = flavours.data ?? (flavours.isError ? ["facebook", "instagram"] : []);
+  const offered: Flavour[] = flavours.data ?? (flavours.isError ? ["facebook", "instagram"] : []);
   const [params, setParams] = useSearchParams();
-  const [connect, setConnect] = useState(null);
+  const [connect, setConnect] = useState<{ key: number; popup?: Window | null; result?: OAuthResult; flavour?: Flavour } | null>(null);
 
   useEffect(() => {
     const result = resultFromQuery(params);
@@ -39,7 +39,7 @@ export default function AccountsPage() {
     }
   }, [params, setParams]);
 
-  const start = (flavour = "facebook") => setConnect({ popup: openAuthPopup(), key: Date.now(), flavour });
+  const start = (flavour: Flavour = "facebook") => setConnect({ popup: openAuthPopup(), key: Date.now(), flavour });
   // The configured ways in, each with who it is for (Facebook Login through a Page; Instagram Login without one).
   const connectButton = (
     <div className="row" style={{ alignItems: "flex-start", flexWrap: "wrap" }}>
@@ -76,7 +76,7 @@ export default function AccountsPage() {
       ) : accounts?.length ? (
         <section className="grid grid-cards" aria-label="Connected accounts">
           {accounts.map((account) => (
-            <AccountCard key={account.id} account={account} onReconnect={() => start(account.login_flavour || "facebook")} />
+            <AccountCard key={account.id} account={account} onReconnect={() => start(asFlavour(account.login_flavour))} />
           ))}
         </section>
       ) : (

@@ -23,9 +23,11 @@ const PATHS = {
   chevronLeft: "M15 18l-6-6 6-6",
   chevronRight: "M9 18l6-6-6-6",
   grip: "M9 5h.01M9 12h.01M9 19h.01M15 5h.01M15 12h.01M15 19h.01",
-};
+} as const;
 
-export function Icon({ name, size = 18, label, className }) {
+export type IconName = keyof typeof PATHS;
+
+export function Icon({ name, size = 18, label, className }: { name: IconName; size?: number; label?: string; className?: string }) {
   return (
     <svg
       className={className ? `icon ${className}` : "icon"}
@@ -41,12 +43,12 @@ export function Icon({ name, size = 18, label, className }) {
       aria-label={label}
       aria-hidden={label ? undefined : "true"}
     >
-      <path d={PATHS[name] || ""} />
+      <path d={PATHS[name]} />
     </svg>
   );
 }
 
-export function InstagramIcon({ size = 18, label = "Instagram" }) {
+export function InstagramIcon({ size = 18, label = "Instagram" }: { size?: number; label?: string }) {
   return (
     <svg width={size} height={size} viewBox="0 0 24 24" role="img" aria-label={label} className="ig-icon">
       <defs>

@@ -1,21 +1,21 @@
-import { Suspense, lazy } from "react";
+import { type ReactNode, Suspense, lazy } from "react";
 import { Navigate, NavLink, Outlet, Route, Routes, useLocation, useNavigate } from "react-router-dom";
-import { useAuthMutations, useMe } from "./api.js";
-import { useLiveEvents } from "./events.js";
-import { Icon } from "./components/icons.jsx";
-import { Spinner } from "./components/ui.jsx";
-import AuthPage from "./pages/AuthPage.jsx";
-import AccountsPage from "./pages/AccountsPage.jsx";
-import ClipsPage from "./pages/ClipsPage.jsx";
-import ComposerPage from "./pages/ComposerPage.jsx";
-import CalendarPage from "./pages/CalendarPage.jsx";
-import PostDetailPage from "./pages/PostDetailPage.jsx";
-import InboxPage from "./pages/InboxPage.jsx";
-import SecurityPage from "./pages/SecurityPage.jsx";
+import { useAuthMutations, useMe } from "./api.ts";
+import { useLiveEvents } from "./live/events.ts";
+import { Icon, type IconName } from "./components/icons.tsx";
+import { Spinner } from "./components/ui.tsx";
+import AuthPage from "./pages/AuthPage.tsx";
+import AccountsPage from "./pages/AccountsPage.tsx";
+import ClipsPage from "./pages/ClipsPage.tsx";
+import ComposerPage from "./pages/ComposerPage.tsx";
+import CalendarPage from "./pages/CalendarPage.tsx";
+import PostDetailPage from "./pages/PostDetailPage.tsx";
+import InboxPage from "./pages/InboxPage.tsx";
+import SecurityPage from "./pages/SecurityPage.tsx";
 // The charts library is the biggest dependency: load it with the page that uses it.
-const AnalyticsPage = lazy(() => import("./pages/AnalyticsPage.jsx"));
+const AnalyticsPage = lazy(() => import("./pages/AnalyticsPage.tsx"));
 
-const NAV = [
+const NAV: { to: string; label: string; icon: IconName }[] = [
   { to: "/accounts", label: "Accounts", icon: "users" },
   { to: "/clips", label: "Clips", icon: "film" },
   { to: "/compose", label: "Compose", icon: "edit" },
@@ -75,7 +75,7 @@ function Layout() {
   );
 }
 
-function RequireAuth({ children }) {
+function RequireAuth({ children }: { children: ReactNode }) {
   const { data: me, isLoading } = useMe();
   const location = useLocation();
   if (isLoading) return <div className="center-page"><Spinner label="Loading" /></div>;

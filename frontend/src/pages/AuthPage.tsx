@@ -1,10 +1,10 @@
-import { useState } from "react";
+import { type FormEvent, useState } from "react";
 import { Link, Navigate, useLocation, useNavigate } from "react-router-dom";
-import { useAuthMutations, useMe } from "../api.js";
-import { Icon } from "../components/icons.jsx";
-import { Field } from "../components/ui.jsx";
+import { fieldsOf, useAuthMutations, useMe } from "../api.ts";
+import { Icon } from "../components/icons.tsx";
+import { Field } from "../components/ui.tsx";
 
-export default function AuthPage({ mode }) {
+export default function AuthPage({ mode }: { mode: "login" | "signup" }) {
   const signup = mode === "signup";
   const { data: me } = useMe();
   const { login, register } = useAuthMutations();
@@ -13,16 +13,16 @@ export default function AuthPage({ mode }) {
   const location = useLocation();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [local, setLocal] = useState({});
+  const [local, setLocal] = useState<Record<string, string>>({});
   if (me) return <Navigate to={location.state?.from || "/accounts"} replace />;
 
   const error = mutation.error;
-  const fieldErrors = { ...(error?.fields || {}), ...local };
-  const general = error && !Object.keys(error.fields || {}).length ? error.message : null;
+  const fieldErrors = { ...fieldsOf(error), ...local };
+  const general = error && !Object.keys(fieldsOf(error)).length ? error.message : null;
 
-  const submit = (event) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    const problems = {};
+    const problems: Record<string, string> = {};
     if (!email.trim()) problems.email = "Enter your email address.";
     if (!password) problems.password = "Enter a password.";
     setLocal(problems);

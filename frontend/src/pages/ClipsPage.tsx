@@ -1,46 +1,25 @@
 import { useRef, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import { uploadFile, useClipMutations, useClips } from "../api.js";
-import { Icon } from "../components/icons.jsx";
-import { Badge, ConfirmDialog, EmptyState, ErrorBox, Field, Modal, PageHeader, ProgressBar, Spinner } from "../components/ui.jsx";
+import { type Clip, type ConformTarget, fieldsOf, uploadFile, useClipMutations, useClips } from "../api.ts";
+import { ClipThumb } from "../components/ClipThumb.tsx";
+import { formatBytes } from "../components/format.ts";
+import { Icon } from "../components/icons.tsx";
+import { Badge, ConfirmDialog, EmptyState, ErrorBox, Field, Modal, PageHeader, ProgressBar, Spinner } from "../components/ui.tsx";
 
-export const MEDIA_LABELS = { IMAGE: "Feed", REELS: "Reels", STORIES: "Story", CAROUSEL_ITEM: "Carousel" };
+const MEDIA_LABELS: Record<ConformTarget, string> = { IMAGE: "Feed", REELS: "Reels", STORIES: "Story", CAROUSEL_ITEM: "Carousel" };
 const ACCEPT = "video/mp4,video/quicktime,image/jpeg,image/png,image/webp";
 
-export function formatBytes(bytes) {
-  if (!bytes && bytes !== 0) return "";
-  const units = ["B", "KB", "MB", "GB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value.toFixed(unit ? 1 : 0)} ${units[unit]}`;
-}
-
-export function ClipThumb({ clip, className = "clip-thumb" }) {
-  return (
-    <div className={className}>
-      {clip.thumbnail_url ? (
-        <img src={clip.thumbnail_url} alt={`Thumbnail of ${clip.title || clip.filename}`} />
-      ) : clip.kind === "image" && clip.url ? (
-        <img src={clip.url} alt={`Preview of ${clip.title || clip.filename}`} />
-      ) : (
-        <Icon name="film" size={32} />
-      )}
-    </div>
-  );
-}
+type Upload = { key: string; name: string; progress: number; state: "uploading" | "done" | "error"; error?: string };
 
 function Uploader() {
   const client = useQueryClient();
-  const input = useRef(null);
+  const input = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
-  const [uploads, setUploads] = useState([]);
+  const [uploads, setUploads] = useState<Upload[]>([]);
 
-  const update = (key, patch) => setUploads((list) => list.map((item) => (item.key === key ? { ...item, ...patch } : item)));
-  const start = (files) => {
+  const update = (key: string, patch: Partial<Upload>) => setUploads((list) => list.map((item) => (item.key === key ? { ...item, ...patch } : item)));
+  const start = (files: FileList | null) => {
+    if (!files) return;
     Array.from(files).forEach((file) => {
       const key = `${file.name}-${file.size}-${Math.random()}`;
       setUploads((list) => [...list, { key, name: file.name, progress: 0, state: "uploading" }]);
@@ -49,7 +28,7 @@ function Uploader() {
           update(key, { progress: 1, state: "done" });
           client.invalidateQueries({ queryKey: ["clips"] });
         })
-        .catch((error) => update(key, { state: "error", error: error.message }));
+        .catch((error: unknown) => update(key, { state: "error", error: error instanceof Error ? error.message : String(error) }));
     });
   };
 
@@ -108,15 +87,15 @@ function Uploader() {
   );
 }
 
-function TrimDialog({ clip, onClose }) {
+function TrimDialog({ clip, onClose }: { clip: Clip; onClose: () => void }) {
   const { trim } = useClipMutations();
   const [start, setStart] = useState("0");
   const [end, setEnd] = useState(String(Math.min(clip.duration_seconds || 15, 90)));
-  const [local, setLocal] = useState({});
-  const errors = { ...(trim.error?.fields || {}), ...local };
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const errors = { ...fieldsOf(trim.error), ...local };
   const submit = () => {
     const [from, to] = [Number(start), Number(end)];
-    const problems = {};
+    const problems: Record<string, string> = {};
     if (start === "" || !(from >= 0)) problems.start = "Enter a start of 0 seconds or more.";
     if (end === "" || !(to > from)) problems.end = "The end must come after the start.";
     else if (clip.duration_seconds && to > clip.duration_seconds + 0.05) problems.end = `The clip is only ${clip.duration_seconds.toFixed(1)} s long.`;
@@ -150,18 +129,18 @@ function TrimDialog({ clip, onClose }) {
           {(props) => <input {...props} type="number" min="0" step="0.1" value={end} onChange={(e) => setEnd(e.target.value)} />}
         </Field>
       </div>
-      {!Object.keys(trim.error?.fields || {}).length && <ErrorBox error={trim.error} />}
+      {!Object.keys(fieldsOf(trim.error)).length && <ErrorBox error={trim.error} />}
     </Modal>
   );
 }
 
-function conformTargets(clip) {
+function conformTargets(clip: Clip): [ConformTarget, string][] {
   return clip.kind === "video"
     ? [["REELS", "Conform for Reels"], ["STORIES", "Conform for Story"], ["CAROUSEL_ITEM", "Conform for Feed"]]
     : [["IMAGE", "Conform for Feed"], ["STORIES", "Conform for Story"]];
 }
 
-function ClipCard({ clip, onTrim }) {
+function ClipCard({ clip, onTrim }: { clip: Clip; onTrim: (clip: Clip) => void }) {
   const { conform, remove } = useClipMutations();
   const [confirming, setConfirming] = useState(false);
   const name = clip.title || clip.filename;
@@ -169,7 +148,7 @@ function ClipCard({ clip, onTrim }) {
     setConfirming(false);
     remove.reset();
   };
-  const qualification = Object.entries(clip.qualification || {});
+  const qualification = Object.entries(clip.qualification || {}) as [ConformTarget, { ok: boolean; reasons: string[] }][];
   return (
     <article className="card clip-card" aria-label={`Clip ${name}`}>
       <div style={{ position: "relative" }}>
@@ -245,7 +224,7 @@ function ClipCard({ clip, onTrim }) {
 
 export default function ClipsPage() {
   const { data: clips, isLoading, error } = useClips();
-  const [trimming, setTrimming] = useState(null);
+  const [trimming, setTrimming] = useState<Clip | null>(null);
   return (
     <div className="page">
       <PageHeader title="Clips" subtitle="Your media library. Each clip is checked against Instagram's specs for every format." />
