@@ -180,7 +180,9 @@ class Workers:
             try:
                 await asyncio.to_thread(process.wait, 15)
             except subprocess.TimeoutExpired:
+                # A loaded machine can take longer to drain; SIGKILL is one of the faults anyway.
                 process.kill()
+                await asyncio.to_thread(process.wait, 15)
         for log in self.logs:
             log.close()
 
