@@ -17,6 +17,7 @@ export type Post = Schemas["PostRead"];
 export type PostCreate = Schemas["PostCreate"];
 export type PostUpdate = Schemas["PostUpdate"];
 export type PostOptions = Schemas["PostOptions"];
+export type ComposerLimits = Schemas["ComposerLimits"];
 export type UserTag = Schemas["UserTag"];
 export type MediaType = Schemas["MediaType"];
 export type Comment = Schemas["CommentRead"];
@@ -286,11 +287,16 @@ export function usePost(id: string | number | undefined) {
   return useQuery({ queryKey: ["posts", "one", String(id)], queryFn: () => api.get<Post>(`/social/${id}`), enabled: !!id });
 }
 
+// What the server accepts in a post (its validation's own limits): they change only with a new server.
+export function useComposerLimits() {
+  return useQuery({ queryKey: ["composer-limits"], queryFn: () => api.get<ComposerLimits>("/social/limits"), staleTime: Infinity });
+}
+
 export function usePostMutations() {
   const client = useQueryClient();
   const refresh = () => client.invalidateQueries({ queryKey: ["posts"] });
   return {
-    // One post (`account_id`) or a page of them (`account_ids`).
+    // One post (`account_id`) or a page of them (`account_ids`); `publish_now` queues them in the same request.
     create: useMutation({ mutationFn: (data: PostCreate) => api.post<Post | Paged<Post>>("/social/", data), onSuccess: refresh }),
     update: useMutation({ mutationFn: ({ id, ...data }: { id: number } & PostUpdate) => api.put<Post>(`/social/${id}`, data), onSuccess: refresh }),
     publish: useMutation({ mutationFn: (id: number) => api.post<Post>(`/social/${id}/publish`), onSuccess: refresh }),

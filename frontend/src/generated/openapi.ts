@@ -865,6 +865,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/oauth/instagram/login-flavours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Login Flavours
+         * @description Which Connect buttons to show: the login flavours this server is configured for.
+         */
+        get: operations["login_flavours_api_v1_oauth_instagram_login_flavours_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/oauth/instagram/select-account": {
         parameters: {
             query?: never;
@@ -984,7 +1004,9 @@ export interface paths {
         put?: never;
         /**
          * Create Post
-         * @description Create a post (a draft, or scheduled with `scheduled_for`); with `account_ids`, one per account.
+         * @description Create a post (a draft, scheduled with `scheduled_for`, or queued at once with `publish_now`).
+         *
+         *     With `account_ids`, one post per account. An invalid post creates nothing (422 with its `reasons`).
          */
         post: operations["create_post_api_v1_social__post"];
         delete?: never;
@@ -1007,6 +1029,26 @@ export interface paths {
          * @description Create many posts from a JSON array or a CSV upload; nothing is created unless every row is valid.
          */
         post: operations["bulk_create_api_v1_social_bulk_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/social/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Composer Limits
+         * @description The limits the server checks a post against, for a form's counters (its reasons stay the verdict).
+         */
+        get: operations["composer_limits_api_v1_social_limits_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1617,6 +1659,52 @@ export interface components {
             /** Text */
             text: string;
         };
+        /**
+         * ComposerLimits
+         * @description What the server accepts in a post (the limits its validation applies), for a form's counters.
+         */
+        ComposerLimits: {
+            /**
+             * Alt Text Characters
+             * @description Characters of an image's alt text.
+             */
+            alt_text_characters: number;
+            /**
+             * Caption Characters
+             * @description Characters of the caption with its hashtags.
+             */
+            caption_characters: number;
+            /**
+             * Carousel Max
+             * @description Most clips in a carousel.
+             */
+            carousel_max: number;
+            /**
+             * Carousel Min
+             * @description Fewest clips in a carousel.
+             */
+            carousel_min: number;
+            /**
+             * Collaborators
+             * @description Accounts invited as collaborators.
+             */
+            collaborators: number;
+            /**
+             * Hashtags
+             * @description Hashtags in the caption, the `hashtags` list included.
+             */
+            hashtags: number;
+            /**
+             * Mentions
+             * @description @mentions in the caption.
+             */
+            mentions: number;
+            /**
+             * Schedule Grace Seconds
+             * @description How long ago `scheduled_for` may lie and still be taken as now (not refused as past).
+             */
+            schedule_grace_seconds: number;
+        };
         /** ConformRequest */
         ConformRequest: {
             /**
@@ -1768,6 +1856,14 @@ export interface components {
          * @enum {string}
          */
         LoginFlavour: "facebook" | "instagram";
+        /**
+         * LoginFlavours
+         * @description The ways in this server can offer: `facebook` and/or `instagram` (both in sandbox mode).
+         */
+        LoginFlavours: {
+            /** Flavours */
+            flavours: string[];
+        };
         /** LoginRequest */
         LoginRequest: {
             /** Email */
@@ -2149,6 +2245,12 @@ export interface components {
              * @constant
              */
             platform: "instagram";
+            /**
+             * Publish Now
+             * @description Queue the new posts for publishing at once, as `POST /social/{post_id}/publish` does, in the same request: nothing is created when the post is invalid. Not with `scheduled_for`.
+             * @default false
+             */
+            publish_now: boolean;
             /** Scheduled For */
             scheduled_for?: string | null;
             /** Title */
@@ -2752,6 +2854,17 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
+            /** @description Too many failed sign-in attempts: wait, then try again. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     logout_api_v1_auth_logout_post: {
@@ -2924,6 +3037,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too many sign-ups from this network: wait, then try again. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -3243,9 +3367,38 @@ export interface operations {
                     "application/json": components["schemas"]["ClipRead"];
                 };
             };
+            /** @description The upload paused longer than BODY_READ_TIMEOUT_SECONDS. */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The current state forbids it (the message says why and what to do). */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The file is over MAX_UPLOAD_BYTES, or the form has too many or too large fields. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every upload-probe slot of the server (MEDIA_JOBS_TOTAL) stayed busy: upload again later. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3437,6 +3590,17 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
+            /** @description The server already runs MEDIA_JOBS_TOTAL conform or trim jobs: try again later. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     trim_clip_api_v1_clips__clip_id__trim_post: {
@@ -3508,6 +3672,17 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
+            /** @description The server already runs MEDIA_JOBS_TOTAL conform or trim jobs: try again later. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     stream_events_api_v1_events_get: {
@@ -3529,6 +3704,17 @@ export interface operations {
             /** @description Not signed in: no valid session cookie or bearer token. */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The user already holds 8 open streams (all API processes together). */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5127,6 +5313,35 @@ export interface operations {
             };
         };
     };
+    login_flavours_api_v1_oauth_instagram_login_flavours_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginFlavours"];
+                };
+            };
+            /** @description Not signed in: no valid session cookie or bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     select_account_api_v1_oauth_instagram_select_account_post: {
         parameters: {
             query?: never;
@@ -5504,6 +5719,35 @@ export interface operations {
             };
             /** @description The current state forbids it (the message says why and what to do). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    composer_limits_api_v1_social_limits_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComposerLimits"];
+                };
+            };
+            /** @description Not signed in: no valid session cookie or bearer token. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

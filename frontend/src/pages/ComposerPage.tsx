@@ -1,16 +1,17 @@
 import { type FormEvent, useMemo, useReducer } from "react";
 import { useNavigate } from "react-router-dom";
-import { type MediaType, profilePicture, useActiveAccounts, useClips, usePostMutations } from "../api.ts";
+import { type MediaType, profilePicture, useActiveAccounts, useClips, useComposerLimits, usePostMutations } from "../api.ts";
 import { ChipInput } from "../components/ChipInput.tsx";
 import { Icon } from "../components/icons.tsx";
-import { Avatar, ErrorBox, Field, PageHeader, userTimeZone } from "../components/ui.tsx";
+import { Avatar, ErrorBox, Field, PageHeader, Spinner, userTimeZone } from "../components/ui.tsx";
 import { ClipPicker } from "./composer/ClipPicker.tsx";
 import { Preview } from "./composer/Preview.tsx";
 import { UserTags } from "./composer/UserTags.tsx";
 import {
-  LIMITS,
+  type Limits,
   type Point,
   type Tag,
+  captionLimits,
   chosenAccounts,
   composerReducer,
   countCaption,
@@ -32,12 +33,13 @@ const TYPES: [MediaType, string][] = [
 
 type Counts = ReturnType<typeof countCaption>;
 
-function Counters({ counts }: { counts: Counts }) {
+function Counters({ counts, limits }: { counts: Counts; limits: Limits }) {
+  const max = captionLimits(limits);
   const item = (key: keyof Counts, label: string) => {
-    const over = counts[key] > LIMITS[key];
+    const over = counts[key] > max[key];
     return (
       <span className={over ? "over" : undefined}>
-        {counts[key]} / {LIMITS[key]} {label}
+        {counts[key]} / {max[key]} {label}
       </span>
     );
   };
@@ -54,7 +56,8 @@ export default function ComposerPage() {
   const navigate = useNavigate();
   const { data: accounts } = useActiveAccounts();
   const { data: allClips } = useClips();
-  const { create, publish } = usePostMutations();
+  const { data: limits, error: limitsError } = useComposerLimits();
+  const { create } = usePostMutations();
   const [state, dispatch] = useReducer(composerReducer, undefined, () => initialComposerState());
   const { mediaType, clipIds, caption, hashtags, collaborators, tags, pendingTag, options, when, scheduledAt } = state;
   const clips = (allClips || []).filter((clip) => clip.status === "ready");
@@ -70,28 +73,36 @@ export default function ComposerPage() {
   const accountError = errors.account_ids || errors.account_id;
   const clipError = errors.clip_id || errors.clip_ids;
 
+  const header = <PageHeader title="Compose" subtitle="Create a post for one or several accounts, then publish it now or schedule it." />;
+  if (!limits) {
+    return (
+      <div className="page">
+        {header}
+        {limitsError ? <ErrorBox error={limitsError} /> : <Spinner label="Loading the composer" />}
+      </div>
+    );
+  }
+
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const problems = formProblems(state, chosen, clips);
+    const problems = formProblems(state, chosen, clips, limits);
     dispatch({ type: "problems", problems });
     if (Object.keys(problems).length) return;
-    const body = postBody(state, chosen);
-    create.mutate(body, {
-      onSuccess: async (result) => {
+    // One request creates the posts and, to publish now, queues them: nothing is left half done.
+    create.mutate(postBody(state, chosen), {
+      onSuccess: (result) => {
         const posts = "items" in result ? result.items : [result];
-        // The API has no "create and publish" in one request: publish each new post right after.
-        if (!body.scheduled_for) await Promise.all(posts.map((post) => publish.mutateAsync(post.id)));
         navigate(posts.length === 1 ? `/posts/${posts[0].id}` : "/calendar");
       },
     });
   };
 
-  const generalError = hasUnshownReason(create.error, state) ? create.error : publish.error;
+  const generalError = hasUnshownReason(create.error, state) ? create.error : null;
   const imageClips = clips.filter((clip) => clip.kind === "image");
 
   return (
     <div className="page">
-      <PageHeader title="Compose" subtitle="Create a post for one or several accounts, then publish it now or schedule it." />
+      {header}
       <form className="split" onSubmit={submit} noValidate aria-label="New post">
         <div className="stack">
           <section className="card stack">
@@ -123,9 +134,9 @@ export default function ComposerPage() {
               </div>
             </fieldset>
             <fieldset className={clipError ? "has-error" : undefined}>
-              <legend>{mediaType === "CAROUSEL" ? "Clips (2 to 10)" : "Clip"}</legend>
+              <legend>{mediaType === "CAROUSEL" ? `Clips (${limits.carousel_min} to ${limits.carousel_max})` : "Clip"}</legend>
               {clips.length ? (
-                <ClipPicker clips={clips} mediaType={mediaType} selected={clipIds} onChange={(ids) => dispatch({ type: "clips", ids })} />
+                <ClipPicker clips={clips} mediaType={mediaType} carouselMax={limits.carousel_max} selected={clipIds} onChange={(ids) => dispatch({ type: "clips", ids })} />
               ) : (
                 <span className="muted">No ready clips: upload one on the Clips page.</span>
               )}
@@ -137,7 +148,7 @@ export default function ComposerPage() {
             <Field label="Caption" error={errors.caption}>
               {(props) => <textarea {...props} value={caption} onChange={(e) => dispatch({ type: "caption", caption: e.target.value })} placeholder="Write a caption… use @mentions and #hashtags" />}
             </Field>
-            <Counters counts={counts} />
+            <Counters counts={counts} limits={limits} />
             <ChipInput label="Hashtags" values={hashtags} onChange={(next) => dispatch({ type: "hashtags", hashtags: next })} prefix="#" placeholder="travel, reels" error={errors.hashtags} />
             {offers.reel && (
               <fieldset className="stack">
@@ -171,7 +182,7 @@ export default function ComposerPage() {
             )}
             {offers.collaborators && (
               <ChipInput label="Collaborators" values={collaborators} onChange={(next) => dispatch({ type: "collaborators", collaborators: next })} prefix="@" placeholder="username"
-                hint="Up to 3 accounts invited to co-author the post." error={errors.collaborators} />
+                hint={`Up to ${limits.collaborators} accounts invited to co-author the post.`} error={errors.collaborators} />
             )}
             {offers.positionedTags && (
               <UserTags tags={tags} setTags={setTags} pendingTag={pendingTag} setPendingTag={setPendingTag} error={errors.user_tags} />
@@ -215,7 +226,7 @@ export default function ComposerPage() {
             )}
             <ErrorBox error={generalError} />
             <div className="row" style={{ justifyContent: "flex-end" }}>
-              <button type="submit" className="btn btn-primary" disabled={create.isPending || publish.isPending}>
+              <button type="submit" className="btn btn-primary" disabled={create.isPending}>
                 <Icon name={when === "now" ? "send" : "clock"} />
                 {when === "now" ? "Publish now" : "Schedule post"}
               </button>

@@ -1,28 +1,47 @@
-"""`/social`: create, list, read, change, delete, publish and check posts; bulk upload (the seed's paths)."""
+"""`/social`: create, list, read, change, delete, publish and check posts; bulk upload; the limits."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import AwareDatetime
 
-from clipper.deps import CurrentUser, SessionAfterBody, SessionDep, UserBeforeBody
+from clipper.deps import CurrentUser, SessionAfterBody, SessionDep, UserBeforeBody, current_user
 from clipper.inputs import DbId
-from clipper.social import bulk, service
+from clipper.social import bulk, service, validation
 from clipper.social.models import PostStatus
-from clipper.social.schemas import BulkResult, Page, PostCreate, PostRead, PostUpdate
+from clipper.social.schemas import BulkResult, ComposerLimits, Page, PostCreate, PostRead, PostUpdate
 
 router = APIRouter(prefix="/social", tags=["social"])
 
 
 @router.post("/", status_code=status.HTTP_201_CREATED, response_model=PostRead | Page[PostRead])
 async def create_post(session: SessionDep, user: CurrentUser, data: PostCreate) -> PostRead | Page[PostRead]:
-    """Create a post (a draft, or scheduled with `scheduled_for`); with `account_ids`, one per account."""
+    """Create a post (a draft, scheduled with `scheduled_for`, or queued at once with `publish_now`).
+
+    With `account_ids`, one post per account. An invalid post creates nothing (422 with its `reasons`).
+    """
     posts = await service.create_posts(session, user=user, data=data)
     if data.account_ids:
         return Page[PostRead](items=[PostRead.model_validate(post) for post in posts])
     return PostRead.model_validate(posts[0])
+
+
+@router.get("/limits", response_model=ComposerLimits, dependencies=[Depends(current_user)])
+async def composer_limits() -> ComposerLimits:
+    """The limits the server checks a post against, for a form's counters (its reasons stay the verdict)."""
+    low, high = validation.CAROUSEL_SIZE
+    return ComposerLimits(
+        caption_characters=validation.MAX_CAPTION,
+        hashtags=validation.MAX_HASHTAGS,
+        mentions=validation.MAX_MENTIONS,
+        collaborators=validation.MAX_COLLABORATORS,
+        alt_text_characters=validation.MAX_ALT_TEXT,
+        carousel_min=low,
+        carousel_max=high,
+        schedule_grace_seconds=int(validation.SCHEDULE_GRACE.total_seconds()),
+    )
 
 
 @router.get("/", response_model=Page[PostRead])

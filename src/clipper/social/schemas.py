@@ -1,4 +1,4 @@
-"""Request and response shapes of posts: PostCreate, PostUpdate, PostRead, Page[PostRead]."""
+"""Request and response shapes of posts: PostCreate, PostUpdate, PostRead, Page[PostRead], ComposerLimits."""
 
 from __future__ import annotations
 
@@ -74,6 +74,13 @@ class PostCreate(PostFields):
     account_ids: list[DbId] | None = None
     platform: Literal["instagram"] = "instagram"
     media_type: MediaType = MediaType.IMAGE
+    publish_now: bool = Field(
+        default=False,
+        description=(
+            "Queue the new posts for publishing at once, as `POST /social/{post_id}/publish` does, in the "
+            "same request: nothing is created when the post is invalid. Not with `scheduled_for`."
+        ),
+    )
 
     def accounts(self) -> list[int]:
         """The target account ids, in order, without duplicates."""
@@ -92,6 +99,21 @@ class PostUpdate(PostFields):
         if value is None:
             raise ValueError("media_type cannot be null: leave it out to keep the post's type")
         return value
+
+
+class ComposerLimits(BaseModel):
+    """What the server accepts in a post (the limits its validation applies), for a form's counters."""
+
+    caption_characters: int = Field(description="Characters of the caption with its hashtags.")
+    hashtags: int = Field(description="Hashtags in the caption, the `hashtags` list included.")
+    mentions: int = Field(description="@mentions in the caption.")
+    collaborators: int = Field(description="Accounts invited as collaborators.")
+    alt_text_characters: int = Field(description="Characters of an image's alt text.")
+    carousel_min: int = Field(description="Fewest clips in a carousel.")
+    carousel_max: int = Field(description="Most clips in a carousel.")
+    schedule_grace_seconds: int = Field(
+        description="How long ago `scheduled_for` may lie and still be taken as now (not refused as past)."
+    )
 
 
 class TimelineEntry(BaseModel):

@@ -79,6 +79,8 @@ async def build_drafts(session: AsyncSession, *, user: User, data: PostCreate) -
         draft.reasons = (
             reasons_for(draft) if account_id is not None else [Reason("account_id is required", "account_id")]
         )
+        if data.publish_now and data.scheduled_for is not None:
+            draft.reasons.append(Reason("give either scheduled_for or publish_now, not both", "publish_now"))
         drafts.append(draft)
     return drafts
 
@@ -115,12 +117,19 @@ def _when(moment: datetime | None) -> str | None:
 
 
 async def create_posts(session: AsyncSession, *, user: User, data: PostCreate) -> list[SocialPost]:
-    """Validate, then create one post per account (PostInvalid lists every reason, nothing is created)."""
+    """Validate, then create one post per account (PostInvalid lists every reason, nothing is created).
+
+    With `publish_now`, each new post is queued for publishing as `request_publish` queues one, in the
+    same unit of work: the posts and their publish request are committed together or not at all.
+    """
     drafts = await build_drafts(session, user=user, data=data)
     reasons = list(dict.fromkeys(reason for draft in drafts for reason in draft.reasons))
     if reasons:
         raise PostInvalid(reasons)
     posts = [_new_post(user, data, draft) for draft in drafts]
+    if data.publish_now:
+        for post in posts:
+            _queue_now(post)
     session.add_all(posts)
     await session.flush()
     return posts
@@ -287,12 +296,17 @@ async def request_publish(session: AsyncSession, *, user: User, post_id: int) ->
         raise PostInvalid(drafts[0].reasons)
     if post.status is PostStatus.FAILED:
         _reset(post)
+    _queue_now(post)
+    await session.flush()
+    return post
+
+
+def _queue_now(post: SocialPost) -> None:
+    """Make a valid post due now: the next sweep claims it."""
     post.status = PostStatus.SCHEDULED
     post.next_attempt_at = utcnow()
     post.error_message = None
     timeline.add(post, "publish_requested")
-    await session.flush()
-    return post
 
 
 async def check_now(session: AsyncSession, *, user: User, post_id: int) -> SocialPost:

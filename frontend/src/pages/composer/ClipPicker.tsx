@@ -2,18 +2,25 @@ import { useState } from "react";
 import type { Clip, MediaType } from "../../api.ts";
 import { ClipThumb } from "../../components/ClipThumb.tsx";
 import { Icon } from "../../components/icons.tsx";
-import { LIMITS, QUALIFY_AS } from "./state.ts";
+import { QUALIFY_AS } from "./state.ts";
 
-type ClipPickerProps = { clips: Clip[]; mediaType: MediaType; selected: number[]; onChange: (ids: number[]) => void };
+type ClipPickerProps = {
+  clips: Clip[];
+  mediaType: MediaType;
+  // The most clips a carousel holds (the server's limit).
+  carouselMax: number;
+  selected: number[];
+  onChange: (ids: number[]) => void;
+};
 
-export function ClipPicker({ clips, mediaType, selected, onChange }: ClipPickerProps) {
+export function ClipPicker({ clips, mediaType, carouselMax, selected, onChange }: ClipPickerProps) {
   const multi = mediaType === "CAROUSEL";
   const [dragIndex, setDragIndex] = useState<number | null>(null);
   const qualifyAs = QUALIFY_AS[mediaType];
   const toggle = (id: number) => {
     if (!multi) return onChange(selected[0] === id ? [] : [id]);
     if (selected.includes(id)) return onChange(selected.filter((x) => x !== id));
-    if (selected.length >= LIMITS.carousel) return undefined;
+    if (selected.length >= carouselMax) return undefined;
     return onChange([...selected, id]);
   };
   const move = (from: number | null, to: number) => {
@@ -30,7 +37,7 @@ export function ClipPicker({ clips, mediaType, selected, onChange }: ClipPickerP
         {clips.map((clip) => {
           const q = clip.qualification?.[qualifyAs];
           const name = clip.title || clip.filename;
-          const full = multi && !selected.includes(clip.id) && selected.length >= LIMITS.carousel;
+          const full = multi && !selected.includes(clip.id) && selected.length >= carouselMax;
           const reasonsId = `clip-${clip.id}-reasons`;
           return (
             <button key={clip.id} type="button" className="picker-item" aria-pressed={selected.includes(clip.id)}
@@ -44,7 +51,7 @@ export function ClipPicker({ clips, mediaType, selected, onChange }: ClipPickerP
               </div>
               {((q && !q.ok) || full) && (
                 <span id={reasonsId} className="sr-only">
-                  {[full ? `A carousel holds at most ${LIMITS.carousel} clips.` : "", q && !q.ok ? `Not ready for this type: ${q.reasons.join("; ")}.` : ""].filter(Boolean).join(" ")}
+                  {[full ? `A carousel holds at most ${carouselMax} clips.` : "", q && !q.ok ? `Not ready for this type: ${q.reasons.join("; ")}.` : ""].filter(Boolean).join(" ")}
                 </span>
               )}
             </button>
@@ -54,10 +61,10 @@ export function ClipPicker({ clips, mediaType, selected, onChange }: ClipPickerP
       {multi && (
         <div className="stack" style={{ gap: 6 }}>
           <span className="muted small">
-            {selected.length} of {LIMITS.carousel} selected. Drag to reorder (or use the arrows).
+            {selected.length} of {carouselMax} selected. Drag to reorder (or use the arrows).
           </span>
-          {selected.length >= LIMITS.carousel && (
-            <span className="muted small" role="status">A carousel holds at most {LIMITS.carousel} clips: remove one to add another.</span>
+          {selected.length >= carouselMax && (
+            <span className="muted small" role="status">A carousel holds at most {carouselMax} clips: remove one to add another.</span>
           )}
           <ol className="order-list" aria-label="Carousel order">
             {selected.map((id, index) => (

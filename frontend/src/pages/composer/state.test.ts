@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Clip } from "../../api.ts";
+import type { Clip, ComposerLimits } from "../../api.ts";
 import { ApiError } from "../../errors.ts";
 import {
   type ComposerState,
@@ -13,6 +13,17 @@ import {
 } from "./state.ts";
 
 const NOW = new Date("2026-03-01T12:00:00");
+// What GET /social/limits answers; small numbers so a test shows the page follows them, not its own.
+const LIMITS: ComposerLimits = {
+  caption_characters: 12,
+  hashtags: 3,
+  mentions: 2,
+  collaborators: 3,
+  alt_text_characters: 100,
+  carousel_min: 2,
+  carousel_max: 4,
+  schedule_grace_seconds: 60,
+};
 
 function state(...actions: Parameters<typeof composerReducer>[1][]): ComposerState {
   return actions.reduce(composerReducer, initialComposerState(NOW));
@@ -65,6 +76,7 @@ describe("postBody", () => {
     expect(body).toMatchObject({ account_id: 9, clip_id: 4, media_type: "IMAGE" });
     expect(body.options).toMatchObject({ alt_text: "A pier", thumb_offset_ms: undefined, share_to_feed: undefined });
     expect(body.scheduled_for).toBe(new Date("2026-03-01T13:00:00").toISOString());
+    expect(body.publish_now).toBe(false);
   });
 
   it("sends a carousel's clips in order to several accounts, to publish now", () => {
@@ -73,7 +85,12 @@ describe("postBody", () => {
       { type: "clips", ids: [3, 1, 2] },
       { type: "when", when: "now" },
     );
-    expect(postBody(draft, [1, 2])).toMatchObject({ account_ids: [1, 2], clip_ids: [3, 1, 2], scheduled_for: null });
+    expect(postBody(draft, [1, 2])).toMatchObject({
+      account_ids: [1, 2],
+      clip_ids: [3, 1, 2],
+      scheduled_for: null,
+      publish_now: true,
+    });
   });
 
   it("turns a reel's cover frame into milliseconds", () => {
@@ -84,7 +101,7 @@ describe("postBody", () => {
 
 describe("formProblems", () => {
   it("asks for an account and a clip", () => {
-    expect(formProblems(state(), [], [], NOW.getTime())).toEqual({
+    expect(formProblems(state(), [], [], LIMITS, NOW.getTime())).toEqual({
       account_ids: "Choose at least one account.",
       clip_id: "Pick a clip.",
     });
@@ -92,17 +109,31 @@ describe("formProblems", () => {
 
   it("names a chosen clip the server says does not fit", () => {
     const draft = state({ type: "mediaType", mediaType: "IMAGE" }, { type: "clips", ids: [2] });
-    expect(formProblems(draft, [1], [clip(2, false)], NOW.getTime()).clip_id).toBe(
+    expect(formProblems(draft, [1], [clip(2, false)], LIMITS, NOW.getTime()).clip_id).toBe(
       "clip 2 is not ready for this media type: the width is 1081 px. Conform it on the Clips page.",
     );
-    expect(formProblems(draft, [1], [clip(2, true)], NOW.getTime())).toEqual({});
+    expect(formProblems(draft, [1], [clip(2, true)], LIMITS, NOW.getTime())).toEqual({});
   });
 
   it("lets a time that just passed through and refuses an older one", () => {
     const justPassed = state({ type: "clips", ids: [1] }, { type: "scheduledAt", value: "2026-03-01T11:59:30" });
-    expect(formProblems(justPassed, [1], [], NOW.getTime())).toEqual({});
+    expect(formProblems(justPassed, [1], [], LIMITS, NOW.getTime())).toEqual({});
     const older = state({ type: "clips", ids: [1] }, { type: "scheduledAt", value: "2026-03-01T11:55:00" });
-    expect(formProblems(older, [1], [], NOW.getTime())).toEqual({ scheduled_for: "Pick a time in the future." });
+    expect(formProblems(older, [1], [], LIMITS, NOW.getTime())).toEqual({ scheduled_for: "Pick a time in the future." });
+  });
+
+  it("holds the caption to the server's character limit", () => {
+    const long = state({ type: "clips", ids: [1] }, { type: "caption", caption: "thirteen char" });
+    expect(formProblems(long, [1], [], LIMITS, NOW.getTime())).toEqual({ caption: "Instagram allows 12 characters." });
+    const fits = state({ type: "clips", ids: [1] }, { type: "caption", caption: "twelve chars" });
+    expect(formProblems(fits, [1], [], LIMITS, NOW.getTime())).toEqual({});
+  });
+
+  it("allows the server's grace for a time that just passed", () => {
+    const twoMinutesAgo = state({ type: "clips", ids: [1] }, { type: "scheduledAt", value: "2026-03-01T11:58:00" });
+    expect(formProblems(twoMinutesAgo, [1], [], LIMITS, NOW.getTime())).toEqual({ scheduled_for: "Pick a time in the future." });
+    const longer = { ...LIMITS, schedule_grace_seconds: 180 };
+    expect(formProblems(twoMinutesAgo, [1], [], longer, NOW.getTime())).toEqual({});
   });
 
   it("leaves hashtag counts and carousel sizes to the server", () => {
@@ -111,7 +142,8 @@ describe("formProblems", () => {
       { type: "clips", ids: [1] },
       { type: "hashtags", hashtags: Array.from({ length: 31 }, (_, n) => `tag${n}`) },
     );
-    expect(formProblems(draft, [1], [], NOW.getTime())).toEqual({});
+    // Room for the hashtags' characters: only their count is over.
+    expect(formProblems(draft, [1], [], { ...LIMITS, caption_characters: 1000 }, NOW.getTime())).toEqual({});
   });
 });
 

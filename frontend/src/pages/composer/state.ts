@@ -1,15 +1,17 @@
 // The composer's whole form as one reducer, and the pure steps around it: the request body it sends,
 // the few checks the page makes before sending, and the server's field errors by field.
-import type { Clip, MediaType, PostCreate, PostOptions, UserTag } from "../../api.ts";
+import type { Clip, ComposerLimits, MediaType, PostCreate, PostOptions, UserTag } from "../../api.ts";
 import { ApiError, lastSegment } from "../../errors.ts";
 import { toLocalInput } from "../../components/format.ts";
 
-// What Instagram accepts (the server checks the same and answers with its reasons): shown by the
-// caption's live counter and the carousel picker, and used for the checks the page shows before sending.
-export const LIMITS = { characters: 2200, hashtags: 30, mentions: 20, carousel: 10 } as const;
-// A scheduled time that passed while the user was submitting is "due now", not an error (the server
-// allows the same grace).
-export const PAST_GRACE_MS = 60_000;
+// What the server accepts (GET /social/limits, from its own validation): shown by the caption's live
+// counter and the carousel picker. The server's reasons stay the verdict on a post.
+export type Limits = ComposerLimits;
+
+// The caption counter's limit for each count of countCaption.
+export function captionLimits(limits: Limits): Record<keyof ReturnType<typeof countCaption>, number> {
+  return { characters: limits.caption_characters, hashtags: limits.hashtags, mentions: limits.mentions };
+}
 
 export const QUALIFY_AS = { REELS: "REELS", IMAGE: "IMAGE", STORIES: "STORIES", CAROUSEL: "CAROUSEL_ITEM" } as const;
 
@@ -186,6 +188,8 @@ export function postBody(state: ComposerState, accounts: readonly number[]): Pos
     caption: state.caption,
     hashtags: state.hashtags,
     scheduled_for: scheduled ? scheduled.toISOString() : null,
+    // Created and queued in one request: a refusal leaves no draft behind.
+    publish_now: !scheduled,
     options: postOptions(state),
     ...(state.mediaType === "CAROUSEL" ? { clip_ids: state.clipIds } : { clip_id: state.clipIds[0] }),
     ...(accounts.length === 1 ? { account_id: accounts[0] } : { account_ids: [...accounts] }),
@@ -200,6 +204,7 @@ export function formProblems(
   state: ComposerState,
   accounts: readonly number[],
   clips: readonly Clip[],
+  limits: Limits,
   now: number = Date.now(),
 ): Record<string, string> {
   const problems: Record<string, string> = {};
@@ -211,11 +216,13 @@ export function formProblems(
     const reasons = unfit.qualification?.[qualifyAs]?.reasons ?? [];
     problems.clip_id = `${unfit.title || unfit.filename} is not ready for this media type: ${reasons.join("; ")}. Conform it on the Clips page.`;
   }
-  if (countCaption(state.caption, state.hashtags).characters > LIMITS.characters) {
-    problems.caption = `Instagram allows ${LIMITS.characters} characters.`;
+  if (countCaption(state.caption, state.hashtags).characters > limits.caption_characters) {
+    problems.caption = `Instagram allows ${limits.caption_characters} characters.`;
   }
+  // A time that passed while the user was submitting is "due now", within the server's grace.
   const scheduled = scheduledTime(state);
-  if (scheduled && !(scheduled.getTime() > now - PAST_GRACE_MS)) problems.scheduled_for = "Pick a time in the future.";
+  const grace = limits.schedule_grace_seconds * 1000;
+  if (scheduled && !(scheduled.getTime() > now - grace)) problems.scheduled_for = "Pick a time in the future.";
   return problems;
 }
 
