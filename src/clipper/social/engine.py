@@ -88,8 +88,7 @@ from clipper.social.models import MediaType, PostStatus, SocialPost
 
 if TYPE_CHECKING:
     from clipper.config import Settings
-    from clipper.events.hub import EventHub
-    from clipper.security import TokenCipher
+    from clipper.resources import Resources
 
 log = structlog.get_logger("clipper.social")
 
@@ -127,20 +126,18 @@ STOP = Step(False)
 
 
 class Engine:
-    """Runs claimed posts; holds the process's shared resources (read lazily from `state`)."""
+    """Runs claimed posts on the process's resources (read when used, so a swapped one is honoured)."""
 
-    def __init__(self, state: Any) -> None:
-        self._state = state
+    def __init__(self, resources: Resources) -> None:
+        self.resources = resources
 
     @property
     def session_factory(self) -> async_sessionmaker[AsyncSession]:
-        factory: async_sessionmaker[AsyncSession] = self._state.session_factory
-        return factory
+        return self.resources.session_factory
 
     @property
     def settings(self) -> Settings:
-        settings: Settings = self._state.settings
-        return settings
+        return self.resources.settings
 
     async def run(self, *, post_id: int, lease_until: datetime | None, max_steps: int = MAX_STEPS) -> None:
         """Advance the post step by step while it holds our lease and has work that can be done now."""
@@ -164,17 +161,14 @@ class Engine:
             sent_now = step.sent_now
 
     async def _announce(self, snapshot: dict[str, Any]) -> None:
-        events: EventHub | None = getattr(self._state, "events", None)
-        if events is not None:
-            await events.publish_event(snapshot.pop("user_id"), "post.status", snapshot)
+        await self.resources.events.publish_event(snapshot.pop("user_id"), "post.status", snapshot)
 
     async def _step(self, claimed: persist.Claimed, *, sent_now: bool) -> tuple[Step, str | None]:
         """One step on the in-memory post (Graph calls only, no database); a refused token's reason."""
         post = claimed.post
         try:
-            cipher: TokenCipher = self._state.cipher
-            graph: InstagramGraphAPI = self._state.graph
-            api = accounts.graph_for(claimed.account, graph=graph, cipher=cipher)
+            resources = self.resources
+            api = accounts.graph_for(claimed.account, graph=resources.graph, cipher=resources.cipher)
             ig = claimed.account.platform_account_id
             return await self._advance(claimed, api, ig, sent_now=sent_now), None
         except InvalidTokenError as error:
