@@ -149,8 +149,9 @@ class Engine:
         post = claimed.post
         if post.platform_post_id:
             return await finish.complete(post, api, sent_now=sent_now, settings=self.settings)
-        if post.attempts == 0 and timeline.first(post, "publish_started") is None:
+        if post.attempts == 0 and post.publish_started_at is None:
             _log_started(post)
+            post.publish_started_at = utcnow()
             timeline.add(post, "publish_started")
         if post.status is PostStatus.SCHEDULED:
             post.status = PostStatus.PUBLISHING
@@ -180,8 +181,10 @@ class Engine:
         return GO_ON
 
     def _created(self, post: SocialPost, container_id: str, *, resumable: bool) -> None:
+        post.container_created_at = utcnow()
         timeline.add(post, "container_created", container_id)
         if resumable:
+            post.uploads_pending = [*post.uploads_pending, container_id]
             timeline.add(post, containers.UPLOAD_PENDING, container_id)
 
     async def _create_carousel(self, post: SocialPost, api: InstagramGraphAPI, ig: str) -> Step:
@@ -196,6 +199,7 @@ class Engine:
         if waiting is not None:
             return waiting
         post.container_id = await containers.create_parent(api, ig, post)
+        post.container_created_at = utcnow()
         timeline.add(post, "container_created", post.container_id)
         return GO_ON
 
@@ -224,6 +228,7 @@ class Engine:
 
     async def _upload(self, post: SocialPost, api: InstagramGraphAPI, container_id: str, item: Any) -> Step:
         await containers.upload(api, container_id, item, self.settings)
+        post.uploads_pending = [pending for pending in post.uploads_pending if pending != container_id]
         timeline.add(post, containers.UPLOADED, container_id)
         return GO_ON
 
@@ -339,13 +344,11 @@ def _log_started(post: SocialPost) -> None:
 
 def _pending_upload(post: SocialPost) -> tuple[str, Any] | None:
     """The first resumable container still waiting for our bytes, with its clip."""
-    pending = [e.get("detail") for e in post.timeline or [] if e.get("event") == containers.UPLOAD_PENDING]
-    done = {e.get("detail") for e in post.timeline or [] if e.get("event") == containers.UPLOADED}
     clips = {item.container_id: item.clip for item in post.media if item.container_id}
     if post.container_id and post.clip is not None:
         clips[post.container_id] = post.clip
-    for container_id in pending:
-        if container_id not in done and container_id in clips:
+    for container_id in post.uploads_pending:
+        if container_id in clips:
             return container_id, clips[container_id]
     return None
 

@@ -7,6 +7,7 @@ it) lives in `clipper.social.recovery`.
 from __future__ import annotations
 
 from clipper.config import Settings
+from clipper.db import utcnow
 from clipper.instagram import InstagramGraphAPI
 from clipper.instagram.errors import InstagramGraphAPIError
 from clipper.social import timeline, transitions
@@ -17,14 +18,15 @@ from clipper.social.transitions import Step
 async def complete(post: SocialPost, api: InstagramGraphAPI, *, sent_now: bool, settings: Settings) -> Step:
     """Permalink (best effort), first comment (once), then published."""
     assert post.platform_post_id is not None
-    if post.platform_url is None and timeline.first(post, "permalink_unavailable") is None:
+    if post.platform_url is None and not post.permalink_unavailable:
         try:
             details = await api.get_media_details(post.platform_post_id, fields="id,permalink")
             post.platform_url = details.permalink
         except InstagramGraphAPIError as error:
+            post.permalink_unavailable = True
             timeline.add(post, "permalink_unavailable", error.user_message)
     comment = post.options.get("first_comment")
-    if comment and post.first_comment_id is None and timeline.first(post, "first_comment_failed") is None:
+    if comment and post.first_comment_id is None and not post.first_comment_failed:
         step = await _first_comment(post, api, comment, sent_now=sent_now, settings=settings)
         if step is not None:
             return step
@@ -36,7 +38,8 @@ async def _first_comment(
 ) -> Step | None:
     """Post the first comment once: the intent is committed first, and looked for after a crash."""
     assert post.platform_post_id is not None
-    if timeline.first(post, "first_comment_sent") is None:
+    if post.first_comment_sent_at is None:
+        post.first_comment_sent_at = utcnow()
         timeline.add(post, "first_comment_sent")
         return Step(True, sent_now=True)
     try:
@@ -51,5 +54,6 @@ async def _first_comment(
     except InstagramGraphAPIError as error:
         if error.retryable and post.attempts + 1 < settings.publish_max_attempts:
             return transitions.retry(post, error, code="first_comment", settings=settings)
+        post.first_comment_failed = True
         timeline.add(post, "first_comment_failed", error.user_message)
     return None

@@ -290,6 +290,8 @@ async def request_publish(session: AsyncSession, *, user: User, post_id: int) ->
     post.status = PostStatus.SCHEDULED
     post.next_attempt_at = utcnow()
     post.error_message = None
+    post.publish_requested_at = post.next_attempt_at
+    post.fetch_failures = 0
     timeline.add(post, "publish_requested")
     await session.flush()
     return post

@@ -75,7 +75,7 @@ def later(post: SocialPost, seconds: float) -> Step:
 
 def poll_later(post: SocialPost, *, settings: Settings) -> Step:
     """Come back to a processing container: soon at first, then about once a minute, then give up."""
-    started = timeline.last(post, "container_created") or utcnow()
+    started = post.container_created_at or utcnow()
     elapsed = (utcnow() - started).total_seconds()
     if elapsed > settings.publish_processing_timeout_seconds:
         limit = settings.publish_processing_timeout_seconds
@@ -99,7 +99,7 @@ def quota_wait(post: SocialPost, total: int | None) -> Step:
         f"Waiting: this account has published {limit} through the API in the last 24 hours, Instagram's "
         "limit. The post goes out automatically when a slot frees up."
     )
-    timeline.add(post, "quota_wait")
+    timeline.repeat(post, "quota_wait")
     return later(post, QUOTA_RECHECK_SECONDS)
 
 
@@ -145,7 +145,10 @@ def retry(
         )
         if isinstance(error, RateLimitError) and error.retry_after_seconds:
             delay = max(delay, error.retry_after_seconds)
-    timeline.add(post, "retry_scheduled", f"{code}: {message}")
+    if isinstance(error, RateLimitError):
+        timeline.repeat(post, "retry_scheduled", f"{code}: {message}")
+    else:
+        timeline.add(post, "retry_scheduled", f"{code}: {message}")
     return later(post, delay)
 
 
@@ -171,6 +174,7 @@ def fail(post: SocialPost, message: str, *, code: str, reason: str) -> Step:
     post.last_error_code = code[:32]
     post.lease_until = None
     post.next_attempt_at = None
+    post.fetch_failures = 0  # a Retry after fixing the address gets its own tries
     timeline.add(post, "failed", message)
     PUBLISH_FAILURE.labels(reason=reason).inc()
     log.warning(
@@ -221,7 +225,7 @@ def published(post: SocialPost) -> Step:
     post.next_attempt_at = None
     timeline.add(post, "published", post.platform_url)
     PUBLISH_SUCCESS.inc()
-    due = timeline.last(post, "publish_requested") or post.scheduled_for or post.created_at
+    due = post.publish_requested_at or post.scheduled_for or post.created_at
     PUBLISH_LATENCY_SECONDS.observe(max(0.0, (now - due).total_seconds()))
     log.info(
         "Instagram publish success", user_id=post.user_id, post_id=post.id, media_id=post.platform_post_id
@@ -258,10 +262,8 @@ def clock(moment: datetime | None) -> str:
 
 
 def note(post: SocialPost, event: str, detail: str | None) -> None:
-    """Add a timeline event unless it repeats the last one (a post checked again and again)."""
-    last = (post.timeline or [{}])[-1]
-    if last.get("event") != event or last.get("detail") != detail:
-        timeline.add(post, event, detail)
+    """Note a wait on the timeline, counted on the last entry when it repeats it (checked again and again)."""
+    timeline.repeat(post, event, detail)
 
 
 def code_of(error: InstagramGraphAPIError) -> str:
@@ -280,6 +282,7 @@ def forget_containers(post: SocialPost) -> None:
     for item in post.media:
         item.container_id = None
     post.publish_sent_at = None
+    post.uploads_pending = []
 
 
 _SUBCODE = re.compile(r"error code (\d+)")
