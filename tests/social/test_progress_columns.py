@@ -17,7 +17,7 @@ from sqlalchemy import update
 
 from clipper import migrate
 from clipper.db import unit_of_work, utcnow
-from clipper.social import sweep
+from clipper.social import sweep, timeline
 from clipper.social.engine import Engine
 from clipper.social.models import SocialPost
 from media_factory import jpeg, mp4
@@ -66,6 +66,27 @@ class TestRepeatedWaits:
         assert [entry["count"] for entry in entries(done, "quota_wait")] == [6]
         published = await publisher.published()
         assert [item["media_id"] for item in published] == [done["platform_post_id"]]
+
+
+class TestRepeat:
+    def test_only_the_same_wait_in_a_row_is_counted_on_one_entry(self) -> None:
+        post = SocialPost(timeline=[])
+        for event, detail in [
+            ("held", "a"),
+            ("held", "a"),
+            ("held", "b"),
+            ("quota_wait", None),
+            ("held", "b"),
+        ]:
+            timeline.repeat(post, event, detail)
+
+        assert [(e["event"], e["detail"], e.get("count", 1)) for e in post.timeline] == [
+            ("held", "a", 2),
+            ("held", "b", 1),
+            ("quota_wait", None, 1),
+            ("held", "b", 1),
+        ]
+        assert post.timeline[0]["last_at"] >= post.timeline[0]["at"]
 
 
 class TestTimelineIsOnlyALog:

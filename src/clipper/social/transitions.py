@@ -145,6 +145,8 @@ def retry(
         )
         if isinstance(error, RateLimitError) and error.retry_after_seconds:
             delay = max(delay, error.retry_after_seconds)
+    # A rate limit is a wait (Meta says when to come back), counted on one entry; any other retry is an
+    # attempt of its own.
     if isinstance(error, RateLimitError):
         timeline.repeat(post, "retry_scheduled", f"{code}: {message}")
     else:
