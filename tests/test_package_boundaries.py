@@ -1,4 +1,6 @@
-"""graph_sandbox stands alone: it never imports clipper (DESIGN.md §3), neither at import time nor lazily."""
+"""Package boundaries: graph_sandbox stands alone, it never imports clipper (DESIGN.md §3), neither at
+import time nor lazily; and nothing in clipper imports itself round a loop, module by module or domain
+package by domain package."""
 
 from __future__ import annotations
 
@@ -202,10 +204,8 @@ def test_no_clipper_module_imports_itself_round_a_loop() -> None:
 
 def test_no_clipper_package_imports_itself_round_a_loop() -> None:
     domains = _domain_graph(clipper_import_graph())
-    assert {"clipper.social", "clipper.accounts", "clipper.worker"} & set(domains) == {
-        "clipper.social",
-        "clipper.accounts",
-    }
+    assert "clipper.social" in domains
+    assert "clipper.worker" not in domains  # top-level modules are checked module by module only
     groups = strongly_connected(domains)
     cycles = [
         " → ".join(_cycle_in(domains, group))
