@@ -180,7 +180,7 @@ async def _seed(app: Any, token: str, ig: str, posts: int) -> dict[str, Any]:
 
 
 async def _drain(app: Any, concurrency: int) -> None:
-    engine = Engine(app.state)
+    engine = Engine(app.state.resources)
     limit = asyncio.Semaphore(concurrency)
 
     async def run(post_id: int, lease: Any) -> None:

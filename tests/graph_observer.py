@@ -13,7 +13,7 @@ from clipper.observability import record_graph_call
 def observed_graph_client(app: FastAPI, on_call: OnCall) -> InstagramGraphAPI:
     """A Graph client like the app's whose every call `on_call(what, status, code, seconds)` hears of.
 
-    Built from the same settings as production's (`main.graph_client`): same retries and usage threshold,
+    Built from the same settings as production's (`resources.graph_client`): same retries and usage threshold,
     and the Prometheus hook still runs before the observer. The app's lifespan must be running: it builds
     `app.state.graph`.
     """

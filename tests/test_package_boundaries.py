@@ -1,4 +1,6 @@
-"""graph_sandbox stands alone: it never imports clipper (DESIGN.md §3), neither at import time nor lazily."""
+"""Package boundaries: graph_sandbox stands alone, it never imports clipper (DESIGN.md §3), neither at
+import time nor lazily; and nothing in clipper imports itself round a loop, module by module or domain
+package by domain package."""
 
 from __future__ import annotations
 
@@ -53,3 +55,170 @@ def test_no_sandbox_source_mentions_a_clipper_import() -> None:
         if "clipper" in _imported_roots(ast.parse(path.read_text(), filename=str(path)))
     ]
     assert offenders == []
+
+
+CLIPPER_SOURCES = SANDBOX_SOURCES.parent / "clipper"
+
+# Package cycles the gateway work (issue 13: one seam for calling Meta) removes; the lead empties this
+# list once it is merged. Nothing else may be added: a new cycle fails the test, and so does an entry
+# here that no longer is one.
+ALLOWED_PACKAGE_CYCLES: list[frozenset[str]] = [
+    frozenset({"clipper.accounts", "clipper.oauth"}),  # oauth state store and permissions ↔ accounts
+]
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(CLIPPER_SOURCES.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _only_for_type_checking(node: ast.AST) -> bool:
+    if not isinstance(node, ast.If):
+        return False
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
+    """Every import statement, a function's lazy ones included, but none under `if TYPE_CHECKING:`."""
+    found: list[ast.Import | ast.ImportFrom] = []
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.append(node)
+        pending.extend(child for child in ast.iter_child_nodes(node) if not _only_for_type_checking(child))
+    return found
+
+
+def _targets(node: ast.Import | ast.ImportFrom, module: str, is_package: bool) -> list[str]:
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    base = node.module or ""
+    if node.level:
+        package = module.split(".") if is_package else module.split(".")[:-1]
+        base = ".".join([*package[: len(package) - node.level + 1], *([base] if base else [])])
+    # `package.name`: the submodule when there is one, else the caller trims it to `package`.
+    return [f"{base}.{alias.name}" for alias in node.names]
+
+
+def clipper_import_graph() -> dict[str, set[str]]:
+    """Module → the clipper modules it imports (at import time or lazily in a function)."""
+    paths = {_module_name(path): path for path in CLIPPER_SOURCES.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for module, path in paths.items():
+        edges: set[str] = set()
+        for node in _imports(ast.parse(path.read_text(), filename=str(path))):
+            for target in _targets(node, module, path.name == "__init__.py"):
+                while target and target not in paths:
+                    target = target.rpartition(".")[0]
+                if target and target != module:
+                    edges.add(target)
+        graph[module] = edges
+    return graph
+
+
+def _cycle_in(graph: dict[str, set[str]], members: set[str]) -> list[str]:
+    """One cycle through the strongly connected `members`, as a path back to its start."""
+    start = min(members)
+    path, seen = [start], {start}
+    while True:
+        following = sorted(graph[path[-1]] & members)
+        if start in following and len(path) > 1:
+            return [*path, start]
+        step = next((node for node in following if node not in seen), None)
+        if step is None:  # every neighbour already on the path: close the loop where it re-enters
+            loop_to = following[0]
+            return [*path[path.index(loop_to) :], loop_to]
+        path.append(step)
+        seen.add(step)
+
+
+def strongly_connected(graph: dict[str, set[str]]) -> list[set[str]]:
+    """The groups of two or more nodes that import each other, directly or round a loop (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    groups: list[set[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for other in sorted(graph[node]):
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            group = set()
+            while True:
+                member = stack.pop()
+                group.add(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                groups.append(group)
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return groups
+
+
+def _domain_graph(graph: dict[str, set[str]]) -> dict[str, set[str]]:
+    """`clipper.<package>` → the other packages it imports, not counting their `models`: the mapped
+    tables are one shared schema (`db.load_models` loads them all, relationships cross packages)."""
+    packages = {
+        module for module in graph if module.count(".") == 1 and (CLIPPER_SOURCES / module[8:]).is_dir()
+    }
+
+    def package_of(module: str) -> str:
+        return ".".join(module.split(".")[:2])
+
+    domains: dict[str, set[str]] = {package: set() for package in packages}
+    for module, imported in graph.items():
+        if package_of(module) in packages:
+            domains[package_of(module)] |= {
+                package_of(target)
+                for target in imported
+                if package_of(target) in packages
+                and package_of(target) != package_of(module)
+                and not target.endswith(".models")
+            }
+    return domains
+
+
+def test_no_clipper_module_imports_itself_round_a_loop() -> None:
+    graph = clipper_import_graph()
+    assert len(graph) > 100
+    assert "clipper.social.finish" in graph["clipper.social.engine"]  # `from package import module`
+    assert "clipper.main" in graph["clipper.smoke.cli"]  # an import inside a function
+    cycles = [" → ".join(_cycle_in(graph, group)) for group in strongly_connected(graph)]
+    assert cycles == [], "import cycles:\n" + "\n".join(cycles)
+
+
+def test_no_clipper_package_imports_itself_round_a_loop() -> None:
+    domains = _domain_graph(clipper_import_graph())
+    assert "clipper.social" in domains
+    assert "clipper.worker" not in domains  # top-level modules are checked module by module only
+    groups = strongly_connected(domains)
+    cycles = [
+        " → ".join(_cycle_in(domains, group))
+        for group in groups
+        if frozenset(group) not in ALLOWED_PACKAGE_CYCLES
+    ]
+    assert cycles == [], "package import cycles:\n" + "\n".join(cycles)
+    assert sorted(map(sorted, ALLOWED_PACKAGE_CYCLES)) == sorted(
+        sorted(group) for group in groups if frozenset(group) in ALLOWED_PACKAGE_CYCLES
+    ), "an allowed cycle is gone: remove it from ALLOWED_PACKAGE_CYCLES"
+
+
+def test_the_cycle_finder_sees_a_lazy_import_loop() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert strongly_connected(graph) == [{"a", "b", "c"}]
+    assert _cycle_in(graph, {"a", "b", "c"}) == ["a", "b", "c", "a"]

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from types import SimpleNamespace
 from typing import Any
 
 from clipper import worker
 from clipper.config import Settings
 from clipper.events.hub import EventHub
-from clipper.kv import MemoryStore
+from clipper.resources import open_resources
 
 SEEN: list[Any] = []
 
@@ -26,15 +25,15 @@ async def _tick(ctx: worker.JobContext) -> None:
 class TestWorker:
     async def test_runs_an_enqueued_task_and_periodic_jobs(self, settings: Settings) -> None:
         worker.register_periodic("tests.tick", 0.05, _tick)
-        state = SimpleNamespace(settings=settings, kv=MemoryStore(), session_factory=None)
-        running = worker.Worker(state, consume=True)
-        await running.start()
         try:
-            await running.enqueue("tests.record", value=7)
-            await running.drain()
-            await asyncio.sleep(0.2)
+            async with (
+                open_resources(settings) as resources,
+                worker.Worker(resources, consume=True).running() as running,
+            ):
+                await running.enqueue("tests.record", value=7)
+                await running.drain()
+                await asyncio.sleep(0.2)
         finally:
-            await running.stop()
             worker._PERIODIC.pop("tests.tick")
 
         assert (7, settings.worker_queue) in SEEN
@@ -53,15 +52,15 @@ async def _forever(ctx: worker.JobContext) -> None:
 class TestWorkerStop:
     async def test_stop_cancels_running_jobs_at_once(self, settings: Settings) -> None:
         STARTED.clear()
-        state = SimpleNamespace(settings=settings, kv=MemoryStore(), session_factory=None)
-        running = worker.Worker(state, consume=True)
-        await running.start()
-        await running.enqueue("tests.forever")
-        await asyncio.wait_for(STARTED.wait(), timeout=5)
-        jobs = set(running._jobs)
+        async with open_resources(settings) as resources:
+            running = worker.Worker(resources, consume=True)
+            await running.start()
+            await running.enqueue("tests.forever")
+            await asyncio.wait_for(STARTED.wait(), timeout=5)
+            jobs = set(running._jobs)
 
-        started = asyncio.get_running_loop().time()
-        await running.stop()
+            started = asyncio.get_running_loop().time()
+            await running.stop()
 
         assert asyncio.get_running_loop().time() - started < 1.0
         assert jobs

@@ -12,9 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from clipper.config import Settings
 from clipper.db import unit_of_work, writing_at_first_statement
 from clipper.instagram import InstagramGraphAPI
+from clipper.resources import Resources, app_state
 from clipper.security import TokenCipher
 from clipper.users.auth import Principal, SignInRequired, authenticate
 from clipper.users.models import User
+
+
+def get_resources(request: Request) -> Resources:
+    """The process's shared resources, built by the app's lifespan."""
+    return app_state(request.app).resources
 
 
 def get_settings(request: Request) -> Settings:
@@ -32,20 +38,18 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     # refused at once ("database is locked"): requests that may write take the write lock up front and
     # queue behind the busy timeout instead. No effect on PostgreSQL.
     writes = request.method not in _READ_ONLY_METHODS or getattr(request.state, "writes", False)
-    async with unit_of_work(request.app.state.session_factory, immediate=writes) as session:
+    async with unit_of_work(get_resources(request).session_factory, immediate=writes) as session:
         yield session
 
 
 def get_http_client(request: Request) -> httpx.AsyncClient:
     """The process-wide HTTP client for Graph API calls (pooled connections)."""
-    client: httpx.AsyncClient = request.app.state.http_client
-    return client
+    return get_resources(request).http_client
 
 
 def get_graph(request: Request) -> InstagramGraphAPI:
     """The process-wide Graph API client without a token: call `.with_token(token)` for each account."""
-    graph: InstagramGraphAPI = request.app.state.graph
-    return graph
+    return get_resources(request).graph
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -58,8 +62,7 @@ GraphDep = Annotated[InstagramGraphAPI, Depends(get_graph)]
 
 def get_cipher(request: Request) -> TokenCipher:
     """The app's TokenCipher (MultiFernet over FERNET_KEY) for stored tokens."""
-    cipher: TokenCipher = request.app.state.cipher
-    return cipher
+    return get_resources(request).cipher
 
 
 CipherDep = Annotated[TokenCipher, Depends(get_cipher)]
@@ -103,14 +106,14 @@ OptionalUser = Annotated[User | None, Depends(optional_user)]
 
 async def get_session_after_body(request: Request) -> AsyncIterator[AsyncSession]:
     """One unit of work per request that opens (on SQLite: takes the write lock) at its first statement."""
-    factory = writing_at_first_statement(request.app.state.session_factory)
+    factory = writing_at_first_statement(get_resources(request).session_factory)
     async with unit_of_work(factory, immediate=False) as session:
         yield session
 
 
 async def principal_before_body(request: Request) -> Principal:
     """`current_principal`, checked in a unit of work of its own that has ended before the body is read."""
-    async with unit_of_work(request.app.state.session_factory) as session:
+    async with unit_of_work(get_resources(request).session_factory) as session:
         return await current_principal(request, session)
 
 

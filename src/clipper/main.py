@@ -5,9 +5,8 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from importlib.util import find_spec
-from typing import Protocol
 
 import httpx
 import structlog
@@ -16,14 +15,11 @@ from fastapi import APIRouter, Depends, FastAPI
 import clipper
 from clipper import __version__, health, openapi, web, worker
 from clipper.config import SANDBOX_MOUNT_PATH, Environment, Settings, get_settings
-from clipper.db import create_engine, create_session_factory
 from clipper.errors import register_exception_handlers
 from clipper.inputs import refuse_unstorable_text
-from clipper.instagram import InstagramGraphAPI
-from clipper.instagram.instagram_login import InstagramLoginApp
-from clipper.kv import create_store
-from clipper.observability import configure_logging, record_graph_call
+from clipper.observability import configure_logging
 from clipper.request_limits import RequestLimitsMiddleware
+from clipper.resources import AppState, app_state, open_resources
 from clipper.security import TokenCipher
 from clipper.security.headers import SecurityHeadersMiddleware
 
@@ -47,6 +43,7 @@ def create_app(
         description="Instagram publishing, inbox and analytics over the Instagram Graph API.",
         lifespan=_lifespan,
     )
+    app.state = AppState()
     app.state.settings = settings
     app.state.cipher = cipher
     app.state.graph_transport = graph_transport
@@ -65,10 +62,6 @@ def create_app(
     return app
 
 
-class DomainLifespan(Protocol):
-    def __call__(self, app: FastAPI) -> AbstractAsyncContextManager[None]: ...
-
-
 def _domain_modules(leaf: str) -> list[str]:
     """`clipper.<domain>.<leaf>` for every domain package that has one, in domain-name order."""
     names = []
@@ -82,15 +75,6 @@ def _domain_modules(leaf: str) -> list[str]:
 def discover_routers() -> list[APIRouter]:
     """The `router` of every `clipper.<domain>.router` module, in domain-name order."""
     return [importlib.import_module(name).router for name in _domain_modules("router")]
-
-
-def discover_lifespans() -> list[DomainLifespan]:
-    """The `lifespan(app)` of every `clipper.<domain>.lifespan` module, entered in domain-name order.
-
-    A domain starts its own background work there (the worker, the event hub, periodic jobs) after the
-    shared resources on `app.state` exist, and stops it before they are closed.
-    """
-    return [importlib.import_module(name).lifespan for name in _domain_modules("lifespan")]
 
 
 def sandbox_app(settings: Settings, *, public_url: str, webhook_callback_url: str | None = None) -> FastAPI:
@@ -127,15 +111,6 @@ def _mount_sandbox(app: FastAPI, settings: Settings) -> FastAPI:
     return sandbox
 
 
-def _graph_http_client(settings: Settings, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        transport=transport,
-        timeout=httpx.Timeout(settings.graph_timeout_seconds, connect=10.0),
-        limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
-        headers={"User-Agent": f"content-clipper/{__version__}"},
-    )
-
-
 async def _start_sandbox(
     sandbox: FastAPI, transport: httpx.AsyncBaseTransport | None, stack: AsyncExitStack
 ) -> None:
@@ -150,49 +125,22 @@ async def _start_sandbox(
         sandbox.state.sandbox.http_client = outgoing
 
 
-def graph_client(settings: Settings, http_client: httpx.AsyncClient) -> InstagramGraphAPI:
-    """The Graph API client for these settings (Meta or the sandbox), on the shared HTTP client."""
-    graph = InstagramGraphAPI(
-        base_url=settings.graph_url,
-        api_version=settings.graph_api_version,
-        rupload_url=settings.rupload_url,
-        app_id=settings.app_id,
-        app_secret=settings.app_secret,
-        http_client=http_client,
-        max_retries=settings.graph_max_retries,
-        usage_threshold=settings.graph_usage_threshold_percent,
-        on_call=record_graph_call,
-    )
-    graph.instagram_app = InstagramLoginApp(
-        settings.instagram_app_id,
-        settings.instagram_app_secret,
-        graph_url=settings.instagram_graph_url,
-        token_url=settings.instagram_login_token_url,
-    )
-    return graph
-
-
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    settings: Settings = app.state.settings
-    engine = create_engine(settings.database_url)
-    app.state.engine = engine
-    app.state.session_factory = create_session_factory(engine)
+    state = app_state(app)
+    settings: Settings = state.settings
     async with AsyncExitStack() as stack:
-        stack.push_async_callback(engine.dispose)
-        app.state.http_client = await stack.enter_async_context(
-            _graph_http_client(settings, app.state.graph_transport)
+        resources = await stack.enter_async_context(
+            open_resources(settings, cipher=state.cipher, graph_transport=state.graph_transport)
         )
-        app.state.graph = graph_client(settings, app.state.http_client)
-        app.state.kv = create_store(settings.redis_url or None)
-        stack.push_async_callback(app.state.kv.close)
-        sandbox: FastAPI | None = app.state.sandbox_app
+        state.resources = resources
+        sandbox: FastAPI | None = state.sandbox_app
         if sandbox is not None:
-            await _start_sandbox(sandbox, app.state.graph_transport, stack)
-        for domain_lifespan in discover_lifespans():
-            await stack.enter_async_context(domain_lifespan(app))
-        # Last in, first out: the worker stops before the domains' resources close.
-        await stack.enter_async_context(worker.embedded(app))
+            await _start_sandbox(sandbox, state.graph_transport, stack)
+        # Last in, first out: the worker stops before the resources close.
+        state.worker = await stack.enter_async_context(
+            worker.Worker(resources, consume=settings.worker_embedded).running()
+        )
         log.info("started", version=__version__, sandbox_mode=settings.sandbox_mode, env=settings.environment)
         yield
     log.info("stopped")

@@ -15,8 +15,8 @@ when a worker starts, so registering at import time is enough):
     await ctx.enqueue("inbox.sync_account", account_id=7)            # from a job
     await request.app.state.worker.enqueue("inbox.sync_account", account_id=7)   # from a request
 
-A `JobContext` reads the process's shared resources when used (`session_factory`, `graph`, `cipher`,
-`settings`, `kv`, `http_client`, `events`), so tests that swap `app.state.session_factory` are honoured.
+A `JobContext` reads the process's `Resources` (`clipper.resources`) when used (`session_factory`,
+`graph`, `cipher`, `settings`, `kv`, `http_client`, `events`), so a test that swaps one is honoured.
 Task arguments must be JSON values. Without `REDIS_URL` tasks run in this process (taskiq's
 `InMemoryBroker`); with it they go through a Redis list that every `clipper worker` process consumes.
 Periodic jobs run in every process that runs a worker; with `exclusive=True` (the default) a shared
@@ -36,10 +36,9 @@ import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib.util import find_spec
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import structlog
@@ -47,10 +46,10 @@ from taskiq import AsyncBroker, InMemoryBroker
 from taskiq.api import run_receiver_task
 
 import clipper
+from clipper.resources import Resources, open_resources
 
 if TYPE_CHECKING:
     import httpx
-    from fastapi import FastAPI
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
     from clipper.config import Settings
@@ -111,46 +110,40 @@ def load_jobs() -> list[str]:
 
 
 class JobContext:
-    """What a job needs, read from the process's shared state each time (app.state or the worker's)."""
+    """What a job needs: the process's resources (read when used, so a swapped one is honoured) and the
+    worker, to queue more tasks."""
 
-    def __init__(self, state: Any, worker: Worker) -> None:
-        self._state = state
+    def __init__(self, resources: Resources, worker: Worker) -> None:
+        self.resources = resources
         self.worker = worker
 
     @property
     def session_factory(self) -> async_sessionmaker[AsyncSession]:
-        factory: async_sessionmaker[AsyncSession] = self._state.session_factory
-        return factory
+        return self.resources.session_factory
 
     @property
     def graph(self) -> InstagramGraphAPI:
-        graph: InstagramGraphAPI = self._state.graph
-        return graph
+        return self.resources.graph
 
     @property
     def cipher(self) -> TokenCipher:
-        cipher: TokenCipher = self._state.cipher
-        return cipher
+        return self.resources.cipher
 
     @property
     def settings(self) -> Settings:
-        settings: Settings = self._state.settings
-        return settings
+        return self.resources.settings
 
     @property
     def kv(self) -> KeyValueStore:
-        kv: KeyValueStore = self._state.kv
-        return kv
+        return self.resources.kv
 
     @property
     def http_client(self) -> httpx.AsyncClient:
-        http_client: httpx.AsyncClient = self._state.http_client
-        return http_client
+        return self.resources.http_client
 
     @property
     def events(self) -> EventHub:
-        events: EventHub = self._state.events
-        return events
+        return self.resources.events
 
     async def enqueue(self, name: str, **kwargs: Any) -> None:
         """Queue the task `name` with JSON keyword arguments."""
@@ -170,9 +163,9 @@ def create_broker(settings: Settings) -> AsyncBroker:
 class Worker:
     """A broker with our tasks registered, plus (when `consume`) the receiver and the periodic loops."""
 
-    def __init__(self, state: Any, *, consume: bool) -> None:
-        self.settings: Settings = state.settings
-        self.context = JobContext(state, self)
+    def __init__(self, resources: Resources, *, consume: bool) -> None:
+        self.settings: Settings = resources.settings
+        self.context = JobContext(resources, self)
         self.consume = consume
         self.broker = create_broker(self.settings)
         self._background: list[asyncio.Task[None]] = []
@@ -226,6 +219,15 @@ class Worker:
             self._background.append(asyncio.create_task(self._every(periodic)))
         log.info("worker started", periodic=sorted(_PERIODIC), in_process=self.in_process)
 
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[Worker]:
+        """Started for the block, stopped after it."""
+        await self.start()
+        try:
+            yield self
+        finally:
+            await self.stop()
+
     async def drain(self) -> None:
         """Wait until the in-process tasks started so far have finished (tests, shutdown)."""
         if isinstance(self.broker, InMemoryBroker):
@@ -269,40 +271,6 @@ class Worker:
         return await self.context.kv.incr(f"worker:tick:{periodic.name}:{tick}", ttl) == 1
 
 
-@asynccontextmanager
-async def embedded(app: FastAPI) -> AsyncIterator[Worker]:
-    """The app's worker (`app.state.worker`): always enqueues; consumes and ticks when WORKER_EMBEDDED."""
-    worker = Worker(app.state, consume=app.state.settings.worker_embedded)
-    app.state.worker = worker
-    await worker.start()
-    try:
-        yield worker
-    finally:
-        await worker.stop()
-
-
-@asynccontextmanager
-async def standalone_resources(settings: Settings) -> AsyncIterator[SimpleNamespace]:
-    """The shared resources of a worker process without the API: database, Graph client, KV, events."""
-    from clipper.db import create_engine, create_session_factory
-    from clipper.events.hub import create_hub
-    from clipper.kv import create_store
-    from clipper.main import _graph_http_client, graph_client
-    from clipper.security import TokenCipher
-
-    state = SimpleNamespace(settings=settings, cipher=TokenCipher.from_settings(settings))
-    engine = create_engine(settings.database_url)
-    state.engine, state.session_factory = engine, create_session_factory(engine)
-    async with AsyncExitStack() as stack:
-        stack.push_async_callback(engine.dispose)
-        state.http_client = await stack.enter_async_context(_graph_http_client(settings, None))
-        state.graph = graph_client(settings, state.http_client)
-        state.kv = create_store(settings.redis_url or None)
-        stack.push_async_callback(state.kv.close)
-        state.events = await stack.enter_async_context(create_hub(settings))
-        yield state
-
-
 def _stop_on_signals(stop: asyncio.Event) -> None:
     """SIGINT/SIGTERM set `stop` for a clean shutdown.
 
@@ -320,14 +288,8 @@ async def serve_worker(settings: Settings, *, stop: asyncio.Event | None = None)
     """Consume tasks and run periodic jobs until `stop` is set (or SIGINT/SIGTERM)."""
     stop = stop or asyncio.Event()
     _stop_on_signals(stop)
-    async with standalone_resources(settings) as state:
-        worker = Worker(state, consume=True)
-        state.worker = worker
-        await worker.start()
-        try:
-            await stop.wait()
-        finally:
-            await worker.stop()
+    async with open_resources(settings) as resources, Worker(resources, consume=True).running():
+        await stop.wait()
 
 
 def run_worker(settings: Settings) -> None:

@@ -199,7 +199,7 @@ class InProcessWorker:
     def start(self) -> None:
         state = self.publisher.app.state
         state.settings = self.settings
-        state.worker = Worker(state, consume=True)
+        state.worker = Worker(state.resources, consume=True)
 
     async def begin(self) -> None:
         self.start()

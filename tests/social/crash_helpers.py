@@ -62,7 +62,7 @@ async def killed_run(publisher: Publisher, post_id: int, *, kill_at: int | None,
         claimed = dict(await claim(publisher))
         assert post_id in claimed
         task = asyncio.create_task(
-            Engine(state).run(post_id=post_id, lease_until=claimed[post_id], max_steps=max_steps)
+            Engine(state.resources).run(post_id=post_id, lease_until=claimed[post_id], max_steps=max_steps)
         )
         try:
             await task
@@ -78,7 +78,7 @@ async def recover(publisher: Publisher, post_id: int, *, timeout: float = 30.0) 
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
         for same, lease in await claim(publisher, after_lease=True):
-            await Engine(publisher.app.state).run(post_id=same, lease_until=lease)
+            await Engine(publisher.app.state.resources).run(post_id=same, lease_until=lease)
         post = await publisher.post(post_id)
         if post["status"] in TERMINAL or asyncio.get_running_loop().time() > deadline:
             return post

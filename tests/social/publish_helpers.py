@@ -73,7 +73,7 @@ async def run_due(app: FastAPI) -> int:
     async with unit_of_work(state.session_factory) as session:
         claimed = await sweep.claim_due(session, lease_seconds=300, batch=100)
     for post_id, lease in claimed:
-        await Engine(state).run(post_id=post_id, lease_until=lease)
+        await Engine(state.resources).run(post_id=post_id, lease_until=lease)
     return len(claimed)
 
 

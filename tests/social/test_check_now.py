@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from clipper.cli import app as cli
 from clipper.config import Settings
 from clipper.db import utcnow
-from clipper.social.engine import UNCONFIRMED_CAP_SECONDS
+from clipper.social.transitions import UNCONFIRMED_CAP_SECONDS
 from media_factory import jpeg
 from social.crash_helpers import fault, make_due
 from social.live_app import served_publisher

@@ -25,14 +25,14 @@ class TestExpiredContainers:
         state = publisher.app.state
         async with unit_of_work(state.session_factory) as session:
             [(post_id, lease)] = await sweep.claim_due(session, lease_seconds=300, batch=10)
-        await Engine(state).run(post_id=post_id, lease_until=lease, max_steps=1)
+        await Engine(state.resources).run(post_id=post_id, lease_until=lease, max_steps=1)
         first = (await publisher.post(post_id))["container_id"]
         await publisher.admin("POST", "clock/advance", {"seconds": 25 * 3600})
         async with unit_of_work(state.session_factory) as session:
             later = utcnow() + timedelta(seconds=301)
             [(same, takeover)] = await sweep.claim_due(session, lease_seconds=300, batch=10, now=later)
 
-        await Engine(state).run(post_id=same, lease_until=takeover)
+        await Engine(state.resources).run(post_id=same, lease_until=takeover)
         done = await until_done(publisher, post_id)
 
         assert done["status"] == "published", done

@@ -16,8 +16,8 @@ import pytest
 
 from clipper.db import unit_of_work, utcnow
 from clipper.instagram.errors import error_from_response
-from clipper.social.engine import refused_publish
 from clipper.social.models import PostStatus, SocialPost
+from clipper.social.transitions import refused_publish
 from graph_sandbox.world import Media
 from media_factory import jpeg
 from oauth_flow import connect_instagram, sandbox_of

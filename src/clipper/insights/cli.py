@@ -62,7 +62,7 @@ def render(insights: AccountInsightsRead) -> str:
 async def _show(
     settings: Settings, *, user_email: str, account_id: int, metrics: list[str] | None, days: int
 ) -> AccountInsightsRead:
-    from clipper.worker import standalone_resources
+    from clipper.resources import open_resources as standalone_resources
 
     async with standalone_resources(settings) as state:
         return await show_insights(

@@ -57,7 +57,6 @@ lease, and no media id recorded yet).
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -68,79 +67,41 @@ from clipper.accounts import service as accounts
 from clipper.db import utcnow
 from clipper.errors import ClipperError
 from clipper.instagram import InstagramGraphAPI
-from clipper.instagram.errors import (
-    ContainerExpiredError,
-    GraphAPIResponseError,
-    InstagramGraphAPIError,
-    InvalidTokenError,
-    MediaNotReadyError,
-    MediaValidationError,
-    OutcomeUnknownError,
-    PermissionDeniedError,
-    PublishingQuotaError,
-    RateLimitError,
-    TransientError,
-)
+from clipper.instagram.errors import InstagramGraphAPIError, InvalidTokenError, OutcomeUnknownError
 from clipper.instagram.schemas import PublishingLimit
-from clipper.observability import PUBLISH_FAILURE, PUBLISH_LATENCY_SECONDS, PUBLISH_SUCCESS
-from clipper.social import batches, containers, fetching, finish, persist, recovery, timeline
+from clipper.social import batches, containers, finish, persist, recovery, timeline, transitions
 from clipper.social.models import MediaType, PostStatus, SocialPost
+from clipper.social.transitions import (
+    GO_ON,
+    POLL_FIRST_SECONDS,
+    POLL_MAX_SECONDS,
+    UNCONFIRMED_RECHECK_SECONDS,
+    Step,
+)
 
 if TYPE_CHECKING:
     from clipper.config import Settings
-    from clipper.events.hub import EventHub
-    from clipper.security import TokenCipher
+    from clipper.resources import Resources
 
 log = structlog.get_logger("clipper.social")
 
 MAX_STEPS = 40
-BACKOFF_BASE_SECONDS = 5.0
-BACKOFF_CAP_SECONDS = 3600.0
-QUOTA_RECHECK_SECONDS = 600.0
-UNCONFIRMED_RECHECK_SECONDS = 2.0
-UNCONFIRMED_CAP_SECONDS = 300.0
 LOOK_ALIKE_WAIT_SECONDS = 3.0
-# Errors answering media_publish that prove Meta refused the call (so nothing was published).
-PUBLISH_REFUSED = (
-    PublishingQuotaError,
-    MediaNotReadyError,
-    ContainerExpiredError,
-    RateLimitError,
-    InvalidTokenError,
-    PermissionDeniedError,
-    MediaValidationError,
-)
-POLL_FIRST_SECONDS = 1.0
-POLL_MAX_SECONDS = 60.0
-
-
-@dataclass
-class Step:
-    """What the run loop does after a step: go on at once, or stop (the post waits, or is done)."""
-
-    go_on: bool
-    sent_now: bool = False
-
-
-GO_ON = Step(True)
-STOP = Step(False)
 
 
 class Engine:
-    """Runs claimed posts; holds the process's shared resources (read lazily from `state`)."""
+    """Runs claimed posts on the process's resources (read when used, so a swapped one is honoured)."""
 
-    def __init__(self, state: Any) -> None:
-        self._state = state
+    def __init__(self, resources: Resources) -> None:
+        self.resources = resources
 
     @property
     def session_factory(self) -> async_sessionmaker[AsyncSession]:
-        factory: async_sessionmaker[AsyncSession] = self._state.session_factory
-        return factory
+        return self.resources.session_factory
 
     @property
     def settings(self) -> Settings:
-        settings: Settings = self._state.settings
-        return settings
+        return self.resources.settings
 
     async def run(self, *, post_id: int, lease_until: datetime | None, max_steps: int = MAX_STEPS) -> None:
         """Advance the post step by step while it holds our lease and has work that can be done now."""
@@ -164,35 +125,33 @@ class Engine:
             sent_now = step.sent_now
 
     async def _announce(self, snapshot: dict[str, Any]) -> None:
-        events: EventHub | None = getattr(self._state, "events", None)
-        if events is not None:
-            await events.publish_event(snapshot.pop("user_id"), "post.status", snapshot)
+        await self.resources.events.publish_event(snapshot.pop("user_id"), "post.status", snapshot)
 
     async def _step(self, claimed: persist.Claimed, *, sent_now: bool) -> tuple[Step, str | None]:
         """One step on the in-memory post (Graph calls only, no database); a refused token's reason."""
         post = claimed.post
         try:
-            cipher: TokenCipher = self._state.cipher
-            graph: InstagramGraphAPI = self._state.graph
-            api = accounts.graph_for(claimed.account, graph=graph, cipher=cipher)
+            resources = self.resources
+            api = accounts.graph_for(claimed.account, graph=resources.graph, cipher=resources.cipher)
             ig = claimed.account.platform_account_id
             return await self._advance(claimed, api, ig, sent_now=sent_now), None
         except InvalidTokenError as error:
-            step = self.fail(post, error.user_message, code=_code(error), reason="token")
+            step = transitions.fail(post, error.user_message, code=transitions.code_of(error), reason="token")
             return step, error.user_message
         except ClipperError as error:
-            return self.fail(post, error.message, code=type(error).__name__, reason="account"), None
+            return transitions.fail(post, error.message, code=type(error).__name__, reason="account"), None
         except InstagramGraphAPIError as error:
-            return self.graph_error(post, error), None
+            return transitions.graph_error(post, error, settings=self.settings), None
 
     async def _advance(
         self, claimed: persist.Claimed, api: InstagramGraphAPI, ig: str, *, sent_now: bool
     ) -> Step:
         post = claimed.post
         if post.platform_post_id:
-            return await finish.complete(self, post, api, sent_now=sent_now)
-        if post.attempts == 0 and timeline.first(post, "publish_started") is None:
+            return await finish.complete(post, api, sent_now=sent_now, settings=self.settings)
+        if post.attempts == 0 and post.publish_started_at is None:
             _log_started(post)
+            post.publish_started_at = utcnow()
             timeline.add(post, "publish_started")
         if post.status is PostStatus.SCHEDULED:
             post.status = PostStatus.PUBLISHING
@@ -222,8 +181,10 @@ class Engine:
         return GO_ON
 
     def _created(self, post: SocialPost, container_id: str, *, resumable: bool) -> None:
+        post.container_created_at = utcnow()
         timeline.add(post, "container_created", container_id)
         if resumable:
+            post.uploads_pending = [*post.uploads_pending, container_id]
             timeline.add(post, containers.UPLOAD_PENDING, container_id)
 
     async def _create_carousel(self, post: SocialPost, api: InstagramGraphAPI, ig: str) -> Step:
@@ -238,6 +199,7 @@ class Engine:
         if waiting is not None:
             return waiting
         post.container_id = await containers.create_parent(api, ig, post)
+        post.container_created_at = utcnow()
         timeline.add(post, "container_created", post.container_id)
         return GO_ON
 
@@ -257,14 +219,16 @@ class Engine:
             if code == "FINISHED":
                 continue
             if code == "ERROR":
-                return self.processing_failed(post, str(child.get("status")) if child is not None else None)
+                detail = str(child.get("status")) if child is not None else None
+                return transitions.processing_failed(post, detail, settings=self.settings)
             if code == "EXPIRED":
-                return self.expired(post)
-            return self.poll_later(post)
+                return transitions.expired(post, settings=self.settings)
+            return transitions.poll_later(post, settings=self.settings)
         return None
 
     async def _upload(self, post: SocialPost, api: InstagramGraphAPI, container_id: str, item: Any) -> Step:
         await containers.upload(api, container_id, item, self.settings)
+        post.uploads_pending = [pending for pending in post.uploads_pending if pending != container_id]
         timeline.add(post, containers.UPLOADED, container_id)
         return GO_ON
 
@@ -286,10 +250,11 @@ class Engine:
         if code == "PUBLISHED":
             return await self._recover(claimed, api, ig)
         if code == "ERROR":
-            return self.processing_failed(post, detail)
+            return transitions.processing_failed(post, detail, settings=self.settings)
         if code == "EXPIRED":
-            return self.expired(post)  # never published: Meta publishes only a FINISHED container
-        return self.poll_later(post)
+            # Never published: Meta publishes only a FINISHED container.
+            return transitions.expired(post, settings=self.settings)
+        return transitions.poll_later(post, settings=self.settings)
 
     async def _recover(self, claimed: persist.Claimed, api: InstagramGraphAPI, ig: str) -> Step:
         """The container is PUBLISHED: find its media, never publish again; keep looking while not listed."""
@@ -300,7 +265,7 @@ class Engine:
         if media_id is not None:
             timeline.add(post, "media_recovered", media_id)
             return GO_ON
-        return self.unconfirmed(
+        return transitions.unconfirmed(
             post,
             "Instagram reports the post as published, but it is not among the account's recent media yet.",
             code="recovery_pending",
@@ -315,14 +280,14 @@ class Engine:
         waited = (utcnow() - post.publish_sent_at).total_seconds()
         if waited < grace:
             delay = min(POLL_MAX_SECONDS, max(UNCONFIRMED_RECHECK_SECONDS, waited / 2), grace - waited)
-            step = self.later(post, max(delay, POLL_FIRST_SECONDS))
+            step = transitions.later(post, max(delay, POLL_FIRST_SECONDS))
             post.status = PostStatus.UNCONFIRMED
             post.error_message = (
-                "Instagram has not confirmed this post yet: the publish call got no answer. Checking "
-                f"again at {_clock(post.next_attempt_at)}; if Instagram never received the call, it is sent "
-                "again on the same container, which cannot create a second post."
+                "Instagram has not confirmed this post yet: the publish call got no answer. Checking again "
+                f"at {transitions.clock(post.next_attempt_at)}; if Instagram never received the call, it is "
+                "sent again on the same container, which cannot create a second post."
             )
-            _note(post, "publish_unconfirmed", None)
+            transitions.note(post, "publish_unconfirmed", None)
             return step
         if limit.remaining != 0:
             timeline.add(
@@ -340,13 +305,15 @@ class Engine:
         post.status = PostStatus.PUBLISHING
         if limit.remaining == 0:
             total = limit.config.quota_total if limit.config else None
-            return self.quota_wait(post, total)
+            return transitions.quota_wait(post, total)
         sent_at = await recovery.reserve_send(self.session_factory, post, lease=claimed.lease)
         if isinstance(sent_at, recovery.Held):
             # Each wait costs a status read: come back just after the look-alike's next check.
-            _note(post, "publish_held", "a post of the account that looks the same is not confirmed yet")
+            transitions.note(
+                post, "publish_held", "a post of the account that looks the same is not confirmed yet"
+            )
             wait = max(0.0, (sent_at.until - utcnow()).total_seconds())
-            return self.later(post, wait + LOOK_ALIKE_WAIT_SECONDS * random.uniform(0.75, 1.0))
+            return transitions.later(post, wait + LOOK_ALIKE_WAIT_SECONDS * random.uniform(0.75, 1.0))
         post.publish_sent_at = sent_at
         timeline.add(post, "publish_sent", post.container_id)
         return Step(True, sent_now=True)
@@ -359,242 +326,29 @@ class Engine:
             post.status = PostStatus.UNCONFIRMED
             post.error_message = "Instagram did not confirm the publish; checking whether it went through."
             timeline.add(post, "publish_unconfirmed")
-            return self.later(post, UNCONFIRMED_RECHECK_SECONDS)
+            return transitions.later(post, UNCONFIRMED_RECHECK_SECONDS)
         except InstagramGraphAPIError as error:
-            if refused_publish(error):
+            if transitions.refused_publish(error):
                 post.publish_sent_at = None  # Meta answered and refused: nothing was published
             raise
         post.platform_post_id = published.media_id
         post.platform_url = published.permalink
         timeline.add(post, "media_published", published.media_id)
         # Finishing needs no Graph call unless a first comment is asked (whose intent is committed first).
-        return await finish.complete(self, post, api, sent_now=False)
-
-    # Outcomes -------------------------------------------------------------------------------------
-
-    def later(self, post: SocialPost, seconds: float) -> Step:
-        """Release the post and come back after `seconds` (the sweep picks it up)."""
-        post.next_attempt_at = utcnow() + timedelta(seconds=seconds)
-        post.lease_until = None
-        return STOP
-
-    def poll_later(self, post: SocialPost) -> Step:
-        """Come back to a processing container: soon at first, then about once a minute, then give up."""
-        started = timeline.last(post, "container_created") or utcnow()
-        elapsed = (utcnow() - started).total_seconds()
-        if elapsed > self.settings.publish_processing_timeout_seconds:
-            limit = self.settings.publish_processing_timeout_seconds
-            waited = f"{int(limit // 60)} minutes" if limit >= 120 else f"{limit:g} s"
-            return self.fail(
-                post,
-                f"Instagram was still processing the media after {waited}. Try publishing it again; "
-                "if it keeps happening, use a shorter or smaller clip.",
-                code="processing_timeout",
-                reason="processing_timeout",
-            )
-        return self.later(post, min(POLL_MAX_SECONDS, max(POLL_FIRST_SECONDS, elapsed / 2)))
-
-    def quota_wait(self, post: SocialPost, total: int | None) -> Step:
-        """The account used its 24-hour publishing quota: wait for a slot, visibly, without failing."""
-        post.status = PostStatus.SCHEDULED
-        post.last_error_code = "9/2207042"
-        limit = f"{total} posts" if total else "its posts"
-        post.error_message = (
-            f"Waiting: this account has published {limit} through the API in the last 24 hours, Instagram's "
-            "limit. The post goes out automatically when a slot frees up."
-        )
-        timeline.add(post, "quota_wait")
-        return self.later(post, QUOTA_RECHECK_SECONDS)
-
-    def expired(self, post: SocialPost) -> Step:
-        """The container expired before publishing: start over with new containers."""
-        _forget_containers(post)
-        timeline.add(post, "container_expired", "creating new containers")
-        return self.retry(post, None, code="container_expired", seconds=0.0)
-
-    def fetch_failed(self, post: SocialPost, message: str, *, code: str) -> Step:
-        """Instagram could not download our media: new containers after a back-off, a few times, then
-        failed with the fix (`fetching`)."""
-        if post.may_be_published:
-            return self.unconfirmed(post, message, code=code)
-        failures = fetching.record(post, code, message)
-        post.last_error_code = code[:32]
-        if failures >= fetching.FETCH_TRIES:
-            return self.fail(
-                post, fetching.fix(self.settings, message, failures), code=code, reason="media_fetch"
-            )
-        _forget_containers(post)
-        return self.later(post, fetching.backoff_seconds(failures) * random.uniform(0.75, 1.0))
-
-    def retry(
-        self,
-        post: SocialPost,
-        error: InstagramGraphAPIError | None,
-        *,
-        code: str,
-        seconds: float | None = None,
-    ) -> Step:
-        """A transient failure: back off exponentially with jitter, or fail after too many attempts."""
-        post.attempts += 1
-        post.last_error_code = code
-        message = error.user_message if error is not None else "The media expired before it was published."
-        if post.attempts >= self.settings.publish_max_attempts:
-            return self.fail(post, message, code=code, reason=_reason(error) if error else code)
-        delay = seconds
-        if delay is None:
-            # A post that may be live is checked again within minutes, however many checks failed.
-            delay = _backoff(
-                post.attempts, UNCONFIRMED_CAP_SECONDS if post.may_be_published else BACKOFF_CAP_SECONDS
-            )
-            if isinstance(error, RateLimitError) and error.retry_after_seconds:
-                delay = max(delay, error.retry_after_seconds)
-        timeline.add(post, "retry_scheduled", f"{code}: {message}")
-        return self.later(post, delay)
-
-    def processing_failed(self, post: SocialPost, detail: str | None) -> Step:
-        """A container (or carousel child) ended in ERROR: it cannot have been published; failed (a
-        download Meta could not make is tried again first)."""
-        post.publish_sent_at = None
-        subcode = finish.subcode_of(detail)
-        if fetching.could_not_fetch(None, subcode):
-            return self.fetch_failed(post, finish.processing_error(detail), code=f"ERROR/{subcode}")
-        return self.fail(
-            post, finish.processing_error(detail), code=finish.status_code_of(detail), reason="processing"
-        )
-
-    def fail(self, post: SocialPost, message: str, *, code: str, reason: str) -> Step:
-        """A permanent failure: the post fails with a message the user can act on.
-
-        Not when the publish may have landed: such a post stays unconfirmed and is checked again.
-        """
-        if post.may_be_published:
-            return self.unconfirmed(post, message, code=code)
-        post.status = PostStatus.FAILED
-        post.error_message = message
-        post.last_error_code = code[:32]
-        post.lease_until = None
-        post.next_attempt_at = None
-        timeline.add(post, "failed", message)
-        PUBLISH_FAILURE.labels(reason=reason).inc()
-        log.warning(
-            "Instagram publish failed", user_id=post.user_id, post_id=post.id, reason=reason, error_code=code
-        )
-        return STOP
-
-    def unconfirmed(self, post: SocialPost, why: str, *, code: str) -> Step:
-        """The publish may have landed and we cannot tell yet: say why, check again later, never fail."""
-        post.status = PostStatus.UNCONFIRMED
-        post.last_error_code = code[:32]
-        post.attempts += 1
-        step = self.later(post, _backoff(post.attempts, UNCONFIRMED_CAP_SECONDS))
-        post.error_message = (
-            f"Instagram may have published this post; we could not confirm it yet: {why.rstrip('.')}. "
-            f"Checking again at {_clock(post.next_attempt_at)}."
-        )
-        _note(post, "unconfirmed", why)
-        return step
-
-    def graph_error(self, post: SocialPost, error: InstagramGraphAPIError) -> Step:
-        """Map a Graph error to waiting, retrying, new containers or failing."""
-        if isinstance(error, PublishingQuotaError):
-            return self.quota_wait(post, None)
-        if isinstance(error, MediaNotReadyError):
-            return self.poll_later(post)
-        if isinstance(error, ContainerExpiredError):
-            return self.expired(post)
-        if fetching.could_not_fetch(error.code, error.subcode):
-            return self.fetch_failed(post, error.user_message, code=_code(error))
-        if error.retryable or isinstance(error, OutcomeUnknownError):
-            # media_publish handles its own lost answers (`_send`); any other write whose answer was
-            # lost is safe to repeat: a second container is only an orphan that expires unpublished,
-            # and a first comment is looked for before it is posted again.
-            return self.retry(post, error, code=_code(error))
-        return self.fail(post, error.user_message, code=_code(error), reason=_reason(error))
-
-    def published(self, post: SocialPost) -> Step:
-        """Mark the post published; count, time and log it."""
-        now = utcnow()
-        post.status = PostStatus.PUBLISHED
-        post.published_at = now
-        post.error_message = None
-        post.lease_until = None
-        post.next_attempt_at = None
-        timeline.add(post, "published", post.platform_url)
-        PUBLISH_SUCCESS.inc()
-        due = timeline.last(post, "publish_requested") or post.scheduled_for or post.created_at
-        PUBLISH_LATENCY_SECONDS.observe(max(0.0, (now - due).total_seconds()))
-        log.info(
-            "Instagram publish success", user_id=post.user_id, post_id=post.id, media_id=post.platform_post_id
-        )
-        return STOP
-
-
-def refused_publish(error: InstagramGraphAPIError) -> bool:
-    """Whether an error answering media_publish proves Meta refused it (so nothing was published).
-
-    Besides the known refusals, any 4xx answer from Meta on the item is a definitive refusal (a media or
-    option Meta rejects, a missing container), except "already published" (code 100, no subcode), which
-    means the container was published and is recovered from its PUBLISHED status, and a transient error
-    (codes 1 and 2, `is_transient`), which says Meta had a problem, not what became of the call.
-    """
-    if isinstance(error, PUBLISH_REFUSED):
-        return True
-    if not isinstance(error, GraphAPIResponseError) or isinstance(error, TransientError):
-        return False
-    if error.http_status is None:
-        return False
-    if not 400 <= error.http_status < 500:
-        return False
-    return not (error.code == 100 and error.subcode is None and "publish" in error.message.lower())
-
-
-def _backoff(attempts: int, cap: float) -> float:
-    """Exponential back-off for the `attempts`-th try: capped, jittered down to half."""
-    return float(min(cap, BACKOFF_BASE_SECONDS * 2 ** min(attempts - 1, 20)) * random.uniform(0.5, 1.0))
-
-
-def _clock(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M:%S UTC") if moment is not None else "soon"
-
-
-def _note(post: SocialPost, event: str, detail: str | None) -> None:
-    """Add a timeline event unless it repeats the last one (a post checked again and again)."""
-    last = (post.timeline or [{}])[-1]
-    if last.get("event") != event or last.get("detail") != detail:
-        timeline.add(post, event, detail)
+        return await finish.complete(post, api, sent_now=False, settings=self.settings)
 
 
 def _log_started(post: SocialPost) -> None:
     log.info("Instagram publish started", user_id=post.user_id, post_id=post.id)
 
 
-def _code(error: InstagramGraphAPIError) -> str:
-    if error.code is None:
-        return type(error).__name__[:32]
-    return f"{error.code}/{error.subcode}" if error.subcode else str(error.code)
-
-
-def _reason(error: InstagramGraphAPIError | None) -> str:
-    return type(error).__name__ if error is not None else "unknown"
-
-
-def _forget_containers(post: SocialPost) -> None:
-    """Start over with new containers (the old ones were never published and expire on their own)."""
-    post.container_id = None
-    for item in post.media:
-        item.container_id = None
-    post.publish_sent_at = None
-
-
 def _pending_upload(post: SocialPost) -> tuple[str, Any] | None:
     """The first resumable container still waiting for our bytes, with its clip."""
-    pending = [e.get("detail") for e in post.timeline or [] if e.get("event") == containers.UPLOAD_PENDING]
-    done = {e.get("detail") for e in post.timeline or [] if e.get("event") == containers.UPLOADED}
     clips = {item.container_id: item.clip for item in post.media if item.container_id}
     if post.container_id and post.clip is not None:
         clips[post.container_id] = post.clip
-    for container_id in pending:
-        if container_id not in done and container_id in clips:
+    for container_id in post.uploads_pending:
+        if container_id in clips:
             return container_id, clips[container_id]
     return None
 

@@ -33,16 +33,12 @@ def could_not_fetch(code: int | None, subcode: int | None) -> bool:
 
 
 def record(post: SocialPost, code: str, message: str) -> int:
-    """Note one more failed download on the timeline; how many there have been since the post last
+    """Count one more failed download (and note it); how many there have been since the post last
     failed or the user asked to publish it (a Retry or a new schedule after fixing the address gets its
-    own tries)."""
+    own tries: `transitions.fail` and `service.request_publish` start the count again)."""
+    post.fetch_failures += 1
     timeline.add(post, EVENT, f"{code}: {message}")
-    failures = 0
-    for entry in reversed(post.timeline or []):
-        if entry.get("event") in ("publish_requested", "failed"):
-            break
-        failures += entry.get("event") == EVENT
-    return failures
+    return post.fetch_failures
 
 
 def backoff_seconds(failures: int) -> float:

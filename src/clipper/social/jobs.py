@@ -18,7 +18,7 @@ SWEEP_JOB = "social.sweep"
 async def publish_post(ctx: worker.JobContext, *, post_id: int, lease_until: str | None = None) -> None:
     """Run one claimed post through the engine."""
     lease = datetime.fromisoformat(lease_until) if lease_until else None
-    await service.publish_post(Engine(ctx), post_id=post_id, lease_until=lease)
+    await service.publish_post(Engine(ctx.resources), post_id=post_id, lease_until=lease)
 
 
 async def sweep_due(ctx: worker.JobContext) -> int:

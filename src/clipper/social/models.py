@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clipper.db import Base, JSONType, TimestampMixin, str_enum
@@ -90,7 +90,22 @@ class SocialPost(TimestampMixin, Base):
     first_comment_id: Mapped[str | None] = mapped_column(String(64))
     # A published post removed from our list: Instagram has no delete, so the row stays as a record.
     removed_at: Mapped[datetime | None]
-    # [{"at": ISO time, "event": "container_created", "detail": "..."}], oldest first.
+    # Progress the engine decides from (the timeline below is only the audit log).
+    # The user's last Publish or Retry: the latency metric's start, and a new round of download tries.
+    publish_requested_at: Mapped[datetime | None]
+    publish_started_at: Mapped[datetime | None]
+    # The newest container's creation: the processing timeout and the recovery window run from it.
+    container_created_at: Mapped[datetime | None]
+    # Resumable containers still waiting for our bytes (`containers.upload`).
+    uploads_pending: Mapped[list[str]] = mapped_column(JSONType, default=list, server_default="[]")
+    # Downloads Meta failed since the last Publish or failure (`fetching`).
+    fetch_failures: Mapped[int] = mapped_column(default=0, server_default="0")
+    permalink_unavailable: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The first comment's intent, committed before it is posted (looked for before posting again).
+    first_comment_sent_at: Mapped[datetime | None]
+    first_comment_failed: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # [{"at": ISO time, "event": "quota_wait", "detail": "...", "count": 3, "last_at": ISO time}], oldest
+    # first; a wait repeated in a row is counted on its entry (`count`, `last_at`) instead of appended.
     timeline: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list, server_default="[]")
 
     user: Mapped[User] = relationship(lazy="raise")

@@ -47,7 +47,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from clipper.accounts.models import Account
 from clipper.db import unit_of_work, utcnow
 from clipper.instagram import InstagramGraphAPI
-from clipper.social import containers, persist, timeline
+from clipper.social import containers, persist
 from clipper.social.models import MediaType, SocialPost
 
 PAGE_SIZE = 50
@@ -77,7 +77,7 @@ def _window(post: SocialPost, grace_seconds: float) -> tuple[datetime, datetime]
     if post.publish_sent_at is not None:
         start = post.publish_sent_at
         return start - CLOCK_SLACK, start + timedelta(seconds=grace_seconds) + CLOCK_SLACK
-    created = timeline.last(post, "container_created")
+    created = post.container_created_at
     if created is None:
         return None
     return created - CLOCK_SLACK, created + CONTAINER_LIFETIME + CLOCK_SLACK

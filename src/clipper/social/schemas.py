@@ -120,6 +120,10 @@ class TimelineEntry(BaseModel):
     at: datetime
     event: str
     detail: str | None = None
+    # A wait repeated in a row (a quota, a look-alike, an unconfirmed publish) is one entry: how many
+    # times it happened, and the last time (`at` is the first).
+    count: int = 1
+    last_at: datetime | None = None
 
 
 class PostRead(BaseModel):

@@ -306,6 +306,8 @@ def _queue_now(post: SocialPost) -> None:
     post.status = PostStatus.SCHEDULED
     post.next_attempt_at = utcnow()
     post.error_message = None
+    post.publish_requested_at = post.next_attempt_at
+    post.fetch_failures = 0
     timeline.add(post, "publish_requested")
 
 
