@@ -2540,10 +2540,17 @@ export interface components {
              * Format: date-time
              */
             at: string;
+            /**
+             * Count
+             * @default 1
+             */
+            count: number;
             /** Detail */
             detail?: string | null;
             /** Event */
             event: string;
+            /** Last At */
+            last_at?: string | null;
         };
         /** TrimRequest */
         TrimRequest: {
