@@ -140,7 +140,10 @@ export default function PostDetailPage() {
                   </span>
                   <div>
                     <strong>{EVENT_LABELS[entry.event] || entry.event.replaceAll("_", " ")}</strong>
-                    <div className="muted small">{formatDateTime(entry.at)}</div>
+                    <div className="muted small">
+                      {formatDateTime(entry.at)}
+                      {(entry.count ?? 1) > 1 && entry.last_at && ` · ${entry.count} times, last ${formatDateTime(entry.last_at)}`}
+                    </div>
                     {entry.detail && entry.event !== "published" && <div className="small" style={{ wordBreak: "break-word" }}>{entry.detail}</div>}
                   </div>
                 </li>
