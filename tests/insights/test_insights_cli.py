@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from clipper.cli import app as clipper_cli
 from clipper.errors import NotFound
-from clipper.insights.access import Services
+from clipper.insights.cache import Services
 from clipper.insights.cli import render, show_insights
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, select
 
 from clipper.accounts.models import Account, AccountHealth
 from clipper.insights import sync
-from clipper.insights.access import Services
+from clipper.insights.cache import Services
 from clipper.insights.catalogue import ACCOUNT_METRICS
 from clipper.insights.models import InsightSnapshot
 from clipper.insights.ranges import day_start, today

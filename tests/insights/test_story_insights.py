@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from clipper.accounts.models import Account
 from clipper.insights import service, sync
-from clipper.insights.access import Services
+from clipper.insights.cache import Services
 from clipper.insights.catalogue import MEDIA_CATALOGUE
 from clipper.insights.models import MediaInsightSnapshot
 from graph_sandbox import webhooks

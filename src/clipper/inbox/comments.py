@@ -10,15 +10,17 @@ from sqlalchemy import Select, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.accounts import service as accounts
+from clipper.accounts.graph import AccountGraph
 from clipper.accounts.models import Account
 from clipper.db import begin_writing, utcnow
 from clipper.errors import ClipperError, Conflict, InvalidInput, NotFound
 from clipper.events.hub import EventHub
+from clipper.graph_errors import domain_error
 from clipper.inbox import store, sync
-from clipper.inbox.access import MANAGE_COMMENTS, GraphAccess, client_for, domain_error, graph_errors
 from clipper.inbox.models import InboxComment
 from clipper.inbox.pagination import encode_cursor, older_than
 from clipper.instagram import BatchRequest, InstagramGraphAPIError, InvalidTokenError
+from clipper.oauth.permissions import MANAGE_COMMENTS
 from clipper.users.models import User
 
 
@@ -119,7 +121,7 @@ async def media_thread(
     session: AsyncSession,
     *,
     user: User,
-    access: GraphAccess,
+    access: AccountGraph,
     account_id: int,
     media_id: str,
     limit: int,
@@ -128,12 +130,12 @@ async def media_thread(
 ) -> tuple[list[InboxComment], dict[str, list[InboxComment]], str | None]:
     """Refresh a media's comments from Instagram, then its top-level comments (newest first) and replies."""
     account = await accounts.get_account(session, user=user, account_id=account_id)
-    client = client_for(account, MANAGE_COMMENTS, access=access)
+    client = access.client(account, MANAGE_COMMENTS)
     if not cursor:
         # End the read before asking Meta: on SQLite a transaction that read, waited, then writes fails
         # at once when another writer committed meanwhile.
         await session.commit()
-        async with graph_errors(session, account, permission=MANAGE_COMMENTS):
+        async with access.errors(session, account, permission=MANAGE_COMMENTS):
             comments = await client.get_media_comments(media_id, fields=sync.COMMENT_WITH_REPLIES)
             await sync.complete_replies(client, comments)
         await begin_writing(session)
@@ -170,15 +172,15 @@ async def media_thread(
 
 
 async def reply(
-    session: AsyncSession, *, user: User, access: GraphAccess, comment_id: int, message: str
+    session: AsyncSession, *, user: User, access: AccountGraph, comment_id: int, message: str
 ) -> InboxComment:
     """Reply publicly on Instagram; the comment becomes answered and the reply is stored."""
     comment, account = await get_comment(session, user=user, comment_id=comment_id)
     if comment.hidden:
         raise Conflict("Instagram does not allow replies to hidden comments: unhide it first.")
-    client = client_for(account, MANAGE_COMMENTS, access=access)
+    client = access.client(account, MANAGE_COMMENTS)
     thread_id = comment.parent_platform_id or comment.platform_comment_id
-    async with graph_errors(session, account, permission=MANAGE_COMMENTS):
+    async with access.errors(session, account, permission=MANAGE_COMMENTS):
         reply_id = await client.reply_to_comment(thread_id, message)
     seen = store.SeenComment(
         platform_id=reply_id,
@@ -197,25 +199,25 @@ async def reply(
 
 
 async def hide(
-    session: AsyncSession, *, user: User, access: GraphAccess, comment_id: int, hidden: bool
+    session: AsyncSession, *, user: User, access: AccountGraph, comment_id: int, hidden: bool
 ) -> InboxComment:
     """Hide or unhide a comment on Instagram."""
     comment, account = await get_comment(session, user=user, comment_id=comment_id)
     if comment.from_account:
         raise Conflict("The account's own comments always stay visible on Instagram.")
-    client = client_for(account, MANAGE_COMMENTS, access=access)
-    async with graph_errors(session, account, permission=MANAGE_COMMENTS):
+    client = access.client(account, MANAGE_COMMENTS)
+    async with access.errors(session, account, permission=MANAGE_COMMENTS):
         await client.hide_comment(comment.platform_comment_id, hidden)
     comment.hidden = hidden
     await session.flush()
     return comment
 
 
-async def delete(session: AsyncSession, *, user: User, access: GraphAccess, comment_id: int) -> None:
+async def delete(session: AsyncSession, *, user: User, access: AccountGraph, comment_id: int) -> None:
     """Delete a comment on Instagram (the media owner may delete anyone's)."""
     comment, account = await get_comment(session, user=user, comment_id=comment_id)
-    client = client_for(account, MANAGE_COMMENTS, access=access)
-    async with graph_errors(session, account, permission=MANAGE_COMMENTS):
+    client = access.client(account, MANAGE_COMMENTS)
+    async with access.errors(session, account, permission=MANAGE_COMMENTS):
         await client.delete_comment(comment.platform_comment_id)
     comment.deleted = True
     await session.flush()
@@ -241,14 +243,14 @@ async def _bulk_on_account(
     account: Account,
     comments: list[InboxComment],
     action: BulkAction,
-    access: GraphAccess,
+    access: AccountGraph,
 ) -> list[BulkResult]:
     """One batch call per 50 comments of one account; each comment gets its own outcome.
 
     A refused token marks the account in this unit of work, which commits (the answer is per id).
     """
     try:
-        client = client_for(account, MANAGE_COMMENTS, access=access)
+        client = access.client(account, MANAGE_COMMENTS)
         answers = await client.batch([_request(comment, action) for comment in comments])
     except ClipperError as exc:
         return [BulkResult(c.id, False, exc.message) for c in comments]
@@ -271,7 +273,7 @@ async def _bulk_on_account(
 
 
 async def bulk(
-    session: AsyncSession, *, user: User, access: GraphAccess, ids: Sequence[int], action: BulkAction
+    session: AsyncSession, *, user: User, access: AccountGraph, ids: Sequence[int], action: BulkAction
 ) -> list[BulkResult]:
     """Apply one action to many comments; reports per id (unknown ids are reported, not fatal)."""
     if not ids:
@@ -299,10 +301,10 @@ async def bulk(
 
 
 async def set_comments_enabled(
-    session: AsyncSession, *, user: User, access: GraphAccess, account_id: int, media_id: str, enabled: bool
+    session: AsyncSession, *, user: User, access: AccountGraph, account_id: int, media_id: str, enabled: bool
 ) -> None:
     """Turn comments on or off for one of the account's media."""
     account = await accounts.get_account(session, user=user, account_id=account_id)
-    client = client_for(account, MANAGE_COMMENTS, access=access)
-    async with graph_errors(session, account, permission=MANAGE_COMMENTS):
+    client = access.client(account, MANAGE_COMMENTS)
+    async with access.errors(session, account, permission=MANAGE_COMMENTS):
         await client.set_comment_enabled(media_id, enabled)

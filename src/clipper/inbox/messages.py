@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.accounts import service as accounts
+from clipper.accounts.graph import AccountGraph, messaging_node
 from clipper.accounts.models import Account
 from clipper.clips import service as clips
 from clipper.clips.models import ClipKind
@@ -16,17 +17,9 @@ from clipper.config import Settings
 from clipper.db import utcnow
 from clipper.errors import Conflict, InvalidInput, NotFound
 from clipper.inbox import comments, store
-from clipper.inbox.access import (
-    MANAGE_COMMENTS,
-    MANAGE_MESSAGES,
-    GraphAccess,
-    client_for,
-    graph_errors,
-    page_id,
-)
 from clipper.inbox.models import InboxComment, InboxConversation, InboxMessage
 from clipper.inbox.pagination import encode_cursor, older_than
-from clipper.oauth.permissions import PRIVATE_REPLIES
+from clipper.oauth.permissions import MANAGE_COMMENTS, MANAGE_MESSAGES, PRIVATE_REPLIES
 from clipper.users.models import User
 
 STANDARD_WINDOW = timedelta(hours=24)
@@ -145,7 +138,7 @@ async def send(
     session: AsyncSession,
     *,
     user: User,
-    access: GraphAccess,
+    access: AccountGraph,
     settings: Settings,
     conversation_id: int,
     outgoing: Outgoing,
@@ -154,14 +147,14 @@ async def send(
     if (outgoing.text is None) == (outgoing.clip_id is None):
         raise InvalidInput("Give either text or clip_id.")
     conversation, account = await get_conversation(session, user=user, conversation_id=conversation_id)
-    client = client_for(account, MANAGE_MESSAGES, access=access)
+    client = access.client(account, MANAGE_MESSAGES)
     _check_window(conversation, outgoing, settings)
     url, kind = (
         await _attachment(session, user, outgoing.clip_id, settings) if outgoing.clip_id else (None, "image")
     )
-    async with graph_errors(session, account, permission=MANAGE_MESSAGES):
+    async with access.errors(session, account, permission=MANAGE_MESSAGES):
         sent = await client.send_message(
-            page_id(account),
+            messaging_node(account),
             conversation.participant_id,
             outgoing.text,
             attachment_url=url,
@@ -212,19 +205,19 @@ def _check_private_reply(comment: InboxComment) -> None:
 
 
 async def private_reply(
-    session: AsyncSession, *, user: User, access: GraphAccess, comment_id: int, message: str
+    session: AsyncSession, *, user: User, access: AccountGraph, comment_id: int, message: str
 ) -> InboxMessage:
     """Send the one private DM a comment allows (within 7 days of it); the comment counts as answered."""
     comment, account = await comments.get_comment(session, user=user, comment_id=comment_id)
-    client = client_for(account, MANAGE_MESSAGES, access=access)
+    client = access.client(account, MANAGE_MESSAGES)
     # Private Replies: "instagram_manage_comments and pages_messaging permissions, obtained via Facebook
     # Login" (https://developers.facebook.com/docs/messenger-platform/instagram/features/private-replies).
     for permission in (MANAGE_COMMENTS, PRIVATE_REPLIES):
         accounts.require_permission(account, permission)
     _check_private_reply(comment)
-    async with graph_errors(session, account, permission=MANAGE_MESSAGES):
+    async with access.errors(session, account, permission=MANAGE_MESSAGES):
         sent = await client.send_message(
-            page_id(account), text=message, comment_id=comment.platform_comment_id
+            messaging_node(account), text=message, comment_id=comment.platform_comment_id
         )
     comment.private_reply_sent_at = utcnow()
     # Answered privately is answered: the inbox's "unanswered" view is the work still to do.

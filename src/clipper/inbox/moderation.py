@@ -10,14 +10,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper.accounts import service as accounts
+from clipper.accounts.graph import AccountGraph
 from clipper.accounts.models import Account
 from clipper.db import unit_of_work, utcnow
 from clipper.errors import ClipperError, NotFound
 from clipper.inbox import patterns
-from clipper.inbox.access import MANAGE_COMMENTS, GraphAccess, client_for
 from clipper.inbox.models import InboxComment, ModerationAction, ModerationRule, RuleAction, RuleKind
 from clipper.inputs import id_cursor
 from clipper.instagram import InstagramGraphAPI, InstagramGraphAPIError, InvalidTokenError
+from clipper.oauth.permissions import MANAGE_COMMENTS
 from clipper.users.models import User
 
 log = structlog.get_logger(__name__)
@@ -184,7 +185,7 @@ async def apply_rules(
     *,
     account: Account,
     comment: InboxComment,
-    access: GraphAccess,
+    access: AccountGraph,
     rules: Sequence[ModerationRule] | None = None,
 ) -> ModerationAction | None:
     """Run the account's rules on a new comment; hide/delete it on Instagram and record what happened.
@@ -198,7 +199,7 @@ async def apply_rules(
         return None
     error: str | None = None
     try:
-        await _enforce(comment, decided.action, client_for(account, MANAGE_COMMENTS, access=access))
+        await _enforce(comment, decided.action, access.client(account, MANAGE_COMMENTS))
         _mark(comment, decided.action)
     except InvalidTokenError as exc:
         # Recorded, not raised: the comment itself is stored in this (committing) unit of work.
@@ -221,7 +222,7 @@ async def moderate_stored(
     account: Account,
     comments: Sequence[InboxComment],
     rules: Sequence[ModerationRule],
-    access: GraphAccess,
+    access: AccountGraph,
 ) -> int:
     """`apply_rules` for comments already committed (the backfill): → how many a rule acted on.
 
@@ -238,7 +239,7 @@ async def moderate_stored(
             errors[comment.id] = refused.user_message
             continue
         try:
-            await _enforce(comment, found.action, client_for(account, MANAGE_COMMENTS, access=access))
+            await _enforce(comment, found.action, access.client(account, MANAGE_COMMENTS))
         except InvalidTokenError as exc:
             refused = exc
             errors[comment.id] = exc.user_message

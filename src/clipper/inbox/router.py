@@ -9,11 +9,11 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from clipper.accounts import service as accounts
 from clipper.accounts.deps import KeepTokenInvalidations
+from clipper.accounts.graph import AccountGraph
 from clipper.config import Settings
 from clipper.deps import CurrentUser, SessionDep, SettingsDep, WritesOnRead
 from clipper.events.hub import EventHub
 from clipper.inbox import comments, mentions, messages, moderation, sync
-from clipper.inbox.access import GraphAccess
 from clipper.inbox.comments import InboxFilter, InboxStatus
 from clipper.inbox.models import InboxConversation
 from clipper.inbox.pagination import DEFAULT_LIMIT, MAX_LIMIT
@@ -47,9 +47,9 @@ router = APIRouter(prefix="/instagram", tags=["inbox"], dependencies=[KeepTokenI
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
 
-def graph_access(request: Request) -> GraphAccess:
+def graph_access(request: Request) -> AccountGraph:
     """The shared token-less Graph client and the token cipher."""
-    return GraphAccess(graph=request.app.state.graph, cipher=request.app.state.cipher)
+    return AccountGraph(graph=request.app.state.graph, cipher=request.app.state.cipher)
 
 
 def event_hub(request: Request) -> EventHub | None:
@@ -58,7 +58,7 @@ def event_hub(request: Request) -> EventHub | None:
     return hub
 
 
-AccessDep = Annotated[GraphAccess, Depends(graph_access)]
+AccessDep = Annotated[AccountGraph, Depends(graph_access)]
 HubDep = Annotated[EventHub | None, Depends(event_hub)]
 
 

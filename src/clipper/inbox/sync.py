@@ -19,8 +19,7 @@ Parts whose permission was not granted are skipped without calling Meta; a rate 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,20 +29,13 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper.accounts import service as accounts
+from clipper.accounts.graph import AccountGraph, graph_errors_outside, messaging_node
 from clipper.accounts.models import Account
 from clipper.db import unit_of_work, utcnow
 from clipper.errors import ClipperError, PermissionMissing, TooManyRequests
 from clipper.events.hub import EventHub
 from clipper.inbox import media as media_details
 from clipper.inbox import moderation, notify, store
-from clipper.inbox.access import (
-    MANAGE_COMMENTS,
-    MANAGE_MESSAGES,
-    GraphAccess,
-    client_for,
-    domain_error,
-    page_id,
-)
 from clipper.inbox.models import (
     InboxComment,
     InboxConversation,
@@ -51,9 +43,10 @@ from clipper.inbox.models import (
     InboxSyncState,
     ModerationRule,
 )
-from clipper.instagram import BatchRequest, InstagramGraphAPI, InstagramGraphAPIError, InvalidTokenError
+from clipper.instagram import BatchRequest, InstagramGraphAPI
 from clipper.instagram.engagement import COMMENT_FIELDS
 from clipper.instagram.schemas import Comment, Conversation
+from clipper.oauth.permissions import MANAGE_COMMENTS, MANAGE_MESSAGES
 
 log = structlog.get_logger(__name__)
 
@@ -216,22 +209,6 @@ async def _sync_state(session: AsyncSession, account_id: int) -> InboxSyncState:
     return state
 
 
-@asynccontextmanager
-async def graph_read(
-    factory: async_sessionmaker[AsyncSession], account: Account, *, permission: str
-) -> AsyncIterator[None]:
-    """`graph_errors` for Graph reads made outside a transaction: a refused token is marked in its own."""
-    try:
-        yield
-    except InvalidTokenError as error:
-        async with unit_of_work(factory) as session:
-            row = await session.get_one(Account, account.id)
-            refused = await accounts.token_refused(session, account=row, error=error)
-        raise refused from None
-    except InstagramGraphAPIError as error:
-        raise domain_error(error, permission=permission) from None
-
-
 async def save_found(
     session: AsyncSession,
     *,
@@ -269,7 +246,7 @@ async def store_comments(
     *,
     account: Account,
     found: Mapping[str, Sequence[Comment]],
-    access: GraphAccess,
+    access: AccountGraph,
     hub: EventHub | None,
     report: SyncReport,
     media: Mapping[str, store.MediaDetails] | None = None,
@@ -291,7 +268,7 @@ async def store_media_comments(
     account: Account,
     media_id: str,
     comments: Sequence[Comment],
-    access: GraphAccess,
+    access: AccountGraph,
     hub: EventHub | None,
     report: SyncReport,
 ) -> None:
@@ -310,14 +287,14 @@ async def sync_comments(
     factory: async_sessionmaker[AsyncSession],
     *,
     account: Account,
-    access: GraphAccess,
+    access: AccountGraph,
     media_count: int,
     hub: EventHub | None = None,
 ) -> SyncReport:
     """Backfill the comments of the latest media: read them all, then write a few media at a time."""
     report = SyncReport()
-    client = client_for(account, MANAGE_COMMENTS, access=access)
-    async with graph_read(factory, account, permission=MANAGE_COMMENTS):
+    client = access.client(account, MANAGE_COMMENTS)
+    async with graph_errors_outside(factory, account, permission=MANAGE_COMMENTS, hub=hub):
         found, media = await fetch_recent_comments(client, account.platform_account_id, media_count)
     report.media = len(found)
     created: list[InboxComment] = []
@@ -401,15 +378,15 @@ async def sync_conversations(
     factory: async_sessionmaker[AsyncSession],
     *,
     account: Account,
-    access: GraphAccess,
+    access: AccountGraph,
     hub: EventHub | None = None,
 ) -> SyncReport:
     """Backfill the account's conversations with their latest messages (one call per page of threads)."""
     report = SyncReport()
-    client = client_for(account, MANAGE_MESSAGES, access=access)
-    async with graph_read(factory, account, permission=MANAGE_MESSAGES):
+    client = access.client(account, MANAGE_MESSAGES)
+    async with graph_errors_outside(factory, account, permission=MANAGE_MESSAGES, hub=hub):
         conversations = await client.get_conversations(
-            page_id(account), fields=CONVERSATION_WITH_MESSAGES, max_items=MAX_CONVERSATIONS
+            messaging_node(account), fields=CONVERSATION_WITH_MESSAGES, max_items=MAX_CONVERSATIONS
         )
     arrived: list[NewMessage] = []
     for start in range(0, len(conversations), CONVERSATIONS_PER_WRITE):
@@ -521,7 +498,7 @@ async def sync_account(
     factory: async_sessionmaker[AsyncSession],
     *,
     account_id: int,
-    access: GraphAccess,
+    access: AccountGraph,
     media_count: int,
     interval_seconds: int,
     hub: EventHub | None = None,
@@ -573,7 +550,7 @@ class PassReport:
 async def sync_due_accounts(
     factory: async_sessionmaker[AsyncSession],
     *,
-    access: GraphAccess,
+    access: AccountGraph,
     media_count: int,
     interval_seconds: int,
     per_pass: int,

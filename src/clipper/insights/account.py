@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from clipper.accounts.models import Account
 from clipper.errors import InvalidInput
 from clipper.insights import cache, ranges, snapshots
-from clipper.insights.access import Services, client_for, graph_errors
+from clipper.insights.cache import Services
 from clipper.insights.catalogue import (
     FOLLOWER_COUNT_DAYS,
     TIME_SERIES,
@@ -24,6 +24,7 @@ from clipper.insights.schemas import AccountInsightsRead, DayPoint, MetricRead
 from clipper.instagram import InstagramGraphAPI
 from clipper.instagram.batch import MAX_BATCH
 from clipper.instagram.insights import parse_insights
+from clipper.oauth.permissions import MANAGE_INSIGHTS
 
 MAX_RANGE_DAYS = 731
 PERIOD_DAYS = {"day": 1, "week": 7, "days_28": 28}
@@ -221,7 +222,7 @@ async def account_insights(
     period: str = "day",
 ) -> AccountInsightsRead:
     """Account metrics by day (or week, 28 days) over the range, from the cache, snapshots, then Meta."""
-    client = client_for(account, services)
+    client = services.client(account, MANAGE_INSIGHTS)
     names = account_metrics(metrics, services.graph.api_version)
     first, last = check_range(since, until)
     days_per_point = check_period(period)
@@ -232,7 +233,7 @@ async def account_insights(
     stored = await snapshots.load_days(session, account_id=account.id, metrics=names, first=first, last=last)
     answers: dict[str, tuple[Fetched | None, tuple[date, date] | None]] = {}
     calls = 0
-    async with graph_errors(session, account):
+    async with services.errors(session, account, permission=MANAGE_INSIGHTS):
         for (metric_type, span), need in plan(names, stored, first, last).items():
             fetched = await fetch(
                 client, account.platform_account_id, metric_type, need.names, span, sorted(need.days)

@@ -12,10 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from clipper.accounts.models import Account
 from clipper.errors import InvalidInput
 from clipper.insights import cache, ranges, snapshots
-from clipper.insights.access import Services, client_for, graph_errors
+from clipper.insights.cache import Services
 from clipper.insights.catalogue import DEMOGRAPHIC_BREAKDOWNS, DEMOGRAPHIC_METRICS, TIMEFRAMES
 from clipper.insights.schemas import AudienceBucket, AudienceRead, OnlineFollowersRead
 from clipper.instagram import InstagramGraphAPI
+from clipper.oauth.permissions import MANAGE_INSIGHTS
 
 ONLINE = "online_followers"
 ONLINE_DAYS = 30
@@ -43,12 +44,12 @@ async def demographics(
 ) -> AudienceRead:
     """The top buckets of one audience by one breakdown (Meta gives at most 45; needs ≥ 100 followers)."""
     _check(metric, breakdown, timeframe)
-    client = client_for(account, services)
+    client = services.client(account, MANAGE_INSIGHTS)
     key = cache.key("audience", account.id, metric=metric, breakdown=breakdown, timeframe=timeframe)
     cached = await cache.get(services.kv, key)
     if cached is not None:
         return AudienceRead.model_validate({**cached, "source": "cache"})
-    async with graph_errors(session, account):
+    async with services.errors(session, account, permission=MANAGE_INSIGHTS):
         items = await client.get_account_insights(
             account.platform_account_id, [metric], "lifetime", breakdown=breakdown, timeframe=timeframe
         )
@@ -106,8 +107,8 @@ async def online_days(
     known, missing = await missing_online(session, account_id=account.id)
     if not missing:
         return known, False
-    client = client_for(account, services)
-    async with graph_errors(session, account):
+    client = services.client(account, MANAGE_INSIGHTS)
+    async with services.errors(session, account, permission=MANAGE_INSIGHTS):
         fetched = await fetch_online(client, account.platform_account_id, missing)
     async with snapshots.kept_if_possible(session):
         await snapshots.store_days(session, account_id=account.id, values=fetched)

@@ -13,8 +13,8 @@ from clipper.accounts.models import Account
 from clipper.errors import InvalidInput
 from clipper.insights import cache, ranges
 from clipper.insights import posts as account_posts
-from clipper.insights.access import Services
 from clipper.insights.audience import WEEKDAYS, online_days
+from clipper.insights.cache import Services
 from clipper.insights.schemas import BestTimesRead, HourEvidence, WeekdayRecommendation
 
 POST_HISTORY_DAYS = 90

@@ -15,7 +15,7 @@ from clipper.config import Settings
 from clipper.db import unit_of_work
 from clipper.errors import ClipperError, NotFound
 from clipper.insights import ranges, service
-from clipper.insights.access import Services
+from clipper.insights.cache import Services
 from clipper.insights.schemas import AccountInsightsRead
 from clipper.users import service as users
 

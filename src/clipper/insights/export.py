@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.accounts.models import Account
 from clipper.insights import posts as account_posts
-from clipper.insights.access import Services
 from clipper.insights.account import account_insights, check_range
+from clipper.insights.cache import Services
 from clipper.insights.schemas import AccountInsightsRead
 
 COLUMNS = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from clipper import worker
 from clipper.insights import sync
-from clipper.insights.access import Services
+from clipper.insights.cache import Services
 
 SNAPSHOT_EVERY_SECONDS = 3600
 # Stories vanish from the API 24 h after posting; capturing every half hour keeps the last numbers fresh.

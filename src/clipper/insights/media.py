@@ -12,7 +12,7 @@ from clipper.accounts import service as accounts
 from clipper.accounts.models import Account
 from clipper.errors import NotFound
 from clipper.insights import cache, snapshots
-from clipper.insights.access import Services, client_for, graph_errors, not_enough_viewers
+from clipper.insights.cache import Services
 from clipper.insights.catalogue import STORY, media_metrics, product_of
 from clipper.insights.schemas import MediaInsightsRead
 from clipper.instagram import (
@@ -22,12 +22,18 @@ from clipper.instagram import (
     NotFoundError,
 )
 from clipper.instagram.schemas import Media
+from clipper.oauth.permissions import MANAGE_INSIGHTS
 from clipper.social.models import SocialPost
 from clipper.users.models import User
 
 MEDIA_FIELDS = "id,media_type,media_product_type,timestamp,permalink,owner"
 NOT_ENOUGH_VIEWERS = "Fewer than 5 accounts have seen this story yet: Meta shows no numbers until then."
 EXPIRED = "Meta no longer serves this story's insights (24 h passed): these are the numbers we captured."
+
+
+def not_enough_viewers(error: InstagramGraphAPIError) -> bool:
+    """Meta's code 10 for a story seen by fewer than 5 accounts: no data yet, not a missing permission."""
+    return error.code == 10 and "not enough viewers" in str(error).lower()
 
 
 async def media_account(
@@ -137,13 +143,13 @@ async def media_insights(
     metrics: Sequence[str] | None,
 ) -> MediaInsightsRead:
     """Lifetime numbers of one of the account's media; an expired story answers from what we captured."""
-    client = client_for(account, services)
+    client = services.client(account, MANAGE_INSIGHTS)
     key = cache.key("media", account.id, media_id=media_id, metrics=list(metrics or ()))
     cached = await cache.get(services.kv, key)
     if cached is not None:
         return MediaInsightsRead.model_validate({**cached, "source": "cache"})
     stored = await snapshots.load_media(session, account_id=account.id, media_id=media_id)
-    async with graph_errors(session, account):
+    async with services.errors(session, account, permission=MANAGE_INSIGHTS):
         try:
             media = await _owned_media(client, account, media_id)
             answer = await _live(session, account, client, media, metrics or ())

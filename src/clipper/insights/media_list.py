@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from clipper.accounts.models import Account
 from clipper.db import utcnow
 from clipper.insights import snapshots
-from clipper.insights.access import Services, client_for, graph_errors
+from clipper.insights.cache import Services
 from clipper.insights.catalogue import MEDIA_CATALOGUE, product_of
 from clipper.insights.models import MediaInsightSnapshot
 from clipper.insights.posts import POST_METRICS
@@ -26,6 +26,7 @@ from clipper.instagram import InstagramGraphAPI, InvalidTokenError, RateLimitErr
 from clipper.instagram.batch import MAX_BATCH
 from clipper.instagram.insights import parse_insights
 from clipper.instagram.schemas import Media
+from clipper.oauth.permissions import MANAGE_INSIGHTS
 
 LIST_FIELDS = (
     "id,caption,media_type,media_product_type,media_url,thumbnail_url,permalink,timestamp,"
@@ -113,9 +114,9 @@ async def media_page(
     session: AsyncSession, *, account: Account, services: Services, limit: int, cursor: str | None
 ) -> MediaInsightsPage:
     """A page of the account's media, newest first, each with its lifetime numbers."""
-    client = client_for(account, services)
+    client = services.client(account, MANAGE_INSIGHTS)
     now = utcnow()
-    async with graph_errors(session, account):
+    async with services.errors(session, account, permission=MANAGE_INSIGHTS):
         media, next_cursor = await client.get_user_media_page(
             account.platform_account_id, fields=LIST_FIELDS, limit=limit, after=cursor
         )

@@ -11,11 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.accounts.models import Account
 from clipper.insights import ranges, snapshots
-from clipper.insights.access import Services, client_for, graph_errors
+from clipper.insights.cache import Services
 from clipper.insights.catalogue import MEDIA_CATALOGUE, product_of
 from clipper.instagram import InstagramGraphAPI
 from clipper.instagram.batch import BatchRequest
 from clipper.instagram.schemas import Media
+from clipper.oauth.permissions import MANAGE_INSIGHTS
 
 POST_FIELDS = "id,media_type,media_product_type,timestamp,permalink,like_count,comments_count"
 POST_METRICS = ("views", "reach", "likes", "comments", "saved", "shares", "total_interactions")
@@ -60,10 +61,10 @@ async def posts_between(
     session: AsyncSession, *, account: Account, services: Services, first: date, last: date
 ) -> list[PostMetrics]:
     """Posts published from `first` to `last` (insights days), oldest first, with their numbers stored too."""
-    client = client_for(account, services)
+    client = services.client(account, MANAGE_INSIGHTS)
     since = int(ranges.day_start(first).timestamp())
     until = int(ranges.day_start(last + timedelta(days=1)).timestamp()) - 1
-    async with graph_errors(session, account):
+    async with services.errors(session, account, permission=MANAGE_INSIGHTS):
         media = await client.get_user_media(
             account.platform_account_id, fields=POST_FIELDS, since=since, until=until, max_items=MAX_POSTS
         )

@@ -11,7 +11,7 @@ from clipper.accounts.deps import KeepTokenInvalidations
 from clipper.deps import CurrentUser, SessionDep
 from clipper.inputs import DbId, GraphId
 from clipper.insights import media_list, service
-from clipper.insights.access import Services
+from clipper.insights.cache import Services
 from clipper.insights.schemas import (
     AccountInsightsRead,
     AudienceRead,

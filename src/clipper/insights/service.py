@@ -1,7 +1,8 @@
 """Insights entry points for the router, CLI, jobs and other domains (the webhook hook lives here too).
 
 Everything is scoped to the user: an account or media that is not theirs is a 404. Graph calls go
-through `insights.access` (permission checks first, Graph errors mapped to actionable ClipperErrors).
+through the accounts gateway, `clipper.accounts.graph` (permission checks first, Graph errors mapped to
+actionable ClipperErrors).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from clipper.accounts.models import Account
 from clipper.insights import account as account_metrics
 from clipper.insights import audience, best_times, export, media_list, page, stories
 from clipper.insights import media as media_metrics
-from clipper.insights.access import Services
+from clipper.insights.cache import Services
 from clipper.insights.schemas import (
     AccountInsightsRead,
     AudienceRead,
