@@ -12,7 +12,9 @@ from clipper.insights.cli import render, show_insights
 
 
 def services_of(app) -> Services:
-    return Services(graph=app.state.graph, cipher=app.state.cipher, kv=app.state.kv)
+    return Services(
+        graph=app.state.graph, cipher=app.state.cipher, factory=app.state.session_factory, kv=app.state.kv
+    )
 
 
 class TestShow:

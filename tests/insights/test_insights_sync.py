@@ -18,7 +18,9 @@ BATCH_CALL = "POST /"
 
 
 def services_of(app) -> Services:
-    return Services(graph=app.state.graph, cipher=app.state.cipher, kv=app.state.kv)
+    return Services(
+        graph=app.state.graph, cipher=app.state.cipher, factory=app.state.session_factory, kv=app.state.kv
+    )
 
 
 def at_hour(hour: int) -> datetime:

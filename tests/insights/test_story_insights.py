@@ -18,7 +18,9 @@ def url(media_id: str) -> str:
 
 
 def services_of(app) -> Services:
-    return Services(graph=app.state.graph, cipher=app.state.cipher, kv=app.state.kv)
+    return Services(
+        graph=app.state.graph, cipher=app.state.cipher, factory=app.state.session_factory, kv=app.state.kv
+    )
 
 
 async def stored(session, account_id: int, media_id: str) -> MediaInsightSnapshot | None:

@@ -62,16 +62,34 @@ def messaging_node(account: Account) -> str:
 
 @dataclass(frozen=True)
 class AccountGraph:
-    """What calling Meta for accounts needs: the token-less shared client and the token cipher."""
+    """The gateway: the token-less shared client, the token cipher, and where a refused token is recorded
+    (the session factory, for a short unit of work of its own) and announced (the events hub)."""
 
     graph: InstagramGraphAPI
     cipher: TokenCipher
+    factory: async_sessionmaker[AsyncSession]
+    hub: EventHub | None = None
 
     def client(self, account: Account, permission: str) -> InstagramGraphAPI:
         """The account's token-bearing client; 409 first when it is disconnected or lacks `permission`."""
         require_active(account)
         require_permission(account, permission)
         return graph_for(account, graph=self.graph, cipher=self.cipher)
+
+    @asynccontextmanager
+    async def calling(self, account: Account, permission: str) -> AsyncIterator[InstagramGraphAPI]:
+        """The account's client (see `client`) for calls made with no transaction open.
+
+        Graph errors leave as ClipperErrors; a refused token is recorded in a short unit of work of its
+        own, then announced (see `graph_errors_outside`).
+        """
+        client = self.client(account, permission)
+        async with graph_errors_outside(self.factory, account, permission=permission, hub=self.hub):
+            yield client
+
+    async def refused(self, account: Account, error: InvalidTokenError) -> ClipperError:
+        """Record a 190 met outside `calling` (a batch answer); → the ReconnectRequired it means."""
+        return await refused_outside(self.factory, account, error, hub=self.hub)
 
     @asynccontextmanager
     async def errors(

@@ -14,7 +14,7 @@ from clipper.accounts.models import Account
 from clipper.clips import service as clips
 from clipper.clips.models import ClipKind
 from clipper.config import Settings
-from clipper.db import utcnow
+from clipper.db import unit_of_work, utcnow
 from clipper.errors import Conflict, InvalidInput, NotFound
 from clipper.inbox import comments, store
 from clipper.inbox.models import InboxComment, InboxConversation, InboxMessage
@@ -135,24 +135,29 @@ async def _attachment(session: AsyncSession, user: User, clip_id: int, settings:
 
 
 async def send(
-    session: AsyncSession,
+    access: AccountGraph,
     *,
     user: User,
-    access: AccountGraph,
     settings: Settings,
     conversation_id: int,
     outgoing: Outgoing,
 ) -> InboxMessage:
-    """Reply in a conversation, after checking the messaging window; the sent message is stored."""
+    """Reply in a conversation, after checking the messaging window; the sent message is stored.
+
+    Reads, sends with no transaction open, then stores the sent message in a short unit of work.
+    """
     if (outgoing.text is None) == (outgoing.clip_id is None):
         raise InvalidInput("Give either text or clip_id.")
-    conversation, account = await get_conversation(session, user=user, conversation_id=conversation_id)
-    client = access.client(account, MANAGE_MESSAGES)
-    _check_window(conversation, outgoing, settings)
-    url, kind = (
-        await _attachment(session, user, outgoing.clip_id, settings) if outgoing.clip_id else (None, "image")
-    )
-    async with access.errors(session, account, permission=MANAGE_MESSAGES):
+    async with unit_of_work(access.factory, immediate=False) as session:
+        conversation, account = await get_conversation(session, user=user, conversation_id=conversation_id)
+        access.client(account, MANAGE_MESSAGES)
+        _check_window(conversation, outgoing, settings)
+        url, kind = (
+            await _attachment(session, user, outgoing.clip_id, settings)
+            if outgoing.clip_id
+            else (None, "image")
+        )
+    async with access.calling(account, MANAGE_MESSAGES) as client:
         sent = await client.send_message(
             messaging_node(account),
             conversation.participant_id,
@@ -162,9 +167,10 @@ async def send(
             messaging_type="MESSAGE_TAG" if outgoing.human_agent else None,
             tag="HUMAN_AGENT" if outgoing.human_agent else None,
         )
-    return await _store_sent(
-        session, account, conversation.participant_id, sent.message_id, outgoing.text, url, kind
-    )
+    async with unit_of_work(access.factory) as session:
+        return await _store_sent(
+            session, account, conversation.participant_id, sent.message_id, outgoing.text, url, kind
+        )
 
 
 async def _store_sent(
@@ -204,27 +210,31 @@ def _check_private_reply(comment: InboxComment) -> None:
         )
 
 
-async def private_reply(
-    session: AsyncSession, *, user: User, access: AccountGraph, comment_id: int, message: str
-) -> InboxMessage:
-    """Send the one private DM a comment allows (within 7 days of it); the comment counts as answered."""
-    comment, account = await comments.get_comment(session, user=user, comment_id=comment_id)
-    client = access.client(account, MANAGE_MESSAGES)
+async def private_reply(access: AccountGraph, *, user: User, comment_id: int, message: str) -> InboxMessage:
+    """Send the one private DM a comment allows (within 7 days of it); the comment counts as answered.
+
+    Reads, sends with no transaction open, then records it in a short unit of work.
+    """
+    async with unit_of_work(access.factory, immediate=False) as session:
+        comment, account = await comments.get_comment(session, user=user, comment_id=comment_id)
+    access.client(account, MANAGE_MESSAGES)
     # Private Replies: "instagram_manage_comments and pages_messaging permissions, obtained via Facebook
     # Login" (https://developers.facebook.com/docs/messenger-platform/instagram/features/private-replies).
     for permission in (MANAGE_COMMENTS, PRIVATE_REPLIES):
         accounts.require_permission(account, permission)
     _check_private_reply(comment)
-    async with access.errors(session, account, permission=MANAGE_MESSAGES):
+    async with access.calling(account, MANAGE_MESSAGES) as client:
         sent = await client.send_message(
             messaging_node(account), text=message, comment_id=comment.platform_comment_id
         )
-    comment.private_reply_sent_at = utcnow()
-    # Answered privately is answered: the inbox's "unanswered" view is the work still to do.
-    comment.answered = True
-    participant = sent.recipient_id or comment.author_id or ""
-    stored = await _store_sent(session, account, participant, sent.message_id, message, None, "image")
-    conversation = await session.get_one(InboxConversation, stored.conversation_id)
-    conversation.participant_username = conversation.participant_username or comment.author_username
-    await session.flush()
+    async with unit_of_work(access.factory) as session:
+        comment, account = await comments.get_comment(session, user=user, comment_id=comment_id)
+        comment.private_reply_sent_at = utcnow()
+        # Answered privately is answered: the inbox's "unanswered" view is the work still to do.
+        comment.answered = True
+        participant = sent.recipient_id or comment.author_id or ""
+        stored = await _store_sent(session, account, participant, sent.message_id, message, None, "image")
+        conversation = await session.get_one(InboxConversation, stored.conversation_id)
+        conversation.participant_username = conversation.participant_username or comment.author_username
+        await session.flush()
     return stored

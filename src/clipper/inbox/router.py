@@ -7,12 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
-from clipper.accounts import service as accounts
-from clipper.accounts.deps import KeepTokenInvalidations
 from clipper.accounts.graph import AccountGraph
 from clipper.config import Settings
-from clipper.deps import CurrentUser, SessionDep, SettingsDep, WritesOnRead
-from clipper.events.hub import EventHub
+from clipper.deps import CurrentUser, SessionDep, SettingsDep, UserOutsideTransaction, WritesOnRead
 from clipper.inbox import comments, mentions, messages, moderation, sync
 from clipper.inbox.comments import InboxFilter, InboxStatus
 from clipper.inbox.models import InboxConversation
@@ -42,24 +39,18 @@ from clipper.inbox.schemas import (
 )
 from clipper.inputs import DbId, GraphId, id_cursor
 
-router = APIRouter(prefix="/instagram", tags=["inbox"], dependencies=[KeepTokenInvalidations])
+router = APIRouter(prefix="/instagram", tags=["inbox"])
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
 
 def graph_access(request: Request) -> AccountGraph:
-    """The shared token-less Graph client and the token cipher."""
-    return AccountGraph(graph=request.app.state.graph, cipher=request.app.state.cipher)
-
-
-def event_hub(request: Request) -> EventHub | None:
-    """The events hub, when the app runs one."""
-    hub: EventHub | None = getattr(request.app.state, "events", None)
-    return hub
+    """The gateway to Meta for the caller's accounts (endpoints using it hold no request transaction)."""
+    state = request.app.state
+    return AccountGraph(state.graph, state.cipher, state.session_factory, getattr(state, "events", None))
 
 
 AccessDep = Annotated[AccountGraph, Depends(graph_access)]
-HubDep = Annotated[EventHub | None, Depends(event_hub)]
 
 
 @router.get("/comments", response_model=Page[CommentRead])
@@ -89,23 +80,14 @@ async def list_comments(
 async def media_comments(
     media_id: GraphId,
     account_id: DbId,
-    session: SessionDep,
-    user: CurrentUser,
+    user: UserOutsideTransaction,
     access: AccessDep,
-    hub: HubDep,
     limit: Limit = DEFAULT_LIMIT,
     cursor: str | None = None,
 ) -> dict[str, object]:
     """A media's comments with their replies (refreshed from Instagram on the first page)."""
     items, replies, next_cursor = await comments.media_thread(
-        session,
-        user=user,
-        access=access,
-        account_id=account_id,
-        media_id=media_id,
-        limit=limit,
-        cursor=cursor,
-        hub=hub,
+        access, user=user, account_id=account_id, media_id=media_id, limit=limit, cursor=cursor
     )
     threads = [
         CommentThread.model_validate(item).model_copy(
@@ -118,60 +100,52 @@ async def media_comments(
 
 @router.post("/media/{media_id}/comment-settings", response_model=CommentSettingsRead)
 async def comment_settings(
-    media_id: GraphId, body: CommentSettings, session: SessionDep, user: CurrentUser, access: AccessDep
+    media_id: GraphId, body: CommentSettings, user: UserOutsideTransaction, access: AccessDep
 ) -> CommentSettingsRead:
     """Turn comments on or off for a media."""
     await comments.set_comments_enabled(
-        session, user=user, access=access, account_id=body.account_id, media_id=media_id, enabled=body.enabled
+        access, user=user, account_id=body.account_id, media_id=media_id, enabled=body.enabled
     )
     return CommentSettingsRead(media_id=media_id, enabled=body.enabled)
 
 
 @router.post("/comments/bulk", response_model=BulkResponse)
-async def bulk_comments(
-    body: BulkRequest, session: SessionDep, user: CurrentUser, access: AccessDep
-) -> BulkResponse:
+async def bulk_comments(body: BulkRequest, user: UserOutsideTransaction, access: AccessDep) -> BulkResponse:
     """Hide, unhide, delete or mark answered many comments; the outcome is reported per id."""
-    results = await comments.bulk(session, user=user, access=access, ids=body.ids, action=body.action)
+    results = await comments.bulk(access, user=user, ids=body.ids, action=body.action)
     return BulkResponse(results=[BulkItem.model_validate(asdict(item)) for item in results])
 
 
 @router.post("/comments/{comment_id}/reply", response_model=CommentRead, status_code=status.HTTP_201_CREATED)
 async def reply_to_comment(
-    comment_id: DbId, body: ReplyCreate, session: SessionDep, user: CurrentUser, access: AccessDep
+    comment_id: DbId, body: ReplyCreate, user: UserOutsideTransaction, access: AccessDep
 ) -> object:
     """Reply publicly; the comment becomes answered."""
-    return await comments.reply(
-        session, user=user, access=access, comment_id=comment_id, message=body.message
-    )
+    return await comments.reply(access, user=user, comment_id=comment_id, message=body.message)
 
 
 @router.post(
     "/comments/{comment_id}/private-reply", response_model=MessageRead, status_code=status.HTTP_201_CREATED
 )
 async def private_reply(
-    comment_id: DbId, body: PrivateReplyCreate, session: SessionDep, user: CurrentUser, access: AccessDep
+    comment_id: DbId, body: PrivateReplyCreate, user: UserOutsideTransaction, access: AccessDep
 ) -> object:
     """Send the commenter the one private DM a comment allows (within 7 days)."""
-    return await messages.private_reply(
-        session, user=user, access=access, comment_id=comment_id, message=body.message
-    )
+    return await messages.private_reply(access, user=user, comment_id=comment_id, message=body.message)
 
 
 @router.post("/comments/{comment_id}/hide", response_model=CommentRead)
 async def hide_comment(
-    comment_id: DbId, body: HideRequest, session: SessionDep, user: CurrentUser, access: AccessDep
+    comment_id: DbId, body: HideRequest, user: UserOutsideTransaction, access: AccessDep
 ) -> object:
     """Hide (`hide: true`) or unhide a comment."""
-    return await comments.hide(session, user=user, access=access, comment_id=comment_id, hidden=body.hide)
+    return await comments.hide(access, user=user, comment_id=comment_id, hidden=body.hide)
 
 
 @router.delete("/comments/{comment_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_comment(
-    comment_id: DbId, session: SessionDep, user: CurrentUser, access: AccessDep
-) -> Response:
+async def delete_comment(comment_id: DbId, user: UserOutsideTransaction, access: AccessDep) -> Response:
     """Delete a comment on Instagram."""
-    await comments.delete(session, user=user, access=access, comment_id=comment_id)
+    await comments.delete(access, user=user, comment_id=comment_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -255,26 +229,17 @@ async def list_moderation_actions(
 @router.post("/accounts/{account_id}/inbox/sync", response_model=SyncRead)
 async def sync_inbox(
     account_id: DbId,
-    request: Request,
-    session: SessionDep,
-    user: CurrentUser,
+    user: UserOutsideTransaction,
     access: AccessDep,
     settings: SettingsDep,
-    hub: HubDep,
 ) -> SyncRead:
     """Backfill the account's comments and conversations now."""
-    account = await accounts.get_account(session, user=user, account_id=account_id)
-    # The request's transaction ends here: the sync reads Meta outside any transaction and writes in
-    # its own short units of work (on SQLite, holding the write lock across Graph calls blocks writers).
-    await session.commit()
-    report = await sync.sync_account(
-        request.app.state.session_factory,
-        account_id=account.id,
-        access=access,
+    report = await sync.sync_now(
+        access,
+        user=user,
+        account_id=account_id,
         media_count=settings.inbox_sync_media_count,
         interval_seconds=settings.inbox_sync_interval_seconds,
-        hub=hub,
-        raise_refused=True,
     )
     return SyncRead.model_validate(report.counts())
 
@@ -341,17 +306,15 @@ async def list_messages(
 async def send_message(
     conversation_id: DbId,
     body: MessageCreate,
-    session: SessionDep,
-    user: CurrentUser,
+    user: UserOutsideTransaction,
     access: AccessDep,
     settings: SettingsDep,
 ) -> object:
     """Reply with text or a clip, inside the 24 h window (7 days as a human agent when enabled)."""
     outgoing = messages.Outgoing(text=body.text, clip_id=body.clip_id, human_agent=body.human_agent)
     return await messages.send(
-        session,
+        access,
         user=user,
-        access=access,
         settings=settings,
         conversation_id=conversation_id,
         outgoing=outgoing,

@@ -16,7 +16,7 @@ LIVE_TTL_SECONDS = 300
 SETTLED_TTL_SECONDS = 3600
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Services(AccountGraph):
     """What insights need besides the database: the gateway to Meta and the answer cache."""
 

@@ -67,7 +67,9 @@ async def _show(
     async with standalone_resources(settings) as state:
         return await show_insights(
             state.session_factory,
-            services=Services(graph=state.graph, cipher=state.cipher, kv=state.kv),
+            services=Services(
+                graph=state.graph, cipher=state.cipher, factory=state.session_factory, kv=state.kv
+            ),
             user_email=user_email,
             account_id=account_id,
             metrics=metrics,

@@ -12,7 +12,9 @@ STORIES_EVERY_SECONDS = 1800
 
 
 def _services(ctx: worker.JobContext) -> Services:
-    return Services(graph=ctx.graph, cipher=ctx.cipher, kv=ctx.kv)
+    return Services(
+        graph=ctx.graph, cipher=ctx.cipher, factory=ctx.session_factory, hub=ctx.events, kv=ctx.kv
+    )
 
 
 async def snapshot_accounts(ctx: worker.JobContext) -> None:

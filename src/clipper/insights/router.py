@@ -28,7 +28,13 @@ router = APIRouter(prefix="/instagram", tags=["insights"], dependencies=[KeepTok
 def get_services(request: Request) -> Services:
     """The Graph client, token cipher and cache of this process."""
     state = request.app.state
-    return Services(graph=state.graph, cipher=state.cipher, kv=state.kv)
+    return Services(
+        graph=state.graph,
+        cipher=state.cipher,
+        factory=state.session_factory,
+        hub=getattr(state, "events", None),
+        kv=state.kv,
+    )
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
