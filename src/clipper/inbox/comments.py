@@ -135,16 +135,14 @@ async def media_thread(
         async with access.calling(account, MANAGE_COMMENTS) as client:
             comments = await client.get_media_comments(media_id, fields=fetch.COMMENT_WITH_REPLIES)
             await fetch.complete_replies(client, comments)
-        async with unit_of_work(access.factory) as session:
-            await sync.store_media_comments(
-                session,
-                account=await session.get_one(Account, account.id),
-                media_id=media_id,
-                comments=comments,
-                access=access,
-                hub=access.hub,
-                report=schedule.SyncReport(),
-            )
+        await sync.store_found(
+            access.factory,
+            account=account,
+            found={media_id: comments},
+            access=access,
+            hub=access.hub,
+            report=schedule.SyncReport(),
+        )
     async with unit_of_work(access.factory, immediate=False) as session:
         return await _thread(session, account=account, media_id=media_id, limit=limit, cursor=cursor)
 

@@ -159,13 +159,12 @@ async def fill_mention(
     content, error, refused = await read_mention(
         account=account, media_id=noted.media_id, comment_id=noted.comment_id, access=access
     )
+    if refused is not None:
+        error = (await access.refused(account, refused)).message
     async with unit_of_work(factory) as session:
         row = await session.get(InboxMention, noted.mention_id)
         if row is None:
             return None
-        stored_account = await session.get(Account, account.id) if refused is not None else None
-        if refused is not None and stored_account is not None:
-            error = (await accounts.token_refused(session, account=stored_account, error=refused)).message
         for name, value in vars(content).items():
             if value is not None:
                 setattr(row, name, value)

@@ -91,44 +91,7 @@ async def save_found(
     return created
 
 
-async def store_comments(
-    session: AsyncSession,
-    *,
-    account: Account,
-    found: Mapping[str, Sequence[Comment]],
-    access: AccountGraph,
-    hub: EventHub | None,
-    report: SyncReport,
-    media: Mapping[str, store.MediaDetails] | None = None,
-) -> None:
-    """`save_found` inside the caller's unit of work, with the rules run on the new comments at once."""
-    created = await save_found(session, account=account, found=found, report=report, media=media)
-    rules = await moderation.rules_of(session, account_id=account.id) if created else []
-    for row in created:
-        report.moderated += bool(
-            await moderation.apply_rules(session, account=account, comment=row, access=access, rules=rules)
-        )
-        await notify.comment_created(hub, user_id=account.user_id, comment=row)
-    await session.flush()
-
-
-async def store_media_comments(
-    session: AsyncSession,
-    *,
-    account: Account,
-    media_id: str,
-    comments: Sequence[Comment],
-    access: AccountGraph,
-    hub: EventHub | None,
-    report: SyncReport,
-) -> None:
-    """`store_comments` for one media."""
-    await store_comments(
-        session, account=account, found={media_id: comments}, access=access, hub=hub, report=report
-    )
-
-
-def _batches(items: Mapping[str, list[Comment]], size: int) -> list[dict[str, list[Comment]]]:
+def _batches(items: Mapping[str, Sequence[Comment]], size: int) -> list[dict[str, Sequence[Comment]]]:
     keys = list(items)
     return [{key: items[key] for key in keys[start : start + size]} for start in range(0, len(keys), size)]
 
@@ -147,22 +110,40 @@ async def sync_comments(
     async with graph_errors_outside(factory, account, permission=MANAGE_COMMENTS, hub=hub):
         found, media = await fetch_recent_comments(client, account.platform_account_id, media_count)
     report.media = len(found)
+    await store_found(
+        factory, account=account, found=found, access=access, hub=hub, report=report, media=media
+    )
+    async with unit_of_work(factory) as session:
+        (await sync_state(session, account.id)).comments_synced_at = utcnow()
+    return report
+
+
+async def store_found(
+    factory: async_sessionmaker[AsyncSession],
+    *,
+    account: Account,
+    found: Mapping[str, Sequence[Comment]],
+    access: AccountGraph,
+    hub: EventHub | None,
+    report: SyncReport,
+    media: Mapping[str, store.MediaDetails] | None = None,
+) -> None:
+    """Save comments read from Meta a few media at a time, run the rules on the new ones with no
+    transaction open, then announce them."""
     created: list[InboxComment] = []
-    rules: Sequence[ModerationRule] = []
     for batch in _batches(found, MEDIA_PER_WRITE):
         async with unit_of_work(factory) as session:
             row = await session.get_one(Account, account.id)
             created += await save_found(session, account=row, found=batch, report=report, media=media)
-    async with unit_of_work(factory) as session:
-        if created:
+    rules: Sequence[ModerationRule] = []
+    if created:
+        async with unit_of_work(factory, immediate=False) as session:
             rules = await moderation.rules_of(session, account_id=account.id)
-        (await sync_state(session, account.id)).comments_synced_at = utcnow()
     report.moderated += await moderation.moderate_stored(
         factory, account=account, comments=created, rules=rules, access=access
     )
     for comment in created:
         await notify.comment_created(hub, user_id=account.user_id, comment=comment)
-    return report
 
 
 NewMessage = tuple[InboxConversation, InboxMessage]

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 import structlog
 
 from clipper import worker
-from clipper.accounts import service as accounts
 from clipper.accounts.graph import AccountGraph
 from clipper.db import unit_of_work
 from clipper.webhooks import processing, service
@@ -46,7 +45,7 @@ async def process_events(ctx: worker.JobContext, *, event_ids: list[int]) -> Non
     for event_id in event_ids:
         later = processing.Deferred()
         try:
-            async with accounts.invalidations_kept(factory), unit_of_work(factory) as session:
+            async with unit_of_work(factory) as session:
                 await processing.process_event(session, event_id=event_id, hub=ctx.events, later=later)
         except Exception as exc:
             log.warning("webhook event failed", event_id=event_id, error_type=type(exc).__name__)
