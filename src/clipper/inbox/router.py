@@ -10,8 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from clipper.accounts.graph import AccountGraph
 from clipper.config import Settings
 from clipper.deps import CurrentUser, SessionDep, SettingsDep, UserOutsideTransaction, WritesOnRead
-from clipper.inbox import comments, mentions, messages, moderation, sync
-from clipper.inbox.comments import InboxFilter, InboxStatus
+from clipper.inbox import service
 from clipper.inbox.models import InboxConversation
 from clipper.inbox.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from clipper.inbox.schemas import (
@@ -59,7 +58,7 @@ async def list_comments(
     user: CurrentUser,
     account_id: DbId | None = None,
     media_id: GraphId | None = None,
-    status: InboxStatus | None = None,
+    status: service.InboxStatus | None = None,
     search: Annotated[str | None, Query(max_length=200)] = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: str | None = None,
@@ -69,8 +68,8 @@ async def list_comments(
     `status`: `unanswered` (neither answered, publicly or privately, nor hidden), `answered`, `hidden`.
     `search` matches the text literally (`%` and `_` are plain characters), case-insensitively.
     """
-    filters = InboxFilter(account_id=account_id, media_id=media_id, status=status, search=search)
-    items, next_cursor = await comments.list_inbox(
+    filters = service.InboxFilter(account_id=account_id, media_id=media_id, status=status, search=search)
+    items, next_cursor = await service.list_inbox(
         session, user=user, filters=filters, limit=limit, cursor=cursor
     )
     return {"items": items, "next_cursor": next_cursor}
@@ -86,7 +85,7 @@ async def media_comments(
     cursor: str | None = None,
 ) -> dict[str, object]:
     """A media's comments with their replies (refreshed from Instagram on the first page)."""
-    items, replies, next_cursor = await comments.media_thread(
+    items, replies, next_cursor = await service.media_thread(
         access, user=user, account_id=account_id, media_id=media_id, limit=limit, cursor=cursor
     )
     threads = [
@@ -103,7 +102,7 @@ async def comment_settings(
     media_id: GraphId, body: CommentSettings, user: UserOutsideTransaction, access: AccessDep
 ) -> CommentSettingsRead:
     """Turn comments on or off for a media."""
-    await comments.set_comments_enabled(
+    await service.set_comments_enabled(
         access, user=user, account_id=body.account_id, media_id=media_id, enabled=body.enabled
     )
     return CommentSettingsRead(media_id=media_id, enabled=body.enabled)
@@ -112,7 +111,7 @@ async def comment_settings(
 @router.post("/comments/bulk", response_model=BulkResponse)
 async def bulk_comments(body: BulkRequest, user: UserOutsideTransaction, access: AccessDep) -> BulkResponse:
     """Hide, unhide, delete or mark answered many comments; the outcome is reported per id."""
-    results = await comments.bulk(access, user=user, ids=body.ids, action=body.action)
+    results = await service.bulk(access, user=user, ids=body.ids, action=body.action)
     return BulkResponse(results=[BulkItem.model_validate(asdict(item)) for item in results])
 
 
@@ -121,7 +120,7 @@ async def reply_to_comment(
     comment_id: DbId, body: ReplyCreate, user: UserOutsideTransaction, access: AccessDep
 ) -> object:
     """Reply publicly; the comment becomes answered."""
-    return await comments.reply(access, user=user, comment_id=comment_id, message=body.message)
+    return await service.reply(access, user=user, comment_id=comment_id, message=body.message)
 
 
 @router.post(
@@ -131,7 +130,7 @@ async def private_reply(
     comment_id: DbId, body: PrivateReplyCreate, user: UserOutsideTransaction, access: AccessDep
 ) -> object:
     """Send the commenter the one private DM a comment allows (within 7 days)."""
-    return await messages.private_reply(access, user=user, comment_id=comment_id, message=body.message)
+    return await service.private_reply(access, user=user, comment_id=comment_id, message=body.message)
 
 
 @router.post("/comments/{comment_id}/hide", response_model=CommentRead)
@@ -139,13 +138,13 @@ async def hide_comment(
     comment_id: DbId, body: HideRequest, user: UserOutsideTransaction, access: AccessDep
 ) -> object:
     """Hide (`hide: true`) or unhide a comment."""
-    return await comments.hide(access, user=user, comment_id=comment_id, hidden=body.hide)
+    return await service.hide(access, user=user, comment_id=comment_id, hidden=body.hide)
 
 
 @router.delete("/comments/{comment_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_comment(comment_id: DbId, user: UserOutsideTransaction, access: AccessDep) -> Response:
     """Delete a comment on Instagram."""
-    await comments.delete(access, user=user, comment_id=comment_id)
+    await service.delete(access, user=user, comment_id=comment_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -158,7 +157,7 @@ async def list_mentions(
     cursor: str | None = None,
 ) -> dict[str, object]:
     """Comments and captions that @mention the caller's accounts, newest first."""
-    items, next_cursor = await mentions.list_mentions(
+    items, next_cursor = await service.list_mentions(
         session, user=user, account_id=account_id, limit=limit, cursor=cursor
     )
     return {"items": items, "next_cursor": next_cursor}
@@ -173,7 +172,7 @@ async def list_rules(
     cursor: str | None = None,
 ) -> dict[str, object]:
     """The account's moderation rules, oldest first."""
-    items, next_cursor = await moderation.list_rules(
+    items, next_cursor = await service.list_rules(
         session, user=user, account_id=account_id, limit=limit, cursor=cursor
     )
     return {"items": items, "next_cursor": next_cursor}
@@ -184,14 +183,14 @@ async def list_rules(
 )
 async def create_rule(account_id: DbId, body: RuleCreate, session: SessionDep, user: CurrentUser) -> object:
     """Add a rule that hides or deletes matching new comments."""
-    data = moderation.RuleInput(**body.model_dump())
-    return await moderation.create_rule(session, user=user, account_id=account_id, data=data)
+    data = service.RuleInput(**body.model_dump())
+    return await service.create_rule(session, user=user, account_id=account_id, data=data)
 
 
 @router.get("/accounts/{account_id}/moderation-rules/{rule_id}", response_model=RuleRead)
 async def get_rule(account_id: DbId, rule_id: DbId, session: SessionDep, user: CurrentUser) -> object:
     """One rule."""
-    return await moderation.get_rule(session, user=user, account_id=account_id, rule_id=rule_id)
+    return await service.get_rule(session, user=user, account_id=account_id, rule_id=rule_id)
 
 
 @router.patch("/accounts/{account_id}/moderation-rules/{rule_id}", response_model=RuleRead)
@@ -199,14 +198,14 @@ async def update_rule(
     account_id: DbId, rule_id: DbId, body: RuleUpdate, session: SessionDep, user: CurrentUser
 ) -> object:
     """Change a rule."""
-    data = moderation.RuleInput(**body.model_dump(exclude_unset=True))
-    return await moderation.update_rule(session, user=user, account_id=account_id, rule_id=rule_id, data=data)
+    data = service.RuleInput(**body.model_dump(exclude_unset=True))
+    return await service.update_rule(session, user=user, account_id=account_id, rule_id=rule_id, data=data)
 
 
 @router.delete("/accounts/{account_id}/moderation-rules/{rule_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_rule(account_id: DbId, rule_id: DbId, session: SessionDep, user: CurrentUser) -> Response:
     """Remove a rule (its audit trail stays)."""
-    await moderation.delete_rule(session, user=user, account_id=account_id, rule_id=rule_id)
+    await service.delete_rule(session, user=user, account_id=account_id, rule_id=rule_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -219,7 +218,7 @@ async def list_moderation_actions(
     cursor: str | None = None,
 ) -> dict[str, object]:
     """What the account's rules did, newest first."""
-    items = await moderation.list_actions(
+    items = await service.list_actions(
         session, user=user, account_id=account_id, limit=limit + 1, before_id=id_cursor(cursor)
     )
     more = len(items) > limit
@@ -234,7 +233,7 @@ async def sync_inbox(
     settings: SettingsDep,
 ) -> SyncRead:
     """Backfill the account's comments and conversations now."""
-    report = await sync.sync_now(
+    report = await service.sync_now(
         access,
         user=user,
         account_id=account_id,
@@ -258,8 +257,8 @@ def _conversation(
         last_message_text=conversation.last_message_text,
         last_message_at=conversation.last_message_at,
         unread_count=conversation.unread_count,
-        can_reply_until=messages.reply_deadline(conversation, human_agent=False),
-        human_agent_until=messages.reply_deadline(conversation, human_agent=True) if human_agent else None,
+        can_reply_until=service.reply_deadline(conversation, human_agent=False),
+        human_agent_until=service.reply_deadline(conversation, human_agent=True) if human_agent else None,
     )
 
 
@@ -273,7 +272,7 @@ async def list_conversations(
     cursor: str | None = None,
 ) -> dict[str, object]:
     """The caller's DM conversations, most recent first, with the reply deadline."""
-    rows, next_cursor = await messages.list_conversations(
+    rows, next_cursor = await service.list_conversations(
         session, user=user, account_id=account_id, limit=limit, cursor=cursor
     )
     items = [_conversation(c, a.account_username, a.platform_account_id, settings) for c, a in rows]
@@ -292,7 +291,7 @@ async def list_messages(
     cursor: str | None = None,
 ) -> dict[str, object]:
     """A conversation's messages, newest first (kept even when Instagram no longer shows them)."""
-    items, next_cursor = await messages.list_messages(
+    items, next_cursor = await service.list_messages(
         session, user=user, conversation_id=conversation_id, limit=limit, cursor=cursor
     )
     return {"items": items, "next_cursor": next_cursor}
@@ -311,8 +310,8 @@ async def send_message(
     settings: SettingsDep,
 ) -> object:
     """Reply with text or a clip, inside the 24 h window (7 days as a human agent when enabled)."""
-    outgoing = messages.Outgoing(text=body.text, clip_id=body.clip_id, human_agent=body.human_agent)
-    return await messages.send(
+    outgoing = service.Outgoing(text=body.text, clip_id=body.clip_id, human_agent=body.human_agent)
+    return await service.send(
         access,
         user=user,
         settings=settings,
