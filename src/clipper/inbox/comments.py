@@ -131,6 +131,7 @@ async def media_thread(
     """
     async with unit_of_work(access.factory, immediate=False) as session:
         account = await accounts.get_account(session, user=user, account_id=account_id)
+    access.client(account, MANAGE_COMMENTS)  # 409 first, on every page, for a disconnected account
     if not cursor:
         async with access.calling(account, MANAGE_COMMENTS) as client:
             comments = await client.get_media_comments(media_id, fields=fetch.COMMENT_WITH_REPLIES)
