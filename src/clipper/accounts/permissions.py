@@ -25,6 +25,7 @@ def missing_permissions(granted: Iterable[str], required: Iterable[str]) -> list
 
 
 def label(account: Account) -> str:
+    """How messages name the account: its @username, or its id."""
     return f"@{account.account_username}" if account.account_username else f"account {account.id}"
 
 

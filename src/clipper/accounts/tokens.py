@@ -5,6 +5,7 @@ A refused token is a fact about Meta, not part of the unit of work that found it
 may roll back, `token_refused` returns a `TokenRefused` (a ReconnectRequired) carrying the
 invalidation, and whoever owns the unit of work wraps it in `invalidations_kept(factory)`, which records
 it again *after* the failed one ended (never beside it: SQLite has one writer, and tests' savepoints nest).
+That carrier is left for the insights endpoints, which still call Meta inside their request's unit of work.
 """
 
 from __future__ import annotations
