@@ -2,19 +2,17 @@
 
 `AccountGraph.client(account, permission)` checks the account is active and that its login granted the
 permission (under its flavour's name), and builds the token-bearing client on the flavour's host. Graph
-errors become the product's errors (`clipper.graph_errors.domain_error`) in one of two places:
-
-- `graph_errors_outside(factory, account, …)` around calls made with no transaction open (the way to
-  call Meta): a refused token (190) is recorded in a short unit of work of its own, then `account.updated`
-  is announced;
-- `AccountGraph.errors(session, account, …)` around calls made inside a unit of work: the refusal is
-  marked in it and carried out by `TokenRefused`, which `invalidations_kept` records once it rolled back.
+errors become the product's errors (`clipper.graph_errors.domain_error`) in one place,
+`graph_errors_outside` (`AccountGraph.calling` / `meta_errors`), around calls made with no transaction
+open: a refused token (190) is recorded in a short unit of work of its own, then `account.updated` is
+announced. An endpoint that calls Meta holds no request transaction: it reads in a short unit of work,
+calls Meta through the gateway, then writes in another.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 
 import structlog
@@ -76,6 +74,11 @@ class AccountGraph:
         require_permission(account, permission)
         return graph_for(account, graph=self.graph, cipher=self.cipher)
 
+    def meta_errors(self, account: Account, *, permission: str) -> AbstractAsyncContextManager[None]:
+        """Around calls made with a client from `client` and no transaction open: see
+        `graph_errors_outside` (a refused token is recorded in its own unit of work, then announced)."""
+        return graph_errors_outside(self.factory, account, permission=permission, hub=self.hub)
+
     @asynccontextmanager
     async def calling(self, account: Account, permission: str) -> AsyncIterator[InstagramGraphAPI]:
         """The account's client (see `client`) for calls made with no transaction open.
@@ -90,19 +93,6 @@ class AccountGraph:
     async def refused(self, account: Account, error: InvalidTokenError) -> ClipperError:
         """Record a 190 met outside `calling` (a batch answer); → the ReconnectRequired it means."""
         return await refused_outside(self.factory, account, error, hub=self.hub)
-
-    @asynccontextmanager
-    async def errors(
-        self, session: AsyncSession, account: Account, *, permission: str
-    ) -> AsyncIterator[None]:
-        """Inside a unit of work: Graph errors leave as ClipperErrors; a refused token marks the account
-        and leaves as `TokenRefused` (recorded past the rollback by `tokens.invalidations_kept`)."""
-        try:
-            yield
-        except InvalidTokenError as error:
-            raise await tokens.token_refused(session, account=account, error=error) from None
-        except InstagramGraphAPIError as error:
-            raise domain_error(error, permission=permission) from None
 
 
 async def _mark_refused(

@@ -48,15 +48,10 @@ from clipper.accounts.subscriptions import (
     webhook_problem,
 )
 from clipper.accounts.tokens import (
-    TokenInvalidation,
     TokenRefused,
-    invalidations_kept,
-    keep_invalidation,
     mark_token_invalid,
     page_token,
-    record_token_invalid,
     refusal_reason,
-    token_refused,
 )
 from clipper.errors import ServiceUnavailable
 from clipper.events.hub import EventHub
@@ -74,7 +69,6 @@ __all__ = [
     "HealthChecked",
     "HealthReport",
     "SubscriptionResult",
-    "TokenInvalidation",
     "TokenRefused",
     "can",
     "check_account",
@@ -89,21 +83,17 @@ __all__ = [
     "has_permission",
     "health_of",
     "instagram_refresh_due",
-    "invalidations_kept",
     "is_instagram_login",
-    "keep_invalidation",
     "list_accounts",
     "mark_token_invalid",
     "missing_permissions",
     "page_token",
     "record_subscription",
-    "record_token_invalid",
     "refusal_reason",
     "require_active",
     "require_permission",
     "save_subscription",
     "subscribe_page_webhooks",
-    "token_refused",
     "webhook_problem",
 ]
 

@@ -1,26 +1,19 @@
-"""Stored tokens: the decrypted Page token, and what happens when Meta refuses one (190).
+"""Stored tokens: the decrypted Page token, and the marks a token Meta refused (190) leaves on its account.
 
-A refused token is a fact about Meta, not part of the unit of work that found it: see
-`clipper.accounts.graph`, which records it in a short unit of work of its own. Inside a unit of work that
-may roll back, `token_refused` returns a `TokenRefused` (a ReconnectRequired) carrying the
-invalidation, and whoever owns the unit of work wraps it in `invalidations_kept(factory)`, which records
-it again *after* the failed one ended (never beside it: SQLite has one writer, and tests' savepoints nest).
-That carrier is left for the insights endpoints, which still call Meta inside their request's unit of work.
+The mark is written in the unit of work of whoever saw the refusal: the gateway (`clipper.accounts.graph`)
+writes it in a short unit of work of its own, since Meta is called with no transaction open.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import structlog
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.accounts.models import Account, AccountHealth
 from clipper.accounts.permissions import label, reconnect_from, require_active
-from clipper.db import unit_of_work, utcnow
+from clipper.db import utcnow
 from clipper.errors import ReconnectRequired
 from clipper.instagram import InvalidTokenError
 from clipper.observability import TOKEN_EXPIRY_EVENTS
@@ -42,22 +35,9 @@ def page_token(account: Account, *, cipher: TokenCipher) -> str:
         ) from None
 
 
-@dataclass(frozen=True)
-class TokenInvalidation:
-    """Meta refused this account's token: enough to record it after the unit of work that saw it ended."""
-
-    account_id: int
-    reason: str
-    # The token Meta refused: when the account was reconnected since, the new token is not touched.
-    page_token_enc: str | None
-
-
 class TokenRefused(ReconnectRequired):
-    """ReconnectRequired (409, same name in the body) raised where Meta refused the token."""
-
-    def __init__(self, message: str, *, invalidation: TokenInvalidation) -> None:
-        self.invalidation = invalidation
-        super().__init__(message)
+    """The 409 for a token Meta refused, already recorded on the account (the body names it
+    ReconnectRequired): a backfill stops at it instead of trying its next part."""
 
     @property
     def error(self) -> str:
@@ -74,20 +54,17 @@ def _mark(account: Account, reason: str) -> bool:
     return was_active
 
 
-async def mark_token_invalid(session: AsyncSession, *, account: Account, reason: str) -> TokenInvalidation:
+async def mark_token_invalid(session: AsyncSession, *, account: Account, reason: str) -> None:
     """Record that Meta refused the account's token in this unit of work: inactive, `reconnect_required`.
 
-    Counted and logged once. When the unit of work may roll back, raise `TokenRefused` with the returned
-    invalidation inside `invalidations_kept` (see `token_refused`) so that the mark outlives it.
+    Counted and logged once.
     """
-    invalidation = note_refused(account, reason)
+    note_refused(account, reason)
     await session.flush()
-    return invalidation
 
 
-def note_refused(account: Account, reason: str) -> TokenInvalidation:
+def note_refused(account: Account, reason: str) -> None:
     """Mark the account for a refused token; counted and logged when it was active until now."""
-    invalidation = TokenInvalidation(account.id, reason, account.page_access_token_enc)
     if _mark(account, reason):
         TOKEN_EXPIRY_EVENTS.inc()
         log.warning(
@@ -97,7 +74,6 @@ def note_refused(account: Account, reason: str) -> TokenInvalidation:
             reason=reason,
             action="reconnect",
         )
-    return invalidation
 
 
 INVALID_REASONS = {
@@ -126,59 +102,9 @@ def refusal_reason(error: InvalidTokenError) -> str:
 
 
 async def token_refused(session: AsyncSession, *, account: Account, error: InvalidTokenError) -> TokenRefused:
-    """Mark the account for a 190 from Meta and return the actionable 409 to raise (see the module doc)."""
-    invalidation = await mark_token_invalid(session, account=account, reason=refusal_reason(error))
+    """Mark the account for a 190 from Meta in this unit of work; → the actionable 409 to raise."""
+    await mark_token_invalid(session, account=account, reason=refusal_reason(error))
     return TokenRefused(
         f"Instagram no longer accepts the access of {label(account)} ({error.user_message.rstrip('.')}): "
-        f"reconnect it from {reconnect_from(account)}.",
-        invalidation=invalidation,
+        f"reconnect it from {reconnect_from(account)}."
     )
-
-
-async def record_token_invalid(
-    factory: async_sessionmaker[AsyncSession], *, invalidation: TokenInvalidation
-) -> bool:
-    """Record an invalidation in its own short unit of work; False when the account is gone or reconnected."""
-    return await _record_token_invalid(factory, invalidation) is not None
-
-
-async def _record_token_invalid(
-    factory: async_sessionmaker[AsyncSession], invalidation: TokenInvalidation
-) -> Account | None:
-    """The marked account once committed; None when it is gone or was reconnected since."""
-    async with unit_of_work(factory) as session:
-        account = await session.get(Account, invalidation.account_id)
-        if account is None or account.page_access_token_enc != invalidation.page_token_enc:
-            return None
-        # Counted and logged by `mark_token_invalid` already, in the unit of work that rolled back.
-        _mark(account, invalidation.reason)
-        await session.flush()
-    return account
-
-
-async def keep_invalidation(
-    factory: async_sessionmaker[AsyncSession], refused: TokenRefused
-) -> Account | None:
-    """`record_token_invalid` for a TokenRefused that ended its unit of work (a failure is only logged).
-
-    Returns the account once its mark is committed (to announce it), None when nothing was recorded.
-    """
-    try:
-        return await _record_token_invalid(factory, refused.invalidation)
-    except Exception as exc:  # the 409 must still reach the caller; the next Graph call marks it again
-        log.error("token invalidation not recorded", account_id=refused.invalidation.account_id, exc_info=exc)
-        return None
-
-
-@asynccontextmanager
-async def invalidations_kept(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[None]:
-    """Wrap a unit of work: a `TokenRefused` escaping it is recorded in a fresh one, then re-raised.
-
-    Enter it *outside* the unit of work (`async with invalidations_kept(f): async with unit_of_work(f)`),
-    so that the failed transaction has rolled back and released its locks first.
-    """
-    try:
-        yield
-    except TokenRefused as refused:
-        await keep_invalidation(factory, refused)
-        raise

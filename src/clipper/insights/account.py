@@ -7,9 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from clipper.accounts.models import Account
+from clipper.db import unit_of_work
 from clipper.errors import InvalidInput
 from clipper.insights import cache, ranges, snapshots
 from clipper.insights.cache import Services
@@ -212,7 +211,6 @@ def _settled(fetched: Fetched, now_day: date) -> list[snapshots.DayValue]:
 
 
 async def account_insights(
-    session: AsyncSession,
     *,
     account: Account,
     services: Services,
@@ -230,20 +228,23 @@ async def account_insights(
     cached = await cache.get(services.kv, key)
     if cached is not None:
         return AccountInsightsRead.model_validate({**cached, "source": "cache", "graph_calls": 0})
-    stored = await snapshots.load_days(session, account_id=account.id, metrics=names, first=first, last=last)
+    async with unit_of_work(services.factory, immediate=False) as session:
+        stored = await snapshots.load_days(
+            session, account_id=account.id, metrics=names, first=first, last=last
+        )
     answers: dict[str, tuple[Fetched | None, tuple[date, date] | None]] = {}
     calls = 0
-    async with services.errors(session, account, permission=MANAGE_INSIGHTS):
+    settled: list[snapshots.DayValue] = []
+    async with services.meta_errors(account, permission=MANAGE_INSIGHTS):
         for (metric_type, span), need in plan(names, stored, first, last).items():
             fetched = await fetch(
                 client, account.platform_account_id, metric_type, need.names, span, sorted(need.days)
             )
             calls += fetched.calls
             answers.update(dict.fromkeys(need.names, (fetched, span)))
-            async with snapshots.kept_if_possible(session):
-                await snapshots.store_days(
-                    session, account_id=account.id, values=_settled(fetched, ranges.today())
-                )
+            settled += _settled(fetched, ranges.today())
+    if settled:
+        await snapshots.keep_days(services.factory, account_id=account.id, values=settled)
     results = [
         _merge(name, first, last, stored.get(name, {}), *answers.get(name, (None, None))) for name in names
     ]

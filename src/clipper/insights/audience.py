@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.accounts.models import Account
+from clipper.db import unit_of_work
 from clipper.errors import InvalidInput
 from clipper.insights import cache, ranges, snapshots
 from clipper.insights.cache import Services
@@ -34,7 +35,6 @@ def _check(metric: str, breakdown: str, timeframe: str) -> None:
 
 
 async def demographics(
-    session: AsyncSession,
     *,
     account: Account,
     services: Services,
@@ -49,7 +49,7 @@ async def demographics(
     cached = await cache.get(services.kv, key)
     if cached is not None:
         return AudienceRead.model_validate({**cached, "source": "cache"})
-    async with services.errors(session, account, permission=MANAGE_INSIGHTS):
+    async with services.meta_errors(account, permission=MANAGE_INSIGHTS):
         items = await client.get_account_insights(
             account.platform_account_id, [metric], "lifetime", breakdown=breakdown, timeframe=timeframe
         )
@@ -100,18 +100,16 @@ async def fetch_online(
     return fetched
 
 
-async def online_days(
-    session: AsyncSession, *, account: Account, services: Services
-) -> tuple[dict[date, dict[str, int]], bool]:
+async def online_days(*, account: Account, services: Services) -> tuple[dict[date, dict[str, int]], bool]:
     """Followers online per hour for each of the last 30 finished days (stored, then the rest from Meta)."""
-    known, missing = await missing_online(session, account_id=account.id)
+    async with unit_of_work(services.factory, immediate=False) as session:
+        known, missing = await missing_online(session, account_id=account.id)
     if not missing:
         return known, False
     client = services.client(account, MANAGE_INSIGHTS)
-    async with services.errors(session, account, permission=MANAGE_INSIGHTS):
+    async with services.meta_errors(account, permission=MANAGE_INSIGHTS):
         fetched = await fetch_online(client, account.platform_account_id, missing)
-    async with snapshots.kept_if_possible(session):
-        await snapshots.store_days(session, account_id=account.id, values=fetched)
+    await snapshots.keep_days(services.factory, account_id=account.id, values=fetched)
     known.update({v.day: v.detail or {} for v in fetched})
     return known, True
 
@@ -138,9 +136,7 @@ def summarize(account_id: int, known: dict[date, dict[str, Any]], *, fetched: bo
     )
 
 
-async def online_followers(
-    session: AsyncSession, *, account: Account, services: Services
-) -> OnlineFollowersRead:
+async def online_followers(*, account: Account, services: Services) -> OnlineFollowersRead:
     """When the followers are online, per hour (UTC), over the last 30 days."""
-    known, fetched = await online_days(session, account=account, services=services)
+    known, fetched = await online_days(account=account, services=services)
     return summarize(account.id, known, fetched=fetched)

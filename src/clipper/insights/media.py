@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper.accounts import service as accounts
 from clipper.accounts.models import Account
+from clipper.db import unit_of_work
 from clipper.errors import NotFound
 from clipper.insights import cache, snapshots
 from clipper.insights.cache import Services
@@ -100,7 +101,11 @@ def _stored(account: Account, media_id: str, row: Any, note: str | None) -> Medi
 
 
 async def _live(
-    session: AsyncSession, account: Account, client: InstagramGraphAPI, media: Media, requested: Sequence[str]
+    factory: async_sessionmaker[AsyncSession],
+    account: Account,
+    client: InstagramGraphAPI,
+    media: Media,
+    requested: Sequence[str],
 ) -> MediaInsightsRead:
     product = product_of(media.media_product_type)
     names, unsupported = media_metrics(product, requested, client.api_version)
@@ -112,7 +117,7 @@ async def _live(
             raise
         values, refused, note = {}, [], NOT_ENOUGH_VIEWERS
     if values:
-        async with snapshots.kept_if_possible(session):
+        async with unit_of_work(factory) as session, snapshots.kept_if_possible(session):
             await snapshots.store_media(
                 session,
                 account_id=account.id,
@@ -135,7 +140,6 @@ async def _live(
 
 
 async def media_insights(
-    session: AsyncSession,
     *,
     account: Account,
     media_id: str,
@@ -148,11 +152,12 @@ async def media_insights(
     cached = await cache.get(services.kv, key)
     if cached is not None:
         return MediaInsightsRead.model_validate({**cached, "source": "cache"})
-    stored = await snapshots.load_media(session, account_id=account.id, media_id=media_id)
-    async with services.errors(session, account, permission=MANAGE_INSIGHTS):
+    async with unit_of_work(services.factory, immediate=False) as session:
+        stored = await snapshots.load_media(session, account_id=account.id, media_id=media_id)
+    async with services.meta_errors(account, permission=MANAGE_INSIGHTS):
         try:
             media = await _owned_media(client, account, media_id)
-            answer = await _live(session, account, client, media, metrics or ())
+            answer = await _live(services.factory, account, client, media, metrics or ())
         except NotFoundError:
             if stored is None or stored.media_product_type != STORY:
                 raise

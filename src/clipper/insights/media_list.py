@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.accounts.models import Account
-from clipper.db import utcnow
+from clipper.db import unit_of_work, utcnow
 from clipper.insights import snapshots
 from clipper.insights.cache import Services
 from clipper.insights.catalogue import MEDIA_CATALOGUE, product_of
@@ -111,21 +111,22 @@ async def _store(session: AsyncSession, account: Account, media: Media, numbers:
 
 
 async def media_page(
-    session: AsyncSession, *, account: Account, services: Services, limit: int, cursor: str | None
+    *, account: Account, services: Services, limit: int, cursor: str | None
 ) -> MediaInsightsPage:
     """A page of the account's media, newest first, each with its lifetime numbers."""
     client = services.client(account, MANAGE_INSIGHTS)
     now = utcnow()
-    async with services.errors(session, account, permission=MANAGE_INSIGHTS):
+    async with services.meta_errors(account, permission=MANAGE_INSIGHTS):
         media, next_cursor = await client.get_user_media_page(
             account.platform_account_id, fields=LIST_FIELDS, limit=limit, after=cursor
         )
-        stored = await snapshots.load_media_many(
-            session, account_id=account.id, media_ids=[m.id for m in media]
-        )
+        async with unit_of_work(services.factory, immediate=False) as session:
+            stored = await snapshots.load_media_many(
+                session, account_id=account.id, media_ids=[m.id for m in media]
+            )
         stale = [m for m in media if not _fresh(stored.get(m.id), m, now)]
         fetched = await _fetch(client, stale) if stale else {}
-    async with snapshots.kept_if_possible(session):
+    async with unit_of_work(services.factory) as session, snapshots.kept_if_possible(session):
         for item in stale:
             if fetched[item.id].values:
                 await _store(session, account, item, fetched[item.id])

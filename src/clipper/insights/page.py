@@ -6,8 +6,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from clipper.accounts import service as accounts
 from clipper.accounts.models import Account
 from clipper.errors import Conflict, InvalidInput
@@ -61,7 +59,6 @@ def _metric(name: str, daily: dict[date, int]) -> MetricRead:
 
 
 async def page_insights(
-    session: AsyncSession,
     *,
     account: Account,
     services: Services,
@@ -79,7 +76,7 @@ async def page_insights(
     if cached is not None:
         return PageInsightsRead.model_validate({**cached, "source": "cache"})
     daily: dict[str, dict[date, int]] = defaultdict(dict)
-    async with services.errors(session, account, permission=READ_PAGE_ENGAGEMENT):
+    async with services.meta_errors(account, permission=READ_PAGE_ENGAGEMENT):
         for start, end in ranges.chunks(first, last, MAX_PAGE_DAYS_PER_CALL):
             items = await client.get_page_insights(
                 page_id, names, "day", since=ranges.day_start(start), until=ranges.day_start(end)
