@@ -127,9 +127,9 @@ async def disconnect_account(
 ) -> Account:
     """Revoke on Meta (best effort), delete the stored tokens and mark the account inactive (committed).
 
-    Meta is called with no transaction open, then one short unit of work writes. Call it after the
-    request's own transaction ended. Its tokens in the last authorization go too, so `select-account`
-    cannot bring it back.
+    Meta is called with no transaction open (its endpoint holds no request transaction), then one short
+    unit of work writes. Its tokens in the last authorization go too, so `select-account` cannot bring
+    it back.
     """
     let_go = await _let_go_on_meta(factory, user=user, account_id=account_id, graph=graph, cipher=cipher)
     await states.forget_account(user.id, let_go.platform_account_id)
