@@ -12,7 +12,7 @@ Then the local write path, over what `expansion+batch` fetched, into a fresh mig
 (`--database-url` for another one), first sync (all new) then a re-sync (all known):
 
 - `write per-row` — `store.save_comment` per comment (a savepoint + INSERT + flush each; the old path);
-- `write bulk` — `sync.store_comments` (what the backfill does: multi-row INSERTs, one read, one flush).
+- `write bulk` — `sync.save_found` (what the backfill does: multi-row INSERTs, one read, one flush).
 
     .venv/bin/python bench/comment_sync.py                  # 100 media, 8 comments each, 2 replies each
     .venv/bin/python bench/comment_sync.py --media 100 --comments 60 --replies 1
@@ -38,10 +38,9 @@ from sqlalchemy import delete, pool
 from clipper import migrate
 from clipper.accounts.models import Account
 from clipper.db import create_engine, create_session_factory, load_models, unit_of_work
-from clipper.inbox import store, sync
-from clipper.inbox.access import GraphAccess
+from clipper.inbox import fetch, schedule, store, sync
+from clipper.inbox.fetch import fetch_recent_comments
 from clipper.inbox.models import InboxComment
-from clipper.inbox.sync import fetch_recent_comments
 from clipper.instagram import InstagramGraphAPI
 from clipper.instagram.schemas import Comment
 from clipper.users.models import User
@@ -115,9 +114,9 @@ def flatten(comments: list[Comment], media_id: str) -> list[store.SeenComment]:
     """Each comment, then its replies, as the store sees them."""
     seen = []
     for comment in comments:
-        seen.append(sync.seen_comment(comment, media_id))
+        seen.append(fetch.seen_comment(comment, media_id))
         replies = comment.replies.data if comment.replies else []
-        seen += [sync.seen_comment(reply, media_id, parent_id=comment.id) for reply in replies]
+        seen += [fetch.seen_comment(reply, media_id, parent_id=comment.id) for reply in replies]
     return seen
 
 
@@ -129,10 +128,7 @@ async def write_per_row(session: Any, account: Account, found: Found) -> None:
 
 
 async def write_bulk(session: Any, account: Account, found: Found) -> None:
-    access = GraphAccess(graph=None, cipher=None)  # type: ignore[arg-type]  # no rules: never called
-    await sync.store_comments(
-        session, account=account, found=found, access=access, hub=None, report=sync.SyncReport()
-    )
+    await sync.save_found(session, account=account, found=found, report=schedule.SyncReport())
 
 
 async def time_writes(database_url: str, ig_id: str, found: Found) -> None:

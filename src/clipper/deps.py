@@ -7,10 +7,11 @@ from typing import Annotated
 
 import httpx
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper.config import Settings
 from clipper.db import unit_of_work, writing_at_first_statement
+from clipper.events.hub import EventHub
 from clipper.instagram import InstagramGraphAPI
 from clipper.resources import Resources, app_state
 from clipper.security import TokenCipher
@@ -132,3 +133,33 @@ def writes_on_read(request: Request) -> None:
 
 
 WritesOnRead = Depends(writes_on_read)
+
+
+# Endpoints that call Meta hold no request transaction (on SQLite it would keep the write lock while Meta
+# answers; on PostgreSQL a pooled connection): the caller is authenticated in a short unit of work of its
+# own, and the service reads, calls Meta, then writes in short units of work on the session factory.
+
+
+def session_factory(request: Request) -> async_sessionmaker[AsyncSession]:
+    """The app's session factory, for the short units of work of an endpoint that calls Meta."""
+    # Read per request, not at startup: tests swap the factory for one on their own transaction.
+    factory: async_sessionmaker[AsyncSession] = request.app.state.session_factory
+    return factory
+
+
+async def optional_user_outside(request: Request) -> User | None:
+    """`optional_user`, checked in a unit of work of its own that has ended before the endpoint runs."""
+    async with unit_of_work(request.app.state.session_factory) as session:
+        return await optional_user(request, session)
+
+
+def event_hub(request: Request) -> EventHub | None:
+    """The events hub, when the app runs one."""
+    hub: EventHub | None = getattr(request.app.state, "events", None)
+    return hub
+
+
+FactoryDep = Annotated[async_sessionmaker[AsyncSession], Depends(session_factory)]
+UserOutsideTransaction = Annotated[User, Depends(user_before_body)]
+OptionalUserOutsideTransaction = Annotated[User | None, Depends(optional_user_outside)]
+EventsDep = Annotated[EventHub | None, Depends(event_hub)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from clipper.accounts.graph_calls import graph_errors_outside
+from clipper.accounts.graph import graph_errors_outside
 from clipper.accounts.models import Account, AccountHealth
 from clipper.errors import PermissionMissing, ReconnectRequired, ServiceUnavailable
 from clipper.instagram import InstagramGraphAPIError

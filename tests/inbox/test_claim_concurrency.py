@@ -11,7 +11,7 @@ from sqlalchemy import delete, pool
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 from clipper import migrate
-from clipper.inbox import sync
+from clipper.inbox import schedule
 from clipper.users.models import User
 from factories import create_account, create_user
 from throwaway_postgres import throwaway_database
@@ -57,9 +57,9 @@ class TestConcurrentClaims:
         self, real_factory: async_sessionmaker[AsyncSession], two_due_accounts: list[int]
     ) -> None:
         async with real_factory() as first, real_factory() as second:
-            taken = await sync.claim(first, lease_seconds=LEASE_SECONDS)  # not committed yet
+            taken = await schedule.claim(first, lease_seconds=LEASE_SECONDS)  # not committed yet
             # Neither waits for the first pass's commit nor returns its account.
-            other = await asyncio.wait_for(sync.claim(second, lease_seconds=LEASE_SECONDS), timeout=10)
+            other = await asyncio.wait_for(schedule.claim(second, lease_seconds=LEASE_SECONDS), timeout=10)
             await first.commit()
             await second.commit()
         assert {taken, other} == set(two_due_accounts)
@@ -67,6 +67,6 @@ class TestConcurrentClaims:
     async def test_a_claim_made_after_a_commit_sees_it(
         self, real_factory: async_sessionmaker[AsyncSession], two_due_accounts: list[int]
     ) -> None:
-        claimed = [await sync.claim_next(real_factory, lease_seconds=LEASE_SECONDS) for _ in range(3)]
+        claimed = [await schedule.claim_next(real_factory, lease_seconds=LEASE_SECONDS) for _ in range(3)]
         assert sorted(claimed[:2]) == sorted(two_due_accounts)
         assert claimed[2] is None

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from clipper.accounts.graph import AccountGraph
 from clipper.accounts.models import Account
 from clipper.inbox import moderation
-from clipper.inbox.access import GraphAccess
 from clipper.inbox.models import InboxComment
 from inbox_helpers import API, busiest_media, drain
 
@@ -39,7 +39,7 @@ class TestDeletedMeanwhile:
             account=account,
             comments=[gone, kept],
             rules=rules,
-            access=GraphAccess(app.state.graph, app.state.cipher),
+            access=AccountGraph(app.state.graph, app.state.cipher, session_factory),
         )
 
         actions = await client.get(f"{API}/accounts/{account.id}/moderation-actions", headers=owner.headers)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from clipper.accounts import service as accounts
 from clipper.accounts.models import Account
 from inbox_helpers import API, busiest_media, drain
 from oauth_flow import connect_instagram
@@ -119,13 +118,3 @@ class TestJobsThatHitARevokedToken:
         await assert_reconnect_everywhere(client, owner)
         mentions = await client.get(f"{API}/mentions", headers=owner.headers)
         assert [m["media_id"] for m in mentions.json()["items"]] == [mention["media_id"]]
-
-
-class TestRecordTokenInvalid:
-    async def test_a_reconnected_account_is_not_marked_by_an_old_refusal(
-        self, client, app, owner, session_factory
-    ):
-        stale = accounts.TokenInvalidation(owner.account["id"], "old news", page_token_enc="not-the-token")
-        assert await accounts.record_token_invalid(session_factory, invalidation=stale) is False
-        account = (await client.get(f"{ACCOUNTS}/{owner.account['id']}", headers=owner.headers)).json()
-        assert account["is_active"] is True

@@ -7,12 +7,14 @@ from typer.testing import CliRunner
 
 from clipper.cli import app as clipper_cli
 from clipper.errors import NotFound
-from clipper.insights.access import Services
+from clipper.insights.cache import Services
 from clipper.insights.cli import render, show_insights
 
 
 def services_of(app) -> Services:
-    return Services(graph=app.state.graph, cipher=app.state.cipher, kv=app.state.kv)
+    return Services(
+        graph=app.state.graph, cipher=app.state.cipher, factory=app.state.session_factory, kv=app.state.kv
+    )
 
 
 class TestShow:

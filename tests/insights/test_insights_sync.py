@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, select
 
 from clipper.accounts.models import Account, AccountHealth
 from clipper.insights import sync
-from clipper.insights.access import Services
+from clipper.insights.cache import Services
 from clipper.insights.catalogue import ACCOUNT_METRICS
 from clipper.insights.models import InsightSnapshot
 from clipper.insights.ranges import day_start, today, window_end
@@ -18,7 +18,9 @@ BATCH_CALL = "POST /"
 
 
 def services_of(app) -> Services:
-    return Services(graph=app.state.graph, cipher=app.state.cipher, kv=app.state.kv)
+    return Services(
+        graph=app.state.graph, cipher=app.state.cipher, factory=app.state.session_factory, kv=app.state.kv
+    )
 
 
 def at_hour(hour: int) -> datetime:

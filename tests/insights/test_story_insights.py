@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from clipper.accounts.models import Account
 from clipper.insights import service, sync
-from clipper.insights.access import Services
+from clipper.insights.cache import Services
 from clipper.insights.catalogue import MEDIA_CATALOGUE
 from clipper.insights.models import MediaInsightSnapshot
 from graph_sandbox import webhooks
@@ -18,7 +18,9 @@ def url(media_id: str) -> str:
 
 
 def services_of(app) -> Services:
-    return Services(graph=app.state.graph, cipher=app.state.cipher, kv=app.state.kv)
+    return Services(
+        graph=app.state.graph, cipher=app.state.cipher, factory=app.state.session_factory, kv=app.state.kv
+    )
 
 
 async def stored(session, account_id: int, media_id: str) -> MediaInsightSnapshot | None:

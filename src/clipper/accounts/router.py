@@ -6,12 +6,20 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from clipper.accounts import notify, service
-from clipper.accounts.deps import EventsDep, FactoryDep, StatesDep
+from clipper.accounts import service
 from clipper.accounts.models import Account
 from clipper.accounts.schemas import AccountPage, AccountRead
-from clipper.deps import CipherDep, CurrentUser, GraphDep, SessionDep
+from clipper.deps import (
+    CipherDep,
+    CurrentUser,
+    EventsDep,
+    FactoryDep,
+    GraphDep,
+    SessionDep,
+    UserOutsideTransaction,
+)
 from clipper.inputs import DbId, id_cursor
+from clipper.oauth.deps import StatesDep
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])
 
@@ -37,8 +45,7 @@ async def get_account(session: SessionDep, user: CurrentUser, account_id: DbId) 
 
 @router.delete("/{account_id}", status_code=204)
 async def delete_account(
-    session: SessionDep,
-    user: CurrentUser,
+    user: UserOutsideTransaction,
     graph: GraphDep,
     cipher: CipherDep,
     states: StatesDep,
@@ -46,8 +53,6 @@ async def delete_account(
     account_id: DbId,
 ) -> Response:
     """Disconnect the account (revoking on Meta's side) and delete everything stored for it."""
-    # Meta is called with no transaction open (on SQLite the request's holds the write lock).
-    await session.commit()
     await service.delete_account(
         factory, user=user, account_id=account_id, graph=graph, cipher=cipher, states=states
     )
@@ -56,8 +61,7 @@ async def delete_account(
 
 @router.post("/{account_id}/check", response_model=AccountRead)
 async def check_account(
-    session: SessionDep,
-    user: CurrentUser,
+    user: UserOutsideTransaction,
     graph: GraphDep,
     cipher: CipherDep,
     hub: EventsDep,
@@ -65,11 +69,6 @@ async def check_account(
     account_id: DbId,
 ) -> Account:
     """Ask Meta now whether the account's token still works (the periodic check, for one account)."""
-    await service.get_account(session, user=user, account_id=account_id)
-    # Meta is asked with no transaction open (on SQLite the request's holds the write lock).
-    await session.commit()
-    account = await service.check_account(
-        factory, user=user, account_id=account_id, graph=graph, cipher=cipher
+    return await service.check_account(
+        factory, user=user, account_id=account_id, graph=graph, cipher=cipher, hub=hub
     )
-    await notify.account_updated(hub, account)
-    return account

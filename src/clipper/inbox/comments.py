@@ -10,15 +10,16 @@ from sqlalchemy import Select, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.accounts import service as accounts
+from clipper.accounts.graph import AccountGraph
 from clipper.accounts.models import Account
-from clipper.db import begin_writing, utcnow
+from clipper.db import unit_of_work, utcnow
 from clipper.errors import ClipperError, Conflict, InvalidInput, NotFound
-from clipper.events.hub import EventHub
-from clipper.inbox import store, sync
-from clipper.inbox.access import MANAGE_COMMENTS, GraphAccess, client_for, domain_error, graph_errors
+from clipper.graph_errors import domain_error
+from clipper.inbox import fetch, schedule, store, sync
 from clipper.inbox.models import InboxComment
 from clipper.inbox.pagination import encode_cursor, older_than
 from clipper.instagram import BatchRequest, InstagramGraphAPIError, InvalidTokenError
+from clipper.oauth.permissions import MANAGE_COMMENTS
 from clipper.users.models import User
 
 
@@ -116,36 +117,40 @@ async def get_comment(session: AsyncSession, *, user: User, comment_id: int) -> 
 
 
 async def media_thread(
-    session: AsyncSession,
+    access: AccountGraph,
     *,
     user: User,
-    access: GraphAccess,
     account_id: int,
     media_id: str,
     limit: int,
     cursor: str | None,
-    hub: EventHub | None = None,
 ) -> tuple[list[InboxComment], dict[str, list[InboxComment]], str | None]:
-    """Refresh a media's comments from Instagram, then its top-level comments (newest first) and replies."""
-    account = await accounts.get_account(session, user=user, account_id=account_id)
-    client = client_for(account, MANAGE_COMMENTS, access=access)
+    """Refresh a media's comments from Instagram, then its top-level comments (newest first) and replies.
+
+    Reads, asks Meta with no transaction open, then stores what it answered in a short unit of work.
+    """
+    async with unit_of_work(access.factory, immediate=False) as session:
+        account = await accounts.get_account(session, user=user, account_id=account_id)
+    access.client(account, MANAGE_COMMENTS)  # 409 first, on every page, for a disconnected account
     if not cursor:
-        # End the read before asking Meta: on SQLite a transaction that read, waited, then writes fails
-        # at once when another writer committed meanwhile.
-        await session.commit()
-        async with graph_errors(session, account, permission=MANAGE_COMMENTS):
-            comments = await client.get_media_comments(media_id, fields=sync.COMMENT_WITH_REPLIES)
-            await sync.complete_replies(client, comments)
-        await begin_writing(session)
-        await sync.store_media_comments(
-            session,
+        async with access.calling(account, MANAGE_COMMENTS) as client:
+            comments = await client.get_media_comments(media_id, fields=fetch.COMMENT_WITH_REPLIES)
+            await fetch.complete_replies(client, comments)
+        await sync.store_found(
+            access.factory,
             account=account,
-            media_id=media_id,
-            comments=comments,
+            found={media_id: comments},
             access=access,
-            hub=hub,
-            report=sync.SyncReport(),
+            hub=access.hub,
+            report=schedule.SyncReport(),
         )
+    async with unit_of_work(access.factory, immediate=False) as session:
+        return await _thread(session, account=account, media_id=media_id, limit=limit, cursor=cursor)
+
+
+async def _thread(
+    session: AsyncSession, *, account: Account, media_id: str, limit: int, cursor: str | None
+) -> tuple[list[InboxComment], dict[str, list[InboxComment]], str | None]:
     base = select(InboxComment).where(
         InboxComment.account_id == account.id, InboxComment.media_id == media_id, ~InboxComment.deleted
     )
@@ -169,16 +174,14 @@ async def media_thread(
     return items, replies, next_cursor
 
 
-async def reply(
-    session: AsyncSession, *, user: User, access: GraphAccess, comment_id: int, message: str
-) -> InboxComment:
+async def reply(access: AccountGraph, *, user: User, comment_id: int, message: str) -> InboxComment:
     """Reply publicly on Instagram; the comment becomes answered and the reply is stored."""
-    comment, account = await get_comment(session, user=user, comment_id=comment_id)
+    async with unit_of_work(access.factory, immediate=False) as session:
+        comment, account = await get_comment(session, user=user, comment_id=comment_id)
     if comment.hidden:
         raise Conflict("Instagram does not allow replies to hidden comments: unhide it first.")
-    client = client_for(account, MANAGE_COMMENTS, access=access)
     thread_id = comment.parent_platform_id or comment.platform_comment_id
-    async with graph_errors(session, account, permission=MANAGE_COMMENTS):
+    async with access.calling(account, MANAGE_COMMENTS) as client:
         reply_id = await client.reply_to_comment(thread_id, message)
     seen = store.SeenComment(
         platform_id=reply_id,
@@ -189,36 +192,39 @@ async def reply(
         author_username=account.account_username,
         commented_at=utcnow(),
     )
-    stored, _created = await store.save_comment(session, account=account, seen=seen)
-    stored.from_account = True
-    comment.answered = True
-    await session.flush()
+    async with unit_of_work(access.factory) as session:
+        comment, account = await get_comment(session, user=user, comment_id=comment_id)
+        stored, _created = await store.save_comment(session, account=account, seen=seen)
+        stored.from_account = True
+        comment.answered = True
+        await session.flush()
     return stored
 
 
-async def hide(
-    session: AsyncSession, *, user: User, access: GraphAccess, comment_id: int, hidden: bool
-) -> InboxComment:
+async def hide(access: AccountGraph, *, user: User, comment_id: int, hidden: bool) -> InboxComment:
     """Hide or unhide a comment on Instagram."""
-    comment, account = await get_comment(session, user=user, comment_id=comment_id)
+    async with unit_of_work(access.factory, immediate=False) as session:
+        comment, account = await get_comment(session, user=user, comment_id=comment_id)
     if comment.from_account:
         raise Conflict("The account's own comments always stay visible on Instagram.")
-    client = client_for(account, MANAGE_COMMENTS, access=access)
-    async with graph_errors(session, account, permission=MANAGE_COMMENTS):
+    async with access.calling(account, MANAGE_COMMENTS) as client:
         await client.hide_comment(comment.platform_comment_id, hidden)
-    comment.hidden = hidden
-    await session.flush()
+    async with unit_of_work(access.factory) as session:
+        comment, _account = await get_comment(session, user=user, comment_id=comment_id)
+        comment.hidden = hidden
+        await session.flush()
     return comment
 
 
-async def delete(session: AsyncSession, *, user: User, access: GraphAccess, comment_id: int) -> None:
+async def delete(access: AccountGraph, *, user: User, comment_id: int) -> None:
     """Delete a comment on Instagram (the media owner may delete anyone's)."""
-    comment, account = await get_comment(session, user=user, comment_id=comment_id)
-    client = client_for(account, MANAGE_COMMENTS, access=access)
-    async with graph_errors(session, account, permission=MANAGE_COMMENTS):
+    async with unit_of_work(access.factory, immediate=False) as session:
+        comment, account = await get_comment(session, user=user, comment_id=comment_id)
+    async with access.calling(account, MANAGE_COMMENTS) as client:
         await client.delete_comment(comment.platform_comment_id)
-    comment.deleted = True
-    await session.flush()
+    async with unit_of_work(access.factory) as session:
+        comment, _account = await get_comment(session, user=user, comment_id=comment_id)
+        comment.deleted = True
 
 
 def _request(comment: InboxComment, action: BulkAction) -> BatchRequest:
@@ -237,51 +243,62 @@ def _apply(comment: InboxComment, action: BulkAction) -> None:
 
 
 async def _bulk_on_account(
-    session: AsyncSession,
-    account: Account,
-    comments: list[InboxComment],
-    action: BulkAction,
-    access: GraphAccess,
+    account: Account, comments: list[InboxComment], action: BulkAction, access: AccountGraph
 ) -> list[BulkResult]:
-    """One batch call per 50 comments of one account; each comment gets its own outcome.
-
-    A refused token marks the account in this unit of work, which commits (the answer is per id).
-    """
+    """One batch call per 50 comments of one account, with no transaction open; each comment gets its
+    own outcome (a refused token is recorded on the account in a unit of work of its own)."""
     try:
-        client = client_for(account, MANAGE_COMMENTS, access=access)
+        client = access.client(account, MANAGE_COMMENTS)
         answers = await client.batch([_request(comment, action) for comment in comments])
     except ClipperError as exc:
         return [BulkResult(c.id, False, exc.message) for c in comments]
     except InvalidTokenError as exc:
-        message = (await accounts.token_refused(session, account=account, error=exc)).message
+        message = (await access.refused(account, exc)).message
         return [BulkResult(c.id, False, message) for c in comments]
     except InstagramGraphAPIError as exc:
         message = domain_error(exc, permission=MANAGE_COMMENTS).message
         return [BulkResult(c.id, False, message) for c in comments]
-    results = []
+    results, recorded = [], False
     for comment, answer in zip(comments, answers, strict=True):
-        if isinstance(answer.error, InvalidTokenError) and account.is_active:
-            await accounts.token_refused(session, account=account, error=answer.error)
+        if isinstance(answer.error, InvalidTokenError) and not recorded:
+            await access.refused(account, answer.error)
+            recorded = True
         if answer.error is not None:
             results.append(BulkResult(comment.id, False, answer.error.user_message))
             continue
-        _apply(comment, action)
         results.append(BulkResult(comment.id, True))
     return results
 
 
+async def _found(
+    access: AccountGraph, user: User, ids: Sequence[int]
+) -> dict[int, tuple[InboxComment, Account]]:
+    async with unit_of_work(access.factory, immediate=False) as session:
+        found: dict[int, tuple[InboxComment, Account]] = {}
+        for comment_id in dict.fromkeys(ids):
+            try:
+                found[comment_id] = await get_comment(session, user=user, comment_id=comment_id)
+            except NotFound:
+                continue
+    return found
+
+
+async def _apply_done(access: AccountGraph, done: Sequence[int], action: BulkAction) -> None:
+    async with unit_of_work(access.factory) as session:
+        for comment in await session.scalars(select(InboxComment).where(InboxComment.id.in_(done))):
+            _apply(comment, action)
+
+
 async def bulk(
-    session: AsyncSession, *, user: User, access: GraphAccess, ids: Sequence[int], action: BulkAction
+    access: AccountGraph, *, user: User, ids: Sequence[int], action: BulkAction
 ) -> list[BulkResult]:
-    """Apply one action to many comments; reports per id (unknown ids are reported, not fatal)."""
+    """Apply one action to many comments; reports per id (unknown ids are reported, not fatal).
+
+    Reads, asks Meta (one batch per account) with no transaction open, then writes what succeeded.
+    """
     if not ids:
         raise InvalidInput("Give at least one comment id.")
-    found: dict[int, tuple[InboxComment, Account]] = {}
-    for comment_id in dict.fromkeys(ids):
-        try:
-            found[comment_id] = await get_comment(session, user=user, comment_id=comment_id)
-        except NotFound:
-            continue
+    found = await _found(access, user, ids)
     results = {i: BulkResult(i, False, f"No comment with id {i}.") for i in ids if i not in found}
     by_account: dict[int, tuple[Account, list[InboxComment]]] = {}
     for comment, account in found.values():
@@ -289,20 +306,18 @@ async def bulk(
     for account, comments in by_account.values():
         if action is BulkAction.MARK_ANSWERED:
             outcome = [BulkResult(c.id, True) for c in comments]
-            for comment in comments:
-                _apply(comment, action)
         else:
-            outcome = await _bulk_on_account(session, account, comments, action, access)
+            outcome = await _bulk_on_account(account, comments, action, access)
         results.update({item.id: item for item in outcome})
-    await session.flush()
+    await _apply_done(access, [item.id for item in results.values() if item.ok], action)
     return [results[i] for i in dict.fromkeys(ids)]
 
 
 async def set_comments_enabled(
-    session: AsyncSession, *, user: User, access: GraphAccess, account_id: int, media_id: str, enabled: bool
+    access: AccountGraph, *, user: User, account_id: int, media_id: str, enabled: bool
 ) -> None:
     """Turn comments on or off for one of the account's media."""
-    account = await accounts.get_account(session, user=user, account_id=account_id)
-    client = client_for(account, MANAGE_COMMENTS, access=access)
-    async with graph_errors(session, account, permission=MANAGE_COMMENTS):
+    async with unit_of_work(access.factory, immediate=False) as session:
+        account = await accounts.get_account(session, user=user, account_id=account_id)
+    async with access.calling(account, MANAGE_COMMENTS) as client:
         await client.set_comment_enabled(media_id, enabled)

@@ -9,13 +9,14 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from clipper.accounts.graph import AccountGraph
 from clipper.accounts.models import Account
 from clipper.errors import ClipperError
-from clipper.inbox.access import MANAGE_COMMENTS, GraphAccess, client_for
 from clipper.inbox.models import InboxComment
 from clipper.inbox.store import MediaDetails, media_details_of, set_media
 from clipper.instagram import InstagramGraphAPIError
 from clipper.instagram.schemas import Media
+from clipper.oauth.permissions import MANAGE_COMMENTS
 
 log = structlog.get_logger(__name__)
 
@@ -38,7 +39,7 @@ def details_of(media: Media) -> MediaDetails:
 
 
 async def read_media(
-    *, account: Account, media_ids: Sequence[str], access: GraphAccess
+    *, account: Account, media_ids: Sequence[str], access: AccountGraph
 ) -> dict[str, MediaDetails]:
     """Ask Meta for these media's details, one `?ids=` read per 50 (call it with no transaction open).
 
@@ -47,7 +48,7 @@ async def read_media(
     if not media_ids:
         return {}
     try:
-        client = client_for(account, MANAGE_COMMENTS, access=access)
+        client = access.client(account, MANAGE_COMMENTS)
         found = await client.get_objects(media_ids, fields=DETAIL_FIELDS)
     except (ClipperError, InstagramGraphAPIError) as exc:
         log.warning("media details not read", account_id=account.id, error_type=type(exc).__name__)

@@ -18,16 +18,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper.accounts import service as accounts
+from clipper.accounts.graph import AccountGraph
 from clipper.accounts.models import Account
 from clipper.db import unit_of_work, utcnow
 from clipper.errors import ClipperError
 from clipper.events.hub import EventHub
 from clipper.inbox import notify
-from clipper.inbox.access import MANAGE_COMMENTS, GraphAccess, client_for
 from clipper.inbox.models import InboxMention, MentionKind
 from clipper.inbox.pagination import encode_cursor, older_than
 from clipper.instagram import InstagramGraphAPIError, InvalidTokenError
 from clipper.instagram.schemas import Comment, Media
+from clipper.oauth.permissions import MANAGE_COMMENTS
 from clipper.users.models import User
 
 log = structlog.get_logger(__name__)
@@ -79,14 +80,14 @@ def _content(found: dict[str, Any]) -> MentionContent:
 
 
 async def read_mention(
-    *, account: Account, media_id: str, comment_id: str | None, access: GraphAccess
+    *, account: Account, media_id: str, comment_id: str | None, access: AccountGraph
 ) -> tuple[MentionContent, str | None, InvalidTokenError | None]:
     """The mention's content, or empty content, why it could not be read and Meta's refusal of the token.
 
     Call it with no transaction open: the caller records a refused token when it stores the result.
     """
     try:
-        client = client_for(account, MANAGE_COMMENTS, access=access)
+        client = access.client(account, MANAGE_COMMENTS)
         found = await client.get_object(account.platform_account_id, mention_fields(media_id, comment_id))
     except ClipperError as exc:
         return MentionContent(), exc.message, None
@@ -147,7 +148,7 @@ async def fill_mention(
     factory: async_sessionmaker[AsyncSession],
     noted: NotedMention,
     *,
-    access: GraphAccess,
+    access: AccountGraph,
     hub: EventHub | None,
 ) -> InboxMention | None:
     """Read a noted mention's content with no transaction open, then store it in a short unit of work.
@@ -158,13 +159,12 @@ async def fill_mention(
     content, error, refused = await read_mention(
         account=account, media_id=noted.media_id, comment_id=noted.comment_id, access=access
     )
+    if refused is not None:
+        error = (await access.refused(account, refused)).message
     async with unit_of_work(factory) as session:
         row = await session.get(InboxMention, noted.mention_id)
         if row is None:
             return None
-        stored_account = await session.get(Account, account.id) if refused is not None else None
-        if refused is not None and stored_account is not None:
-            error = (await accounts.token_refused(session, account=stored_account, error=refused)).message
         for name, value in vars(content).items():
             if value is not None:
                 setattr(row, name, value)

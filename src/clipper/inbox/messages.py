@@ -9,24 +9,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.accounts import service as accounts
+from clipper.accounts.graph import AccountGraph, messaging_node
 from clipper.accounts.models import Account
 from clipper.clips import service as clips
 from clipper.clips.models import ClipKind
 from clipper.config import Settings
-from clipper.db import utcnow
+from clipper.db import unit_of_work, utcnow
 from clipper.errors import Conflict, InvalidInput, NotFound
 from clipper.inbox import comments, store
-from clipper.inbox.access import (
-    MANAGE_COMMENTS,
-    MANAGE_MESSAGES,
-    GraphAccess,
-    client_for,
-    graph_errors,
-    page_id,
-)
 from clipper.inbox.models import InboxComment, InboxConversation, InboxMessage
 from clipper.inbox.pagination import encode_cursor, older_than
-from clipper.oauth.permissions import PRIVATE_REPLIES
+from clipper.oauth.permissions import MANAGE_COMMENTS, MANAGE_MESSAGES, PRIVATE_REPLIES
 from clipper.users.models import User
 
 STANDARD_WINDOW = timedelta(hours=24)
@@ -142,26 +135,31 @@ async def _attachment(session: AsyncSession, user: User, clip_id: int, settings:
 
 
 async def send(
-    session: AsyncSession,
+    access: AccountGraph,
     *,
     user: User,
-    access: GraphAccess,
     settings: Settings,
     conversation_id: int,
     outgoing: Outgoing,
 ) -> InboxMessage:
-    """Reply in a conversation, after checking the messaging window; the sent message is stored."""
+    """Reply in a conversation, after checking the messaging window; the sent message is stored.
+
+    Reads, sends with no transaction open, then stores the sent message in a short unit of work.
+    """
     if (outgoing.text is None) == (outgoing.clip_id is None):
         raise InvalidInput("Give either text or clip_id.")
-    conversation, account = await get_conversation(session, user=user, conversation_id=conversation_id)
-    client = client_for(account, MANAGE_MESSAGES, access=access)
-    _check_window(conversation, outgoing, settings)
-    url, kind = (
-        await _attachment(session, user, outgoing.clip_id, settings) if outgoing.clip_id else (None, "image")
-    )
-    async with graph_errors(session, account, permission=MANAGE_MESSAGES):
+    async with unit_of_work(access.factory, immediate=False) as session:
+        conversation, account = await get_conversation(session, user=user, conversation_id=conversation_id)
+        access.client(account, MANAGE_MESSAGES)
+        _check_window(conversation, outgoing, settings)
+        url, kind = (
+            await _attachment(session, user, outgoing.clip_id, settings)
+            if outgoing.clip_id
+            else (None, "image")
+        )
+    async with access.calling(account, MANAGE_MESSAGES) as client:
         sent = await client.send_message(
-            page_id(account),
+            messaging_node(account),
             conversation.participant_id,
             outgoing.text,
             attachment_url=url,
@@ -169,9 +167,10 @@ async def send(
             messaging_type="MESSAGE_TAG" if outgoing.human_agent else None,
             tag="HUMAN_AGENT" if outgoing.human_agent else None,
         )
-    return await _store_sent(
-        session, account, conversation.participant_id, sent.message_id, outgoing.text, url, kind
-    )
+    async with unit_of_work(access.factory) as session:
+        return await _store_sent(
+            session, account, conversation.participant_id, sent.message_id, outgoing.text, url, kind
+        )
 
 
 async def _store_sent(
@@ -211,27 +210,31 @@ def _check_private_reply(comment: InboxComment) -> None:
         )
 
 
-async def private_reply(
-    session: AsyncSession, *, user: User, access: GraphAccess, comment_id: int, message: str
-) -> InboxMessage:
-    """Send the one private DM a comment allows (within 7 days of it); the comment counts as answered."""
-    comment, account = await comments.get_comment(session, user=user, comment_id=comment_id)
-    client = client_for(account, MANAGE_MESSAGES, access=access)
+async def private_reply(access: AccountGraph, *, user: User, comment_id: int, message: str) -> InboxMessage:
+    """Send the one private DM a comment allows (within 7 days of it); the comment counts as answered.
+
+    Reads, sends with no transaction open, then records it in a short unit of work.
+    """
+    async with unit_of_work(access.factory, immediate=False) as session:
+        comment, account = await comments.get_comment(session, user=user, comment_id=comment_id)
+    access.client(account, MANAGE_MESSAGES)
     # Private Replies: "instagram_manage_comments and pages_messaging permissions, obtained via Facebook
     # Login" (https://developers.facebook.com/docs/messenger-platform/instagram/features/private-replies).
     for permission in (MANAGE_COMMENTS, PRIVATE_REPLIES):
         accounts.require_permission(account, permission)
     _check_private_reply(comment)
-    async with graph_errors(session, account, permission=MANAGE_MESSAGES):
+    async with access.calling(account, MANAGE_MESSAGES) as client:
         sent = await client.send_message(
-            page_id(account), text=message, comment_id=comment.platform_comment_id
+            messaging_node(account), text=message, comment_id=comment.platform_comment_id
         )
-    comment.private_reply_sent_at = utcnow()
-    # Answered privately is answered: the inbox's "unanswered" view is the work still to do.
-    comment.answered = True
-    participant = sent.recipient_id or comment.author_id or ""
-    stored = await _store_sent(session, account, participant, sent.message_id, message, None, "image")
-    conversation = await session.get_one(InboxConversation, stored.conversation_id)
-    conversation.participant_username = conversation.participant_username or comment.author_username
-    await session.flush()
+    async with unit_of_work(access.factory) as session:
+        comment, account = await comments.get_comment(session, user=user, comment_id=comment_id)
+        comment.private_reply_sent_at = utcnow()
+        # Answered privately is answered: the inbox's "unanswered" view is the work still to do.
+        comment.answered = True
+        participant = sent.recipient_id or comment.author_id or ""
+        stored = await _store_sent(session, account, participant, sent.message_id, message, None, "image")
+        conversation = await session.get_one(InboxConversation, stored.conversation_id)
+        conversation.participant_username = conversation.participant_username or comment.author_username
+        await session.flush()
     return stored

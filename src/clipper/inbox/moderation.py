@@ -10,14 +10,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper.accounts import service as accounts
+from clipper.accounts.graph import AccountGraph
 from clipper.accounts.models import Account
 from clipper.db import unit_of_work, utcnow
 from clipper.errors import ClipperError, NotFound
 from clipper.inbox import patterns
-from clipper.inbox.access import MANAGE_COMMENTS, GraphAccess, client_for
 from clipper.inbox.models import InboxComment, ModerationAction, ModerationRule, RuleAction, RuleKind
 from clipper.inputs import id_cursor
 from clipper.instagram import InstagramGraphAPI, InstagramGraphAPIError, InvalidTokenError
+from clipper.oauth.permissions import MANAGE_COMMENTS
 from clipper.users.models import User
 
 log = structlog.get_logger(__name__)
@@ -179,51 +180,15 @@ async def rules_of(session: AsyncSession, *, account_id: int) -> Sequence[Modera
     return (await session.scalars(query)).all()
 
 
-async def apply_rules(
-    session: AsyncSession,
-    *,
-    account: Account,
-    comment: InboxComment,
-    access: GraphAccess,
-    rules: Sequence[ModerationRule] | None = None,
-) -> ModerationAction | None:
-    """Run the account's rules on a new comment; hide/delete it on Instagram and record what happened.
-
-    `rules` (from `rules_of`) saves the query when many new comments are moderated at once.
-    """
-    if rules is None:
-        rules = await rules_of(session, account_id=account.id)
-    decided = verdict(rules, comment)
-    if decided is None:
-        return None
-    error: str | None = None
-    try:
-        await _enforce(comment, decided.action, client_for(account, MANAGE_COMMENTS, access=access))
-        _mark(comment, decided.action)
-    except InvalidTokenError as exc:
-        # Recorded, not raised: the comment itself is stored in this (committing) unit of work.
-        error = (await accounts.token_refused(session, account=account, error=exc)).message
-    except InstagramGraphAPIError as exc:
-        error = exc.user_message
-    except ClipperError as exc:
-        error = exc.message
-    if error is not None:
-        log.warning("moderation failed", account_id=account.id, rule_id=decided.rule_id, error=error)
-    audit = _audit(account.id, comment, decided, error)
-    session.add(audit)
-    await session.flush()
-    return audit
-
-
 async def moderate_stored(
     factory: async_sessionmaker[AsyncSession],
     *,
     account: Account,
     comments: Sequence[InboxComment],
     rules: Sequence[ModerationRule],
-    access: GraphAccess,
+    access: AccountGraph,
 ) -> int:
-    """`apply_rules` for comments already committed (the backfill): → how many a rule acted on.
+    """Run the account's rules on comments already committed: → how many a rule acted on.
 
     Meta is called outside any transaction (on SQLite a writer holding the lock across Graph calls makes
     every other request wait); one short unit of work then records the audit trail and the new flags.
@@ -238,7 +203,7 @@ async def moderate_stored(
             errors[comment.id] = refused.user_message
             continue
         try:
-            await _enforce(comment, found.action, client_for(account, MANAGE_COMMENTS, access=access))
+            await _enforce(comment, found.action, access.client(account, MANAGE_COMMENTS))
         except InvalidTokenError as exc:
             refused = exc
             errors[comment.id] = exc.user_message
@@ -246,10 +211,9 @@ async def moderate_stored(
             errors[comment.id] = exc.user_message
         except ClipperError as exc:
             errors[comment.id] = exc.message
+    if refused is not None:
+        await access.refused(account, refused)
     async with unit_of_work(factory) as session:
-        row = await session.get(Account, account.id) if refused is not None else None
-        if refused is not None and row is not None:
-            await accounts.token_refused(session, account=row, error=refused)
         for comment, found in decided:
             error = errors.get(comment.id)
             if error is not None:

@@ -10,12 +10,13 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from clipper.accounts.graph import AccountGraph, messaging_node
 from clipper.accounts.models import Account
 from clipper.errors import ClipperError
-from clipper.inbox.access import MANAGE_MESSAGES, GraphAccess, client_for, page_id
 from clipper.inbox.models import InboxConversation
 from clipper.instagram import BatchRequest, InstagramGraphAPIError
 from clipper.instagram.schemas import Conversation
+from clipper.oauth.permissions import MANAGE_MESSAGES
 
 log = structlog.get_logger(__name__)
 
@@ -70,7 +71,7 @@ async def to_name(session: AsyncSession, *, account_id: int, participant_ids: Se
 
 
 async def read_usernames(
-    *, account: Account, participant_ids: Sequence[str], access: GraphAccess
+    *, account: Account, participant_ids: Sequence[str], access: AccountGraph
 ) -> dict[str, Learned]:
     """Ask Meta for these people's usernames in one batch call (call it with no transaction open).
 
@@ -81,8 +82,8 @@ async def read_usernames(
     if not participant_ids:
         return {}
     try:
-        client = client_for(account, MANAGE_MESSAGES, access=access)
-        page = page_id(account)
+        client = access.client(account, MANAGE_MESSAGES)
+        page = messaging_node(account)
         answers = await client.batch([_lookup(page, person) for person in participant_ids])
     except (ClipperError, InstagramGraphAPIError) as exc:
         log.warning("participant lookup failed", account_id=account.id, error_type=type(exc).__name__)

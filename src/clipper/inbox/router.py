@@ -7,14 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
-from clipper.accounts import service as accounts
-from clipper.accounts.deps import KeepTokenInvalidations
+from clipper.accounts.graph import AccountGraph
 from clipper.config import Settings
-from clipper.deps import CurrentUser, SessionDep, SettingsDep, WritesOnRead
-from clipper.events.hub import EventHub
-from clipper.inbox import comments, mentions, messages, moderation, sync
-from clipper.inbox.access import GraphAccess
-from clipper.inbox.comments import InboxFilter, InboxStatus
+from clipper.deps import CurrentUser, SessionDep, SettingsDep, UserOutsideTransaction, WritesOnRead
+from clipper.inbox import service
 from clipper.inbox.models import InboxConversation
 from clipper.inbox.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from clipper.inbox.schemas import (
@@ -42,24 +38,18 @@ from clipper.inbox.schemas import (
 )
 from clipper.inputs import DbId, GraphId, id_cursor
 
-router = APIRouter(prefix="/instagram", tags=["inbox"], dependencies=[KeepTokenInvalidations])
+router = APIRouter(prefix="/instagram", tags=["inbox"])
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
 
-def graph_access(request: Request) -> GraphAccess:
-    """The shared token-less Graph client and the token cipher."""
-    return GraphAccess(graph=request.app.state.graph, cipher=request.app.state.cipher)
+def graph_access(request: Request) -> AccountGraph:
+    """The gateway to Meta for the caller's accounts (endpoints using it hold no request transaction)."""
+    state = request.app.state
+    return AccountGraph(state.graph, state.cipher, state.session_factory, getattr(state, "events", None))
 
 
-def event_hub(request: Request) -> EventHub | None:
-    """The events hub, when the app runs one."""
-    hub: EventHub | None = getattr(request.app.state, "events", None)
-    return hub
-
-
-AccessDep = Annotated[GraphAccess, Depends(graph_access)]
-HubDep = Annotated[EventHub | None, Depends(event_hub)]
+AccessDep = Annotated[AccountGraph, Depends(graph_access)]
 
 
 @router.get("/comments", response_model=Page[CommentRead])
@@ -68,7 +58,7 @@ async def list_comments(
     user: CurrentUser,
     account_id: DbId | None = None,
     media_id: GraphId | None = None,
-    status: InboxStatus | None = None,
+    status: service.InboxStatus | None = None,
     search: Annotated[str | None, Query(max_length=200)] = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: str | None = None,
@@ -78,8 +68,8 @@ async def list_comments(
     `status`: `unanswered` (neither answered, publicly or privately, nor hidden), `answered`, `hidden`.
     `search` matches the text literally (`%` and `_` are plain characters), case-insensitively.
     """
-    filters = InboxFilter(account_id=account_id, media_id=media_id, status=status, search=search)
-    items, next_cursor = await comments.list_inbox(
+    filters = service.InboxFilter(account_id=account_id, media_id=media_id, status=status, search=search)
+    items, next_cursor = await service.list_inbox(
         session, user=user, filters=filters, limit=limit, cursor=cursor
     )
     return {"items": items, "next_cursor": next_cursor}
@@ -89,23 +79,14 @@ async def list_comments(
 async def media_comments(
     media_id: GraphId,
     account_id: DbId,
-    session: SessionDep,
-    user: CurrentUser,
+    user: UserOutsideTransaction,
     access: AccessDep,
-    hub: HubDep,
     limit: Limit = DEFAULT_LIMIT,
     cursor: str | None = None,
 ) -> dict[str, object]:
     """A media's comments with their replies (refreshed from Instagram on the first page)."""
-    items, replies, next_cursor = await comments.media_thread(
-        session,
-        user=user,
-        access=access,
-        account_id=account_id,
-        media_id=media_id,
-        limit=limit,
-        cursor=cursor,
-        hub=hub,
+    items, replies, next_cursor = await service.media_thread(
+        access, user=user, account_id=account_id, media_id=media_id, limit=limit, cursor=cursor
     )
     threads = [
         CommentThread.model_validate(item).model_copy(
@@ -118,60 +99,52 @@ async def media_comments(
 
 @router.post("/media/{media_id}/comment-settings", response_model=CommentSettingsRead)
 async def comment_settings(
-    media_id: GraphId, body: CommentSettings, session: SessionDep, user: CurrentUser, access: AccessDep
+    media_id: GraphId, body: CommentSettings, user: UserOutsideTransaction, access: AccessDep
 ) -> CommentSettingsRead:
     """Turn comments on or off for a media."""
-    await comments.set_comments_enabled(
-        session, user=user, access=access, account_id=body.account_id, media_id=media_id, enabled=body.enabled
+    await service.set_comments_enabled(
+        access, user=user, account_id=body.account_id, media_id=media_id, enabled=body.enabled
     )
     return CommentSettingsRead(media_id=media_id, enabled=body.enabled)
 
 
 @router.post("/comments/bulk", response_model=BulkResponse)
-async def bulk_comments(
-    body: BulkRequest, session: SessionDep, user: CurrentUser, access: AccessDep
-) -> BulkResponse:
+async def bulk_comments(body: BulkRequest, user: UserOutsideTransaction, access: AccessDep) -> BulkResponse:
     """Hide, unhide, delete or mark answered many comments; the outcome is reported per id."""
-    results = await comments.bulk(session, user=user, access=access, ids=body.ids, action=body.action)
+    results = await service.bulk(access, user=user, ids=body.ids, action=body.action)
     return BulkResponse(results=[BulkItem.model_validate(asdict(item)) for item in results])
 
 
 @router.post("/comments/{comment_id}/reply", response_model=CommentRead, status_code=status.HTTP_201_CREATED)
 async def reply_to_comment(
-    comment_id: DbId, body: ReplyCreate, session: SessionDep, user: CurrentUser, access: AccessDep
+    comment_id: DbId, body: ReplyCreate, user: UserOutsideTransaction, access: AccessDep
 ) -> object:
     """Reply publicly; the comment becomes answered."""
-    return await comments.reply(
-        session, user=user, access=access, comment_id=comment_id, message=body.message
-    )
+    return await service.reply(access, user=user, comment_id=comment_id, message=body.message)
 
 
 @router.post(
     "/comments/{comment_id}/private-reply", response_model=MessageRead, status_code=status.HTTP_201_CREATED
 )
 async def private_reply(
-    comment_id: DbId, body: PrivateReplyCreate, session: SessionDep, user: CurrentUser, access: AccessDep
+    comment_id: DbId, body: PrivateReplyCreate, user: UserOutsideTransaction, access: AccessDep
 ) -> object:
     """Send the commenter the one private DM a comment allows (within 7 days)."""
-    return await messages.private_reply(
-        session, user=user, access=access, comment_id=comment_id, message=body.message
-    )
+    return await service.private_reply(access, user=user, comment_id=comment_id, message=body.message)
 
 
 @router.post("/comments/{comment_id}/hide", response_model=CommentRead)
 async def hide_comment(
-    comment_id: DbId, body: HideRequest, session: SessionDep, user: CurrentUser, access: AccessDep
+    comment_id: DbId, body: HideRequest, user: UserOutsideTransaction, access: AccessDep
 ) -> object:
     """Hide (`hide: true`) or unhide a comment."""
-    return await comments.hide(session, user=user, access=access, comment_id=comment_id, hidden=body.hide)
+    return await service.hide(access, user=user, comment_id=comment_id, hidden=body.hide)
 
 
 @router.delete("/comments/{comment_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_comment(
-    comment_id: DbId, session: SessionDep, user: CurrentUser, access: AccessDep
-) -> Response:
+async def delete_comment(comment_id: DbId, user: UserOutsideTransaction, access: AccessDep) -> Response:
     """Delete a comment on Instagram."""
-    await comments.delete(session, user=user, access=access, comment_id=comment_id)
+    await service.delete(access, user=user, comment_id=comment_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -184,7 +157,7 @@ async def list_mentions(
     cursor: str | None = None,
 ) -> dict[str, object]:
     """Comments and captions that @mention the caller's accounts, newest first."""
-    items, next_cursor = await mentions.list_mentions(
+    items, next_cursor = await service.list_mentions(
         session, user=user, account_id=account_id, limit=limit, cursor=cursor
     )
     return {"items": items, "next_cursor": next_cursor}
@@ -199,7 +172,7 @@ async def list_rules(
     cursor: str | None = None,
 ) -> dict[str, object]:
     """The account's moderation rules, oldest first."""
-    items, next_cursor = await moderation.list_rules(
+    items, next_cursor = await service.list_rules(
         session, user=user, account_id=account_id, limit=limit, cursor=cursor
     )
     return {"items": items, "next_cursor": next_cursor}
@@ -210,14 +183,14 @@ async def list_rules(
 )
 async def create_rule(account_id: DbId, body: RuleCreate, session: SessionDep, user: CurrentUser) -> object:
     """Add a rule that hides or deletes matching new comments."""
-    data = moderation.RuleInput(**body.model_dump())
-    return await moderation.create_rule(session, user=user, account_id=account_id, data=data)
+    data = service.RuleInput(**body.model_dump())
+    return await service.create_rule(session, user=user, account_id=account_id, data=data)
 
 
 @router.get("/accounts/{account_id}/moderation-rules/{rule_id}", response_model=RuleRead)
 async def get_rule(account_id: DbId, rule_id: DbId, session: SessionDep, user: CurrentUser) -> object:
     """One rule."""
-    return await moderation.get_rule(session, user=user, account_id=account_id, rule_id=rule_id)
+    return await service.get_rule(session, user=user, account_id=account_id, rule_id=rule_id)
 
 
 @router.patch("/accounts/{account_id}/moderation-rules/{rule_id}", response_model=RuleRead)
@@ -225,14 +198,14 @@ async def update_rule(
     account_id: DbId, rule_id: DbId, body: RuleUpdate, session: SessionDep, user: CurrentUser
 ) -> object:
     """Change a rule."""
-    data = moderation.RuleInput(**body.model_dump(exclude_unset=True))
-    return await moderation.update_rule(session, user=user, account_id=account_id, rule_id=rule_id, data=data)
+    data = service.RuleInput(**body.model_dump(exclude_unset=True))
+    return await service.update_rule(session, user=user, account_id=account_id, rule_id=rule_id, data=data)
 
 
 @router.delete("/accounts/{account_id}/moderation-rules/{rule_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_rule(account_id: DbId, rule_id: DbId, session: SessionDep, user: CurrentUser) -> Response:
     """Remove a rule (its audit trail stays)."""
-    await moderation.delete_rule(session, user=user, account_id=account_id, rule_id=rule_id)
+    await service.delete_rule(session, user=user, account_id=account_id, rule_id=rule_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -245,7 +218,7 @@ async def list_moderation_actions(
     cursor: str | None = None,
 ) -> dict[str, object]:
     """What the account's rules did, newest first."""
-    items = await moderation.list_actions(
+    items = await service.list_actions(
         session, user=user, account_id=account_id, limit=limit + 1, before_id=id_cursor(cursor)
     )
     more = len(items) > limit
@@ -255,26 +228,17 @@ async def list_moderation_actions(
 @router.post("/accounts/{account_id}/inbox/sync", response_model=SyncRead)
 async def sync_inbox(
     account_id: DbId,
-    request: Request,
-    session: SessionDep,
-    user: CurrentUser,
+    user: UserOutsideTransaction,
     access: AccessDep,
     settings: SettingsDep,
-    hub: HubDep,
 ) -> SyncRead:
     """Backfill the account's comments and conversations now."""
-    account = await accounts.get_account(session, user=user, account_id=account_id)
-    # The request's transaction ends here: the sync reads Meta outside any transaction and writes in
-    # its own short units of work (on SQLite, holding the write lock across Graph calls blocks writers).
-    await session.commit()
-    report = await sync.sync_account(
-        request.app.state.session_factory,
-        account_id=account.id,
-        access=access,
+    report = await service.sync_now(
+        access,
+        user=user,
+        account_id=account_id,
         media_count=settings.inbox_sync_media_count,
         interval_seconds=settings.inbox_sync_interval_seconds,
-        hub=hub,
-        raise_refused=True,
     )
     return SyncRead.model_validate(report.counts())
 
@@ -293,8 +257,8 @@ def _conversation(
         last_message_text=conversation.last_message_text,
         last_message_at=conversation.last_message_at,
         unread_count=conversation.unread_count,
-        can_reply_until=messages.reply_deadline(conversation, human_agent=False),
-        human_agent_until=messages.reply_deadline(conversation, human_agent=True) if human_agent else None,
+        can_reply_until=service.reply_deadline(conversation, human_agent=False),
+        human_agent_until=service.reply_deadline(conversation, human_agent=True) if human_agent else None,
     )
 
 
@@ -308,7 +272,7 @@ async def list_conversations(
     cursor: str | None = None,
 ) -> dict[str, object]:
     """The caller's DM conversations, most recent first, with the reply deadline."""
-    rows, next_cursor = await messages.list_conversations(
+    rows, next_cursor = await service.list_conversations(
         session, user=user, account_id=account_id, limit=limit, cursor=cursor
     )
     items = [_conversation(c, a.account_username, a.platform_account_id, settings) for c, a in rows]
@@ -327,7 +291,7 @@ async def list_messages(
     cursor: str | None = None,
 ) -> dict[str, object]:
     """A conversation's messages, newest first (kept even when Instagram no longer shows them)."""
-    items, next_cursor = await messages.list_messages(
+    items, next_cursor = await service.list_messages(
         session, user=user, conversation_id=conversation_id, limit=limit, cursor=cursor
     )
     return {"items": items, "next_cursor": next_cursor}
@@ -341,17 +305,15 @@ async def list_messages(
 async def send_message(
     conversation_id: DbId,
     body: MessageCreate,
-    session: SessionDep,
-    user: CurrentUser,
+    user: UserOutsideTransaction,
     access: AccessDep,
     settings: SettingsDep,
 ) -> object:
     """Reply with text or a clip, inside the 24 h window (7 days as a human agent when enabled)."""
-    outgoing = messages.Outgoing(text=body.text, clip_id=body.clip_id, human_agent=body.human_agent)
-    return await messages.send(
-        session,
+    outgoing = service.Outgoing(text=body.text, clip_id=body.clip_id, human_agent=body.human_agent)
+    return await service.send(
+        access,
         user=user,
-        access=access,
         settings=settings,
         conversation_id=conversation_id,
         outgoing=outgoing,

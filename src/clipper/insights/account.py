@@ -7,12 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from clipper.accounts.models import Account
+from clipper.db import unit_of_work
 from clipper.errors import InvalidInput
 from clipper.insights import cache, ranges, snapshots
-from clipper.insights.access import Services, client_for, graph_errors
+from clipper.insights.cache import Services
 from clipper.insights.catalogue import (
     FOLLOWER_COUNT_DAYS,
     TIME_SERIES,
@@ -24,6 +23,7 @@ from clipper.insights.schemas import AccountInsightsRead, DayPoint, MetricRead
 from clipper.instagram import InstagramGraphAPI
 from clipper.instagram.batch import MAX_BATCH
 from clipper.instagram.insights import parse_insights
+from clipper.oauth.permissions import MANAGE_INSIGHTS
 
 MAX_RANGE_DAYS = 731
 PERIOD_DAYS = {"day": 1, "week": 7, "days_28": 28}
@@ -211,7 +211,6 @@ def _settled(fetched: Fetched, now_day: date) -> list[snapshots.DayValue]:
 
 
 async def account_insights(
-    session: AsyncSession,
     *,
     account: Account,
     services: Services,
@@ -221,7 +220,7 @@ async def account_insights(
     period: str = "day",
 ) -> AccountInsightsRead:
     """Account metrics by day (or week, 28 days) over the range, from the cache, snapshots, then Meta."""
-    client = client_for(account, services)
+    client = services.client(account, MANAGE_INSIGHTS)
     names = account_metrics(metrics, services.graph.api_version)
     first, last = check_range(since, until)
     days_per_point = check_period(period)
@@ -229,20 +228,23 @@ async def account_insights(
     cached = await cache.get(services.kv, key)
     if cached is not None:
         return AccountInsightsRead.model_validate({**cached, "source": "cache", "graph_calls": 0})
-    stored = await snapshots.load_days(session, account_id=account.id, metrics=names, first=first, last=last)
+    async with unit_of_work(services.factory, immediate=False) as session:
+        stored = await snapshots.load_days(
+            session, account_id=account.id, metrics=names, first=first, last=last
+        )
     answers: dict[str, tuple[Fetched | None, tuple[date, date] | None]] = {}
     calls = 0
-    async with graph_errors(session, account):
+    settled: list[snapshots.DayValue] = []
+    async with services.meta_errors(account, permission=MANAGE_INSIGHTS):
         for (metric_type, span), need in plan(names, stored, first, last).items():
             fetched = await fetch(
                 client, account.platform_account_id, metric_type, need.names, span, sorted(need.days)
             )
             calls += fetched.calls
             answers.update(dict.fromkeys(need.names, (fetched, span)))
-            async with snapshots.kept_if_possible(session):
-                await snapshots.store_days(
-                    session, account_id=account.id, values=_settled(fetched, ranges.today())
-                )
+            settled += _settled(fetched, ranges.today())
+    if settled:
+        await snapshots.keep_days(services.factory, account_id=account.id, values=settled)
     results = [
         _merge(name, first, last, stored.get(name, {}), *answers.get(name, (None, None))) for name in names
     ]

@@ -10,12 +10,14 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.accounts.models import Account
+from clipper.db import unit_of_work
 from clipper.errors import InvalidInput
 from clipper.insights import cache, ranges, snapshots
-from clipper.insights.access import Services, client_for, graph_errors
+from clipper.insights.cache import Services
 from clipper.insights.catalogue import DEMOGRAPHIC_BREAKDOWNS, DEMOGRAPHIC_METRICS, TIMEFRAMES
 from clipper.insights.schemas import AudienceBucket, AudienceRead, OnlineFollowersRead
 from clipper.instagram import InstagramGraphAPI
+from clipper.oauth.permissions import MANAGE_INSIGHTS
 
 ONLINE = "online_followers"
 ONLINE_DAYS = 30
@@ -33,7 +35,6 @@ def _check(metric: str, breakdown: str, timeframe: str) -> None:
 
 
 async def demographics(
-    session: AsyncSession,
     *,
     account: Account,
     services: Services,
@@ -43,12 +44,12 @@ async def demographics(
 ) -> AudienceRead:
     """The top buckets of one audience by one breakdown (Meta gives at most 45; needs ≥ 100 followers)."""
     _check(metric, breakdown, timeframe)
-    client = client_for(account, services)
+    client = services.client(account, MANAGE_INSIGHTS)
     key = cache.key("audience", account.id, metric=metric, breakdown=breakdown, timeframe=timeframe)
     cached = await cache.get(services.kv, key)
     if cached is not None:
         return AudienceRead.model_validate({**cached, "source": "cache"})
-    async with graph_errors(session, account):
+    async with services.meta_errors(account, permission=MANAGE_INSIGHTS):
         items = await client.get_account_insights(
             account.platform_account_id, [metric], "lifetime", breakdown=breakdown, timeframe=timeframe
         )
@@ -99,18 +100,16 @@ async def fetch_online(
     return fetched
 
 
-async def online_days(
-    session: AsyncSession, *, account: Account, services: Services
-) -> tuple[dict[date, dict[str, int]], bool]:
+async def online_days(*, account: Account, services: Services) -> tuple[dict[date, dict[str, int]], bool]:
     """Followers online per hour for each of the last 30 finished days (stored, then the rest from Meta)."""
-    known, missing = await missing_online(session, account_id=account.id)
+    async with unit_of_work(services.factory, immediate=False) as session:
+        known, missing = await missing_online(session, account_id=account.id)
     if not missing:
         return known, False
-    client = client_for(account, services)
-    async with graph_errors(session, account):
+    client = services.client(account, MANAGE_INSIGHTS)
+    async with services.meta_errors(account, permission=MANAGE_INSIGHTS):
         fetched = await fetch_online(client, account.platform_account_id, missing)
-    async with snapshots.kept_if_possible(session):
-        await snapshots.store_days(session, account_id=account.id, values=fetched)
+    await snapshots.keep_days(services.factory, account_id=account.id, values=fetched)
     known.update({v.day: v.detail or {} for v in fetched})
     return known, True
 
@@ -137,9 +136,7 @@ def summarize(account_id: int, known: dict[date, dict[str, Any]], *, fetched: bo
     )
 
 
-async def online_followers(
-    session: AsyncSession, *, account: Account, services: Services
-) -> OnlineFollowersRead:
+async def online_followers(*, account: Account, services: Services) -> OnlineFollowersRead:
     """When the followers are online, per hour (UTC), over the last 30 days."""
-    known, fetched = await online_days(session, account=account, services=services)
+    known, fetched = await online_days(account=account, services=services)
     return summarize(account.id, known, fetched=fetched)

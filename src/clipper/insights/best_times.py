@@ -7,14 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 from statistics import mean
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from clipper.accounts.models import Account
 from clipper.errors import InvalidInput
 from clipper.insights import cache, ranges
 from clipper.insights import posts as account_posts
-from clipper.insights.access import Services
 from clipper.insights.audience import WEEKDAYS, online_days
+from clipper.insights.cache import Services
 from clipper.insights.schemas import BestTimesRead, HourEvidence, WeekdayRecommendation
 
 POST_HISTORY_DAYS = 90
@@ -90,19 +88,17 @@ def recommend(
     return result
 
 
-async def best_times(
-    session: AsyncSession, *, account: Account, services: Services, timezone: str = "UTC"
-) -> BestTimesRead:
+async def best_times(*, account: Account, services: Services, timezone: str = "UTC") -> BestTimesRead:
     """Recommended hours per weekday with the evidence behind each (online followers, past posts)."""
     offset = _offset_hours(timezone)
     key = cache.key("best-times", account.id, timezone=timezone)
     cached = await cache.get(services.kv, key)
     if cached is not None:
         return BestTimesRead.model_validate(cached)
-    days, _ = await online_days(session, account=account, services=services)
+    days, _ = await online_days(account=account, services=services)
     last = ranges.today()
     history = await account_posts.posts_between(
-        session, account=account, services=services, first=last - timedelta(days=POST_HISTORY_DAYS), last=last
+        account=account, services=services, first=last - timedelta(days=POST_HISTORY_DAYS), last=last
     )
     online = _online_by_slot(days, offset)
     rates = _posts_by_slot(history, offset)

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Any
 
+from clipper.accounts.graph import AccountGraph
 from clipper.kv import KeyValueStore
 
 PREFIX = "insights:"
 # Today's numbers keep moving; finished days only change while Meta's data settles (up to 48 h).
 LIVE_TTL_SECONDS = 300
 SETTLED_TTL_SECONDS = 3600
+
+
+@dataclass(frozen=True, kw_only=True)
+class Services(AccountGraph):
+    """What insights need besides the database: the gateway to Meta and the answer cache."""
+
+    kv: KeyValueStore
 
 
 def key(kind: str, account_id: int, **parts: Any) -> str:

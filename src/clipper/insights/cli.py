@@ -10,12 +10,11 @@ from typing import Annotated
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from clipper.accounts import service as accounts
 from clipper.config import Settings
 from clipper.db import unit_of_work
 from clipper.errors import ClipperError, NotFound
 from clipper.insights import ranges, service
-from clipper.insights.access import Services
+from clipper.insights.cache import Services
 from clipper.insights.schemas import AccountInsightsRead
 from clipper.users import service as users
 
@@ -33,20 +32,19 @@ async def show_insights(
     days: int,
 ) -> AccountInsightsRead:
     """The account's metrics over the last `days` days (today included), as the user would see them."""
-    async with accounts.invalidations_kept(factory), unit_of_work(factory) as session:
+    async with unit_of_work(factory, immediate=False) as session:
         user = await users.get_user_by_email(session, email=user_email)
-        if user is None:
-            raise NotFound(f"No user with the email {user_email}.")
-        until = ranges.today()
-        return await service.get_account_insights(
-            session,
-            user=user,
-            account_id=account_id,
-            services=services,
-            metrics=metrics,
-            since=until - timedelta(days=max(days, 1) - 1),
-            until=until,
-        )
+    if user is None:
+        raise NotFound(f"No user with the email {user_email}.")
+    until = ranges.today()
+    return await service.get_account_insights(
+        user=user,
+        account_id=account_id,
+        services=services,
+        metrics=metrics,
+        since=until - timedelta(days=max(days, 1) - 1),
+        until=until,
+    )
 
 
 def render(insights: AccountInsightsRead) -> str:
@@ -67,7 +65,9 @@ async def _show(
     async with standalone_resources(settings) as state:
         return await show_insights(
             state.session_factory,
-            services=Services(graph=state.graph, cipher=state.cipher, kv=state.kv),
+            services=Services(
+                graph=state.graph, cipher=state.cipher, factory=state.session_factory, kv=state.kv
+            ),
             user_email=user_email,
             account_id=account_id,
             metrics=metrics,

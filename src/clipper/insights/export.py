@@ -7,12 +7,10 @@ import io
 from collections.abc import Iterator
 from datetime import date
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from clipper.accounts.models import Account
 from clipper.insights import posts as account_posts
-from clipper.insights.access import Services
 from clipper.insights.account import account_insights, check_range
+from clipper.insights.cache import Services
 from clipper.insights.schemas import AccountInsightsRead
 
 COLUMNS = (
@@ -46,17 +44,13 @@ def _post_rows(posts: list[account_posts.PostMetrics]) -> Iterator[Row]:
                 yield ("post", day, day, post.media_id, post.product, post.permalink or "", name, str(value))
 
 
-async def export_csv(
-    session: AsyncSession, *, account: Account, services: Services, since: date | None, until: date | None
-) -> str:
+async def export_csv(*, account: Account, services: Services, since: date | None, until: date | None) -> str:
     """Account metrics (per day where known, and totals) and every post's numbers, as CSV text."""
     first, last = check_range(since, until)
     insights = await account_insights(
-        session, account=account, services=services, metrics=None, since=first, until=last
+        account=account, services=services, metrics=None, since=first, until=last
     )
-    posts = await account_posts.posts_between(
-        session, account=account, services=services, first=first, last=last
-    )
+    posts = await account_posts.posts_between(account=account, services=services, first=first, last=last)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from clipper import worker
 from clipper.insights import sync
-from clipper.insights.access import Services
+from clipper.insights.cache import Services
 
 SNAPSHOT_EVERY_SECONDS = 3600
 # Stories vanish from the API 24 h after posting; capturing every half hour keeps the last numbers fresh.
@@ -12,7 +12,9 @@ STORIES_EVERY_SECONDS = 1800
 
 
 def _services(ctx: worker.JobContext) -> Services:
-    return Services(graph=ctx.graph, cipher=ctx.cipher, kv=ctx.kv)
+    return Services(
+        graph=ctx.graph, cipher=ctx.cipher, factory=ctx.session_factory, hub=ctx.events, kv=ctx.kv
+    )
 
 
 async def snapshot_accounts(ctx: worker.JobContext) -> None:

@@ -6,13 +6,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper.accounts import service as accounts
 from clipper.accounts.models import Account
+from clipper.db import unit_of_work
 from clipper.errors import NotFound
 from clipper.insights import cache, snapshots
-from clipper.insights.access import Services, client_for, graph_errors, not_enough_viewers
+from clipper.insights.cache import Services
 from clipper.insights.catalogue import STORY, media_metrics, product_of
 from clipper.insights.schemas import MediaInsightsRead
 from clipper.instagram import (
@@ -22,12 +23,18 @@ from clipper.instagram import (
     NotFoundError,
 )
 from clipper.instagram.schemas import Media
+from clipper.oauth.permissions import MANAGE_INSIGHTS
 from clipper.social.models import SocialPost
 from clipper.users.models import User
 
 MEDIA_FIELDS = "id,media_type,media_product_type,timestamp,permalink,owner"
 NOT_ENOUGH_VIEWERS = "Fewer than 5 accounts have seen this story yet: Meta shows no numbers until then."
 EXPIRED = "Meta no longer serves this story's insights (24 h passed): these are the numbers we captured."
+
+
+def not_enough_viewers(error: InstagramGraphAPIError) -> bool:
+    """Meta's code 10 for a story seen by fewer than 5 accounts: no data yet, not a missing permission."""
+    return error.code == 10 and "not enough viewers" in str(error).lower()
 
 
 async def media_account(
@@ -94,7 +101,11 @@ def _stored(account: Account, media_id: str, row: Any, note: str | None) -> Medi
 
 
 async def _live(
-    session: AsyncSession, account: Account, client: InstagramGraphAPI, media: Media, requested: Sequence[str]
+    factory: async_sessionmaker[AsyncSession],
+    account: Account,
+    client: InstagramGraphAPI,
+    media: Media,
+    requested: Sequence[str],
 ) -> MediaInsightsRead:
     product = product_of(media.media_product_type)
     names, unsupported = media_metrics(product, requested, client.api_version)
@@ -106,7 +117,7 @@ async def _live(
             raise
         values, refused, note = {}, [], NOT_ENOUGH_VIEWERS
     if values:
-        async with snapshots.kept_if_possible(session):
+        async with unit_of_work(factory) as session, snapshots.kept_if_possible(session):
             await snapshots.store_media(
                 session,
                 account_id=account.id,
@@ -129,7 +140,6 @@ async def _live(
 
 
 async def media_insights(
-    session: AsyncSession,
     *,
     account: Account,
     media_id: str,
@@ -137,16 +147,17 @@ async def media_insights(
     metrics: Sequence[str] | None,
 ) -> MediaInsightsRead:
     """Lifetime numbers of one of the account's media; an expired story answers from what we captured."""
-    client = client_for(account, services)
+    client = services.client(account, MANAGE_INSIGHTS)
     key = cache.key("media", account.id, media_id=media_id, metrics=list(metrics or ()))
     cached = await cache.get(services.kv, key)
     if cached is not None:
         return MediaInsightsRead.model_validate({**cached, "source": "cache"})
-    stored = await snapshots.load_media(session, account_id=account.id, media_id=media_id)
-    async with graph_errors(session, account):
+    async with unit_of_work(services.factory, immediate=False) as session:
+        stored = await snapshots.load_media(session, account_id=account.id, media_id=media_id)
+    async with services.meta_errors(account, permission=MANAGE_INSIGHTS):
         try:
             media = await _owned_media(client, account, media_id)
-            answer = await _live(session, account, client, media, metrics or ())
+            answer = await _live(services.factory, account, client, media, metrics or ())
         except NotFoundError:
             if stored is None or stored.media_product_type != STORY:
                 raise

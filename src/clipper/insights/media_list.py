@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.accounts.models import Account
-from clipper.db import utcnow
+from clipper.db import unit_of_work, utcnow
 from clipper.insights import snapshots
-from clipper.insights.access import Services, client_for, graph_errors
+from clipper.insights.cache import Services
 from clipper.insights.catalogue import MEDIA_CATALOGUE, product_of
 from clipper.insights.models import MediaInsightSnapshot
 from clipper.insights.posts import POST_METRICS
@@ -26,6 +26,7 @@ from clipper.instagram import InstagramGraphAPI, InvalidTokenError, RateLimitErr
 from clipper.instagram.batch import MAX_BATCH
 from clipper.instagram.insights import parse_insights
 from clipper.instagram.schemas import Media
+from clipper.oauth.permissions import MANAGE_INSIGHTS
 
 LIST_FIELDS = (
     "id,caption,media_type,media_product_type,media_url,thumbnail_url,permalink,timestamp,"
@@ -110,21 +111,22 @@ async def _store(session: AsyncSession, account: Account, media: Media, numbers:
 
 
 async def media_page(
-    session: AsyncSession, *, account: Account, services: Services, limit: int, cursor: str | None
+    *, account: Account, services: Services, limit: int, cursor: str | None
 ) -> MediaInsightsPage:
     """A page of the account's media, newest first, each with its lifetime numbers."""
-    client = client_for(account, services)
+    client = services.client(account, MANAGE_INSIGHTS)
     now = utcnow()
-    async with graph_errors(session, account):
+    async with services.meta_errors(account, permission=MANAGE_INSIGHTS):
         media, next_cursor = await client.get_user_media_page(
             account.platform_account_id, fields=LIST_FIELDS, limit=limit, after=cursor
         )
-        stored = await snapshots.load_media_many(
-            session, account_id=account.id, media_ids=[m.id for m in media]
-        )
+        async with unit_of_work(services.factory, immediate=False) as session:
+            stored = await snapshots.load_media_many(
+                session, account_id=account.id, media_ids=[m.id for m in media]
+            )
         stale = [m for m in media if not _fresh(stored.get(m.id), m, now)]
         fetched = await _fetch(client, stale) if stale else {}
-    async with snapshots.kept_if_possible(session):
+    async with unit_of_work(services.factory) as session, snapshots.kept_if_possible(session):
         for item in stale:
             if fetched[item.id].values:
                 await _store(session, account, item, fetched[item.id])

@@ -6,15 +6,15 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from clipper.accounts import service as accounts
 from clipper.accounts.models import Account
 from clipper.errors import Conflict, InvalidInput
 from clipper.insights import cache, ranges
-from clipper.insights.access import READ_PAGE_ENGAGEMENT, Services, client_for, graph_errors
 from clipper.insights.account import check_range
+from clipper.insights.cache import Services
 from clipper.insights.schemas import DayPoint, MetricRead, PageInsightsRead
+
+READ_PAGE_ENGAGEMENT = "pages_read_engagement"
 
 PAGE_METRICS = (
     "page_media_view",
@@ -59,7 +59,6 @@ def _metric(name: str, daily: dict[date, int]) -> MetricRead:
 
 
 async def page_insights(
-    session: AsyncSession,
     *,
     account: Account,
     services: Services,
@@ -71,13 +70,13 @@ async def page_insights(
     names = _names(metrics)
     first, last = check_range(since, until)
     page_id = page_of(account)
-    client = client_for(account, services, READ_PAGE_ENGAGEMENT)
+    client = services.client(account, READ_PAGE_ENGAGEMENT)
     key = cache.key("page", account.id, metrics=names, since=first, until=last)
     cached = await cache.get(services.kv, key)
     if cached is not None:
         return PageInsightsRead.model_validate({**cached, "source": "cache"})
     daily: dict[str, dict[date, int]] = defaultdict(dict)
-    async with graph_errors(session, account, READ_PAGE_ENGAGEMENT):
+    async with services.meta_errors(account, permission=READ_PAGE_ENGAGEMENT):
         for start, end in ranges.chunks(first, last, MAX_PAGE_DAYS_PER_CALL):
             items = await client.get_page_insights(
                 page_id, names, "day", since=ranges.day_start(start), until=ranges.window_end(end)

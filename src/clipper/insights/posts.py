@@ -10,12 +10,14 @@ from urllib.parse import urlencode
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.accounts.models import Account
+from clipper.db import unit_of_work
 from clipper.insights import ranges, snapshots
-from clipper.insights.access import Services, client_for, graph_errors
+from clipper.insights.cache import Services
 from clipper.insights.catalogue import MEDIA_CATALOGUE, product_of
 from clipper.instagram import InstagramGraphAPI
 from clipper.instagram.batch import BatchRequest
 from clipper.instagram.schemas import Media
+from clipper.oauth.permissions import MANAGE_INSIGHTS
 
 POST_FIELDS = "id,media_type,media_product_type,timestamp,permalink,like_count,comments_count"
 POST_METRICS = ("views", "reach", "likes", "comments", "saved", "shares", "total_interactions")
@@ -57,13 +59,13 @@ async def _numbers(client: InstagramGraphAPI, media: list[Media]) -> list[dict[s
 
 
 async def posts_between(
-    session: AsyncSession, *, account: Account, services: Services, first: date, last: date
+    *, account: Account, services: Services, first: date, last: date
 ) -> list[PostMetrics]:
     """Posts published from `first` to `last` (insights days), oldest first, with their numbers stored too."""
-    client = client_for(account, services)
+    client = services.client(account, MANAGE_INSIGHTS)
     since = int(ranges.day_start(first).timestamp())
     until = int(ranges.day_start(last + timedelta(days=1)).timestamp()) - 1
-    async with graph_errors(session, account):
+    async with services.meta_errors(account, permission=MANAGE_INSIGHTS):
         media = await client.get_user_media(
             account.platform_account_id, fields=POST_FIELDS, since=since, until=until, max_items=MAX_POSTS
         )
@@ -74,16 +76,24 @@ async def posts_between(
         product = product_of(item.media_product_type)
         assert item.timestamp is not None
         posts.append(PostMetrics(item.id, product, item.timestamp, item.permalink, values))
-        if values:
-            async with snapshots.kept_if_possible(session):
-                await snapshots.store_media(
-                    session,
-                    account_id=account.id,
-                    media_id=item.id,
-                    product=product,
-                    values=values,
-                    source="graph",
-                    posted_at=item.timestamp,
-                    permalink=item.permalink,
-                )
+    if not any(post.values for post in posts):
+        return sorted(posts, key=lambda p: p.posted_at)
+    async with unit_of_work(services.factory) as session:
+        for post in posts:
+            if post.values:
+                await _keep(session, account, post)
     return sorted(posts, key=lambda p: p.posted_at)
+
+
+async def _keep(session: AsyncSession, account: Account, post: PostMetrics) -> None:
+    async with snapshots.kept_if_possible(session):
+        await snapshots.store_media(
+            session,
+            account_id=account.id,
+            media_id=post.media_id,
+            product=post.product,
+            values=post.values,
+            source="graph",
+            posted_at=post.posted_at,
+            permalink=post.permalink,
+        )

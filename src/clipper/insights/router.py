@@ -7,11 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from clipper.accounts.deps import KeepTokenInvalidations
-from clipper.deps import CurrentUser, SessionDep
+from clipper.deps import UserOutsideTransaction
 from clipper.inputs import DbId, GraphId
 from clipper.insights import media_list, service
-from clipper.insights.access import Services
+from clipper.insights.cache import Services
 from clipper.insights.schemas import (
     AccountInsightsRead,
     AudienceRead,
@@ -22,13 +21,19 @@ from clipper.insights.schemas import (
     PageInsightsRead,
 )
 
-router = APIRouter(prefix="/instagram", tags=["insights"], dependencies=[KeepTokenInvalidations])
+router = APIRouter(prefix="/instagram", tags=["insights"])
 
 
 def get_services(request: Request) -> Services:
-    """The Graph client, token cipher and cache of this process."""
+    """The gateway to Meta and the answer cache (endpoints using them hold no request transaction)."""
     state = request.app.state
-    return Services(graph=state.graph, cipher=state.cipher, kv=state.kv)
+    return Services(
+        graph=state.graph,
+        cipher=state.cipher,
+        factory=state.session_factory,
+        hub=getattr(state, "events", None),
+        kv=state.kv,
+    )
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
@@ -43,8 +48,7 @@ def split(metrics: str | None) -> list[str] | None:
 @router.get("/accounts/{account_id}/insights", response_model=AccountInsightsRead)
 async def account_insights(
     account_id: DbId,
-    session: SessionDep,
-    user: CurrentUser,
+    user: UserOutsideTransaction,
     services: ServicesDep,
     metrics: MetricsQuery = None,
     period: str = "day",
@@ -53,7 +57,6 @@ async def account_insights(
 ) -> AccountInsightsRead:
     """Account metrics per day, week or days_28 from `since` to `until` (inclusive; default last 30 days)."""
     return await service.get_account_insights(
-        session,
         user=user,
         account_id=account_id,
         services=services,
@@ -67,15 +70,13 @@ async def account_insights(
 @router.get("/media/{media_id}/insights", response_model=MediaInsightsRead)
 async def media_insights(
     media_id: GraphId,
-    session: SessionDep,
-    user: CurrentUser,
+    user: UserOutsideTransaction,
     services: ServicesDep,
     account_id: DbId | None = None,
     metrics: MetricsQuery = None,
 ) -> MediaInsightsRead:
     """Lifetime numbers of a post, reel or story (metrics its type lacks are listed as unsupported)."""
     return await service.get_media_insights(
-        session,
         user=user,
         media_id=media_id,
         services=services,
@@ -87,23 +88,21 @@ async def media_insights(
 @router.get("/accounts/{account_id}/media-insights", response_model=MediaInsightsPage)
 async def media_insights_list(
     account_id: DbId,
-    session: SessionDep,
-    user: CurrentUser,
+    user: UserOutsideTransaction,
     services: ServicesDep,
     limit: Annotated[int, Query(ge=1, le=media_list.MAX_LIMIT)] = 25,
     cursor: Annotated[str | None, Query(max_length=512, pattern=r"^[A-Za-z0-9_=\-]+$")] = None,
 ) -> MediaInsightsPage:
     """The account's recent media, newest first, with their lifetime numbers (`next_cursor` pages on)."""
     return await service.list_media_insights(
-        session, user=user, account_id=account_id, services=services, limit=limit, cursor=cursor
+        user=user, account_id=account_id, services=services, limit=limit, cursor=cursor
     )
 
 
 @router.get("/accounts/{account_id}/insights/audience", response_model=AudienceRead)
 async def audience(
     account_id: DbId,
-    session: SessionDep,
-    user: CurrentUser,
+    user: UserOutsideTransaction,
     services: ServicesDep,
     breakdown: str = "country",
     metric: str = "follower_demographics",
@@ -111,7 +110,6 @@ async def audience(
 ) -> AudienceRead:
     """Audience demographics by age, city, country or gender (top 45 buckets)."""
     return await service.get_audience(
-        session,
         user=user,
         account_id=account_id,
         services=services,
@@ -123,17 +121,16 @@ async def audience(
 
 @router.get("/accounts/{account_id}/insights/online-followers", response_model=OnlineFollowersRead)
 async def online_followers(
-    account_id: DbId, session: SessionDep, user: CurrentUser, services: ServicesDep
+    account_id: DbId, user: UserOutsideTransaction, services: ServicesDep
 ) -> OnlineFollowersRead:
     """Followers online per hour (UTC) over the last 30 days, overall and per weekday."""
-    return await service.get_online_followers(session, user=user, account_id=account_id, services=services)
+    return await service.get_online_followers(user=user, account_id=account_id, services=services)
 
 
 @router.get("/accounts/{account_id}/insights/page", response_model=PageInsightsRead)
 async def page_insights(
     account_id: DbId,
-    session: SessionDep,
-    user: CurrentUser,
+    user: UserOutsideTransaction,
     services: ServicesDep,
     metrics: MetricsQuery = None,
     since: date | None = None,
@@ -141,7 +138,6 @@ async def page_insights(
 ) -> PageInsightsRead:
     """Daily metrics of the linked Facebook Page."""
     return await service.get_page_insights(
-        session,
         user=user,
         account_id=account_id,
         services=services,
@@ -154,15 +150,14 @@ async def page_insights(
 @router.get("/accounts/{account_id}/insights/export.csv", response_class=Response)
 async def export_csv(
     account_id: DbId,
-    session: SessionDep,
-    user: CurrentUser,
+    user: UserOutsideTransaction,
     services: ServicesDep,
     since: date | None = None,
     until: date | None = None,
 ) -> Response:
     """Account metrics by day and every post's numbers over the range, as CSV."""
     text = await service.export_csv(
-        session, user=user, account_id=account_id, services=services, since=since, until=until
+        user=user, account_id=account_id, services=services, since=since, until=until
     )
     filename = f"insights-{account_id}.csv"
     return Response(
@@ -172,9 +167,7 @@ async def export_csv(
 
 @router.get("/accounts/{account_id}/best-times", response_model=BestTimesRead)
 async def best_times(
-    account_id: DbId, session: SessionDep, user: CurrentUser, services: ServicesDep, tz: str = "UTC"
+    account_id: DbId, user: UserOutsideTransaction, services: ServicesDep, tz: str = "UTC"
 ) -> BestTimesRead:
     """Recommended posting hours per weekday, with the evidence behind each."""
-    return await service.get_best_times(
-        session, user=user, account_id=account_id, services=services, timezone=tz
-    )
+    return await service.get_best_times(user=user, account_id=account_id, services=services, timezone=tz)

@@ -1,7 +1,8 @@
 """Insights entry points for the router, CLI, jobs and other domains (the webhook hook lives here too).
 
 Everything is scoped to the user: an account or media that is not theirs is a 404. Graph calls go
-through `insights.access` (permission checks first, Graph errors mapped to actionable ClipperErrors).
+through the accounts gateway, `clipper.accounts.graph` (permission checks first, Graph errors mapped to
+actionable ClipperErrors).
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.accounts import service as accounts
 from clipper.accounts.models import Account
+from clipper.db import unit_of_work
 from clipper.insights import account as account_metrics
 from clipper.insights import audience, best_times, export, media_list, page, stories
 from clipper.insights import media as media_metrics
-from clipper.insights.access import Services
+from clipper.insights.cache import Services
 from clipper.insights.schemas import (
     AccountInsightsRead,
     AudienceRead,
@@ -43,8 +45,13 @@ __all__ = [
 ]
 
 
+async def _account(services: Services, *, user: User, account_id: int) -> Account:
+    """One of the user's accounts, read in a short unit of work that ends before Meta is called."""
+    async with unit_of_work(services.factory, immediate=False) as session:
+        return await accounts.get_account(session, user=user, account_id=account_id)
+
+
 async def get_account_insights(
-    session: AsyncSession,
     *,
     user: User,
     account_id: int,
@@ -55,14 +62,13 @@ async def get_account_insights(
     period: str = "day",
 ) -> AccountInsightsRead:
     """Account metrics over a date range (at most 30 days per Graph call, snapshots first)."""
-    account = await accounts.get_account(session, user=user, account_id=account_id)
+    account = await _account(services, user=user, account_id=account_id)
     return await account_metrics.account_insights(
-        session, account=account, services=services, metrics=metrics, since=since, until=until, period=period
+        account=account, services=services, metrics=metrics, since=since, until=until, period=period
     )
 
 
 async def get_media_insights(
-    session: AsyncSession,
     *,
     user: User,
     media_id: str,
@@ -71,14 +77,16 @@ async def get_media_insights(
     metrics: Sequence[str] | None = None,
 ) -> MediaInsightsRead:
     """Lifetime numbers of one media of the user's accounts."""
-    account = await media_metrics.media_account(session, user=user, media_id=media_id, account_id=account_id)
+    async with unit_of_work(services.factory, immediate=False) as session:
+        account = await media_metrics.media_account(
+            session, user=user, media_id=media_id, account_id=account_id
+        )
     return await media_metrics.media_insights(
-        session, account=account, media_id=media_id, services=services, metrics=metrics
+        account=account, media_id=media_id, services=services, metrics=metrics
     )
 
 
 async def list_media_insights(
-    session: AsyncSession,
     *,
     user: User,
     account_id: int,
@@ -87,10 +95,8 @@ async def list_media_insights(
     cursor: str | None = None,
 ) -> MediaInsightsPage:
     """A page of the account's recent media with their lifetime numbers (two Graph calls at most)."""
-    account = await accounts.get_account(session, user=user, account_id=account_id)
-    return await media_list.media_page(
-        session, account=account, services=services, limit=limit, cursor=cursor
-    )
+    account = await _account(services, user=user, account_id=account_id)
+    return await media_list.media_page(account=account, services=services, limit=limit, cursor=cursor)
 
 
 async def record_story_insights(
@@ -101,7 +107,6 @@ async def record_story_insights(
 
 
 async def get_audience(
-    session: AsyncSession,
     *,
     user: User,
     account_id: int,
@@ -111,22 +116,19 @@ async def get_audience(
     timeframe: str,
 ) -> AudienceRead:
     """Audience demographics by age, city, country or gender."""
-    account = await accounts.get_account(session, user=user, account_id=account_id)
+    account = await _account(services, user=user, account_id=account_id)
     return await audience.demographics(
-        session, account=account, services=services, metric=metric, breakdown=breakdown, timeframe=timeframe
+        account=account, services=services, metric=metric, breakdown=breakdown, timeframe=timeframe
     )
 
 
-async def get_online_followers(
-    session: AsyncSession, *, user: User, account_id: int, services: Services
-) -> OnlineFollowersRead:
+async def get_online_followers(*, user: User, account_id: int, services: Services) -> OnlineFollowersRead:
     """When the account's followers are online, per hour, over the last 30 days."""
-    account = await accounts.get_account(session, user=user, account_id=account_id)
-    return await audience.online_followers(session, account=account, services=services)
+    account = await _account(services, user=user, account_id=account_id)
+    return await audience.online_followers(account=account, services=services)
 
 
 async def get_page_insights(
-    session: AsyncSession,
     *,
     user: User,
     account_id: int,
@@ -136,14 +138,13 @@ async def get_page_insights(
     until: date | None = None,
 ) -> PageInsightsRead:
     """Daily metrics of the Facebook Page linked to the account."""
-    account = await accounts.get_account(session, user=user, account_id=account_id)
+    account = await _account(services, user=user, account_id=account_id)
     return await page.page_insights(
-        session, account=account, services=services, metrics=metrics, since=since, until=until
+        account=account, services=services, metrics=metrics, since=since, until=until
     )
 
 
 async def export_csv(
-    session: AsyncSession,
     *,
     user: User,
     account_id: int,
@@ -152,13 +153,13 @@ async def export_csv(
     until: date | None = None,
 ) -> str:
     """Account metrics and per-post numbers over the range, as CSV text."""
-    account = await accounts.get_account(session, user=user, account_id=account_id)
-    return await export.export_csv(session, account=account, services=services, since=since, until=until)
+    account = await _account(services, user=user, account_id=account_id)
+    return await export.export_csv(account=account, services=services, since=since, until=until)
 
 
 async def get_best_times(
-    session: AsyncSession, *, user: User, account_id: int, services: Services, timezone: str = "UTC"
+    *, user: User, account_id: int, services: Services, timezone: str = "UTC"
 ) -> BestTimesRead:
     """Recommended posting hours per weekday, with their evidence."""
-    account = await accounts.get_account(session, user=user, account_id=account_id)
-    return await best_times.best_times(session, account=account, services=services, timezone=timezone)
+    account = await _account(services, user=user, account_id=account_id)
+    return await best_times.best_times(account=account, services=services, timezone=timezone)

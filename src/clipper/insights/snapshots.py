@@ -12,9 +12,9 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from clipper.db import utcnow
+from clipper.db import unit_of_work, utcnow
 from clipper.insights.models import InsightSnapshot, MediaInsightSnapshot
 
 log = structlog.get_logger(__name__)
@@ -45,6 +45,15 @@ async def kept_if_possible(session: AsyncSession) -> AsyncIterator[None]:
         if session.get_bind().dialect.name != "sqlite":
             raise
         log.info("insights snapshot not stored", reason=str(error.orig))
+
+
+async def keep_days(
+    factory: async_sessionmaker[AsyncSession], *, account_id: int, values: list[DayValue]
+) -> None:
+    """`store_days` in a short unit of work of its own (once Meta answered), in a savepoint that may
+    give up."""
+    async with unit_of_work(factory) as session, kept_if_possible(session):
+        await store_days(session, account_id=account_id, values=values)
 
 
 def _insert(session: AsyncSession, table: Any) -> Any:

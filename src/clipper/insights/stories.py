@@ -10,9 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.accounts.models import Account
 from clipper.insights import snapshots
-from clipper.insights.access import not_enough_viewers
 from clipper.insights.catalogue import MEDIA_CATALOGUE, STORY, STORY_NAVIGATION_PARTS, STORY_WEBHOOK_NAMES
-from clipper.insights.media import read_metrics
+from clipper.insights.media import not_enough_viewers, read_metrics
 from clipper.instagram import InstagramGraphAPI, InstagramGraphAPIError
 from clipper.instagram.schemas import Media
 

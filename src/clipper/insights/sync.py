@@ -22,15 +22,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper.accounts import service as accounts
+from clipper.accounts.graph import graph_errors_outside
 from clipper.accounts.models import Account
 from clipper.db import unit_of_work
 from clipper.errors import ClipperError, TooManyRequests
 from clipper.insights import ranges, snapshots, stories
-from clipper.insights.access import MANAGE_INSIGHTS, Services, client_for, graph_errors
 from clipper.insights.account import fetch, plan
 from clipper.insights.audience import fetch_online, missing_online
+from clipper.insights.cache import Services
 from clipper.insights.catalogue import ACCOUNT_METRICS
-from clipper.instagram import InstagramGraphAPI, InstagramGraphAPIError
+from clipper.instagram import InstagramGraphAPI
+from clipper.oauth.permissions import MANAGE_INSIGHTS
 
 log = structlog.get_logger(__name__)
 
@@ -84,14 +86,6 @@ async def fetch_snapshot(
     return values + await fetch_online(client, ig_id, plan.online_missing)
 
 
-async def _raise_mapped(factory: async_sessionmaker[AsyncSession], account_id: int, error: Exception) -> None:
-    """Raise a Graph error as ours, in a unit of work of its own (a refused token marks the account)."""
-    async with accounts.invalidations_kept(factory), unit_of_work(factory) as session:
-        account = await session.get_one(Account, account_id)
-        async with graph_errors(session, account):
-            raise error
-
-
 async def _snapshot_one(
     factory: async_sessionmaker[AsyncSession], account_id: int, services: Services
 ) -> None:
@@ -99,12 +93,9 @@ async def _snapshot_one(
     async with factory() as session:
         account = await session.get_one(Account, account_id)
         planned = await plan_snapshot(session, account_id=account_id)
-    client = client_for(account, services)
-    try:
+    client = services.client(account, MANAGE_INSIGHTS)
+    async with graph_errors_outside(factory, account, permission=MANAGE_INSIGHTS, hub=None):
         values = await fetch_snapshot(client, account.platform_account_id, planned)
-    except InstagramGraphAPIError as error:
-        await _raise_mapped(factory, account_id, error)
-        raise
     marker = [snapshots.DayValue(BACKFILLED, ranges.today(), len(values))] if planned.backfill else []
     async with unit_of_work(factory) as session:
         await snapshots.store_days(session, account_id=account_id, values=values + marker)
@@ -118,12 +109,9 @@ async def _capture_one(
     # Like snapshots: Meta is read with no session open, then one short unit of work stores the numbers.
     async with factory() as session:
         account = await session.get_one(Account, account_id)
-    client = client_for(account, services)
-    try:
+    client = services.client(account, MANAGE_INSIGHTS)
+    async with graph_errors_outside(factory, account, permission=MANAGE_INSIGHTS, hub=None):
         _, numbers = await stories.read_live_stories(client, account.platform_account_id)
-    except InstagramGraphAPIError as error:
-        await _raise_mapped(factory, account_id, error)
-        raise
     async with unit_of_work(factory) as session:
         await stories.store_stories(session, account_id=account_id, numbers=numbers)
 

@@ -7,11 +7,14 @@ The messages name the login the user went through: `{login}` is "Facebook" or "I
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
-from clipper.accounts.models import LoginFlavour
+from clipper.accounts.models import Account, LoginFlavour
 from clipper.errors import ClipperError
 from clipper.oauth.permissions import PERMISSION_PURPOSE
 
+PLATFORM = "instagram"
 HELP_CREATE_PAGE = "https://www.facebook.com/pages/create"
 HELP_LINK_PAGE = "https://www.facebook.com/business/help/898752960195806"
 HELP_PROFESSIONAL_ACCOUNT = "https://help.instagram.com/502981923235522"
@@ -200,3 +203,40 @@ def unlinked_pages_hint(page_names: Sequence[str]) -> str | None:
         f"These Pages have no Instagram professional account linked: {pages}. To connect one, switch the "
         "Instagram account to Business or Creator, link it to the Page, and connect again."
     )
+
+
+@dataclass
+class CallbackResult:
+    """What the callback tells the opener (or the accounts page) about one authorization."""
+
+    status: str  # success | cancelled | error
+    platform: str = PLATFORM
+    accounts_available: int = 0
+    error: str | None = None
+    reason: str | None = None
+    help_url: str | None = None
+    account_id: int | None = None
+    http_status: int = 200
+    flow: str = "popup"
+    hint: str | None = None
+    # Optional permissions left unticked: the account connects, the features needing them answer 409.
+    missing_permissions: list[str] = field(default_factory=list)
+    permissions_hint: str | None = None
+    # The account connected (committed), to announce; never part of the message.
+    account: Account | None = field(default=None, repr=False)
+
+    def message(self) -> dict[str, Any]:
+        """The `postMessage` payload (also the query of the no-opener redirect)."""
+        return {
+            "type": "oauth-result",
+            "status": self.status,
+            "platform": self.platform,
+            "accounts_available": self.accounts_available,
+            "error": self.error,
+            "reason": self.reason,
+            "help_url": self.help_url,
+            "account_id": self.account_id,
+            "hint": self.hint,
+            "missing_permissions": self.missing_permissions,
+            "permissions_hint": self.permissions_hint,
+        }

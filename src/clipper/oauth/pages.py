@@ -10,7 +10,7 @@ import jinja2
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from clipper.config import Settings
-from clipper.oauth.service import CallbackResult
+from clipper.oauth.outcomes import CallbackResult
 
 _ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
 _PAGE = _ENV.from_string(

@@ -11,11 +11,21 @@ from fastapi.responses import RedirectResponse, Response
 
 from clipper.accounts import notify
 from clipper.accounts import service as accounts
-from clipper.accounts.deps import EventsDep, FactoryDep, StatesDep
 from clipper.accounts.models import Account, LoginFlavour
 from clipper.accounts.schemas import AccountRead
-from clipper.deps import CipherDep, CurrentUser, GraphDep, OptionalUser, SessionDep, SettingsDep
+from clipper.deps import (
+    CipherDep,
+    CurrentUser,
+    EventsDep,
+    FactoryDep,
+    GraphDep,
+    OptionalUserOutsideTransaction,
+    SessionDep,
+    SettingsDep,
+    UserOutsideTransaction,
+)
 from clipper.errors import NotFound
+from clipper.oauth.deps import StatesDep
 from clipper.oauth.pages import callback_response
 from clipper.oauth.schemas import (
     AuthorizationUrl,
@@ -88,16 +98,13 @@ async def available_accounts(session: SessionDep, user: CurrentUser, oauth: OAut
 
 @router.post("/instagram/select-account", response_model=AccountRead)
 async def select_account(
-    session: SessionDep,
-    user: CurrentUser,
+    user: UserOutsideTransaction,
     oauth: OAuthDep,
     hub: EventsDep,
     factory: FactoryDep,
     body: SelectAccountRequest,
 ) -> Account:
     """Connect one account of the last Facebook Login (call again to connect another)."""
-    # Meta is called with no transaction open (on SQLite the request's holds the write lock).
-    await session.commit()
     account = await oauth.select_account(
         factory, user=user, instagram_business_account_id=body.instagram_business_account_id
     )
@@ -132,8 +139,7 @@ async def authorize(
 @router.get("/{platform}/callback", response_class=Response, dependencies=[CheckPlatform])
 async def callback(
     request: Request,
-    session: SessionDep,
-    user: OptionalUser,
+    user: OptionalUserOutsideTransaction,
     oauth: OAuthDep,
     settings: SettingsDep,
     hub: EventsDep,
@@ -141,9 +147,6 @@ async def callback(
 ) -> Response:
     """Facebook redirects here: answer a page that reports the result to the opener (or redirect)."""
     params = {key: value for key, value in request.query_params.items() if isinstance(value, str)}
-    # The request's (deferred) transaction read the session: it ends before the code exchange, or the
-    # connect's writes after seconds of Graph calls would find SQLite's snapshot stale ("database is locked").
-    await session.commit()
     result = await oauth.handle_callback(
         factory, user=user, params=params, browser_nonce=request.cookies.get(NONCE_COOKIE)
     )
@@ -167,8 +170,7 @@ async def status(platform: Platform, session: SessionDep, user: CurrentUser) -> 
 
 @router.post("/{platform}/disconnect", response_model=AccountRead, dependencies=[CheckPlatform])
 async def disconnect(
-    session: SessionDep,
-    user: CurrentUser,
+    user: UserOutsideTransaction,
     hub: EventsDep,
     graph: GraphDep,
     cipher: CipherDep,
@@ -177,8 +179,6 @@ async def disconnect(
     body: DisconnectRequest,
 ) -> Account:
     """Revoke on Meta's side (best effort), delete the tokens and mark the account inactive."""
-    # Meta is called with no transaction open (on SQLite the request's holds the write lock).
-    await session.commit()
     account = await accounts.disconnect_account(
         factory, user=user, account_id=body.account_id, graph=graph, cipher=cipher, states=states
     )

@@ -4,16 +4,16 @@ authorize → the dialog URL with a one-time state; callback → code → long-l
 permissions → Pages with their `instagram_business_account` → the accounts found are kept (encrypted)
 for the selection step, and connected at once when there is exactly one.
 
-Meta is never called inside a transaction: the callback and `select_account` take the session factory
-and are called after the request's own transaction ended. They read in sessions closed before Meta is
-called and write in short units of work (on SQLite a write lock held across Graph calls blocks every
+The code exchange and what a login can reach are in `exchange`; what the callback reports, in
+`outcomes`. Meta is never called inside a transaction: the callback and `select_account` take the
+session factory (their endpoints hold no request transaction). They read in sessions closed before
+Meta is called and write in short units of work (on SQLite a write lock held across Graph calls blocks every
 writer, and a deferred transaction that read before the calls could not write after them).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,25 +22,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper.accounts import service as accounts
 from clipper.accounts.models import Account, LoginFlavour
-from clipper.accounts.service import ConnectedAccount
 from clipper.config import Settings
-from clipper.db import unit_of_work, utcnow
+from clipper.db import unit_of_work
 from clipper.errors import Conflict, InvalidInput, NotFound
-from clipper.instagram import (
-    GraphAPIResponseError,
-    InstagramGraphAPI,
-    InstagramGraphAPIError,
-    InvalidParameterError,
-    NotFoundError,
-)
-from clipper.instagram.schemas import Token
-from clipper.oauth import discovery, outcomes
-from clipper.oauth.permissions import (
-    INSTAGRAM_LOGIN_PERMISSIONS,
-    REQUESTED_PERMISSIONS,
-    REQUIRED_TO_CONNECT,
-    requested_for,
-)
+from clipper.instagram import InstagramGraphAPI
+from clipper.oauth import exchange, outcomes
+from clipper.oauth.outcomes import PLATFORM, CallbackResult
+from clipper.oauth.permissions import INSTAGRAM_LOGIN_PERMISSIONS, REQUESTED_PERMISSIONS
 from clipper.oauth.state_store import OAuthStateError, OAuthStateStore, new_browser_nonce
 from clipper.observability import OAUTH_FAILURE, OAUTH_SUCCESS
 from clipper.security import TokenCipher
@@ -48,11 +36,6 @@ from clipper.users.models import User
 
 log = structlog.get_logger(__name__)
 
-PLATFORM = "instagram"
-CODE_USED, CODE_EXPIRED, REDIRECT_MISMATCH = 36009, 36007, 36008
-# Instagram Login reads the account with its basic scope (Business Login for Instagram).
-INSTAGRAM_REQUIRED_TO_CONNECT = ("instagram_business_basic",)
-INSTAGRAM_PROFILE_FIELDS = "id,username,name,profile_picture_url,followers_count,media_count"
 _NOT_CONFIGURED: dict[str, str] = {
     LoginFlavour.FACEBOOK: (
         "Facebook Login is not configured: set INSTAGRAM_CLIENT_ID and INSTAGRAM_CLIENT_SECRET."
@@ -63,161 +46,12 @@ _NOT_CONFIGURED: dict[str, str] = {
 }
 
 
-@dataclass
-class CallbackResult:
-    """What the callback tells the opener (or the accounts page) about one authorization."""
-
-    status: str  # success | cancelled | error
-    platform: str = PLATFORM
-    accounts_available: int = 0
-    error: str | None = None
-    reason: str | None = None
-    help_url: str | None = None
-    account_id: int | None = None
-    http_status: int = 200
-    flow: str = "popup"
-    hint: str | None = None
-    # Optional permissions left unticked: the account connects, the features needing them answer 409.
-    missing_permissions: list[str] = field(default_factory=list)
-    permissions_hint: str | None = None
-    # The account connected (committed), to announce; never part of the message.
-    account: Account | None = field(default=None, repr=False)
-
-    def message(self) -> dict[str, Any]:
-        """The `postMessage` payload (also the query of the no-opener redirect)."""
-        return {
-            "type": "oauth-result",
-            "status": self.status,
-            "platform": self.platform,
-            "accounts_available": self.accounts_available,
-            "error": self.error,
-            "reason": self.reason,
-            "help_url": self.help_url,
-            "account_id": self.account_id,
-            "hint": self.hint,
-            "missing_permissions": self.missing_permissions,
-            "permissions_hint": self.permissions_hint,
-        }
-
-
-@dataclass
-class Authorization:
-    """One successful Facebook Login: the user token and the IG accounts it can reach."""
-
-    facebook_user_id: str | None
-    user_token: str = field(repr=False)
-    user_token_expires_at: datetime | None
-    granted: list[str]
-    accounts: list[dict[str, Any]]
-    pages_without_instagram: list[dict[str, str]]
-    # IG accounts disconnected since this login: their tokens were dropped from it.
-    disconnected: list[str] = field(default_factory=list)
-    flavour: str = LoginFlavour.FACEBOOK
-
-    def to_payload(self) -> dict[str, Any]:
-        return {
-            "facebook_user_id": self.facebook_user_id,
-            "user_token": self.user_token,
-            "user_token_expires_at": self.user_token_expires_at.isoformat()
-            if self.user_token_expires_at
-            else None,
-            "granted": self.granted,
-            "accounts": self.accounts,
-            "pages_without_instagram": self.pages_without_instagram,
-            "disconnected": self.disconnected,
-            "flavour": self.flavour,
-        }
-
-    @classmethod
-    def from_payload(cls, payload: dict[str, Any]) -> Authorization:
-        expires = payload.get("user_token_expires_at")
-        return cls(
-            facebook_user_id=payload.get("facebook_user_id"),
-            user_token=payload["user_token"],
-            user_token_expires_at=datetime.fromisoformat(expires) if expires else None,
-            granted=list(payload.get("granted", [])),
-            accounts=list(payload.get("accounts", [])),
-            pages_without_instagram=list(payload.get("pages_without_instagram", [])),
-            disconnected=list(payload.get("disconnected", [])),
-            flavour=str(payload.get("flavour") or LoginFlavour.FACEBOOK),
-        )
-
-    def found(self, ig_id: str) -> ConnectedAccount | None:
-        """The ConnectedAccount for one IG id of this authorization, if it was found."""
-        for item in self.accounts:
-            if item["id"] == ig_id:
-                return ConnectedAccount(
-                    instagram_business_account_id=item["id"],
-                    username=item.get("username"),
-                    name=item.get("name"),
-                    profile_picture_url=item.get("profile_picture_url"),
-                    facebook_user_id=self.facebook_user_id,
-                    facebook_page_id=item.get("facebook_page_id"),
-                    facebook_page_name=item.get("facebook_page_name"),
-                    page_access_token=item["page_access_token"],
-                    user_access_token=self.user_token,
-                    user_token_expires_at=self.user_token_expires_at,
-                    granted_permissions=self.granted,
-                    followers_count=item.get("followers_count"),
-                    media_count=item.get("media_count"),
-                    page_source=item.get("source") or "page_role",
-                    business_name=item.get("business_name"),
-                    login_flavour=self.flavour,
-                )
-        return None
-
-    @property
-    def missing_permissions(self) -> list[str]:
-        """The requested permissions this login did not grant."""
-        return accounts.missing_permissions(self.granted, requested_for(self.flavour))
-
-
 @dataclass(frozen=True)
 class AuthorizationStart:
     """The dialog URL, and the nonce for the cookie that ties its state to this browser."""
 
     url: str
     browser_nonce: str = field(repr=False)
-
-
-def _code_failure(error: InstagramGraphAPIError, flavour: str) -> outcomes.OAuthFailure:
-    """The failure for a refused code exchange; anything not about the code is Meta being unavailable."""
-    if isinstance(error, InvalidParameterError | NotFoundError):
-        if error.subcode == REDIRECT_MISMATCH:
-            return outcomes.RedirectUriMismatch(flavour=flavour)
-        if error.subcode == CODE_USED:
-            return outcomes.InvalidCode(
-                outcomes.for_login(
-                    "This {login} authorization code was already used: start again from {connect}.", flavour
-                ),
-                flavour=flavour,
-            )
-        if error.subcode == CODE_EXPIRED:
-            return outcomes.InvalidCode(
-                outcomes.for_login(
-                    "This {login} authorization code expired: start again from {connect}.", flavour
-                ),
-                flavour=flavour,
-            )
-        return outcomes.InvalidCode(flavour=flavour)
-    return _graph_failure(error, flavour)
-
-
-def _permissions_of(token: Token) -> list[str]:
-    """The scopes an Instagram Login code exchange reports granted (`permissions`: list or comma string)."""
-    raw = (token.model_extra or {}).get("permissions") or []
-    items = raw.split(",") if isinstance(raw, str) else [str(item) for item in raw]
-    return [item.strip() for item in items if item.strip()]
-
-
-def _graph_failure(error: InstagramGraphAPIError, flavour: str) -> outcomes.OAuthFailure:
-    status = 400 if isinstance(error, GraphAPIResponseError) and not error.retryable else 503
-    login, connect = outcomes.login_name(flavour), outcomes.connect_button(flavour)
-    return outcomes.MetaUnavailable(
-        f"{login} could not complete the login ({error.user_message}). Try {connect} again.",
-        status_code=status,
-        flavour=flavour,
-    )
 
 
 class InstagramOAuth:
@@ -346,9 +180,9 @@ class InstagramOAuth:
         if not code:
             raise outcomes.CallbackInvalid(flavour=flavour)
         if flavour == LoginFlavour.INSTAGRAM:
-            authorization = await self._authorize_instagram(code)
+            authorization = await exchange.authorize_instagram(self.graph, code, self.redirect_uri)
         else:
-            authorization = await self._authorize(code)
+            authorization = await exchange.authorize(self.graph, code, self.redirect_uri)
         await self.states.save_authorization(user.id, authorization.to_payload())
         result = CallbackResult(status="success", accounts_available=len(authorization.accounts))
         result.hint = outcomes.unlinked_pages_hint([p["name"] for p in authorization.pages_without_instagram])
@@ -370,84 +204,12 @@ class InstagramOAuth:
         )
         return result
 
-    async def _authorize(self, code: str) -> Authorization:
-        """Exchange the code and collect what the login can reach; OAuthFailure when it is unusable."""
-        try:
-            short = await self.graph.exchange_code_for_token(code, self.redirect_uri)
-        except InstagramGraphAPIError as exc:
-            raise _code_failure(exc, LoginFlavour.FACEBOOK) from None
-        try:
-            return await self._discover(short.access_token)
-        except InstagramGraphAPIError as exc:
-            raise _graph_failure(exc, LoginFlavour.FACEBOOK) from None
-
-    async def _authorize_instagram(self, code: str) -> Authorization:
-        """Instagram Login: code → 1 h token (api.instagram.com) → 60-day token → the account itself."""
-        # Instagram appends `#_` to the redirect; browsers drop fragments, but a pasted URL may keep it.
-        code = code.removesuffix("#_")
-        try:
-            short, _user_id = await self.graph.exchange_instagram_code(code, self.redirect_uri)
-        except InstagramGraphAPIError as exc:
-            raise _code_failure(exc, LoginFlavour.INSTAGRAM) from None
-        # The code exchange reports the grant: without the basic scope no 60-day token is asked for.
-        granted = _permissions_of(short)
-        missing = accounts.missing_permissions(granted, INSTAGRAM_REQUIRED_TO_CONNECT)
-        if missing:
-            raise outcomes.MissingPermissions(missing, flavour=LoginFlavour.INSTAGRAM)
-        try:
-            long = await self.graph.exchange_instagram_long_lived(short.access_token)
-            client = self.graph.for_instagram_login(long.access_token)
-            me = await client.get_object("me", INSTAGRAM_PROFILE_FIELDS)
-        except InstagramGraphAPIError as exc:
-            raise _graph_failure(exc, LoginFlavour.INSTAGRAM) from None
-        entry = {
-            "id": str(me["id"]),
-            "username": me.get("username"),
-            "name": me.get("name"),
-            "profile_picture_url": me.get("profile_picture_url"),
-            "followers_count": me.get("followers_count"),
-            "media_count": me.get("media_count"),
-            "facebook_page_id": None,
-            "facebook_page_name": None,
-            "page_access_token": long.access_token,
-            "source": "instagram_login",
-            "business_name": None,
-        }
-        expires_at = utcnow() + timedelta(seconds=long.expires_in) if long.expires_in else None
-        return Authorization(
-            None, long.access_token, expires_at, granted, [entry], [], flavour=LoginFlavour.INSTAGRAM
-        )
-
-    async def _discover(self, short_token: str) -> Authorization:
-        long = await self.graph.exchange_for_long_lived_token(short_token)
-        client = self.graph.with_token(long.access_token)
-        granted = [p.permission for p in await client.get_permissions() if p.status == "granted"]
-        missing = accounts.missing_permissions(granted, REQUIRED_TO_CONNECT)
-        if missing:
-            raise outcomes.MissingPermissions(missing)
-        me = await client.get_object("me", "id,name")
-        reached = await discovery.reachable_pages(client, granted=granted)
-        if not reached:
-            raise outcomes.NoPages()
-        found = [entry for entry in map(discovery.account_entry, reached) if entry is not None]
-        pages = [item.page for item in reached]
-        unlinked = [
-            {"id": p.id, "name": p.name or p.id} for p in pages if p.instagram_business_account is None
-        ]
-        if not found:
-            personal = [p.name or p.id for p in pages if discovery.links_a_personal_account(p)]
-            if personal:
-                raise outcomes.NotProfessionalAccount(personal)
-            raise outcomes.NoInstagramAccount([p["name"] for p in unlinked])
-        expires_at = utcnow() + timedelta(seconds=long.expires_in) if long.expires_in else None
-        return Authorization(me.get("id"), long.access_token, expires_at, granted, found, unlinked)
-
     async def _connect(
         self,
         factory: async_sessionmaker[AsyncSession],
         *,
         user: User,
-        authorization: Authorization,
+        authorization: exchange.Authorization,
         ig_id: str,
     ) -> Account:
         """Connect (committed), then subscribe the Page with no transaction open, then record the answer."""
@@ -511,10 +273,10 @@ class InstagramOAuth:
             flow=flow,
         )
 
-    async def last_authorization(self, *, user: User) -> Authorization | None:
+    async def last_authorization(self, *, user: User) -> exchange.Authorization | None:
         """The accounts of the user's last Facebook Login (kept 30 minutes), if any."""
         payload = await self.states.load_authorization(user.id)
-        return Authorization.from_payload(payload) if payload else None
+        return exchange.Authorization.from_payload(payload) if payload else None
 
     async def available_accounts(self, session: AsyncSession, *, user: User) -> dict[str, Any]:
         """The IG accounts of the last authorization (`connected` if already) and the unlinked Pages."""

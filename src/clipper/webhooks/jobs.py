@@ -7,9 +7,8 @@ from collections.abc import Sequence
 import structlog
 
 from clipper import worker
-from clipper.accounts import service as accounts
+from clipper.accounts.graph import AccountGraph
 from clipper.db import unit_of_work
-from clipper.inbox.access import GraphAccess
 from clipper.webhooks import processing, service
 from clipper.webhooks.models import EventStatus, WebhookEvent
 
@@ -41,12 +40,12 @@ async def process_events(ctx: worker.JobContext, *, event_ids: list[int]) -> Non
     lock up front, so a nested one would wait on its own task. Meta is only called once an update's
     unit of work committed (comments moderated, mentions read), never under the write lock.
     """
-    access = GraphAccess(ctx.graph, ctx.cipher)
+    access = AccountGraph(ctx.graph, ctx.cipher, ctx.session_factory, ctx.events)
     factory = ctx.session_factory
     for event_id in event_ids:
         later = processing.Deferred()
         try:
-            async with accounts.invalidations_kept(factory), unit_of_work(factory) as session:
+            async with unit_of_work(factory) as session:
                 await processing.process_event(session, event_id=event_id, hub=ctx.events, later=later)
         except Exception as exc:
             log.warning("webhook event failed", event_id=event_id, error_type=type(exc).__name__)
@@ -57,7 +56,7 @@ async def process_events(ctx: worker.JobContext, *, event_ids: list[int]) -> Non
     await _fill_details(ctx, event_ids, access)
 
 
-async def _moderate(ctx: worker.JobContext, new: list[processing.NewComment], access: GraphAccess) -> None:
+async def _moderate(ctx: worker.JobContext, new: list[processing.NewComment], access: AccountGraph) -> None:
     # The comments are stored whatever happens here: a failure only costs their moderation.
     try:
         await processing.moderate_and_announce(ctx.session_factory, new, access=access, hub=ctx.events)
@@ -65,7 +64,7 @@ async def _moderate(ctx: worker.JobContext, new: list[processing.NewComment], ac
         log.warning("webhook comments not moderated", error_type=type(exc).__name__, comments=len(new))
 
 
-async def _fill_details(ctx: worker.JobContext, event_ids: list[int], access: GraphAccess) -> None:
+async def _fill_details(ctx: worker.JobContext, event_ids: list[int], access: AccountGraph) -> None:
     """After the events: one batched read per account and kind for the whole delivery, each on its own."""
     factory = ctx.session_factory
     async with factory() as session:

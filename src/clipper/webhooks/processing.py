@@ -11,12 +11,12 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from clipper.accounts.graph import AccountGraph
 from clipper.accounts.models import Account
 from clipper.db import unit_of_work, utcnow
 from clipper.events.hub import EventHub
 from clipper.inbox import media as media_details
 from clipper.inbox import mentions, moderation, notify, participants, store
-from clipper.inbox.access import GraphAccess
 from clipper.inbox.models import InboxComment
 from clipper.insights import service as insights
 from clipper.webhooks.models import EventStatus, WebhookEvent
@@ -178,7 +178,7 @@ async def read_mentions(
     factory: async_sessionmaker[AsyncSession],
     noted: Sequence[mentions.NotedMention],
     *,
-    access: GraphAccess,
+    access: AccountGraph,
     hub: EventHub | None,
 ) -> None:
     """Read and store the content of committed mentions, each on its own (a failure keeps its ids)."""
@@ -193,7 +193,7 @@ async def moderate_and_announce(
     factory: async_sessionmaker[AsyncSession],
     new: Sequence[NewComment],
     *,
-    access: GraphAccess,
+    access: AccountGraph,
     hub: EventHub | None,
 ) -> None:
     """Run each account's rules on its committed new comments (Meta first, then one short unit of work
@@ -259,7 +259,7 @@ async def wanted_details(session: AsyncSession, *, event_ids: Sequence[int]) -> 
 
 
 async def fill_account(
-    factory: async_sessionmaker[AsyncSession], *, account_id: int, wanted: Wanted, access: GraphAccess
+    factory: async_sessionmaker[AsyncSession], *, account_id: int, wanted: Wanted, access: AccountGraph
 ) -> Filled | None:
     """Read what `wanted` names and this account lacks (one batched read per kind), and store it.
 
