@@ -59,13 +59,6 @@ def test_no_sandbox_source_mentions_a_clipper_import() -> None:
 
 CLIPPER_SOURCES = SANDBOX_SOURCES.parent / "clipper"
 
-# Package cycles the gateway work (issue 13: one seam for calling Meta) removes; the lead empties this
-# list once it is merged. Nothing else may be added: a new cycle fails the test, and so does an entry
-# here that no longer is one.
-ALLOWED_PACKAGE_CYCLES: list[frozenset[str]] = [
-    frozenset({"clipper.accounts", "clipper.oauth"}),  # oauth state store and permissions ↔ accounts
-]
-
 
 def _module_name(path: Path) -> str:
     parts = list(path.relative_to(CLIPPER_SOURCES.parent).with_suffix("").parts)
@@ -206,16 +199,8 @@ def test_no_clipper_package_imports_itself_round_a_loop() -> None:
     domains = _domain_graph(clipper_import_graph())
     assert "clipper.social" in domains
     assert "clipper.worker" not in domains  # top-level modules are checked module by module only
-    groups = strongly_connected(domains)
-    cycles = [
-        " → ".join(_cycle_in(domains, group))
-        for group in groups
-        if frozenset(group) not in ALLOWED_PACKAGE_CYCLES
-    ]
+    cycles = [" → ".join(_cycle_in(domains, group)) for group in strongly_connected(domains)]
     assert cycles == [], "package import cycles:\n" + "\n".join(cycles)
-    assert sorted(map(sorted, ALLOWED_PACKAGE_CYCLES)) == sorted(
-        sorted(group) for group in groups if frozenset(group) in ALLOWED_PACKAGE_CYCLES
-    ), "an allowed cycle is gone: remove it from ALLOWED_PACKAGE_CYCLES"
 
 
 def test_the_cycle_finder_sees_a_lazy_import_loop() -> None:

@@ -13,6 +13,7 @@ from clipper.config import Settings
 from clipper.db import unit_of_work, writing_at_first_statement
 from clipper.events.hub import EventHub
 from clipper.instagram import InstagramGraphAPI
+from clipper.oauth.state_store import OAuthStateStore
 from clipper.resources import Resources, app_state
 from clipper.security import TokenCipher
 from clipper.users.auth import Principal, SignInRequired, authenticate
@@ -67,6 +68,15 @@ def get_cipher(request: Request) -> TokenCipher:
 
 
 CipherDep = Annotated[TokenCipher, Depends(get_cipher)]
+
+
+def get_oauth_states(request: Request, cipher: CipherDep) -> OAuthStateStore:
+    """OAuth states and the last authorization, on the app's key-value store."""
+    return OAuthStateStore(request.app.state.kv, cipher)
+
+
+# Here, not in oauth: a disconnect (accounts) takes the account out of the last authorization too.
+StatesDep = Annotated[OAuthStateStore, Depends(get_oauth_states)]
 
 
 async def current_principal(request: Request, session: SessionDep) -> Principal:

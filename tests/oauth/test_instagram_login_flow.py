@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from clipper.accounts.permissions import INSTAGRAM_LOGIN_PERMISSIONS
 from clipper.config import Settings
-from clipper.oauth.permissions import INSTAGRAM_LOGIN_PERMISSIONS
 from instagram_login_flow import connect_with_instagram, instagram_login_callback
 from oauth_flow import (
     API,

@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 from sqlalchemy import select
 
 from clipper.accounts.models import Account
+from clipper.accounts.permissions import REQUESTED_PERMISSIONS
 from clipper.oauth.outcomes import NoPages
-from clipper.oauth.permissions import REQUESTED_PERMISSIONS
 from oauth_flow import (
     API,
     authorize_and_return,

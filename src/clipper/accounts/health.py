@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper.accounts.graph import graph_for, graph_with
 from clipper.accounts.models import Account, AccountHealth, LoginFlavour
-from clipper.accounts.permissions import is_instagram_login, missing_permissions
+from clipper.accounts.permissions import is_instagram_login, missing_permissions, requested_for
 from clipper.accounts.subscriptions import (
     SubscriptionResult,
     record_subscription,
@@ -25,7 +25,6 @@ from clipper.db import unit_of_work, utcnow
 from clipper.errors import ReconnectRequired
 from clipper.instagram import InstagramGraphAPI, InstagramGraphAPIError, InvalidTokenError
 from clipper.instagram.schemas import InstagramAccount
-from clipper.oauth.permissions import requested_for
 from clipper.security import TokenCipher
 
 log = structlog.get_logger(__name__)

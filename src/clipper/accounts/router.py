@@ -16,10 +16,10 @@ from clipper.deps import (
     FactoryDep,
     GraphDep,
     SessionDep,
+    StatesDep,
     UserOutsideTransaction,
 )
 from clipper.inputs import DbId, id_cursor
-from clipper.oauth.deps import StatesDep
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])
 

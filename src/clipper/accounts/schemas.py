@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from clipper.accounts.models import AccountHealth
-from clipper.oauth.permissions import requested_for
+from clipper.accounts.permissions import requested_for
 
 
 class AccountRead(BaseModel):

@@ -13,10 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from clipper.accounts.models import Account, LoginFlavour
+from clipper.accounts.permissions import requested_for
 from clipper.accounts.service import WEBHOOK_ACCOUNT_FIELDS, WEBHOOK_PAGE_FIELDS
 from clipper.doctor.meta import Graph, GraphReadError
 from clipper.doctor.report import Check, failed, passed
-from clipper.oauth.permissions import requested_for
 from clipper.observability import redact_text
 from clipper.security import TokenCipher, TokenDecryptError
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from clipper.accounts import service as accounts
 from clipper.accounts.graph import AccountGraph
 from clipper.accounts.models import Account
+from clipper.accounts.permissions import MANAGE_COMMENTS
 from clipper.db import unit_of_work, utcnow
 from clipper.errors import ClipperError, Conflict, InvalidInput, NotFound
 from clipper.graph_errors import domain_error
@@ -19,7 +20,6 @@ from clipper.inbox import fetch, schedule, store, sync
 from clipper.inbox.models import InboxComment
 from clipper.inbox.pagination import encode_cursor, older_than
 from clipper.instagram import BatchRequest, InstagramGraphAPIError, InvalidTokenError
-from clipper.oauth.permissions import MANAGE_COMMENTS
 from clipper.users.models import User
 
 

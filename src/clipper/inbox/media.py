@@ -11,12 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.accounts.graph import AccountGraph
 from clipper.accounts.models import Account
+from clipper.accounts.permissions import MANAGE_COMMENTS
 from clipper.errors import ClipperError
 from clipper.inbox.models import InboxComment
 from clipper.inbox.store import MediaDetails, media_details_of, set_media
 from clipper.instagram import InstagramGraphAPIError
 from clipper.instagram.schemas import Media
-from clipper.oauth.permissions import MANAGE_COMMENTS
 
 log = structlog.get_logger(__name__)
 

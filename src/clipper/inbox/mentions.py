@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from clipper.accounts import service as accounts
 from clipper.accounts.graph import AccountGraph
 from clipper.accounts.models import Account
+from clipper.accounts.permissions import MANAGE_COMMENTS
 from clipper.db import unit_of_work, utcnow
 from clipper.errors import ClipperError
 from clipper.events.hub import EventHub
@@ -28,7 +29,6 @@ from clipper.inbox.models import InboxMention, MentionKind
 from clipper.inbox.pagination import encode_cursor, older_than
 from clipper.instagram import InstagramGraphAPIError, InvalidTokenError
 from clipper.instagram.schemas import Comment, Media
-from clipper.oauth.permissions import MANAGE_COMMENTS
 from clipper.users.models import User
 
 log = structlog.get_logger(__name__)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from clipper.accounts import service as accounts
 from clipper.accounts.graph import AccountGraph, messaging_node
 from clipper.accounts.models import Account
+from clipper.accounts.permissions import MANAGE_COMMENTS, MANAGE_MESSAGES, PRIVATE_REPLIES
 from clipper.clips import service as clips
 from clipper.clips.models import ClipKind
 from clipper.config import Settings
@@ -19,7 +20,6 @@ from clipper.errors import Conflict, InvalidInput, NotFound
 from clipper.inbox import comments, store
 from clipper.inbox.models import InboxComment, InboxConversation, InboxMessage
 from clipper.inbox.pagination import encode_cursor, older_than
-from clipper.oauth.permissions import MANAGE_COMMENTS, MANAGE_MESSAGES, PRIVATE_REPLIES
 from clipper.users.models import User
 
 STANDARD_WINDOW = timedelta(hours=24)

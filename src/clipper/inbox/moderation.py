@@ -12,13 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from clipper.accounts import service as accounts
 from clipper.accounts.graph import AccountGraph
 from clipper.accounts.models import Account
+from clipper.accounts.permissions import MANAGE_COMMENTS
 from clipper.db import unit_of_work, utcnow
 from clipper.errors import ClipperError, NotFound
 from clipper.inbox import patterns
 from clipper.inbox.models import InboxComment, ModerationAction, ModerationRule, RuleAction, RuleKind
 from clipper.inputs import id_cursor
 from clipper.instagram import InstagramGraphAPI, InstagramGraphAPIError, InvalidTokenError
-from clipper.oauth.permissions import MANAGE_COMMENTS
 from clipper.users.models import User
 
 log = structlog.get_logger(__name__)

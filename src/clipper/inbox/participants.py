@@ -12,11 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.accounts.graph import AccountGraph, messaging_node
 from clipper.accounts.models import Account
+from clipper.accounts.permissions import MANAGE_MESSAGES
 from clipper.errors import ClipperError
 from clipper.inbox.models import InboxConversation
 from clipper.instagram import BatchRequest, InstagramGraphAPIError
 from clipper.instagram.schemas import Conversation
-from clipper.oauth.permissions import MANAGE_MESSAGES
 
 log = structlog.get_logger(__name__)
 

@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from clipper.accounts import service as accounts
 from clipper.accounts.graph import AccountGraph, graph_errors_outside, messaging_node
 from clipper.accounts.models import Account
+from clipper.accounts.permissions import MANAGE_COMMENTS, MANAGE_MESSAGES
 from clipper.db import unit_of_work, utcnow
 from clipper.errors import ClipperError, PermissionMissing, TooManyRequests
 from clipper.events.hub import EventHub
@@ -49,7 +50,6 @@ from clipper.inbox.models import (
 )
 from clipper.inbox.schedule import SyncReport, claim_next, record_attempt, sync_state
 from clipper.instagram.schemas import Comment, Conversation
-from clipper.oauth.permissions import MANAGE_COMMENTS, MANAGE_MESSAGES
 from clipper.users.models import User
 
 log = structlog.get_logger(__name__)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from clipper.accounts.models import Account
+from clipper.accounts.permissions import MANAGE_INSIGHTS
 from clipper.db import unit_of_work
 from clipper.errors import InvalidInput
 from clipper.insights import cache, ranges, snapshots
@@ -23,7 +24,6 @@ from clipper.insights.schemas import AccountInsightsRead, DayPoint, MetricRead
 from clipper.instagram import InstagramGraphAPI
 from clipper.instagram.batch import MAX_BATCH
 from clipper.instagram.insights import parse_insights
-from clipper.oauth.permissions import MANAGE_INSIGHTS
 
 MAX_RANGE_DAYS = 731
 PERIOD_DAYS = {"day": 1, "week": 7, "days_28": 28}

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.accounts.models import Account
+from clipper.accounts.permissions import MANAGE_INSIGHTS
 from clipper.db import unit_of_work
 from clipper.errors import InvalidInput
 from clipper.insights import cache, ranges, snapshots
@@ -17,7 +18,6 @@ from clipper.insights.cache import Services
 from clipper.insights.catalogue import DEMOGRAPHIC_BREAKDOWNS, DEMOGRAPHIC_METRICS, TIMEFRAMES
 from clipper.insights.schemas import AudienceBucket, AudienceRead, OnlineFollowersRead
 from clipper.instagram import InstagramGraphAPI
-from clipper.oauth.permissions import MANAGE_INSIGHTS
 
 ONLINE = "online_followers"
 ONLINE_DAYS = 30

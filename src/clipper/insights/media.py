@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper.accounts import service as accounts
 from clipper.accounts.models import Account
+from clipper.accounts.permissions import MANAGE_INSIGHTS
 from clipper.db import unit_of_work
 from clipper.errors import NotFound
 from clipper.insights import cache, snapshots
@@ -23,7 +24,6 @@ from clipper.instagram import (
     NotFoundError,
 )
 from clipper.instagram.schemas import Media
-from clipper.oauth.permissions import MANAGE_INSIGHTS
 from clipper.social.models import SocialPost
 from clipper.users.models import User
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.accounts.models import Account
+from clipper.accounts.permissions import MANAGE_INSIGHTS
 from clipper.db import unit_of_work, utcnow
 from clipper.insights import snapshots
 from clipper.insights.cache import Services
@@ -26,7 +27,6 @@ from clipper.instagram import InstagramGraphAPI, InvalidTokenError, RateLimitErr
 from clipper.instagram.batch import MAX_BATCH
 from clipper.instagram.insights import parse_insights
 from clipper.instagram.schemas import Media
-from clipper.oauth.permissions import MANAGE_INSIGHTS
 
 LIST_FIELDS = (
     "id,caption,media_type,media_product_type,media_url,thumbnail_url,permalink,timestamp,"

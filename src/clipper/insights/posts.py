@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.accounts.models import Account
+from clipper.accounts.permissions import MANAGE_INSIGHTS
 from clipper.db import unit_of_work
 from clipper.insights import ranges, snapshots
 from clipper.insights.cache import Services
@@ -17,7 +18,6 @@ from clipper.insights.catalogue import MEDIA_CATALOGUE, product_of
 from clipper.instagram import InstagramGraphAPI
 from clipper.instagram.batch import BatchRequest
 from clipper.instagram.schemas import Media
-from clipper.oauth.permissions import MANAGE_INSIGHTS
 
 POST_FIELDS = "id,media_type,media_product_type,timestamp,permalink,like_count,comments_count"
 POST_METRICS = ("views", "reach", "likes", "comments", "saved", "shares", "total_interactions")

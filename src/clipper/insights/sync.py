@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from clipper.accounts import service as accounts
 from clipper.accounts.graph import graph_errors_outside
 from clipper.accounts.models import Account
+from clipper.accounts.permissions import MANAGE_INSIGHTS
 from clipper.db import unit_of_work
 from clipper.errors import ClipperError, TooManyRequests
 from clipper.insights import ranges, snapshots, stories
@@ -32,7 +33,6 @@ from clipper.insights.audience import fetch_online, missing_online
 from clipper.insights.cache import Services
 from clipper.insights.catalogue import ACCOUNT_METRICS
 from clipper.instagram import InstagramGraphAPI
-from clipper.oauth.permissions import MANAGE_INSIGHTS
 
 log = structlog.get_logger(__name__)
 

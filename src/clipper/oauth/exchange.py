@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from clipper.accounts.models import LoginFlavour
-from clipper.accounts.permissions import missing_permissions
+from clipper.accounts.permissions import REQUIRED_TO_CONNECT, missing_permissions, requested_for
 from clipper.accounts.store import ConnectedAccount
 from clipper.db import utcnow
 from clipper.instagram import (
@@ -23,7 +23,6 @@ from clipper.instagram import (
 )
 from clipper.instagram.schemas import Token
 from clipper.oauth import discovery, outcomes
-from clipper.oauth.permissions import REQUIRED_TO_CONNECT, requested_for
 
 CODE_USED, CODE_EXPIRED, REDIRECT_MISMATCH = 36009, 36007, 36008
 # Instagram Login reads the account with its basic scope (Business Login for Instagram).

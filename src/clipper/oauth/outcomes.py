@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clipper.accounts.models import Account, LoginFlavour
+from clipper.accounts.permissions import PERMISSION_PURPOSE
 from clipper.errors import ClipperError
-from clipper.oauth.permissions import PERMISSION_PURPOSE
 
 PLATFORM = "instagram"
 HELP_CREATE_PAGE = "https://www.facebook.com/pages/create"

@@ -22,10 +22,10 @@ from clipper.deps import (
     OptionalUserOutsideTransaction,
     SessionDep,
     SettingsDep,
+    StatesDep,
     UserOutsideTransaction,
 )
 from clipper.errors import NotFound
-from clipper.oauth.deps import StatesDep
 from clipper.oauth.pages import callback_response
 from clipper.oauth.schemas import (
     AuthorizationUrl,

@@ -22,13 +22,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper.accounts import service as accounts
 from clipper.accounts.models import Account, LoginFlavour
+from clipper.accounts.permissions import INSTAGRAM_LOGIN_PERMISSIONS, REQUESTED_PERMISSIONS
 from clipper.config import Settings
 from clipper.db import unit_of_work
 from clipper.errors import Conflict, InvalidInput, NotFound
 from clipper.instagram import InstagramGraphAPI
 from clipper.oauth import exchange, outcomes
 from clipper.oauth.outcomes import PLATFORM, CallbackResult
-from clipper.oauth.permissions import INSTAGRAM_LOGIN_PERMISSIONS, REQUESTED_PERMISSIONS
 from clipper.oauth.state_store import OAuthStateError, OAuthStateStore, new_browser_nonce
 from clipper.observability import OAUTH_FAILURE, OAUTH_SUCCESS
 from clipper.security import TokenCipher

@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from clipper.accounts.models import Account
+from clipper.accounts.permissions import PUBLISH
 from clipper.clips.models import Clip
 from clipper.clips.qualify import cover_reasons, qualifies_for
 from clipper.db import utcnow
 from clipper.errors import ClipperError, InvalidInput
-from clipper.oauth.permissions import PUBLISH
 from clipper.social.models import MediaType
 from clipper.social.schemas import PostOptions
 
