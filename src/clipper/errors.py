@@ -63,6 +63,16 @@ class ReconnectRequired(Conflict):
     default_message = "The account's access has expired or was revoked: connect it again."
 
 
+class TokenRevoked(ReconnectRequired):
+    """Meta refused the account's token (190): every call for it fails until it is reconnected, so a job
+    working through the account's parts stops at the first one."""
+
+    @property
+    def error(self) -> str:
+        # Answers as the ReconnectRequired clients already handle.
+        return ReconnectRequired.__name__
+
+
 class PermissionMissing(Conflict):
     """A Meta permission the action needs was not granted."""
 

@@ -8,8 +8,8 @@ from clipper.errors import (
     InvalidInput,
     NotFound,
     PermissionMissing,
-    ReconnectRequired,
     ServiceUnavailable,
+    TokenRevoked,
     TooManyRequests,
 )
 from clipper.instagram import (
@@ -28,7 +28,7 @@ def domain_error(error: InstagramGraphAPIError, *, permission: str) -> ClipperEr
     """The ClipperError (with Meta's actionable sentence) for a Graph error; `permission` names a 10/200."""
     message = error.user_message
     if isinstance(error, InvalidTokenError):
-        return ReconnectRequired(message)
+        return TokenRevoked(message)
     if isinstance(error, PermissionDeniedError):
         return PermissionMissing(permission, message)
     if isinstance(error, RateLimitError):

@@ -26,6 +26,7 @@ from clipper.errors import ClipperError, ReconnectRequired
 from clipper.events.hub import EventHub
 from clipper.graph_errors import domain_error
 from clipper.instagram import InstagramGraphAPI, InstagramGraphAPIError, InvalidTokenError
+from clipper.resources import Resources
 from clipper.security import TokenCipher
 
 log = structlog.get_logger(__name__)
@@ -67,6 +68,12 @@ class AccountGraph:
     cipher: TokenCipher
     factory: async_sessionmaker[AsyncSession]
     hub: EventHub | None = None
+
+    @classmethod
+    def of(cls, resources: Resources) -> AccountGraph:
+        """The gateway on the process's resources (read now: build it where it is used, so a swapped
+        resource is honoured)."""
+        return cls(resources.graph, resources.cipher, resources.session_factory, resources.events)
 
     def client(self, account: Account, permission: str) -> InstagramGraphAPI:
         """The account's token-bearing client; 409 first when it is disconnected or lacks `permission`."""

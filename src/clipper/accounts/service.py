@@ -48,7 +48,6 @@ from clipper.accounts.subscriptions import (
     webhook_problem,
 )
 from clipper.accounts.tokens import (
-    TokenRefused,
     mark_token_invalid,
     page_token,
     refusal_reason,
@@ -69,7 +68,6 @@ __all__ = [
     "HealthChecked",
     "HealthReport",
     "SubscriptionResult",
-    "TokenRefused",
     "can",
     "check_account",
     "check_account_health",

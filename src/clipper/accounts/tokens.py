@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from clipper.accounts.models import Account, AccountHealth
 from clipper.accounts.permissions import label, reconnect_from, require_active
 from clipper.db import utcnow
-from clipper.errors import ReconnectRequired
+from clipper.errors import ReconnectRequired, TokenRevoked
 from clipper.instagram import InvalidTokenError
 from clipper.observability import TOKEN_EXPIRY_EVENTS
 from clipper.security import TokenCipher, TokenDecryptError
@@ -33,15 +33,6 @@ def page_token(account: Account, *, cipher: TokenCipher) -> str:
             f"The stored access for {label(account)} can no longer be decrypted (the encryption key "
             f"changed): reconnect it from {reconnect_from(account)}."
         ) from None
-
-
-class TokenRefused(ReconnectRequired):
-    """The 409 for a token Meta refused, already recorded on the account (the body names it
-    ReconnectRequired): a backfill stops at it instead of trying its next part."""
-
-    @property
-    def error(self) -> str:
-        return ReconnectRequired.__name__
 
 
 def _mark(account: Account, reason: str) -> bool:
@@ -101,10 +92,10 @@ def refusal_reason(error: InvalidTokenError) -> str:
     return f"Reconnect required: {error.user_message}"
 
 
-async def token_refused(session: AsyncSession, *, account: Account, error: InvalidTokenError) -> TokenRefused:
+async def token_refused(session: AsyncSession, *, account: Account, error: InvalidTokenError) -> TokenRevoked:
     """Mark the account for a 190 from Meta in this unit of work; → the actionable 409 to raise."""
     await mark_token_invalid(session, account=account, reason=refusal_reason(error))
-    return TokenRefused(
+    return TokenRevoked(
         f"Instagram no longer accepts the access of {label(account)} ({error.user_message.rstrip('.')}): "
         f"reconnect it from {reconnect_from(account)}."
     )

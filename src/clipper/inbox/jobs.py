@@ -15,7 +15,7 @@ async def sync_account(ctx: worker.JobContext, *, account_id: int) -> None:
     await sync.sync_account(
         ctx.session_factory,
         account_id=account_id,
-        access=AccountGraph(ctx.graph, ctx.cipher, ctx.session_factory, ctx.events),
+        access=AccountGraph.of(ctx.resources),
         media_count=ctx.settings.inbox_sync_media_count,
         interval_seconds=ctx.settings.inbox_sync_interval_seconds,
         hub=ctx.events,
@@ -26,7 +26,7 @@ async def sync_due_accounts(ctx: worker.JobContext) -> None:
     """Sync the due accounts, a few per tick (spreading Graph usage); a rate limit ends the tick."""
     await sync.sync_due_accounts(
         ctx.session_factory,
-        access=AccountGraph(ctx.graph, ctx.cipher, ctx.session_factory, ctx.events),
+        access=AccountGraph.of(ctx.resources),
         media_count=ctx.settings.inbox_sync_media_count,
         interval_seconds=ctx.settings.inbox_sync_interval_seconds,
         per_pass=ctx.settings.inbox_sync_accounts_per_tick,

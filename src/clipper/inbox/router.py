@@ -9,7 +9,14 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from clipper.accounts.graph import AccountGraph
 from clipper.config import Settings
-from clipper.deps import CurrentUser, SessionDep, SettingsDep, UserOutsideTransaction, WritesOnRead
+from clipper.deps import (
+    CurrentUser,
+    SessionDep,
+    SettingsDep,
+    UserOutsideTransaction,
+    WritesOnRead,
+    get_resources,
+)
 from clipper.inbox import service
 from clipper.inbox.models import InboxConversation
 from clipper.inbox.pagination import DEFAULT_LIMIT, MAX_LIMIT
@@ -45,8 +52,7 @@ Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
 def graph_access(request: Request) -> AccountGraph:
     """The gateway to Meta for the caller's accounts (endpoints using it hold no request transaction)."""
-    state = request.app.state
-    return AccountGraph(state.graph, state.cipher, state.session_factory, getattr(state, "events", None))
+    return AccountGraph.of(get_resources(request))
 
 
 AccessDep = Annotated[AccountGraph, Depends(graph_access)]

@@ -31,7 +31,7 @@ from clipper.accounts.graph import AccountGraph, graph_errors_outside, messaging
 from clipper.accounts.models import Account
 from clipper.accounts.permissions import MANAGE_COMMENTS, MANAGE_MESSAGES
 from clipper.db import unit_of_work, utcnow
-from clipper.errors import ClipperError, PermissionMissing, TooManyRequests
+from clipper.errors import ClipperError, PermissionMissing, TokenRevoked, TooManyRequests
 from clipper.events.hub import EventHub
 from clipper.inbox import moderation, notify, store
 from clipper.inbox.fetch import (
@@ -238,7 +238,7 @@ async def sync_account(
         if account is not None and raise_refused:
             accounts.require_active(account)
         return report
-    refused: accounts.TokenRefused | None = None
+    refused: TokenRevoked | None = None
     for permission, part, options in _parts(media_count):
         try:
             accounts.require_permission(account, permission)
@@ -252,7 +252,7 @@ async def sync_account(
             if isinstance(exc, TooManyRequests):
                 report.rate_limited, report.retry_after = True, exc.retry_after
                 break
-            if isinstance(exc, accounts.TokenRefused):
+            if isinstance(exc, TokenRevoked):
                 refused = exc
                 break
     await record_attempt(factory, account_id=account_id, report=report, interval_seconds=interval_seconds)

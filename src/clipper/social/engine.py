@@ -63,7 +63,8 @@ from typing import TYPE_CHECKING, Any
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from clipper.accounts import service as accounts
+from clipper.accounts.graph import AccountGraph
+from clipper.accounts.permissions import PUBLISH
 from clipper.db import utcnow
 from clipper.errors import ClipperError
 from clipper.instagram import InstagramGraphAPI
@@ -112,10 +113,10 @@ class Engine:
         for _ in range(max_steps):
             post = claimed.post
             before = post.status
-            step, token_invalid = await self._step(claimed, sent_now=sent_now)
+            step = await self._step(claimed, sent_now=sent_now)
             if step.go_on:
                 post.lease_until = utcnow() + timedelta(seconds=self.settings.publish_lease_seconds)
-            if not await persist.save(self.session_factory, claimed, token_invalid=token_invalid):
+            if not await persist.save(self.session_factory, claimed):
                 log.info("publish lease lost", user_id=post.user_id, post_id=post.id)
                 return
             if post.status != before or not step.go_on:
@@ -127,21 +128,22 @@ class Engine:
     async def _announce(self, snapshot: dict[str, Any]) -> None:
         await self.resources.events.publish_event(snapshot.pop("user_id"), "post.status", snapshot)
 
-    async def _step(self, claimed: persist.Claimed, *, sent_now: bool) -> tuple[Step, str | None]:
-        """One step on the in-memory post (Graph calls only, no database); a refused token's reason."""
+    async def _step(self, claimed: persist.Claimed, *, sent_now: bool) -> Step:
+        """One step on the in-memory post: Graph calls through the gateway, no transaction open (a refused
+        token is recorded on the account by the gateway, in a unit of work of its own)."""
         post = claimed.post
+        gateway = AccountGraph.of(self.resources)
         try:
-            resources = self.resources
-            api = accounts.graph_for(claimed.account, graph=resources.graph, cipher=resources.cipher)
+            api = gateway.client(claimed.account, PUBLISH)
             ig = claimed.account.platform_account_id
-            return await self._advance(claimed, api, ig, sent_now=sent_now), None
+            return await self._advance(claimed, api, ig, sent_now=sent_now)
         except InvalidTokenError as error:
-            step = transitions.fail(post, error.user_message, code=transitions.code_of(error), reason="token")
-            return step, error.user_message
+            await gateway.refused(claimed.account, error)
+            return transitions.fail(post, error.user_message, code=transitions.code_of(error), reason="token")
         except ClipperError as error:
-            return transitions.fail(post, error.message, code=type(error).__name__, reason="account"), None
+            return transitions.fail(post, error.message, code=type(error).__name__, reason="account")
         except InstagramGraphAPIError as error:
-            return transitions.graph_error(post, error, settings=self.settings), None
+            return transitions.graph_error(post, error, settings=self.settings)
 
     async def _advance(
         self, claimed: persist.Claimed, api: InstagramGraphAPI, ig: str, *, sent_now: bool

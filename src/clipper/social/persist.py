@@ -21,7 +21,6 @@ from sqlalchemy import ColumnElement, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
-from clipper.accounts import service as accounts
 from clipper.accounts.models import Account
 from clipper.clips.models import Clip
 from clipper.db import unit_of_work
@@ -100,8 +99,6 @@ async def load(
 async def save(
     factory: async_sessionmaker[AsyncSession],
     claimed: Claimed,
-    *,
-    token_invalid: str | None = None,
 ) -> bool:
     """Write what the step changed if we still hold `claimed.lease`; False when another worker took it."""
     post = claimed.post
@@ -125,9 +122,6 @@ async def save(
                     .values(container_id=container_id)
                     .execution_options(synchronize_session=False)
                 )
-        if token_invalid is not None:
-            account = await session.get_one(Account, post.account_id)
-            await accounts.mark_token_invalid(session, account=account, reason=token_invalid)
     claimed.saved, claimed.saved_media, claimed.lease = columns, media, post.lease_until
     return True
 

@@ -40,7 +40,7 @@ async def process_events(ctx: worker.JobContext, *, event_ids: list[int]) -> Non
     lock up front, so a nested one would wait on its own task. Meta is only called once an update's
     unit of work committed (comments moderated, mentions read), never under the write lock.
     """
-    access = AccountGraph(ctx.graph, ctx.cipher, ctx.session_factory, ctx.events)
+    access = AccountGraph.of(ctx.resources)
     factory = ctx.session_factory
     for event_id in event_ids:
         later = processing.Deferred()
