@@ -72,7 +72,7 @@ CipherDep = Annotated[TokenCipher, Depends(get_cipher)]
 
 def get_oauth_states(request: Request, cipher: CipherDep) -> OAuthStateStore:
     """OAuth states and the last authorization, on the app's key-value store."""
-    return OAuthStateStore(request.app.state.kv, cipher)
+    return OAuthStateStore(get_resources(request).kv, cipher)
 
 
 # Here, not in oauth: a disconnect (accounts) takes the account out of the last authorization too.
@@ -153,20 +153,18 @@ WritesOnRead = Depends(writes_on_read)
 def session_factory(request: Request) -> async_sessionmaker[AsyncSession]:
     """The app's session factory, for the short units of work of an endpoint that calls Meta."""
     # Read per request, not at startup: tests swap the factory for one on their own transaction.
-    factory: async_sessionmaker[AsyncSession] = request.app.state.session_factory
-    return factory
+    return get_resources(request).session_factory
 
 
 async def optional_user_outside(request: Request) -> User | None:
     """`optional_user`, checked in a unit of work of its own that has ended before the endpoint runs."""
-    async with unit_of_work(request.app.state.session_factory) as session:
+    async with unit_of_work(get_resources(request).session_factory) as session:
         return await optional_user(request, session)
 
 
 def event_hub(request: Request) -> EventHub | None:
-    """The events hub, when the app runs one."""
-    hub: EventHub | None = getattr(request.app.state, "events", None)
-    return hub
+    """The events hub."""
+    return get_resources(request).events
 
 
 FactoryDep = Annotated[async_sessionmaker[AsyncSession], Depends(session_factory)]

@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from clipper import __version__, state_metrics
 from clipper.config import Settings
-from clipper.deps import SettingsDep
+from clipper.deps import SettingsDep, get_resources
 from clipper.errors import Forbidden
 from clipper.security import tokens_equal
 
@@ -34,7 +34,7 @@ async def healthz(request: Request, settings: SettingsDep, response: Response) -
     """Report whether the service can reach its database."""
     # Not SessionDep: a failed check must answer 503, not fail the unit of work's commit.
     try:
-        async with request.app.state.session_factory() as session:
+        async with get_resources(request).session_factory() as session:
             await session.execute(text("SELECT 1"))
         database: Literal["ok", "unavailable"] = "ok"
     except (SQLAlchemyError, OSError) as exc:
@@ -59,7 +59,7 @@ async def metrics(request: Request, settings: SettingsDep) -> Response:
         raise Forbidden(
             "Metrics answer local clients, or a scraper sending 'Authorization: Bearer <METRICS_TOKEN>'."
         )
-    await state_metrics.refresh(request.app.state.session_factory)
+    await state_metrics.refresh(get_resources(request).session_factory)
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
 

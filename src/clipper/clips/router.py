@@ -14,7 +14,7 @@ from clipper.clips.models import Clip, ClipStatus
 from clipper.clips.schemas import ClipPage, ClipRead, ConformRequest, TrimRequest
 from clipper.clips.upload import MULTIPART_OVERHEAD, stage_upload
 from clipper.config import Settings
-from clipper.deps import CurrentUser, SessionAfterBody, SessionDep, SettingsDep, UserBeforeBody
+from clipper.deps import CurrentUser, SessionAfterBody, SessionDep, SettingsDep, UserBeforeBody, get_resources
 from clipper.errors import Forbidden, NotFound
 from clipper.inputs import DbId
 from clipper.openapi import limits
@@ -102,7 +102,7 @@ async def upload_clip(
         staged=staged,
         title=staged.fields.get("title"),
         settings=settings,
-        kv=request.app.state.kv,
+        kv=get_resources(request).kv,
     )
     return _read(clip, settings)
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 
-from clipper.deps import CurrentPrincipal
+from clipper.deps import CurrentPrincipal, get_resources
 from clipper.errors import TooManyRequests
 from clipper.events import service
 from clipper.openapi import limits
@@ -25,10 +25,10 @@ async def stream_events(request: Request, principal: CurrentPrincipal) -> Stream
     The stream ends when the session or token that opened it ends (logout, revoke, password change) or
     expires.
     """
-    hub = request.app.state.events
+    hub = get_resources(request).events
     user = principal.user
     # The count lives in the shared store: N API processes still allow MAX_STREAMS_PER_USER in all.
-    slot = service.StreamSlot(request.app.state.kv, user.id)
+    slot = service.StreamSlot(get_resources(request).kv, user.id)
     if not await slot.acquire():
         raise TooManyRequests(
             f"You already have {service.MAX_STREAMS_PER_USER} live-update streams open: close a tab.",

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from clipper.deps import UserOutsideTransaction
+from clipper.deps import UserOutsideTransaction, get_resources
 from clipper.inputs import DbId, GraphId
 from clipper.insights import media_list, service
 from clipper.insights.cache import Services
@@ -26,13 +26,13 @@ router = APIRouter(prefix="/instagram", tags=["insights"])
 
 def get_services(request: Request) -> Services:
     """The gateway to Meta and the answer cache (endpoints using them hold no request transaction)."""
-    state = request.app.state
+    resources = get_resources(request)
     return Services(
-        graph=state.graph,
-        cipher=state.cipher,
-        factory=state.session_factory,
-        hub=getattr(state, "events", None),
-        kv=state.kv,
+        graph=resources.graph,
+        cipher=resources.cipher,
+        factory=resources.session_factory,
+        hub=resources.events,
+        kv=resources.kv,
     )
 
 

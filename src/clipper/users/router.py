@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 
-from clipper.deps import CurrentPrincipal, CurrentUser, SessionAfterBody, SessionDep, SettingsDep
+from clipper.deps import (
+    CurrentPrincipal,
+    CurrentUser,
+    SessionAfterBody,
+    SessionDep,
+    SettingsDep,
+    get_resources,
+)
 from clipper.errors import Forbidden
 from clipper.events import service as events
 from clipper.events.hub import EventHub
@@ -63,7 +70,7 @@ async def register(
     The answer is the same whether or not the email already had an account, so nobody can use sign-up
     to find out who uses this server. The password is hashed before the unit of work opens.
     """
-    kv: KeyValueStore = request.app.state.kv
+    kv: KeyValueStore = get_resources(request).kv
     await service.sign_up(session, kv=kv, data=data, client=_client(request))
     response.headers["Cache-Control"] = "no-store"
     return RegisterAccepted(email=data.email, detail=_SIGN_UP_NEXT)
@@ -82,8 +89,8 @@ async def login(
     settings: SettingsDep,
 ) -> LoginResponse:
     """Open a session: a bearer `access_token`, plus the session and CSRF cookies for browsers."""
-    kv: KeyValueStore = request.app.state.kv
-    reader = request.app.state.session_factory
+    kv: KeyValueStore = get_resources(request).kv
+    reader = get_resources(request).session_factory
     done = await service.login(session, reader=reader, kv=kv, data=data, client=_client(request))
     issued = done.issued
     set_session_cookies(response, settings=settings, token=issued.token, csrf_token=issued.csrf_token)
@@ -117,7 +124,7 @@ async def change_password(
     data: PasswordChange, principal: CurrentPrincipal, request: Request, session: SessionDep
 ) -> None:
     """Change the password (the current one is required); the user's other sessions and API tokens end."""
-    kv: KeyValueStore = request.app.state.kv
+    kv: KeyValueStore = get_resources(request).kv
     await service.change_password(session, kv=kv, principal=principal, data=data, client=_client(request))
     kept = {
         "session_id": principal.session.id if principal.session else None,
@@ -184,5 +191,5 @@ async def revoke_session(session_id: DbId, user: CurrentUser, request: Request, 
 
 
 def _hub(request: Request) -> EventHub:
-    hub: EventHub = request.app.state.events
+    hub: EventHub = get_resources(request).events
     return hub
