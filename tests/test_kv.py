@@ -11,7 +11,7 @@ import redis.asyncio as aioredis
 
 from clipper.errors import ServiceUnavailable
 from clipper.kv import KeyValueStore, MemoryStore, RedisStore, create_store
-from kv_stores import Advance, FakeClock
+from tests.fixtures.kv import Advance, FakeClock
 
 
 class TestKeyValueStore:

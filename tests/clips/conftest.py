@@ -14,8 +14,8 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from auth_helpers import SignedUp
-from taking_turns import TakingTurns
+from tests.fixtures.auth import SignedUp
+from tests.fixtures.taking_turns import TakingTurns
 
 
 @pytest.fixture

@@ -14,10 +14,10 @@ import uvicorn
 from fastapi import FastAPI
 from typer.testing import CliRunner
 
-import media_factory
 from clipper import migrate
 from clipper.cli import app as cli
 from clipper.config import Settings
+from tests.fixtures import media_factory
 
 
 def _free_port() -> int:

@@ -19,9 +19,9 @@ import httpx
 from fastapi import FastAPI
 from PIL import Image
 
-import media_factory
-from auth_helpers import SignedUp
-from clips.clip_helpers import fetch, upload, upload_ok, wait_done
+from tests.clips.clip_helpers import fetch, upload, upload_ok, wait_done
+from tests.fixtures import media_factory
+from tests.fixtures.auth import SignedUp
 
 QUICK_SECONDS = 10.0
 

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from clipper.inbox.models import InboxSyncState
 from clipper.users.models import User
-from factories import create_clip
-from inbox_helpers import API, busiest_media, connect, drain
+from tests.fixtures.factories import create_clip
+from tests.fixtures.inbox import API, busiest_media, connect, drain
 
 
 async def synced_accounts(app) -> set[int]:

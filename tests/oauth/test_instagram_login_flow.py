@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 
 from clipper.config import Settings
 from clipper.oauth.permissions import INSTAGRAM_LOGIN_PERMISSIONS
-from instagram_login_flow import connect_with_instagram, instagram_login_callback
-from oauth_flow import API, dialog_query, oauth_result, sandbox_of, start_authorization
+from tests.fixtures.instagram_login import connect_with_instagram, instagram_login_callback
+from tests.fixtures.oauth_flow import API, dialog_query, oauth_result, sandbox_of, start_authorization
 
 
 class TestAuthorize:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from clipper.accounts.models import Account
 from clipper.oauth.outcomes import NoPages
 from clipper.oauth.permissions import REQUESTED_PERMISSIONS
-from oauth_flow import (
+from tests.fixtures.oauth_flow import (
     API,
     authorize_and_return,
     callback_payload,

@@ -27,7 +27,7 @@ from graph_sandbox.app import create_sandbox_app
 from graph_sandbox.config import SandboxConfig
 from graph_sandbox.permissions import PRODUCT_PERMISSIONS
 from graph_sandbox.state import Sandbox
-from media_factory import jpeg
+from tests.fixtures.media_factory import jpeg
 
 VERSION = "v24.0"
 

@@ -16,13 +16,13 @@ import httpx
 import uvicorn
 from sqlalchemy import func, select
 
-from auth_helpers import signup
 from clipper import migrate
 from clipper.config import Settings
 from clipper.db import unit_of_work, utcnow
 from clipper.social.models import MediaType, PostStatus, SocialPost
-from oauth_flow import connect_instagram
-from social.publish_helpers import Publisher
+from tests.fixtures.auth import signup
+from tests.fixtures.oauth_flow import connect_instagram
+from tests.social.publish_helpers import Publisher
 
 
 @asynccontextmanager

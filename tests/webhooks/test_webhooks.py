@@ -12,7 +12,7 @@ from sqlalchemy import select
 from clipper.config import SANDBOX_APP_SECRET
 from clipper.webhooks import service
 from clipper.webhooks.models import EventStatus, WebhookEvent
-from inbox_helpers import API, busiest_media, connect, drain
+from tests.fixtures.inbox import API, busiest_media, connect, drain
 
 URL = "/api/v1/webhooks/instagram"
 
