@@ -12,10 +12,10 @@ import sys
 
 import httpx
 import uvicorn
+from host_map import HostMap  # run as a script: its folder is on sys.path
 
 from graph_sandbox.app import create_sandbox_app
 from graph_sandbox.config import SandboxConfig
-from tests.production.host_map import HostMap
 
 
 def main(port: int, public_host: str, backend_ports: list[int]) -> None:

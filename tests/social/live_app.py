@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -21,6 +20,7 @@ from clipper.config import Settings
 from clipper.db import unit_of_work, utcnow
 from clipper.social.models import MediaType, PostStatus, SocialPost
 from tests.fixtures.auth import signup
+from tests.fixtures.live_server import listening_socket, origin_of
 from tests.fixtures.oauth_flow import connect_instagram
 from tests.social.publish_helpers import Publisher
 
@@ -86,26 +86,19 @@ async def wait_for(publisher: Publisher, *, published: int, timeout: float) -> d
         await asyncio.sleep(0.2)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @asynccontextmanager
 async def served_publisher(settings: Settings, **overrides: Any) -> AsyncIterator[Publisher]:
     """Like `live_publisher`, but the app listens on a real socket (uvicorn) and the client uses it."""
     from clipper.main import create_app
 
-    port = _free_port()
-    origin = f"http://127.0.0.1:{port}"
+    sock = listening_socket()
+    origin = origin_of(sock)
     settings = settings.model_copy(update={"backend_url": origin, "frontend_url": origin, **overrides})
     await asyncio.to_thread(migrate.upgrade, settings.database_url)
     app = create_app(settings)
     app.state.graph_transport = httpx.ASGITransport(app=app)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    serving = asyncio.create_task(server.serve())
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    serving = asyncio.create_task(server.serve(sockets=[sock]))
     try:
         while not server.started:
             assert not serving.done(), "uvicorn did not start"
@@ -119,6 +112,7 @@ async def served_publisher(settings: Settings, **overrides: Any) -> AsyncIterato
     finally:
         server.should_exit = True
         await serving
+        sock.close()
 
 
 def start_worker_process(

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tests.fixtures import media_factory
-from tests.sandbox.publishing.pub_session import Publisher, error_of, pub_fixture  # noqa: F401
+from tests.sandbox.publishing.pub_session import Publisher, error_of
 
 
 class TestImageFlow:

@@ -9,7 +9,7 @@ import pytest
 
 from tests.fixtures import media_factory
 from tests.fixtures.paths import GRAPH_FIXTURES
-from tests.sandbox.publishing.pub_session import Publisher, pub_fixture  # noqa: F401
+from tests.sandbox.publishing.pub_session import Publisher
 from tests.sandbox.shapes import assert_same_shape
 
 FIXTURES = GRAPH_FIXTURES / "instagram" / "apidata"

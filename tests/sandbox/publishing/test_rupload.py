@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from tests.fixtures import media_factory
-from tests.sandbox.publishing.pub_session import Publisher, pub_fixture  # noqa: F401
+from tests.sandbox.publishing.pub_session import Publisher
 
 
 async def _session(pub: Publisher, **params: Any) -> dict[str, Any]:
