@@ -28,12 +28,12 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout, for the `tests` package
 from clipper import migrate  # noqa: E402
 from clipper.config import Environment, Settings  # noqa: E402
-from social import chaos  # noqa: E402
-from social.live_app import served_publisher  # noqa: E402
-from throwaway_postgres import throwaway_database  # noqa: E402
+from tests.fixtures.postgres import throwaway_database  # noqa: E402
+from tests.social import chaos  # noqa: E402
+from tests.social.live_app import served_publisher  # noqa: E402
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

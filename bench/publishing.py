@@ -54,8 +54,8 @@ from clipper.social.models import MediaType, PostStatus, SocialPost, SocialPostM
 from clipper.users.models import User
 from graph_client import _free_port, _page_token, _start_sandbox, _wait_until_up
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from media_factory import jpeg, mp4  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout, for the `tests` package
+from tests.fixtures.media_factory import jpeg, mp4  # noqa: E402
 
 # The floors of the issue (HTTP requests), and the Graph operations the same flow costs.
 FLOORS = {

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from clipper import __version__, migrate
 from clipper.cli import app
 from clipper.config import SANDBOX_APP_ID, SANDBOX_APP_SECRET
-from live_server import free_port, running
+from tests.fixtures.live_server import free_port, running
 
 runner = CliRunner()
 

@@ -17,7 +17,7 @@ from clipper.db import Base, load_models, unit_of_work
 from clipper.migrate import head_revisions
 from clipper.social.models import MediaType, PostStatus, SocialPost, SocialPostMedia
 from clipper.users.models import User
-from factories import create_account, create_clip, create_post, create_user
+from tests.fixtures.factories import create_account, create_clip, create_post, create_user
 
 
 async def _count(session: AsyncSession, model: type[Base]) -> int:

@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from clipper.db import utcnow
 from clipper.social.models import PostStatus
 from clipper.webhooks.models import WebhookEvent
-from factories import create_account, create_post
-from production import shape
+from tests.fixtures.factories import create_account, create_post
+from tests.production import shape
 
 PRODUCTION_FIXED = {"ENVIRONMENT": "production", "WORKER_EMBEDDED": "false", "LOG_FORMAT": "json"}
 # Metrics Prometheus itself provides.

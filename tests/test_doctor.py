@@ -29,9 +29,9 @@ from clipper.doctor import Check, render, run_doctor
 from clipper.doctor.local import check_settings
 from clipper.doctor.meta import check_redirect_uri
 from clipper.security import TokenCipher
-from instagram_login_flow import connect_with_instagram
-from social.live_app import live_publisher
-from social.publish_helpers import Publisher
+from tests.fixtures.instagram_login import connect_with_instagram
+from tests.social.live_app import live_publisher
+from tests.social.publish_helpers import Publisher
 
 GRAPH = "http://testserver/sandbox/graph/v24.0"
 INSTAGRAM_GRAPH = "http://testserver/sandbox/graph-instagram/v24.0"

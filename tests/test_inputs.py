@@ -12,9 +12,9 @@ import httpx
 import pytest
 
 from clipper.instagram import InstagramGraphAPI, RequestValidationError
-from inbox_helpers import API as INSTAGRAM
-from media_factory import jpeg
-from social.publish_helpers import make_publisher
+from tests.fixtures.inbox import API as INSTAGRAM
+from tests.fixtures.media_factory import jpeg
+from tests.social.publish_helpers import make_publisher
 
 HUGE = 2**63
 POSTS = "/api/v1/social/"

@@ -12,7 +12,7 @@ import redis.asyncio as aioredis
 
 from clipper.errors import ServiceUnavailable
 from clipper.kv import KeyValueStore, MemoryStore, RedisStore, create_store
-from kv_stores import KV_STORES, Advance, FakeClock
+from tests.fixtures.kv import KV_STORES, Advance, FakeClock
 
 
 class TestKeyValueStore:

@@ -21,7 +21,7 @@ import httpx
 import pytest
 from cryptography.fernet import Fernet
 
-from live_server import clean_environ, free_port, running
+from tests.fixtures.live_server import clean_environ, free_port, running
 
 ROOT = Path(__file__).resolve().parents[1]
 # What the sdist is made of: the tracked sources plus the UI build (never the checkout's build/ leftovers).

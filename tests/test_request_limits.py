@@ -22,11 +22,11 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 
-from auth_helpers import DEFAULT_PASSWORD, SignedUp, signup, unique_email
 from clipper import migrate
 from clipper.config import Settings
-from media_factory import png
-from sqlite_probe import commit_elsewhere
+from tests.fixtures.auth import DEFAULT_PASSWORD, SignedUp, signup, unique_email
+from tests.fixtures.media_factory import png
+from tests.fixtures.sqlite_probe import commit_elsewhere
 
 WEBHOOK = "/api/v1/webhooks/instagram"
 BOUNDARY = "limits-boundary"

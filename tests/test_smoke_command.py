@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from clipper.config import Settings
 from clipper.smoke import dialog
 from clipper.smoke.checklist import Smoke
 from clipper.smoke.cli import in_process, throwaway_user
+from tests.fixtures.live_server import closed_port
 
 STEPS = [
     "OAuth connect",
@@ -27,13 +27,6 @@ STEPS = [
 ]
 
 pytestmark = pytest.mark.timeout(120)
-
-
-def _closed_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture
@@ -93,7 +86,7 @@ async def test_a_refused_permission_fails_its_step_with_the_fix(tmp_path: Path, 
 
 
 def test_an_unreachable_server_fails_every_step_and_exits_non_zero(sandbox_env: None) -> None:
-    server = f"http://127.0.0.1:{_closed_port()}"
+    server = f"http://127.0.0.1:{closed_port()}"
     result = CliRunner().invoke(app, ["smoke", "--server", server, "--token", "unused", "--wait", "1"])
 
     assert result.exit_code == 1, result.output

@@ -11,8 +11,8 @@ from clipper.accounts.models import Account
 from clipper.inbox.models import InboxComment, ModerationRule, RuleAction, RuleKind
 from clipper.insights.models import InsightSnapshot, MediaInsightSnapshot
 from clipper.social.models import SocialPost
-from factories import create_post
-from oauth_flow import API, connect_instagram, sandbox_admin, sandbox_of
+from tests.fixtures.factories import create_post
+from tests.fixtures.oauth_flow import API, connect_instagram, sandbox_admin, sandbox_of
 
 
 async def graph_token_state(app, token: str):

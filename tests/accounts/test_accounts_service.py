@@ -13,8 +13,8 @@ from clipper.accounts import service as accounts
 from clipper.accounts.models import Account, AccountHealth
 from clipper.errors import NotFound, PermissionMissing, ReconnectRequired
 from clipper.users.models import User
-from factories import create_account, create_user
-from oauth_flow import API, connect_instagram, sandbox_admin, sandbox_of
+from tests.fixtures.factories import create_account, create_user
+from tests.fixtures.oauth_flow import API, connect_instagram, sandbox_admin, sandbox_of
 
 
 def expiry_events() -> float:

@@ -13,11 +13,11 @@ from clipper import worker
 from clipper.accounts.models import Account
 from clipper.config import Settings
 from clipper.db import unit_of_work
-from graph_observer import observe_graph_calls
-from oauth_flow import authorize_and_return, connect_instagram, oauth_result, sandbox_of
-from social.live_app import live_publisher
-from social.publish_helpers import Publisher
-from sqlite_probe import commit_elsewhere
+from tests.fixtures.graph_observer import observe_graph_calls
+from tests.fixtures.oauth_flow import authorize_and_return, connect_instagram, oauth_result, sandbox_of
+from tests.fixtures.sqlite_probe import commit_elsewhere
+from tests.social.live_app import live_publisher
+from tests.social.publish_helpers import Publisher
 
 OAUTH = "/api/v1/oauth/instagram"
 

@@ -8,9 +8,9 @@ from clipper.accounts.graph import graph_errors_outside
 from clipper.accounts.models import Account, AccountHealth
 from clipper.errors import PermissionMissing, ReconnectRequired, ServiceUnavailable
 from clipper.instagram import InstagramGraphAPIError
-from events.test_account_events import account_update, kill_page_token
-from events.test_isolation_events import open_stream
-from inbox_helpers import connect
+from tests.events.test_account_events import account_update, kill_page_token
+from tests.events.test_isolation_events import open_stream
+from tests.fixtures.inbox import connect
 
 
 async def read_profile(app, account: Account) -> None:

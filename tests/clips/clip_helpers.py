@@ -13,7 +13,7 @@ import av
 import httpx
 from PIL import Image
 
-from auth_helpers import SignedUp
+from tests.fixtures.auth import SignedUp
 
 GRAPH = "/sandbox/graph/v24.0"
 

@@ -15,10 +15,10 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from auth_helpers import SignedUp
 from clipper.config import Settings
-from kv_stores import KV_STORES
-from taking_turns import TakingTurns
+from tests.fixtures.auth import SignedUp
+from tests.fixtures.kv import KV_STORES
+from tests.fixtures.taking_turns import TakingTurns
 
 
 @pytest.fixture(params=KV_STORES)

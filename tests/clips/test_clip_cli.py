@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -14,28 +13,22 @@ import uvicorn
 from fastapi import FastAPI
 from typer.testing import CliRunner
 
-import media_factory
 from clipper import migrate
 from clipper.cli import app as cli
 from clipper.config import Settings
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+from tests.fixtures import media_factory
+from tests.fixtures.live_server import listening_socket, origin_of
 
 
 @pytest.fixture
 def served(app: FastAPI, settings: Settings) -> Iterator[str]:
     """The app on 127.0.0.1 with a freshly migrated SQLite database; yields its base URL."""
     migrate.upgrade(settings.database_url)
-    port = _free_port()
-    settings.backend_url = f"http://127.0.0.1:{port}"
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, ws="none")
+    sock = listening_socket()
+    settings.backend_url = origin_of(sock)
+    config = uvicorn.Config(app, log_config=None, ws="none")
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 15
     while not server.started and time.monotonic() < deadline:
@@ -44,6 +37,7 @@ def served(app: FastAPI, settings: Settings) -> Iterator[str]:
     yield settings.backend_url
     server.should_exit = True
     thread.join(10)
+    sock.close()
 
 
 def _token(base_url: str) -> str:

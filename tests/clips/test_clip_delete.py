@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from clip_helpers import upload_ok
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-import media_factory
-from auth_helpers import SignedUp
 from clipper.social.models import PostStatus, SocialPost
-from oauth_flow import connect_instagram
+from tests.clips.clip_helpers import upload_ok
+from tests.fixtures import media_factory
+from tests.fixtures.auth import SignedUp
+from tests.fixtures.oauth_flow import connect_instagram
 
 POSTS = "/api/v1/social/"
 

@@ -10,7 +10,7 @@ from clipper.clips.models import ClipKind, ClipStatus
 from clipper.clips.processing import INTERRUPTED, fail_stale
 from clipper.clips.service import cover_reasons
 from clipper.db import utcnow
-from factories import create_clip, create_user
+from tests.fixtures.factories import create_clip, create_user
 
 
 class TestFailStale:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
-from clip_helpers import fetch, upload_ok
 from fastapi import FastAPI
 
-import media_factory
-from auth_helpers import SignedUp
+from tests.clips.clip_helpers import fetch, upload_ok
+from tests.fixtures import media_factory
+from tests.fixtures.auth import SignedUp
 
 
 def _with_query(url: str, **changes: str) -> str:

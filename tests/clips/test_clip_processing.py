@@ -7,7 +7,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from clip_helpers import (
+from PIL import Image
+
+from graph_sandbox.media_inspect import MediaKind, inspect
+from tests.clips.clip_helpers import (
     GRAPH,
     container_status,
     fetch,
@@ -17,11 +20,8 @@ from clip_helpers import (
     upload_ok,
     wait_done,
 )
-from PIL import Image
-
-import media_factory
-from auth_helpers import SignedUp
-from graph_sandbox.media_inspect import MediaKind, inspect
+from tests.fixtures import media_factory
+from tests.fixtures.auth import SignedUp
 
 
 async def _conform(api: httpx.AsyncClient, user: SignedUp, clip_id: int, **body: object) -> httpx.Response:

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-import media_factory
 from clipper.clips.models import Clip, ClipStatus
 from clipper.clips.probe import probe_file
 from clipper.clips.qualify import aspect_name, qualifies_for, qualify
 from clipper.db import load_models
 from graph_sandbox.media_inspect import MediaKind, inspect
+from tests.fixtures import media_factory
 
 load_models()  # Clip's relationships name the other models
 

@@ -6,17 +6,17 @@ import io
 from pathlib import Path
 
 import httpx
-from clip_helpers import fetch, sha256, upload, upload_ok
 from fastapi import FastAPI
 from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncSession
 
-import media_factory
-from auth_helpers import SignedUp
 from clipper.clips.models import Clip
 from clipper.social.models import PostStatus
 from clipper.users.models import User
-from factories import create_account, create_post
+from tests.clips.clip_helpers import fetch, sha256, upload, upload_ok
+from tests.fixtures import media_factory
+from tests.fixtures.auth import SignedUp
+from tests.fixtures.factories import create_account, create_post
 
 
 def _stored_files(app: FastAPI) -> list[Path]:

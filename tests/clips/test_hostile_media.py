@@ -20,11 +20,11 @@ import pytest
 from fastapi import FastAPI
 from PIL import Image
 
-import media_factory
-from auth_helpers import SignedUp
 from clipper.clips import service
 from clipper.kv import RedisStore
-from clips.clip_helpers import fetch, upload, upload_ok, wait_done
+from tests.clips.clip_helpers import fetch, upload, upload_ok, wait_done
+from tests.fixtures import media_factory
+from tests.fixtures.auth import SignedUp
 
 QUICK_SECONDS = 10.0
 

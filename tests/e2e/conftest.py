@@ -16,8 +16,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from e2e.browser import BROWSER_LOCALE, BROWSER_TZ_NAME
-from live_server import sandbox_mode_server
+from tests.e2e.browser import BROWSER_LOCALE, BROWSER_TZ_NAME
+from tests.fixtures.live_server import sandbox_mode_server
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "frontend" / "dist"

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import httpx
 from playwright.sync_api import Page, expect
 
-from e2e.browser import api_post, connect_via_api, screenshot, sign_up_via_api
+from tests.e2e.browser import api_post, connect_via_api, screenshot, sign_up_via_api
 
 FORGED = {"type": "oauth-result", "status": "success", "platform": "instagram", "accounts_available": 1,
           "account_id": 1}  # fmt: skip

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from e2e.browser import screenshot, sign_up_via_api
+from tests.e2e.browser import screenshot, sign_up_via_api
 
 
 def open_dialog(page: Page) -> Page:

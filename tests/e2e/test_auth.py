@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from e2e.browser import PASSWORD, screenshot, unique_email
+from tests.e2e.browser import PASSWORD, screenshot, unique_email
 
 
 class TestAuthPages:

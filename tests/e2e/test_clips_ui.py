@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.browser import api_post, connect_via_api, screenshot, sign_up_via_api, upload_via_api
-from media_factory import jpeg, mp4
+from tests.e2e.browser import api_post, connect_via_api, screenshot, sign_up_via_api, upload_via_api
+from tests.fixtures.media_factory import jpeg, mp4
 
 # Builds a DataTransfer holding the given files, as a drag from the desktop carries them.
 DATA_TRANSFER = """files => {

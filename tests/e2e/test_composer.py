@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, Request, expect
 
-from e2e.browser import BROWSER_TZ, connect_via_api, screenshot, sign_up_via_api, upload_via_api
-from media_factory import jpeg, png
+from tests.e2e.browser import BROWSER_TZ, connect_via_api, screenshot, sign_up_via_api, upload_via_api
+from tests.fixtures.media_factory import jpeg, png
 
 PUBLISH_TIMEOUT_MS = 60_000
 

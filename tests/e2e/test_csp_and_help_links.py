@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from playwright.sync_api import Page, expect
 
-from e2e.browser import sign_up_via_api
+from tests.e2e.browser import sign_up_via_api
 
 WATCH_VIOLATIONS = """
 window.__cspViolations = [];

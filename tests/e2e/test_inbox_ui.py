@@ -10,7 +10,7 @@ import httpx
 import pytest
 from playwright.sync_api import Locator, Page, Response, expect
 
-from e2e.browser import connect_via_api, screenshot, sign_up_via_api, wait_for_live_updates
+from tests.e2e.browser import connect_via_api, screenshot, sign_up_via_api, wait_for_live_updates
 
 ARRIVAL_TIMEOUT_MS = 30_000
 

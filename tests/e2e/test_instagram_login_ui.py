@@ -10,8 +10,8 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.browser import screenshot, sign_up_via_api, upload_via_api, wait_for_live_updates
-from media_factory import jpeg
+from tests.e2e.browser import screenshot, sign_up_via_api, upload_via_api, wait_for_live_updates
+from tests.fixtures.media_factory import jpeg
 
 PUBLISH_TIMEOUT_MS = 60_000
 ARRIVAL_TIMEOUT_MS = 30_000

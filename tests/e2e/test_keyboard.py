@@ -8,8 +8,15 @@ from datetime import datetime, timedelta
 
 from playwright.sync_api import Locator, Page, expect
 
-from e2e.browser import BROWSER_TZ, api_post, connect_via_api, screenshot, sign_up_via_api, upload_via_api
-from media_factory import jpeg, png
+from tests.e2e.browser import (
+    BROWSER_TZ,
+    api_post,
+    connect_via_api,
+    screenshot,
+    sign_up_via_api,
+    upload_via_api,
+)
+from tests.fixtures.media_factory import jpeg, png
 
 MAX_TABS = 30
 

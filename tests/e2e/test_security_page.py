@@ -7,7 +7,7 @@ import re
 import httpx
 from playwright.sync_api import Page, expect
 
-from e2e.browser import PASSWORD, csrf_headers, screenshot, sign_up_via_api
+from tests.e2e.browser import PASSWORD, csrf_headers, screenshot, sign_up_via_api
 
 
 class TestSecurityPage:

@@ -11,8 +11,8 @@ import httpx
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from e2e.browser import BROWSER_TZ, PASSWORD, screenshot, unique_email, wait_for_live_updates
-from media_factory import mp4
+from tests.e2e.browser import BROWSER_TZ, PASSWORD, screenshot, unique_email, wait_for_live_updates
+from tests.fixtures.media_factory import mp4
 
 PUBLISH_TIMEOUT_MS = 60_000
 

@@ -10,8 +10,8 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.browser import api_post, connect_via_api, screenshot, sign_up_via_api, upload_via_api
-from media_factory import jpeg
+from tests.e2e.browser import api_post, connect_via_api, screenshot, sign_up_via_api, upload_via_api
+from tests.fixtures.media_factory import jpeg
 
 PUBLISH_TIMEOUT_MS = 60_000
 

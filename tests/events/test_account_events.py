@@ -8,10 +8,10 @@ import httpx
 from fastapi import FastAPI
 
 from clipper.accounts.models import Account
-from events.test_isolation_events import Stream, events_until, open_stream
-from inbox_helpers import Connected, connect
-from oauth_flow import API as OAUTH
-from oauth_flow import connect_instagram, sandbox_admin
+from tests.events.test_isolation_events import Stream, events_until, open_stream
+from tests.fixtures.inbox import Connected, connect
+from tests.fixtures.oauth_flow import API as OAUTH
+from tests.fixtures.oauth_flow import connect_instagram, sandbox_admin
 
 ACCOUNTS = "/api/v1/accounts"
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from inbox_helpers import WEBHOOK_URL, busiest_media, connect
-from oauth_flow import sandbox_admin
+from tests.fixtures.inbox import WEBHOOK_URL, busiest_media, connect
+from tests.fixtures.oauth_flow import sandbox_admin
 
 
 class Stream:

@@ -7,9 +7,9 @@ import json
 from typing import Any
 
 from clipper.config import Settings
-from media_factory import jpeg
-from social.live_app import served_publisher
-from social.publish_helpers import Publisher, until_done
+from tests.fixtures.media_factory import jpeg
+from tests.social.live_app import served_publisher
+from tests.social.publish_helpers import Publisher, until_done
 
 
 async def next_status(publisher: Publisher, wanted: str, ready: asyncio.Event) -> dict[str, Any]:

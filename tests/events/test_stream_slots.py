@@ -7,7 +7,7 @@ import asyncio
 from clipper.events.hub import EventHub
 from clipper.events.service import MAX_STREAMS_PER_USER, STREAM_LEASE_SECONDS, StreamSlot, stream
 from clipper.kv import MemoryStore
-from kv_stores import FakeClock
+from tests.fixtures.kv import FakeClock
 
 
 async def never_disconnected() -> bool:

@@ -23,10 +23,10 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from auth_helpers import signup
-from live_server import sandbox_mode_server
-from media_factory import jpeg
-from oauth_flow import connect_instagram
+from tests.fixtures.auth import signup
+from tests.fixtures.live_server import sandbox_mode_server
+from tests.fixtures.media_factory import jpeg
+from tests.fixtures.oauth_flow import connect_instagram
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
 # Operations that would end the fuzzer's own credential part-way through the run.

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from graph_sandbox.engagement.comment_writes import add_comment
-from inbox_helpers import API
-from oauth_flow import sandbox_of
+from tests.fixtures.inbox import API
+from tests.fixtures.oauth_flow import sandbox_of
 
 
 def add_thread(app, ig_id: str, replies: int) -> tuple[str, str]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy.engine import make_url
 
 from clipper.config import Settings
-from graph_observer import observe_graph_calls
-from inbox_helpers import API
-from social.live_app import live_publisher
-from sqlite_probe import commit_elsewhere
+from tests.fixtures.graph_observer import observe_graph_calls
+from tests.fixtures.inbox import API
+from tests.fixtures.sqlite_probe import commit_elsewhere
+from tests.social.live_app import live_publisher
 
 
 class TestBackfillJob:

@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_asyn
 from clipper import migrate
 from clipper.inbox import schedule
 from clipper.users.models import User
-from factories import create_account, create_user
-from throwaway_postgres import throwaway_database
+from tests.fixtures.factories import create_account, create_user
+from tests.fixtures.postgres import throwaway_database
 
 LEASE_SECONDS = 600
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from clipper.inbox.media import CAPTION_CHARS
-from inbox_helpers import API, drain
-from oauth_flow import sandbox_of
+from tests.fixtures.inbox import API, drain
+from tests.fixtures.oauth_flow import sandbox_of
 
 
 def expected(app, media_id: str) -> dict:

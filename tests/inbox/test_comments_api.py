@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from inbox_helpers import API, busiest_media, connect
+from tests.fixtures.inbox import API, busiest_media, connect
 
 
 @pytest.fixture

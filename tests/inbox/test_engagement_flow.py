@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from clipper.webhooks.models import WebhookEvent
-from inbox_helpers import API, busiest_media, drain
+from tests.fixtures.inbox import API, busiest_media, drain
 
 
 class TestCommentArrivesByWebhook:

@@ -11,11 +11,11 @@ from sqlalchemy import update
 from clipper.accounts.models import Account
 from clipper.db import utcnow
 from graph_sandbox.seed import add_instagram_only_account
-from inbox_helpers import API, drain
-from instagram_login_flow import connect_with_instagram, instagram_login_callback
-from media_factory import jpeg, mp4
-from oauth_flow import oauth_result
-from social.publish_helpers import Publisher, until_done
+from tests.fixtures.inbox import API, drain
+from tests.fixtures.instagram_login import connect_with_instagram, instagram_login_callback
+from tests.fixtures.media_factory import jpeg, mp4
+from tests.fixtures.oauth_flow import oauth_result
+from tests.social.publish_helpers import Publisher, until_done
 
 
 async def _publisher(client, app, signup) -> Publisher:

@@ -6,7 +6,7 @@ from clipper.accounts.graph import AccountGraph
 from clipper.accounts.models import Account
 from clipper.db import unit_of_work
 from clipper.inbox import mentions
-from inbox_helpers import API, connect, drain
+from tests.fixtures.inbox import API, connect, drain
 
 
 async def mentions_of(client, headers, **params) -> dict:

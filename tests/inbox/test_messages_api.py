@@ -9,8 +9,8 @@ from sqlalchemy import update
 
 from clipper.db import utcnow
 from clipper.inbox.models import InboxComment
-from inbox_helpers import API, connect
-from oauth_flow import connect_instagram
+from tests.fixtures.inbox import API, connect
+from tests.fixtures.oauth_flow import connect_instagram
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from clipper.accounts.graph import AccountGraph
 from clipper.accounts.models import Account
 from clipper.inbox import moderation
 from clipper.inbox.models import InboxComment
-from inbox_helpers import API, busiest_media, drain
+from tests.fixtures.inbox import API, busiest_media, drain
 
 
 class TestDeletedMeanwhile:

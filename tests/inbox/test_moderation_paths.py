@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from inbox_helpers import API, busiest_media, drain
+from tests.fixtures.inbox import API, busiest_media, drain
 
 
 def world(app):

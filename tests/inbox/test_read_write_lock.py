@@ -12,9 +12,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 from clipper.config import Settings
-from inbox_helpers import API
-from social.live_app import live_publisher
-from sqlite_probe import commit_elsewhere
+from tests.fixtures.inbox import API
+from tests.fixtures.sqlite_probe import commit_elsewhere
+from tests.social.live_app import live_publisher
 
 
 class TestReadingMessages:

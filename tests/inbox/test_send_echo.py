@@ -14,10 +14,10 @@ from clipper.db import unit_of_work
 from clipper.inbox.models import InboxMessage
 from clipper.webhooks.models import WebhookEvent
 from graph_sandbox import webhooks as sandbox_webhooks
-from inbox_helpers import API, connect, drain
-from instagram_login_flow import connect_with_instagram
-from social.live_app import live_publisher
-from throwaway_postgres import throwaway_database
+from tests.fixtures.inbox import API, connect, drain
+from tests.fixtures.instagram_login import connect_with_instagram
+from tests.fixtures.postgres import throwaway_database
+from tests.social.live_app import live_publisher
 
 
 async def _reply(client, headers: dict[str, str], account_id: int) -> dict[str, object]:

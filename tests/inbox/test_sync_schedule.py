@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from clipper.db import utcnow
 from clipper.inbox.models import InboxSyncState
-from inbox_helpers import API, connect
+from tests.fixtures.inbox import API, connect
 
 NO_COMMENTS = ("instagram_manage_comments",)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from clipper.accounts.models import Account
-from inbox_helpers import API, busiest_media, drain
-from oauth_flow import connect_instagram
+from tests.fixtures.inbox import API, busiest_media, drain
+from tests.fixtures.oauth_flow import connect_instagram
 
 ACCOUNTS = "/api/v1/accounts"
 STATUS = "/api/v1/oauth/instagram/status"

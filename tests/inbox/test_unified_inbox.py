@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from inbox_helpers import API, busiest_media, connect
-from oauth_flow import connect_instagram
+from tests.fixtures.inbox import API, busiest_media, connect
+from tests.fixtures.oauth_flow import connect_instagram
 
 
 async def everything(client, headers, **params) -> list[dict]:

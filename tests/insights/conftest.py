@@ -12,12 +12,12 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-import media_factory
 from clipper.accounts.models import Account
 from clipper.config import Settings
 from clipper.instagram import InstagramGraphAPI
-from kv_stores import KV_STORES
-from oauth_flow import connect_instagram, sandbox_of
+from tests.fixtures import media_factory
+from tests.fixtures.kv import KV_STORES
+from tests.fixtures.oauth_flow import connect_instagram, sandbox_of
 
 
 @pytest.fixture(params=KV_STORES)

@@ -9,7 +9,7 @@ from clipper.insights.catalogue import MEDIA_CATALOGUE
 from clipper.kv import RedisStore
 from clipper.social.models import PostStatus
 from clipper.users.models import User
-from factories import create_post
+from tests.fixtures.factories import create_post
 
 MEDIA_INSIGHTS_CALL = "GET /{id}/insights"
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from clipper.db import create_engine, create_session_factory, load_models
 from clipper.insights import snapshots
 from clipper.insights.models import InsightSnapshot
-from factories import create_account
+from tests.fixtures.factories import create_account
 
 
 class TestKeptIfPossible:

@@ -2,52 +2,28 @@
 
 - `make_client(handler, **options)`: a client on httpx.MockTransport; sleeps land in `sleeps`, jitter
   is the full delay (deterministic).
-- The sandbox fixtures of tests/sandbox/conftest.py (`sandbox_config`, `sandbox_app`, `sandbox`,
-  `sandbox_client`, `tokens`), re-exported so the client can be tested against the real emulator.
+- The sandbox fixtures of tests/fixtures/sandbox.py (`sandbox_config`, `sandbox_app`, `sandbox`,
+  `sandbox_client`, `tokens`) come with every test, so the client can be tested against the real emulator.
 - `graph`: an InstagramGraphAPI with the seed user's token, talking to the sandbox in process, with
   the sandbox's app id/secret (so every call carries appsecret_proof) and recorded sleeps.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from ig_helpers import TOKEN, Handler
 
 from clipper.instagram import InstagramGraphAPI
 from graph_sandbox.publishing import drain
 from graph_sandbox.state import Sandbox
+from tests.instagram.ig_helpers import TOKEN, Handler
+from tests.sandbox.sandbox_helpers import BASE_URL
 
-
-def _load_sandbox_conftest() -> ModuleType:
-    # Both files are named conftest.py and tests/ is not a package, so load it under its own name.
-    path = Path(__file__).resolve().parents[1] / "sandbox" / "conftest.py"
-    if str(path.parent) not in sys.path:
-        sys.path.append(str(path.parent))  # its helper modules sit next to it
-    spec = importlib.util.spec_from_file_location("sandbox_conftest_for_instagram", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-_sandbox_fixtures = _load_sandbox_conftest()
-sandbox_config = _sandbox_fixtures.sandbox_config
-sandbox_app = _sandbox_fixtures.sandbox_app
-sandbox = _sandbox_fixtures.sandbox
-sandbox_client = _sandbox_fixtures.sandbox_client
-tokens = _sandbox_fixtures.tokens
-SANDBOX_URL: str = _sandbox_fixtures.BASE_URL
+SANDBOX_URL = BASE_URL
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ from urllib.parse import parse_qs
 
 import httpx
 import pytest
-from ig_helpers import TOKEN
 
 from clipper.instagram import InvalidTokenError, OutcomeUnknownError, RequestValidationError
 from clipper.instagram.batch import BatchRequest
+from tests.instagram.ig_helpers import TOKEN
 
 MEDIA = "17900000000000001"
 

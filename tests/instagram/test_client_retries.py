@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from ig_helpers import graph_error
 
 from clipper.instagram import (
     ConnectionDroppedError,
@@ -12,6 +11,7 @@ from clipper.instagram import (
     RateLimitError,
     TransientError,
 )
+from tests.instagram.ig_helpers import graph_error
 
 IG = "17841400000000001"
 

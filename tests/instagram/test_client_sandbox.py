@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-import media_factory
+from tests.fixtures import media_factory
 
 
 async def wait_finished(graph, container_id):

@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-import media_factory
 from clipper.instagram import MessagingWindowError
+from tests.fixtures import media_factory
 
 
 @pytest.fixture

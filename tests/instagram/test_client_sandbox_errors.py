@@ -6,7 +6,6 @@ import asyncio
 
 import pytest
 
-import media_factory
 from clipper.instagram import (
     ContainerExpiredError,
     InvalidParameterError,
@@ -20,6 +19,7 @@ from clipper.instagram import (
     TransientError,
     UnknownGraphError,
 )
+from tests.fixtures import media_factory
 
 
 async def fault(sandbox_client, **rule):

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-import media_factory
 from clipper.instagram import MediaNotReadyError, MediaValidationError, UploadFailedError
 from clipper.instagram.batch import BatchRequest
+from tests.fixtures import media_factory
 
 
 async def finished(graph, container_id):

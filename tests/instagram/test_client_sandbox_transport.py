@@ -7,7 +7,6 @@ tree (GraphTimeoutError, ConnectionDroppedError, GraphConnectError) are produced
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
@@ -24,6 +23,7 @@ from clipper.instagram import (
 from graph_sandbox.app import create_sandbox_app
 from graph_sandbox.config import SandboxConfig
 from graph_sandbox.permissions import PRODUCT_PERMISSIONS
+from tests.fixtures.live_server import closed_port, listening_socket, origin_of
 
 MAX_RETRIES = 2
 # Only the gap between the two matters: the successful retry must fit in the timeout even on a loaded
@@ -63,9 +63,8 @@ class Live:
 
 @pytest.fixture
 async def live() -> AsyncIterator[Live]:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    sock = listening_socket()
+    url = origin_of(sock)
     app = create_sandbox_app(SandboxConfig(public_url=url))
     server = uvicorn.Server(uvicorn.Config(app, log_level="critical", lifespan="off", ws="none", http="h11"))
     task = asyncio.create_task(server.serve(sockets=[sock]))
@@ -86,10 +85,8 @@ async def live() -> AsyncIterator[Live]:
 
 
 def closed_port_url() -> str:
-    """The URL of a local port nothing listens on (bound, then released)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{probe.getsockname()[1]}"
+    """The URL of a local port nothing listens on."""
+    return f"http://127.0.0.1:{closed_port()}"
 
 
 class TestTimeouts:

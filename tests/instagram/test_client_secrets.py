@@ -9,10 +9,10 @@ from urllib.parse import parse_qs
 
 import httpx
 import pytest
-from ig_helpers import APP_ID, APP_SECRET, TOKEN, graph_error
 
 from clipper.instagram import InstagramGraphAPIError
 from clipper.instagram.schemas import GraphObject, InstagramAccount, Page, Token
+from tests.instagram.ig_helpers import APP_ID, APP_SECRET, TOKEN, graph_error
 
 PROOF = hmac.new(APP_SECRET.encode(), TOKEN.encode(), hashlib.sha256).hexdigest()
 

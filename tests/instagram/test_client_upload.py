@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from ig_helpers import TOKEN
 
 from clipper.instagram import UploadFailedError
+from tests.instagram.ig_helpers import TOKEN
 
 CONTAINER = "17889455560051444"
 VIDEO = bytes(range(256)) * 40

@@ -20,7 +20,7 @@ from clipper.instagram.schemas import (
     Message,
     Page,
 )
-from fixture_paths import GRAPH_FIXTURES
+from tests.fixtures.paths import GRAPH_FIXTURES
 
 FIXTURES = GRAPH_FIXTURES
 APP = {"app_id": "1234", "app_secret": "app-secret-value"}

@@ -17,7 +17,7 @@ from clipper.config import Settings
 from clipper.db import create_engine, create_session_factory, unit_of_work
 from clipper.keys.service import rotate_tokens
 from clipper.security import TokenCipher
-from factories import create_account
+from tests.fixtures.factories import create_account
 
 OLD, NEW = Fernet.generate_key().decode(), Fernet.generate_key().decode()
 

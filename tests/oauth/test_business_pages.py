@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from graph_sandbox.seed import add_business_manager_user
-from oauth_flow import API, authorize_and_return, oauth_result, sandbox_of
+from tests.fixtures.oauth_flow import API, authorize_and_return, oauth_result, sandbox_of
 
 
 async def available(client, headers) -> dict:

@@ -8,8 +8,8 @@ import pytest
 
 from clipper.accounts.permissions import INSTAGRAM_LOGIN_PERMISSIONS
 from clipper.config import Settings
-from instagram_login_flow import connect_with_instagram, instagram_login_callback
-from oauth_flow import (
+from tests.fixtures.instagram_login import connect_with_instagram, instagram_login_callback
+from tests.fixtures.oauth_flow import (
     API,
     authorize_and_return,
     dialog_query,

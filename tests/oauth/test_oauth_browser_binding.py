@@ -12,10 +12,17 @@ from http.cookies import SimpleCookie
 import httpx
 from sqlalchemy import select
 
-from auth_helpers import signup
 from clipper.accounts.models import Account
 from clipper.oauth.router import NONCE_COOKIE
-from oauth_flow import API, follow_to_callback, oauth_result, open_dialog, start_authorization, submit_dialog
+from tests.fixtures.auth import signup
+from tests.fixtures.oauth_flow import (
+    API,
+    follow_to_callback,
+    oauth_result,
+    open_dialog,
+    start_authorization,
+    submit_dialog,
+)
 
 CALLBACK_PATH = f"{API}/callback"
 

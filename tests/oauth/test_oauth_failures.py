@@ -14,10 +14,10 @@ from clipper.accounts.models import Account
 from clipper.errors import PermissionMissing
 from clipper.kv import MemoryStore
 from clipper.oauth import outcomes
-from factories import create_account
 from graph_sandbox.seed import add_personal_account_user
-from kv_stores import FakeClock
-from oauth_flow import (
+from tests.fixtures.factories import create_account
+from tests.fixtures.kv import FakeClock
+from tests.fixtures.oauth_flow import (
     API,
     authorize_and_return,
     connect_instagram,

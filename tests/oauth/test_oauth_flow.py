@@ -10,7 +10,7 @@ from sqlalchemy import select
 from clipper.accounts.models import Account
 from clipper.accounts.permissions import REQUESTED_PERMISSIONS
 from clipper.oauth.outcomes import NoPages
-from oauth_flow import (
+from tests.fixtures.oauth_flow import (
     API,
     authorize_and_return,
     callback_payload,

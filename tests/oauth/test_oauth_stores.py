@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from clipper.kv import KeyValueStore
-from oauth_flow import (
+from tests.fixtures.oauth_flow import (
     API,
     connect_instagram,
     follow_to_callback,

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from inbox_helpers import API, admin, busiest_media, drain, owner, webhooks_on
-from oauth_flow import sandbox_of
-
-__all__ = ["admin", "owner", "webhooks_on"]
+from tests.fixtures.inbox import API, busiest_media, drain
+from tests.fixtures.oauth_flow import sandbox_of
 
 
 class TestCommentWebhooks:

@@ -20,7 +20,7 @@ from clipper.oauth.state_store import (
     new_browser_nonce,
 )
 from clipper.security import TokenCipher
-from kv_stores import Advance
+from tests.fixtures.kv import Advance
 
 PAGE_TOKEN = "EAAB-page-token-that-must-never-be-stored-in-clear"
 

@@ -12,7 +12,7 @@ import sys
 
 import httpx
 import uvicorn
-from host_map import HostMap
+from host_map import HostMap  # run as a script: its folder is on sys.path
 
 from graph_sandbox.app import create_sandbox_app
 from graph_sandbox.config import SandboxConfig

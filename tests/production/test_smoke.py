@@ -34,14 +34,14 @@ import httpx
 import pytest
 from cryptography.fernet import Fernet
 
-from auth_helpers import SignedUp, login, signup
-from clips.clip_helpers import upload_ok, wait_done
-from live_server import clean_environ, free_port, start, stop, wait_until_answering
-from media_factory import jpeg
-from oauth_flow import connect_instagram
-from production import shape
-from production.host_map import HostMap
-from throwaway_postgres import throwaway_database
+from tests.clips.clip_helpers import upload_ok, wait_done
+from tests.fixtures.auth import SignedUp, login, signup
+from tests.fixtures.live_server import clean_environ, free_port, start, stop, wait_until_answering
+from tests.fixtures.media_factory import jpeg
+from tests.fixtures.oauth_flow import connect_instagram
+from tests.fixtures.postgres import throwaway_database
+from tests.production import shape
+from tests.production.host_map import HostMap
 
 ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")

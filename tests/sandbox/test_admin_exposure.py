@@ -5,9 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest
 from fastapi import FastAPI
-from sandbox_helpers import BASE_URL
 
 from graph_sandbox.state import Sandbox
+from tests.sandbox.sandbox_helpers import BASE_URL
 
 REMOTE = ("203.0.113.9", 40000)
 

@@ -6,10 +6,10 @@ import httpx
 import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse
-from sandbox_helpers import VERSION, SeedTokens
 
 from graph_sandbox.config import SandboxConfig
 from graph_sandbox.state import Sandbox
+from tests.sandbox.sandbox_helpers import VERSION, SeedTokens
 
 VERIFY_TOKEN = "hook-verify-token"
 

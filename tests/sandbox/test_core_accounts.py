@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from sandbox_helpers import VERSION, issue_token
-from shapes import assert_same_shape
 
-from fixture_paths import GRAPH_FIXTURES
+from tests.fixtures.paths import GRAPH_FIXTURES
+from tests.sandbox.sandbox_helpers import VERSION, issue_token
+from tests.sandbox.shapes import assert_same_shape
 
 FIXTURES = GRAPH_FIXTURES
 

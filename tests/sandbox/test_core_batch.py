@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from sandbox_helpers import VERSION
+from tests.sandbox.sandbox_helpers import VERSION
 
 
 async def batch(client, token: str, requests: list[dict], **extra: str):

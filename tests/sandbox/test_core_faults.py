@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import time
 from collections.abc import AsyncIterator
 
@@ -15,6 +14,7 @@ import uvicorn
 from graph_sandbox.app import create_sandbox_app
 from graph_sandbox.config import SandboxConfig
 from graph_sandbox.errors import DroppedConnection
+from tests.fixtures.live_server import listening_socket, origin_of
 
 
 async def add_fault(client, **rule):
@@ -122,9 +122,8 @@ class TestDroppedConnectionInProcess:
 @pytest.fixture
 async def live_server() -> AsyncIterator[tuple[str, httpx.AsyncClient]]:
     """The sandbox behind uvicorn on a free port of 127.0.0.1."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    sock = listening_socket()
+    url = origin_of(sock)
     app = create_sandbox_app(SandboxConfig(public_url=url))
     config = uvicorn.Config(app, log_level="critical", lifespan="off", ws="none", http="h11")
     server = uvicorn.Server(config)

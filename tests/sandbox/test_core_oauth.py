@@ -8,12 +8,12 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
-from sandbox_helpers import VERSION, issue_token
-from shapes import assert_same_shape
 
-from fixture_paths import GRAPH_FIXTURES
 from graph_sandbox.config import SandboxConfig
 from graph_sandbox.permissions import PRODUCT_PERMISSIONS
+from tests.fixtures.paths import GRAPH_FIXTURES
+from tests.sandbox.sandbox_helpers import VERSION, issue_token
+from tests.sandbox.shapes import assert_same_shape
 
 FIXTURES = GRAPH_FIXTURES
 REDIRECT = "http://app.test/oauth/callback"

@@ -5,10 +5,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from sandbox_helpers import VERSION, issue_token
-
 from graph_sandbox.auth import resolve_token
 from graph_sandbox.registry import GraphCall
+from tests.sandbox.sandbox_helpers import VERSION, issue_token
 
 
 def error_of(response):

@@ -44,14 +44,14 @@ from typing import Any
 
 import httpx
 import pytest
-from sandbox_helpers import VERSION, SeedTokens, issue_token
-from shapes import assert_same_shape
 
-import media_factory
-from fixture_paths import GRAPH_FIXTURES
 from graph_sandbox.permissions import PRODUCT_PERMISSIONS
 from graph_sandbox.publishing import drain
 from graph_sandbox.state import Sandbox
+from tests.fixtures import media_factory
+from tests.fixtures.paths import GRAPH_FIXTURES
+from tests.sandbox.sandbox_helpers import VERSION, SeedTokens, issue_token
+from tests.sandbox.shapes import assert_same_shape
 
 FIXTURES = GRAPH_FIXTURES
 # The `fields=` of medias_p1/p2.json (echoed in their `next` / `previous` URLs).

@@ -6,11 +6,11 @@ from typing import Any
 
 import httpx
 import pytest
-from sandbox_helpers import VERSION, SeedTokens, issue_token
 
 from graph_sandbox.config import SandboxConfig
 from graph_sandbox.permissions import INSTAGRAM_LOGIN_PERMISSIONS, PRODUCT_PERMISSIONS
 from graph_sandbox.seed import add_business_manager_user
+from tests.sandbox.sandbox_helpers import VERSION, SeedTokens, issue_token
 
 REDIRECT = "http://app.test/oauth/callback"
 # What the seed asked for: classic names mixed with Instagram Login's.

@@ -27,7 +27,8 @@ from graph_sandbox.app import create_sandbox_app
 from graph_sandbox.config import SandboxConfig
 from graph_sandbox.permissions import PRODUCT_PERMISSIONS
 from graph_sandbox.state import Sandbox
-from media_factory import jpeg
+from tests.fixtures.live_server import listening_socket, origin_of
+from tests.fixtures.media_factory import jpeg
 
 VERSION = "v24.0"
 
@@ -57,9 +58,8 @@ def _serve_in_thread(app: object, sock: socket.socket) -> tuple[uvicorn.Server, 
 
 @pytest.fixture
 def live() -> Iterator[LiveSandbox]:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    sock = listening_socket()
+    url = origin_of(sock)
     config = SandboxConfig(public_url=url)
     app = create_sandbox_app(config)
     server, thread = _serve_in_thread(app, sock)

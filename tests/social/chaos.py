@@ -27,9 +27,9 @@ from clipper.config import Settings
 from clipper.db import unit_of_work, utcnow
 from clipper.social.models import MediaType, PostStatus, SocialPost, SocialPostMedia
 from clipper.worker import Worker
-from media_factory import jpeg, mp4
-from social.live_app import start_worker_process
-from social.publish_helpers import API, Publisher
+from tests.fixtures.media_factory import jpeg, mp4
+from tests.social.live_app import start_worker_process
+from tests.social.publish_helpers import API, Publisher
 
 CLIENT_TIMEOUT_SECONDS = 2.0
 RATE_LIMIT_CODES = (4, 17, 613, 80002)

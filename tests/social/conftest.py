@@ -6,7 +6,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from social.publish_helpers import Publisher, make_publisher
+from tests.social.publish_helpers import Publisher, make_publisher
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from clipper.instagram import InstagramGraphAPI
 from clipper.social import sweep
 from clipper.social.engine import Engine
 from clipper.social.models import SocialPost
-from graph_observer import observed_graph_client
-from social.publish_helpers import TERMINAL, Publisher
+from tests.fixtures.graph_observer import observed_graph_client
+from tests.social.publish_helpers import TERMINAL, Publisher
 
 LEASE = 300
 

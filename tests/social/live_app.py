@@ -16,13 +16,14 @@ import httpx
 import uvicorn
 from sqlalchemy import func, select
 
-from auth_helpers import signup
 from clipper import migrate
 from clipper.config import Settings
 from clipper.db import unit_of_work, utcnow
 from clipper.social.models import MediaType, PostStatus, SocialPost
-from oauth_flow import connect_instagram
-from social.publish_helpers import Publisher
+from tests.fixtures.auth import signup
+from tests.fixtures.live_server import listening_socket, origin_of
+from tests.fixtures.oauth_flow import connect_instagram
+from tests.social.publish_helpers import Publisher
 
 
 @asynccontextmanager
@@ -86,24 +87,17 @@ async def wait_for(publisher: Publisher, *, published: int, timeout: float) -> d
         await asyncio.sleep(0.2)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @asynccontextmanager
 async def served_publisher(settings: Settings, **overrides: Any) -> AsyncIterator[Publisher]:
     """Like `live_publisher`, but the app listens on a real socket (uvicorn) and the client uses it."""
     from clipper.main import create_app
 
-    port = _free_port()
-    origin = f"http://127.0.0.1:{port}"
+    sock = listening_socket()
+    origin = origin_of(sock)
     settings = settings.model_copy(update={"backend_url": origin, "frontend_url": origin, **overrides})
     await asyncio.to_thread(migrate.upgrade, settings.database_url)
     app = create_app(settings)
-    async with serving(app, port), httpx.AsyncClient(base_url=origin, timeout=30) as client:
+    async with serving(app, sock), httpx.AsyncClient(base_url=origin, timeout=30) as client:
         user = await signup(client)
         account = await connect_instagram(client, user.headers)
         publisher = Publisher(client=client, app=app, user=user, account=account)
@@ -116,19 +110,19 @@ async def served_app(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """Another API process on the same settings (database, Redis): a client of it on its own socket."""
     from clipper.main import create_app
 
-    port = _free_port()
-    origin = f"http://127.0.0.1:{port}"
+    sock = listening_socket()
+    origin = origin_of(sock)
     app = create_app(settings.model_copy(update={"backend_url": origin, "frontend_url": origin}))
-    async with serving(app, port), httpx.AsyncClient(base_url=origin, timeout=30) as client:
+    async with serving(app, sock), httpx.AsyncClient(base_url=origin, timeout=30) as client:
         yield client
 
 
 @asynccontextmanager
-async def serving(app: Any, port: int) -> AsyncIterator[None]:
-    """Run `app` under uvicorn on 127.0.0.1:`port` for the duration."""
+async def serving(app: Any, sock: socket.socket) -> AsyncIterator[None]:
+    """Run `app` under uvicorn on the listening socket `sock` for the duration (then close it)."""
     app.state.graph_transport = httpx.ASGITransport(app=app)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    task = asyncio.create_task(server.serve())
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
         while not server.started:
             assert not task.done(), "uvicorn did not start"
@@ -137,6 +131,7 @@ async def serving(app: Any, port: int) -> AsyncIterator[None]:
     finally:
         server.should_exit = True
         await task
+        sock.close()
 
 
 def start_worker_process(

@@ -9,12 +9,12 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
-from auth_helpers import SignedUp, signup
 from clipper.db import unit_of_work
 from clipper.social import sweep
 from clipper.social.engine import Engine
-from clips.clip_helpers import upload_ok, wait_done
-from oauth_flow import connect_instagram
+from tests.clips.clip_helpers import upload_ok, wait_done
+from tests.fixtures.auth import SignedUp, signup
+from tests.fixtures.oauth_flow import connect_instagram
 
 API = "/api/v1/social/"
 TERMINAL = {"published", "failed"}

@@ -19,7 +19,8 @@ import pytest
 
 from clipper import migrate
 from clipper.config import Settings
-from social.chaos import (
+from tests.fixtures.postgres import throwaway_database
+from tests.social.chaos import (
     InProcessWorker,
     Mix,
     Workers,
@@ -34,8 +35,7 @@ from social.chaos import (
     until_done,
     worker_env,
 )
-from social.live_app import served_publisher
-from throwaway_postgres import throwaway_database
+from tests.social.live_app import served_publisher
 
 ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")

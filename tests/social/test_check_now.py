@@ -12,11 +12,11 @@ from clipper.cli import app as cli
 from clipper.config import Settings
 from clipper.db import utcnow
 from clipper.social.transitions import UNCONFIRMED_CAP_SECONDS
-from media_factory import jpeg
-from social.crash_helpers import fault, make_due
-from social.live_app import served_publisher
-from social.publish_helpers import API, Publisher, run_due, until_done
-from social.test_unconfirmed_recovery import last_published_id, not_listed
+from tests.fixtures.media_factory import jpeg
+from tests.social.crash_helpers import fault, make_due
+from tests.social.live_app import served_publisher
+from tests.social.publish_helpers import API, Publisher, run_due, until_done
+from tests.social.test_unconfirmed_recovery import last_published_id, not_listed
 
 runner = CliRunner()
 

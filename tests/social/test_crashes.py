@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 
 from clipper.config import Settings
-from media_factory import jpeg, mp4
-from oauth_flow import sandbox_of
-from social.crash_helpers import killed_run, recover
-from social.live_app import live_publisher
-from social.publish_helpers import Publisher
+from tests.fixtures.media_factory import jpeg, mp4
+from tests.fixtures.oauth_flow import sandbox_of
+from tests.social.crash_helpers import killed_run, recover
+from tests.social.live_app import live_publisher
+from tests.social.publish_helpers import Publisher
 
 Body = Callable[[Publisher, str], Awaitable[dict[str, Any]]]
 

@@ -18,8 +18,8 @@ from structlog.testing import capture_logs
 from clipper.config import Settings
 from clipper.db import unit_of_work, utcnow
 from clipper.social.models import SocialPost
-from media_factory import jpeg, mp4
-from social.publish_helpers import Publisher, run_due, until_done
+from tests.fixtures.media_factory import jpeg, mp4
+from tests.social.publish_helpers import Publisher, run_due, until_done
 
 BACKOFF_BASE_SECONDS = 5.0
 TRANSIENT = {"action": "error", "method": "POST", "path": r"^\d+/media$", "code": 2, "is_transient": True}

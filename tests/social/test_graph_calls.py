@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from clipper.config import VideoUpload
-from graph_observer import observe_graph_calls
-from media_factory import jpeg, mp4
-from social.publish_helpers import Publisher, until_done
+from tests.fixtures.graph_observer import observe_graph_calls
+from tests.fixtures.media_factory import jpeg, mp4
+from tests.social.publish_helpers import Publisher, until_done
 
 BATCH = "POST /"
 

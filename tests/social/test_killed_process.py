@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 
 from clipper.config import Settings
-from media_factory import jpeg
-from social.crash_helpers import recover
-from social.live_app import served_publisher
-from social.publish_helpers import Publisher
+from tests.fixtures.media_factory import jpeg
+from tests.social.crash_helpers import recover
+from tests.social.live_app import served_publisher
+from tests.social.publish_helpers import Publisher
 
 
 def start_worker(publisher: Publisher, cwd: Path) -> subprocess.Popen[bytes]:

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from media_factory import jpeg
-from social.crash_helpers import fault, make_due
-from social.publish_helpers import Publisher, run_due, until_done
-from social.test_unconfirmed_recovery import last_published_id, not_listed
+from tests.fixtures.media_factory import jpeg
+from tests.social.crash_helpers import fault, make_due
+from tests.social.publish_helpers import Publisher, run_due, until_done
+from tests.social.test_unconfirmed_recovery import last_published_id, not_listed
 
 
 async def new_post(publisher: Publisher, clip_id: int, **fields: Any) -> int:

@@ -9,10 +9,10 @@ from typing import Any
 
 from clipper.db import utcnow
 from clipper.social.fetching import FETCH_TRIES
-from media_factory import jpeg
-from oauth_flow import sandbox_of
-from social.crash_helpers import make_due
-from social.publish_helpers import API, Publisher, run_due, until_done
+from tests.fixtures.media_factory import jpeg
+from tests.fixtures.oauth_flow import sandbox_of
+from tests.social.crash_helpers import make_due
+from tests.social.publish_helpers import API, Publisher, run_due, until_done
 
 COULD_NOT_FETCH = {"action": "error", "path": r"^\d+/media$", "method": "POST", "code": 9004,
                    "subcode": 2207052, "http_status": 400,

@@ -8,9 +8,9 @@ from datetime import timedelta
 from clipper.db import unit_of_work, utcnow
 from clipper.social import sweep
 from clipper.social.engine import Engine
-from media_factory import jpeg, mp4
-from oauth_flow import sandbox_of
-from social.publish_helpers import Publisher, until_done
+from tests.fixtures.media_factory import jpeg, mp4
+from tests.fixtures.oauth_flow import sandbox_of
+from tests.social.publish_helpers import Publisher, until_done
 
 KNOWN_LOCATIONS = ("106078429431815", "110774245616525")
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import httpx
 
-from media_factory import jpeg, mp4
-from social.publish_helpers import Publisher
+from tests.fixtures.media_factory import jpeg, mp4
+from tests.social.publish_helpers import Publisher
 
 
 def _fields(response: httpx.Response) -> list[tuple[str | None, str]]:

@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from auth_helpers import signup
 from clipper.accounts.models import Account
 from clipper.clips.models import Clip, ClipStatus
-from media_factory import jpeg, mp4, mpo, png
-from oauth_flow import connect_instagram
-from social.publish_helpers import API, Publisher
+from tests.fixtures.auth import signup
+from tests.fixtures.media_factory import jpeg, mp4, mpo, png
+from tests.fixtures.oauth_flow import connect_instagram
+from tests.social.publish_helpers import API, Publisher
 
 MEDIA: dict[str, Callable[[], tuple[bytes, str]]] = {
     "photo": lambda: (jpeg(1080, 1080), "photo.jpg"),

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from auth_helpers import signup
 from clipper.social.models import PostStatus, SocialPost
-from media_factory import jpeg
-from social.publish_helpers import API, Publisher, until_done
+from tests.fixtures.auth import signup
+from tests.fixtures.media_factory import jpeg
+from tests.social.publish_helpers import API, Publisher, until_done
 
 
 async def _set_status(session: AsyncSession, post_id: int, status: PostStatus, **values: object) -> None:

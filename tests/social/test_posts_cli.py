@@ -9,9 +9,9 @@ from typer.testing import CliRunner
 
 from clipper.cli import app as cli
 from clipper.config import Settings
-from media_factory import jpeg
-from social.live_app import served_publisher
-from social.publish_helpers import until_done
+from tests.fixtures.media_factory import jpeg
+from tests.social.live_app import served_publisher
+from tests.social.publish_helpers import until_done
 
 runner = CliRunner()
 

@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
-from media_factory import jpeg
-from oauth_flow import connect_instagram
-from social.publish_helpers import API, Publisher
+from tests.fixtures.media_factory import jpeg
+from tests.fixtures.oauth_flow import connect_instagram
+from tests.social.publish_helpers import API, Publisher
 
 SOON = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
 

@@ -20,9 +20,9 @@ from clipper.db import unit_of_work, utcnow
 from clipper.social import sweep, timeline
 from clipper.social.engine import Engine
 from clipper.social.models import SocialPost
-from media_factory import jpeg, mp4
-from oauth_flow import sandbox_of
-from social.publish_helpers import Publisher, run_due, until_done
+from tests.fixtures.media_factory import jpeg, mp4
+from tests.fixtures.oauth_flow import sandbox_of
+from tests.social.publish_helpers import Publisher, run_due, until_done
 
 
 async def make_due(publisher: Publisher, post_id: int) -> None:

@@ -9,10 +9,10 @@ from typing import Any
 import httpx
 import pytest
 
-from auth_helpers import signup
 from clipper.social import validation
-from media_factory import jpeg
-from social.publish_helpers import API, Publisher, until_done
+from tests.fixtures.auth import signup
+from tests.fixtures.media_factory import jpeg
+from tests.social.publish_helpers import API, Publisher, until_done
 
 
 async def _listed(publisher: Publisher) -> list[dict[str, Any]]:

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from media_factory import jpeg, mp4
-from oauth_flow import sandbox_of
-from social.crash_helpers import make_due
-from social.publish_helpers import Publisher, run_due, until_done
+from tests.fixtures.media_factory import jpeg, mp4
+from tests.fixtures.oauth_flow import sandbox_of
+from tests.social.crash_helpers import make_due
+from tests.social.publish_helpers import Publisher, run_due, until_done
 
 PROCESSING_ERRORS = [
     (2207026, "The video format is not supported: use an MP4 or MOV (H.264 or HEVC, AAC audio)."),

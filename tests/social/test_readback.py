@@ -15,8 +15,8 @@ from typing import Any
 from clipper.accounts import service as accounts
 from clipper.accounts.models import Account
 from clipper.db import unit_of_work
-from media_factory import jpeg, mp4
-from social.publish_helpers import Publisher, until_done
+from tests.fixtures.media_factory import jpeg, mp4
+from tests.social.publish_helpers import Publisher, until_done
 
 GRAPH = "/sandbox/graph/v24.0"
 MEDIA_FIELDS = (

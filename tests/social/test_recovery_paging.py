@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from graph_sandbox.world import Media
-from media_factory import jpeg
-from oauth_flow import sandbox_of
-from social.crash_helpers import fault, make_due
-from social.publish_helpers import Publisher, run_due, until_done
+from tests.fixtures.media_factory import jpeg
+from tests.fixtures.oauth_flow import sandbox_of
+from tests.social.crash_helpers import fault, make_due
+from tests.social.publish_helpers import Publisher, run_due, until_done
 
 NEWER = 120
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import structlog
 
 from clipper.config import Settings
-from media_factory import jpeg
-from social.live_app import live_publisher, seed_due, wait_for
+from tests.fixtures.media_factory import jpeg
+from tests.social.live_app import live_publisher, seed_due, wait_for
 
 POSTS = 20
 

@@ -25,10 +25,10 @@ from clipper.config import Settings
 from clipper.db import create_engine, create_session_factory, unit_of_work, utcnow
 from clipper.social import sweep
 from clipper.social.models import MediaType, PostStatus, SocialPost
-from factories import create_account, create_clip, create_user
-from media_factory import jpeg
-from social.live_app import seed_due, served_publisher, start_worker_process, wait_for
-from throwaway_postgres import throwaway_database
+from tests.fixtures.factories import create_account, create_clip, create_user
+from tests.fixtures.media_factory import jpeg
+from tests.fixtures.postgres import throwaway_database
+from tests.social.live_app import seed_due, served_publisher, start_worker_process, wait_for
 
 # TWO_WORKER_POSTS changes the count for a quick local run.
 POSTS = int(os.environ.get("TWO_WORKER_POSTS", "500"))

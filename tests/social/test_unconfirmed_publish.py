@@ -19,10 +19,10 @@ from clipper.instagram.errors import error_from_response
 from clipper.social.models import PostStatus, SocialPost
 from clipper.social.transitions import refused_publish
 from graph_sandbox.world import Media
-from media_factory import jpeg
-from oauth_flow import connect_instagram, sandbox_of
-from social.crash_helpers import count_publish_calls, fault, make_due
-from social.publish_helpers import API, Publisher, run_due, until_done
+from tests.fixtures.media_factory import jpeg
+from tests.fixtures.oauth_flow import connect_instagram, sandbox_of
+from tests.social.crash_helpers import count_publish_calls, fault, make_due
+from tests.social.publish_helpers import API, Publisher, run_due, until_done
 
 GRACE = 600.0
 

@@ -22,12 +22,12 @@ from clipper.db import unit_of_work
 from clipper.social import recovery
 from clipper.social.models import SocialPost
 from graph_sandbox.world import Media
-from media_factory import jpeg
-from oauth_flow import sandbox_of
-from social.crash_helpers import claim, fault, make_due
-from social.live_app import live_publisher, seed_due
-from social.publish_helpers import Publisher, run_due, until_done
-from throwaway_postgres import throwaway_database
+from tests.fixtures.media_factory import jpeg
+from tests.fixtures.oauth_flow import sandbox_of
+from tests.fixtures.postgres import throwaway_database
+from tests.social.crash_helpers import claim, fault, make_due
+from tests.social.live_app import live_publisher, seed_due
+from tests.social.publish_helpers import Publisher, run_due, until_done
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 

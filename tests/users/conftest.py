@@ -9,10 +9,10 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from users_helpers import ClientFrom
 
 from clipper.config import Settings
-from kv_stores import KV_STORES
+from tests.fixtures.kv import KV_STORES
+from tests.users.users_helpers import ClientFrom
 
 
 @pytest.fixture(params=KV_STORES)

@@ -8,11 +8,11 @@ import httpx
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from auth_helpers import SignedUp, browser_login, signup
 from clipper.db import utcnow
 from clipper.security import hash_token
 from clipper.users.models import ApiToken
-from factories import create_auth_headers, create_user
+from tests.fixtures.auth import SignedUp, browser_login, signup
+from tests.fixtures.factories import create_auth_headers, create_user
 
 TOKENS = "/api/v1/auth/tokens"
 ME = "/api/v1/auth/me"

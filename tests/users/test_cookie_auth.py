@@ -6,8 +6,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from auth_helpers import CSRF_COOKIE, SESSION_COOKIE, browser_login, signup
 from clipper.deps import OptionalUser
+from tests.fixtures.auth import CSRF_COOKIE, SESSION_COOKIE, browser_login, signup
 
 TOKENS = "/api/v1/auth/tokens"
 ME = "/api/v1/auth/me"

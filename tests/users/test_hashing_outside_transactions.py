@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import make_url
 
-from auth_helpers import DEFAULT_PASSWORD, login, signup, unique_email
 from clipper.config import Settings
 from clipper.security import passwords
-from sqlite_probe import commit_elsewhere
-from test_request_limits import live_app
+from tests.fixtures.auth import DEFAULT_PASSWORD, login, signup, unique_email
+from tests.fixtures.sqlite_probe import commit_elsewhere
+from tests.test_request_limits import live_app
 
 
 class Probing:

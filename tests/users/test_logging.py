@@ -6,7 +6,7 @@ import httpx
 import pytest
 from structlog.testing import capture_logs
 
-from auth_helpers import browser_login, login, signup, unique_email
+from tests.fixtures.auth import browser_login, login, signup, unique_email
 
 
 class TestAuthLogs:

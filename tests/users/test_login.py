@@ -9,7 +9,11 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from auth_helpers import (
+from clipper.config import Settings
+from clipper.db import utcnow
+from clipper.security import hash_token
+from clipper.users.models import User, UserSession
+from tests.fixtures.auth import (
     CSRF_COOKIE,
     DEFAULT_PASSWORD,
     SESSION_COOKIE,
@@ -18,10 +22,6 @@ from auth_helpers import (
     signup,
     unique_email,
 )
-from clipper.config import Settings
-from clipper.db import utcnow
-from clipper.security import hash_token
-from clipper.users.models import User, UserSession
 
 LOGIN = "/api/v1/auth/login"
 LOGOUT = "/api/v1/auth/logout"

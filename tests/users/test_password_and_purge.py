@@ -8,11 +8,11 @@ import httpx
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from auth_helpers import login, signup
 from clipper.db import utcnow
 from clipper.security import hash_token
 from clipper.users.models import UserSession
 from clipper.users.sessions import purge_ended_sessions
+from tests.fixtures.auth import login, signup
 
 PASSWORD = "/api/v1/auth/password"
 ME = "/api/v1/auth/me"

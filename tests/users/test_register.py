@@ -13,12 +13,12 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from auth_helpers import DEFAULT_PASSWORD, login, unique_email
 from clipper.db import create_engine, create_session_factory
 from clipper.security import passwords
 from clipper.users.hashing import CONCURRENT_HASHES
 from clipper.users.models import User
 from clipper.users.throttle import REGISTER_LIMIT
+from tests.fixtures.auth import DEFAULT_PASSWORD, login, unique_email
 
 REGISTER = "/api/v1/auth/register"
 

@@ -12,13 +12,13 @@ import httpx
 import pytest
 from sqlalchemy import update
 
-from auth_helpers import login
 from clipper.config import Settings
 from clipper.db import unit_of_work, utcnow
 from clipper.events.service import MAX_STREAMS_PER_USER, StreamSlot
 from clipper.users.models import UserSession
 from clipper.users.sessions import SESSION_MAX_LIFETIME
-from social.live_app import served_app, served_publisher
+from tests.fixtures.auth import login
+from tests.social.live_app import served_app, served_publisher
 
 AUTH = "/api/v1/auth"
 EVENTS = "/api/v1/events"

@@ -7,14 +7,14 @@ import asyncio
 import httpx
 import pytest
 from fastapi import FastAPI
-from users_helpers import ClientFrom, random_email, random_ip
 
-from auth_helpers import DEFAULT_PASSWORD, signup
 from clipper.db import create_engine, create_session_factory
 from clipper.kv import MemoryStore
 from clipper.users.cookies import DEVICE_COOKIE
 from clipper.users.throttle import EMAIL_LIMIT, FIRST_WINDOW_SECONDS, IP_LIMIT, PAIR_LIMIT
-from kv_stores import FakeClock
+from tests.fixtures.auth import DEFAULT_PASSWORD, signup
+from tests.fixtures.kv import FakeClock
+from tests.users.users_helpers import ClientFrom, random_email, random_ip
 
 LOGIN = "/api/v1/auth/login"
 WRONG = "Wrong-Password-123"

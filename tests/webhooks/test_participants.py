@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from inbox_helpers import API, drain
+from tests.fixtures.inbox import API, drain
 
 
 async def thread_of(client, owner, sender_id: str) -> dict:

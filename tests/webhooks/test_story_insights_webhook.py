@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import select
-from test_webhooks import URL, signed
 
 from clipper.insights.models import MediaInsightSnapshot
 from clipper.webhooks.models import EventStatus, WebhookEvent
 from graph_sandbox.insights.media import story_webhook_metrics
 from graph_sandbox.world import Media
-from inbox_helpers import API, drain
+from tests.fixtures.inbox import API, drain
+from tests.webhooks.test_webhooks import URL, signed
 
 
 def sandbox_of(app):

@@ -6,11 +6,11 @@ from __future__ import annotations
 from sqlalchemy.engine import make_url
 
 from clipper.config import Settings
-from graph_observer import observe_graph_calls
-from inbox_helpers import API, WEBHOOK_URL
-from social.live_app import live_publisher
-from social.publish_helpers import Publisher
-from sqlite_probe import commit_elsewhere
+from tests.fixtures.graph_observer import observe_graph_calls
+from tests.fixtures.inbox import API, WEBHOOK_URL
+from tests.fixtures.sqlite_probe import commit_elsewhere
+from tests.social.live_app import live_publisher
+from tests.social.publish_helpers import Publisher
 
 MENTION_READ = "GET /{id}"
 USERNAME_LOOKUP = "POST /"

@@ -14,7 +14,7 @@ from clipper.config import SANDBOX_APP_SECRET, Settings
 from clipper.errors import Forbidden
 from clipper.webhooks import service
 from clipper.webhooks.models import EventStatus, WebhookEvent
-from inbox_helpers import API, busiest_media, connect, drain
+from tests.fixtures.inbox import API, busiest_media, connect, drain
 
 URL = "/api/v1/webhooks/instagram"
 

@@ -6,10 +6,10 @@ from typing import Any
 
 import httpx
 import pytest
-from engagement_helpers import Account, Graph
 
 from graph_sandbox.state import Sandbox
 from graph_sandbox.world import Media
+from tests.sandbox.engagement.engagement_helpers import Account, Graph
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from fixture_paths import GRAPH_FIXTURES
+from tests.fixtures.paths import GRAPH_FIXTURES
 
 FIXTURES = GRAPH_FIXTURES
 VERSION = "v24.0"

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from engagement_helpers import fixture, simulate, token_with
-from shapes import assert_same_shape
-
 from graph_sandbox.permissions import PRODUCT_PERMISSIONS
+from tests.sandbox.engagement.engagement_helpers import fixture, simulate, token_with
+from tests.sandbox.shapes import assert_same_shape
 
 
 async def add_comments(client, media_id: str, count: int) -> list[str]:

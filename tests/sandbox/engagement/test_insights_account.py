@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
-from engagement_helpers import Graph, fixture, token_with
-from shapes import assert_same_shape
-
 from graph_sandbox.permissions import PRODUCT_PERMISSIONS
+from tests.sandbox.engagement.engagement_helpers import Graph, fixture, token_with
+from tests.sandbox.shapes import assert_same_shape
 
 
 def window(sandbox, days: int) -> dict[str, str]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from engagement_helpers import Graph, fixture
-from shapes import assert_same_shape
 
 from graph_sandbox.world import Media
+from tests.sandbox.engagement.engagement_helpers import Graph, fixture
+from tests.sandbox.shapes import assert_same_shape
 
 
 def reel_of(sandbox, ig_id: str) -> Media:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from engagement_helpers import fixture, simulate, token_with
-from shapes import assert_same_shape
 
 from graph_sandbox.permissions import PRODUCT_PERMISSIONS
+from tests.sandbox.engagement.engagement_helpers import fixture, simulate, token_with
+from tests.sandbox.shapes import assert_same_shape
 
 
 def recent_and_stale(sandbox, ig_id):

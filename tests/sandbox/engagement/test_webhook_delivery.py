@@ -10,12 +10,12 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from engagement_helpers import simulate
 from fastapi import FastAPI, Request, Response
 
 from graph_sandbox import webhooks
 from graph_sandbox.webhooks import verify_signature
 from graph_sandbox.world import Media
+from tests.sandbox.engagement.engagement_helpers import simulate
 
 HOOK_URL = "http://hooks.test/webhook"
 

@@ -1,19 +1,12 @@
-"""Publisher: a publishing session against the in-process sandbox, and its `pub` fixture.
-
-Test modules import the fixture (`from pub_session import pub_fixture  # noqa: F401`): a conftest.py
-here would replace the `conftest` module that sibling test modules import names from.
-"""
+"""Publisher: a publishing session against the in-process sandbox (the `pub` fixture is in conftest.py)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
-import pytest
 
-from graph_sandbox.publishing import drain
 from graph_sandbox.state import Sandbox
 from graph_sandbox.world import InstagramUser
 
@@ -92,13 +85,3 @@ def error_of(response: httpx.Response) -> dict[str, Any]:
     assert "error" in body, body
     error: dict[str, Any] = body["error"]
     return error
-
-
-@pytest.fixture(name="pub")
-async def pub_fixture(
-    sandbox_client: httpx.AsyncClient, sandbox: Sandbox, tokens: Any
-) -> AsyncIterator[Publisher]:
-    """A Publisher for @sandbox.creator with the seed user's token; videos finish after 0.2 s."""
-    sandbox.config.video_processing_seconds = 0.2
-    yield Publisher(sandbox_client, sandbox, tokens.user)
-    await drain()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from pub_session import Publisher, error_of, pub_fixture  # noqa: F401
 
-import media_factory
+from tests.fixtures import media_factory
+from tests.sandbox.publishing.pub_session import Publisher, error_of
 
 
 class TestImageFlow:

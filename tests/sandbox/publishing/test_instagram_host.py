@@ -13,14 +13,14 @@ from typing import Any
 
 import httpx
 import pytest
-from pub_session import VERSION, Publisher, error_of
 
-import media_factory
 from graph_sandbox.auth import app_token_value
 from graph_sandbox.permissions import INSTAGRAM_LOGIN_PERMISSIONS
 from graph_sandbox.publishing import drain
 from graph_sandbox.seed import add_instagram_only_account
 from graph_sandbox.state import Sandbox
+from tests.fixtures import media_factory
+from tests.sandbox.publishing.pub_session import VERSION, Publisher, error_of
 
 
 class InstagramPublisher(Publisher):

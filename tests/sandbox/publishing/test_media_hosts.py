@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from pub_session import Publisher, error_of, pub_fixture  # noqa: F401
 
-import media_factory
+from tests.fixtures import media_factory
+from tests.sandbox.publishing.pub_session import Publisher, error_of
 
 LINK_LOCAL = "http://169.254.169.254/latest/meta-data/photo.jpg"
 

@@ -7,7 +7,6 @@ from dataclasses import replace
 
 import pytest
 
-import media_factory
 from graph_sandbox.media_inspect import (
     MediaKind,
     VideoInfo,
@@ -16,6 +15,7 @@ from graph_sandbox.media_inspect import (
     moov_before_mdat,
     probe_video,
 )
+from tests.fixtures import media_factory
 
 
 class TestImages:

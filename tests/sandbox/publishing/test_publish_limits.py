@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pub_session import Publisher, error_of, pub_fixture  # noqa: F401
-
-import media_factory
+from tests.fixtures import media_factory
+from tests.sandbox.publishing.pub_session import Publisher, error_of
 
 
 async def _image_container(pub: Publisher) -> str:

@@ -6,11 +6,11 @@ import json
 from typing import Any
 
 import pytest
-from pub_session import Publisher, pub_fixture  # noqa: F401
-from shapes import assert_same_shape
 
-import media_factory
-from fixture_paths import GRAPH_FIXTURES
+from tests.fixtures import media_factory
+from tests.fixtures.paths import GRAPH_FIXTURES
+from tests.sandbox.publishing.pub_session import Publisher
+from tests.sandbox.shapes import assert_same_shape
 
 FIXTURES = GRAPH_FIXTURES / "instagram" / "apidata"
 

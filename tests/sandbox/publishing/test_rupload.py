@@ -6,9 +6,9 @@ import json
 from typing import Any
 
 import httpx
-from pub_session import Publisher, pub_fixture  # noqa: F401
 
-import media_factory
+from tests.fixtures import media_factory
+from tests.sandbox.publishing.pub_session import Publisher
 
 
 async def _session(pub: Publisher, **params: Any) -> dict[str, Any]:

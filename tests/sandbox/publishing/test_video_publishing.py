@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-from pub_session import Publisher, error_of, pub_fixture  # noqa: F401
-
-import media_factory
+from tests.fixtures import media_factory
+from tests.sandbox.publishing.pub_session import Publisher, error_of
 
 
 def _video(pub: Publisher, **kwargs: object) -> str:
