@@ -1,5 +1,5 @@
 """Instagram Login in a browser: the second way in, for accounts with no Page, then the same account used
-from the UI like any other: a photo published now, a comment hidden, a DM answered. Comments and DMs come
+from the UI like any other: a photo published now, a comment hidden, a DM answered, its analytics read. Comments and DMs come
 the way Meta's do: simulated in the sandbox and delivered to the app as signed webhooks."""
 
 from __future__ import annotations
@@ -104,3 +104,13 @@ class TestInstagramLogin:
         # Instagram holds both: the DM and the answer sent through graph.instagram.com.
         assert admin.get("/state").json()["counts"]["messages"] == messages_before + 2
         screenshot(page, "instagram-login-dm-answered")
+
+        # Its analytics come from graph.instagram.com with the Instagram Login names (no Page insights).
+        page.goto("/analytics")
+        for chart in ("Views chart", "Reach chart", "New followers chart", "Interactions chart"):
+            expect(page.get_by_role("figure", name=chart).locator("path.recharts-area-area")).to_be_visible()
+        posts = page.get_by_role("region", name="Posts")
+        expect(
+            posts.get_by_role("link", name=re.compile("^Published through Instagram Login"))
+        ).to_be_visible()
+        screenshot(page, "instagram-login-analytics")
