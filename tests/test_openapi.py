@@ -46,6 +46,21 @@ class TestOpenApiDocument:
         assert "404" not in listing
 
     @pytest.mark.parametrize(
+        ("path", "method"),
+        [
+            ("/api/v1/accounts/{account_id}", "delete"),  # calls Meta: signs in outside the request's unit
+            ("/api/v1/instagram/comments/{comment_id}/reply", "post"),
+            ("/api/v1/clips", "post"),  # reads its body first
+        ],
+    )
+    async def test_every_way_of_signing_in_is_documented(
+        self, document: dict[str, Any], path: str, method: str
+    ) -> None:
+        operation = document["paths"][path][method]
+        assert operation["security"] == [{"bearerToken": []}, {"sessionCookie": []}]
+        assert {"401", "403"} <= set(operation["responses"])
+
+    @pytest.mark.parametrize(
         ("path", "method", "code"),
         [
             ("/api/v1/events", "get", "429"),

@@ -17,7 +17,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel, ConfigDict
 
-from clipper.deps import current_principal
+from clipper.deps import current_principal, principal_before_body
 from clipper.users.auth import CSRF_HEADER, SESSION_COOKIE
 
 _UNSAFE = frozenset({"post", "put", "patch", "delete"})
@@ -139,8 +139,13 @@ def _describe_operation(operation: dict[str, Any], route: Any, method: str) -> N
         responses["422"] = _error("The request is not valid.", "HTTPValidationError")
 
 
+# The dependencies that sign the caller in: in the request's unit of work, or in one of its own (an
+# endpoint that reads its body first, or calls Meta with no request transaction open).
+_SIGN_IN = (current_principal, principal_before_body)
+
+
 def _needs_caller(dependant: Dependant) -> bool:
-    return any(sub.call is current_principal or _needs_caller(sub) for sub in dependant.dependencies)
+    return any(sub.call in _SIGN_IN or _needs_caller(sub) for sub in dependant.dependencies)
 
 
 def _error(description: str, model: str = "Error") -> dict[str, Any]:

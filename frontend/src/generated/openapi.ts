@@ -3374,6 +3374,24 @@ export interface operations {
                     "application/json": components["schemas"]["ClipRead"];
                 };
             };
+            /** @description Not signed in: no valid session cookie or bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or a cookie-authenticated change without the `X-CSRF-Token` header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The upload paused longer than BODY_READ_TIMEOUT_SECONDS. */
             408: {
                 headers: {
@@ -5722,6 +5740,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BulkResult"];
+                };
+            };
+            /** @description Not signed in: no valid session cookie or bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or a cookie-authenticated change without the `X-CSRF-Token` header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The current state forbids it (the message says why and what to do). */
