@@ -1,6 +1,6 @@
 """Package boundaries: graph_sandbox stands alone, it never imports clipper (DESIGN.md §3), neither at
-import time nor lazily; and nothing in clipper imports itself round a loop, module by module or domain
-package by domain package."""
+import time nor lazily; nothing in clipper imports itself round a loop, module by module or domain
+package by domain package; and every router reaches behaviour through its own package's `service`."""
 
 from __future__ import annotations
 
@@ -207,3 +207,38 @@ def test_the_cycle_finder_sees_a_lazy_import_loop() -> None:
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert strongly_connected(graph) == [{"a", "b", "c"}]
     assert _cycle_in(graph, {"a", "b", "c"}) == ["a", "b", "c", "a"]
+
+
+# What a domain package's router may import from clipper besides its own `service` (the front door for
+# behaviour), `schemas` and `models`: plumbing and edge types, never behaviour.
+ROUTER_PLUMBING = {"clipper.config", "clipper.deps", "clipper.errors", "clipper.inputs", "clipper.openapi"}
+# Per router, by name: the modules that are only about the HTTP exchange (cookies, the callback's page),
+# and another package's tables and response bodies the endpoints return.
+ROUTER_EXTRAS = {
+    "clipper.oauth.router": {"clipper.oauth.pages", "clipper.accounts.models", "clipper.accounts.schemas"},
+    "clipper.users.router": {"clipper.users.cookies"},
+}
+
+
+def _allowed_for(router: str) -> set[str]:
+    package = router.rpartition(".")[0]
+    own = {f"{package}.{name}" for name in ("service", "schemas", "models")}
+    return own | ROUTER_PLUMBING | ROUTER_EXTRAS.get(router, set())
+
+
+def test_every_router_reaches_behaviour_only_through_its_own_service() -> None:
+    graph = clipper_import_graph()
+    routers = sorted(module for module in graph if module.count(".") == 2 and module.endswith(".router"))
+    assert len(routers) >= 9
+    without_front_door = [
+        router for router in routers if router.replace(".router", ".service") not in graph[router]
+    ]
+    assert without_front_door == []
+    stray = {router: sorted(graph[router] - _allowed_for(router)) for router in routers}
+    assert {router: found for router, found in stray.items() if found} == {}
+
+
+def test_every_router_exception_is_still_needed() -> None:
+    graph = clipper_import_graph()
+    unused = {router: sorted(extras - graph[router]) for router, extras in ROUTER_EXTRAS.items()}
+    assert {router: found for router, found in unused.items() if found} == {}

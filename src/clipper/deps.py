@@ -9,6 +9,7 @@ import httpx
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from clipper.accounts.graph import AccountGraph
 from clipper.config import Settings
 from clipper.db import unit_of_work, writing_at_first_statement
 from clipper.events.hub import EventHub
@@ -171,3 +172,11 @@ FactoryDep = Annotated[async_sessionmaker[AsyncSession], Depends(session_factory
 UserOutsideTransaction = Annotated[User, Depends(user_before_body)]
 OptionalUserOutsideTransaction = Annotated[User | None, Depends(optional_user_outside)]
 EventsDep = Annotated[EventHub | None, Depends(event_hub)]
+
+
+def account_graph(request: Request) -> AccountGraph:
+    """The gateway to Meta for the caller's accounts (endpoints using it hold no request transaction)."""
+    return AccountGraph.of(get_resources(request))
+
+
+AccountGraphDep = Annotated[AccountGraph, Depends(account_graph)]

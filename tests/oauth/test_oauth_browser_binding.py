@@ -13,7 +13,7 @@ import httpx
 from sqlalchemy import select
 
 from clipper.accounts.models import Account
-from clipper.oauth.router import NONCE_COOKIE
+from clipper.oauth.pages import NONCE_COOKIE
 from tests.fixtures.auth import signup
 from tests.fixtures.oauth_flow import (
     API,

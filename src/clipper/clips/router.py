@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.responses import FileResponse
 
-from clipper.clips import media, service, storage
+from clipper.clips import service
 from clipper.clips.models import Clip, ClipStatus
 from clipper.clips.schemas import ClipPage, ClipRead, ConformRequest, TrimRequest
-from clipper.clips.upload import MULTIPART_OVERHEAD, stage_upload
 from clipper.config import Settings
 from clipper.deps import CurrentUser, SessionAfterBody, SessionDep, SettingsDep, UserBeforeBody, get_resources
-from clipper.errors import Forbidden, NotFound
 from clipper.inputs import DbId
 from clipper.openapi import limits
 
@@ -62,15 +59,8 @@ ProcessAfterCommit = Annotated[list[int], Depends(_process_after_commit)]
 @router.api_route("/files/{key:path}", methods=["GET", "HEAD"], include_in_schema=False)
 async def serve_file(key: str, expires: int, signature: str, settings: SettingsDep) -> FileResponse:
     """Serve a stored file to whoever holds a valid signed URL (Meta, the UI); HTTP Range supported."""
-    if not media.verify(settings, key, expires=expires, signature=signature):
-        raise Forbidden("This media link is invalid or has expired: ask for a fresh one.")
-    try:
-        path = storage.path_for(settings, key)
-    except ValueError:
-        raise Forbidden("This media link is invalid.") from None
-    if not path.is_file():
-        raise NotFound("The file no longer exists.")
-    return FileResponse(path, media_type=media.content_type_of(Path(key)))
+    path, media_type = service.stored_file(settings, key, expires=expires, signature=signature)
+    return FileResponse(path, media_type=media_type)
 
 
 @router.post(
@@ -87,20 +77,12 @@ async def upload_clip(
     request: Request, user: UserBeforeBody, session: SessionAfterBody, settings: SettingsDep
 ) -> ClipRead:
     """Upload an image or video (multipart `file`, optional `title`); it is probed and qualified."""
-    length = int(request.headers.get("content-length") or 0)
-    if length > settings.max_upload_bytes + MULTIPART_OVERHEAD:
-        raise storage.PayloadTooLarge(storage.limit_message(settings.max_upload_bytes))
-    staged = await stage_upload(
-        request.stream(),
-        content_type=request.headers.get("content-type", ""),
-        target=service.staging_path(user=user, settings=settings),
-        max_bytes=settings.max_upload_bytes,
-    )
-    clip = await service.create_clip(
+    clip = await service.upload_clip(
         session,
         user=user,
-        staged=staged,
-        title=staged.fields.get("title"),
+        body=request.stream(),
+        content_type=request.headers.get("content-type", ""),
+        content_length=int(request.headers.get("content-length") or 0),
         settings=settings,
         kv=get_resources(request).kv,
     )

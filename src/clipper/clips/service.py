@@ -19,9 +19,9 @@ from clipper.clips.models import Clip, ClipKind, ClipStatus
 from clipper.clips.plans import TranscodeError, plan_conform
 from clipper.clips.probe import Probed, UnsupportedMedia
 from clipper.clips.qualify import MEDIA_TYPES, Qualification, cover_reasons, qualifies_for, qualify
-from clipper.clips.upload import Staged
+from clipper.clips.upload import MULTIPART_OVERHEAD, Staged, stage_upload
 from clipper.config import Settings
-from clipper.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable
+from clipper.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceUnavailable
 from clipper.kv import KeyValueStore
 from clipper.social.models import PostStatus, SocialPost, SocialPostMedia
 from clipper.users.models import User
@@ -43,7 +43,9 @@ __all__ = [
     "start_conform",
     "staging_path",
     "start_trim",
+    "stored_file",
     "thumbnail_url",
+    "upload_clip",
 ]
 
 MAX_PAGE = 100
@@ -102,6 +104,19 @@ def thumbnail_url(clip: Clip, *, settings: Settings, ttl_seconds: int | None = N
     return media.signed_url(settings, storage.thumbnail_key(clip.storage_key), ttl_seconds=ttl_seconds)
 
 
+def stored_file(settings: Settings, key: str, *, expires: int, signature: str) -> tuple[Path, str]:
+    """The file a signed URL names, with its content type; Forbidden for a forged or expired link."""
+    if not media.verify(settings, key, expires=expires, signature=signature):
+        raise Forbidden("This media link is invalid or has expired: ask for a fresh one.")
+    try:
+        path = storage.path_for(settings, key)
+    except ValueError:
+        raise Forbidden("This media link is invalid.") from None
+    if not path.is_file():
+        raise NotFound("The file no longer exists.")
+    return path, media.content_type_of(Path(key))
+
+
 async def posts_using(session: AsyncSession, *, clip: Clip) -> list[tuple[int, PostStatus]]:
     """The posts not yet published that use the clip: alone, in a carousel or as a reel cover."""
     as_item = exists().where(SocialPostMedia.post_id == SocialPost.id, SocialPostMedia.clip_id == clip.id)
@@ -158,6 +173,32 @@ async def _probe_slot(kv: KeyValueStore, settings: Settings) -> AsyncIterator[No
     finally:
         with contextlib.suppress(ServiceUnavailable):
             await asyncio.shield(kv.release_slot(PROBE_SLOTS_KEY, holder))
+
+
+async def upload_clip(
+    session: AsyncSession,
+    *,
+    user: User,
+    body: AsyncIterator[bytes],
+    content_type: str,
+    content_length: int,
+    settings: Settings,
+    kv: KeyValueStore,
+) -> Clip:
+    """Stage a multipart upload's `file` (and `title`), then keep it as the user's clip (`create_clip`).
+
+    A declared length over MAX_UPLOAD_BYTES is refused before a byte is read.
+    """
+    if content_length > settings.max_upload_bytes + MULTIPART_OVERHEAD:
+        raise storage.PayloadTooLarge(storage.limit_message(settings.max_upload_bytes))
+    staged = await stage_upload(
+        body,
+        content_type=content_type,
+        target=staging_path(user=user, settings=settings),
+        max_bytes=settings.max_upload_bytes,
+    )
+    title = staged.fields.get("title")
+    return await create_clip(session, user=user, staged=staged, title=title, settings=settings, kv=kv)
 
 
 async def create_clip(

@@ -5,21 +5,18 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Query, Response, status
 
-from clipper.accounts.graph import AccountGraph
-from clipper.config import Settings
 from clipper.deps import (
+    AccountGraphDep,
     CurrentUser,
     SessionDep,
     SettingsDep,
     UserOutsideTransaction,
     WritesOnRead,
-    get_resources,
 )
 from clipper.inbox import service
 from clipper.inbox.models import InboxConversation
-from clipper.inbox.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from clipper.inbox.schemas import (
     BulkItem,
     BulkRequest,
@@ -47,15 +44,7 @@ from clipper.inputs import DbId, GraphId, id_cursor
 
 router = APIRouter(prefix="/instagram", tags=["inbox"])
 
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
-
-
-def graph_access(request: Request) -> AccountGraph:
-    """The gateway to Meta for the caller's accounts (endpoints using it hold no request transaction)."""
-    return AccountGraph.of(get_resources(request))
-
-
-AccessDep = Annotated[AccountGraph, Depends(graph_access)]
+Limit = Annotated[int, Query(ge=1, le=service.MAX_LIMIT)]
 
 
 @router.get("/comments", response_model=Page[CommentRead])
@@ -66,7 +55,7 @@ async def list_comments(
     media_id: GraphId | None = None,
     status: service.InboxStatus | None = None,
     search: Annotated[str | None, Query(max_length=200)] = None,
-    limit: Limit = DEFAULT_LIMIT,
+    limit: Limit = service.DEFAULT_LIMIT,
     cursor: str | None = None,
 ) -> dict[str, object]:
     """The unified comment inbox across the caller's accounts, newest first.
@@ -86,8 +75,8 @@ async def media_comments(
     media_id: GraphId,
     account_id: DbId,
     user: UserOutsideTransaction,
-    access: AccessDep,
-    limit: Limit = DEFAULT_LIMIT,
+    access: AccountGraphDep,
+    limit: Limit = service.DEFAULT_LIMIT,
     cursor: str | None = None,
 ) -> dict[str, object]:
     """A media's comments with their replies (refreshed from Instagram on the first page)."""
@@ -105,7 +94,7 @@ async def media_comments(
 
 @router.post("/media/{media_id}/comment-settings", response_model=CommentSettingsRead)
 async def comment_settings(
-    media_id: GraphId, body: CommentSettings, user: UserOutsideTransaction, access: AccessDep
+    media_id: GraphId, body: CommentSettings, user: UserOutsideTransaction, access: AccountGraphDep
 ) -> CommentSettingsRead:
     """Turn comments on or off for a media."""
     await service.set_comments_enabled(
@@ -115,7 +104,9 @@ async def comment_settings(
 
 
 @router.post("/comments/bulk", response_model=BulkResponse)
-async def bulk_comments(body: BulkRequest, user: UserOutsideTransaction, access: AccessDep) -> BulkResponse:
+async def bulk_comments(
+    body: BulkRequest, user: UserOutsideTransaction, access: AccountGraphDep
+) -> BulkResponse:
     """Hide, unhide, delete or mark answered many comments; the outcome is reported per id."""
     results = await service.bulk(access, user=user, ids=body.ids, action=body.action)
     return BulkResponse(results=[BulkItem.model_validate(asdict(item)) for item in results])
@@ -123,7 +114,7 @@ async def bulk_comments(body: BulkRequest, user: UserOutsideTransaction, access:
 
 @router.post("/comments/{comment_id}/reply", response_model=CommentRead, status_code=status.HTTP_201_CREATED)
 async def reply_to_comment(
-    comment_id: DbId, body: ReplyCreate, user: UserOutsideTransaction, access: AccessDep
+    comment_id: DbId, body: ReplyCreate, user: UserOutsideTransaction, access: AccountGraphDep
 ) -> object:
     """Reply publicly; the comment becomes answered."""
     return await service.reply(access, user=user, comment_id=comment_id, message=body.message)
@@ -133,7 +124,7 @@ async def reply_to_comment(
     "/comments/{comment_id}/private-reply", response_model=MessageRead, status_code=status.HTTP_201_CREATED
 )
 async def private_reply(
-    comment_id: DbId, body: PrivateReplyCreate, user: UserOutsideTransaction, access: AccessDep
+    comment_id: DbId, body: PrivateReplyCreate, user: UserOutsideTransaction, access: AccountGraphDep
 ) -> object:
     """Send the commenter the one private DM a comment allows (within 7 days)."""
     return await service.private_reply(access, user=user, comment_id=comment_id, message=body.message)
@@ -141,14 +132,14 @@ async def private_reply(
 
 @router.post("/comments/{comment_id}/hide", response_model=CommentRead)
 async def hide_comment(
-    comment_id: DbId, body: HideRequest, user: UserOutsideTransaction, access: AccessDep
+    comment_id: DbId, body: HideRequest, user: UserOutsideTransaction, access: AccountGraphDep
 ) -> object:
     """Hide (`hide: true`) or unhide a comment."""
     return await service.hide(access, user=user, comment_id=comment_id, hidden=body.hide)
 
 
 @router.delete("/comments/{comment_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_comment(comment_id: DbId, user: UserOutsideTransaction, access: AccessDep) -> Response:
+async def delete_comment(comment_id: DbId, user: UserOutsideTransaction, access: AccountGraphDep) -> Response:
     """Delete a comment on Instagram."""
     await service.delete(access, user=user, comment_id=comment_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -159,7 +150,7 @@ async def list_mentions(
     session: SessionDep,
     user: CurrentUser,
     account_id: DbId | None = None,
-    limit: Limit = DEFAULT_LIMIT,
+    limit: Limit = service.DEFAULT_LIMIT,
     cursor: str | None = None,
 ) -> dict[str, object]:
     """Comments and captions that @mention the caller's accounts, newest first."""
@@ -174,7 +165,7 @@ async def list_rules(
     account_id: DbId,
     session: SessionDep,
     user: CurrentUser,
-    limit: Limit = DEFAULT_LIMIT,
+    limit: Limit = service.DEFAULT_LIMIT,
     cursor: str | None = None,
 ) -> dict[str, object]:
     """The account's moderation rules, oldest first."""
@@ -220,7 +211,7 @@ async def list_moderation_actions(
     account_id: DbId,
     session: SessionDep,
     user: CurrentUser,
-    limit: Limit = DEFAULT_LIMIT,
+    limit: Limit = service.DEFAULT_LIMIT,
     cursor: str | None = None,
 ) -> dict[str, object]:
     """What the account's rules did, newest first."""
@@ -235,7 +226,7 @@ async def list_moderation_actions(
 async def sync_inbox(
     account_id: DbId,
     user: UserOutsideTransaction,
-    access: AccessDep,
+    access: AccountGraphDep,
     settings: SettingsDep,
 ) -> SyncRead:
     """Backfill the account's comments and conversations now."""
@@ -250,9 +241,8 @@ async def sync_inbox(
 
 
 def _conversation(
-    conversation: InboxConversation, username: str | None, platform_id: str, settings: Settings
+    conversation: InboxConversation, username: str | None, platform_id: str, *, human_agent: bool
 ) -> ConversationRead:
-    human_agent = settings.human_agent_enabled
     return ConversationRead(
         id=conversation.id,
         account_id=conversation.account_id,
@@ -274,14 +264,17 @@ async def list_conversations(
     user: CurrentUser,
     settings: SettingsDep,
     account_id: DbId | None = None,
-    limit: Limit = DEFAULT_LIMIT,
+    limit: Limit = service.DEFAULT_LIMIT,
     cursor: str | None = None,
 ) -> dict[str, object]:
     """The caller's DM conversations, most recent first, with the reply deadline."""
     rows, next_cursor = await service.list_conversations(
         session, user=user, account_id=account_id, limit=limit, cursor=cursor
     )
-    items = [_conversation(c, a.account_username, a.platform_account_id, settings) for c, a in rows]
+    human_agent = settings.human_agent_enabled
+    items = [
+        _conversation(c, a.account_username, a.platform_account_id, human_agent=human_agent) for c, a in rows
+    ]
     return {"items": items, "next_cursor": next_cursor}
 
 
@@ -293,7 +286,7 @@ async def list_messages(
     conversation_id: DbId,
     session: SessionDep,
     user: CurrentUser,
-    limit: Limit = DEFAULT_LIMIT,
+    limit: Limit = service.DEFAULT_LIMIT,
     cursor: str | None = None,
 ) -> dict[str, object]:
     """A conversation's messages, newest first (kept even when Instagram no longer shows them)."""
@@ -312,7 +305,7 @@ async def send_message(
     conversation_id: DbId,
     body: MessageCreate,
     user: UserOutsideTransaction,
-    access: AccessDep,
+    access: AccountGraphDep,
     settings: SettingsDep,
 ) -> object:
     """Reply with text or a clip, inside the 24 h window (7 days as a human agent when enabled)."""

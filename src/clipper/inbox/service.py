@@ -37,9 +37,12 @@ from clipper.inbox.moderation import (
     list_rules,
     update_rule,
 )
+from clipper.inbox.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from clipper.inbox.sync import sync_now
 
 __all__ = [
+    "DEFAULT_LIMIT",
+    "MAX_LIMIT",
     "InboxFilter",
     "InboxStatus",
     "Outgoing",

@@ -9,6 +9,7 @@ from typing import Any
 
 from clipper.accounts.graph import AccountGraph
 from clipper.kv import KeyValueStore
+from clipper.resources import Resources
 
 PREFIX = "insights:"
 # Today's numbers keep moving; finished days only change while Meta's data settles (up to 48 h).
@@ -21,6 +22,17 @@ class Services(AccountGraph):
     """What insights need besides the database: the gateway to Meta and the answer cache."""
 
     kv: KeyValueStore
+
+    @classmethod
+    def of(cls, resources: Resources) -> Services:
+        """The gateway and the cache on the process's resources (build it where it is used)."""
+        return cls(
+            graph=resources.graph,
+            cipher=resources.cipher,
+            factory=resources.session_factory,
+            hub=resources.events,
+            kv=resources.kv,
+        )
 
 
 def key(kind: str, account_id: int, **parts: Any) -> str:

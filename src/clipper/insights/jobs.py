@@ -11,20 +11,14 @@ SNAPSHOT_EVERY_SECONDS = 3600
 STORIES_EVERY_SECONDS = 1800
 
 
-def _services(ctx: worker.JobContext) -> Services:
-    return Services(
-        graph=ctx.graph, cipher=ctx.cipher, factory=ctx.session_factory, hub=ctx.events, kv=ctx.kv
-    )
-
-
 async def snapshot_accounts(ctx: worker.JobContext) -> None:
     """Store the daily snapshots of the accounts whose hour it is."""
-    await sync.snapshot_due_accounts(ctx.session_factory, services=_services(ctx))
+    await sync.snapshot_due_accounts(ctx.session_factory, services=Services.of(ctx.resources))
 
 
 async def capture_stories(ctx: worker.JobContext) -> None:
     """Store the numbers of every live story."""
-    await sync.capture_all_stories(ctx.session_factory, services=_services(ctx))
+    await sync.capture_all_stories(ctx.session_factory, services=Services.of(ctx.resources))
 
 
 worker.register_periodic("insights.snapshot", SNAPSHOT_EVERY_SECONDS, snapshot_accounts)

@@ -9,8 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from clipper.deps import UserOutsideTransaction, get_resources
 from clipper.inputs import DbId, GraphId
-from clipper.insights import media_list, service
-from clipper.insights.cache import Services
+from clipper.insights import service
 from clipper.insights.schemas import (
     AccountInsightsRead,
     AudienceRead,
@@ -24,19 +23,12 @@ from clipper.insights.schemas import (
 router = APIRouter(prefix="/instagram", tags=["insights"])
 
 
-def get_services(request: Request) -> Services:
+def get_services(request: Request) -> service.Services:
     """The gateway to Meta and the answer cache (endpoints using them hold no request transaction)."""
-    resources = get_resources(request)
-    return Services(
-        graph=resources.graph,
-        cipher=resources.cipher,
-        factory=resources.session_factory,
-        hub=resources.events,
-        kv=resources.kv,
-    )
+    return service.Services.of(get_resources(request))
 
 
-ServicesDep = Annotated[Services, Depends(get_services)]
+ServicesDep = Annotated[service.Services, Depends(get_services)]
 MetricsQuery = Annotated[str | None, Query(description="Comma-separated metric names (default: all).")]
 
 
@@ -90,7 +82,7 @@ async def media_insights_list(
     account_id: DbId,
     user: UserOutsideTransaction,
     services: ServicesDep,
-    limit: Annotated[int, Query(ge=1, le=media_list.MAX_LIMIT)] = 25,
+    limit: Annotated[int, Query(ge=1, le=service.MEDIA_PAGE_MAX)] = 25,
     cursor: Annotated[str | None, Query(max_length=512, pattern=r"^[A-Za-z0-9_=\-]+$")] = None,
 ) -> MediaInsightsPage:
     """The account's recent media, newest first, with their lifetime numbers (`next_cursor` pages on)."""

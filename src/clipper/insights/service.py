@@ -32,6 +32,7 @@ from clipper.insights.schemas import (
 from clipper.users.models import User
 
 __all__ = [
+    "MEDIA_PAGE_MAX",
     "Services",
     "export_csv",
     "get_account_insights",
@@ -43,6 +44,8 @@ __all__ = [
     "get_page_insights",
     "record_story_insights",
 ]
+
+MEDIA_PAGE_MAX = media_list.MAX_LIMIT  # the most media one page holds: their insights are one batch
 
 
 async def _account(services: Services, *, user: User, account_id: int) -> Account:

@@ -1,4 +1,5 @@
-"""The callback's answer: a tiny page that `postMessage`s the result to the opener, or a redirect."""
+"""What a login's browser gets: the nonce cookie that ties its state to it, and the callback's answer (a
+tiny page that `postMessage`s the result to the opener, or a redirect)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from clipper.config import Settings
 from clipper.oauth.outcomes import CallbackResult
+from clipper.oauth.state_store import STATE_TTL_SECONDS
+
+# HttpOnly, SameSite=Lax, path = the callback: ties a state to the browser that asked for it.
+NONCE_COOKIE = "clipper_oauth_nonce"
 
 _ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
 _PAGE = _ENV.from_string(
@@ -42,6 +47,29 @@ _TITLES = {
     "cancelled": "Connection cancelled",
     "error": "Instagram could not be connected",
 }
+
+
+def _nonce_cookie_attributes(redirect_uri: str) -> dict[str, Any]:
+    # Set and deleted with the same attributes: a browser matches a cookie by them. Only the callback
+    # ever needs the cookie: no other request carries it.
+    return {
+        "path": urlsplit(redirect_uri).path,
+        "secure": redirect_uri.startswith("https://"),
+        "httponly": True,
+        "samesite": "lax",
+    }
+
+
+def set_nonce_cookie(response: Response, *, redirect_uri: str, nonce: str) -> None:
+    """Give the browser the nonce its login's state is bound to (it lives as long as the state)."""
+    response.set_cookie(
+        NONCE_COOKIE, nonce, max_age=STATE_TTL_SECONDS, **_nonce_cookie_attributes(redirect_uri)
+    )
+
+
+def clear_nonce_cookie(response: Response, *, redirect_uri: str) -> None:
+    """Drop the nonce cookie: the state it guarded is used up."""
+    response.delete_cookie(NONCE_COOKIE, **_nonce_cookie_attributes(redirect_uri))
 
 
 def frontend_origin(settings: Settings) -> str:

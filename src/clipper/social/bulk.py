@@ -1,4 +1,5 @@
-"""Bulk creation from a JSON array or a CSV file: every row validated first, all or nothing."""
+"""A bulk upload read into rows: a JSON array, or a CSV body or file (`service.create_bulk` then validates
+every row first and creates all or nothing)."""
 
 from __future__ import annotations
 
@@ -9,17 +10,13 @@ from typing import Any
 
 from fastapi import Request
 from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
 
 from clipper.clips.storage import PayloadTooLarge
 from clipper.clips.upload import MAX_FIELD_BYTES, MAX_PARTS
 from clipper.errors import InvalidInput
 from clipper.inputs import refuse_unstorable, text_problems
-from clipper.social import service
-from clipper.social.models import SocialPost
-from clipper.social.schemas import PostCreate, RowProblem
-from clipper.users.models import User
+from clipper.social.schemas import RowProblem
 
 MAX_ROWS = 1000
 # Starlette's words when a form passes the limits `request.form` is given.
@@ -150,28 +147,6 @@ def _limited(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def _schema_reasons(error: ValidationError) -> list[str]:
+def schema_reasons(error: ValidationError) -> list[str]:
+    """What a row's schema check found, one line per field."""
     return [f"{'.'.join(str(p) for p in e['loc']) or 'row'}: {e['msg']}" for e in error.errors()]
-
-
-async def create_all(session: AsyncSession, *, user: User, rows: list[dict[str, Any]]) -> list[SocialPost]:
-    """Validate every row, then create all posts, or raise BulkInvalid naming each bad row."""
-    parsed: list[PostCreate] = []
-    problems: list[RowProblem] = []
-    for number, row in enumerate(rows, start=1):
-        try:
-            data = PostCreate.model_validate(row)
-        except ValidationError as error:
-            problems.append(RowProblem(row=number, reasons=_schema_reasons(error)))
-            continue
-        drafts = await service.build_drafts(session, user=user, data=data)
-        reasons = list(dict.fromkeys(reason for draft in drafts for reason in draft.reasons))
-        if reasons:
-            problems.append(RowProblem(row=number, reasons=reasons))
-        parsed.append(data)
-    if problems:
-        raise BulkInvalid(problems)
-    posts: list[SocialPost] = []
-    for data in parsed:
-        posts += await service.create_posts(session, user=user, data=data)
-    return posts

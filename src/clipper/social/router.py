@@ -9,7 +9,7 @@ from pydantic import AwareDatetime
 
 from clipper.deps import CurrentUser, SessionAfterBody, SessionDep, UserBeforeBody, current_user
 from clipper.inputs import DbId
-from clipper.social import bulk, service, validation
+from clipper.social import service
 from clipper.social.models import PostStatus
 from clipper.social.schemas import BulkResult, ComposerLimits, Page, PostCreate, PostRead, PostUpdate
 
@@ -31,17 +31,7 @@ async def create_post(session: SessionDep, user: CurrentUser, data: PostCreate) 
 @router.get("/limits", response_model=ComposerLimits, dependencies=[Depends(current_user)])
 async def composer_limits() -> ComposerLimits:
     """The limits the server checks a post against, for a form's counters (its reasons stay the verdict)."""
-    low, high = validation.CAROUSEL_SIZE
-    return ComposerLimits(
-        caption_characters=validation.MAX_CAPTION,
-        hashtags=validation.MAX_HASHTAGS,
-        mentions=validation.MAX_MENTIONS,
-        collaborators=validation.MAX_COLLABORATORS,
-        alt_text_characters=validation.MAX_ALT_TEXT,
-        carousel_min=low,
-        carousel_max=high,
-        schedule_grace_seconds=int(validation.SCHEDULE_GRACE.total_seconds()),
-    )
+    return service.composer_limits()
 
 
 @router.get("/", response_model=Page[PostRead])
@@ -72,8 +62,7 @@ async def list_posts(
 @router.post("/bulk", status_code=status.HTTP_201_CREATED, response_model=BulkResult)
 async def bulk_create(request: Request, session: SessionAfterBody, user: UserBeforeBody) -> BulkResult:
     """Create many posts from a JSON array or a CSV upload; nothing is created unless every row is valid."""
-    rows = await bulk.read_rows(request)
-    posts = await bulk.create_all(session, user=user, rows=rows)
+    posts = await service.create_bulk(session, user=user, upload=request)
     return BulkResult(created=len(posts), items=[PostRead.model_validate(post) for post in posts])
 
 

@@ -1,4 +1,4 @@
-"""Posts: create (validated up front, one per account), list, read, change, delete, publish.
+"""Posts: create (validated up front, one per account, or in bulk), list, read, change, delete, publish.
 
 `publish_post` and `_publish_to_instagram` (the seed's names) drive the publishing engine: see
 `clipper.social.engine` for the state machine and how it stays exactly-once across crashes.
@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from fastapi import Request
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -21,10 +23,10 @@ from clipper.clips.models import Clip
 from clipper.db import utcnow
 from clipper.errors import Conflict, InvalidInput, NotFound
 from clipper.inputs import MAX_DB_ID
-from clipper.social import timeline
+from clipper.social import bulk, timeline, validation
 from clipper.social.engine import Engine
 from clipper.social.models import MediaType, PostStatus, SocialPost, SocialPostMedia
-from clipper.social.schemas import PostCreate, PostFields, PostOptions, PostUpdate
+from clipper.social.schemas import ComposerLimits, PostCreate, PostFields, PostOptions, PostUpdate, RowProblem
 from clipper.social.validation import Draft, PostInvalid, Reason, reasons_for
 from clipper.users.models import User
 
@@ -133,6 +135,45 @@ async def create_posts(session: AsyncSession, *, user: User, data: PostCreate) -
     session.add_all(posts)
     await session.flush()
     return posts
+
+
+async def create_bulk(session: AsyncSession, *, user: User, upload: Request) -> list[SocialPost]:
+    """Create the posts of a bulk upload (JSON array or CSV), all or none: BulkInvalid names each bad row."""
+    rows = await bulk.read_rows(upload)
+    parsed: list[PostCreate] = []
+    problems: list[RowProblem] = []
+    for number, row in enumerate(rows, start=1):
+        try:
+            data = PostCreate.model_validate(row)
+        except ValidationError as error:
+            problems.append(RowProblem(row=number, reasons=bulk.schema_reasons(error)))
+            continue
+        drafts = await build_drafts(session, user=user, data=data)
+        reasons = list(dict.fromkeys(reason for draft in drafts for reason in draft.reasons))
+        if reasons:
+            problems.append(RowProblem(row=number, reasons=reasons))
+        parsed.append(data)
+    if problems:
+        raise bulk.BulkInvalid(problems)
+    posts: list[SocialPost] = []
+    for data in parsed:
+        posts += await create_posts(session, user=user, data=data)
+    return posts
+
+
+def composer_limits() -> ComposerLimits:
+    """The limits a post is checked against, for a form's counters (its reasons stay the verdict)."""
+    low, high = validation.CAROUSEL_SIZE
+    return ComposerLimits(
+        caption_characters=validation.MAX_CAPTION,
+        hashtags=validation.MAX_HASHTAGS,
+        mentions=validation.MAX_MENTIONS,
+        collaborators=validation.MAX_COLLABORATORS,
+        alt_text_characters=validation.MAX_ALT_TEXT,
+        carousel_min=low,
+        carousel_max=high,
+        schedule_grace_seconds=int(validation.SCHEDULE_GRACE.total_seconds()),
+    )
 
 
 def _load() -> Any:

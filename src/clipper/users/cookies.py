@@ -1,4 +1,5 @@
-"""The session and CSRF cookies: set on login, cleared on logout."""
+"""The HTTP side of signing in: the session and CSRF cookies (set on login, cleared on logout) and the
+device cookie; the router sets them, the services never see a response."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from fastapi import Response
 from clipper.config import Settings
 from clipper.users.auth import CSRF_COOKIE, SESSION_COOKIE
 from clipper.users.sessions import SESSION_MAX_LIFETIME
+from clipper.users.throttle import DEVICE_TTL_SECONDS
 
 
 def _secure(settings: Settings) -> bool:
@@ -36,12 +38,12 @@ def clear_session_cookies(response: Response, *, settings: Settings) -> None:
 DEVICE_COOKIE = "clipper_device"
 
 
-def set_device_cookie(response: Response, *, settings: Settings, token: str, max_age: int) -> None:
+def set_device_cookie(response: Response, *, settings: Settings, token: str) -> None:
     """Remember this browser as one that signed in before (login throttling counts it on its own)."""
     response.set_cookie(
         DEVICE_COOKIE,
         token,
-        max_age=max_age,
+        max_age=DEVICE_TTL_SECONDS,
         path="/api/v1/auth",
         secure=_secure(settings),
         httponly=True,

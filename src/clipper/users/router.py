@@ -12,14 +12,9 @@ from clipper.deps import (
     SettingsDep,
     get_resources,
 )
-from clipper.errors import Forbidden
-from clipper.events import service as events
-from clipper.events.hub import EventHub
 from clipper.inputs import DbId
-from clipper.kv import KeyValueStore
 from clipper.openapi import limits
-from clipper.users import api_tokens, service, sessions, throttle
-from clipper.users.auth import AuthMethod
+from clipper.users import service
 from clipper.users.cookies import DEVICE_COOKIE, clear_session_cookies, set_device_cookie, set_session_cookies
 from clipper.users.models import User
 from clipper.users.schemas import (
@@ -36,7 +31,6 @@ from clipper.users.schemas import (
     SessionRead,
     UserRead,
 )
-from clipper.users.sessions import session_expires_at
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -70,7 +64,7 @@ async def register(
     The answer is the same whether or not the email already had an account, so nobody can use sign-up
     to find out who uses this server. The password is hashed before the unit of work opens.
     """
-    kv: KeyValueStore = get_resources(request).kv
+    kv = get_resources(request).kv
     await service.sign_up(session, kv=kv, data=data, client=_client(request))
     response.headers["Cache-Control"] = "no-store"
     return RegisterAccepted(email=data.email, detail=_SIGN_UP_NEXT)
@@ -89,19 +83,18 @@ async def login(
     settings: SettingsDep,
 ) -> LoginResponse:
     """Open a session: a bearer `access_token`, plus the session and CSRF cookies for browsers."""
-    kv: KeyValueStore = get_resources(request).kv
-    reader = get_resources(request).session_factory
-    done = await service.login(session, reader=reader, kv=kv, data=data, client=_client(request))
+    resources = get_resources(request)
+    done = await service.login(
+        session, reader=resources.session_factory, kv=resources.kv, data=data, client=_client(request)
+    )
     issued = done.issued
     set_session_cookies(response, settings=settings, token=issued.token, csrf_token=issued.csrf_token)
     if done.new_device_token is not None:
-        set_device_cookie(
-            response, settings=settings, token=done.new_device_token, max_age=throttle.DEVICE_TTL_SECONDS
-        )
+        set_device_cookie(response, settings=settings, token=done.new_device_token)
     response.headers["Cache-Control"] = "no-store"
     return LoginResponse(
         access_token=issued.token,
-        expires_at=session_expires_at(issued.record),
+        expires_at=done.expires_at,
         user=UserRead.model_validate(done.user),
     )
 
@@ -111,9 +104,7 @@ async def logout(
     principal: CurrentPrincipal, request: Request, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """End the current session and clear the cookies."""
-    await service.logout(session, principal=principal)
-    if principal.session is not None:
-        await events.end_credentials(_hub(request), principal.user.id, session_ids=[principal.session.id])
+    await service.logout(session, principal=principal, hub=get_resources(request).events)
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     clear_session_cookies(response, settings=settings)
     return response
@@ -124,13 +115,15 @@ async def change_password(
     data: PasswordChange, principal: CurrentPrincipal, request: Request, session: SessionDep
 ) -> None:
     """Change the password (the current one is required); the user's other sessions and API tokens end."""
-    kv: KeyValueStore = get_resources(request).kv
-    await service.change_password(session, kv=kv, principal=principal, data=data, client=_client(request))
-    kept = {
-        "session_id": principal.session.id if principal.session else None,
-        "api_token_id": principal.api_token.id if principal.api_token else None,
-    }
-    await events.end_credentials(_hub(request), principal.user.id, all_except=kept)
+    resources = get_resources(request)
+    await service.change_password(
+        session,
+        kv=resources.kv,
+        hub=resources.events,
+        principal=principal,
+        data=data,
+        client=_client(request),
+    )
 
 
 @router.get("/me", response_model=UserRead)
@@ -144,13 +137,9 @@ async def create_token(
     data: ApiTokenCreate, principal: CurrentPrincipal, session: SessionDep, response: Response
 ) -> ApiTokenCreated:
     """Create a personal API token (signed in with a session, not another token); its secret is shown once."""
-    if principal.method is AuthMethod.API_TOKEN:
-        # A leaked token must not be able to mint itself successors that survive its revocation.
-        raise Forbidden("An API token cannot create API tokens: sign in with your password to make one.")
-    user = principal.user
     response.headers["Cache-Control"] = "no-store"
-    issued = await api_tokens.create_api_token(
-        session, user=user, name=data.name, expires_in_days=data.expires_in_days
+    issued = await service.create_api_token(
+        session, principal=principal, name=data.name, expires_in_days=data.expires_in_days
     )
     return ApiTokenCreated.model_validate(
         {**ApiTokenRead.model_validate(issued.record).model_dump(), "token": issued.token}
@@ -160,22 +149,21 @@ async def create_token(
 @router.get("/tokens", response_model=ApiTokenPage)
 async def list_tokens(user: CurrentUser, session: SessionDep) -> ApiTokenPage:
     """The user's personal API tokens (prefixes only, never the secrets)."""
-    tokens = await api_tokens.list_api_tokens(session, user=user)
+    tokens = await service.list_api_tokens(session, user=user)
     return ApiTokenPage(items=[ApiTokenRead.model_validate(token) for token in tokens])
 
 
 @router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def revoke_token(token_id: DbId, user: CurrentUser, request: Request, session: SessionDep) -> None:
     """Revoke one of the user's API tokens."""
-    await api_tokens.revoke_api_token(session, user=user, token_id=token_id)
-    await events.end_credentials(_hub(request), user.id, api_token_ids=[token_id])
+    await service.revoke_api_token(session, user=user, token_id=token_id, hub=get_resources(request).events)
 
 
 @router.get("/sessions", response_model=SessionPage)
 async def list_sessions(principal: CurrentPrincipal, session: SessionDep) -> SessionPage:
     """The user's live sessions (browsers and clients signed in), most recently used first."""
     current = principal.session.id if principal.session else None
-    records = await sessions.list_live_sessions(session, user=principal.user)
+    records = await service.list_live_sessions(session, user=principal.user)
     items = [
         SessionRead.model_validate(record).model_copy(update={"current": record.id == current})
         for record in records
@@ -186,10 +174,4 @@ async def list_sessions(principal: CurrentPrincipal, session: SessionDep) -> Ses
 @router.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def revoke_session(session_id: DbId, user: CurrentUser, request: Request, session: SessionDep) -> None:
     """Sign one session out (it may be this one); its live-update streams close."""
-    await sessions.revoke_session_by_id(session, user=user, session_id=session_id)
-    await events.end_credentials(_hub(request), user.id, session_ids=[session_id])
-
-
-def _hub(request: Request) -> EventHub:
-    hub: EventHub = get_resources(request).events
-    return hub
+    await service.revoke_session(session, user=user, session_id=session_id, hub=get_resources(request).events)

@@ -1,8 +1,13 @@
-"""Sign-up, login and logout; personal API tokens live in `api_tokens`, sessions in `sessions`."""
+"""Users, the front door the router calls: sign-up, login, logout, password, API tokens, sessions.
+
+Tokens are made and found in `api_tokens`, sessions in `sessions`, login throttling in `throttle`; ending
+a credential here also closes the live-update streams it opened (`clipper.events`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import structlog
 from sqlalchemy import select
@@ -11,15 +16,33 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper.db import unit_of_work
 from clipper.errors import Conflict, Forbidden, InvalidInput, Unauthorized
+from clipper.events import service as events
+from clipper.events.hub import EventHub
 from clipper.kv import KeyValueStore
 from clipper.security import needs_rehash, new_token, password_problems
-from clipper.users import throttle
-from clipper.users.api_tokens import revoke_other_api_tokens
-from clipper.users.auth import Principal
+from clipper.users import api_tokens, sessions, throttle
+from clipper.users.api_tokens import IssuedApiToken, list_api_tokens
+from clipper.users.auth import AuthMethod, Principal
 from clipper.users.hashing import hash_password_bounded, verify_password_bounded
 from clipper.users.models import User
 from clipper.users.schemas import LoginRequest, PasswordChange, RegisterRequest
-from clipper.users.sessions import IssuedSession, revoke_other_sessions, revoke_session, start_session
+from clipper.users.sessions import IssuedSession, list_live_sessions
+
+__all__ = [
+    "ClientInfo",
+    "LoggedIn",
+    "change_password",
+    "create_api_token",
+    "get_user_by_email",
+    "list_api_tokens",
+    "list_live_sessions",
+    "login",
+    "logout",
+    "register_user",
+    "revoke_api_token",
+    "revoke_session",
+    "sign_up",
+]
 
 log = structlog.get_logger(__name__)
 
@@ -43,6 +66,11 @@ class LoggedIn:
     user: User
     issued: IssuedSession
     new_device_token: str | None
+
+    @property
+    def expires_at(self) -> datetime:
+        """When the new session ends at the latest if it keeps being used."""
+        return sessions.session_expires_at(self.issued.record)
 
 
 async def register_user(session: AsyncSession, *, data: RegisterRequest) -> User:
@@ -121,17 +149,18 @@ async def login(
         await throttle.remember_device(kv, token=new_device, email=data.email)
     if needs_rehash(user.password_hash):
         user.password_hash = await hash_password_bounded(data.password)
-    issued = await start_session(
+    issued = await sessions.start_session(
         session, user=user, user_agent=client.user_agent, ip_address=client.ip_address
     )
     log.info("login succeeded", user_id=user.id, session_id=issued.record.id)
     return LoggedIn(user=user, issued=issued, new_device_token=new_device)
 
 
-async def logout(session: AsyncSession, *, principal: Principal) -> None:
-    """End the session the caller used (an API token stays valid: revoke it explicitly)."""
+async def logout(session: AsyncSession, *, principal: Principal, hub: EventHub) -> None:
+    """End the session the caller used and its streams (an API token stays valid: revoke it explicitly)."""
     if principal.session is not None:
-        await revoke_session(session, record=principal.session)
+        await sessions.revoke_session(session, record=principal.session)
+        await events.end_credentials(hub, principal.user.id, session_ids=[principal.session.id])
     log.info("logout", user_id=principal.user.id, method=principal.method.value)
 
 
@@ -139,11 +168,13 @@ async def change_password(
     session: AsyncSession,
     *,
     kv: KeyValueStore,
+    hub: EventHub,
     principal: Principal,
     data: PasswordChange,
     client: ClientInfo,
 ) -> None:
-    """Replace the password after checking the current one; the user's other sessions and API tokens end."""
+    """Replace the password after checking the current one; the user's other sessions and API tokens end,
+    and so do their streams."""
     user = principal.user
     # Guessing the current password through this endpoint is throttled like guessing it at login.
     scopes = throttle.login_scopes(email=user.email, ip_address=client.ip_address, device=None)
@@ -155,7 +186,36 @@ async def change_password(
     if problems:
         raise InvalidInput("new_password: " + " ".join(problems))
     user.password_hash = await hash_password_bounded(data.new_password)
-    ended = await revoke_other_sessions(session, user=user, keep=principal.session)
+    ended = await sessions.revoke_other_sessions(session, user=user, keep=principal.session)
     # A token minted by whoever knew the old password must not outlive it either.
-    tokens = await revoke_other_api_tokens(session, user=user, keep=principal.api_token)
+    tokens = await api_tokens.revoke_other_api_tokens(session, user=user, keep=principal.api_token)
     log.info("password changed", user_id=user.id, other_sessions_ended=ended, api_tokens_revoked=tokens)
+    kept = {
+        "session_id": principal.session.id if principal.session else None,
+        "api_token_id": principal.api_token.id if principal.api_token else None,
+    }
+    await events.end_credentials(hub, user.id, all_except=kept)
+
+
+async def create_api_token(
+    session: AsyncSession, *, principal: Principal, name: str, expires_in_days: int | None
+) -> IssuedApiToken:
+    """Create a personal API token for a caller signed in with a session (not with another token)."""
+    if principal.method is AuthMethod.API_TOKEN:
+        # A leaked token must not be able to mint itself successors that survive its revocation.
+        raise Forbidden("An API token cannot create API tokens: sign in with your password to make one.")
+    return await api_tokens.create_api_token(
+        session, user=principal.user, name=name, expires_in_days=expires_in_days
+    )
+
+
+async def revoke_api_token(session: AsyncSession, *, user: User, token_id: int, hub: EventHub) -> None:
+    """Revoke one of the user's API tokens; the streams it opened close."""
+    await api_tokens.revoke_api_token(session, user=user, token_id=token_id)
+    await events.end_credentials(hub, user.id, api_token_ids=[token_id])
+
+
+async def revoke_session(session: AsyncSession, *, user: User, session_id: int, hub: EventHub) -> None:
+    """Sign one of the user's sessions out (it may be the caller's); the streams it opened close."""
+    await sessions.revoke_session_by_id(session, user=user, session_id=session_id)
+    await events.end_credentials(hub, user.id, session_ids=[session_id])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import structlog
 
 from clipper import worker
@@ -17,12 +15,6 @@ log = structlog.get_logger(__name__)
 SWEEP_SECONDS = 60.0
 
 
-async def enqueue_events(queue: worker.Worker, event_ids: Sequence[int]) -> None:
-    """Queue the processing of a delivery's new events (one job: they run in order)."""
-    if event_ids:
-        await queue.enqueue("webhooks.process_events", event_ids=list(event_ids))
-
-
 async def _record_failure(ctx: worker.JobContext, event_id: int, error: Exception) -> None:
     async with unit_of_work(ctx.session_factory) as session:
         event = await session.get(WebhookEvent, event_id)
@@ -32,7 +24,7 @@ async def _record_failure(ctx: worker.JobContext, event_id: int, error: Exceptio
             event.status = EventStatus.FAILED if event.attempts >= service.MAX_ATTEMPTS else event.status
 
 
-@worker.task("webhooks.process_events")
+@worker.task(service.PROCESS_EVENTS)
 async def process_events(ctx: worker.JobContext, *, event_ids: list[int]) -> None:
     """Process stored webhook updates in order, each in its own unit of work (a failure is recorded).
 
@@ -93,7 +85,7 @@ async def sweep(ctx: worker.JobContext) -> None:
         # Younger events still have their own job queued.
         event_ids = await service.pending_events(session, limit=500, min_age_seconds=SWEEP_SECONDS)
     if event_ids:
-        await ctx.enqueue("webhooks.process_events", event_ids=list(event_ids))
+        await ctx.enqueue(service.PROCESS_EVENTS, event_ids=list(event_ids))
 
 
 worker.register_periodic("webhooks.sweep", SWEEP_SECONDS, sweep)

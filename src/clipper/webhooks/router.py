@@ -7,7 +7,6 @@ from fastapi.responses import PlainTextResponse
 
 from clipper.deps import SessionAfterBody, SettingsDep
 from clipper.webhooks import service
-from clipper.webhooks.jobs import enqueue_events
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 
@@ -37,5 +36,5 @@ async def receive(
         app_secrets=settings.webhook_app_secrets,
     )
     # Queued after the response, so after the commit: the job always finds its event.
-    background.add_task(enqueue_events, request.app.state.worker, event_ids)
+    background.add_task(service.enqueue_events, request.app.state.worker, event_ids)
     return {"received": len(event_ids)}

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from clipper import worker
 from clipper.accounts.models import Account
 from clipper.db import utcnow
 from clipper.errors import Forbidden, InvalidInput
@@ -27,6 +28,7 @@ from clipper.webhooks.models import EventStatus, WebhookEvent
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 MAX_ATTEMPTS = 5
+PROCESS_EVENTS = "webhooks.process_events"  # the job (in `jobs`) that processes stored events in order
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,12 @@ async def receive(
     """Check the signature (any app secret), then store the delivery's new updates; their event ids."""
     check_signature(body, signature, app_secrets=app_secrets)
     return await store_updates(session, updates=parse_delivery(body))
+
+
+async def enqueue_events(queue: worker.Worker, event_ids: Sequence[int]) -> None:
+    """Queue the processing of a delivery's new events (one job: they run in order)."""
+    if event_ids:
+        await queue.enqueue(PROCESS_EVENTS, event_ids=list(event_ids))
 
 
 async def accounts_for(session: AsyncSession, ig_user_id: str) -> Sequence[Account]:
