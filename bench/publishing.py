@@ -136,8 +136,8 @@ async def _clip(session: Any, settings: Settings, user: User, name: str, data: b
 
 
 async def _seed(app: Any, token: str, ig: str, posts: int) -> dict[str, Any]:
-    settings: Settings = app.state.settings
-    async with unit_of_work(app.state.session_factory) as session:
+    settings: Settings = app.state.resources.settings
+    async with unit_of_work(app.state.resources.session_factory) as session:
         user = User(email="bench@example.com", password_hash="x")
         session.add(user)
         await session.flush()
@@ -145,7 +145,7 @@ async def _seed(app: Any, token: str, ig: str, posts: int) -> dict[str, Any]:
             user_id=user.id,
             platform="instagram",
             platform_account_id=ig,
-            page_access_token_enc=app.state.cipher.encrypt(token),
+            page_access_token_enc=app.state.resources.cipher.encrypt(token),
             granted_permissions=["instagram_basic", "instagram_content_publish"],
         )
         session.add(account)
@@ -188,10 +188,10 @@ async def _drain(app: Any, concurrency: int) -> None:
             await engine.run(post_id=post_id, lease_until=lease)
 
     while True:
-        async with unit_of_work(app.state.session_factory) as session:
+        async with unit_of_work(app.state.resources.session_factory) as session:
             claimed = await sweep.claim_due(session, lease_seconds=300, batch=concurrency * 4)
         if not claimed:
-            async with unit_of_work(app.state.session_factory) as session:
+            async with unit_of_work(app.state.resources.session_factory) as session:
                 waiting = await session.scalar(
                     select(SocialPost.id).where(SocialPost.status.in_(sweep.ACTIVE))
                 )
@@ -206,8 +206,10 @@ async def _calls_for(
     app: Any, ids: dict[str, Any], media_type: MediaType, clips: list[int], upload: VideoUpload
 ) -> Calls:
     """Publish one post of `media_type` (videos sent by `upload`) and count its Graph traffic."""
-    app.state.settings = app.state.settings.model_copy(update={"publish_video_upload": upload})
-    async with unit_of_work(app.state.session_factory) as session:
+    app.state.resources.settings = app.state.resources.settings.model_copy(
+        update={"publish_video_upload": upload}
+    )
+    async with unit_of_work(app.state.resources.session_factory) as session:
         post = SocialPost(
             user_id=ids["user"],
             account_id=ids["account"],
@@ -273,7 +275,7 @@ def _peak_rss_mb(pid: int) -> float:
 
 
 async def _add_posts(app: Any, ids: dict[str, Any], due: list[datetime], prefix: str) -> None:
-    async with unit_of_work(app.state.session_factory) as session:
+    async with unit_of_work(app.state.resources.session_factory) as session:
         session.add_all(
             SocialPost(
                 user_id=ids["user"],
@@ -292,7 +294,7 @@ async def _add_posts(app: Any, ids: dict[str, Any], due: list[datetime], prefix:
 
 
 async def _published(app: Any, prefix: str) -> int:
-    async with unit_of_work(app.state.session_factory) as session:
+    async with unit_of_work(app.state.resources.session_factory) as session:
         query = select(func.count()).where(
             SocialPost.caption.startswith(prefix), SocialPost.status == PostStatus.PUBLISHED
         )
@@ -318,7 +320,7 @@ class WorkerFigures:
 
 async def _unpublished(app: Any, prefix: str) -> dict[str, list[str]]:
     """Posts not published yet, by status, each with its last error code (why they are late)."""
-    async with unit_of_work(app.state.session_factory, immediate=False) as session:
+    async with unit_of_work(app.state.resources.session_factory, immediate=False) as session:
         query = select(SocialPost.status, SocialPost.last_error_code).where(
             SocialPost.caption.startswith(prefix), SocialPost.status != PostStatus.PUBLISHED
         )
@@ -331,7 +333,7 @@ async def _unpublished(app: Any, prefix: str) -> dict[str, list[str]]:
 
 async def _worker_scenario(app: Any, ids: dict[str, Any], posts: int, rate: float) -> WorkerFigures:
     """Spread due times at `rate` posts/s and let a `clipper worker` process publish them."""
-    worker = _start_worker(app.state.settings)
+    worker = _start_worker(app.state.resources.settings)
     try:
         # One post due now: published once the worker's sweep, broker and engine are all running.
         await _add_posts(app, ids, [utcnow()], "Warm-up")
@@ -399,7 +401,7 @@ async def main(posts: int, concurrency: int, spread_posts: int, spread_rate: flo
 
 
 async def _lateness(app: Any, prefix: str) -> list[float]:
-    async with unit_of_work(app.state.session_factory) as session:
+    async with unit_of_work(app.state.resources.session_factory) as session:
         query = select(SocialPost.scheduled_for, SocialPost.published_at).where(
             SocialPost.caption.startswith(prefix)
         )

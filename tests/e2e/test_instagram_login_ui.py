@@ -1,6 +1,7 @@
 """Instagram Login in a browser: the second way in, for accounts with no Page, then the same account used
-from the UI like any other: a photo published now, a comment hidden, a DM answered, its analytics read. Comments and DMs come
-the way Meta's do: simulated in the sandbox and delivered to the app as signed webhooks."""
+from the UI like any other: a photo published now, a comment hidden, a DM answered, its analytics read.
+Comments and DMs come the way Meta's do: simulated in the sandbox and delivered to the app as signed
+webhooks."""
 
 from __future__ import annotations
 
