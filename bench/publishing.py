@@ -52,7 +52,7 @@ from clipper.social.batches import BATCH_ENDPOINT_PREFIX
 from clipper.social.engine import Engine
 from clipper.social.models import MediaType, PostStatus, SocialPost, SocialPostMedia
 from clipper.users.models import User
-from graph_client import _free_port, _page_token, _start_sandbox, _wait_until_up
+from graph_client import _listening_socket, _origin_of, _page_token, _start_sandbox, _wait_until_up
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout, for the `tests` package
 from tests.fixtures.media_factory import jpeg, mp4  # noqa: E402
@@ -100,14 +100,14 @@ def _graph_calls() -> Calls:
     return Calls(http, operations)
 
 
-def _settings(folder: Path, app_port: int, sandbox_url: str) -> Settings:
+def _settings(folder: Path, app_origin: str, sandbox_url: str) -> Settings:
     return Settings(
         _env_file=None,
         environment=Environment.TEST,
         data_dir=folder,
         database_url=f"sqlite+aiosqlite:///{folder / 'bench.db'}",
-        backend_url=f"http://127.0.0.1:{app_port}",
-        frontend_url=f"http://127.0.0.1:{app_port}",
+        backend_url=app_origin,
+        frontend_url=app_origin,
         graph_base_url=f"{sandbox_url}/graph",
         graph_rupload_url=f"{sandbox_url}/rupload",
         fernet_key=[Fernet.generate_key().decode()],
@@ -351,17 +351,17 @@ async def _worker_scenario(app: Any, ids: dict[str, Any], posts: int, rate: floa
 
 
 async def main(posts: int, concurrency: int, spread_posts: int, spread_rate: float | None) -> None:
-    sandbox_port, app_port = _free_port(), _free_port()
-    sandbox_url = f"http://127.0.0.1:{sandbox_port}"
-    process = _start_sandbox(sandbox_port)
-    with tempfile.TemporaryDirectory() as folder:
-        settings = _settings(Path(folder), app_port, sandbox_url)
+    sandbox_socket, app_socket = _listening_socket(), _listening_socket()
+    sandbox_url = _origin_of(sandbox_socket)
+    process = _start_sandbox(sandbox_socket)
+    with tempfile.TemporaryDirectory() as folder, sandbox_socket, app_socket:
+        settings = _settings(Path(folder), _origin_of(app_socket), sandbox_url)
         # The app leaves logging alone in the test environment; the figures should not drown in it.
         configure_logging(settings.log_level)
         await asyncio.to_thread(migrate.upgrade, settings.database_url)
         app = create_app(settings)
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=app_port, log_level="warning"))
-        serving = asyncio.create_task(server.serve())
+        server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+        serving = asyncio.create_task(server.serve(sockets=[app_socket]))
         try:
             await _wait_until_up(sandbox_url)
             while not server.started:
