@@ -74,12 +74,12 @@ class TestRequirements:
     async def test_an_account_without_a_page_token_cannot_be_used(self, session, app):
         account = await create_account(session)
         with pytest.raises(ReconnectRequired):
-            accounts.page_token(account, cipher=app.state.resources.cipher)
+            accounts.page_token(account, cipher=app.state.cipher)
 
     async def test_a_token_under_a_forgotten_key_asks_to_reconnect(self, session, app):
         account = await create_account(session, page_access_token_enc="gAAAAAnotafernettoken")
         with pytest.raises(ReconnectRequired) as caught:
-            accounts.page_token(account, cipher=app.state.resources.cipher)
+            accounts.page_token(account, cipher=app.state.cipher)
         assert "decrypted" in caught.value.message
 
     async def test_an_instagram_login_account_is_checked_under_its_own_names(self, session):
