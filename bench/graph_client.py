@@ -1,8 +1,8 @@
 """Benchmark: calls/s and latency of `InstagramGraphAPI` against the sandbox (a figure, not a test).
 
-The sandbox runs in a separate process behind uvicorn on a free loopback port, so the numbers include
-real HTTP: connection pooling, keep-alive, JSON encoding on both sides. Each round runs one read-heavy
-workload that a sync job would run (profile, media page, one media node, container status).
+The sandbox runs in a separate process behind uvicorn, on a loopback socket this process opened, so the
+numbers include real HTTP: connection pooling, keep-alive, JSON encoding on both sides. Each round runs
+one read-heavy workload that a sync job would run (profile, media page, one media node, container status).
 
     .venv/bin/python bench/graph_client.py               # 2,000 calls, 16 in flight
     .venv/bin/python bench/graph_client.py --calls 5000 --concurrency 32
@@ -28,16 +28,25 @@ from graph_sandbox.permissions import PRODUCT_PERMISSIONS
 Call = Callable[[], Awaitable[object]]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+def _listening_socket() -> socket.socket:
+    """A socket listening on a free loopback port: its server takes it as it is, so nobody else can."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    return sock
 
 
-def _start_sandbox(port: int) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "graph_sandbox", "--port", str(port)]
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def _origin_of(sock: socket.socket) -> str:
+    port: int = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+def _start_sandbox(sock: socket.socket) -> subprocess.Popen[bytes]:
+    """The sandbox in a process of its own, serving on `sock` (inherited)."""
+    command = [sys.executable, "-m", "graph_sandbox", "--fd", str(sock.fileno())]
+    return subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=[sock.fileno()]
+    )
 
 
 async def _wait_until_up(url: str) -> None:
@@ -93,9 +102,9 @@ async def _run(calls: list[Call], total: int, concurrency: int) -> list[float]:
 
 
 async def main(total: int, concurrency: int) -> None:
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    process = _start_sandbox(port)
+    sock = _listening_socket()
+    url = _origin_of(sock)
+    process = _start_sandbox(sock)
     try:
         await _wait_until_up(url)
         token, ig_user_id = await _page_token(url)
@@ -112,6 +121,7 @@ async def main(total: int, concurrency: int) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+        sock.close()
     ordered = sorted(latencies)
     print(f"Graph client against the sandbox over HTTP ({total} calls, {concurrency} in flight)")
     print(f"  calls/s        {total / elapsed:10.1f}")

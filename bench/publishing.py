@@ -52,7 +52,7 @@ from clipper.social.batches import BATCH_ENDPOINT_PREFIX
 from clipper.social.engine import Engine
 from clipper.social.models import MediaType, PostStatus, SocialPost, SocialPostMedia
 from clipper.users.models import User
-from graph_client import _free_port, _page_token, _start_sandbox, _wait_until_up
+from graph_client import _listening_socket, _origin_of, _page_token, _start_sandbox, _wait_until_up
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout, for the `tests` package
 from tests.fixtures.media_factory import jpeg, mp4  # noqa: E402
@@ -100,14 +100,14 @@ def _graph_calls() -> Calls:
     return Calls(http, operations)
 
 
-def _settings(folder: Path, app_port: int, sandbox_url: str) -> Settings:
+def _settings(folder: Path, app_origin: str, sandbox_url: str) -> Settings:
     return Settings(
         _env_file=None,
         environment=Environment.TEST,
         data_dir=folder,
         database_url=f"sqlite+aiosqlite:///{folder / 'bench.db'}",
-        backend_url=f"http://127.0.0.1:{app_port}",
-        frontend_url=f"http://127.0.0.1:{app_port}",
+        backend_url=app_origin,
+        frontend_url=app_origin,
         graph_base_url=f"{sandbox_url}/graph",
         graph_rupload_url=f"{sandbox_url}/rupload",
         fernet_key=[Fernet.generate_key().decode()],
@@ -136,8 +136,8 @@ async def _clip(session: Any, settings: Settings, user: User, name: str, data: b
 
 
 async def _seed(app: Any, token: str, ig: str, posts: int) -> dict[str, Any]:
-    settings: Settings = app.state.settings
-    async with unit_of_work(app.state.session_factory) as session:
+    settings: Settings = app.state.resources.settings
+    async with unit_of_work(app.state.resources.session_factory) as session:
         user = User(email="bench@example.com", password_hash="x")
         session.add(user)
         await session.flush()
@@ -145,7 +145,7 @@ async def _seed(app: Any, token: str, ig: str, posts: int) -> dict[str, Any]:
             user_id=user.id,
             platform="instagram",
             platform_account_id=ig,
-            page_access_token_enc=app.state.cipher.encrypt(token),
+            page_access_token_enc=app.state.resources.cipher.encrypt(token),
             granted_permissions=["instagram_basic", "instagram_content_publish"],
         )
         session.add(account)
@@ -188,10 +188,10 @@ async def _drain(app: Any, concurrency: int) -> None:
             await engine.run(post_id=post_id, lease_until=lease)
 
     while True:
-        async with unit_of_work(app.state.session_factory) as session:
+        async with unit_of_work(app.state.resources.session_factory) as session:
             claimed = await sweep.claim_due(session, lease_seconds=300, batch=concurrency * 4)
         if not claimed:
-            async with unit_of_work(app.state.session_factory) as session:
+            async with unit_of_work(app.state.resources.session_factory) as session:
                 waiting = await session.scalar(
                     select(SocialPost.id).where(SocialPost.status.in_(sweep.ACTIVE))
                 )
@@ -206,8 +206,10 @@ async def _calls_for(
     app: Any, ids: dict[str, Any], media_type: MediaType, clips: list[int], upload: VideoUpload
 ) -> Calls:
     """Publish one post of `media_type` (videos sent by `upload`) and count its Graph traffic."""
-    app.state.settings = app.state.settings.model_copy(update={"publish_video_upload": upload})
-    async with unit_of_work(app.state.session_factory) as session:
+    app.state.resources.settings = app.state.resources.settings.model_copy(
+        update={"publish_video_upload": upload}
+    )
+    async with unit_of_work(app.state.resources.session_factory) as session:
         post = SocialPost(
             user_id=ids["user"],
             account_id=ids["account"],
@@ -273,7 +275,7 @@ def _peak_rss_mb(pid: int) -> float:
 
 
 async def _add_posts(app: Any, ids: dict[str, Any], due: list[datetime], prefix: str) -> None:
-    async with unit_of_work(app.state.session_factory) as session:
+    async with unit_of_work(app.state.resources.session_factory) as session:
         session.add_all(
             SocialPost(
                 user_id=ids["user"],
@@ -292,7 +294,7 @@ async def _add_posts(app: Any, ids: dict[str, Any], due: list[datetime], prefix:
 
 
 async def _published(app: Any, prefix: str) -> int:
-    async with unit_of_work(app.state.session_factory) as session:
+    async with unit_of_work(app.state.resources.session_factory) as session:
         query = select(func.count()).where(
             SocialPost.caption.startswith(prefix), SocialPost.status == PostStatus.PUBLISHED
         )
@@ -318,7 +320,7 @@ class WorkerFigures:
 
 async def _unpublished(app: Any, prefix: str) -> dict[str, list[str]]:
     """Posts not published yet, by status, each with its last error code (why they are late)."""
-    async with unit_of_work(app.state.session_factory, immediate=False) as session:
+    async with unit_of_work(app.state.resources.session_factory, immediate=False) as session:
         query = select(SocialPost.status, SocialPost.last_error_code).where(
             SocialPost.caption.startswith(prefix), SocialPost.status != PostStatus.PUBLISHED
         )
@@ -331,7 +333,7 @@ async def _unpublished(app: Any, prefix: str) -> dict[str, list[str]]:
 
 async def _worker_scenario(app: Any, ids: dict[str, Any], posts: int, rate: float) -> WorkerFigures:
     """Spread due times at `rate` posts/s and let a `clipper worker` process publish them."""
-    worker = _start_worker(app.state.settings)
+    worker = _start_worker(app.state.resources.settings)
     try:
         # One post due now: published once the worker's sweep, broker and engine are all running.
         await _add_posts(app, ids, [utcnow()], "Warm-up")
@@ -349,17 +351,17 @@ async def _worker_scenario(app: Any, ids: dict[str, Any], posts: int, rate: floa
 
 
 async def main(posts: int, concurrency: int, spread_posts: int, spread_rate: float | None) -> None:
-    sandbox_port, app_port = _free_port(), _free_port()
-    sandbox_url = f"http://127.0.0.1:{sandbox_port}"
-    process = _start_sandbox(sandbox_port)
-    with tempfile.TemporaryDirectory() as folder:
-        settings = _settings(Path(folder), app_port, sandbox_url)
+    sandbox_socket, app_socket = _listening_socket(), _listening_socket()
+    sandbox_url = _origin_of(sandbox_socket)
+    process = _start_sandbox(sandbox_socket)
+    with tempfile.TemporaryDirectory() as folder, sandbox_socket, app_socket:
+        settings = _settings(Path(folder), _origin_of(app_socket), sandbox_url)
         # The app leaves logging alone in the test environment; the figures should not drown in it.
         configure_logging(settings.log_level)
         await asyncio.to_thread(migrate.upgrade, settings.database_url)
         app = create_app(settings)
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=app_port, log_level="warning"))
-        serving = asyncio.create_task(server.serve())
+        server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+        serving = asyncio.create_task(server.serve(sockets=[app_socket]))
         try:
             await _wait_until_up(sandbox_url)
             while not server.started:
@@ -399,7 +401,7 @@ async def main(posts: int, concurrency: int, spread_posts: int, spread_rate: flo
 
 
 async def _lateness(app: Any, prefix: str) -> list[float]:
-    async with unit_of_work(app.state.session_factory) as session:
+    async with unit_of_work(app.state.resources.session_factory) as session:
         query = select(SocialPost.scheduled_for, SocialPost.published_at).where(
             SocialPost.caption.startswith(prefix)
         )

@@ -83,7 +83,7 @@ def probed_app(app: FastAPI) -> FastAPI:
 
 
 async def count_users(client: httpx.AsyncClient, app: FastAPI, email: str) -> int:
-    async with app.state.session_factory() as session:
+    async with app.state.resources.session_factory() as session:
         return (await session.execute(select(func.count()).where(User.email == email))).scalar_one()
 
 
@@ -230,7 +230,7 @@ class TestSharedResources:
         async with _started(probed_app) as http:
             first = (await http.get("/probe/context")).json()
             second = (await http.get("/probe/context")).json()
-            shared = probed_app.state.http_client
+            shared = probed_app.state.resources.http_client
         assert first["client"] == second["client"] == id(shared)
         assert first["closed"] is False
         assert first["graph_on_shared_client"] is True
@@ -279,14 +279,16 @@ class TestSandboxMount:
     async def test_the_shared_client_reaches_it_in_process(
         self, app: FastAPI, app_client: httpx.AsyncClient
     ) -> None:
-        response = await app.state.http_client.get(f"{app.state.settings.graph_url}/v24.0/me")
+        response = await app.state.resources.http_client.get(
+            f"{app.state.resources.settings.graph_url}/v24.0/me"
+        )
         assert response.json()["error"]["code"] == 104
 
     async def test_the_graph_client_uses_the_sandbox_app_and_counts_calls(
         self, app: FastAPI, app_client: httpx.AsyncClient
     ) -> None:
-        graph = app.state.graph
-        assert graph.http is app.state.http_client
+        graph = app.state.resources.graph
+        assert graph.http is app.state.resources.http_client
         token = await graph.get_app_access_token()
         assert token.access_token
         samples = [

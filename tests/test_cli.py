@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from clipper import __version__, migrate
 from clipper.cli import app
 from clipper.config import SANDBOX_APP_ID, SANDBOX_APP_SECRET
-from tests.fixtures.live_server import free_port, running
+from tests.fixtures.live_server import listening_socket, origin_of, running
 
 runner = CliRunner()
 
@@ -113,13 +113,15 @@ def sandbox_command(tmp_path: Path) -> tuple[str, dict[str, str], Path]:
 def _run_sandbox(
     command: tuple[str, dict[str, str], Path], cwd: Path
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """`clipper sandbox` on a free port until the block ends, once its admin API answers."""
+    """`clipper sandbox --fd` on a listening socket until the block ends, once its admin API answers."""
     script, environment, log = command
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    argv = [script, "sandbox", "--port", str(port)]
-    with running(argv, env=environment, cwd=cwd, log=log, ready_url=f"{url}/_admin/state") as process:
-        yield url, process
+    with listening_socket() as sock:
+        url = origin_of(sock)
+        argv = [script, "sandbox", "--fd", str(sock.fileno())]
+        with running(
+            argv, env=environment, cwd=cwd, log=log, ready_url=f"{url}/_admin/state", pass_fds=[sock.fileno()]
+        ) as process:
+            yield url, process
 
 
 class TestSandboxCommand:

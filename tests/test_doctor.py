@@ -45,7 +45,7 @@ async def publisher(settings: Settings) -> AsyncIterator[Publisher]:
 
 
 async def doctor(publisher: Publisher, **overrides: object) -> list[Check]:
-    settings: Settings = publisher.app.state.settings.model_copy(update=overrides)
+    settings: Settings = publisher.app.state.resources.settings.model_copy(update=overrides)
     transport = httpx.ASGITransport(app=publisher.app)
     async with httpx.AsyncClient(transport=transport) as http:
         return await run_doctor(settings, http_client=http)
@@ -57,9 +57,9 @@ def by_name(checks: list[Check], suffix: str) -> Check:
 
 
 async def user_and_page_tokens(publisher: Publisher) -> tuple[str, str, str]:
-    settings: Settings = publisher.app.state.settings
+    settings: Settings = publisher.app.state.resources.settings
     cipher = TokenCipher.from_settings(settings)
-    async with unit_of_work(publisher.app.state.session_factory) as session:
+    async with unit_of_work(publisher.app.state.resources.session_factory) as session:
         account = (await session.scalars(select(Account))).one()
         assert account.access_token_enc
         assert account.page_access_token_enc
@@ -223,8 +223,8 @@ class TestAccountFailures:
     async def test_a_token_that_expires_soon_says_reconnect(self, publisher: Publisher) -> None:
         # A short-lived user token (about two hours left) stands in for a long-lived one near its end.
         issued = await publisher.admin("POST", "tokens/issue", {"kind": "USER_SHORT"})
-        cipher = TokenCipher.from_settings(publisher.app.state.settings)
-        async with unit_of_work(publisher.app.state.session_factory) as session:
+        cipher = TokenCipher.from_settings(publisher.app.state.resources.settings)
+        async with unit_of_work(publisher.app.state.resources.session_factory) as session:
             account = (await session.scalars(select(Account))).one()
             account.access_token_enc = cipher.encrypt(issued["access_token"])
 

@@ -21,7 +21,7 @@ import httpx
 import pytest
 from cryptography.fernet import Fernet
 
-from tests.fixtures.live_server import clean_environ, free_port, running
+from tests.fixtures.live_server import clean_environ, listening_socket, origin_of, running
 
 ROOT = Path(__file__).resolve().parents[1]
 # What the sdist is made of: the tracked sources plus the UI build (never the checkout's build/ leftovers).
@@ -140,10 +140,11 @@ class TestInstalledOutsideTheCheckout:
     def test_serve_refuses_a_database_behind_the_migrations(
         self, installed: Path, clean_env: dict[str, str], tmp_path: Path
     ) -> None:
-        done = subprocess.run(
-            [str(installed / "clipper"), "serve", "--port", str(free_port())],
-            cwd=tmp_path, env=clean_env, capture_output=True, text=True, timeout=60, check=False,
-        )  # fmt: skip
+        with listening_socket() as sock:
+            done = subprocess.run(
+                [str(installed / "clipper"), "serve", "--fd", str(sock.fileno())], pass_fds=[sock.fileno()],
+                cwd=tmp_path, env=clean_env, capture_output=True, text=True, timeout=60, check=False,
+            )  # fmt: skip
         assert done.returncode == 1
         (line,) = done.stderr.strip().splitlines()
         assert line.startswith("error: the database is at no revision")
@@ -152,14 +153,15 @@ class TestInstalledOutsideTheCheckout:
 
 @contextmanager
 def _serving(script: Path, cwd: Path, env: dict[str, str]) -> Iterator[str]:
-    """`clipper serve` on a free port until the block ends; its origin."""
-    port = free_port()
-    origin = f"http://127.0.0.1:{port}"
-    with running(
-        [script, "serve", "--port", str(port)],
-        env={**env, "BACKEND_URL": origin, "FRONTEND_URL": origin},
-        cwd=cwd,
-        log=cwd / "serve.log",
-        ready_url=f"{origin}/healthz",
-    ):
-        yield origin
+    """`clipper serve --fd` on a listening socket until the block ends; its origin."""
+    with listening_socket() as sock:
+        origin = origin_of(sock)
+        with running(
+            [script, "serve", "--fd", str(sock.fileno())],
+            env={**env, "BACKEND_URL": origin, "FRONTEND_URL": origin},
+            cwd=cwd,
+            log=cwd / "serve.log",
+            ready_url=f"{origin}/healthz",
+            pass_fds=[sock.fileno()],
+        ):
+            yield origin

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 import pkgutil
+import socket
 import sys
 from typing import Annotated
 
@@ -16,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 import clipper
 from clipper import __version__, migrate
 from clipper.config import InsecureSettings, Settings
-from clipper.observability import configure_logging
+from clipper.observability import configure_logging, serve_metrics_on
 from clipper.operations_cli import register_operations
 from clipper.security import FernetKeyError, TokenCipher
 
@@ -38,6 +40,15 @@ def _add_domain_commands() -> None:
 
 
 HostOption = Annotated[str, typer.Option(help="Interface to listen on.")]
+FdOption = Annotated[
+    int | None,
+    typer.Option(
+        "--fd",
+        help="Serve on this inherited socket, already bound and listening, instead of binding "
+        "--host/--port (systemd socket activation, or a parent process that holds the port).",
+        show_default=False,
+    ),
+]
 DatabaseUrlOption = Annotated[
     str | None, typer.Option("--database-url", help="Overrides DATABASE_URL.", show_default=False)
 ]
@@ -54,6 +65,7 @@ def serve(
     host: HostOption = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     reload: Annotated[bool, typer.Option(help="Restart when the code changes (development).")] = False,
+    fd: FdOption = None,
 ) -> None:
     """Run the API (and, in sandbox mode, the Graph API sandbox under /sandbox)."""
     settings = Settings()
@@ -66,6 +78,7 @@ def serve(
         factory=True,
         host=host,
         port=port,
+        fd=fd,
         reload=reload,
         log_config=None,
         proxy_headers=True,
@@ -98,14 +111,28 @@ def _refuse_unmigrated(settings: Settings) -> None:
 def sandbox(
     host: HostOption = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8100,
+    fd: FdOption = None,
 ) -> None:
     """Run the Graph API sandbox standalone, with the same app id and secret as the product."""
     from clipper.main import sandbox_app
 
     settings = Settings()
     configure_logging(settings.log_level, json=settings.log_json)
-    sandbox = sandbox_app(settings, public_url=f"http://{host}:{port}")
-    uvicorn.run(sandbox, host=host, port=port, log_config=None)
+    if fd is not None:
+        host, port = _address_of(fd)
+    sandbox = sandbox_app(settings, public_url=f"http://{_url_host(host)}:{port}")
+    uvicorn.run(sandbox, host=host, port=port, fd=fd, log_config=None)
+
+
+def _address_of(fd: int) -> tuple[str, int]:
+    """The host and port the inherited socket `fd` is bound to (the socket stays open)."""
+    with socket.socket(fileno=os.dup(fd)) as duplicate:
+        address = duplicate.getsockname()
+    return str(address[0]), int(address[1])
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
 
 
 @app.command()
@@ -115,6 +142,14 @@ def worker(
         typer.Option(help="Serve this worker's Prometheus metrics at :PORT/metrics.", show_default=False),
     ] = None,
     metrics_host: Annotated[str, typer.Option(help="Interface for --metrics-port.")] = "127.0.0.1",
+    metrics_fd: Annotated[
+        int | None,
+        typer.Option(
+            help="Serve the metrics on this inherited socket, already bound and listening, instead of "
+            "--metrics-port.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Run a standalone worker: publishing sweep, background jobs and periodic jobs (needs REDIS_URL)."""
     from clipper.worker import run_worker
@@ -123,8 +158,10 @@ def worker(
     _refuse_unsafe(settings)
     _refuse_unmigrated(settings)
     configure_logging(settings.log_level, json=settings.log_json)
-    if metrics_port is not None:
-        # Publishing happens here, so its counters live here: Prometheus scrapes each worker too.
+    # Publishing happens here, so its counters live here: Prometheus scrapes each worker too.
+    if metrics_fd is not None:
+        serve_metrics_on(metrics_fd)
+    elif metrics_port is not None:
         start_http_server(metrics_port, addr=metrics_host)
     if not settings.redis_url:
         print(

@@ -27,9 +27,9 @@ def get_resources(request: Request) -> Resources:
 
 
 def get_settings(request: Request) -> Settings:
-    """The settings the app was created with."""
-    settings: Settings = request.app.state.settings
-    return settings
+    """The resources' settings once the lifespan has built them; before, those the app was created with."""
+    state = app_state(request.app)
+    return state.resources.settings if state.started else state.settings
 
 
 _READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

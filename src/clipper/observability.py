@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import logging
 import re
+import socket
 import sys
+import threading
 from collections.abc import Mapping
 from typing import Any, TextIO
+from wsgiref.simple_server import WSGIRequestHandler
 
 import structlog
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import Counter, Gauge, Histogram, make_wsgi_app
+from prometheus_client.exposition import ThreadingWSGIServer
 from structlog.typing import EventDict, Processor, WrappedLogger
 
 MASK = "***"
@@ -162,3 +166,22 @@ def record_graph_call(endpoint: str, status: int | None, code: int | None, secon
         code=str(code) if code is not None else "",
     ).inc()
     GRAPH_API_CALL_SECONDS.labels(endpoint=endpoint).observe(seconds)
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        """No access log (as prometheus_client's own exporter)."""
+
+
+def serve_metrics_on(fd: int) -> None:
+    """Prometheus's text format on the inherited listening socket `fd`, from a daemon thread: what
+    `prometheus_client.start_http_server` does on a port it binds itself."""
+    server = ThreadingWSGIServer(("", 0), _QuietHandler, bind_and_activate=False)
+    server.socket.close()
+    server.socket = socket.socket(fileno=fd)
+    host, port = server.socket.getsockname()[:2]
+    server.server_address = (host, port)
+    server.server_name, server.server_port = host, port
+    server.setup_environ()
+    server.set_app(make_wsgi_app())
+    threading.Thread(target=server.serve_forever, name="metrics", daemon=True).start()

@@ -2,16 +2,16 @@
 
 `open_resources(settings)` opens the database engine and its session factory, the pooled HTTP client
 for Graph calls, the Graph client on it, the key-value store and the event hub, and closes them in
-reverse order. The API's lifespan keeps them on `app.state` (`AppState`); a worker process holds them
-itself; jobs (`JobContext`) and the publishing engine take them as one typed `Resources`.
+reverse order. The API's lifespan keeps them as `app.state.resources` (`AppState`); a worker process
+holds them itself; jobs (`JobContext`) and the publishing engine take them as one typed `Resources`.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass, fields
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -27,6 +27,11 @@ from clipper.instagram.instagram_login import InstagramLoginApp
 from clipper.kv import KeyValueStore, create_store
 from clipper.observability import record_graph_call
 from clipper.security import TokenCipher
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from clipper.worker import Worker
 
 
 @dataclass
@@ -105,13 +110,18 @@ async def open_resources(
         )
 
 
-_FIELDS = frozenset(field.name for field in fields(Resources))
-
-
 class AppState(State):
-    """`app.state`: the lifespan's `resources`, and each of their fields by name, read and written
-    through, so a router reading `app.state.graph` and a test swapping `app.state.session_factory` see
-    what jobs and the engine see. Before the lifespan (and for other names) it is a plain `State`."""
+    """`app.state`, typed: what `create_app` was given, and the resources its lifespan builds.
+
+    No name is forwarded: a router reads `get_resources(request)`, and a test swaps a resource on
+    `app.state.resources` (`session_factory`, `graph`, `settings`…), where jobs and the engine see it.
+    """
+
+    settings: Settings  # create_app's: the lifespan builds the resources with them
+    cipher: TokenCipher
+    graph_transport: httpx.AsyncBaseTransport | None  # replaces the network under Graph calls (tests)
+    sandbox_app: FastAPI | None  # mounted in sandbox mode; its lifespan runs inside the app's
+    worker: Worker  # the lifespan's
 
     @property
     def resources(self) -> Resources:
@@ -125,18 +135,10 @@ class AppState(State):
     def resources(self, resources: Resources) -> None:
         self._state["resources"] = resources
 
-    def __getattr__(self, key: str) -> Any:
-        found = self._state.get("resources")
-        if found is not None and key in _FIELDS:
-            return getattr(found, key)
-        return super().__getattr__(key)
-
-    def __setattr__(self, key: str, value: Any) -> None:
-        found = self._state.get("resources")
-        if found is not None and key in _FIELDS:
-            setattr(found, key, value)
-            return
-        super().__setattr__(key, value)
+    @property
+    def started(self) -> bool:
+        """Whether the lifespan has built the resources."""
+        return isinstance(self._state.get("resources"), Resources)
 
 
 def app_state(app: Starlette) -> AppState:

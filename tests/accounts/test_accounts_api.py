@@ -82,7 +82,7 @@ class TestDisconnect:
         user = await signup(client)
         connected = await connect_instagram(client, user.headers)
         stored = await session.get_one(Account, connected["id"])
-        user_token = app.state.cipher.decrypt(stored.access_token_enc)
+        user_token = app.state.resources.cipher.decrypt(stored.access_token_enc)
         response = await client.post(
             f"{API}/disconnect", json={"account_id": connected["id"]}, headers=user.headers
         )
@@ -189,7 +189,7 @@ class TestDelete:
         user = await signup(client)
         connected = await connect_instagram(client, user.headers)
         stored = await session.get_one(Account, connected["id"])
-        user_token = app.state.cipher.decrypt(stored.access_token_enc)
+        user_token = app.state.resources.cipher.decrypt(stored.access_token_enc)
         post = await create_post(session, account=stored)
         response = await client.delete(f"/api/v1/accounts/{connected['id']}", headers=user.headers)
         assert response.status_code == 204
@@ -335,7 +335,7 @@ class TestProfile:
         user = await signup(client)
         await connect_instagram(client, user.headers)
         seen: list[str] = []
-        graph = app.state.graph
+        graph = app.state.resources.graph
         graph._on_call = lambda what, *_: seen.append(what)
         try:
             for _ in range(3):

@@ -29,14 +29,19 @@ async def connected_account(client, signup, session, username: str | None = None
 
 async def check_all(app) -> accounts.HealthReport:
     return await accounts.check_all_accounts(
-        app.state.session_factory, graph=app.state.graph, cipher=app.state.cipher
+        app.state.resources.session_factory,
+        graph=app.state.resources.graph,
+        cipher=app.state.resources.cipher,
     )
 
 
 async def check_one(app, session, account: Account) -> None:
     """Check one account as the periodic job does (its own units of work), then re-read it."""
     await accounts.check_account_health(
-        app.state.session_factory, account_id=account.id, graph=app.state.graph, cipher=app.state.cipher
+        app.state.resources.session_factory,
+        account_id=account.id,
+        graph=app.state.resources.graph,
+        cipher=app.state.resources.cipher,
     )
     await session.refresh(account)
 
@@ -109,7 +114,9 @@ class TestRequirements:
 class TestGraphFor:
     async def test_gives_a_client_carrying_the_page_token(self, client, signup, session, app):
         account, _ = await connected_account(client, signup, session, "sandbox.studio")
-        graph = accounts.graph_for(account, graph=app.state.graph, cipher=app.state.cipher)
+        graph = accounts.graph_for(
+            account, graph=app.state.resources.graph, cipher=app.state.resources.cipher
+        )
         info = await graph.get_instagram_account_info(account.platform_account_id)
         assert info.username == "sandbox.studio"
 
@@ -138,12 +145,14 @@ class TestHealthCheck:
         self, client, signup, session, app, subcode, words
     ):
         account, headers = await connected_account(client, signup, session)
-        token = app.state.cipher.decrypt(account.page_access_token_enc)
+        token = app.state.resources.cipher.decrypt(account.page_access_token_enc)
         await sandbox_admin(client, "tokens/invalidate", {"token": token, "subcode": subcode})
         before = expiry_events()
         with capture_logs() as events:
             report = await accounts.check_all_accounts(
-                app.state.session_factory, graph=app.state.graph, cipher=app.state.cipher
+                app.state.resources.session_factory,
+                graph=app.state.resources.graph,
+                cipher=app.state.resources.cipher,
             )
         await session.refresh(account)
         assert report.invalid == 1
@@ -160,7 +169,9 @@ class TestHealthCheck:
 
     async def test_a_valid_token_keeps_the_expiry_current(self, client, signup, session, app):
         account, _ = await connected_account(client, signup, session)
-        user_token = sandbox_of(app).world.tokens[app.state.cipher.decrypt(account.access_token_enc)]
+        user_token = sandbox_of(app).world.tokens[
+            app.state.resources.cipher.decrypt(account.access_token_enc)
+        ]
         account.token_expires_at = datetime(2000, 1, 1, tzinfo=UTC)
         await session.flush()
         await check_one(app, session, account)
@@ -234,7 +245,7 @@ class TestHealthCheck:
 
     async def test_the_periodic_job_marks_a_dead_token_and_keeps_it(self, client, signup, session, app):
         account, headers = await connected_account(client, signup, session)
-        token = app.state.cipher.decrypt(account.page_access_token_enc)
+        token = app.state.resources.cipher.decrypt(account.page_access_token_enc)
         await sandbox_admin(client, "tokens/invalidate", {"token": token, "subcode": 463})
         worker.load_jobs()
         await app.state.worker.run_periodic_once("accounts.check_health")

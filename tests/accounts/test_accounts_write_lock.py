@@ -44,13 +44,13 @@ class Calls:
 
 
 async def stored(publisher: Publisher, account_id: int) -> Account | None:
-    async with publisher.app.state.session_factory() as session:
+    async with publisher.app.state.resources.session_factory() as session:
         return await session.get(Account, account_id)
 
 
 async def refuse_the_subscription(publisher: Publisher) -> None:
     """Store the account's Page as not subscribed, so that the health check retries it."""
-    async with unit_of_work(publisher.app.state.session_factory) as session:
+    async with unit_of_work(publisher.app.state.resources.session_factory) as session:
         account = await session.get_one(Account, publisher.account["id"])
         record = {"subscribed": False, "fields": [], "error": "(#200) Permissions error", "at": "2026-01-01"}
         account.meta_info = {**(account.meta_info or {}), "webhook_subscription": record}

@@ -14,12 +14,14 @@ from tests.fixtures.inbox import connect
 
 
 async def read_profile(app, account: Account) -> None:
-    graph = app.state.graph.with_token(app.state.cipher.decrypt(account.page_access_token_enc))
+    graph = app.state.resources.graph.with_token(
+        app.state.resources.cipher.decrypt(account.page_access_token_enc)
+    )
     await graph.get_instagram_account_info(account.platform_account_id)
 
 
 async def load(app, account_id: int) -> Account:
-    async with app.state.session_factory() as session:
+    async with app.state.resources.session_factory() as session:
         return await session.get_one(Account, account_id)
 
 
@@ -31,7 +33,10 @@ class TestGraphErrorsOutside:
         async with open_stream(app, owner.user.headers) as stream:
             with pytest.raises(ReconnectRequired) as caught:
                 async with graph_errors_outside(
-                    app.state.session_factory, account, permission="instagram_basic", hub=app.state.events
+                    app.state.resources.session_factory,
+                    account,
+                    permission="instagram_basic",
+                    hub=app.state.resources.events,
                 ):
                     await read_profile(app, account)
             announced = await account_update(stream)
@@ -47,13 +52,13 @@ class TestGraphErrorsOutside:
         owner = await connect(client, signup)
         account = await load(app, owner.account["id"])
         await kill_page_token(client, app, account.id)
-        async with app.state.session_factory() as session:
+        async with app.state.resources.session_factory() as session:
             stored = await session.get_one(Account, account.id)
-            stored.page_access_token_enc = app.state.cipher.encrypt("a-new-page-token")
+            stored.page_access_token_enc = app.state.resources.cipher.encrypt("a-new-page-token")
             await session.commit()
         with pytest.raises(ReconnectRequired):
             async with graph_errors_outside(
-                app.state.session_factory, account, permission="instagram_basic", hub=None
+                app.state.resources.session_factory, account, permission="instagram_basic", hub=None
             ):
                 await read_profile(app, account)
         assert (await load(app, account.id)).is_active is True
@@ -71,7 +76,7 @@ class TestGraphErrorsOutside:
         assert (await client.post("/sandbox/_admin/faults", json={**fault, "times": 20})).status_code < 300
         with pytest.raises(expected) as caught:
             async with graph_errors_outside(
-                app.state.session_factory, account, permission="instagram_basic", hub=None
+                app.state.resources.session_factory, account, permission="instagram_basic", hub=None
             ):
                 await read_profile(app, account)
         assert not isinstance(caught.value, InstagramGraphAPIError)

@@ -34,7 +34,7 @@ def api(
     app: FastAPI, client: httpx.AsyncClient, session_factory: async_sessionmaker[AsyncSession]
 ) -> httpx.AsyncClient:
     """`client`, with requests and background jobs taking turns on the test's connection."""
-    app.state.session_factory = TakingTurns(session_factory)
+    app.state.resources.session_factory = TakingTurns(session_factory)
     return client
 
 

@@ -58,7 +58,7 @@ class TestSignedUrls:
         assert (await fetch(api, clip["url"].split("?")[0])).status_code == 422
 
     async def test_expired_links_are_403(self, api: httpx.AsyncClient, owner: SignedUp, app: FastAPI) -> None:
-        app.state.settings.media_url_ttl_seconds = -1
+        app.state.resources.settings.media_url_ttl_seconds = -1
         clip = await upload_ok(api, owner, media_factory.jpeg(200, 200), "a.jpg")
         response = await fetch(api, clip["url"])
         assert response.status_code == 403

@@ -20,7 +20,7 @@ from tests.fixtures.factories import create_account, create_post
 
 
 def _stored_files(app: FastAPI) -> list[Path]:
-    root: Path = app.state.settings.media_path
+    root: Path = app.state.resources.settings.media_path
     return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
 
 
@@ -123,7 +123,7 @@ class TestRejects:
     async def test_the_size_cap_names_the_limit(
         self, api: httpx.AsyncClient, owner: SignedUp, app: FastAPI
     ) -> None:
-        app.state.settings.max_upload_bytes = 100 * 1024
+        app.state.resources.settings.max_upload_bytes = 100 * 1024
         response = await upload(api, owner, media_factory.jpeg(200, 200, size_padding=200 * 1024), "big.jpg")
         assert response.status_code == 413
         assert response.json() == {
@@ -135,7 +135,7 @@ class TestRejects:
     async def test_the_cap_is_enforced_while_streaming(
         self, api: httpx.AsyncClient, owner: SignedUp, app: FastAPI
     ) -> None:
-        app.state.settings.max_upload_bytes = 100 * 1024
+        app.state.resources.settings.max_upload_bytes = 100 * 1024
         boundary = "b0undary"
         head = (
             f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.jpg"\r\n\r\n'.encode()

@@ -104,7 +104,7 @@ class TestKilledDecoder:
         source = await upload_ok(
             api, owner, sparse_mp4(claimed_seconds=7_200, width=720, height=1280), "s.mp4"
         )
-        app.state.settings.media_cpu_seconds = 1
+        app.state.resources.settings.media_cpu_seconds = 1
         started = time.monotonic()
 
         trim = await api.post(
@@ -124,7 +124,7 @@ class TestKilledDecoder:
         source = await upload_ok(
             api, owner, sparse_mp4(claimed_seconds=7_200, width=720, height=1280), "s.mp4"
         )
-        app.state.settings.media_transcode_seconds = 0.5
+        app.state.resources.settings.media_transcode_seconds = 0.5
 
         trim = await api.post(
             f"/api/v1/clips/{source['id']}/trim", json={"start": 0, "end": 600}, headers=owner.headers
@@ -139,8 +139,10 @@ class TestJobsPerUser:
     async def test_one_user_cannot_start_more_jobs_than_allowed(
         self, api: httpx.AsyncClient, owner: SignedUp, stranger: SignedUp, app: FastAPI
     ) -> None:
-        app.state.settings.media_jobs_per_user = 1
-        app.state.settings.media_transcode_seconds = 2.0  # the long first job ends soon after the test
+        app.state.resources.settings.media_jobs_per_user = 1
+        app.state.resources.settings.media_transcode_seconds = (
+            2.0  # the long first job ends soon after the test
+        )
         long = sparse_mp4(claimed_seconds=7_200, width=720, height=1280)
         mine = await upload_ok(api, owner, long, "a.mp4")
         theirs = await upload_ok(api, stranger, media_factory.mp4(90, 160), "b.mp4")
@@ -165,8 +167,10 @@ class TestMediaWorkOnTheWholeServer:
     async def test_users_together_cannot_start_more_jobs_than_the_server_allows(
         self, api: httpx.AsyncClient, owner: SignedUp, stranger: SignedUp, app: FastAPI
     ) -> None:
-        app.state.settings.media_jobs_total = 1
-        app.state.settings.media_transcode_seconds = 2.0  # the long first job ends soon after the test
+        app.state.resources.settings.media_jobs_total = 1
+        app.state.resources.settings.media_transcode_seconds = (
+            2.0  # the long first job ends soon after the test
+        )
         mine = await upload_ok(api, owner, sparse_mp4(claimed_seconds=7_200, width=720, height=1280), "a.mp4")
         theirs = await upload_ok(api, stranger, media_factory.mp4(90, 160), "b.mp4")
 
@@ -201,9 +205,9 @@ class TestMediaWorkOnTheWholeServer:
         app: FastAPI,
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
-        app.state.settings.media_jobs_total = 1
+        app.state.resources.settings.media_jobs_total = 1
         monkeypatch.setattr(service, "PROBE_SLOT_WAIT_SECONDS", 0.5)
-        kv = app.state.kv
+        kv = app.state.resources.kv
         assert isinstance(kv, RedisStore) == (kv_backend == "redis")
         # Another API process is probing an upload.
         assert await kv.acquire_slot(service.PROBE_SLOTS_KEY, "other", limit=1, lease_seconds=60)
@@ -229,7 +233,7 @@ class TestMediaWorkOnTheWholeServer:
         app: FastAPI,
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
-        app.state.settings.media_jobs_total = 1
+        app.state.resources.settings.media_jobs_total = 1
         monkeypatch.setattr(service, "PROBE_SLOT_WAIT_SECONDS", 0.0)
         for name in ("a.jpg", "b.jpg", "c.jpg"):
             await upload_ok(api, owner, media_factory.jpeg(320, 320), name)

@@ -18,11 +18,11 @@ ACCOUNTS = "/api/v1/accounts"
 
 async def kill_page_token(client: httpx.AsyncClient, app: FastAPI, account_id: int) -> None:
     """Make Meta refuse the account's Page token (the password changed)."""
-    async with app.state.session_factory() as session:
+    async with app.state.resources.session_factory() as session:
         account = await session.get(Account, account_id)
         assert account is not None
         assert account.page_access_token_enc
-        token = app.state.cipher.decrypt(account.page_access_token_enc)
+        token = app.state.resources.cipher.decrypt(account.page_access_token_enc)
     await sandbox_admin(client, "tokens/invalidate", {"token": token, "subcode": 460})
 
 

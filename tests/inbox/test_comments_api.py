@@ -250,7 +250,7 @@ class TestIsolation:
 
 class TestGraphErrors:
     async def test_meta_errors_become_actionable_4xx(self, client, app, owner, synced):
-        app.state.graph.max_retries = 0  # the rate-limit case would otherwise back off for seconds
+        app.state.resources.graph.max_retries = 0  # the rate-limit case would otherwise back off for seconds
         comment = (await client.get(f"{API}/comments", headers=owner.headers)).json()["items"][0]
         url = f"{API}/comments/{comment['id']}/hide"
         # The 190 comes last: it marks the account, so every later request is a 409 without asking Meta.

@@ -63,13 +63,13 @@ class TestCommentArrivesByWebhook:
         await drain(app)
         inbox = await client.get(f"{API}/comments", params={"search": "twice"}, headers=owner.headers)
         assert len(inbox.json()["items"]) == 1
-        async with app.state.session_factory() as session:
+        async with app.state.resources.session_factory() as session:
             count = await session.scalar(select(func.count()).select_from(WebhookEvent))
         assert count == 1
 
     async def test_a_new_comment_reaches_the_events_hub(self, client, app, owner, webhooks_on, admin):
         media_id = await busiest_media(client, owner.ig_id)
-        async with app.state.events.subscribe(owner.user.user_id) as subscription:
+        async with app.state.resources.events.subscribe(owner.user.user_id) as subscription:
             await admin("simulate/comment", {"media_id": media_id, "text": "Hello there"})
             await drain(app)
             event = await subscription.get()

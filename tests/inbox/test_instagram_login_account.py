@@ -64,7 +64,7 @@ class TestInstagramLoginAccount:
         world = app.state.sandbox_app.state.sandbox.world
         ig = world.ig_users[account["platform_account_id"]]
         assert ig.subscribed_fields == ["comments", "messages"]
-        async with app.state.session_factory() as session:
+        async with app.state.resources.session_factory() as session:
             stored = await session.get(Account, account["id"])
             assert stored is not None
             assert stored.meta_info["webhook_subscription"]["fields"] == ["comments", "messages"]
@@ -127,7 +127,7 @@ class TestInstagramLoginAccount:
 
 
 async def _set_expiry(app, account_id: int, expires_at) -> None:
-    async with app.state.session_factory() as session, session.begin():
+    async with app.state.resources.session_factory() as session, session.begin():
         await session.execute(
             update(Account).where(Account.id == account_id).values(token_expires_at=expires_at)
         )
@@ -150,7 +150,7 @@ class TestInstagramLoginHealth:
         checked = await client.post(f"/api/v1/accounts/{account['id']}/check", headers=user.headers)
         assert checked.status_code == 200, checked.text
         assert checked.json()["is_active"] is True
-        async with app.state.session_factory() as session:
+        async with app.state.resources.session_factory() as session:
             stored = await session.get(Account, account["id"])
             assert stored is not None
             assert stored.token_expires_at is not None

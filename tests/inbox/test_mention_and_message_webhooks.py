@@ -9,7 +9,7 @@ class TestOtherWebhookFields:
     async def test_a_mention_in_a_comment_is_stored_as_a_mention(
         self, client, app, owner, webhooks_on, admin
     ):
-        async with app.state.events.subscribe(owner.user.user_id) as subscription:
+        async with app.state.resources.events.subscribe(owner.user.user_id) as subscription:
             mention = await admin(
                 "simulate/mention", {"ig_user_id": owner.ig_id, "text": "@sandbox.creator wow"}
             )
@@ -27,7 +27,7 @@ class TestOtherWebhookFields:
         assert inbox.json()["items"] == []
 
     async def test_a_new_message_event_reaches_the_hub(self, client, app, owner, webhooks_on, admin):
-        async with app.state.events.subscribe(owner.user.user_id) as subscription:
+        async with app.state.resources.events.subscribe(owner.user.user_id) as subscription:
             await admin("simulate/message", {"ig_user_id": owner.ig_id, "text": "ping"})
             await drain(app)
             event = await subscription.get()

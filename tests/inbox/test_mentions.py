@@ -55,7 +55,7 @@ class TestCaptionMention:
 
     async def test_recording_it_twice_stores_it_once(self, client, app, owner, admin, session_factory, calls):
         sent = await admin("simulate/mention", {"ig_user_id": owner.ig_id, "in_comment": False})
-        access = AccountGraph(app.state.graph, app.state.cipher, session_factory)
+        access = AccountGraph(app.state.resources.graph, app.state.resources.cipher, session_factory)
         for _ in range(2):
             async with unit_of_work(session_factory) as session:
                 account = await session.get_one(Account, owner.account["id"])
@@ -84,7 +84,7 @@ class TestDeferredRead:
         (stored,) = (await mentions_of(client, owner.headers))["items"]
         assert (stored["comment_id"], stored["read_error"]) == (sent["comment_id"], mentions.NOT_READ_YET)
 
-        access = AccountGraph(app.state.graph, app.state.cipher, session_factory)
+        access = AccountGraph(app.state.resources.graph, app.state.resources.cipher, session_factory)
         await mentions.fill_mention(session_factory, noted, access=access, hub=None)
         (read,) = (await mentions_of(client, owner.headers))["items"]
         assert (read["read_error"], read["text"]) == (None, text)

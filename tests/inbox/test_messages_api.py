@@ -107,7 +107,7 @@ class TestPrivateReply:
         del threads
         comment = (await client.get(f"{API}/comments", headers=owner.headers)).json()["items"][0]
         commented_at = utcnow() - timedelta(days=8)
-        async with app.state.session_factory() as session:
+        async with app.state.resources.session_factory() as session:
             await session.execute(
                 update(InboxComment).where(InboxComment.id == comment["id"]).values(commented_at=commented_at)
             )

@@ -39,7 +39,7 @@ class TestDeletedMeanwhile:
             account=account,
             comments=[gone, kept],
             rules=rules,
-            access=AccountGraph(app.state.graph, app.state.cipher, session_factory),
+            access=AccountGraph(app.state.resources.graph, app.state.resources.cipher, session_factory),
         )
 
         actions = await client.get(f"{API}/accounts/{account.id}/moderation-actions", headers=owner.headers)

@@ -78,7 +78,7 @@ class TestRulesOnTheBackfill:
         await client.patch("/sandbox/_admin/webhooks/settings", json={"hold": True})
         await add_rule(client, owner, name="Followers", patterns=["cheap followers"])
         media_id = await busiest_media(client, owner.ig_id)
-        async with app.state.events.subscribe(owner.user.user_id) as subscription:
+        async with app.state.resources.events.subscribe(owner.user.user_id) as subscription:
             spam = await admin("simulate/comment", {"media_id": media_id, "text": "Cheap followers again"})
             assert spam["deliveries"] == []  # held back
             synced = await client.post(

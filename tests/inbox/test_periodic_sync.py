@@ -9,7 +9,7 @@ from tests.fixtures.inbox import API, connect, drain
 
 
 async def synced_accounts(app) -> set[int]:
-    async with app.state.session_factory() as session:
+    async with app.state.resources.session_factory() as session:
         rows = await session.scalars(
             select(InboxSyncState).where(InboxSyncState.comments_synced_at.is_not(None))
         )

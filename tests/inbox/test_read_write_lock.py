@@ -37,7 +37,7 @@ class TestReadingMessages:
                 if "FROM inbox_message " in statement and not others_got_in:
                     others_got_in.append(commit_elsewhere(path))
 
-            engine = publisher.app.state.engine.sync_engine
+            engine = publisher.app.state.resources.engine.sync_engine
             event.listen(engine, "before_cursor_execute", another_writer)
             try:
                 read = await publisher.client.get(

@@ -77,12 +77,16 @@ class TestReplyOnASeparatelyConnectedApp:
     async def test_facebook_login_account(self, real_commits: Settings) -> None:
         async with live_publisher(real_commits, sandbox_deliver_webhooks=True) as publisher:
             reply = await _reply(publisher.client, publisher.headers, publisher.account["id"])
-            async with unit_of_work(publisher.app.state.session_factory, immediate=False) as session:
+            async with unit_of_work(
+                publisher.app.state.resources.session_factory, immediate=False
+            ) as session:
                 await _echo_stored_once(publisher.app, session, str(reply["platform_message_id"]))
 
     async def test_instagram_login_account(self, real_commits: Settings) -> None:
         async with live_publisher(real_commits, sandbox_deliver_webhooks=True) as publisher:
             account = await connect_with_instagram(publisher.client, publisher.headers)
             reply = await _reply(publisher.client, publisher.headers, account["id"])
-            async with unit_of_work(publisher.app.state.session_factory, immediate=False) as session:
+            async with unit_of_work(
+                publisher.app.state.resources.session_factory, immediate=False
+            ) as session:
                 await _echo_stored_once(publisher.app, session, str(reply["platform_message_id"]))

@@ -14,7 +14,7 @@ NO_COMMENTS = ("instagram_manage_comments",)
 
 
 async def states(app) -> dict[int, InboxSyncState]:
-    async with app.state.session_factory() as session:
+    async with app.state.resources.session_factory() as session:
         return {row.account_id: row for row in await session.scalars(select(InboxSyncState))}
 
 
@@ -81,7 +81,7 @@ class TestNobodyStarves:
         await tick(app)  # nobody is due
         assert await media_reads(client, failing.ig_id) == 1
 
-        async with app.state.session_factory() as session:  # the backoff has passed
+        async with app.state.resources.session_factory() as session:  # the backoff has passed
             await session.execute(
                 update(InboxSyncState)
                 .where(InboxSyncState.account_id == failing.account["id"])
@@ -94,7 +94,7 @@ class TestNobodyStarves:
 
         await client.delete("/sandbox/_admin/faults")
         await watch_media_reads(client, failing.ig_id)
-        async with app.state.session_factory() as session:
+        async with app.state.resources.session_factory() as session:
             await session.execute(
                 update(InboxSyncState)
                 .where(InboxSyncState.account_id == failing.account["id"])
@@ -113,7 +113,7 @@ class TestNobodyStarves:
 class TestRateLimit:
     async def test_a_rate_limit_ends_the_tick(self, client, app, signup, settings, calls):
         settings.inbox_sync_accounts_per_tick = 2
-        app.state.graph.max_retries = 0  # the client would otherwise wait and try again
+        app.state.resources.graph.max_retries = 0  # the client would otherwise wait and try again
         limited = await connect(client, signup)
         other = await connect(client, signup, username="sandbox.studio")
         await watch_media_reads(client, limited.ig_id, code=4)

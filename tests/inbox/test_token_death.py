@@ -14,12 +14,12 @@ STATUS = "/api/v1/oauth/instagram/status"
 
 async def stored_tokens(app, account_id: int) -> tuple[str, str]:
     """The account's Page token and user token, decrypted (read through the app's own factory)."""
-    async with app.state.session_factory() as session:
+    async with app.state.resources.session_factory() as session:
         account = await session.scalar(select(Account).where(Account.id == account_id))
         assert account is not None
         assert account.page_access_token_enc
         assert account.access_token_enc
-        cipher = app.state.cipher
+        cipher = app.state.resources.cipher
         return cipher.decrypt(account.page_access_token_enc), cipher.decrypt(account.access_token_enc)
 
 

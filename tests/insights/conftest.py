@@ -87,8 +87,8 @@ def publish_story(app: FastAPI, client: httpx.AsyncClient, session: Any, sandbox
 
     async def publish(owner: Connected) -> str:
         account = await session.get_one(Account, owner.account_id)
-        graph: InstagramGraphAPI = app.state.graph.with_token(
-            app.state.cipher.decrypt(account.page_access_token_enc)
+        graph: InstagramGraphAPI = app.state.resources.graph.with_token(
+            app.state.resources.cipher.decrypt(account.page_access_token_enc)
         )
         image = sandbox.cdn.put(media_factory.jpeg(1080, 1920), "image/jpeg")
         container = await graph.create_story_container(owner.ig_id, image_url=image)

@@ -182,7 +182,7 @@ class TestLongRanges:
     async def test_sixty_days_back_take_three_calls_then_none(self, kv_backend, app, client, connect, calls):
         """The issue's "a 60-day insights range is fetched in three calls", exactly: one time-series
         metric (reach), from 60 days ago to today, both included (61 days: windows of 30 + 30 + 1)."""
-        assert isinstance(app.state.kv, RedisStore) == (kv_backend == "redis")
+        assert isinstance(app.state.resources.kv, RedisStore) == (kv_backend == "redis")
         me = await connect()
         params = {"metrics": "reach", "since": days_ago(60), "until": days_ago(0)}
         first = await client.get(url(me.account_id), params=params, headers=me.headers)

@@ -13,7 +13,10 @@ from clipper.insights.cli import render, show_insights
 
 def services_of(app) -> Services:
     return Services(
-        graph=app.state.graph, cipher=app.state.cipher, factory=app.state.session_factory, kv=app.state.kv
+        graph=app.state.resources.graph,
+        cipher=app.state.resources.cipher,
+        factory=app.state.resources.session_factory,
+        kv=app.state.resources.kv,
     )
 
 

@@ -19,7 +19,10 @@ BATCH_CALL = "POST /"
 
 def services_of(app) -> Services:
     return Services(
-        graph=app.state.graph, cipher=app.state.cipher, factory=app.state.session_factory, kv=app.state.kv
+        graph=app.state.resources.graph,
+        cipher=app.state.resources.cipher,
+        factory=app.state.resources.session_factory,
+        kv=app.state.resources.kv,
     )
 
 
@@ -58,7 +61,9 @@ class TestSnapshotAccount:
         assert calls.count(INSIGHTS_CALL) == before
         from_snapshots = {m["name"]: m["total"] for m in response.json()["metrics"]}
 
-        graph = app.state.graph.with_token(app.state.cipher.decrypt(account.page_access_token_enc))
+        graph = app.state.resources.graph.with_token(
+            app.state.resources.cipher.decrypt(account.page_access_token_enc)
+        )
         first, last = today() - timedelta(days=2), today() - timedelta(days=1)
         live = await graph.get_account_insights(
             me.ig_id, ["likes", "views"], "day", since=day_start(first), until=window_end(last)
@@ -117,7 +122,7 @@ class TestRateLimit:
     ):
         me = await connect()
         account = await session.get_one(Account, me.account_id)
-        token = app.state.cipher.decrypt(account.page_access_token_enc)
+        token = app.state.resources.cipher.decrypt(account.page_access_token_enc)
         await client.post("/sandbox/_admin/tokens/invalidate", json={"token": token, "subcode": 463})
         report = await sync.snapshot_due_accounts(
             session_factory, services=services_of(app), now=at_hour(me.account_id % 24)

@@ -67,7 +67,7 @@ class TestCatalogue:
     async def test_the_second_read_comes_from_the_cache(
         self, kv_backend, app, client, connect, sandbox, calls
     ):
-        assert isinstance(app.state.kv, RedisStore) == (kv_backend == "redis")
+        assert isinstance(app.state.resources.kv, RedisStore) == (kv_backend == "redis")
         me = await connect()
         image = world_media(sandbox, me.ig_id, "FEED", "IMAGE")
         params = {"account_id": me.account_id}

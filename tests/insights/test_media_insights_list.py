@@ -128,7 +128,7 @@ class TestFailures:
 
         me = await connect()
         account = await session.get_one(Account, me.account_id)
-        token = app.state.cipher.decrypt(account.page_access_token_enc)
+        token = app.state.resources.cipher.decrypt(account.page_access_token_enc)
         await client.post("/sandbox/_admin/tokens/invalidate", json={"token": token, "subcode": 463})
         response = await client.get(url(me.account_id), headers=me.headers)
         assert response.status_code == 409

@@ -19,7 +19,10 @@ def url(media_id: str) -> str:
 
 def services_of(app) -> Services:
     return Services(
-        graph=app.state.graph, cipher=app.state.cipher, factory=app.state.session_factory, kv=app.state.kv
+        graph=app.state.resources.graph,
+        cipher=app.state.resources.cipher,
+        factory=app.state.resources.session_factory,
+        kv=app.state.resources.kv,
     )
 
 

@@ -136,7 +136,7 @@ class TestSettings:
 
     async def test_a_flavour_not_configured_is_a_422_naming_its_settings(self, client, signup, app):
         user = await signup(client)
-        settings = app.state.settings
+        settings = app.state.resources.settings
         settings.instagram_client_id = "7"  # Facebook Login only: Instagram Login is not offered
         try:
             response = await client.get(
@@ -165,7 +165,7 @@ class TestLoginFlavours:
     )
     async def test_only_the_configured_ways_in_are_offered(self, client, signup, app, configured, offered):
         user = await signup(client)
-        settings = app.state.settings
+        settings = app.state.resources.settings
         for name, value in configured.items():
             setattr(settings, name, value)
         try:

@@ -231,7 +231,7 @@ class TestState:
 
     async def test_an_expired_state_is_a_400(self, client, signup, app):
         clock = FakeClock()
-        app.state.kv = MemoryStore(clock=clock)
+        app.state.resources.kv = MemoryStore(clock=clock)
         user = await signup(client)
         form = await open_dialog(client, await start_authorization(client, user.headers))
         redirect = await submit_dialog(client, form)

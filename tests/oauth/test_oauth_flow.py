@@ -230,7 +230,7 @@ class TestSelection:
         assert account.meta_info["page_source"] == "page_role"
         assert account.meta_info["instagram_business_account_id"] == account.platform_account_id
         assert account.meta_info["webhook_subscription"]["subscribed"] is True
-        cipher = app.state.cipher
+        cipher = app.state.resources.cipher
         tokens = sandbox_of(app).world.tokens
         page_token = cipher.decrypt(account.page_access_token_enc)
         user_token = cipher.decrypt(account.access_token_enc)

@@ -16,7 +16,7 @@ from tests.fixtures.oauth_flow import (
 
 class TestOnEachStore:
     async def test_connects_and_refuses_a_replayed_state(self, client, signup, app, kv_store: KeyValueStore):
-        app.state.kv = kv_store
+        app.state.resources.kv = kv_store
         user = await signup(client)
         connected = await connect_instagram(client, user.headers, username="sandbox.studio")
         assert connected["is_active"] is True
@@ -29,7 +29,7 @@ class TestOnEachStore:
     async def test_the_last_authorization_is_kept_encrypted(
         self, client, signup, app, kv_store: KeyValueStore
     ):
-        app.state.kv = kv_store
+        app.state.resources.kv = kv_store
         user = await signup(client)
         await connect_instagram(client, user.headers)
         stored = await kv_store.get(f"oauth:authorization:{user.user_id}")

@@ -1,6 +1,8 @@
 """Run the sandbox standalone for the smoke test, reaching the product's public host through HostMap.
 
-    python tests/production/sandbox_host.py PORT PUBLIC_HOST BACKEND_PORT[,BACKEND_PORT…]
+    python tests/production/sandbox_host.py FD PUBLIC_HOST BACKEND_PORT[,BACKEND_PORT…]
+
+FD is an inherited socket, already listening on the loopback (the sandbox's address).
 
 The app id and secret come from INSTAGRAM_CLIENT_ID / INSTAGRAM_CLIENT_SECRET, as with `clipper sandbox`.
 """
@@ -8,6 +10,7 @@ The app id and secret come from INSTAGRAM_CLIENT_ID / INSTAGRAM_CLIENT_SECRET, a
 from __future__ import annotations
 
 import os
+import socket
 import sys
 
 import httpx
@@ -18,7 +21,9 @@ from graph_sandbox.app import create_sandbox_app
 from graph_sandbox.config import SandboxConfig
 
 
-def main(port: int, public_host: str, backend_ports: list[int]) -> None:
+def main(fd: int, public_host: str, backend_ports: list[int]) -> None:
+    with socket.socket(fileno=os.dup(fd)) as listening:
+        port: int = listening.getsockname()[1]
     config = SandboxConfig(
         app_id=os.environ["INSTAGRAM_CLIENT_ID"],
         app_secret=os.environ["INSTAGRAM_CLIENT_SECRET"],
@@ -37,7 +42,7 @@ def main(port: int, public_host: str, backend_ports: list[int]) -> None:
         follow_redirects=True,
     )
     app = create_sandbox_app(config, http_client=outgoing)
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+    uvicorn.run(app, fd=fd, log_level="warning")
 
 
 if __name__ == "__main__":

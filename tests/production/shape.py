@@ -48,7 +48,7 @@ def site_settings() -> list[str]:
 
 
 def with_port(arguments: list[str], host: str, port: int, *, option: str = "") -> list[str]:
-    """A command with its listening address replaced (the only change the smoke test makes).
+    """A command with its listening address replaced.
 
     `option` is the prefix of the address options: "" for `serve --host/--port`, "metrics-" for
     `worker --metrics-host/--metrics-port`.
@@ -57,3 +57,13 @@ def with_port(arguments: list[str], host: str, port: int, *, option: str = "") -
     replaced[replaced.index(f"--{option}host") + 1] = host
     replaced[replaced.index(f"--{option}port") + 1] = str(port)
     return replaced
+
+
+def on_socket(arguments: list[str], fd: int, *, option: str = "") -> list[str]:
+    """The command serving on the inherited listening socket `fd` instead of its `--host`/`--port` (the
+    only change the smoke test makes); `option` as for `with_port` (`--fd`, `--metrics-fd`)."""
+    replaced = list(arguments)
+    for name in ("host", "port"):
+        at = replaced.index(f"--{option}{name}")
+        del replaced[at : at + 2]
+    return [*replaced, f"--{option}fd", str(fd)]

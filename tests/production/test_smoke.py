@@ -36,7 +36,15 @@ from cryptography.fernet import Fernet
 
 from tests.clips.clip_helpers import upload_ok, wait_done
 from tests.fixtures.auth import SignedUp, login, signup
-from tests.fixtures.live_server import clean_environ, free_port, start, stop, wait_until_answering
+from tests.fixtures.live_server import (
+    clean_environ,
+    listening_socket,
+    origin_of,
+    port_of,
+    start,
+    stop,
+    wait_until_answering,
+)
 from tests.fixtures.media_factory import jpeg
 from tests.fixtures.oauth_flow import connect_instagram
 from tests.fixtures.postgres import throwaway_database
@@ -65,13 +73,17 @@ class Site:
 
     def __init__(self, folder: Path, database_url: str) -> None:
         self.folder = folder
-        self.sandbox_port = free_port()
-        self.api_ports = [free_port(), free_port()]
-        self.worker_metrics_ports = [free_port(), free_port()]
+        # Held for the whole run, as systemd's socket units hold them: each process serves on its socket
+        # (`--fd`), and a restarted one takes over the same socket, with the connections queued meanwhile.
+        self.sockets = {
+            name: listening_socket() for name in ("sandbox", "api1", "api2", "worker1", "worker2")
+        }
+        self.api_ports = [port_of(self.sockets[name]) for name in ("api1", "api2")]
+        self.worker_metrics_ports = [port_of(self.sockets[name]) for name in ("worker1", "worker2")]
         self.app_id = str(10**15 + secrets.randbelow(9 * 10**15))
         self.app_secret = secrets.token_hex(16)
         self.verify_token = secrets.token_urlsafe(24)
-        sandbox = f"http://127.0.0.1:{self.sandbox_port}"
+        sandbox = origin_of(self.sockets["sandbox"])
         site = {
             "INSTAGRAM_CLIENT_ID": self.app_id,
             "INSTAGRAM_CLIENT_SECRET": self.app_secret,
@@ -106,16 +118,15 @@ class Site:
 
     def start(self, name: str) -> None:
         """`api1`, `api2`, `worker1`, `worker2` or `sandbox`."""
+        fd = self.sockets[name].fileno()
         if name == "sandbox":
             ports = ",".join(map(str, self.api_ports))
-            argv = [sys.executable, str(HERE / "sandbox_host.py"), str(self.sandbox_port), PUBLIC_HOST, ports]
+            argv = [sys.executable, str(HERE / "sandbox_host.py"), str(fd), PUBLIC_HOST, ports]
         elif name.startswith("api"):
-            port = self.api_ports[int(name[-1]) - 1]
-            argv = self._argv(shape.with_port(shape.command("app"), "127.0.0.1", port))
+            argv = self._argv(shape.on_socket(shape.command("app"), fd))
         else:
-            port = self.worker_metrics_ports[int(name[-1]) - 1]
-            argv = self._argv(shape.with_port(shape.command("worker"), "127.0.0.1", port, option="metrics-"))
-        self.processes[name] = start(argv, env=self.env, cwd=self.folder, log=self._log(name))
+            argv = self._argv(shape.on_socket(shape.command("worker"), fd, option="metrics-"))
+        self.processes[name] = start(argv, env=self.env, cwd=self.folder, log=self._log(name), pass_fds=[fd])
 
     def stop(self, name: str) -> int:
         return stop(self.processes.pop(name), timeout=30)
@@ -123,6 +134,8 @@ class Site:
     def stop_all(self) -> None:
         for name in list(self.processes):
             self.stop(name)
+        for sock in self.sockets.values():
+            sock.close()
 
     def _log(self, name: str) -> Path:
         return self.folder / f"{name}.log"

@@ -80,12 +80,12 @@ class Mix:
 
 
 async def _clip(publisher: Publisher, name: str, data: bytes, kind: ClipKind, size: tuple[int, int]) -> int:
-    settings: Settings = publisher.app.state.settings
+    settings: Settings = publisher.app.state.resources.settings
     key = f"clips/{publisher.user.user_id}/{name}"
     path = settings.media_path / key
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-    async with unit_of_work(publisher.app.state.session_factory) as session:
+    async with unit_of_work(publisher.app.state.resources.session_factory) as session:
         clip = Clip(
             user_id=publisher.user.user_id,
             filename=name,
@@ -130,7 +130,7 @@ async def seed(publisher: Publisher, mix: Mix, *, spread_seconds: float) -> list
             else []
         )
         posts.append(post)
-    async with unit_of_work(publisher.app.state.session_factory) as session:
+    async with unit_of_work(publisher.app.state.resources.session_factory) as session:
         session.add_all(posts)
         await session.flush()
         return [post.id for post in posts]
@@ -198,7 +198,7 @@ class InProcessWorker:
 
     def start(self) -> None:
         state = self.publisher.app.state
-        state.settings = self.settings
+        state.resources.settings = self.settings
         state.worker = Worker(state.resources, consume=True)
 
     async def begin(self) -> None:
@@ -240,7 +240,7 @@ def worker_env(settings: dict[str, Any], *, redis_url: str | None) -> dict[str, 
 
 
 async def statuses(publisher: Publisher) -> Counter[str]:
-    async with unit_of_work(publisher.app.state.session_factory, immediate=False) as session:
+    async with unit_of_work(publisher.app.state.resources.session_factory, immediate=False) as session:
         rows = await session.scalars(select(SocialPost.status))
         return Counter(status.value for status in rows)
 
@@ -289,7 +289,7 @@ async def settle(publisher: Publisher, *, seconds: float, check_unconfirmed: boo
 
 
 async def _unconfirmed(publisher: Publisher) -> list[int]:
-    async with unit_of_work(publisher.app.state.session_factory, immediate=False) as session:
+    async with unit_of_work(publisher.app.state.resources.session_factory, immediate=False) as session:
         query = select(SocialPost.id).where(
             SocialPost.status == PostStatus.UNCONFIRMED, SocialPost.next_attempt_at > utcnow()
         )
@@ -298,7 +298,7 @@ async def _unconfirmed(publisher: Publisher) -> list[int]:
 
 async def skip_backoffs(publisher: Publisher) -> None:
     """Move every pending retry to now (the clock of a short test; the bench waits them out)."""
-    async with unit_of_work(publisher.app.state.session_factory) as session:
+    async with unit_of_work(publisher.app.state.resources.session_factory) as session:
         await session.execute(
             update(SocialPost)
             .where(SocialPost.status.in_((PostStatus.SCHEDULED, PostStatus.PUBLISHING)))
@@ -328,7 +328,7 @@ class Tally:
 
 async def tally(publisher: Publisher, ids: list[int]) -> Tally:
     """Compare every post with what the sandbox holds, through the containers each post created."""
-    async with unit_of_work(publisher.app.state.session_factory, immediate=False) as session:
+    async with unit_of_work(publisher.app.state.resources.session_factory, immediate=False) as session:
         query = select(SocialPost).where(SocialPost.id.in_(ids)).options(selectinload(SocialPost.media))
         posts = list(await session.scalars(query))
     records = await publisher.published()

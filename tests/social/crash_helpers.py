@@ -49,27 +49,27 @@ def graph_with_hook(publisher: Publisher, hook: Any) -> InstagramGraphAPI:
 async def claim(publisher: Publisher, *, after_lease: bool = False) -> list[tuple[int, Any]]:
     """One sweep; `after_lease` sweeps as if the lease of a dead worker had run out."""
     now = utcnow() + timedelta(seconds=LEASE + 1) if after_lease else None
-    async with unit_of_work(publisher.app.state.session_factory) as session:
+    async with unit_of_work(publisher.app.state.resources.session_factory) as session:
         return await sweep.claim_due(session, lease_seconds=LEASE, batch=50, now=now)
 
 
 async def killed_run(publisher: Publisher, post_id: int, *, kill_at: int | None, max_steps: int = 40) -> bool:
     """Claim the post and run it, dying after the `kill_at`-th Graph call; True when it was killed."""
-    state = publisher.app.state
+    resources = publisher.app.state.resources
     hook = KillAfterCall(kill_at)
-    original, state.graph = state.graph, graph_with_hook(publisher, hook)
+    original, resources.graph = resources.graph, graph_with_hook(publisher, hook)
     try:
         claimed = dict(await claim(publisher))
         assert post_id in claimed
         task = asyncio.create_task(
-            Engine(state.resources).run(post_id=post_id, lease_until=claimed[post_id], max_steps=max_steps)
+            Engine(resources).run(post_id=post_id, lease_until=claimed[post_id], max_steps=max_steps)
         )
         try:
             await task
         except asyncio.CancelledError:
             assert hook.killed
     finally:
-        state.graph = original
+        resources.graph = original
     return hook.killed
 
 
@@ -104,7 +104,7 @@ async def fault(publisher: Publisher, **rule: Any) -> None:
 
 async def make_due(publisher: Publisher, post_id: int, *, sent_seconds_ago: float | None = None) -> None:
     """The post's next check is now; `sent_seconds_ago` moves its publish intent back in time."""
-    async with unit_of_work(publisher.app.state.session_factory) as session:
+    async with unit_of_work(publisher.app.state.resources.session_factory) as session:
         post = await session.get_one(SocialPost, post_id)
         post.next_attempt_at = utcnow()
         post.lease_until = None

@@ -65,14 +65,14 @@ async def seed_due(publisher: Publisher, clip_id: int, count: int, *, prefix: st
         )
         for number in range(count)
     ]
-    async with unit_of_work(publisher.app.state.session_factory) as session:
+    async with unit_of_work(publisher.app.state.resources.session_factory) as session:
         session.add_all(posts)
         await session.flush()
         return [post.id for post in posts]
 
 
 async def count_by_status(publisher: Publisher) -> dict[str, int]:
-    async with unit_of_work(publisher.app.state.session_factory) as session:
+    async with unit_of_work(publisher.app.state.resources.session_factory) as session:
         rows = await session.execute(select(SocialPost.status, func.count()).group_by(SocialPost.status))
         return {status.value: int(count) for status, count in rows}
 
@@ -138,7 +138,7 @@ def start_worker_process(
     publisher: Publisher, cwd: Path, *, stderr: IO[bytes] | int = subprocess.DEVNULL, **env: str
 ) -> subprocess.Popen[bytes]:
     """A `clipper worker` process on the publisher's database and served sandbox; `env`: more settings."""
-    settings: Settings = publisher.app.state.settings
+    settings: Settings = publisher.app.state.resources.settings
     inherited = {
         name: value for name, value in os.environ.items() if name.lower() not in Settings.model_fields
     }

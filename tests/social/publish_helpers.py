@@ -69,11 +69,11 @@ class Publisher:
 
 async def run_due(app: FastAPI) -> int:
     """One sweep, then each claimed post run to its next wait, one after the other (one DB connection)."""
-    state = app.state
-    async with unit_of_work(state.session_factory) as session:
+    resources = app.state.resources
+    async with unit_of_work(resources.session_factory) as session:
         claimed = await sweep.claim_due(session, lease_seconds=300, batch=100)
     for post_id, lease in claimed:
-        await Engine(state.resources).run(post_id=post_id, lease_until=lease)
+        await Engine(resources).run(post_id=post_id, lease_until=lease)
     return len(claimed)
 
 

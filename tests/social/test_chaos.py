@@ -85,7 +85,7 @@ class TestChaos:
                 env = worker_env(chaotic, redis_url=redis)
                 workers = Workers(publisher, tmp_path, env, count=2)
             else:
-                workers = InProcessWorker(publisher, publisher.app.state.settings)
+                workers = InProcessWorker(publisher, publisher.app.state.resources.settings)
             for rule in fault_rules(FAULT_RATE):
                 await publisher.admin("POST", "faults", rule)
             ids = await seed(publisher, MIX, spread_seconds=20)

@@ -31,7 +31,7 @@ def events(post: dict[str, Any]) -> list[str]:
 
 async def make_due(publisher: Publisher, post_id: int) -> None:
     """Bring the post's next attempt forward to now (instead of waiting out a backoff)."""
-    async with unit_of_work(publisher.app.state.session_factory) as session:
+    async with unit_of_work(publisher.app.state.resources.session_factory) as session:
         await session.execute(
             update(SocialPost).where(SocialPost.id == post_id).values(next_attempt_at=utcnow())
         )

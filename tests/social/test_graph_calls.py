@@ -72,7 +72,7 @@ class TestGraphCallsPerPost:
     async def test_a_reel_costs_three_calls_plus_its_polls(
         self, publisher: Publisher, upload: VideoUpload
     ) -> None:
-        publisher.app.state.settings = publisher.app.state.settings.model_copy(
+        publisher.app.state.resources.settings = publisher.app.state.resources.settings.model_copy(
             update={"publish_video_upload": upload}
         )
         await publisher.admin("PATCH", "config", {"video_processing_seconds": 1.5})

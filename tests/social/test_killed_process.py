@@ -26,7 +26,7 @@ from tests.social.publish_helpers import Publisher
 
 
 def start_worker(publisher: Publisher, cwd: Path) -> subprocess.Popen[bytes]:
-    settings: Settings = publisher.app.state.settings
+    settings: Settings = publisher.app.state.resources.settings
     env = {name: value for name, value in os.environ.items() if name.lower() not in Settings.model_fields}
     env |= {
         "ENVIRONMENT": settings.environment.value,

@@ -22,17 +22,17 @@ class TestExpiredContainers:
         clip_id = await publisher.clip(jpeg(1080, 1080), "photo.jpg")
         created = await publisher.create(media_type="IMAGE", clip_id=clip_id, caption="Late")
         await publisher.publish(created.json()["id"])
-        state = publisher.app.state
-        async with unit_of_work(state.session_factory) as session:
+        resources = publisher.app.state.resources
+        async with unit_of_work(resources.session_factory) as session:
             [(post_id, lease)] = await sweep.claim_due(session, lease_seconds=300, batch=10)
-        await Engine(state.resources).run(post_id=post_id, lease_until=lease, max_steps=1)
+        await Engine(resources).run(post_id=post_id, lease_until=lease, max_steps=1)
         first = (await publisher.post(post_id))["container_id"]
         await publisher.admin("POST", "clock/advance", {"seconds": 25 * 3600})
-        async with unit_of_work(state.session_factory) as session:
+        async with unit_of_work(resources.session_factory) as session:
             later = utcnow() + timedelta(seconds=301)
             [(same, takeover)] = await sweep.claim_due(session, lease_seconds=300, batch=10, now=later)
 
-        await Engine(state.resources).run(post_id=same, lease_until=takeover)
+        await Engine(resources).run(post_id=same, lease_until=takeover)
         done = await until_done(publisher, post_id)
 
         assert done["status"] == "published", done

@@ -26,7 +26,7 @@ from tests.social.publish_helpers import Publisher, run_due, until_done
 
 
 async def make_due(publisher: Publisher, post_id: int) -> None:
-    async with unit_of_work(publisher.app.state.session_factory) as session:
+    async with unit_of_work(publisher.app.state.resources.session_factory) as session:
         await session.execute(
             update(SocialPost).where(SocialPost.id == post_id).values(next_attempt_at=utcnow())
         )

@@ -144,15 +144,15 @@ class TestStoppedAfterEachStep:
         created = await publisher.create(**post)
         assert created.status_code == 201, created.text
         await publisher.publish(created.json()["id"])
-        state = publisher.app.state
-        async with unit_of_work(state.session_factory) as session:
+        resources = publisher.app.state.resources
+        async with unit_of_work(resources.session_factory) as session:
             [(post_id, lease)] = await sweep.claim_due(session, lease_seconds=300, batch=10)
-        await Engine(state.resources).run(post_id=post_id, lease_until=lease, max_steps=steps)
-        async with unit_of_work(state.session_factory) as session:
+        await Engine(resources).run(post_id=post_id, lease_until=lease, max_steps=steps)
+        async with unit_of_work(resources.session_factory) as session:
             later = utcnow() + timedelta(seconds=301)
             taken = await sweep.claim_due(session, lease_seconds=300, batch=10, now=later)
         for same, takeover in taken:
-            await Engine(state.resources).run(post_id=same, lease_until=takeover)
+            await Engine(resources).run(post_id=same, lease_until=takeover)
         return await until_done(publisher, post_id)
 
     async def test_an_image_post_is_published_once_whatever_step_the_worker_died_after(

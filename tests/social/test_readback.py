@@ -50,11 +50,11 @@ class ReadBack:
 
 async def page_token(publisher: Publisher) -> str:
     """The connected account's Page token, as the app stores it."""
-    state = publisher.app.state
-    async with unit_of_work(state.session_factory) as session:
+    resources = publisher.app.state.resources
+    async with unit_of_work(resources.session_factory) as session:
         account = await session.get(Account, publisher.account["id"])
         assert account is not None
-        return accounts.page_token(account, cipher=state.cipher)
+        return accounts.page_token(account, cipher=resources.cipher)
 
 
 async def graph_get(publisher: Publisher, path: str, **params: str) -> dict[str, Any]:

@@ -92,7 +92,7 @@ class TestTwoWorkerProcesses:
                 for log in logs:
                     log.close()
             published = await publisher.published()
-            async with unit_of_work(publisher.app.state.session_factory) as session:
+            async with unit_of_work(publisher.app.state.resources.session_factory) as session:
                 rows = (await session.execute(select(SocialPost.caption, SocialPost.platform_post_id))).all()
 
         assert counts == {"published": POSTS}, counts

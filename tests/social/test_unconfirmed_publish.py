@@ -28,8 +28,8 @@ GRACE = 600.0
 
 
 def use_grace_window(publisher: Publisher, seconds: float = GRACE) -> None:
-    state = publisher.app.state
-    state.settings = state.settings.model_copy(update={"publish_unconfirmed_grace_seconds": seconds})
+    resources = publisher.app.state.resources
+    resources.settings = resources.settings.model_copy(update={"publish_unconfirmed_grace_seconds": seconds})
 
 
 async def image_post(publisher: Publisher, caption: str | None) -> int:
@@ -112,7 +112,7 @@ class TestNeverFailedWhileItMayBePublished:
         self, publisher: Publisher
     ) -> None:
         publish_calls = await count_publish_calls(publisher)
-        attempts = publisher.app.state.settings.publish_max_attempts + 2
+        attempts = publisher.app.state.resources.settings.publish_max_attempts + 2
         await fault(publisher, action="drop_after", path="media_publish$")
         # The recent-media read that would find the media fails at every check, past the attempts limit.
         await fault(publisher, action="error", method="GET", path="/media$", code=100, times=attempts)
@@ -167,7 +167,7 @@ class TestNeverFailedWhileItMayBePublished:
         await fault(publisher, action="drop_after", path="media_publish$")
         post_id = await image_post(publisher, "Failed by an older version")
         await run_due(publisher.app)
-        async with unit_of_work(publisher.app.state.session_factory) as session:
+        async with unit_of_work(publisher.app.state.resources.session_factory) as session:
             row = await session.get_one(SocialPost, post_id)
             row.status, row.lease_until, row.next_attempt_at = PostStatus.FAILED, None, None
         failed = await publisher.post(post_id)
@@ -215,7 +215,7 @@ def posted_from_the_phone(publisher: Publisher, *, product: str, caption: str | 
 
 async def check_later(publisher: Publisher, post_id: int) -> None:
     """Keep the post from being run until the test makes it due again."""
-    async with unit_of_work(publisher.app.state.session_factory) as session:
+    async with unit_of_work(publisher.app.state.resources.session_factory) as session:
         post = await session.get_one(SocialPost, post_id)
         post.next_attempt_at = utcnow() + timedelta(hours=1)
 

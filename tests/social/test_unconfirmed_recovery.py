@@ -140,7 +140,7 @@ class TestClaimingAMediaId:
         async with live_publisher(real_commits, worker_embedded=False) as publisher:
             clip_id = await publisher.clip(jpeg(320, 320), "photo.jpg")
             ids = await seed_due(publisher, clip_id, 2)
-            factory = publisher.app.state.session_factory
+            factory = publisher.app.state.resources.session_factory
             async with unit_of_work(factory, immediate=False) as session:
                 posts = [await session.get_one(SocialPost, post_id) for post_id in ids]
 
@@ -156,13 +156,13 @@ class TestClaimingAMediaId:
 
 
 async def stored_media_id(publisher: Publisher, post_id: int) -> str | None:
-    async with unit_of_work(publisher.app.state.session_factory, immediate=False) as session:
+    async with unit_of_work(publisher.app.state.resources.session_factory, immediate=False) as session:
         return (await session.get_one(SocialPost, post_id)).platform_post_id
 
 
 async def in_memory(publisher: Publisher, post_id: int) -> SocialPost:
     """The post as a worker holds it between steps (detached from any session)."""
-    async with unit_of_work(publisher.app.state.session_factory, immediate=False) as session:
+    async with unit_of_work(publisher.app.state.resources.session_factory, immediate=False) as session:
         return await session.get_one(SocialPost, post_id)
 
 
@@ -177,7 +177,7 @@ class TestClaimUnderTheLease:
         stale_lease = dict(await claim(publisher))[post_id]
         stale = await in_memory(publisher, post_id)
         current_lease = dict(await claim(publisher, after_lease=True))[post_id]
-        factory = publisher.app.state.session_factory
+        factory = publisher.app.state.resources.session_factory
 
         stale_won = await recovery.claim(factory, stale, "17900000000000002", lease=stale_lease)
         stored_after_stale = await stored_media_id(publisher, post_id)
@@ -199,7 +199,7 @@ class TestClaimUnderTheLease:
         await publisher.publish(post_id)
         lease = dict(await claim(publisher))[post_id]
         first, second = await in_memory(publisher, post_id), await in_memory(publisher, post_id)
-        factory = publisher.app.state.session_factory
+        factory = publisher.app.state.resources.session_factory
 
         first_won = await recovery.claim(factory, first, "17900000000000004", lease=lease)
         second_won = await recovery.claim(factory, second, "17900000000000005", lease=lease)

@@ -31,7 +31,7 @@ async def client_from(
     session_factory: async_sessionmaker[AsyncSession],
 ) -> AsyncIterator[ClientFrom]:
     """`await client_from(ip)`: a client on the running app whose requests come from `ip`."""
-    app.state.session_factory = session_factory
+    app.state.resources.session_factory = session_factory
     opened: list[httpx.AsyncClient] = []
 
     async def make(ip: str) -> httpx.AsyncClient:

@@ -153,7 +153,7 @@ class TestBoundedHashing:
         hasher = Watched(passwords._hasher)
         monkeypatch.setattr(passwords, "_hasher", hasher)
         engine = create_engine(database_url)
-        app.state.session_factory = create_session_factory(engine)  # a connection per request
+        app.state.resources.session_factory = create_session_factory(engine)  # a connection per request
         try:
             answers = await asyncio.gather(
                 *[

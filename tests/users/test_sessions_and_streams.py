@@ -64,7 +64,7 @@ class TestStreamsEndWithTheirSession:
         async with served_publisher(settings, worker_embedded=False) as publisher, AsyncExitStack() as stack:
             # Two seconds short of the absolute lifetime: using the session cannot slide it further.
             ends = utcnow() + timedelta(seconds=2)
-            async with unit_of_work(publisher.app.state.session_factory) as session:
+            async with unit_of_work(publisher.app.state.resources.session_factory) as session:
                 await session.execute(
                     update(UserSession).values(created_at=ends - SESSION_MAX_LIFETIME, expires_at=ends)
                 )
@@ -114,7 +114,7 @@ class TestStreamCap:
         settings = settings.model_copy(update={"redis_url": redis_url})
         async with (
             served_publisher(settings, worker_embedded=False) as publisher,
-            served_app(publisher.app.state.settings) as other_process,
+            served_app(publisher.app.state.resources.settings) as other_process,
             AsyncExitStack() as stack,
         ):
             other = await second_session(other_process, publisher.user.email, publisher.user.password)
@@ -140,7 +140,7 @@ class TestStreamCap:
     ) -> None:
         async with served_publisher(settings, worker_embedded=False) as publisher, AsyncExitStack() as stack:
             # A crashed process's streams: slots taken, never released, leased for a second.
-            kv = publisher.app.state.kv
+            kv = publisher.app.state.resources.kv
             key = StreamSlot(kv, publisher.user.user_id).key
             for index in range(MAX_STREAMS_PER_USER):
                 assert await kv.acquire_slot(

@@ -70,7 +70,7 @@ class TestOneEmailFromOneAddress:
         email = random_email()
         # Requests in parallel need a connection each (the test's shared one takes one at a time).
         engine = create_engine(database_url)
-        app.state.session_factory = create_session_factory(engine)
+        app.state.resources.session_factory = create_session_factory(engine)
         try:
             burst = await asyncio.gather(*[attempt(client, email) for _ in range(PAIR_LIMIT * 4)])
         finally:
@@ -142,7 +142,7 @@ class TestGrowingDelays:
     @pytest.fixture
     def clock(self, app: FastAPI, client_from: ClientFrom) -> FakeClock:  # noqa: ARG002 - lifespan started
         clock = FakeClock()
-        app.state.kv = MemoryStore(clock=clock)
+        app.state.resources.kv = MemoryStore(clock=clock)
         return clock
 
     async def test_each_full_window_is_followed_by_a_longer_one(

@@ -28,7 +28,7 @@ def new_story(sandbox, ig_id: str, age: timedelta) -> Media:
 
 
 async def snapshot_of(app, account_id: int, media_id: str) -> MediaInsightSnapshot | None:
-    async with app.state.session_factory() as session:
+    async with app.state.resources.session_factory() as session:
         return await session.scalar(
             select(MediaInsightSnapshot).where(
                 MediaInsightSnapshot.account_id == account_id, MediaInsightSnapshot.media_id == media_id
@@ -37,7 +37,7 @@ async def snapshot_of(app, account_id: int, media_id: str) -> MediaInsightSnapsh
 
 
 async def story_events(app) -> list[WebhookEvent]:
-    async with app.state.session_factory() as session:
+    async with app.state.resources.session_factory() as session:
         query = select(WebhookEvent).where(WebhookEvent.field == "story_insights")
         return list((await session.scalars(query)).all())
 

@@ -25,7 +25,7 @@ class TestModerationAfterCommit:
     async def test_the_announced_comment_is_already_hidden(self, client, app, owner, webhooks_on, admin):
         await spam_rule(client, owner)
         media_id = await busiest_media(client, owner.ig_id)
-        async with app.state.events.subscribe(owner.user.user_id) as subscription:
+        async with app.state.resources.events.subscribe(owner.user.user_id) as subscription:
             sent = await admin("simulate/comment", {"media_id": media_id, "text": "spam spam"})
             await drain(app)
             event = await subscription.get()
@@ -44,7 +44,7 @@ class TestModerationAfterCommit:
         fault = {"method": "POST", "params_match": {"hide": "(?i)true"}, "code": 2, "times": None}
         assert (await client.post("/sandbox/_admin/faults", json=fault)).status_code < 300
         media_id = await busiest_media(client, owner.ig_id)
-        async with app.state.events.subscribe(owner.user.user_id) as subscription:
+        async with app.state.resources.events.subscribe(owner.user.user_id) as subscription:
             sent = await admin("simulate/comment", {"media_id": media_id, "text": "more spam"})
             await drain(app)
             event = await subscription.get()

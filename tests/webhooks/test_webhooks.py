@@ -26,7 +26,7 @@ def signed(body: dict, secret: str = SANDBOX_APP_SECRET) -> tuple[bytes, dict[st
 
 
 async def events(app):
-    async with app.state.session_factory() as session:
+    async with app.state.resources.session_factory() as session:
         return (await session.scalars(select(WebhookEvent).order_by(WebhookEvent.id))).all()
 
 
@@ -187,7 +187,7 @@ class TestSignatureSecrets:
 
     @pytest.fixture
     def both_apps(self, app):
-        settings = app.state.settings
+        settings = app.state.resources.settings
         settings.instagram_client_id, settings.instagram_client_secret = "7001", "facebook-app-secret-1"
         settings.instagram_login_app_id, settings.instagram_login_app_secret = (
             "7002",

@@ -4,10 +4,10 @@
     async with hub.subscribe(user_id) as subscription:
         event = await subscription.get()              # or: async for event in subscription
 
-The hub is `app.state.events` in the API and `ctx.events` in jobs. With REDIS_URL, `publish_event` goes
-through Redis pub/sub so a worker process reaches the browsers connected to any API process; without it,
-subscribers in this process get the event directly. Delivery is best effort: a slow subscriber drops the
-oldest events rather than holding up the publisher.
+The hub is `app.state.resources.events` in the API and `ctx.events` in jobs. With REDIS_URL,
+`publish_event` goes through Redis pub/sub so a worker process reaches the browsers connected to any API
+process; without it, subscribers in this process get the event directly. Delivery is best effort: a slow
+subscriber drops the oldest events rather than holding up the publisher.
 """
 
 from __future__ import annotations
