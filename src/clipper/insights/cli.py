@@ -60,14 +60,12 @@ def render(insights: AccountInsightsRead) -> str:
 async def _show(
     settings: Settings, *, user_email: str, account_id: int, metrics: list[str] | None, days: int
 ) -> AccountInsightsRead:
-    from clipper.resources import open_resources as standalone_resources
+    from clipper.resources import open_resources
 
-    async with standalone_resources(settings) as state:
+    async with open_resources(settings) as resources:
         return await show_insights(
-            state.session_factory,
-            services=Services(
-                graph=state.graph, cipher=state.cipher, factory=state.session_factory, kv=state.kv
-            ),
+            resources.session_factory,
+            services=Services.of(resources),
             user_email=user_email,
             account_id=account_id,
             metrics=metrics,
