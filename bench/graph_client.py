@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 import httpx
 
@@ -25,20 +26,10 @@ from clipper.instagram import InstagramGraphAPI
 from graph_sandbox.config import SandboxConfig
 from graph_sandbox.permissions import PRODUCT_PERMISSIONS
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout, for the `tests` package
+from tests.fixtures.live_server import listening_socket, origin_of  # noqa: E402
+
 Call = Callable[[], Awaitable[object]]
-
-
-def _listening_socket() -> socket.socket:
-    """A socket listening on a free loopback port: its server takes it as it is, so nobody else can."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
-    return sock
-
-
-def _origin_of(sock: socket.socket) -> str:
-    port: int = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
 
 
 def _start_sandbox(sock: socket.socket) -> subprocess.Popen[bytes]:
@@ -102,8 +93,8 @@ async def _run(calls: list[Call], total: int, concurrency: int) -> list[float]:
 
 
 async def main(total: int, concurrency: int) -> None:
-    sock = _listening_socket()
-    url = _origin_of(sock)
+    sock = listening_socket()
+    url = origin_of(sock)
     process = _start_sandbox(sock)
     try:
         await _wait_until_up(url)

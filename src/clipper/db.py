@@ -144,17 +144,6 @@ def writing_at_first_statement(factory: async_sessionmaker[AsyncSession]) -> asy
     return create_session_factory(bind.execution_options(**{SQLITE_IMMEDIATE: True}))
 
 
-async def begin_writing(session: AsyncSession) -> None:
-    """Open the session's next transaction with SQLite's write lock taken, as `unit_of_work` does.
-
-    For a unit of work that committed its read before a Graph call and writes after it: a deferred
-    transaction that reads and then writes fails at once when another connection committed meanwhile.
-    """
-    if session.in_transaction() or isinstance(session.bind, AsyncConnection):
-        return
-    await session.connection(execution_options={SQLITE_IMMEDIATE: True})
-
-
 @asynccontextmanager
 async def unit_of_work(
     factory: async_sessionmaker[AsyncSession], *, immediate: bool = True

@@ -10,7 +10,9 @@ from structlog.testing import capture_logs
 
 from clipper import worker
 from clipper.accounts import service as accounts
+from clipper.accounts.graph import graph_for
 from clipper.accounts.models import Account, AccountHealth
+from clipper.accounts.tokens import mark_token_invalid
 from clipper.errors import NotFound, PermissionMissing, ReconnectRequired
 from clipper.users.models import User
 from tests.fixtures.factories import create_account, create_user
@@ -114,9 +116,7 @@ class TestRequirements:
 class TestGraphFor:
     async def test_gives_a_client_carrying_the_page_token(self, client, signup, session, app):
         account, _ = await connected_account(client, signup, session, "sandbox.studio")
-        graph = accounts.graph_for(
-            account, graph=app.state.resources.graph, cipher=app.state.resources.cipher
-        )
+        graph = graph_for(account, graph=app.state.resources.graph, cipher=app.state.resources.cipher)
         info = await graph.get_instagram_account_info(account.platform_account_id)
         assert info.username == "sandbox.studio"
 
@@ -126,7 +126,7 @@ class TestMarkTokenInvalid:
         account, headers = await connected_account(client, signup, session)
         before = expiry_events()
         with capture_logs() as events:
-            await accounts.mark_token_invalid(session, account=account, reason="Meta said 190")
+            await mark_token_invalid(session, account=account, reason="Meta said 190")
         assert account.is_active is False
         assert account.health_status == AccountHealth.RECONNECT_REQUIRED
         assert expiry_events() == before + 1

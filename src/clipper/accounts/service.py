@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper.accounts import notify
 from clipper.accounts.disconnect import Authorizations, delete_account, disconnect_account
-from clipper.accounts.graph import AccountGraph, graph_for, graph_with
+from clipper.accounts.graph import AccountGraph, graph_with
 from clipper.accounts.health import (
     HealthChecked,
     HealthReport,
@@ -48,7 +48,6 @@ from clipper.accounts.subscriptions import (
     webhook_problem,
 )
 from clipper.accounts.tokens import (
-    mark_token_invalid,
     page_token,
     refusal_reason,
 )
@@ -76,14 +75,12 @@ __all__ = [
     "delete_account",
     "disconnect_account",
     "get_account",
-    "graph_for",
     "graph_with",
     "has_permission",
     "health_of",
     "instagram_refresh_due",
     "is_instagram_login",
     "list_accounts",
-    "mark_token_invalid",
     "missing_permissions",
     "page_token",
     "record_subscription",
