@@ -255,10 +255,7 @@ function Body({ state, service, retry, redirectInstead, close, focusPopup, onSel
             {state.closed ? `The ${service} window was closed before you finished.` : `You cancelled the ${service} login.`}{" "}
             Nothing was connected.
           </div>
-          <div className="row">
-            <button type="button" className="btn btn-primary" onClick={retry}>Try again</button>
-            <button type="button" className="btn btn-ghost" onClick={close}>Close</button>
-          </div>
+          <RetryOrClose retry={retry} close={close} />
         </div>
       );
     case "error":
@@ -270,10 +267,7 @@ function Body({ state, service, retry, redirectInstead, close, focusPopup, onSel
               <> <a href={state.helpUrl} target="_blank" rel="noreferrer">Open Meta's help</a></>
             )}
           </div>
-          <div className="row">
-            <button type="button" className="btn btn-primary" onClick={retry}>Try again</button>
-            <button type="button" className="btn btn-ghost" onClick={close}>Close</button>
-          </div>
+          <RetryOrClose retry={retry} close={close} />
         </div>
       );
     case "no-accounts":
@@ -333,4 +327,13 @@ function MissingPermissions({ state }: { state: SuccessState }) {
 
 function SelectStep({ onSelected, onRetry, onCancel }: { onSelected: (account: Account) => void; onRetry: () => void; onCancel: () => void }) {
   return <InstagramAccountSelector fetchAvailable onConnected={onSelected} onRetry={onRetry} onCancel={onCancel} />;
+}
+
+function RetryOrClose({ retry, close }: { retry: () => void; close: () => void }) {
+  return (
+    <div className="row">
+      <button type="button" className="btn btn-primary" onClick={retry}>Try again</button>
+      <button type="button" className="btn btn-ghost" onClick={close}>Close</button>
+    </div>
+  );
 }
