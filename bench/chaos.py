@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import secrets
 import sys
 import tempfile
 import time
@@ -59,6 +60,8 @@ def _settings(folder: Path, database_url: str, redis_url: str) -> Settings:
         data_dir=folder,
         database_url=database_url,
         redis_url=redis_url,
+        # A namespace of its own: the sign-up throttle of an earlier run on the same Redis never applies.
+        redis_key_prefix=f"bench-{secrets.token_hex(6)}:",
         backend_url="http://127.0.0.1:8000",
         frontend_url="http://127.0.0.1:8000",
         fernet_key=[Fernet.generate_key().decode()],

@@ -187,3 +187,13 @@ class TestDatabaseUrl:
     )
     def test_plain_urls_get_the_async_driver(self, given: str, used: str) -> None:
         assert make(database_url=given).database_url == used
+
+
+class TestRedisKeyPrefix:
+    def test_defaults_to_the_product_name(self) -> None:
+        assert make().redis_key_prefix == "clipper:"
+
+    @pytest.mark.parametrize("prefix", ["", "has space:", "a*", "x" * 65])
+    def test_refuses_what_would_not_be_one_plain_key_start(self, prefix: str) -> None:
+        with pytest.raises(ValueError, match="redis_key_prefix"):
+            make(redis_key_prefix=prefix)

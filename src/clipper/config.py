@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     fernet_key: Annotated[list[str], NoDecode] = Field(default_factory=list, repr=False)
     database_url: str = Field(default="sqlite+aiosqlite:///./data/clipper.db", repr=False)
     redis_url: str = Field(default="", repr=False)
+    # Every key and pub/sub channel this deployment keeps in Redis starts with this, so several
+    # deployments (or test runs) can share one Redis without reading each other's counters.
+    redis_key_prefix: str = Field(default="clipper:", pattern=r"^[A-Za-z0-9_.:-]{1,64}$")
 
     # Graph API endpoints. Empty means: derived from sandbox mode (see the properties below).
     graph_api_version: str = "v24.0"

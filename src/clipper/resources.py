@@ -95,7 +95,7 @@ async def open_resources(
     async with AsyncExitStack() as stack:
         stack.push_async_callback(engine.dispose)
         http_client = await stack.enter_async_context(graph_http_client(settings, graph_transport))
-        kv = create_store(settings.redis_url or None)
+        kv = create_store(settings.redis_url or None, prefix=settings.redis_key_prefix)
         stack.push_async_callback(kv.close)
         events = await stack.enter_async_context(create_hub(settings))
         yield Resources(

@@ -22,9 +22,12 @@ def unique_user_id() -> int:
 
 
 @asynccontextmanager
-async def two_processes() -> AsyncIterator[tuple[RedisEventHub, RedisEventHub]]:
+async def two_processes(
+    api_prefix: str = "clipper:", worker_prefix: str = "clipper:"
+) -> AsyncIterator[tuple[RedisEventHub, RedisEventHub]]:
     """Two hubs sharing one Redis URL, as the API process and a worker process would."""
-    api, worker = RedisEventHub(REDIS_URL), RedisEventHub(REDIS_URL)
+    api = RedisEventHub(REDIS_URL, key_prefix=api_prefix)
+    worker = RedisEventHub(REDIS_URL, key_prefix=worker_prefix)
     await api.start()
     await worker.start()
     try:
@@ -72,6 +75,19 @@ class TestAcrossProcesses:
             for stream in (tab, other_tab):
                 events = [await asyncio.wait_for(stream.get(), WAIT_SECONDS) for _ in range(2)]
                 assert [e.type for e in events] == ["message.created", "marker"]
+
+    async def test_another_deployment_on_the_same_redis_never_sees_the_event(self) -> None:
+        user_id = unique_user_id()  # user ids repeat between deployments: only the prefix tells them apart
+        async with (
+            two_processes("ours:", "theirs:") as (ours, theirs),
+            ours.subscribe(user_id) as our_stream,
+            theirs.subscribe(user_id) as their_stream,
+        ):
+            await theirs.publish_event(user_id, "post.status", {"id": 1})
+            await ours.publish_event(user_id, "marker")
+            assert (await asyncio.wait_for(their_stream.get(), WAIT_SECONDS)).type == "post.status"
+            assert (await asyncio.wait_for(our_stream.get(), WAIT_SECONDS)).type == "marker"
+            assert their_stream.queue.empty()
 
 
 class TestPublishFailures:

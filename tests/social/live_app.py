@@ -149,6 +149,7 @@ def start_worker_process(
         "BACKEND_URL": settings.backend_url,
         "FRONTEND_URL": settings.frontend_url,
         "FERNET_KEY": ",".join(settings.fernet_key),
+        "REDIS_KEY_PREFIX": settings.redis_key_prefix,
         "LOG_LEVEL": "WARNING",
         **env,
     }

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger(__name__)
 
-CHANNEL_PREFIX = "clipper:events:"
 QUEUE_SIZE = 256
 
 
@@ -112,8 +111,9 @@ class EventHub:
 class RedisEventHub(EventHub):
     """Publishes through Redis pub/sub; one listener per process fans the messages out locally."""
 
-    def __init__(self, redis_url: str) -> None:
+    def __init__(self, redis_url: str, *, key_prefix: str = "clipper:") -> None:
         super().__init__()
+        self._channel_prefix = f"{key_prefix}events:"
         import redis.asyncio as aioredis
 
         self._redis = aioredis.Redis.from_url(redis_url)
@@ -124,7 +124,7 @@ class RedisEventHub(EventHub):
         """Send an event to every open stream of the user, in any process."""
         event = Event(user_id=user_id, type=type, data=data or {})
         try:
-            await self._redis.publish(f"{CHANNEL_PREFIX}{user_id}", event.to_json())
+            await self._redis.publish(f"{self._channel_prefix}{user_id}", event.to_json())
         except Exception as exc:  # best effort: a live update must never fail the work that caused it
             log.warning("event not published", event_type=type, error_type=type_name(exc))
 
@@ -135,7 +135,7 @@ class RedisEventHub(EventHub):
 
     async def _listen(self) -> None:
         pubsub = self._redis.pubsub()
-        await pubsub.psubscribe(f"{CHANNEL_PREFIX}*")
+        await pubsub.psubscribe(f"{self._channel_prefix}*")
         try:
             # Ready once Redis confirmed the subscription: an event published after `start()` arrives.
             while (await pubsub.get_message(timeout=1.0) or {}).get("type") != "psubscribe":
@@ -166,7 +166,11 @@ def type_name(exc: BaseException) -> str:
 @asynccontextmanager
 async def create_hub(settings: Settings) -> AsyncIterator[EventHub]:
     """The hub for these settings (Redis pub/sub when REDIS_URL is set), started and closed around use."""
-    hub = RedisEventHub(settings.redis_url) if settings.redis_url else EventHub()
+    hub = (
+        RedisEventHub(settings.redis_url, key_prefix=settings.redis_key_prefix)
+        if settings.redis_url
+        else EventHub()
+    )
     await hub.start()
     try:
         yield hub
