@@ -8,7 +8,12 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 
-from clipper.instagram import InvalidTokenError, OutcomeUnknownError, RequestValidationError
+from clipper.instagram import (
+    InvalidTokenError,
+    OutcomeUnknownError,
+    RequestValidationError,
+    TransientError,
+)
 from clipper.instagram.batch import BatchRequest
 from tests.instagram.ig_helpers import TOKEN
 
@@ -140,6 +145,27 @@ class TestBatch:
         [result] = await client.batch([BatchRequest("1790/comments", method="POST", body={"message": "hi"})])
         assert len(rounds) == 1
         assert isinstance(result.error, OutcomeUnknownError)
+
+    async def test_a_refused_retry_of_the_reads_keeps_an_unanswered_write_outcome_unknown(self, make_client):
+        rounds = []
+
+        def handler(request):
+            rounds.append(request)
+            if len(rounds) > 1:
+                raise httpx.ConnectError("[Errno 111] Connection refused")
+            return batch_answer(request, null_for=("media_publish", "permalink"))
+
+        client = make_client(handler, max_retries=1)
+        publish, link = await client.batch(
+            [
+                BatchRequest("1784/media_publish", method="POST", body={"creation_id": "1"}, name="pub"),
+                BatchRequest("{result=pub:$.id}?fields=permalink", depends_on="pub"),
+            ]
+        )
+        assert isinstance(publish.error, OutcomeUnknownError)
+        assert publish.error.may_have_been_processed is True
+        assert isinstance(link.error, TransientError)
+        assert len(rounds) == 3  # the publish batch once, then the read alone (the client retried it once)
 
     async def test_write_bodies_are_url_encoded(self, make_client):
         captured = []

@@ -7,8 +7,10 @@ import pytest
 
 from clipper.instagram import (
     ConnectionDroppedError,
+    GraphTimeoutError,
     OutcomeUnknownError,
     RateLimitError,
+    RequestNotSentError,
     TransientError,
 )
 from tests.instagram.ig_helpers import graph_error
@@ -126,6 +128,54 @@ class TestWritesAreNotRepeated:
         client = make_client(handler)
         assert await client.publish_container(ig_account_id=IG, creation_id="1789") == "17900000000000009"
         assert len(requests) == 2
+
+    # httpx raises these only before a byte of the request is written (no connection, or none free).
+    NOT_SENT = [
+        httpx.ConnectError("[Errno 111] Connection refused"),
+        httpx.ConnectError("[Errno -2] Name or service not known"),
+        httpx.ConnectTimeout("connect timed out"),
+        httpx.PoolTimeout("no connection free"),
+    ]
+    # These may come after the request, or part of it, was written.
+    MAYBE_SENT = [
+        httpx.WriteTimeout("write timed out"),
+        httpx.WriteError("broken pipe"),
+        httpx.ReadTimeout("read timed out"),
+        httpx.ReadError("connection reset"),
+        httpx.RemoteProtocolError("Server disconnected without sending a response."),
+    ]
+
+    @pytest.mark.parametrize("failure", NOT_SENT, ids=lambda e: type(e).__name__)
+    async def test_a_publish_that_never_left_is_request_not_sent_after_every_retry(
+        self, make_client, failure
+    ):
+        handler, requests = sequence(failure)
+        client = make_client(handler, max_retries=2)
+        with pytest.raises(RequestNotSentError) as raised:
+            await client.publish_container(ig_account_id=IG, creation_id="1789")
+        assert raised.value.may_have_been_processed is False
+        assert raised.value.retryable is True
+        assert len(requests) == 3
+
+    @pytest.mark.parametrize("failure", MAYBE_SENT, ids=lambda e: type(e).__name__)
+    async def test_a_publish_that_may_have_left_is_outcome_unknown_and_never_resent(
+        self, make_client, failure
+    ):
+        handler, requests = sequence(failure, OK)
+        client = make_client(handler)
+        with pytest.raises(OutcomeUnknownError) as raised:
+            await client.publish_container(ig_account_id=IG, creation_id="1789")
+        assert not isinstance(raised.value, RequestNotSentError)
+        assert raised.value.may_have_been_processed is True
+        assert len(requests) == 1
+
+    async def test_a_read_refused_after_an_attempt_that_reached_meta_is_not_called_unsent(self, make_client):
+        handler, requests = sequence(httpx.ReadTimeout("slow"), httpx.ConnectError("refused"))
+        client = make_client(handler, max_retries=2)
+        with pytest.raises(GraphTimeoutError) as raised:
+            await client.get_media_details("1")
+        assert raised.value.may_have_been_processed is True
+        assert len(requests) == 3
 
     @pytest.mark.parametrize(
         "call",

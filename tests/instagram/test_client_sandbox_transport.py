@@ -19,6 +19,8 @@ from clipper.instagram import (
     GraphConnectError,
     GraphTimeoutError,
     InstagramGraphAPI,
+    OutcomeUnknownError,
+    RequestNotSentError,
 )
 from graph_sandbox.app import create_sandbox_app
 from graph_sandbox.config import SandboxConfig
@@ -120,6 +122,19 @@ class TestDroppedConnections:
         hits = (await live.admin.get("/_admin/faults")).json()[0]["hits"]
         assert hits == MAX_RETRIES + 1
 
+    async def test_a_publish_dropped_before_the_handler_ran_is_outcome_unknown_and_sent_once(self, live):
+        # On the socket, "drop before" comes after uvicorn has read the whole request: the client cannot
+        # tell it from a call Meta executed, so the publish is never sent again blindly.
+        await live.fault(action="drop_before", path="media_publish$", times=None)
+        async with live.client() as graph:
+            with pytest.raises(OutcomeUnknownError) as raised:
+                await graph.publish_container(live.ig_user_id, "17900000000000001")
+        assert not isinstance(raised.value, RequestNotSentError)
+        assert raised.value.may_have_been_processed is True
+        assert live.sleeps == []
+        hits = (await live.admin.get("/_admin/faults")).json()[0]["hits"]
+        assert hits == 1
+
 
 class TestRefusedConnections:
     async def test_nothing_listening_is_a_connect_error(self, live):
@@ -131,6 +146,15 @@ class TestRefusedConnections:
 
     async def test_even_a_publish_is_retried_when_it_never_left(self, live):
         async with live.client(base_url=f"{closed_port_url()}/graph") as graph:
-            with pytest.raises(GraphConnectError):
+            with pytest.raises(RequestNotSentError) as raised:
                 await graph.publish_container(live.ig_user_id, "17900000000000001")
+        assert raised.value.may_have_been_processed is False
+        assert len(live.sleeps) == MAX_RETRIES
+
+    async def test_a_host_that_does_not_resolve_is_request_not_sent(self, live):
+        # `.invalid` never resolves (RFC 6761): the publish cannot have left this machine.
+        async with live.client(timeout=2.0, base_url="http://graph.clipper-test.invalid/graph") as graph:
+            with pytest.raises(RequestNotSentError) as raised:
+                await graph.publish_container(live.ig_user_id, "17900000000000001")
+        assert raised.value.may_have_been_processed is False
         assert len(live.sleeps) == MAX_RETRIES

@@ -60,6 +60,8 @@ class TestLostPublishCall:
     async def test_a_publish_that_never_reached_meta_is_resent_once_only_after_the_grace_window(
         self, publisher: Publisher
     ) -> None:
+        # `drop_before`: the handler never ran, but the server read the request, so the client cannot
+        # prove it was not executed (a refused connection can: test_unsent_publish).
         use_grace_window(publisher)
         publish_calls = await count_publish_calls(publisher)
         await fault(publisher, action="drop_before", path="media_publish$")

@@ -15,6 +15,7 @@ from clipper.instagram.errors import (
     OutcomeUnknownError,
     RequestValidationError,
     TransientError,
+    TransportError,
     error_from_response,
 )
 from clipper.instagram.transport import encode_params
@@ -126,7 +127,14 @@ class BatchMixin(GraphCore):
         for attempt in range(self.max_retries + 1):
             if attempt:
                 await self._sleep(self._backoff_delay(attempt - 1))
-            answers = await self._send_batch([chunk[i] for i in pending])
+            try:
+                answers = await self._send_batch([chunk[i] for i in pending])
+            except TransportError:
+                if not attempt:
+                    raise
+                # The first answers stand: a write they left unanswered stays "outcome unknown" (it was
+                # sent), never replaced by this failure (which may even say "not sent").
+                break
             for index, answer in zip(pending, answers, strict=False):
                 results[index] = self._decode_item(answer) if answer is not None else None
             # Only reads are re-run: a write that timed out inside the batch may have been applied.

@@ -17,9 +17,10 @@ import httpx
 
 from clipper.instagram.errors import (
     GraphAPIResponseError,
-    GraphConnectError,
+    InstagramGraphAPIError,
     InvalidTokenError,
     RateLimitError,
+    RequestNotSentError,
     RequestValidationError,
     TransientError,
     TransportError,
@@ -242,15 +243,21 @@ class GraphCore:
         what = f"{method} {endpoint_template(path)}"
         token_key = token_fingerprint(use_token) if use_token else None
         attempt = 0
+        reached: InstagramGraphAPIError | None = None  # an earlier attempt that may have reached Meta
         while True:
             await self._pace(path, what, token_key)
             try:
                 return await self._attempt(request, path, what, idempotent=idempotent, token_key=token_key)
             except (TransientError, TransportError) as error:
-                # A connect failure never reached Meta, so even media_publish may be sent again.
-                repeatable = idempotent or isinstance(error, GraphConnectError)
-                if not (retry and repeatable and error.retryable and attempt < self.max_retries):
+                # A request that never left cannot have reached Meta, so even media_publish may be sent again.
+                not_sent = isinstance(error, RequestNotSentError)
+                if not (
+                    retry and (idempotent or not_sent) and error.retryable and attempt < self.max_retries
+                ):
+                    if not_sent and reached is not None:
+                        raise reached from None  # "not sent" must hold for every attempt of the call
                     raise
+                reached = reached if not_sent else error
             await self._sleep(self._backoff_delay(attempt))
             attempt += 1
 

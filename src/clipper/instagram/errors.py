@@ -5,7 +5,9 @@ later (`retryable`) and what a person can do about it (`user_message`):
 
     InstagramGraphAPIError
     ├── TransportError ............. could not reach Meta, or no complete answer came back
-    │   ├── GraphConnectError ...... the request never left (may_have_been_processed=False)
+    │   ├── RequestNotSentError .... provably never left this machine (may_have_been_processed=False):
+    │   │   │                        safe to send again, even media_publish
+    │   │   └── GraphConnectError .. no connection could be opened (refused, DNS, connect or pool timeout)
     │   ├── GraphTimeoutError ...... no answer in time (processed or not, see the flag)
     │   ├── ConnectionDroppedError . the connection died mid-answer (may_have_been_processed=True)
     │   └── OutcomeUnknownError .... a non-repeatable write (media_publish, creates) was sent and no
@@ -55,6 +57,7 @@ __all__ = [
     "PermissionDeniedError",
     "PublishingQuotaError",
     "RateLimitError",
+    "RequestNotSentError",
     "RequestValidationError",
     "TransientError",
     "TransportError",
@@ -121,11 +124,21 @@ class TransportError(InstagramGraphAPIError):
         self.may_have_been_processed = may_have_been_processed
 
 
-class GraphConnectError(TransportError):
-    """The connection could not be opened; the request was not sent."""
+class RequestNotSentError(TransportError):
+    """No byte of the request left this machine, on any attempt: Meta cannot have processed it.
+
+    Raised only when that is provable (see `transport.transport_error`); a request that may have been
+    written, even partly, is one of the other leaves, so a write that must not be repeated is never
+    taken for unsent.
+    """
 
     def __init__(self, message: str, **kwargs: Any) -> None:
         super().__init__(message, may_have_been_processed=False, **kwargs)
+
+
+class GraphConnectError(RequestNotSentError):
+    """The connection could not be opened (refused, DNS failure, connect timeout) or no pooled
+    connection came free in time; the request was not sent."""
 
 
 class GraphTimeoutError(TransportError):

@@ -89,10 +89,19 @@ def first_segment(path: str) -> str | None:
     return segment or None
 
 
+# Raised by httpcore only before a byte of the request is written: while waiting for a pooled connection
+# (PoolTimeout) or opening one (ConnectError/ConnectTimeout: DNS resolution, TCP connect, TLS handshake,
+# proxy tunnel). Every other failure may come after the request, or part of it, was written: WriteError
+# and WriteTimeout (a partial body), ReadError, ReadTimeout and RemoteProtocolError (a server that read
+# the request and then closed may have acted on it), and anything unexpected.
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
 def transport_error(exc: httpx.TransportError, *, what: str, idempotent: bool) -> TransportError:
-    """Map an httpx failure to our tree; a non-idempotent write that may have landed is 'outcome unknown'."""
+    """Map an httpx failure to our tree: `GraphConnectError` (a `RequestNotSentError`) only when the
+    request provably never left; a non-idempotent write that may have landed is 'outcome unknown'."""
     kind = type(exc).__name__
-    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+    if isinstance(exc, NOT_SENT):
         return GraphConnectError(f"Could not connect to the Graph API for {what} ({kind}).")
     if not idempotent:
         return OutcomeUnknownError(f"No complete answer from the Graph API for {what} ({kind}).")

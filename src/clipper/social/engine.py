@@ -43,7 +43,11 @@ media id is known the post is reconciled, never started over:
   media), recorded as `publish_resent` on the timeline;
 - a publish answered with an error that proves Meta refused it (quota, not ready, expired, rate limit,
   token, permission, a refused media, any other 4xx answer but "already published": `refused_publish`)
-  clears `publish_sent_at`, so a definitive refusal fails the post with its reason; any other error is
+  clears `publish_sent_at`, so a definitive refusal fails the post with its reason; so does a publish
+  that provably never left (`RequestNotSentError`: connection refused, DNS failure, connect or pool
+  timeout, on every attempt of the client), which is retried after the usual step back-off, bounded by
+  PUBLISH_MAX_ATTEMPTS, never after the grace window. Any other error (a read or write timeout, a
+  connection closed after the request was written, an incomplete answer) may have reached Meta and is
   reconciled like a lost answer.
 
 Transactions: none is held across a Graph call. The post is loaded once in a short read (`persist.load`)
@@ -68,7 +72,12 @@ from clipper.accounts.permissions import PUBLISH
 from clipper.db import utcnow
 from clipper.errors import ClipperError
 from clipper.instagram import InstagramGraphAPI
-from clipper.instagram.errors import InstagramGraphAPIError, InvalidTokenError, OutcomeUnknownError
+from clipper.instagram.errors import (
+    InstagramGraphAPIError,
+    InvalidTokenError,
+    OutcomeUnknownError,
+    RequestNotSentError,
+)
 from clipper.instagram.schemas import PublishingLimit
 from clipper.social import batches, containers, finish, persist, recovery, timeline, transitions
 from clipper.social.models import MediaType, PostStatus, SocialPost
@@ -330,8 +339,10 @@ class Engine:
             timeline.add(post, "publish_unconfirmed")
             return transitions.later(post, UNCONFIRMED_RECHECK_SECONDS)
         except InstagramGraphAPIError as error:
-            if transitions.refused_publish(error):
-                post.publish_sent_at = None  # Meta answered and refused: nothing was published
+            if transitions.refused_publish(error) or isinstance(error, RequestNotSentError):
+                # Meta answered and refused, or the call never left: nothing was published, so the post
+                # is retried like any other step (no grace window), on the same container.
+                post.publish_sent_at = None
             raise
         post.platform_post_id = published.media_id
         post.platform_url = published.permalink
