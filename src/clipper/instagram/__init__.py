@@ -26,6 +26,7 @@ from clipper.instagram.errors import (
     UploadFailedError,
     error_from_response,
 )
+from clipper.instagram.hashtags import HashtagSearchLimitError, PublicContentAccessError
 from clipper.instagram.usage import UsageTracker
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "GraphAPIResponseError",
     "GraphConnectError",
     "GraphTimeoutError",
+    "HashtagSearchLimitError",
     "InstagramGraphAPI",
     "InstagramGraphAPIError",
     "InvalidParameterError",
@@ -46,6 +48,7 @@ __all__ = [
     "NotFoundError",
     "OutcomeUnknownError",
     "PermissionDeniedError",
+    "PublicContentAccessError",
     "PublishingQuotaError",
     "RateLimitError",
     "RequestValidationError",
