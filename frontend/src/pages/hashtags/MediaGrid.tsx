@@ -11,8 +11,8 @@ function Post({ item }: { item: HashtagMedia }) {
       </div>
       <div className="body">
         <div className="counts">
-          <span aria-label={`${item.like_count ?? "hidden"} likes`}>♥ {formatNumber(item.like_count)}</span>
-          <span aria-label={`${item.comments_count ?? 0} comments`}>💬 {formatNumber(item.comments_count)}</span>
+          <span title={item.like_count === null || item.like_count === undefined ? "Likes hidden by the owner" : undefined}>{formatNumber(item.like_count)} likes</span>
+          <span>{formatNumber(item.comments_count)} comments</span>
         </div>
         <span className="muted small">{formatDateTime(item.timestamp)}</span>
         <span>{caption.slice(0, 80)}</span>
