@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from typing import Literal
 
 from clipper.instagram.errors import PermissionDeniedError, RateLimitError
-from clipper.instagram.reading import ReadingMixin
+from clipper.instagram.reading import ReadingMixin, after_cursor
 from clipper.instagram.schemas import GraphObject, GraphTime
 
 HashtagEdge = Literal["top_media", "recent_media"]
@@ -112,7 +112,4 @@ class HashtagsMixin(ReadingMixin):
         }
         async with _hashtag_errors():
             page = await self._get(f"{hashtag_id}/{edge}", params)
-        items = [HashtagMedia.model_validate(raw) for raw in page.get("data", [])]
-        paging = page.get("paging") or {}
-        cursor = (paging.get("cursors") or {}).get("after") if paging.get("next") else None
-        return items, str(cursor) if cursor else None
+        return [HashtagMedia.model_validate(raw) for raw in page.get("data", [])], after_cursor(page)
