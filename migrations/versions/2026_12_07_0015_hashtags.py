@@ -43,7 +43,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("account_id", "hashtag", name=op.f("uq_hashtag_search_account_id_hashtag")),
     )
     with op.batch_alter_table("hashtag_search") as batch_op:
-        batch_op.create_index(batch_op.f("ix_hashtag_search_account_id"), ["account_id"], unique=False)
+        batch_op.create_index("ix_hashtag_search_account_id_counted_at", ["account_id", "counted_at"], unique=False)
     op.create_table(
         "hashtag_group",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -66,5 +66,5 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_hashtag_group_user_id"))
     op.drop_table("hashtag_group")
     with op.batch_alter_table("hashtag_search") as batch_op:
-        batch_op.drop_index(batch_op.f("ix_hashtag_search_account_id"))
+        batch_op.drop_index("ix_hashtag_search_account_id_counted_at")
     op.drop_table("hashtag_search")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from clipper.db import Base, JSONType, TimestampMixin
@@ -18,10 +18,13 @@ class HashtagSearch(TimestampMixin, Base):
     """
 
     __tablename__ = "hashtag_search"
-    __table_args__ = (UniqueConstraint("account_id", "hashtag"),)
+    __table_args__ = (
+        UniqueConstraint("account_id", "hashtag"),
+        Index("ix_hashtag_search_account_id_counted_at", "account_id", "counted_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     hashtag: Mapped[str] = mapped_column(String(100))  # lower case, without '#'
     # Static and global on Meta: kept so later reads need no second search.
     hashtag_id: Mapped[str] = mapped_column(String(64))

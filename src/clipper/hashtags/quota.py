@@ -40,12 +40,26 @@ def counts(row: HashtagSearch, now: datetime) -> bool:
     return now - row.counted_at < WINDOW
 
 
-async def searches_of(session: AsyncSession, account_id: int) -> list[HashtagSearch]:
-    """Every hashtag the account ever searched (one row each, bounded by what Meta let it search)."""
+async def counting(session: AsyncSession, account_id: int, now: datetime) -> list[HashtagSearch]:
+    """The account's hashtags that still count (at most the 30 Meta allowed, and a few of a race)."""
     found = await session.scalars(
-        select(HashtagSearch).where(HashtagSearch.account_id == account_id).order_by(HashtagSearch.counted_at)
+        select(HashtagSearch)
+        .where(HashtagSearch.account_id == account_id, HashtagSearch.counted_at > now - WINDOW)
+        .order_by(HashtagSearch.counted_at)
     )
     return list(found)
+
+
+async def searched(session: AsyncSession, account_id: int, hashtag: str) -> HashtagSearch | None:
+    """The account's record of this hashtag, counting or not."""
+    return await session.scalar(
+        select(HashtagSearch).where(HashtagSearch.account_id == account_id, HashtagSearch.hashtag == hashtag)
+    )
+
+
+async def standing_of(session: AsyncSession, account_id: int, now: datetime) -> QuotaRead:
+    """The account's standing read from the database."""
+    return standing(account_id, await counting(session, account_id, now), now)
 
 
 def standing(account_id: int, rows: Sequence[HashtagSearch], now: datetime) -> QuotaRead:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from clipper.accounts import service as accounts
@@ -19,7 +18,6 @@ from clipper.accounts.permissions import is_instagram_login, label
 from clipper.db import unit_of_work, utcnow
 from clipper.errors import Conflict, NotFound
 from clipper.hashtags import quota
-from clipper.hashtags.models import HashtagSearch
 from clipper.hashtags.schemas import HashtagMediaPage, HashtagMediaRead, MediaEdge, QuotaRead, SearchRead
 from clipper.instagram import InstagramGraphAPI
 from clipper.instagram.hashtags import HashtagEdge
@@ -57,11 +55,10 @@ async def _prepare(
     async with unit_of_work(access.factory, immediate=False) as session:
         account = await accounts.get_account(session, user=user, account_id=account_id)
         require_facebook_login(account)
-        rows = await quota.searches_of(session, account.id)
-    now = utcnow()
-    row = next((row for row in rows if row.hashtag == hashtag), None)
+        now = utcnow()
+        row = await quota.searched(session, account.id, hashtag)
+        standing = await quota.standing_of(session, account.id, now)
     counting = row is not None and quota.counts(row, now)
-    standing = quota.standing(account.id, rows, now)
     if not counting and standing.remaining == 0:
         raise quota.refusal(standing, hashtag, now)
     return account, _Known(row.hashtag_id if row else None, counting)
@@ -84,18 +81,13 @@ async def _remember(
     for attempt in range(2):
         try:
             async with unit_of_work(access.factory) as session:
-                existing = await session.scalar(
-                    select(HashtagSearch).where(
-                        HashtagSearch.account_id == account.id, HashtagSearch.hashtag == hashtag
-                    )
-                )
+                existing = await quota.searched(session, account.id, hashtag)
                 now = utcnow()
                 counted = quota.record(
                     session, existing, account_id=account.id, hashtag=hashtag, hashtag_id=hashtag_id, now=now
                 )
                 await session.flush()
-                rows = await quota.searches_of(session, account.id)
-                return counted, quota.standing(account.id, rows, now)
+                return counted, await quota.standing_of(session, account.id, now)
         except IntegrityError:
             if attempt:
                 raise

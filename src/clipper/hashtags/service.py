@@ -32,5 +32,4 @@ async def quota(session: AsyncSession, *, user: User, account_id: int) -> QuotaR
     """How many of the account's 30 unique hashtags per 7 days are left, and when the next frees up."""
     account = await accounts.get_account(session, user=user, account_id=account_id)
     require_facebook_login(account)
-    rows = await limits.searches_of(session, account.id)
-    return limits.standing(account.id, rows, utcnow())
+    return await limits.standing_of(session, account.id, utcnow())
