@@ -189,3 +189,24 @@ class TestUniqueHashtagLimit:
         assert (await search(sandbox_client, tokens.user, tokens.creator_ig, "late")).status_code == 403
         await sandbox_client.post("/_admin/clock/advance", json={"seconds": 4 * 86400})
         assert (await search(sandbox_client, tokens.user, tokens.creator_ig, "late")).status_code == 200
+
+
+class TestRecentlySearched:
+    async def test_lists_the_hashtags_of_the_last_seven_days(self, sandbox_client, tokens):
+        first = await hashtag_id(sandbox_client, tokens, "travel")
+        second = await hashtag_id(sandbox_client, tokens, "foodie")
+        url = f"/graph/{tokens.creator_ig}/recently_searched_hashtags"
+        params = {"access_token": tokens.user, "fields": "id,name"}
+        body = (await sandbox_client.get(url, params=params)).json()
+        assert body["data"] == [{"id": first, "name": "travel"}, {"id": second, "name": "foodie"}]
+        await sandbox_client.post("/_admin/clock/advance", json={"seconds": 7 * 86400})
+        assert (await sandbox_client.get(url, params=params)).json()["data"] == []
+
+    async def test_pages_at_most_thirty(self, sandbox_client, tokens):
+        for index in range(30):
+            await search(sandbox_client, tokens.user, tokens.creator_ig, f"tag{index}")
+        url = f"/graph/{tokens.creator_ig}/recently_searched_hashtags"
+        default = (await sandbox_client.get(url, params={"access_token": tokens.user})).json()
+        assert len(default["data"]) == 25
+        widest = (await sandbox_client.get(url, params={"access_token": tokens.user, "limit": "50"})).json()
+        assert len(widest["data"]) == 30

@@ -22,6 +22,7 @@ from graph_sandbox.hashtags.state import (
     ensure_hashtag,
     hashtags_of,
     note_query,
+    searched,
 )
 from graph_sandbox.nodes import ABSENT, NodeType, attr, register_node_type
 from graph_sandbox.registry import FACEBOOK_HOST, GraphCall, graph_handler
@@ -128,6 +129,18 @@ async def recent_media(call: GraphCall) -> dict[str, Any]:
     media = hashtags_of(call.sandbox).media.get(call.node.id, [])
     fresh = [m for m in media if now - m.timestamp < RECENT_WINDOW]
     return await _media_edge(call, sorted(fresh, key=lambda m: m.timestamp, reverse=True))
+
+
+@graph_handler(
+    "ig_user", "recently_searched_hashtags", "GET", permissions=BASIC, params=(), hosts=FACEBOOK_HOST
+)
+async def recently_searched(call: GraphCall) -> dict[str, Any]:
+    """The hashtags the account queried within the last 7 days: "25 results per page by default, but you
+    can use the limit parameter to get up to 30 per page"
+    (https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/recently_searched_hashtags)."""
+    _require_feature(call)
+    items = searched(hashtags_of(call.sandbox), call.node.id, call.clock.now())
+    return call.page("hashtag", items, default_limit=25, max_limit=30)
 
 
 def _like_count(media: HashtagMedia, call: GraphCall, sel: Any) -> Any:
