@@ -50,7 +50,13 @@ class TestValidation:
 
     async def test_media_needs_a_valid_edge_and_limit(self, client, owner):
         params = {"account_id": owner.account["id"], "hashtag": "travel"}
-        for extra in ({"edge": "newest"}, {"limit": 51}, {"limit": 0}):
+        for extra in (
+            {"edge": "newest"},
+            {"limit": 51},
+            {"limit": 0},
+            {"hashtag": "two words"},
+            {"cursor": "x" * 600},
+        ):
             response = await client.get(f"{API}/media", params={**params, **extra}, headers=owner.headers)
             assert response.status_code == 422, extra
 
