@@ -145,6 +145,14 @@ class TestMedia:
         assert 0 < len(recent.json()["items"]) < 50
         assert (await quota(client, owner))["used"] == 1
 
+    async def test_a_search_that_counted_stays_counted_when_reading_the_posts_fails(self, client, owner):
+        fault = {"action": "error", "path": "top_media", "code": 2, "http_status": 500, "times": 10}
+        await client.post("/sandbox/_admin/faults", json=fault)
+        params = {"account_id": owner.account["id"], "hashtag": "travel"}
+        response = await client.get(f"{API}/media", params=params, headers=owner.headers)
+        assert response.status_code == 503
+        assert (await quota(client, owner))["used"] == 1
+
 
 class TestRefusals:
     async def test_another_users_account_is_404(self, client, owner, signup):

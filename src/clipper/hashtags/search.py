@@ -117,11 +117,12 @@ async def media(
     account, known = await _prepare(access, user=user, account_id=account_id, hashtag=hashtag)
     async with access.calling(account, BASIC) as client:
         hashtag_id = await _hashtag_id(client, account, hashtag, known)
+    if not known.counting:  # recorded before the posts are read: Meta counted it even if that read fails
+        await _remember(access, account, hashtag, hashtag_id)
+    async with access.calling(account, BASIC) as client:
         items, next_cursor = await client.get_hashtag_media(
             hashtag_id, account.platform_account_id, edge=_EDGES[edge], limit=limit, after=cursor
         )
-    if not known.counting:
-        await _remember(access, account, hashtag, hashtag_id)
     return HashtagMediaPage(
         hashtag=hashtag,
         edge=edge,
