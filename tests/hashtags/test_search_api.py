@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from clipper.db import utcnow
 from clipper.hashtags.models import HashtagSearch
@@ -166,6 +166,13 @@ class TestRefusals:
         )
         assert media.status_code == 404
         assert (await quota(client, owner))["used"] == 0
+
+    async def test_deleting_the_account_deletes_its_searches(self, client, owner, session):
+        await search(client, owner, "travel")
+        deleted = await client.delete(f"/api/v1/accounts/{owner.account['id']}", headers=owner.headers)
+        assert deleted.status_code == 204
+        left = await session.scalar(select(func.count()).select_from(HashtagSearch))
+        assert left == 0
 
     async def test_searches_are_per_account(self, client, signup):
         first = await connect(client, signup)
