@@ -11,6 +11,7 @@ import ComposerPage from "./pages/ComposerPage.tsx";
 import CalendarPage from "./pages/CalendarPage.tsx";
 import PostDetailPage from "./pages/PostDetailPage.tsx";
 import InboxPage from "./pages/InboxPage.tsx";
+import HashtagsPage from "./pages/HashtagsPage.tsx";
 import SecurityPage from "./pages/SecurityPage.tsx";
 // The charts library is the biggest dependency: load it with the page that uses it.
 const AnalyticsPage = lazy(() => import("./pages/AnalyticsPage.tsx"));
@@ -21,6 +22,7 @@ const NAV: { to: string; label: string; icon: IconName }[] = [
   { to: "/compose", label: "Compose", icon: "edit" },
   { to: "/calendar", label: "Calendar", icon: "calendar" },
   { to: "/inbox", label: "Inbox", icon: "inbox" },
+  { to: "/hashtags", label: "Hashtags", icon: "hash" },
   { to: "/analytics", label: "Analytics", icon: "chart" },
   { to: "/security", label: "Security", icon: "eye" },
 ];
@@ -96,6 +98,7 @@ export default function App() {
         <Route path="/calendar" element={<CalendarPage />} />
         <Route path="/posts/:postId" element={<PostDetailPage />} />
         <Route path="/inbox" element={<InboxPage />} />
+        <Route path="/hashtags" element={<HashtagsPage />} />
         <Route path="/analytics" element={<Suspense fallback={<Spinner label="Loading analytics" />}><AnalyticsPage /></Suspense>} />
         <Route path="/security" element={<SecurityPage />} />
         <Route path="*" element={<div className="page"><h1>Page not found</h1></div>} />

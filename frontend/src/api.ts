@@ -8,6 +8,7 @@ import {
 } from "./api/client.ts";
 
 export * from "./api/client.ts";
+export * from "./api/hashtags.ts";
 export * from "./api/inbox.ts";
 export * from "./api/insights.ts";
 

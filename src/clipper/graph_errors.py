@@ -19,6 +19,7 @@ from clipper.instagram import (
     MessagingWindowError,
     NotFoundError,
     PermissionDeniedError,
+    PublicContentAccessError,
     RateLimitError,
     RequestValidationError,
 )
@@ -29,6 +30,8 @@ def domain_error(error: InstagramGraphAPIError, *, permission: str) -> ClipperEr
     message = error.user_message
     if isinstance(error, InvalidTokenError):
         return TokenRevoked(message)
+    if isinstance(error, PublicContentAccessError):  # an app feature, not a permission the person grants
+        return PermissionMissing("Instagram Public Content Access", message)
     if isinstance(error, PermissionDeniedError):
         return PermissionMissing(permission, message)
     if isinstance(error, RateLimitError):

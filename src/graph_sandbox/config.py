@@ -43,6 +43,9 @@ class SandboxConfig(BaseModel):
     oauth_code_seconds: int = 600
     # Maximum `limit` on edges that declare none of their own.
     default_max_limit: int = 100
+    # Whether App Review granted the app the "Instagram Public Content Access" feature, which hashtag
+    # search needs (https://developers.facebook.com/docs/instagram-platform/instagram-api-with-facebook-login/hashtag-search).
+    instagram_public_content_access: bool = True
     # Exposure (see graph_sandbox.exposure): the admin API for non-loopback clients, media from any host.
     admin_remote_clients: bool = False
     media_any_host: bool = False

@@ -8,6 +8,7 @@ makes the seeded world described in `graph_sandbox.seed`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -33,6 +34,16 @@ NODE_KINDS = (
     "app",
     "business",
 )
+
+
+Lookup = Callable[["World", str], "tuple[str, Any] | None"]
+_LOOKUPS: list[Lookup] = []
+
+
+def register_lookup(resolve: Lookup) -> None:
+    """Let a module resolve ids of node kinds it keeps in `World.extra` (e.g. hashtags)."""
+    if resolve not in _LOOKUPS:
+        _LOOKUPS.append(resolve)
 
 
 class TokenKind(StrEnum):
@@ -301,6 +312,10 @@ class World:
                 return kind, table[node_id]
         if self.app is not None and node_id == self.app.id:
             return "app", self.app
+        for resolve in _LOOKUPS:
+            found = resolve(self, node_id)
+            if found is not None:
+                return found
         return None
 
     def reachable_page_ids(self, user: FacebookUser) -> list[str]:

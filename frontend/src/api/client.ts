@@ -42,6 +42,13 @@ export type BulkItem = Schemas["BulkItem"];
 export type Participant = Schemas["Participant"];
 export type RuleKind = Schemas["RuleKind"];
 export type RuleAction = Schemas["RuleAction"];
+export type HashtagQuota = Schemas["QuotaRead"];
+export type HashtagSearch = Schemas["SearchRead"];
+export type HashtagMediaPage = Schemas["HashtagMediaPage"];
+export type HashtagMedia = Schemas["HashtagMediaRead"];
+export type HashtagEdge = Schemas["MediaEdge"];
+export type HashtagGroup = Schemas["GroupRead"];
+export type HashtagGroupFields = Schemas["GroupFields"];
 export type Query = Record<string, string | number | boolean | null | undefined>;
 export type Paged<T> = { items: T[]; next_cursor?: string | null };
 

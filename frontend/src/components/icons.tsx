@@ -22,6 +22,7 @@ const PATHS = {
   plus: "M12 5v14M5 12h14",
   chevronLeft: "M15 18l-6-6 6-6",
   chevronRight: "M9 18l6-6-6-6",
+  hash: "M4 9h16M4 15h16M10 3 8 21M16 3l-2 18",
   grip: "M9 5h.01M9 12h.01M9 19h.01M15 5h.01M15 12h.01M15 19h.01",
 } as const;
 

@@ -366,6 +366,120 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/hashtags/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Groups
+         * @description The caller's saved hashtag groups (at most 50, so one page).
+         */
+        get: operations["list_groups_api_v1_hashtags_groups_get"];
+        put?: never;
+        /**
+         * Create Group
+         * @description Save a group of up to 30 hashtags under a name of its own.
+         */
+        post: operations["create_group_api_v1_hashtags_groups_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hashtags/groups/{group_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Group
+         * @description One saved group.
+         */
+        get: operations["get_group_api_v1_hashtags_groups__group_id__get"];
+        /**
+         * Update Group
+         * @description Rename a group or replace its hashtags.
+         */
+        put: operations["update_group_api_v1_hashtags_groups__group_id__put"];
+        post?: never;
+        /**
+         * Delete Group
+         * @description Delete a saved group.
+         */
+        delete: operations["delete_group_api_v1_hashtags_groups__group_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hashtags/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Hashtag Media
+         * @description The hashtag's most popular (`top`) or last 24 hours' (`recent`) public posts with their likes and
+         *     comments (null where the owner hides them). Searches the hashtag first when needed (same rules).
+         */
+        get: operations["hashtag_media_api_v1_hashtags_media_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hashtags/quota": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Hashtag Quota
+         * @description How many of Instagram's 30 unique hashtags per 7 days the account has left, and when the next frees.
+         */
+        get: operations["hashtag_quota_api_v1_hashtags_quota_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hashtags/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Search Hashtag
+         * @description Find a hashtag on Instagram. A hashtag new this week takes one of the 30 (refused with 429 past them,
+         *     before Instagram is asked); one already searched within 7 days is free.
+         */
+        post: operations["search_hashtag_api_v1_hashtags_search_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/instagram/accounts/{account_id}/best-times": {
         parameters: {
             query?: never;
@@ -1784,6 +1898,32 @@ export interface components {
             /** Message */
             message: string;
         };
+        /** GroupFields */
+        GroupFields: {
+            /** Hashtags */
+            hashtags: string[];
+            /** Name */
+            name: string;
+        };
+        /** GroupRead */
+        GroupRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Hashtags */
+            hashtags: string[];
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /**
          * HTTPValidationError
          * @description A 422: what is wrong, and for validation errors each field (its location) with pydantic's message.
@@ -1800,6 +1940,38 @@ export interface components {
             fields: components["schemas"]["FieldProblem"][] | null;
         } & {
             [key: string]: unknown;
+        };
+        /** HashtagMediaPage */
+        HashtagMediaPage: {
+            edge: components["schemas"]["MediaEdge"];
+            /** Hashtag */
+            hashtag: string;
+            /** Items */
+            items: components["schemas"]["HashtagMediaRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /**
+         * HashtagMediaRead
+         * @description A public post carrying the hashtag; counts are null when its owner hides them.
+         */
+        HashtagMediaRead: {
+            /** Caption */
+            caption?: string | null;
+            /** Comments Count */
+            comments_count?: number | null;
+            /** Id */
+            id: string;
+            /** Like Count */
+            like_count?: number | null;
+            /** Media Type */
+            media_type?: string | null;
+            /** Media Url */
+            media_url?: string | null;
+            /** Permalink */
+            permalink?: string | null;
+            /** Timestamp */
+            timestamp?: string | null;
         };
         /** Health */
         Health: {
@@ -1892,6 +2064,11 @@ export interface components {
             token_type: "bearer";
             user: components["schemas"]["UserRead"];
         };
+        /**
+         * MediaEdge
+         * @enum {string}
+         */
+        MediaEdge: "top" | "recent";
         /**
          * MediaInsightsPage
          * @description A page of the account's media, newest first; `graph_calls` is what this page cost.
@@ -2170,6 +2347,13 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[GroupRead] */
+        Page_GroupRead_: {
+            /** Items */
+            items: components["schemas"]["GroupRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[MentionRead] */
         Page_MentionRead_: {
             /** Items */
@@ -2385,6 +2569,27 @@ export interface components {
             reasons: string[];
         };
         /**
+         * QuotaRead
+         * @description Where the account stands against Meta's 30 unique hashtags per rolling 7 days.
+         */
+        QuotaRead: {
+            /** Account Id */
+            account_id: number;
+            /** Limit */
+            limit: number;
+            /**
+             * Next Frees At
+             * @description When the oldest counted hashtag frees a search.
+             */
+            next_frees_at: string | null;
+            /** Remaining */
+            remaining: number;
+            /** Searched */
+            searched: components["schemas"]["SearchedHashtag"][];
+            /** Used */
+            used: number;
+        };
+        /**
          * RegisterAccepted
          * @description The answer to every valid sign-up, whether or not the email already had an account.
          */
@@ -2471,6 +2676,42 @@ export interface components {
             name?: string | null;
             /** Patterns */
             patterns?: string[] | null;
+        };
+        /** SearchRead */
+        SearchRead: {
+            /**
+             * Counted
+             * @description True when this search took one of the 30 (a new hashtag this week).
+             */
+            counted: boolean;
+            /** Hashtag */
+            hashtag: string;
+            /** Hashtag Id */
+            hashtag_id: string;
+            quota: components["schemas"]["QuotaRead"];
+        };
+        /** SearchRequest */
+        SearchRequest: {
+            /** Account Id */
+            account_id: number;
+            /** Hashtag */
+            hashtag: string;
+        };
+        /** SearchedHashtag */
+        SearchedHashtag: {
+            /**
+             * Counted At
+             * Format: date-time
+             */
+            counted_at: string;
+            /**
+             * Frees At
+             * Format: date-time
+             * @description When this hashtag stops counting against the 30.
+             */
+            frees_at: string;
+            /** Hashtag */
+            hashtag: string;
         };
         /** SelectAccountRequest */
         SelectAccountRequest: {
@@ -3744,6 +3985,424 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_groups_api_v1_hashtags_groups_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_GroupRead_"];
+                };
+            };
+            /** @description Not signed in: no valid session cookie or bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    create_group_api_v1_hashtags_groups_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupFields"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupRead"];
+                };
+            };
+            /** @description Not signed in: no valid session cookie or bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or a cookie-authenticated change without the `X-CSRF-Token` header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state forbids it (the message says why and what to do). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_group_api_v1_hashtags_groups__group_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                group_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupRead"];
+                };
+            };
+            /** @description Not signed in: no valid session cookie or bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_group_api_v1_hashtags_groups__group_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                group_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupFields"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupRead"];
+                };
+            };
+            /** @description Not signed in: no valid session cookie or bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or a cookie-authenticated change without the `X-CSRF-Token` header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state forbids it (the message says why and what to do). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_group_api_v1_hashtags_groups__group_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                group_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in: no valid session cookie or bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or a cookie-authenticated change without the `X-CSRF-Token` header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state forbids it (the message says why and what to do). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    hashtag_media_api_v1_hashtags_media_get: {
+        parameters: {
+            query: {
+                account_id: number;
+                hashtag: string;
+                edge?: components["schemas"]["MediaEdge"];
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HashtagMediaPage"];
+                };
+            };
+            /** @description Not signed in: no valid session cookie or bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    hashtag_quota_api_v1_hashtags_quota_get: {
+        parameters: {
+            query: {
+                account_id: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuotaRead"];
+                };
+            };
+            /** @description Not signed in: no valid session cookie or bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    search_hashtag_api_v1_hashtags_search_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SearchRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchRead"];
+                };
+            };
+            /** @description Not signed in: no valid session cookie or bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or a cookie-authenticated change without the `X-CSRF-Token` header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state forbids it (the message says why and what to do). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

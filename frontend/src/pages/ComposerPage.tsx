@@ -5,6 +5,7 @@ import { ChipInput } from "../components/ChipInput.tsx";
 import { Icon } from "../components/icons.tsx";
 import { Avatar, ErrorBox, Field, PageHeader, Spinner, userTimeZone } from "../components/ui.tsx";
 import { ClipPicker } from "./composer/ClipPicker.tsx";
+import { GroupInsert } from "./composer/GroupInsert.tsx";
 import { Preview } from "./composer/Preview.tsx";
 import { UserTags } from "./composer/UserTags.tsx";
 import {
@@ -148,6 +149,7 @@ export default function ComposerPage() {
             <Field label="Caption" error={errors.caption}>
               {(props) => <textarea {...props} value={caption} onChange={(e) => dispatch({ type: "caption", caption: e.target.value })} placeholder="Write a caption… use @mentions and #hashtags" />}
             </Field>
+            <GroupInsert caption={caption} onCaption={(next) => dispatch({ type: "caption", caption: next })} />
             <Counters counts={counts} limits={limits} />
             <ChipInput label="Hashtags" values={hashtags} onChange={(next) => dispatch({ type: "hashtags", hashtags: next })} prefix="#" placeholder="travel, reels" error={errors.hashtags} />
             {offers.reel && (

@@ -27,6 +27,7 @@ from clipper.instagram.errors import (
     UploadFailedError,
     error_from_response,
 )
+from clipper.instagram.hashtags import HashtagSearchLimitError, PublicContentAccessError
 from clipper.instagram.usage import UsageTracker
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "GraphAPIResponseError",
     "GraphConnectError",
     "GraphTimeoutError",
+    "HashtagSearchLimitError",
     "InstagramGraphAPI",
     "InstagramGraphAPIError",
     "InvalidParameterError",
@@ -47,6 +49,7 @@ __all__ = [
     "NotFoundError",
     "OutcomeUnknownError",
     "PermissionDeniedError",
+    "PublicContentAccessError",
     "PublishingQuotaError",
     "RateLimitError",
     "RequestNotSentError",

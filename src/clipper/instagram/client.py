@@ -5,6 +5,7 @@ from __future__ import annotations
 from clipper.instagram.accounts import AccountsMixin
 from clipper.instagram.batch import BatchMixin
 from clipper.instagram.engagement import EngagementMixin
+from clipper.instagram.hashtags import HashtagsMixin
 from clipper.instagram.insights import InsightsMixin
 from clipper.instagram.instagram_login import InstagramLoginMixin
 from clipper.instagram.publishing import PublishingMixin
@@ -16,6 +17,7 @@ class InstagramGraphAPI(
     PublishingMixin,
     UploadMixin,
     EngagementMixin,
+    HashtagsMixin,
     InsightsMixin,
     BatchMixin,
     InstagramLoginMixin,

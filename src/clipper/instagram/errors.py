@@ -15,7 +15,9 @@ later (`retryable`) and what a person can do about it (`user_message`):
     ├── GraphAPIResponseError ...... Meta answered with an error envelope (or a 5xx without one)
     │   ├── InvalidTokenError ...... 190 (+ 458/459/460/463/464/467/492/493), 102, 104: reconnect
     │   ├── PermissionDeniedError .. 10, 200-299, 3: a permission is missing
+    │   │   └── PublicContentAccessError  10 on hashtag search: the app lacks that feature (hashtags.py)
     │   ├── RateLimitError ......... 4, 17, 32, 341, 613, 80000-80014: back off `retry_after_seconds`
+    │   │   └── HashtagSearchLimitError   613 on hashtag search: 30 unique hashtags per 7 days (hashtags.py)
     │   ├── MediaValidationError ... 36000-36004, 352, 9004, 2207xxx: fix the media or the options
     │   ├── MediaNotReadyError ..... 9007 / 2207027: keep polling the container
     │   ├── PublishingQuotaError ... 9 / 2207042: wait for the rolling 24 h window

@@ -30,6 +30,13 @@ def next_page_params(next_url: str) -> dict[str, str]:
     return {k: v for k, v in httpx.URL(next_url).params.multi_items() if k not in _AUTH_PARAMS}
 
 
+def after_cursor(page: dict[str, Any]) -> str | None:
+    """The cursor of the page after this one (None on the last page: no `paging.next`)."""
+    paging = page.get("paging") or {}
+    cursor = (paging.get("cursors") or {}).get("after") if paging.get("next") else None
+    return str(cursor) if cursor else None
+
+
 class ReadingMixin(GraphCore):
     """Generic reads and the media/account reads built on them."""
 
@@ -101,10 +108,7 @@ class ReadingMixin(GraphCore):
         """One page of the account's media, newest first, and the cursor of the next (None on the last)."""
         params = {"fields": fields, "limit": limit, "after": after}
         page = await self._get(f"{ig_account_id}/media", params)
-        items = [Media.model_validate(raw) for raw in page.get("data", [])]
-        paging = page.get("paging") or {}
-        cursor = (paging.get("cursors") or {}).get("after") if paging.get("next") else None
-        return items, str(cursor) if cursor else None
+        return [Media.model_validate(raw) for raw in page.get("data", [])], after_cursor(page)
 
     async def get_media_details(self, media_id: str, fields: str = MEDIA_DETAIL_FIELDS) -> Media:
         """One media object, with `permalink` and its carousel children."""

@@ -51,6 +51,9 @@ _EDGES = frozenset(
         "subscribed_apps",
         "ig-api-upload",
         "message_attachments",
+        "ig_hashtag_search",
+        "top_media",
+        "recent_media",
     }
 )
 
