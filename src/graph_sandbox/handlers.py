@@ -21,6 +21,7 @@ OPTIONAL_MODULES = (
     "graph_sandbox.insights",
     "graph_sandbox.webhooks",
     "graph_sandbox.app_subscriptions",
+    "graph_sandbox.discovery",
 )
 
 
