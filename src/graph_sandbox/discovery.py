@@ -32,7 +32,15 @@ from graph_sandbox.clock import graph_time
 from graph_sandbox.discovery_seed import DiscoveredMedia, OutsideAccount, add_post, discovery
 from graph_sandbox.errors import GraphError, missing_parameter, missing_permission, nonexisting_field
 from graph_sandbox.fields import FieldSel
-from graph_sandbox.nodes import ABSENT, EdgeSpec, NodeRef, NodeType, attr, extend_node_type, register_node_type
+from graph_sandbox.nodes import (
+    ABSENT,
+    EdgeSpec,
+    NodeRef,
+    NodeType,
+    attr,
+    extend_node_type,
+    register_node_type,
+)
 from graph_sandbox.permissions import LoginFlavour
 from graph_sandbox.registry import GraphCall, admin_router
 from graph_sandbox.state import Sandbox

@@ -64,7 +64,10 @@ class TestDiscoveredFields:
         assert all("comments_count" in m for m in hidden)
 
     async def test_a_non_public_field_is_refused(self, sandbox_client, tokens):
-        params = {"access_token": tokens.user, "fields": "business_discovery.username(rival.studio){insights}"}
+        params = {
+            "access_token": tokens.user,
+            "fields": "business_discovery.username(rival.studio){insights}",
+        }
         response = await sandbox_client.get(f"/graph/{VERSION}/{tokens.creator_ig}", params=params)
         assert response.status_code == 400
         assert "nonexisting field (insights)" in response.json()["error"]["message"]
@@ -90,10 +93,14 @@ class TestOnlyProfessionalAccounts:
 
 
 class TestPermissions:
-    @pytest.mark.parametrize("missing", ["instagram_basic", "instagram_manage_insights", "pages_read_engagement"])
+    @pytest.mark.parametrize(
+        "missing", ["instagram_basic", "instagram_manage_insights", "pages_read_engagement"]
+    )
     async def test_each_documented_permission_is_required(self, sandbox_client, tokens, missing):
         scopes = ["instagram_basic", "instagram_manage_insights", "pages_read_engagement", "pages_show_list"]
-        token = await issue_token(sandbox_client, kind="USER_LONG", scopes=[s for s in scopes if s != missing])
+        token = await issue_token(
+            sandbox_client, kind="USER_LONG", scopes=[s for s in scopes if s != missing]
+        )
         response = await discover(sandbox_client, tokens.creator_ig, token, "rival.studio")
         assert response.status_code == 403
         error = response.json()["error"]
@@ -116,7 +123,9 @@ class TestPermissions:
 
 class TestAdminChangesTheNumbers:
     async def test_followers_and_new_posts_show_on_the_next_read(self, sandbox_client, tokens):
-        await sandbox_client.patch("/_admin/discovery/accounts/daily.frames", json={"followers_count": 90_001})
+        await sandbox_client.patch(
+            "/_admin/discovery/accounts/daily.frames", json={"followers_count": 90_001}
+        )
         posted = await sandbox_client.post(
             "/_admin/discovery/accounts/daily.frames/media", json={"like_count": 5000, "comments_count": 40}
         )
