@@ -1,4 +1,4 @@
-"""Fixtures for competitor benchmarks: a user with a Facebook Login account connected through the real flow."""
+"""Fixtures for competitor benchmarks: a user with a Facebook Login account, connected through OAuth."""
 
 from __future__ import annotations
 

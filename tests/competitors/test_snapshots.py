@@ -47,12 +47,14 @@ class TestHistory:
 
         series = (await client.get(me.url("/history"), headers=me.headers)).json()["series"]
         own, rival = series
-        assert own["is_own"] and own["username"] == "sandbox.creator"
+        assert own["is_own"]
+        assert own["username"] == "sandbox.creator"
         assert [p["followers_count"] for p in own["points"]] == [1_250, 1_250]
         assert [p["followers_count"] for p in rival["points"]] == [12_400, 12_400, 13_000]
         assert [p["media_count"] for p in rival["points"]] == [6, 6, 7]
         days = [p["day"] for p in rival["points"]]
-        assert days == sorted(days) and len(set(days)) == 3
+        assert days == sorted(days)
+        assert len(set(days)) == 3
         assert rival["points"][2]["avg_likes"] > rival["points"][1]["avg_likes"]
 
         rows = (await client.get(me.url("/comparison"), headers=me.headers)).json()["rows"]
