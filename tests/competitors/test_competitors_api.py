@@ -132,6 +132,7 @@ class TestCompareAndRemove:
             ("sandbox.studio", False),
         ]
         assert rows[0]["latest"]["followers_count"] == 1_250
+        assert rows[0]["latest"]["posts_sampled"] > 0  # our own figures were read with the first competitor
         assert rows[2]["latest"]["followers_count"] == 48_000
 
     async def test_removal_forgets_the_competitor_and_its_history(self, client, owner):

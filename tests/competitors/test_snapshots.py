@@ -49,7 +49,7 @@ class TestHistory:
         own, rival = series
         assert own["is_own"]
         assert own["username"] == "sandbox.creator"
-        assert [p["followers_count"] for p in own["points"]] == [1_250, 1_250]
+        assert [p["followers_count"] for p in own["points"]] == [1_250, 1_250, 1_250]
         assert [p["followers_count"] for p in rival["points"]] == [12_400, 12_400, 13_000]
         assert [p["media_count"] for p in rival["points"]] == [6, 6, 7]
         days = [p["day"] for p in rival["points"]]

@@ -64,7 +64,7 @@ function ComparisonTable({ accountId }: { accountId: number }) {
   const { remove } = useCompetitorMutations(accountId);
   const row = (r: ComparisonRow) => (
     <tr key={r.competitor_id ?? "own"}>
-      <th scope="row">@{r.username}{r.is_own && <span className="muted small"> (you)</span>}</th>
+      <th scope="row" style={{ textTransform: "none", fontSize: "inherit" }}>@{r.username}{r.is_own && <span className="muted small"> (you)</span>}</th>
       <td>{formatNumber(r.latest?.followers_count)}</td>
       <td>{formatNumber(r.latest?.media_count)}</td>
       <td>{average(r.latest?.avg_likes)}</td>

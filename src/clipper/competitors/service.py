@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper.accounts import service as accounts
@@ -16,14 +17,16 @@ from clipper.accounts.graph import AccountGraph
 from clipper.accounts.models import Account
 from clipper.accounts.permissions import is_instagram_login, label
 from clipper.competitors import figures, store, views
-from clipper.competitors.models import Competitor
+from clipper.competitors.models import OWN_SUBJECT, Competitor
 from clipper.competitors.schemas import ComparisonRead, CompetitorList, CompetitorRead, HistoryRead
 from clipper.config import Settings
 from clipper.db import unit_of_work, utcnow
-from clipper.errors import Conflict, NotFound
+from clipper.errors import ClipperError, Conflict, NotFound
 from clipper.users.models import User
 
 MAX_HISTORY_DAYS = 365
+
+log = structlog.get_logger(__name__)
 
 
 def require_facebook_login(account: Account) -> None:
@@ -51,6 +54,16 @@ async def _check_room(session: AsyncSession, *, account: Account, username: str,
         )
 
 
+async def _own_reading(access: AccountGraph, account: Account, *, posts: int) -> figures.Reading | None:
+    """Our account's figures of today; None when Meta refuses (the daily pass tries again)."""
+    try:
+        async with access.calling(account, figures.OWN_PERMISSION) as client:
+            return await figures.read_own(client, account, posts=posts)
+    except ClipperError as error:
+        log.info("own figures not read", account_id=account.id, reason=error.message)
+        return None
+
+
 async def add_competitor(
     factory: async_sessionmaker[AsyncSession],
     access: AccountGraph,
@@ -60,17 +73,25 @@ async def add_competitor(
     username: str,
     settings: Settings,
 ) -> CompetitorRead:
-    """Check `username` with Meta (a public Business or Creator account), then track it from today."""
+    """Check `username` with Meta (a public Business or Creator account), then track it from today (our
+    account's figures of today are read too when not stored yet, so the chart starts side by side)."""
     limit = settings.competitors_max_per_account
     async with unit_of_work(factory, immediate=False) as session:
         account = await _tracking_account(session, user=user, account_id=account_id)
         await _check_room(session, account=account, username=username, limit=limit)
-    reading = await figures.discover_through(
-        access, account, username, posts=settings.competitors_recent_posts
-    )
+        own_known = await store.has_snapshot(
+            session, account_id=account.id, subject=OWN_SUBJECT, day=utcnow().date()
+        )
+    posts = settings.competitors_recent_posts
+    reading = await figures.discover_through(access, account, username, posts=posts)
+    own = None if own_known else await _own_reading(access, account, posts=posts)
     now = utcnow()
     async with unit_of_work(factory) as session:
         await _check_room(session, account=account, username=username, limit=limit)
+        if own is not None:
+            await store.store_reading(
+                session, account_id=account.id, subject=OWN_SUBJECT, day=now.date(), reading=own
+            )
         competitor = Competitor(
             account_id=account.id,
             username=username,

@@ -55,6 +55,18 @@ async def delete_competitor(session: AsyncSession, competitor: Competitor) -> No
     await session.delete(competitor)
 
 
+async def has_snapshot(session: AsyncSession, *, account_id: int, subject: str, day: date) -> bool:
+    """Whether the subject's figures of that day are stored."""
+    found = await session.scalar(
+        select(CompetitorSnapshot.id).where(
+            CompetitorSnapshot.account_id == account_id,
+            CompetitorSnapshot.subject == subject,
+            CompetitorSnapshot.day == day,
+        )
+    )
+    return found is not None
+
+
 def _insert(session: AsyncSession) -> Any:
     dialect = session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(CompetitorSnapshot)
