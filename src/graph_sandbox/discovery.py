@@ -26,7 +26,7 @@ from typing import Any
 from fastapi import HTTPException, Request
 from pydantic import BaseModel, Field
 
-from graph_sandbox import core_nodes  # noqa: F401 - registers `ig_user` before it is extended
+from graph_sandbox import core_nodes  # registers `ig_user` before it is extended
 from graph_sandbox.access import check_permissions
 from graph_sandbox.clock import graph_time
 from graph_sandbox.discovery_seed import DiscoveredMedia, OutsideAccount, add_post, discovery
@@ -171,14 +171,7 @@ def register() -> None:
             kind="discovered_user",
             type_name="IGUser",
             fields={
-                "ig_id": attr("ig_id"),
-                "username": attr("username"),
-                "name": attr("name"),
-                "biography": attr("biography"),
-                "website": attr("website"),
-                "profile_picture_url": attr("profile_picture_url"),
-                "followers_count": attr("followers_count"),
-                "follows_count": attr("follows_count"),
+                **{name: attr(name) for name in core_nodes.IG_PROFILE_FIELDS},
                 "media_count": lambda a, _call, _sel: len(a.media),
             },
             edges={"media": EdgeSpec("discovered_media", _media_items)},

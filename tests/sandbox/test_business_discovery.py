@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from graph_sandbox.seed import add_business_manager_user
 from tests.sandbox.sandbox_helpers import VERSION, issue_token
 
 FIELDS = (
@@ -112,6 +113,26 @@ class TestPermissions:
         token = await issue_token(sandbox_client, kind="USER_LONG", scopes=scopes)
         response = await discover(sandbox_client, tokens.creator_ig, token, "rival.studio")
         assert response.status_code == 200
+
+    async def test_a_page_reached_through_a_business_manager_also_needs_an_ads_permission(
+        self, sandbox_client, sandbox
+    ):
+        bo = add_business_manager_user(sandbox.world, sandbox.cdn)
+        bistro = next(ig for ig in sandbox.world.ig_users.values() if ig.username == "bo.bistro")
+        base = [
+            "instagram_basic",
+            "instagram_manage_insights",
+            "pages_read_engagement",
+            "business_management",
+        ]
+        without = await issue_token(sandbox_client, kind="USER_LONG", user_id=bo.id, scopes=base)
+        refused = await discover(sandbox_client, bistro.id, without, "rival.studio")
+        assert refused.status_code == 403
+        assert "ads_management" in refused.json()["error"]["message"]
+        with_ads = await issue_token(
+            sandbox_client, kind="USER_LONG", user_id=bo.id, scopes=[*base, "ads_read"]
+        )
+        assert (await discover(sandbox_client, bistro.id, with_ads, "rival.studio")).status_code == 200
 
     async def test_the_instagram_host_has_no_business_discovery(self, sandbox_client):
         token = await issue_token(sandbox_client, flavour="instagram")
