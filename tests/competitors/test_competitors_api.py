@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
 
+from clipper.competitors.models import Competitor, CompetitorSnapshot
 from tests.competitors.conftest import track
 from tests.fixtures.instagram_login import connect_with_instagram
+from tests.fixtures.oauth_flow import connect_instagram
 
 
 class TestAddCompetitor:
@@ -67,8 +70,6 @@ class TestAddCompetitor:
         assert [c["username"] for c in listed["items"]] == ["rival.studio", "daily.frames"]
 
     async def test_a_missing_permission_is_refused_before_meta_is_asked(self, client, signup, calls):
-        from tests.fixtures.oauth_flow import connect_instagram
-
         user = await signup(client)
         account = await connect_instagram(client, user.headers, untick=("instagram_manage_insights",))
         before = len(calls)
@@ -150,3 +151,16 @@ class TestCompareAndRemove:
         me = await owner()
         response = await client.get(me.url("/history"), params={"days": 10_000}, headers=me.headers)
         assert response.status_code == 422
+
+
+class TestDisconnect:
+    async def test_deleting_the_account_forgets_its_competitors_and_history(self, client, owner, session):
+        me = await owner()
+        await track(client, me, "rival.studio")
+        deleted = await client.delete(f"/api/v1/accounts/{me.account_id}", headers=me.headers)
+        assert deleted.status_code == 204
+        for table in (Competitor, CompetitorSnapshot):
+            left = await session.scalar(
+                select(func.count()).select_from(table).where(table.account_id == me.account_id)
+            )
+            assert left == 0
