@@ -17,6 +17,7 @@ class Owner:
     headers: dict[str, str]
     account_id: int
     username: str
+    ig_id: str
 
     def url(self, path: str = "") -> str:
         return f"/api/v1/accounts/{self.account_id}/competitors{path}"
@@ -29,7 +30,7 @@ def owner(client: httpx.AsyncClient, signup: Any) -> Callable[..., Any]:
     async def make(username: str | None = None) -> Owner:
         user = await signup(client)
         account = await connect_instagram(client, user.headers, username=username)
-        return Owner(user.headers, account["id"], account["account_username"])
+        return Owner(user.headers, account["id"], account["account_username"], account["platform_account_id"])
 
     return make
 

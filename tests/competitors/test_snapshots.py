@@ -94,3 +94,28 @@ class TestRefusals:
         assert "Business or Creator" in (rival.last_error or "")
         listed = (await client.get(me.url(), headers=me.headers)).json()["items"]
         assert [c["last_error"] is not None for c in listed] == [True, False]
+
+
+class TestRateLimit:
+    async def test_a_rate_limit_ends_the_tick_and_leaves_the_account_due(self, app, client, owner):
+        app.state.resources.graph.max_retries = 0  # the client would otherwise wait and try again
+        limited = await owner(username="sandbox.creator")
+        other = await owner(username="sandbox.studio")
+        await track(client, limited, "rival.studio")
+        await track(client, other, "daily.frames")
+        fault = {
+            "action": "error",
+            "path": f"^{limited.ig_id}$",
+            "times": None,
+            "code": 4,
+            "http_status": 403,
+        }
+        assert (await client.post("/sandbox/_admin/faults", json=fault)).status_code == 201
+
+        stopped = await run_pass(app, days_later=1)
+        assert stopped.rate_limited
+        assert (stopped.accounts, stopped.snapshots) == (1, 0)
+
+        await client.delete("/sandbox/_admin/faults")
+        resumed = await run_pass(app, days_later=1)
+        assert (resumed.accounts, resumed.snapshots) == (2, 4)
