@@ -15,6 +15,7 @@ import HashtagsPage from "./pages/HashtagsPage.tsx";
 import SecurityPage from "./pages/SecurityPage.tsx";
 // The charts library is the biggest dependency: load it with the page that uses it.
 const AnalyticsPage = lazy(() => import("./pages/AnalyticsPage.tsx"));
+const CompetitorsPage = lazy(() => import("./pages/CompetitorsPage.tsx"));
 
 const NAV: { to: string; label: string; icon: IconName }[] = [
   { to: "/accounts", label: "Accounts", icon: "users" },
@@ -24,6 +25,7 @@ const NAV: { to: string; label: string; icon: IconName }[] = [
   { to: "/inbox", label: "Inbox", icon: "inbox" },
   { to: "/hashtags", label: "Hashtags", icon: "hash" },
   { to: "/analytics", label: "Analytics", icon: "chart" },
+  { to: "/competitors", label: "Competitors", icon: "users" },
   { to: "/security", label: "Security", icon: "eye" },
 ];
 
@@ -100,6 +102,7 @@ export default function App() {
         <Route path="/inbox" element={<InboxPage />} />
         <Route path="/hashtags" element={<HashtagsPage />} />
         <Route path="/analytics" element={<Suspense fallback={<Spinner label="Loading analytics" />}><AnalyticsPage /></Suspense>} />
+        <Route path="/competitors" element={<Suspense fallback={<Spinner label="Loading competitors" />}><CompetitorsPage /></Suspense>} />
         <Route path="/security" element={<SecurityPage />} />
         <Route path="*" element={<div className="page"><h1>Page not found</h1></div>} />
       </Route>

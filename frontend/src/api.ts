@@ -11,6 +11,7 @@ export * from "./api/client.ts";
 export * from "./api/hashtags.ts";
 export * from "./api/inbox.ts";
 export * from "./api/insights.ts";
+export * from "./api/competitors.ts";
 
 // ---- auth ---------------------------------------------------------------------------------------
 export function useMe() {

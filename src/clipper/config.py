@@ -108,6 +108,9 @@ class Settings(BaseSettings):
     inbox_sync_interval_seconds: int = 900
     inbox_sync_media_count: int = 25
     inbox_sync_accounts_per_tick: int = 5
+    competitors_max_per_account: int = Field(default=10, ge=1, le=50)
+    competitors_recent_posts: int = Field(default=12, ge=1, le=50)
+    competitors_accounts_per_tick: int = Field(default=5, ge=1, le=100)
 
     # In sandbox mode, the mounted sandbox delivers its signed webhooks (a simulated follower's comment
     # or DM) to our own /api/v1/webhooks/instagram, as Meta would to a subscribed app.

@@ -13,6 +13,7 @@ from clipper.errors import (
     TooManyRequests,
 )
 from clipper.instagram import (
+    AccountNotDiscoverableError,
     InstagramGraphAPIError,
     InvalidParameterError,
     InvalidTokenError,
@@ -41,7 +42,7 @@ def domain_error(error: InstagramGraphAPIError, *, permission: str) -> ClipperEr
         return NotFound(message)
     if isinstance(error, MessagingWindowError):
         return Conflict(message)
-    if isinstance(error, InvalidParameterError | RequestValidationError):
+    if isinstance(error, InvalidParameterError | RequestValidationError | AccountNotDiscoverableError):
         return InvalidInput(message)
     if error.retryable:
         return ServiceUnavailable(message)

@@ -119,20 +119,22 @@ PAGE = NodeType(
     default_fields=("name", "id"),
 )
 
+# The IG User profile fields read straight off the account (Business Discovery shows them too).
+IG_PROFILE_FIELDS = (
+    "ig_id",
+    "username",
+    "name",
+    "biography",
+    "website",
+    "profile_picture_url",
+    "followers_count",
+    "follows_count",
+)
+
 IG_USER = NodeType(
     kind="ig_user",
     type_name="IGUser",
-    fields={
-        "ig_id": attr("ig_id"),
-        "username": attr("username"),
-        "name": attr("name"),
-        "biography": attr("biography"),
-        "website": attr("website"),
-        "profile_picture_url": attr("profile_picture_url"),
-        "followers_count": attr("followers_count"),
-        "follows_count": attr("follows_count"),
-        "media_count": _media_count,
-    },
+    fields={**{name: attr(name) for name in IG_PROFILE_FIELDS}, "media_count": _media_count},
     read_permissions=("instagram_basic",),
     page_of=_ig_page,
 )
@@ -170,4 +172,13 @@ def register_core_node_types() -> None:
 
 register_core_node_types()
 
-__all__ = ["APP", "BUSINESS", "FB_USER", "IG_USER", "PAGE", "App", "register_core_node_types"]
+__all__ = [
+    "APP",
+    "BUSINESS",
+    "FB_USER",
+    "IG_PROFILE_FIELDS",
+    "IG_USER",
+    "PAGE",
+    "App",
+    "register_core_node_types",
+]

@@ -22,6 +22,7 @@ OPTIONAL_MODULES = (
     "graph_sandbox.webhooks",
     "graph_sandbox.app_subscriptions",
     "graph_sandbox.hashtags",
+    "graph_sandbox.discovery",
 )
 
 

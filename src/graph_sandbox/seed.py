@@ -4,8 +4,9 @@ Also two Facebook users for failure paths: "Nora Nopages" (no Pages) and "Uma Un
 without an IG account); `add_personal_account_user` adds a third on demand, "Pia Personal", whose Page
 is linked to a personal (not professional) IG account. Each IG account has feed images, a reel and a
 carousel with comments and replies, two conversations (one inside the 24 h window, one whose last
-user message is 3 days old) and 90 days of account insight series. Variant `empty` keeps the people
-and Pages but no content.
+user message is 3 days old) and 90 days of account insight series. Outside the app, three competitor
+professional accounts and one personal account answer Business Discovery (`discovery_seed`). Variant
+`empty` keeps the people and Pages but no content and no outside accounts.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from graph_sandbox.cdn import CdnStore
 from graph_sandbox.clock import Clock
 from graph_sandbox.config import SandboxConfig
 from graph_sandbox.content_seed import seed_account_content
+from graph_sandbox.discovery_seed import seed_outside_accounts
 from graph_sandbox.ids import IdFactory
 from graph_sandbox.world import App, Business, FacebookUser, InstagramUser, Page, World
 
@@ -86,6 +88,8 @@ def seed_world(
     _fb_user(world, store, "Nora Nopages", "nora.nopages@example.com")
     uma = _fb_user(world, store, "Uma Unlinked", "uma.unlinked@example.com")
     _page(world, store, uma, "Uma's Corner", "Local business", "2500")
+    if variant != "empty":
+        seed_outside_accounts(world, store, now=now)
     return world
 
 

@@ -68,6 +68,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/accounts/{account_id}/competitors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Competitors
+         * @description The account's tracked competitors with their newest figures, and how many it may track.
+         */
+        get: operations["list_competitors_api_v1_accounts__account_id__competitors_get"];
+        put?: never;
+        /**
+         * Add Competitor
+         * @description Track a public Business or Creator account by username (checked with Meta first).
+         */
+        post: operations["add_competitor_api_v1_accounts__account_id__competitors_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{account_id}/competitors/comparison": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Comparison
+         * @description Newest figures side by side: our account first, then each competitor.
+         */
+        get: operations["comparison_api_v1_accounts__account_id__competitors_comparison_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{account_id}/competitors/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * History
+         * @description Daily figures over the last `days` days, one series per account (ours first).
+         */
+        get: operations["history_api_v1_accounts__account_id__competitors_history_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{account_id}/competitors/{competitor_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove Competitor
+         * @description Stop tracking a competitor and forget its history.
+         */
+        delete: operations["remove_competitor_api_v1_accounts__account_id__competitors__competitor_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -1773,6 +1857,73 @@ export interface components {
             /** Text */
             text: string;
         };
+        /** ComparisonRead */
+        ComparisonRead: {
+            /** Account Id */
+            account_id: number;
+            /** Rows */
+            rows: components["schemas"]["ComparisonRow"][];
+        };
+        /**
+         * ComparisonRow
+         * @description One line of the side-by-side table: our account (`is_own`) or a competitor.
+         */
+        ComparisonRow: {
+            /** Competitor Id */
+            competitor_id?: number | null;
+            /** Is Own */
+            is_own: boolean;
+            latest?: components["schemas"]["Figures"] | null;
+            /** Username */
+            username: string;
+        };
+        /**
+         * CompetitorCreate
+         * @description A public Instagram Business or Creator account to track, by username.
+         */
+        CompetitorCreate: {
+            /**
+             * Username
+             * @example bluebottle
+             */
+            username: string;
+        };
+        /** CompetitorList */
+        CompetitorList: {
+            /** Items */
+            items: components["schemas"]["CompetitorRead"][];
+            /**
+             * Limit
+             * @description How many competitors one account may track.
+             */
+            limit: number;
+        };
+        /**
+         * CompetitorRead
+         * @description A tracked competitor and its latest figures.
+         */
+        CompetitorRead: {
+            /** Account Id */
+            account_id: number;
+            /** Checked At */
+            checked_at?: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Last Error */
+            last_error?: string | null;
+            latest?: components["schemas"]["Figures"] | null;
+            /** Name */
+            name?: string | null;
+            /** Profile Picture Url */
+            profile_picture_url?: string | null;
+            /** Username */
+            username: string;
+        };
         /**
          * ComposerLimits
          * @description What the server accepts in a post (the limits its validation applies), for a form's counters.
@@ -1898,6 +2049,30 @@ export interface components {
             /** Message */
             message: string;
         };
+        /**
+         * Figures
+         * @description One account's figures on one day (None where Meta did not say).
+         */
+        Figures: {
+            /** Avg Comments */
+            avg_comments?: number | null;
+            /** Avg Likes */
+            avg_likes?: number | null;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Followers Count */
+            followers_count?: number | null;
+            /** Media Count */
+            media_count?: number | null;
+            /**
+             * Posts Sampled
+             * @default 0
+             */
+            posts_sampled: number;
+        };
         /** GroupFields */
         GroupFields: {
             /** Hashtags */
@@ -1997,6 +2172,32 @@ export interface components {
              * @default true
              */
             hide: boolean;
+        };
+        /** HistoryRead */
+        HistoryRead: {
+            /** Account Id */
+            account_id: number;
+            /** Series */
+            series: components["schemas"]["HistorySeries"][];
+            /**
+             * Since
+             * Format: date
+             */
+            since: string;
+        };
+        /**
+         * HistorySeries
+         * @description The daily figures of one account (ours first), oldest first.
+         */
+        HistorySeries: {
+            /** Competitor Id */
+            competitor_id?: number | null;
+            /** Is Own */
+            is_own: boolean;
+            /** Points */
+            points: components["schemas"]["Figures"][];
+            /** Username */
+            username: string;
         };
         /**
          * HourEvidence
@@ -3014,6 +3215,292 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["AccountRead"];
                 };
+            };
+            /** @description Not signed in: no valid session cookie or bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or a cookie-authenticated change without the `X-CSRF-Token` header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state forbids it (the message says why and what to do). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_competitors_api_v1_accounts__account_id__competitors_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompetitorList"];
+                };
+            };
+            /** @description Not signed in: no valid session cookie or bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    add_competitor_api_v1_accounts__account_id__competitors_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompetitorCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompetitorRead"];
+                };
+            };
+            /** @description Not signed in: no valid session cookie or bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or a cookie-authenticated change without the `X-CSRF-Token` header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state forbids it (the message says why and what to do). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    comparison_api_v1_accounts__account_id__competitors_comparison_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComparisonRead"];
+                };
+            };
+            /** @description Not signed in: no valid session cookie or bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    history_api_v1_accounts__account_id__competitors_history_get: {
+        parameters: {
+            query?: {
+                days?: number;
+            };
+            header?: never;
+            path: {
+                account_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryRead"];
+                };
+            };
+            /** @description Not signed in: no valid session cookie or bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    remove_competitor_api_v1_accounts__account_id__competitors__competitor_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: number;
+                competitor_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Not signed in: no valid session cookie or bearer token. */
             401: {

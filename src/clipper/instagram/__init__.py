@@ -3,6 +3,7 @@
 from clipper.instagram.batch import BatchRequest, BatchResponse
 from clipper.instagram.client import InstagramGraphAPI
 from clipper.instagram.errors import (
+    AccountNotDiscoverableError,
     ConnectionDroppedError,
     ContainerExpiredError,
     GraphAPIResponseError,
@@ -31,6 +32,7 @@ from clipper.instagram.hashtags import HashtagSearchLimitError, PublicContentAcc
 from clipper.instagram.usage import UsageTracker
 
 __all__ = [
+    "AccountNotDiscoverableError",
     "BatchRequest",
     "BatchResponse",
     "ConnectionDroppedError",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from clipper.instagram.accounts import AccountsMixin
 from clipper.instagram.batch import BatchMixin
+from clipper.instagram.discovery import DiscoveryMixin
 from clipper.instagram.engagement import EngagementMixin
 from clipper.instagram.hashtags import HashtagsMixin
 from clipper.instagram.insights import InsightsMixin
@@ -21,6 +22,7 @@ class InstagramGraphAPI(
     InsightsMixin,
     BatchMixin,
     InstagramLoginMixin,
+    DiscoveryMixin,
 ):
     """Async Instagram Graph API client (Facebook Login variant) on one shared httpx.AsyncClient.
 

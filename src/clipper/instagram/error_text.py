@@ -29,6 +29,10 @@ _SUBCODES: dict[int, str] = {
     2207005: "The image format is not supported: upload a JPEG.",
     2207006: "Instagram could not find the prepared media. Publish the post again.",
     2207009: "The image aspect ratio is not supported: use between 4:5 and 1.91:1.",
+    2207013: (
+        "No public Instagram Business or Creator account has this username. Check the spelling: "
+        "personal accounts cannot be tracked."
+    ),
     2207010: "The caption is too long: keep it under 2,200 characters, 30 hashtags and 20 @mentions.",
     2207023: "The media type is not supported.",
     2207026: "The video format is not supported: use an MP4 or MOV (H.264 or HEVC, AAC audio).",

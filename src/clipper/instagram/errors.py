@@ -26,6 +26,7 @@ later (`retryable`) and what a person can do about it (`user_message`):
     │   ├── NotFoundError .......... 100 / 33: the object does not exist or is not yours
     │   ├── InvalidParameterError .. 100: the request is malformed
     │   ├── MessagingWindowError ... 10 / 2534022: the 24 h (7 d with HUMAN_AGENT) window has closed
+    │   ├── AccountNotDiscoverableError 110 / 2207013: no Business or Creator account has that username
     │   ├── UploadFailedError ...... rupload answered `debug_info`
     │   └── UnknownGraphError ...... any other answer
     └── RequestValidationError ..... refused locally before sending (also a ValueError)
@@ -43,6 +44,7 @@ from clipper.instagram.error_text import scrub, user_message_for
 from clipper.instagram.usage import parse_business_usage
 
 __all__ = [
+    "AccountNotDiscoverableError",
     "ConnectionDroppedError",
     "ContainerExpiredError",
     "GraphAPIResponseError",
@@ -251,6 +253,15 @@ class MessagingWindowError(GraphAPIResponseError):
     )
 
 
+class AccountNotDiscoverableError(GraphAPIResponseError):
+    """Business Discovery found no Business or Creator account with that username."""
+
+    default_user_message = (
+        "No public Instagram Business or Creator account has this username. Check the spelling: "
+        "personal accounts cannot be tracked."
+    )
+
+
 class UploadFailedError(GraphAPIResponseError):
     """The resumable upload host refused the bytes."""
 
@@ -285,6 +296,8 @@ def _classify_subcode(code: int | None, subcode: int | None) -> type[GraphAPIRes
     """Leaves decided by a publishing or messaging subcode (they override the generic code)."""
     if code == 10 and subcode == 2534022:
         return MessagingWindowError
+    if subcode == 2207013:
+        return AccountNotDiscoverableError
     if code == 9007 or subcode == 2207027:
         return MediaNotReadyError
     if subcode == 2207042:

@@ -352,3 +352,19 @@ class UploadResult(GraphObject):
 
     success: bool = False
     message: str | None = None
+
+
+class DiscoveredAccount(GraphObject):
+    """Another professional account as Business Discovery shows it (public fields, recent media).
+
+    A post's `like_count` is None where its owner hides like counts (Meta leaves the field out).
+    """
+
+    id: str
+    username: str | None = None
+    name: str | None = None
+    biography: str | None = None
+    profile_picture_url: str | None = None
+    followers_count: int | None = None
+    media_count: int | None = None
+    media: Edge[Media] | None = None

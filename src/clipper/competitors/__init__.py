@@ -1,0 +1,1 @@
+"""Competitor benchmarks: public professional accounts tracked by username through Business Discovery."""
