@@ -77,6 +77,8 @@ async def waiting(session: AsyncSession, account_id: int) -> list[SocialPost]:
         .where(*waiting_filter(account_id))
         .order_by(SocialPost.scheduled_for, SocialPost.id)
         .limit(MAX_QUEUED)
+        # A bulk `hold` may have changed rows this session already holds.
+        .execution_options(populate_existing=True)
     )
     return list(found)
 

@@ -96,8 +96,7 @@ async def pause(session: AsyncSession, *, user: User, account_id: int) -> QueueR
     queue.paused = True
     await session.flush()
     await placement.hold(session, account_id)
-    session.expire_all()
-    return await _view(session, *await _open(session, user, account_id))
+    return await _view(session, account, queue)
 
 
 async def resume(session: AsyncSession, *, user: User, account_id: int) -> QueueRead:
