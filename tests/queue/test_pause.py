@@ -24,12 +24,11 @@ class TestPause:
         await queue.set_slots(EVERY_HOUR)
         post = await queue.add(caption="held")
         paused = await queue.ok("POST", "/pause")
-        assert paused["paused"] and [p["held"] for p in paused["posts"]] == [True]
+        assert paused["paused"]
+        assert [p["held"] for p in paused["posts"]] == [True]
         held = await queue.publisher.post(post["id"])
-        assert (
-            held["next_attempt_at"] is None
-            and held["next_step"] == "Held: the account's posting queue is paused."
-        )
+        assert held["next_attempt_at"] is None
+        assert held["next_step"] == "Held: the account's posting queue is paused."
 
         past = datetime.now(UTC) - timedelta(hours=2)
         await move_to(queue, post["id"], past, due=False)
@@ -41,7 +40,8 @@ class TestPause:
         resumed = await queue.ok("POST", "/resume")
         assert not resumed["paused"]
         [again] = resumed["posts"]
-        assert not again["held"] and when(again["scheduled_for"]) > before
+        assert not again["held"]
+        assert when(again["scheduled_for"]) > before
         assert when(again["scheduled_for"]) - before <= timedelta(hours=6)
         rescheduled = await queue.publisher.post(post["id"])
         assert rescheduled["next_attempt_at"] == rescheduled["scheduled_for"]
@@ -58,7 +58,8 @@ class TestPause:
         first = await queue.add()
         await queue.ok("POST", "/pause")
         second = await queue.add()
-        assert second["next_attempt_at"] is None and second["queued"]
+        assert second["next_attempt_at"] is None
+        assert second["queued"]
         # An edit does not release a held post.
         edited = await queue.publisher.client.put(
             f"/api/v1/social/{second['id']}", json={"caption": "edited"}, headers=queue.publisher.headers

@@ -26,7 +26,8 @@ class TestAddToQueue:
         expected = next_six_hours(before, 4)
         assert [when(first["scheduled_for"]), when(second["scheduled_for"])] == expected[:2]
         assert first["status"] == second["status"] == "scheduled"
-        assert first["queued"] and first["next_attempt_at"] == first["scheduled_for"]
+        assert first["queued"]
+        assert first["next_attempt_at"] == first["scheduled_for"]
         # A post scheduled by hand at the next slot: that slot is not free.
         manual = await queue.publisher.create(clip_id=queue.clip_id, scheduled_for=expected[2].isoformat())
         assert manual.status_code == 201, manual.text
@@ -46,7 +47,8 @@ class TestAddToQueue:
     async def test_a_draft_joins_the_queue_and_leaves_it_with_a_time_of_its_own(self, queue: Queue) -> None:
         await queue.set_slots(EVERY_HOUR)
         draft = await queue.publisher.create(clip_id=queue.clip_id, caption="draft")
-        assert draft.status_code == 201 and draft.json()["status"] == "draft"
+        assert draft.status_code == 201
+        assert draft.json()["status"] == "draft"
         post_id = draft.json()["id"]
         url = f"/api/v1/social/{post_id}"
         headers = queue.publisher.headers
@@ -54,16 +56,19 @@ class TestAddToQueue:
 
         joined = await client.put(url, json={"add_to_queue": True}, headers=headers)
         assert joined.status_code == 200, joined.text
-        assert joined.json()["queued"] and joined.json()["status"] == "scheduled"
+        assert joined.json()["queued"]
+        assert joined.json()["status"] == "scheduled"
         slot = joined.json()["scheduled_for"]
         # Editing the caption keeps its slot; asking again keeps it too.
         edited = await client.put(url, json={"caption": "new", "add_to_queue": True}, headers=headers)
-        assert edited.json()["scheduled_for"] == slot and edited.json()["queued"]
+        assert edited.json()["scheduled_for"] == slot
+        assert edited.json()["queued"]
 
         own_time = (datetime.now(UTC) + timedelta(days=3)).replace(microsecond=0)
         left = await client.put(url, json={"scheduled_for": own_time.isoformat()}, headers=headers)
         assert left.status_code == 200, left.text
-        assert not left.json()["queued"] and when(left.json()["scheduled_for"]) == own_time
+        assert not left.json()["queued"]
+        assert when(left.json()["scheduled_for"]) == own_time
         assert (await queue.ok("GET"))["posts"] == []
 
     async def test_slots_are_wall_times_of_the_queue_time_zone(self, queue: Queue) -> None:
@@ -86,7 +91,8 @@ class TestReorder:
         assert [post["id"] for post in body["posts"]] == order
         assert [post["scheduled_for"] for post in body["posts"]] == times
         moved = await queue.publisher.post(posts[2]["id"])
-        assert moved["scheduled_for"] == times[0] and moved["next_attempt_at"] == times[0]
+        assert moved["scheduled_for"] == times[0]
+        assert moved["next_attempt_at"] == times[0]
 
     async def test_the_list_must_be_exactly_the_queued_posts(self, queue: Queue) -> None:
         await queue.set_slots(EVERY_HOUR)
@@ -104,7 +110,8 @@ class TestReorder:
 class TestRefusals:
     async def test_bad_input_is_a_clear_4xx(self, queue: Queue) -> None:
         no_slots = await queue.publisher.create(clip_id=queue.clip_id, add_to_queue=True)
-        assert no_slots.status_code == 409 and "no queue time slots" in no_slots.json()["detail"]
+        assert no_slots.status_code == 409
+        assert "no queue time slots" in no_slots.json()["detail"]
         for slots in (
             [{"weekday": 7, "time": "09:00"}],
             [{"weekday": 0, "time": "24:00"}],
@@ -113,12 +120,14 @@ class TestRefusals:
         ):
             assert (await queue.call("PUT", "/slots", {"timezone": "UTC", "slots": slots})).status_code == 422
         unknown = await queue.call("PUT", "/slots", {"timezone": "Mars/Base", "slots": []})
-        assert unknown.status_code == 422 and "IANA" in unknown.json()["detail"]
+        assert unknown.status_code == 422
+        assert "IANA" in unknown.json()["detail"]
 
         await queue.set_slots(EVERY_HOUR)
         later = (datetime.now(UTC) + timedelta(days=1)).isoformat()
         both = await queue.publisher.create(clip_id=queue.clip_id, add_to_queue=True, scheduled_for=later)
-        assert both.status_code == 422 and "add_to_queue" in both.text
+        assert both.status_code == 422
+        assert "add_to_queue" in both.text
         now_too = await queue.publisher.create(clip_id=queue.clip_id, add_to_queue=True, publish_now=True)
         assert now_too.status_code == 422
         assert (await queue.ok("GET"))["posts"] == []

@@ -82,7 +82,8 @@ class TestConcurrentAdds:
         assert not second.done()  # waiting for the first add's lock
         release.set()
         one, two = await holder, await second
-        assert one.scheduled_for is not None and two.scheduled_for is not None
+        assert one.scheduled_for is not None
+        assert two.scheduled_for is not None
         assert two.scheduled_for > one.scheduled_for
         assert (two.scheduled_for - one.scheduled_for).days == 1
 

@@ -14,8 +14,8 @@ NEW_YORK = slots.zone("America/New_York")
 SUNDAY = 6
 
 
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 class TestInstant:
