@@ -55,6 +55,8 @@ def test_two_posts_are_queued_into_slots_and_reordered_from_the_keyboard(page: P
     expect(queued.nth(0)).to_contain_text("Sunset second")
     expect(queued.nth(1)).to_contain_text("Sunrise first")
     assert [item.locator("strong").inner_text() for item in queued.all()] == times
+    # The focus stays with the moved post (its Move up is disabled at the top).
+    expect(page.get_by_role("button", name="Move “Sunset second” down")).to_be_focused()
     screenshot(page, "queue-reordered")
 
     queue = page.request.get(f"/api/v1/accounts/{account['id']}/queue").json()
