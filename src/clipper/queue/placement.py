@@ -30,22 +30,22 @@ class QueueFull(Conflict):
     """The account has no slot (or no free one within the horizon) for the post."""
 
 
-async def lock_account(session: AsyncSession, *, user_id: int, account_id: int) -> Account:
+async def lock_account(session: AsyncSession, *, user_id: int, account_id: int, lock: bool = True) -> Account:
     """The user's account, its row locked until the unit of work ends (NotFound when not theirs)."""
-    account = await session.scalar(
-        select(Account).where(Account.id == account_id, Account.user_id == user_id).with_for_update()
-    )
+    query = select(Account).where(Account.id == account_id, Account.user_id == user_id)
+    account = await session.scalar(query.with_for_update() if lock else query)
     if account is None:
         raise NotFound(f"Account {account_id} was not found.")
     return account
 
 
-async def settings_of(session: AsyncSession, account: Account) -> AccountQueue:
-    """The account's queue settings (a new row, UTC and running, when never set)."""
+async def settings_of(session: AsyncSession, account: Account, *, create: bool = True) -> AccountQueue:
+    """The account's queue settings (UTC and running when never set: a new row, unless only reading)."""
     found = await session.get(AccountQueue, account.id)
     if found is None:
         found = AccountQueue(account_id=account.id, user_id=account.user_id, timezone="UTC", paused=False)
-        session.add(found)
+        if create:
+            session.add(found)
     return found
 
 

@@ -26,10 +26,13 @@ def _clock(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
-async def _open(session: AsyncSession, user: User, account_id: int) -> tuple[Account, AccountQueue]:
-    account = await placement.lock_account(session, user_id=user.id, account_id=account_id)
-    queue = await placement.settings_of(session, account)
-    await session.flush()
+async def _open(
+    session: AsyncSession, user: User, account_id: int, *, writing: bool = True
+) -> tuple[Account, AccountQueue]:
+    account = await placement.lock_account(session, user_id=user.id, account_id=account_id, lock=writing)
+    queue = await placement.settings_of(session, account, create=writing)
+    if writing:
+        await session.flush()
     return account, queue
 
 
@@ -62,7 +65,7 @@ async def _view(session: AsyncSession, account: Account, queue: AccountQueue) ->
 
 async def get_queue(session: AsyncSession, *, user: User, account_id: int) -> QueueRead:
     """The account's queue: settings, weekly slots, queued posts in order, the next free slots."""
-    return await _view(session, *await _open(session, user, account_id))
+    return await _view(session, *await _open(session, user, account_id, writing=False))
 
 
 async def set_slots(session: AsyncSession, *, user: User, account_id: int, data: SlotsUpdate) -> QueueRead:
@@ -110,8 +113,8 @@ async def resume(session: AsyncSession, *, user: User, account_id: int) -> Queue
 
 async def suggestions(*, user: User, account_id: int, resources: Resources, per_day: int) -> SuggestionsRead:
     """The best `per_day` hours of each weekday (best-times data), in the queue's time zone."""
-    async with unit_of_work(resources.session_factory) as session:
-        timezone = (await _open(session, user, account_id))[1].timezone
+    async with unit_of_work(resources.session_factory, immediate=False) as session:
+        timezone = (await _open(session, user, account_id, writing=False))[1].timezone
     services = insights.Services.of(resources)
     best = await insights.get_best_times(
         user=user, account_id=account_id, services=services, timezone=timezone
