@@ -59,10 +59,11 @@ async def slots_of(session: AsyncSession, account_id: int) -> list[slots.Slot]:
     return [(weekday, minute) for weekday, minute in rows]
 
 
-def waiting_filter(account_id: int) -> list[ColumnElement[bool]]:
-    """A queued post the queue still moves: scheduled, its publishing not started."""
+def waiting_filter(account: Account) -> list[ColumnElement[bool]]:
+    """A queued post of the account's owner the queue still moves: scheduled, its publishing not started."""
     return [
-        SocialPost.account_id == account_id,
+        SocialPost.user_id == account.user_id,
+        SocialPost.account_id == account.id,
         SocialPost.queued.is_(True),
         SocialPost.status == PostStatus.SCHEDULED,
         SocialPost.publish_started_at.is_(None),
@@ -70,11 +71,11 @@ def waiting_filter(account_id: int) -> list[ColumnElement[bool]]:
     ]
 
 
-async def waiting(session: AsyncSession, account_id: int) -> list[SocialPost]:
+async def waiting(session: AsyncSession, account: Account) -> list[SocialPost]:
     """The account's queued posts in queue order (by time, then id)."""
     found = await session.scalars(
         select(SocialPost)
-        .where(*waiting_filter(account_id))
+        .where(*waiting_filter(account))
         .order_by(SocialPost.scheduled_for, SocialPost.id)
         .limit(MAX_QUEUED)
         # A bulk `hold` may have changed rows this session already holds.
@@ -83,10 +84,11 @@ async def waiting(session: AsyncSession, account_id: int) -> list[SocialPost]:
     return list(found)
 
 
-async def _taken(session: AsyncSession, account_id: int, after: datetime) -> set[datetime]:
+async def _taken(session: AsyncSession, account: Account, after: datetime) -> set[datetime]:
     found = await session.scalars(
         select(SocialPost.scheduled_for).where(
-            SocialPost.account_id == account_id,
+            SocialPost.user_id == account.user_id,
+            SocialPost.account_id == account.id,
             SocialPost.status.in_(SITTING),
             SocialPost.scheduled_for > after,
             SocialPost.removed_at.is_(None),
@@ -101,7 +103,7 @@ async def _free(
     weekly = await slots_of(session, account.id)
     if not weekly:
         raise QueueFull(f"Account {account.id} has no queue time slots: add some on its Queue page first.")
-    taken = await _taken(session, account.id, after)
+    taken = await _taken(session, account, after)
     found = slots.free(weekly, slots.zone(queue.timezone), after, taken, count)
     if len(found) < count:
         raise QueueFull(f"Account {account.id}'s queue has no free slot in the next two years.")
@@ -126,7 +128,7 @@ async def enqueue(session: AsyncSession, posts: Sequence[SocialPost]) -> None:
         account = await lock_account(session, user_id=group[0].user_id, account_id=account_id)
         queue = await settings_of(session, account)
         mine = {post.id for post in group if post.id is not None}
-        queued = [post for post in await waiting(session, account_id) if post.id not in mine]
+        queued = [post for post in await waiting(session, account) if post.id not in mine]
         after = max([utcnow(), *(post.scheduled_for for post in queued if post.scheduled_for)])
         for post, moment in zip(group, await _free(session, account, queue, after, len(group)), strict=True):
             _place(post, moment, paused=queue.paused)
@@ -140,14 +142,12 @@ async def keep_held(session: AsyncSession, post: SocialPost) -> None:
             post.next_attempt_at = None
 
 
-async def hold(session: AsyncSession, account_id: int) -> None:
+async def hold(session: AsyncSession, account: Account) -> None:
     """Make the account's queued posts not due (one statement; a post a worker holds goes on)."""
     now = utcnow()
     await session.execute(
         update(SocialPost)
-        .where(
-            *waiting_filter(account_id), or_(SocialPost.lease_until.is_(None), SocialPost.lease_until < now)
-        )
+        .where(*waiting_filter(account), or_(SocialPost.lease_until.is_(None), SocialPost.lease_until < now))
         .values(next_attempt_at=None)
         .execution_options(synchronize_session=False)
     )
@@ -156,7 +156,7 @@ async def hold(session: AsyncSession, account_id: int) -> None:
 async def release(session: AsyncSession, account: Account, queue: AccountQueue) -> None:
     """Make the queued posts due again; those whose slot passed take the next free slots, in order."""
     now = utcnow()
-    posts = await waiting(session, account.id)
+    posts = await waiting(session, account)
     passed = [post for post in posts if post.scheduled_for is None or post.scheduled_for <= now]
     for post in posts:
         if post not in passed:
@@ -170,7 +170,7 @@ async def reorder(
     session: AsyncSession, account: Account, queue: AccountQueue, post_ids: Sequence[int]
 ) -> None:
     """Put the queued posts in the given order: the same times, handed out in that order."""
-    posts = await waiting(session, account.id)
+    posts = await waiting(session, account)
     if sorted(post.id for post in posts) != sorted(post_ids):
         raise Conflict(
             "post_ids must list exactly the account's queued posts, each once: "

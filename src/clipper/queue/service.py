@@ -38,7 +38,7 @@ async def _open(
 
 async def _view(session: AsyncSession, account: Account, queue: AccountQueue) -> QueueRead:
     weekly = await placement.slots_of(session, account.id)
-    posts = await placement.waiting(session, account.id)
+    posts = await placement.waiting(session, account)
     after = max([utcnow(), *(post.scheduled_for for post in posts if post.scheduled_for)])
     taken = {post.scheduled_for for post in posts if post.scheduled_for}
     return QueueRead(
@@ -98,7 +98,7 @@ async def pause(session: AsyncSession, *, user: User, account_id: int) -> QueueR
     account, queue = await _open(session, user, account_id)
     queue.paused = True
     await session.flush()
-    await placement.hold(session, account_id)
+    await placement.hold(session, account)
     return await _view(session, account, queue)
 
 
