@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import update
 
 from clipper.db import unit_of_work
+from clipper.social import sweep
+from clipper.social.engine import Engine
 from clipper.social.models import SocialPost
 from tests.queue.queue_helpers import EVERY_HOUR, Queue, when
 from tests.social.publish_helpers import run_due, until_done
@@ -87,3 +89,33 @@ class TestPause:
         await queue.publisher.publish(post["id"])
         assert (await queue.ok("GET"))["posts"] == []
         assert (await until_done(queue.publisher, post["id"]))["status"] == "published"
+
+    async def test_a_post_a_worker_already_claimed_is_not_held_and_publishes_once(self, queue: Queue) -> None:
+        await queue.set_slots(EVERY_HOUR)
+        post = await queue.add(caption="claimed")
+        await move_to(queue, post["id"], datetime.now(UTC), due=True)
+        resources = queue.publisher.app.state.resources
+        async with unit_of_work(resources.session_factory) as session:
+            [(claimed, lease)] = await sweep.claim_due(session, lease_seconds=300, batch=10)
+        assert claimed == post["id"]
+
+        paused = await queue.ok("POST", "/pause")
+        assert [p["held"] for p in paused["posts"]] == [False]
+        await Engine(resources).run(post_id=claimed, lease_until=lease)
+        assert (await until_done(queue.publisher, post["id"]))["status"] == "published"
+        assert len(await queue.publisher.published()) == 1
+        assert (await queue.ok("GET"))["posts"] == []
+
+    async def test_on_resume_a_passed_post_skips_the_slots_other_posts_sit_at(self, queue: Queue) -> None:
+        await queue.set_slots(EVERY_HOUR)
+        first, second = await queue.add(caption="first"), await queue.add(caption="second")
+        await queue.ok("POST", "/pause")
+        await move_to(queue, first["id"], datetime.now(UTC) - timedelta(hours=1), due=False)
+        manual = await queue.publisher.create(clip_id=queue.clip_id, scheduled_for=first["scheduled_for"])
+        assert manual.status_code == 201, manual.text
+
+        resumed = await queue.ok("POST", "/resume")
+        times = {p["id"]: when(p["scheduled_for"]) for p in resumed["posts"]}
+        assert times[second["id"]] == when(second["scheduled_for"])
+        assert times[first["id"]] == when(second["scheduled_for"]) + timedelta(hours=6)
+        assert [p["id"] for p in resumed["posts"]] == [second["id"], first["id"]]
