@@ -74,6 +74,8 @@ class TestAddToQueue:
     async def test_slots_are_wall_times_of_the_queue_time_zone(self, queue: Queue) -> None:
         body = await queue.set_slots([{"weekday": day, "time": "09:15"} for day in range(7)], "Asia/Kolkata")
         assert body["timezone"] == "Asia/Kolkata"
+        kept = await queue.ok("PUT", "/slots", {"slots": body["slots"]})
+        assert kept["timezone"] == "Asia/Kolkata"
         post = await queue.add()
         local = when(post["scheduled_for"]).astimezone(ZoneInfo("Asia/Kolkata"))
         assert local.strftime("%H:%M") == "09:15"

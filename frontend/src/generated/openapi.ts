@@ -2720,17 +2720,16 @@ export interface components {
         };
         /**
          * SlotsUpdate
-         * @description The queue's whole weekly schedule and its time zone (replaces the previous one).
+         * @description The queue's whole weekly schedule (replaces the previous one) and, if given, its time zone.
          */
         SlotsUpdate: {
             /** Slots */
             slots: components["schemas"]["SlotIn"][];
             /**
              * Timezone
-             * @description An IANA name such as Europe/Paris.
-             * @default UTC
+             * @description An IANA name such as Europe/Paris (absent: unchanged).
              */
-            timezone: string;
+            timezone?: string | null;
         };
         /** SuggestedSlot */
         SuggestedSlot: {

@@ -36,11 +36,13 @@ class SlotIn(BaseModel):
 
 
 class SlotsUpdate(BaseModel):
-    """The queue's whole weekly schedule and its time zone (replaces the previous one)."""
+    """The queue's whole weekly schedule (replaces the previous one) and, if given, its time zone."""
 
     model_config = ConfigDict(extra="forbid")
 
-    timezone: str = Field(default="UTC", max_length=64, description="An IANA name such as Europe/Paris.")
+    timezone: str | None = Field(
+        default=None, max_length=64, description="An IANA name such as Europe/Paris (absent: unchanged)."
+    )
     slots: list[SlotIn] = Field(max_length=MAX_SLOTS)
 
 

@@ -70,12 +70,13 @@ async def get_queue(session: AsyncSession, *, user: User, account_id: int) -> Qu
 
 async def set_slots(session: AsyncSession, *, user: User, account_id: int, data: SlotsUpdate) -> QueueRead:
     """Replace the weekly slots and time zone; queued posts keep their times."""
-    try:
-        slots.zone(data.timezone)
-    except slots.UnknownZone as error:
-        raise InvalidInput(str(error)) from None
     account, queue = await _open(session, user, account_id)
-    queue.timezone = data.timezone
+    if data.timezone is not None:
+        try:
+            slots.zone(data.timezone)
+        except slots.UnknownZone as error:
+            raise InvalidInput(str(error)) from None
+        queue.timezone = data.timezone
     await session.execute(delete(QueueSlot).where(QueueSlot.account_id == account_id))
     minutes = sorted({(slot.weekday, slot.minute) for slot in data.slots})
     session.add_all(QueueSlot(account_id=account_id, weekday=day, minute=minute) for day, minute in minutes)
