@@ -6,8 +6,10 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
+import pytest
 from fastapi import FastAPI
 
+from clipper.queue import placement
 from tests.queue.queue_helpers import EVERY_HOUR, Queue, when
 from tests.social.publish_helpers import make_publisher
 
@@ -133,6 +135,15 @@ class TestRefusals:
         now_too = await queue.publisher.create(clip_id=queue.clip_id, add_to_queue=True, publish_now=True)
         assert now_too.status_code == 422
         assert (await queue.ok("GET"))["posts"] == []
+
+    async def test_the_queue_is_bounded(self, queue: Queue, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(placement, "MAX_QUEUED", 2)
+        await queue.set_slots(EVERY_HOUR)
+        await queue.add()
+        await queue.add()
+        third = await queue.publisher.create(clip_id=queue.clip_id, add_to_queue=True)
+        assert third.status_code == 409
+        assert "2 posts at most" in third.json()["detail"]
 
     async def test_a_hundred_slots_fit(self, queue: Queue) -> None:
         slots = [{"weekday": n % 7, "time": f"{n // 7:02d}:{n % 60:02d}"} for n in range(100)]

@@ -129,6 +129,8 @@ async def enqueue(session: AsyncSession, posts: Sequence[SocialPost]) -> None:
         queue = await settings_of(session, account)
         mine = {post.id for post in group if post.id is not None}
         queued = [post for post in await waiting(session, account) if post.id not in mine]
+        if len(queued) + len(group) > MAX_QUEUED:
+            raise QueueFull(f"Account {account_id}'s queue holds {MAX_QUEUED} posts at most.")
         after = max([utcnow(), *(post.scheduled_for for post in queued if post.scheduled_for)])
         for post, moment in zip(group, await _free(session, account, queue, after, len(group)), strict=True):
             _place(post, moment, paused=queue.paused)
