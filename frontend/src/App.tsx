@@ -10,6 +10,7 @@ import ClipsPage from "./pages/ClipsPage.tsx";
 import ComposerPage from "./pages/ComposerPage.tsx";
 import CalendarPage from "./pages/CalendarPage.tsx";
 import PostDetailPage from "./pages/PostDetailPage.tsx";
+import QueuePage from "./pages/QueuePage.tsx";
 import InboxPage from "./pages/InboxPage.tsx";
 import HashtagsPage from "./pages/HashtagsPage.tsx";
 import SecurityPage from "./pages/SecurityPage.tsx";
@@ -22,6 +23,7 @@ const NAV: { to: string; label: string; icon: IconName }[] = [
   { to: "/clips", label: "Clips", icon: "film" },
   { to: "/compose", label: "Compose", icon: "edit" },
   { to: "/calendar", label: "Calendar", icon: "calendar" },
+  { to: "/queue", label: "Queue", icon: "list" },
   { to: "/inbox", label: "Inbox", icon: "inbox" },
   { to: "/hashtags", label: "Hashtags", icon: "hash" },
   { to: "/analytics", label: "Analytics", icon: "chart" },
@@ -98,6 +100,7 @@ export default function App() {
         <Route path="/clips" element={<ClipsPage />} />
         <Route path="/compose" element={<ComposerPage />} />
         <Route path="/calendar" element={<CalendarPage />} />
+        <Route path="/queue" element={<QueuePage />} />
         <Route path="/posts/:postId" element={<PostDetailPage />} />
         <Route path="/inbox" element={<InboxPage />} />
         <Route path="/hashtags" element={<HashtagsPage />} />

@@ -152,6 +152,126 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/accounts/{account_id}/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Queue
+         * @description The queue: time zone, paused or not, weekly slots, queued posts in order, the next free slots.
+         */
+        get: operations["get_queue_api_v1_accounts__account_id__queue_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{account_id}/queue/order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Reorder
+         * @description Reorder the queue: `post_ids` lists every queued post once (409 otherwise); the times follow.
+         */
+        put: operations["reorder_api_v1_accounts__account_id__queue_order_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{account_id}/queue/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause
+         * @description Pause: the queued posts are held (not published) until the queue is resumed.
+         */
+        post: operations["pause_api_v1_accounts__account_id__queue_pause_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{account_id}/queue/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume
+         * @description Resume: held posts are due again; those whose slot passed move to the next free slots.
+         */
+        post: operations["resume_api_v1_accounts__account_id__queue_resume_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{account_id}/queue/slots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Slots
+         * @description Replace the weekly slots (at most 100) and the IANA time zone; queued posts keep their times.
+         */
+        put: operations["set_slots_api_v1_accounts__account_id__queue_slots_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{account_id}/queue/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Suggestions
+         * @description Suggested slots: the best `per_day` hours of each weekday from the best-times data, to accept.
+         */
+        get: operations["suggestions_api_v1_accounts__account_id__queue_suggestions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -2496,6 +2616,14 @@ export interface components {
              */
             source: "graph" | "snapshots" | "cache" | "mixed";
         };
+        /**
+         * Order
+         * @description Every queued post of the account, each once, in the wanted order.
+         */
+        Order: {
+            /** Post Ids */
+            post_ids: number[];
+        };
         /** PageInsightsRead */
         PageInsightsRead: {
             /** Account Id */
@@ -2613,6 +2741,11 @@ export interface components {
             account_id?: number | null;
             /** Account Ids */
             account_ids?: number[] | null;
+            /**
+             * Add To Queue
+             * @description True: give the post the next free slot of its account's posting queue (not with `scheduled_for` or `publish_now`; 409 when the account has no free slot). False on a change: take it out of the queue (it keeps its time). A new `scheduled_for` also takes it out.
+             */
+            add_to_queue?: boolean | null;
             /** Caption */
             caption?: string | null;
             /** Clip Id */
@@ -2719,6 +2852,11 @@ export interface components {
             platform_url: string | null;
             /** Published At */
             published_at: string | null;
+            /**
+             * Queued
+             * @description Placed by the account's posting queue.
+             */
+            queued: boolean;
             /** Scheduled For */
             scheduled_for: string | null;
             status: components["schemas"]["PostStatus"];
@@ -2742,6 +2880,11 @@ export interface components {
          * @description A change to a draft, scheduled or failed post; absent fields stay as they are.
          */
         PostUpdate: {
+            /**
+             * Add To Queue
+             * @description True: give the post the next free slot of its account's posting queue (not with `scheduled_for` or `publish_now`; 409 when the account has no free slot). False on a change: take it out of the queue (it keeps its time). A new `scheduled_for` also takes it out.
+             */
+            add_to_queue?: boolean | null;
             /** Caption */
             caption?: string | null;
             /** Clip Id */
@@ -2768,6 +2911,44 @@ export interface components {
             ok: boolean;
             /** Reasons */
             reasons: string[];
+        };
+        /** QueueRead */
+        QueueRead: {
+            /** Account Id */
+            account_id: number;
+            /**
+             * Next Slots
+             * @description The next free slot times after the queue's last post.
+             */
+            next_slots: string[];
+            /** Paused */
+            paused: boolean;
+            /** Posts */
+            posts: components["schemas"]["QueuedPost"][];
+            /** Slots */
+            slots: components["schemas"]["SlotRead"][];
+            /** Timezone */
+            timezone: string;
+        };
+        /**
+         * QueuedPost
+         * @description A queued post in queue order: its slot time, and whether a paused queue holds it.
+         */
+        QueuedPost: {
+            /** Caption */
+            caption: string | null;
+            /** Clip Id */
+            clip_id: number | null;
+            /** Held */
+            held: boolean;
+            /** Id */
+            id: number;
+            media_type: components["schemas"]["MediaType"];
+            /** Scheduled For */
+            scheduled_for: string | null;
+            status: components["schemas"]["PostStatus"];
+            /** Title */
+            title: string | null;
         };
         /**
          * QuotaRead
@@ -2957,6 +3138,64 @@ export interface components {
             last_used_at: string;
             /** User Agent */
             user_agent: string | null;
+        };
+        /**
+         * SlotIn
+         * @description A weekly slot: weekday (0 = Monday … 6 = Sunday) and wall time "HH:MM" in the queue's time zone.
+         */
+        SlotIn: {
+            /**
+             * Time
+             * @description "HH:MM", 24-hour.
+             * @example 09:30
+             */
+            time: string;
+            /** Weekday */
+            weekday: number;
+        };
+        /** SlotRead */
+        SlotRead: {
+            /** Time */
+            time: string;
+            /** Weekday */
+            weekday: number;
+        };
+        /**
+         * SlotsUpdate
+         * @description The queue's whole weekly schedule (replaces the previous one) and, if given, its time zone.
+         */
+        SlotsUpdate: {
+            /** Slots */
+            slots: components["schemas"]["SlotIn"][];
+            /**
+             * Timezone
+             * @description An IANA name such as Europe/Paris (absent: unchanged).
+             */
+            timezone?: string | null;
+        };
+        /** SuggestedSlot */
+        SuggestedSlot: {
+            /**
+             * Score
+             * @description The best-times score (0..1) of that hour.
+             */
+            score: number;
+            /** Time */
+            time: string;
+            /** Weekday */
+            weekday: number;
+        };
+        /** SuggestionsRead */
+        SuggestionsRead: {
+            /** Account Id */
+            account_id: number;
+            /**
+             * Slots
+             * @description The best hours per weekday, from the best-times data.
+             */
+            slots: components["schemas"]["SuggestedSlot"][];
+            /** Timezone */
+            timezone: string;
         };
         /** SyncRead */
         SyncRead: {
@@ -3531,6 +3770,382 @@ export interface operations {
             };
             /** @description The current state forbids it (the message says why and what to do). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_queue_api_v1_accounts__account_id__queue_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueRead"];
+                };
+            };
+            /** @description Not signed in: no valid session cookie or bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    reorder_api_v1_accounts__account_id__queue_order_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Order"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueRead"];
+                };
+            };
+            /** @description Not signed in: no valid session cookie or bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or a cookie-authenticated change without the `X-CSRF-Token` header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state forbids it (the message says why and what to do). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    pause_api_v1_accounts__account_id__queue_pause_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueRead"];
+                };
+            };
+            /** @description Not signed in: no valid session cookie or bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or a cookie-authenticated change without the `X-CSRF-Token` header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state forbids it (the message says why and what to do). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    resume_api_v1_accounts__account_id__queue_resume_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueRead"];
+                };
+            };
+            /** @description Not signed in: no valid session cookie or bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or a cookie-authenticated change without the `X-CSRF-Token` header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state forbids it (the message says why and what to do). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    set_slots_api_v1_accounts__account_id__queue_slots_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SlotsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueRead"];
+                };
+            };
+            /** @description Not signed in: no valid session cookie or bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or a cookie-authenticated change without the `X-CSRF-Token` header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state forbids it (the message says why and what to do). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    suggestions_api_v1_accounts__account_id__queue_suggestions_get: {
+        parameters: {
+            query?: {
+                per_day?: number;
+            };
+            header?: never;
+            path: {
+                account_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuggestionsRead"];
+                };
+            };
+            /** @description Not signed in: no valid session cookie or bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

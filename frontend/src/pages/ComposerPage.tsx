@@ -1,5 +1,5 @@
 import { type FormEvent, useMemo, useReducer } from "react";
-import { useNavigate } from "react-router-dom";
+import { Link, useNavigate } from "react-router-dom";
 import { type MediaType, profilePicture, useActiveAccounts, useClips, useComposerLimits, usePostMutations } from "../api.ts";
 import { ChipInput } from "../components/ChipInput.tsx";
 import { Icon } from "../components/icons.tsx";
@@ -12,6 +12,7 @@ import {
   type Limits,
   type Point,
   type Tag,
+  type When,
   captionLimits,
   chosenAccounts,
   composerReducer,
@@ -31,6 +32,12 @@ const TYPES: [MediaType, string][] = [
   ["STORIES", "Story"],
 ];
 
+
+const SUBMIT: Record<When, { label: string; icon: "send" | "clock" | "list" }> = {
+  schedule: { label: "Schedule post", icon: "clock" },
+  queue: { label: "Add to queue", icon: "list" },
+  now: { label: "Publish now", icon: "send" },
+};
 
 type Counts = ReturnType<typeof countCaption>;
 
@@ -93,7 +100,8 @@ export default function ComposerPage() {
     create.mutate(postBody(state, chosen), {
       onSuccess: (result) => {
         const posts = "items" in result ? result.items : [result];
-        navigate(posts.length === 1 ? `/posts/${posts[0].id}` : "/calendar");
+        if (when === "queue") navigate(`/queue?account=${posts[0].account_id}`);
+        else navigate(posts.length === 1 ? `/posts/${posts[0].id}` : "/calendar");
       },
     });
   };
@@ -218,9 +226,13 @@ export default function ComposerPage() {
               <legend>When</legend>
               <div className="segmented">
                 <label><input type="radio" name="when" value="schedule" checked={when === "schedule"} onChange={() => dispatch({ type: "when", when: "schedule" })} /> Schedule</label>
+                <label><input type="radio" name="when" value="queue" checked={when === "queue"} onChange={() => dispatch({ type: "when", when: "queue" })} /> Add to queue</label>
                 <label><input type="radio" name="when" value="now" checked={when === "now"} onChange={() => dispatch({ type: "when", when: "now" })} /> Publish now</label>
               </div>
             </fieldset>
+            {when === "queue" && (
+              <p className="muted">Each account's next free slot on its <Link to="/queue">queue</Link>, after its queued posts.</p>
+            )}
             {when === "schedule" && (
               <Field label="Date and time" hint={`Your time zone: ${tz}`} error={errors.scheduled_for}>
                 {(props) => <input {...props} type="datetime-local" step="1" value={scheduledAt} onChange={(e) => dispatch({ type: "scheduledAt", value: e.target.value })} />}
@@ -229,8 +241,8 @@ export default function ComposerPage() {
             <ErrorBox error={generalError} />
             <div className="row" style={{ justifyContent: "flex-end" }}>
               <button type="submit" className="btn btn-primary" disabled={create.isPending}>
-                <Icon name={when === "now" ? "send" : "clock"} />
-                {when === "now" ? "Publish now" : "Schedule post"}
+                <Icon name={SUBMIT[when].icon} />
+                {SUBMIT[when].label}
               </button>
             </div>
           </section>

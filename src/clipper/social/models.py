@@ -104,6 +104,8 @@ class SocialPost(TimestampMixin, Base):
     # The first comment's intent, committed before it is posted (looked for before posting again).
     first_comment_sent_at: Mapped[datetime | None]
     first_comment_failed: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Placed by the account's posting queue (`clipper.queue`): reordering and pausing move it.
+    queued: Mapped[bool] = mapped_column(default=False, server_default=false())
     # [{"at": ISO time, "event": "quota_wait", "detail": "...", "count": 3, "last_at": ISO time}], oldest
     # first; a wait repeated in a row is counted on its entry (`count`, `last_at`) instead of appended.
     timeline: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list, server_default="[]")
@@ -142,6 +144,8 @@ class SocialPost(TimestampMixin, Base):
             if self.last_error_code == "recovery_pending":
                 return "Looking for the post among the account's media: Instagram reports it as published."
             return "Asking Instagram whether the publish call went through (it is never published twice)."
+        if self.queued and self.status is PostStatus.SCHEDULED and self.next_attempt_at is None:
+            return "Held: the account's posting queue is paused."
         if self.status not in (PostStatus.SCHEDULED, PostStatus.PUBLISHING) or self.next_attempt_at is None:
             return None
         last = (self.timeline or [{}])[-1].get("event")

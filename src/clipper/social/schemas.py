@@ -58,6 +58,14 @@ class PostFields(BaseModel):
     media_type: MediaType | None = None
     clip_id: DbId | None = None
     clip_ids: list[DbId] | None = None
+    add_to_queue: bool | None = Field(
+        default=None,
+        description=(
+            "True: give the post the next free slot of its account's posting queue (not with "
+            "`scheduled_for` or `publish_now`; 409 when the account has no free slot). False on a "
+            "change: take it out of the queue (it keeps its time). A new `scheduled_for` also takes it out."
+        ),
+    )
 
     @field_validator("hashtags")
     @classmethod
@@ -146,6 +154,7 @@ class PostRead(BaseModel):
     published_at: datetime | None
     attempts: int
     next_attempt_at: datetime | None
+    queued: bool = Field(description="Placed by the account's posting queue.")
     next_step: str | None = Field(
         default=None, description="What happens to the post at `next_attempt_at`, in a sentence."
     )

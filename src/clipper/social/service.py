@@ -23,7 +23,7 @@ from clipper.clips.models import Clip
 from clipper.db import utcnow
 from clipper.errors import Conflict, InvalidInput, NotFound
 from clipper.inputs import MAX_DB_ID
-from clipper.social import bulk, timeline, validation
+from clipper.social import bulk, queueing, timeline, validation
 from clipper.social.engine import Engine
 from clipper.social.models import MediaType, PostStatus, SocialPost, SocialPostMedia
 from clipper.social.schemas import ComposerLimits, PostCreate, PostFields, PostOptions, PostUpdate, RowProblem
@@ -83,6 +83,7 @@ async def build_drafts(session: AsyncSession, *, user: User, data: PostCreate) -
         )
         if data.publish_now and data.scheduled_for is not None:
             draft.reasons.append(Reason("give either scheduled_for or publish_now, not both", "publish_now"))
+        draft.reasons += queueing.reasons(data)
         drafts.append(draft)
     return drafts
 
@@ -132,6 +133,8 @@ async def create_posts(session: AsyncSession, *, user: User, data: PostCreate) -
     if data.publish_now:
         for post in posts:
             _queue_now(post)
+    if data.add_to_queue:
+        await queueing.enqueue(session, posts)
     session.add_all(posts)
     await session.flush()
     return posts
@@ -250,12 +253,13 @@ async def update_post(session: AsyncSession, *, user: User, post_id: int, data: 
             f"Post {post_id} may already be on Instagram (its publish was sent): it cannot change until "
             "that is confirmed. Use Publish to check it again."
         )
-    merged = _merged(post, data)
+    merged = queueing.prepared(post, data, _merged(post, data))
     drafts = await build_drafts(session, user=user, data=merged)
     if drafts[0].reasons:
         raise PostInvalid(drafts[0].reasons)
     _apply(post, merged, drafts[0])
     timeline.add(post, "edited")
+    await queueing.after_change(session, post, merged)
     await session.flush()
     return post
 
@@ -345,6 +349,7 @@ async def request_publish(session: AsyncSession, *, user: User, post_id: int) ->
 def _queue_now(post: SocialPost) -> None:
     """Make a valid post due now: the next sweep claims it."""
     post.status = PostStatus.SCHEDULED
+    post.queued = False
     post.next_attempt_at = utcnow()
     post.error_message = None
     post.publish_requested_at = post.next_attempt_at

@@ -93,6 +93,13 @@ describe("postBody", () => {
     });
   });
 
+  it("asks for the queue's next slot instead of a time", () => {
+    const draft = state({ type: "clips", ids: [1] }, { type: "when", when: "queue" });
+    const body = postBody(draft, [7]);
+    expect(body).toMatchObject({ account_id: 7, add_to_queue: true, scheduled_for: null, publish_now: false });
+    expect(postBody(state({ type: "clips", ids: [1] }), [7])).not.toHaveProperty("add_to_queue");
+  });
+
   it("turns a reel's cover frame into milliseconds", () => {
     const draft = state({ type: "clips", ids: [1] }, { type: "option", patch: { cover_seconds: "1.25" } });
     expect(postBody(draft, [1]).options?.thumb_offset_ms).toBe(1250);

@@ -17,7 +17,7 @@ export const QUALIFY_AS = { REELS: "REELS", IMAGE: "IMAGE", STORIES: "STORIES", 
 
 export type Point = { x: number; y: number };
 export type Tag = UserTag;
-export type When = "schedule" | "now";
+export type When = "schedule" | "now" | "queue";
 
 export type Options = {
   share_to_feed: boolean;
@@ -189,7 +189,9 @@ export function postBody(state: ComposerState, accounts: readonly number[]): Pos
     hashtags: state.hashtags,
     scheduled_for: scheduled ? scheduled.toISOString() : null,
     // Created and queued in one request: a refusal leaves no draft behind.
-    publish_now: !scheduled,
+    publish_now: state.when === "now",
+    // Given the account's next free queue slot by the server, in the same request.
+    ...(state.when === "queue" ? { add_to_queue: true } : {}),
     options: postOptions(state),
     ...(state.mediaType === "CAROUSEL" ? { clip_ids: state.clipIds } : { clip_id: state.clipIds[0] }),
     ...(accounts.length === 1 ? { account_id: accounts[0] } : { account_ids: [...accounts] }),
