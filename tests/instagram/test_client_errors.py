@@ -7,7 +7,7 @@ import json
 import pytest
 
 from clipper.instagram import errors as e
-from clipper.instagram.errors import error_from_response
+from clipper.instagram.error_mapping import error_from_response
 
 
 def envelope(code, subcode=None, message="Something failed", **extra):

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from clipper.instagram import InvalidParameterError
-from clipper.instagram.errors import error_from_response
+from clipper.instagram.error_mapping import error_from_response
 from clipper.instagram.schemas import (
     Comment,
     Conversation,

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from clipper.db import unit_of_work, utcnow
-from clipper.instagram.errors import error_from_response
+from clipper.instagram.error_mapping import error_from_response
 from clipper.social.models import PostStatus, SocialPost
 from clipper.social.transitions import refused_publish
 from graph_sandbox.world import Media

@@ -2,6 +2,7 @@
 
 from clipper.instagram.batch import BatchRequest, BatchResponse
 from clipper.instagram.client import InstagramGraphAPI
+from clipper.instagram.error_mapping import error_from_response
 from clipper.instagram.errors import (
     AccountNotDiscoverableError,
     ConnectionDroppedError,
@@ -26,7 +27,6 @@ from clipper.instagram.errors import (
     TransportError,
     UnknownGraphError,
     UploadFailedError,
-    error_from_response,
 )
 from clipper.instagram.hashtags import HashtagSearchLimitError, PublicContentAccessError
 from clipper.instagram.usage import UsageTracker

@@ -10,13 +10,13 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from clipper.instagram.core import GraphCore
+from clipper.instagram.error_mapping import error_from_response
 from clipper.instagram.errors import (
     InstagramGraphAPIError,
     OutcomeUnknownError,
     RequestValidationError,
     TransientError,
     TransportError,
-    error_from_response,
 )
 from clipper.instagram.transport import encode_params
 

@@ -15,6 +15,7 @@ from typing import Any, Self
 
 import httpx
 
+from clipper.instagram.error_mapping import error_from_response
 from clipper.instagram.errors import (
     GraphAPIResponseError,
     InstagramGraphAPIError,
@@ -24,7 +25,6 @@ from clipper.instagram.errors import (
     RequestValidationError,
     TransientError,
     TransportError,
-    error_from_response,
 )
 from clipper.instagram.transport import (
     DEFAULT_LIMITS,
