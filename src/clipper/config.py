@@ -170,6 +170,10 @@ class Settings(BaseSettings):
     allow_insecure_graph_hosts: bool = False
     # /metrics answers loopback clients; with a token, also anyone sending `Authorization: Bearer <token>`.
     metrics_token: str = Field(default="", repr=False)
+    # Outgoing webhooks go to public https URLs only (checked after DNS, at every send) unless these allow
+    # http:// or loopback/private/link-local targets (a receiver on the same machine or network).
+    outgoing_webhooks_allow_http: bool = False
+    outgoing_webhooks_allow_private: bool = False
 
     @model_validator(mode="after")
     def _log_format_json(self) -> Self:

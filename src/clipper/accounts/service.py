@@ -115,5 +115,5 @@ async def check_account(
     async with factory() as session:
         # The account as committed (also when the check found nothing to write).
         account = checked.account if checked else await get_account(session, user=user, account_id=account_id)
-    await notify.account_updated(hub, account)
+    await notify.account_updated(hub, account, factory=factory)
     return account

@@ -56,7 +56,7 @@ async def complete_login(
     """Take the login dialog's callback (see `InstagramOAuth.handle_callback`); announce what it connected."""
     result = await oauth.handle_callback(factory, user=user, params=params, browser_nonce=browser_nonce)
     if result.account is not None:
-        await notify.account_updated(hub, result.account)
+        await notify.account_updated(hub, result.account, factory=factory)
     return result
 
 
@@ -72,7 +72,7 @@ async def select_account(
     account = await oauth.select_account(
         factory, user=user, instagram_business_account_id=instagram_business_account_id
     )
-    await notify.account_updated(hub, account)
+    await notify.account_updated(hub, account, factory=factory)
     return account
 
 
@@ -99,5 +99,5 @@ async def disconnect(
     account = await accounts.disconnect_account(
         factory, user=user, account_id=account_id, graph=graph, cipher=cipher, states=states
     )
-    await notify.account_updated(hub, account)
+    await notify.account_updated(hub, account, factory=factory)
     return account
