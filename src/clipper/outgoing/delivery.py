@@ -60,7 +60,7 @@ async def _in_flight(session: AsyncSession, now: datetime) -> dict[int, int]:
         .where(WebhookDelivery.status == DeliveryStatus.SENDING, WebhookDelivery.lease_until > now)
         .group_by(WebhookDelivery.endpoint_id)
     )
-    return dict(rows.tuples())
+    return {int(endpoint_id): int(count) for endpoint_id, count in rows}
 
 
 async def _candidates(session: AsyncSession, now: datetime, room: int) -> list[tuple[int, int]]:
@@ -86,7 +86,7 @@ async def _candidates(session: AsyncSession, now: datetime, room: int) -> list[t
         .order_by(ranked.c.next_attempt_at, ranked.c.id)
         .limit(room * PER_ENDPOINT_IN_FLIGHT)
     )
-    return [(delivery_id, endpoint_id) for delivery_id, endpoint_id in rows.tuples()]
+    return [(delivery_id, endpoint_id) for delivery_id, endpoint_id in rows]
 
 
 async def claim_due(session: AsyncSession, *, now: datetime | None = None) -> list[Claimed]:
@@ -139,7 +139,7 @@ async def _load(
         found = row.first()
     if found is None:
         return None
-    delivery, endpoint = found.tuple()
+    delivery, endpoint = found
     return _Work(
         url=endpoint.url,
         enabled=endpoint.enabled,
@@ -179,7 +179,12 @@ def _after(work: _Work, outcome: sender.Outcome, now: datetime) -> dict[str, obj
 
 
 async def attempt(
-    factory: async_sessionmaker[AsyncSession], claimed: Claimed, *, cipher: TokenCipher, settings: Settings
+    factory: async_sessionmaker[AsyncSession],
+    claimed: Claimed,
+    *,
+    cipher: TokenCipher,
+    settings: Settings,
+    now: datetime | None = None,
 ) -> sender.Outcome | None:
     """Send one claimed delivery and record the outcome; None when the lease was lost or the row is gone."""
     work = await _load(factory, claimed, cipher)
@@ -200,7 +205,7 @@ async def attempt(
             allow_http=settings.outgoing_webhooks_allow_http,
             allow_private=settings.outgoing_webhooks_allow_private,
         )
-        values = _after(work, outcome, utcnow())
+        values = _after(work, outcome, now or utcnow())
     async with unit_of_work(factory) as session:
         await session.execute(
             update(WebhookDelivery)
@@ -223,4 +228,4 @@ async def run_due(
     """Claim what is due and send it here, one after the other (CLI, tests); the worker sends in parallel."""
     async with unit_of_work(factory) as session:
         claimed = await claim_due(session, now=now)
-    return [await attempt(factory, item, cipher=cipher, settings=settings) for item in claimed]
+    return [await attempt(factory, item, cipher=cipher, settings=settings, now=now) for item in claimed]

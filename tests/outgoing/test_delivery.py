@@ -1,0 +1,232 @@
+"""Deliveries reach a real local receiver signed, are retried with backoff, and never go where refused."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import json
+import time
+from datetime import datetime, timedelta
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from clipper.db import utcnow
+from clipper.outgoing import delivery, outbox, sender, signing, targets
+from tests.fixtures.auth import SignUp
+from tests.outgoing.helpers import API, allow_local, create_endpoint, deliveries, run_due
+from tests.outgoing.receiver import Receiver
+
+
+def _signed_by(secret: str, header: str, body: bytes) -> bool:
+    """The receiver's check, written from the documented scheme (not with our signing module)."""
+    parts = dict(part.split("=", 1) for part in header.split(","))
+    expected = hmac.new(secret.encode(), f"{parts['t']}.".encode() + body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(parts["v1"], expected) and abs(time.time() - int(parts["t"])) < 60
+
+
+async def _ping(client: httpx.AsyncClient, user: SignUp, endpoint: dict) -> dict:
+    response = await client.post(f"{API}/{endpoint['id']}/test", headers=user.headers)
+    assert response.status_code == 202, response.text
+    queued: dict = response.json()
+    return queued
+
+
+class TestSigned:
+    async def test_the_receiver_verifies_the_hmac_of_a_test_ping(
+        self, client: httpx.AsyncClient, local: FastAPI, signup: SignUp, receiver: Receiver
+    ) -> None:
+        user = await signup(client)
+        endpoint = await create_endpoint(client, user.headers, f"{receiver.origin}/in?src=clipper")
+        queued = await _ping(client, user, endpoint)
+
+        await run_due(local)
+
+        [request] = receiver.requests
+        body = json.loads(request.body)
+        assert (request.method, request.path) == ("POST", "/in?src=clipper")
+        assert _signed_by(endpoint["secret"], request.headers["clipper-signature"], request.body)
+        assert not _signed_by("whsec_wrong", request.headers["clipper-signature"], request.body)
+        assert set(body) == {"id", "type", "created_at", "data"}
+        assert (body["id"], body["type"], body["data"]["endpoint_id"]) == (
+            queued["event_id"],
+            "ping",
+            endpoint["id"],
+        )
+        assert request.headers["clipper-event-id"] == queued["event_id"]
+        assert request.headers["content-type"] == "application/json"
+        [logged] = await deliveries(client, user.headers, endpoint["id"])
+        assert (logged["status"], logged["attempts"], logged["last_status_code"]) == ("delivered", 1, 200)
+        assert logged["last_duration_ms"] is not None
+        assert logged["delivered_at"] is not None
+
+    async def test_a_rotated_secret_signs_the_next_attempt(
+        self, client: httpx.AsyncClient, local: FastAPI, signup: SignUp, receiver: Receiver
+    ) -> None:
+        user = await signup(client)
+        endpoint = await create_endpoint(client, user.headers, f"{receiver.origin}/in")
+        await _ping(client, user, endpoint)
+        rotated = (await client.post(f"{API}/{endpoint['id']}/rotate-secret", headers=user.headers)).json()
+
+        await run_due(local)
+
+        [request] = receiver.requests
+        assert _signed_by(rotated["secret"], request.headers["clipper-signature"], request.body)
+        assert not _signed_by(endpoint["secret"], request.headers["clipper-signature"], request.body)
+
+    def test_verify_accepts_the_header_and_refuses_old_or_altered_ones(self) -> None:
+        header = signing.signature_header("whsec_k", 1_700_000_000, b'{"a":1}')
+
+        assert signing.verify("whsec_k", header, b'{"a":1}', now=1_700_000_100)
+        assert not signing.verify("whsec_k", header, b'{"a":2}', now=1_700_000_100)
+        assert not signing.verify("whsec_k", header, b'{"a":1}', now=1_700_001_000)
+
+
+class TestRetries:
+    async def test_a_500_is_retried_after_a_backoff_then_delivered(
+        self, client: httpx.AsyncClient, local: FastAPI, signup: SignUp, receiver: Receiver
+    ) -> None:
+        user = await signup(client)
+        endpoint = await create_endpoint(client, user.headers, f"{receiver.origin}/in")
+        await _ping(client, user, endpoint)
+        receiver.statuses = [500]
+
+        await run_due(local)
+        [failed_once] = await deliveries(client, user.headers, endpoint["id"])
+        not_yet = await run_due(local)
+        retry_at = datetime.fromisoformat(failed_once["next_attempt_at"])
+        await run_due(local, now=retry_at + timedelta(seconds=1))
+
+        assert (failed_once["status"], failed_once["attempts"], failed_once["last_status_code"]) == (
+            "pending",
+            1,
+            500,
+        )
+        assert failed_once["last_error"] == "Answered HTTP 500."
+        wait = (retry_at - utcnow()).total_seconds()
+        assert 0.8 * delivery.BACKOFF_BASE_SECONDS - 5 < wait <= 1.2 * delivery.BACKOFF_BASE_SECONDS
+        assert not_yet == []
+        [done] = await deliveries(client, user.headers, endpoint["id"])
+        assert (done["status"], done["attempts"], done["last_status_code"]) == ("delivered", 2, 200)
+        first, second = receiver.requests
+        assert first.body == second.body
+        assert all(
+            _signed_by(endpoint["secret"], r.headers["clipper-signature"], r.body) for r in receiver.requests
+        )
+
+    async def test_gives_up_once_the_next_try_would_pass_a_day(
+        self, client: httpx.AsyncClient, local: FastAPI, signup: SignUp, receiver: Receiver
+    ) -> None:
+        user = await signup(client)
+        endpoint = await create_endpoint(client, user.headers, f"{receiver.origin}/in")
+        await _ping(client, user, endpoint)
+        receiver.statuses = [503]
+
+        await run_due(local, now=utcnow() + timedelta(hours=23, minutes=59, seconds=50))
+
+        [logged] = await deliveries(client, user.headers, endpoint["id"])
+        assert (logged["status"], logged["last_status_code"]) == ("failed", 503)
+
+    def test_the_backoff_doubles_up_to_an_hour(self) -> None:
+        waits = [delivery.backoff_seconds(attempt) for attempt in (1, 2, 3, 12)]
+
+        assert 24 <= waits[0] <= 36
+        assert 48 <= waits[1] <= 72
+        assert 96 <= waits[2] <= 144
+        assert 2880 <= waits[3] <= 4320
+
+    async def test_a_redirect_is_not_followed(
+        self, client: httpx.AsyncClient, local: FastAPI, signup: SignUp, receiver: Receiver
+    ) -> None:
+        user = await signup(client)
+        endpoint = await create_endpoint(client, user.headers, f"{receiver.origin}/in")
+        await _ping(client, user, endpoint)
+        receiver.statuses = [302]
+
+        await run_due(local)
+
+        [logged] = await deliveries(client, user.headers, endpoint["id"])
+        assert len(receiver.requests) == 1
+        assert (logged["status"], logged["last_status_code"]) == ("pending", 302)
+        assert "redirects are not followed" in logged["last_error"]
+
+
+class TestRefusedTargets:
+    async def test_loopback_is_refused_at_send_time_unless_allowed(
+        self, client: httpx.AsyncClient, local: FastAPI, signup: SignUp, receiver: Receiver
+    ) -> None:
+        user = await signup(client)
+        endpoint = await create_endpoint(client, user.headers, f"{receiver.origin}/in")
+        await _ping(client, user, endpoint)
+        allow_local(local, private=False)
+
+        await run_due(local)
+        [refused] = await deliveries(client, user.headers, endpoint["id"])
+        allow_local(local)
+        await run_due(local, now=datetime.fromisoformat(refused["next_attempt_at"]) + timedelta(seconds=1))
+
+        assert (refused["status"], refused["last_status_code"]) == ("pending", None)
+        assert "127.0.0.1 is a loopback address" in refused["last_error"]
+        assert len(receiver.requests) == 1  # only once allowed
+        [logged] = await deliveries(client, user.headers, endpoint["id"])
+        assert logged["status"] == "delivered"
+
+    async def test_connects_to_the_checked_address_with_the_name_as_host(self, receiver: Receiver) -> None:
+        port = int(receiver.origin.rsplit(":", 1)[1])
+        # A name that resolves nowhere: the connection can only go to the address it is given.
+        target = targets.parse(f"http://hooks.receiver.example:{port}/in", allow_http=True)
+
+        status = await sender._post(target, ipaddress.ip_address("127.0.0.1"), b"{}", {"X-Test": "1"})
+
+        [request] = receiver.requests
+        assert status == 200
+        assert request.headers["host"] == f"hooks.receiver.example:{port}"
+
+    async def test_a_disabled_endpoint_fails_its_deliveries_without_a_request(
+        self, client: httpx.AsyncClient, local: FastAPI, signup: SignUp, receiver: Receiver
+    ) -> None:
+        user = await signup(client)
+        endpoint = await create_endpoint(client, user.headers, f"{receiver.origin}/in")
+        await _ping(client, user, endpoint)
+        await client.patch(f"{API}/{endpoint['id']}", json={"enabled": False}, headers=user.headers)
+
+        await run_due(local)
+
+        [logged] = await deliveries(client, user.headers, endpoint["id"])
+        assert (logged["status"], logged["last_error"]) == ("failed", "The endpoint is disabled.")
+        assert receiver.requests == []
+
+
+class TestBounds:
+    async def test_one_busy_endpoint_leaves_room_for_the_others(
+        self, client: httpx.AsyncClient, local: FastAPI, signup: SignUp, session: AsyncSession
+    ) -> None:
+        user = await signup(client)
+        busy = await create_endpoint(client, user.headers, "https://busy.example/in")
+        quiet = await create_endpoint(client, user.headers, "https://quiet.example/in")
+        for _ in range(3 * delivery.PER_ENDPOINT_IN_FLIGHT):
+            outbox.enqueue(session, endpoint_ids=[busy["id"]], event_type=outbox.PING, data={})
+        outbox.enqueue(session, endpoint_ids=[quiet["id"]], event_type=outbox.PING, data={})
+        await session.flush()
+        later = utcnow() + timedelta(seconds=1)
+
+        first = await delivery.claim_due(session, now=later)
+        second = await delivery.claim_due(session, now=later)
+
+        assert len(first) == delivery.PER_ENDPOINT_IN_FLIGHT + 1
+        assert second == []  # the busy endpoint's slots are all in flight
+
+    def test_a_large_event_keeps_only_its_id(self) -> None:
+        body = outbox.envelope(
+            "comment.created", {"id": 7, "texts": ["x" * 2000] * 50}, event_id="evt_1", at=utcnow()
+        )
+
+        assert len(body.encode()) <= outbox.MAX_BODY_BYTES
+        assert json.loads(body)["data"] == {"id": 7, "truncated": True}
+
+    def test_an_outcome_is_delivered_only_on_2xx(self) -> None:
+        assert sender.Outcome(204, None, 3).delivered
+        assert not sender.Outcome(302, "x", 3).delivered
+        assert not sender.Outcome(None, "x", 3).delivered
