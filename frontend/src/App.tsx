@@ -12,6 +12,7 @@ import CalendarPage from "./pages/CalendarPage.tsx";
 import PostDetailPage from "./pages/PostDetailPage.tsx";
 import InboxPage from "./pages/InboxPage.tsx";
 import SecurityPage from "./pages/SecurityPage.tsx";
+import WebhooksPage from "./pages/WebhooksPage.tsx";
 // The charts library is the biggest dependency: load it with the page that uses it.
 const AnalyticsPage = lazy(() => import("./pages/AnalyticsPage.tsx"));
 
@@ -22,6 +23,7 @@ const NAV: { to: string; label: string; icon: IconName }[] = [
   { to: "/calendar", label: "Calendar", icon: "calendar" },
   { to: "/inbox", label: "Inbox", icon: "inbox" },
   { to: "/analytics", label: "Analytics", icon: "chart" },
+  { to: "/webhooks", label: "Webhooks", icon: "link" },
   { to: "/security", label: "Security", icon: "eye" },
 ];
 
@@ -97,6 +99,7 @@ export default function App() {
         <Route path="/posts/:postId" element={<PostDetailPage />} />
         <Route path="/inbox" element={<InboxPage />} />
         <Route path="/analytics" element={<Suspense fallback={<Spinner label="Loading analytics" />}><AnalyticsPage /></Suspense>} />
+        <Route path="/webhooks" element={<WebhooksPage />} />
         <Route path="/security" element={<SecurityPage />} />
         <Route path="*" element={<div className="page"><h1>Page not found</h1></div>} />
       </Route>

@@ -10,6 +10,7 @@ import {
 export * from "./api/client.ts";
 export * from "./api/inbox.ts";
 export * from "./api/insights.ts";
+export * from "./api/webhooks.ts";
 
 // ---- auth ---------------------------------------------------------------------------------------
 export function useMe() {
