@@ -10,11 +10,15 @@ import time
 from datetime import datetime, timedelta
 
 import httpx
+from cryptography.fernet import Fernet
 from fastapi import FastAPI
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.db import utcnow
 from clipper.outgoing import delivery, outbox, sender, signing, targets
+from clipper.outgoing.models import WebhookEndpoint
+from clipper.security import TokenCipher
 from tests.fixtures.auth import SignUp
 from tests.outgoing.helpers import API, allow_local, create_endpoint, deliveries, run_due
 from tests.outgoing.receiver import Receiver
@@ -230,3 +234,46 @@ class TestBounds:
         assert sender.Outcome(204, None, 3).delivered
         assert not sender.Outcome(302, "x", 3).delivered
         assert not sender.Outcome(None, "x", 3).delivered
+
+
+class TestCrashesAndKeys:
+    async def test_a_delivery_whose_worker_died_is_taken_again_after_its_lease(
+        self, client: httpx.AsyncClient, local: FastAPI, signup: SignUp, session: AsyncSession
+    ) -> None:
+        user = await signup(client)
+        endpoint = await create_endpoint(client, user.headers, "https://receiver.example/in")
+        [row] = outbox.enqueue(session, endpoint_ids=[endpoint["id"]], event_type=outbox.PING, data={})
+        await session.flush()
+        now = utcnow() + timedelta(seconds=1)
+
+        [first] = await delivery.claim_due(session, now=now)
+        during = await delivery.claim_due(session, now=first.lease_until - timedelta(seconds=1))
+        [again] = await delivery.claim_due(session, now=first.lease_until + timedelta(seconds=1))
+
+        assert first.delivery_id == again.delivery_id == row.id
+        assert during == []
+        await session.refresh(row)
+        assert (row.status, row.attempts) == ("sending", 2)
+
+    async def test_a_secret_no_key_can_read_is_reported_not_sent(
+        self,
+        client: httpx.AsyncClient,
+        local: FastAPI,
+        signup: SignUp,
+        receiver: Receiver,
+        session: AsyncSession,
+    ) -> None:
+        user = await signup(client)
+        endpoint = await create_endpoint(client, user.headers, f"{receiver.origin}/in")
+        await _ping(client, user, endpoint)
+        stranger = TokenCipher([Fernet.generate_key().decode()]).encrypt("whsec_lost")
+        await session.execute(
+            update(WebhookEndpoint).where(WebhookEndpoint.id == endpoint["id"]).values(secret_enc=stranger)
+        )
+        await session.flush()
+
+        await run_due(local)
+
+        [logged] = await deliveries(client, user.headers, endpoint["id"])
+        assert (logged["status"], logged["last_error"]) == ("pending", delivery.SECRET_UNREADABLE)
+        assert receiver.requests == []

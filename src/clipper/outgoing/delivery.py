@@ -25,7 +25,7 @@ from clipper.config import Settings
 from clipper.db import unit_of_work, utcnow
 from clipper.outgoing import sender, signing
 from clipper.outgoing.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
-from clipper.security import TokenCipher
+from clipper.security import TokenCipher, TokenDecryptError
 
 IN_FLIGHT = 50
 PER_ENDPOINT_IN_FLIGHT = 4
@@ -33,6 +33,7 @@ LEASE_SECONDS = 60  # well past the 10 s an attempt may take
 RETRY_WINDOW = timedelta(hours=24)
 BACKOFF_BASE_SECONDS = 30.0
 BACKOFF_MAX_SECONDS = 3600.0
+SECRET_UNREADABLE = "The endpoint's secret cannot be decrypted with FERNET_KEY: rotate its secret."
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ async def claim_due(session: AsyncSession, *, now: datetime | None = None) -> li
 class _Work:
     url: str
     enabled: bool
-    secret: str
+    secret: str | None  # None: no key in FERNET_KEY reads it (rotating the secret mends it)
     body: bytes
     event_id: str
     event_type: str
@@ -140,10 +141,14 @@ async def _load(
     if found is None:
         return None
     delivery, endpoint = found
+    try:
+        secret: str | None = cipher.decrypt(endpoint.secret_enc)
+    except TokenDecryptError:
+        secret = None
     return _Work(
         url=endpoint.url,
         enabled=endpoint.enabled,
-        secret=cipher.decrypt(endpoint.secret_enc),
+        secret=secret,
         body=delivery.body.encode("utf-8"),
         event_id=delivery.event_id,
         event_type=delivery.event_type,
@@ -152,10 +157,10 @@ async def _load(
     )
 
 
-def headers_for(work: _Work, delivery_id: int, timestamp: int) -> dict[str, str]:
+def headers_for(work: _Work, secret: str, delivery_id: int, timestamp: int) -> dict[str, str]:
     """The delivery's headers: the signature (with its timestamp) and what the event is."""
     return {
-        signing.SIGNATURE_HEADER: signing.signature_header(work.secret, timestamp, work.body),
+        signing.SIGNATURE_HEADER: signing.signature_header(secret, timestamp, work.body),
         "Clipper-Event-Id": work.event_id,
         "Clipper-Event-Type": work.event_type,
         "Clipper-Delivery-Id": str(delivery_id),
@@ -178,6 +183,18 @@ def _after(work: _Work, outcome: sender.Outcome, now: datetime) -> dict[str, obj
     return values | {"status": DeliveryStatus.PENDING, "next_attempt_at": retry_at}
 
 
+async def _send(work: _Work, delivery_id: int, settings: Settings) -> sender.Outcome:
+    if work.secret is None:
+        return sender.Outcome(None, SECRET_UNREADABLE, 0)
+    return await sender.send(
+        work.url,
+        body=work.body,
+        headers=headers_for(work, work.secret, delivery_id, int(time.time())),
+        allow_http=settings.outgoing_webhooks_allow_http,
+        allow_private=settings.outgoing_webhooks_allow_private,
+    )
+
+
 async def attempt(
     factory: async_sessionmaker[AsyncSession],
     claimed: Claimed,
@@ -190,22 +207,12 @@ async def attempt(
     work = await _load(factory, claimed, cipher)
     if work is None:
         return None
-    if not work.enabled:
-        outcome = sender.Outcome(None, "The endpoint is disabled.", 0)
-        values: dict[str, object] = {
-            "status": DeliveryStatus.FAILED,
-            "lease_until": None,
-            "last_error": outcome.error,
-        }
-    else:
-        outcome = await sender.send(
-            work.url,
-            body=work.body,
-            headers=headers_for(work, claimed.delivery_id, int(time.time())),
-            allow_http=settings.outgoing_webhooks_allow_http,
-            allow_private=settings.outgoing_webhooks_allow_private,
-        )
+    if work.enabled:
+        outcome = await _send(work, claimed.delivery_id, settings)
         values = _after(work, outcome, now or utcnow())
+    else:
+        outcome = sender.Outcome(None, "The endpoint is disabled.", 0)
+        values = {"status": DeliveryStatus.FAILED, "lease_until": None, "last_error": outcome.error}
     async with unit_of_work(factory) as session:
         await session.execute(
             update(WebhookDelivery)
