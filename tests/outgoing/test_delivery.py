@@ -7,9 +7,12 @@ import hmac
 import ipaddress
 import json
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import httpx
+import pytest
 from cryptography.fernet import Fernet
 from fastapi import FastAPI
 from sqlalchemy import update
@@ -31,20 +34,30 @@ def _signed_by(secret: str, header: str, body: bytes) -> bool:
     return hmac.compare_digest(parts["v1"], expected) and abs(time.time() - int(parts["t"])) < 60
 
 
-async def _ping(client: httpx.AsyncClient, user: SignUp, endpoint: dict) -> dict:
+@dataclass(frozen=True)
+class Pinged:
+    """A user's endpoint on the receiver with a test ping queued."""
+
+    user: SignUp
+    endpoint: dict[str, Any]
+    queued: dict[str, Any]
+
+
+@pytest.fixture
+async def pinged(client: httpx.AsyncClient, local: FastAPI, signup: SignUp, receiver: Receiver) -> Pinged:
+    del local  # started, allowing the loopback receiver
+    user = await signup(client)
+    endpoint = await create_endpoint(client, user.headers, f"{receiver.origin}/in?src=clipper")
     response = await client.post(f"{API}/{endpoint['id']}/test", headers=user.headers)
     assert response.status_code == 202, response.text
-    queued: dict = response.json()
-    return queued
+    return Pinged(user, endpoint, response.json())
 
 
 class TestSigned:
     async def test_the_receiver_verifies_the_hmac_of_a_test_ping(
-        self, client: httpx.AsyncClient, local: FastAPI, signup: SignUp, receiver: Receiver
+        self, client: httpx.AsyncClient, local: FastAPI, pinged: Pinged, receiver: Receiver
     ) -> None:
-        user = await signup(client)
-        endpoint = await create_endpoint(client, user.headers, f"{receiver.origin}/in?src=clipper")
-        queued = await _ping(client, user, endpoint)
+        user, endpoint = pinged.user, pinged.endpoint
 
         await run_due(local)
 
@@ -55,11 +68,11 @@ class TestSigned:
         assert not _signed_by("whsec_wrong", request.headers["clipper-signature"], request.body)
         assert set(body) == {"id", "type", "created_at", "data"}
         assert (body["id"], body["type"], body["data"]["endpoint_id"]) == (
-            queued["event_id"],
+            pinged.queued["event_id"],
             "ping",
             endpoint["id"],
         )
-        assert request.headers["clipper-event-id"] == queued["event_id"]
+        assert request.headers["clipper-event-id"] == pinged.queued["event_id"]
         assert request.headers["content-type"] == "application/json"
         [logged] = await deliveries(client, user.headers, endpoint["id"])
         assert (logged["status"], logged["attempts"], logged["last_status_code"]) == ("delivered", 1, 200)
@@ -67,11 +80,9 @@ class TestSigned:
         assert logged["delivered_at"] is not None
 
     async def test_a_rotated_secret_signs_the_next_attempt(
-        self, client: httpx.AsyncClient, local: FastAPI, signup: SignUp, receiver: Receiver
+        self, client: httpx.AsyncClient, local: FastAPI, pinged: Pinged, receiver: Receiver
     ) -> None:
-        user = await signup(client)
-        endpoint = await create_endpoint(client, user.headers, f"{receiver.origin}/in")
-        await _ping(client, user, endpoint)
+        user, endpoint = pinged.user, pinged.endpoint
         rotated = (await client.post(f"{API}/{endpoint['id']}/rotate-secret", headers=user.headers)).json()
 
         await run_due(local)
@@ -90,11 +101,9 @@ class TestSigned:
 
 class TestRetries:
     async def test_a_500_is_retried_after_a_backoff_then_delivered(
-        self, client: httpx.AsyncClient, local: FastAPI, signup: SignUp, receiver: Receiver
+        self, client: httpx.AsyncClient, local: FastAPI, pinged: Pinged, receiver: Receiver
     ) -> None:
-        user = await signup(client)
-        endpoint = await create_endpoint(client, user.headers, f"{receiver.origin}/in")
-        await _ping(client, user, endpoint)
+        user, endpoint = pinged.user, pinged.endpoint
         receiver.statuses = [500]
 
         await run_due(local)
@@ -121,11 +130,9 @@ class TestRetries:
         )
 
     async def test_gives_up_once_the_next_try_would_pass_a_day(
-        self, client: httpx.AsyncClient, local: FastAPI, signup: SignUp, receiver: Receiver
+        self, client: httpx.AsyncClient, local: FastAPI, pinged: Pinged, receiver: Receiver
     ) -> None:
-        user = await signup(client)
-        endpoint = await create_endpoint(client, user.headers, f"{receiver.origin}/in")
-        await _ping(client, user, endpoint)
+        user, endpoint = pinged.user, pinged.endpoint
         receiver.statuses = [503]
 
         await run_due(local, now=utcnow() + timedelta(hours=23, minutes=59, seconds=50))
@@ -142,11 +149,9 @@ class TestRetries:
         assert 2880 <= waits[3] <= 4320
 
     async def test_a_redirect_is_not_followed(
-        self, client: httpx.AsyncClient, local: FastAPI, signup: SignUp, receiver: Receiver
+        self, client: httpx.AsyncClient, local: FastAPI, pinged: Pinged, receiver: Receiver
     ) -> None:
-        user = await signup(client)
-        endpoint = await create_endpoint(client, user.headers, f"{receiver.origin}/in")
-        await _ping(client, user, endpoint)
+        user, endpoint = pinged.user, pinged.endpoint
         receiver.statuses = [302]
 
         await run_due(local)
@@ -159,11 +164,9 @@ class TestRetries:
 
 class TestRefusedTargets:
     async def test_loopback_is_refused_at_send_time_unless_allowed(
-        self, client: httpx.AsyncClient, local: FastAPI, signup: SignUp, receiver: Receiver
+        self, client: httpx.AsyncClient, local: FastAPI, pinged: Pinged, receiver: Receiver
     ) -> None:
-        user = await signup(client)
-        endpoint = await create_endpoint(client, user.headers, f"{receiver.origin}/in")
-        await _ping(client, user, endpoint)
+        user, endpoint = pinged.user, pinged.endpoint
         allow_local(local, private=False)
 
         await run_due(local)
@@ -189,11 +192,9 @@ class TestRefusedTargets:
         assert request.headers["host"] == f"hooks.receiver.example:{port}"
 
     async def test_a_disabled_endpoint_fails_its_deliveries_without_a_request(
-        self, client: httpx.AsyncClient, local: FastAPI, signup: SignUp, receiver: Receiver
+        self, client: httpx.AsyncClient, local: FastAPI, pinged: Pinged, receiver: Receiver
     ) -> None:
-        user = await signup(client)
-        endpoint = await create_endpoint(client, user.headers, f"{receiver.origin}/in")
-        await _ping(client, user, endpoint)
+        user, endpoint = pinged.user, pinged.endpoint
         await client.patch(f"{API}/{endpoint['id']}", json={"enabled": False}, headers=user.headers)
 
         await run_due(local)
@@ -259,13 +260,11 @@ class TestCrashesAndKeys:
         self,
         client: httpx.AsyncClient,
         local: FastAPI,
-        signup: SignUp,
+        pinged: Pinged,
         receiver: Receiver,
         session: AsyncSession,
     ) -> None:
-        user = await signup(client)
-        endpoint = await create_endpoint(client, user.headers, f"{receiver.origin}/in")
-        await _ping(client, user, endpoint)
+        user, endpoint = pinged.user, pinged.endpoint
         stranger = TokenCipher([Fernet.generate_key().decode()]).encrypt("whsec_lost")
         await session.execute(
             update(WebhookEndpoint).where(WebhookEndpoint.id == endpoint["id"]).values(secret_enc=stranger)
