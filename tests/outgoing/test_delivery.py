@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.db import utcnow
 from clipper.outgoing import delivery, outbox, sender, signing, targets
-from clipper.outgoing.models import WebhookEndpoint
+from clipper.outgoing.models import WebhookDelivery, WebhookEndpoint
 from clipper.security import TokenCipher
 from tests.fixtures.auth import SignUp
 from tests.outgoing.helpers import API, allow_local, create_endpoint, deliveries, run_due
@@ -276,3 +276,23 @@ class TestCrashesAndKeys:
         [logged] = await deliveries(client, user.headers, endpoint["id"])
         assert (logged["status"], logged["last_error"]) == ("pending", delivery.SECRET_UNREADABLE)
         assert receiver.requests == []
+
+    async def test_a_task_that_waited_past_its_lease_sends_nothing(
+        self, local: FastAPI, pinged: Pinged, receiver: Receiver, session: AsyncSession
+    ) -> None:
+        resources = local.state.resources
+        await session.execute(
+            update(WebhookDelivery)
+            .where(WebhookDelivery.id == pinged.queued["id"])
+            .values(next_attempt_at=utcnow() - timedelta(minutes=2))
+        )
+        # Claimed a minute ago: only a few seconds of the lease are left, less than an attempt may take.
+        [stale] = await delivery.claim_due(session, now=utcnow() - timedelta(seconds=55))
+
+        outcome = await delivery.attempt(
+            resources.session_factory, stale, cipher=resources.cipher, settings=resources.settings
+        )
+
+        assert outcome is None
+        assert receiver.requests == []
+        assert stale.delivery_id == pinged.queued["id"]

@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper.config import Settings
@@ -48,7 +48,7 @@ def backoff_seconds(attempts: int) -> float:
     return delay * random.uniform(0.8, 1.2)
 
 
-def _due(now: datetime) -> object:
+def _due(now: datetime) -> ColumnElement[bool]:
     return or_(
         and_(WebhookDelivery.status == DeliveryStatus.PENDING, WebhookDelivery.next_attempt_at <= now),
         and_(WebhookDelivery.status == DeliveryStatus.SENDING, WebhookDelivery.lease_until <= now),
@@ -78,7 +78,7 @@ async def _candidates(session: AsyncSession, now: datetime, room: int) -> list[t
             )
             .label("rank"),
         )
-        .where(_due(now))  # type: ignore[arg-type]
+        .where(_due(now))
         .subquery()
     )
     rows = await session.execute(
@@ -104,7 +104,7 @@ async def claim_due(session: AsyncSession, *, now: datetime | None = None) -> li
             continue
         result = await session.execute(
             update(WebhookDelivery)
-            .where(WebhookDelivery.id == delivery_id, _due(now))  # type: ignore[arg-type]
+            .where(WebhookDelivery.id == delivery_id, _due(now))
             .values(status=DeliveryStatus.SENDING, lease_until=lease, attempts=WebhookDelivery.attempts + 1)
             .execution_options(synchronize_session=False)
         )
@@ -203,7 +203,13 @@ async def attempt(
     settings: Settings,
     now: datetime | None = None,
 ) -> sender.Outcome | None:
-    """Send one claimed delivery and record the outcome; None when the lease was lost or the row is gone."""
+    """Send one claimed delivery and record the outcome; None when the lease was lost or the row is gone.
+
+    A task that waited in the queue until too little of its lease is left does nothing: the row is
+    claimed again when the lease ends, and sending now could overlap that second attempt.
+    """
+    if utcnow() > claimed.lease_until - timedelta(seconds=sender.TIMEOUT_SECONDS + 5):
+        return None
     work = await _load(factory, claimed, cipher)
     if work is None:
         return None
