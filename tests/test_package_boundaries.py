@@ -242,3 +242,21 @@ def test_every_router_exception_is_still_needed() -> None:
     graph = clipper_import_graph()
     unused = {router: sorted(extras - graph[router]) for router, extras in ROUTER_EXTRAS.items()}
     assert {router: found for router, found in unused.items() if found} == {}
+
+
+# Where a token is handed to the Graph client: the gateway (an account's behalf) and the login's code
+# exchange (before any account exists). Everywhere else goes through `clipper.accounts.graph.AccountGraph`.
+TOKEN_CLIENT_BUILDERS = {"accounts/graph.py", "oauth/exchange.py"}
+TOKEN_CLIENT_METHODS = {"with_token", "for_instagram_login"}
+
+
+def test_only_the_gateway_hands_a_token_to_the_graph_client() -> None:
+    builders = set()
+    for path in CLIPPER_SOURCES.rglob("*.py"):
+        relative = path.relative_to(CLIPPER_SOURCES).as_posix()
+        if relative.startswith("instagram/"):
+            continue  # the client itself
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) in TOKEN_CLIENT_METHODS:
+                builders.add(relative)
+    assert builders == TOKEN_CLIENT_BUILDERS

@@ -51,7 +51,7 @@ def get_http_client(request: Request) -> httpx.AsyncClient:
 
 
 def get_graph(request: Request) -> InstagramGraphAPI:
-    """The process-wide Graph API client without a token: call `.with_token(token)` for each account."""
+    """The process-wide Graph API client without a token (an account's calls go through `AccountGraph`)."""
     return get_resources(request).graph
 
 

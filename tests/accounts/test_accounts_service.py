@@ -10,7 +10,7 @@ from structlog.testing import capture_logs
 
 from clipper import worker
 from clipper.accounts import service as accounts
-from clipper.accounts.graph import graph_for
+from clipper.accounts.graph import AccountGraph
 from clipper.accounts.models import Account, AccountHealth
 from clipper.accounts.tokens import mark_token_invalid
 from clipper.errors import NotFound, PermissionMissing, ReconnectRequired
@@ -30,21 +30,12 @@ async def connected_account(client, signup, session, username: str | None = None
 
 
 async def check_all(app) -> accounts.HealthReport:
-    return await accounts.check_all_accounts(
-        app.state.resources.session_factory,
-        graph=app.state.resources.graph,
-        cipher=app.state.resources.cipher,
-    )
+    return await accounts.check_all_accounts(AccountGraph.of(app.state.resources))
 
 
 async def check_one(app, session, account: Account) -> None:
     """Check one account as the periodic job does (its own units of work), then re-read it."""
-    await accounts.check_account_health(
-        app.state.resources.session_factory,
-        account_id=account.id,
-        graph=app.state.resources.graph,
-        cipher=app.state.resources.cipher,
-    )
+    await accounts.check_account_health(AccountGraph.of(app.state.resources), account_id=account.id)
     await session.refresh(account)
 
 
@@ -113,12 +104,22 @@ class TestRequirements:
             assert caught.value.permission == name
 
 
-class TestGraphFor:
-    async def test_gives_a_client_carrying_the_page_token(self, client, signup, session, app):
+class TestGatewayClients:
+    async def test_the_account_client_carries_the_page_token(self, client, signup, session, app):
         account, _ = await connected_account(client, signup, session, "sandbox.studio")
-        graph = graph_for(account, graph=app.state.resources.graph, cipher=app.state.resources.cipher)
+        graph = AccountGraph.of(app.state.resources).client(account, "instagram_basic")
         info = await graph.get_instagram_account_info(account.platform_account_id)
         assert info.username == "sandbox.studio"
+
+    async def test_bearing_needs_a_stored_token_but_not_an_active_account(self, client, signup, session, app):
+        account, _ = await connected_account(client, signup, session, "sandbox.studio")
+        gateway = AccountGraph.of(app.state.resources)
+        account.is_active = False
+        info = await gateway.bearing(account).get_instagram_account_info(account.platform_account_id)
+        assert info.username == "sandbox.studio"
+        account.page_access_token_enc = None
+        with pytest.raises(ReconnectRequired, match="holds no access"):
+            gateway.bearing(account)
 
 
 class TestMarkTokenInvalid:
@@ -149,11 +150,7 @@ class TestHealthCheck:
         await sandbox_admin(client, "tokens/invalidate", {"token": token, "subcode": subcode})
         before = expiry_events()
         with capture_logs() as events:
-            report = await accounts.check_all_accounts(
-                app.state.resources.session_factory,
-                graph=app.state.resources.graph,
-                cipher=app.state.resources.cipher,
-            )
+            report = await accounts.check_all_accounts(AccountGraph.of(app.state.resources))
         await session.refresh(account)
         assert report.invalid == 1
         assert account.is_active is False

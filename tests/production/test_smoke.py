@@ -101,6 +101,8 @@ class Site:
             "GRAPH_RUPLOAD_URL": f"{sandbox}/rupload",
             "ALLOW_INSECURE_GRAPH_HOSTS": "true",
             "WORKER_QUEUE": f"smoke:{secrets.token_hex(4)}",
+            # Its own Redis namespace: earlier runs' sign-up throttle on the shared Redis never applies.
+            "REDIS_KEY_PREFIX": f"smoke-{secrets.token_hex(4)}:",
         }
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self.sandbox_url = sandbox

@@ -9,15 +9,15 @@ from typing import Protocol
 
 import structlog
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from clipper.accounts.graph import AccountGraph
 from clipper.accounts.models import Account, AccountHealth
-from clipper.accounts.permissions import is_instagram_login
 from clipper.accounts.store import get_account
 from clipper.accounts.subscriptions import set_webhook_subscription, unsubscribe_page_webhooks
 from clipper.db import unit_of_work
-from clipper.instagram import InstagramGraphAPI, InstagramGraphAPIError
-from clipper.security import TokenCipher, TokenDecryptError
+from clipper.instagram import InstagramGraphAPIError
+from clipper.security import TokenDecryptError
 from clipper.users.models import User
 
 log = structlog.get_logger(__name__)
@@ -60,14 +60,13 @@ async def _login_shared(session: AsyncSession, account: Account) -> bool:
     return any(_shares_facebook_login(account, other) for other in others)
 
 
-async def _revoke_on_meta(account: Account, *, graph: InstagramGraphAPI, cipher: TokenCipher) -> bool:
+async def _revoke_on_meta(gateway: AccountGraph, account: Account) -> bool:
     """De-authorize the app on Meta's side (best effort); True when Meta did."""
     # Instagram Login documents no de-authorization call (DELETE /me/permissions is graph.facebook.com's):
     # the person removes the app in Instagram's settings; the token is deleted here all the same.
-    if not account.access_token_enc or is_instagram_login(account):
-        return False
     try:
-        return await graph.with_token(cipher.decrypt(account.access_token_enc)).revoke_permissions()
+        user_client = gateway.facebook_user(account)
+        return user_client is not None and await user_client.revoke_permissions()
     except (InstagramGraphAPIError, TokenDecryptError) as exc:
         log.info("instagram revoke skipped", account_id=account.id, reason=type(exc).__name__)
         return False
@@ -82,26 +81,19 @@ class _LetGo:
     revoked: bool
 
 
-async def _let_go_on_meta(
-    factory: async_sessionmaker[AsyncSession],
-    *,
-    user: User,
-    account_id: int,
-    graph: InstagramGraphAPI,
-    cipher: TokenCipher,
-) -> _LetGo:
+async def _let_go_on_meta(gateway: AccountGraph, *, user: User, account_id: int) -> _LetGo:
     """Unsubscribe the Page and revoke the login on Meta (best effort), unless other accounts need them.
 
     The account is read in a session closed before Meta is called: no write lock waits on Meta.
     """
-    async with factory() as session:
+    async with gateway.factory() as session:
         account = await get_account(session, user=user, account_id=account_id)
         page_needed = await _users_of_the_page(session, account)
         # DELETE /me/permissions de-authorizes the whole Facebook login: it would cut off the other
         # accounts connected with it, so only this account's tokens are dropped then.
         login_needed = await _login_shared(session, account)
-    unsubscribed = not page_needed and await unsubscribe_page_webhooks(account, graph=graph, cipher=cipher)
-    revoked = not login_needed and await _revoke_on_meta(account, graph=graph, cipher=cipher)
+    unsubscribed = not page_needed and await unsubscribe_page_webhooks(gateway, account)
+    revoked = not login_needed and await _revoke_on_meta(gateway, account)
     return _LetGo(account.platform_account_id, unsubscribed=unsubscribed, revoked=revoked)
 
 
@@ -117,13 +109,7 @@ def _drop_tokens(account: Account, let_go: _LetGo) -> None:
 
 
 async def disconnect_account(
-    factory: async_sessionmaker[AsyncSession],
-    *,
-    user: User,
-    account_id: int,
-    graph: InstagramGraphAPI,
-    cipher: TokenCipher,
-    states: Authorizations,
+    gateway: AccountGraph, *, user: User, account_id: int, states: Authorizations
 ) -> Account:
     """Revoke on Meta (best effort), delete the stored tokens and mark the account inactive (committed).
 
@@ -131,9 +117,9 @@ async def disconnect_account(
     unit of work writes. Its tokens in the last authorization go too, so `select-account` cannot bring
     it back.
     """
-    let_go = await _let_go_on_meta(factory, user=user, account_id=account_id, graph=graph, cipher=cipher)
+    let_go = await _let_go_on_meta(gateway, user=user, account_id=account_id)
     await states.forget_account(user.id, let_go.platform_account_id)
-    async with unit_of_work(factory) as session:
+    async with unit_of_work(gateway.factory) as session:
         account = await get_account(session, user=user, account_id=account_id)
         _drop_tokens(account, let_go)
         await session.flush()
@@ -142,21 +128,15 @@ async def disconnect_account(
 
 
 async def delete_account(
-    factory: async_sessionmaker[AsyncSession],
-    *,
-    user: User,
-    account_id: int,
-    graph: InstagramGraphAPI,
-    cipher: TokenCipher,
-    states: Authorizations,
+    gateway: AccountGraph, *, user: User, account_id: int, states: Authorizations
 ) -> None:
     """Disconnect the account, then delete it and everything stored for it (posts, inbox, insights…).
 
     Like `disconnect_account`: Meta first with no transaction open, then one short unit of work.
     """
-    let_go = await _let_go_on_meta(factory, user=user, account_id=account_id, graph=graph, cipher=cipher)
+    let_go = await _let_go_on_meta(gateway, user=user, account_id=account_id)
     await states.forget_account(user.id, let_go.platform_account_id)
-    async with unit_of_work(factory) as session:
+    async with unit_of_work(gateway.factory) as session:
         account = await get_account(session, user=user, account_id=account_id)
         _drop_tokens(account, let_go)
         await session.delete(account)

@@ -32,18 +32,13 @@ from clipper.security import TokenCipher
 log = structlog.get_logger(__name__)
 
 
-def graph_with(account: Account, token: str, *, graph: InstagramGraphAPI) -> InstagramGraphAPI:
+def _on_host(account: Account, token: str, *, graph: InstagramGraphAPI) -> InstagramGraphAPI:
     """A Graph client for the account on the shared connection pool, the one place its login flavour
     picks the host: graph.facebook.com with a Page token (Facebook Login), or graph.instagram.com with an
     Instagram User token (Instagram Login)."""
     if is_instagram_login(account):
         return graph.for_instagram_login(token)
     return graph.with_token(token)
-
-
-def graph_for(account: Account, *, graph: InstagramGraphAPI, cipher: TokenCipher) -> InstagramGraphAPI:
-    """A Graph client for the account carrying its stored token (see `graph_with`)."""
-    return graph_with(account, tokens.page_token(account, cipher=cipher), graph=graph)
 
 
 def messaging_node(account: Account) -> str:
@@ -79,7 +74,21 @@ class AccountGraph:
         """The account's token-bearing client; 409 first when it is disconnected or lacks `permission`."""
         require_active(account)
         require_permission(account, permission)
-        return graph_for(account, graph=self.graph, cipher=self.cipher)
+        return self.bearing(account)
+
+    def bearing(self, account: Account, token: str | None = None) -> InstagramGraphAPI:
+        """The account's client carrying `token` (default: its stored token) on its flavour's host, with
+        no active or permission check and raw Graph errors: for the callers that give the verdict
+        themselves (the health check writes what Meta said; subscribing and letting go are best effort).
+        ReconnectRequired when no token is stored or it cannot be decrypted."""
+        return _on_host(account, token or tokens.stored_token(account, cipher=self.cipher), graph=self.graph)
+
+    def facebook_user(self, account: Account) -> InstagramGraphAPI | None:
+        """A client carrying the Facebook user's token of a Facebook Login account (de-authorizing the
+        login is the user's, not the Page's); None when none is stored."""
+        if not account.access_token_enc or is_instagram_login(account):
+            return None
+        return self.graph.with_token(self.cipher.decrypt(account.access_token_enc))
 
     def meta_errors(self, account: Account, *, permission: str) -> AbstractAsyncContextManager[None]:
         """Around calls made with a client from `client` and no transaction open: see

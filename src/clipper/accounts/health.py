@@ -9,9 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import structlog
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from clipper.accounts.graph import graph_for, graph_with
+from clipper.accounts.graph import AccountGraph
 from clipper.accounts.models import Account, AccountHealth, LoginFlavour
 from clipper.accounts.permissions import is_instagram_login, missing_permissions, requested_for
 from clipper.accounts.subscriptions import (
@@ -23,9 +22,8 @@ from clipper.accounts.subscriptions import (
 from clipper.accounts.tokens import invalid_reason, note_refused, page_token
 from clipper.db import unit_of_work, utcnow
 from clipper.errors import ReconnectRequired
-from clipper.instagram import InstagramGraphAPI, InstagramGraphAPIError, InvalidTokenError
+from clipper.instagram import InstagramGraphAPIError, InvalidTokenError
 from clipper.instagram.schemas import InstagramAccount
-from clipper.security import TokenCipher
 
 log = structlog.get_logger(__name__)
 
@@ -70,12 +68,10 @@ def health_status(
 PROFILE_FIELDS = "id,username,profile_picture_url,followers_count,media_count"
 
 
-async def _read_profile(
-    account: Account, *, graph: InstagramGraphAPI, cipher: TokenCipher
-) -> InstagramAccount | None:
+async def _read_profile(gateway: AccountGraph, account: Account) -> InstagramAccount | None:
     """The IG profile's current numbers (one Graph call); None when Meta could not answer."""
     try:
-        return await graph_for(account, graph=graph, cipher=cipher).get_instagram_account_info(
+        return await gateway.bearing(account).get_instagram_account_info(
             account.platform_account_id, fields=PROFILE_FIELDS
         )
     except InstagramGraphAPIError as exc:
@@ -84,12 +80,10 @@ async def _read_profile(
         return None
 
 
-async def _user_token_expiry(
-    account: Account, *, graph: InstagramGraphAPI, cipher: TokenCipher
-) -> datetime | None:
+async def _user_token_expiry(gateway: AccountGraph, account: Account) -> datetime | None:
     if not account.access_token_enc:
         return account.token_expires_at
-    info = await graph.debug_token(cipher.decrypt(account.access_token_enc))
+    info = await gateway.graph.debug_token(gateway.cipher.decrypt(account.access_token_enc))
     return _timestamp(info.expires_at) if info.is_valid else account.token_expires_at
 
 
@@ -109,16 +103,17 @@ class HealthFindings:
     new_token_enc: str | None = field(default=None, repr=False)
 
 
-async def ask_meta(account: Account, *, graph: InstagramGraphAPI, cipher: TokenCipher) -> HealthFindings:
+async def ask_meta(gateway: AccountGraph, account: Account) -> HealthFindings:
     """Ask Meta (`debug_token`, profile, subscription retry) about one account; writes nothing.
 
     Raises InstagramGraphAPIError when Meta could not give a verdict on the token.
     """
     findings = HealthFindings(account.page_access_token_enc)
     if is_instagram_login(account):
-        return await _ask_instagram(account, findings, graph=graph, cipher=cipher)
+        return await _ask_instagram(gateway, account, findings)
     try:
-        info = await graph.debug_token(page_token(account, cipher=cipher))
+        # debug_token is an app call (the app's token inspects the Page's), not one on the account's behalf.
+        info = await gateway.graph.debug_token(page_token(account, cipher=gateway.cipher))
     except ReconnectRequired as exc:
         findings.refused = exc.message
         return findings
@@ -126,13 +121,11 @@ async def ask_meta(account: Account, *, graph: InstagramGraphAPI, cipher: TokenC
         findings.refused = invalid_reason(info.error)
         return findings
     findings.granted = list(info.scopes)
-    findings.user_token_expires_at = await _user_token_expiry(account, graph=graph, cipher=cipher)
+    findings.user_token_expires_at = await _user_token_expiry(gateway, account)
     findings.page_expiry = _timestamp(info.data_access_expires_at) or _timestamp(info.expires_at)
-    findings.profile = await _read_profile(account, graph=graph, cipher=cipher)
+    findings.profile = await _read_profile(gateway, account)
     if webhook_problem(account.meta_info) is not None:
-        findings.subscription = await subscribe_page_webhooks(
-            account, graph=graph, page_token=page_token(account, cipher=cipher)
-        )
+        findings.subscription = await subscribe_page_webhooks(gateway, account)
     return findings
 
 
@@ -158,26 +151,24 @@ def instagram_refresh_due(account: Account, now: datetime) -> bool:
     return old_enough and expires - now <= INSTAGRAM_REFRESH_WITHIN
 
 
-async def _ask_instagram(
-    account: Account, findings: HealthFindings, *, graph: InstagramGraphAPI, cipher: TokenCipher
-) -> HealthFindings:
+async def _ask_instagram(gateway: AccountGraph, account: Account, findings: HealthFindings) -> HealthFindings:
     """graph.instagram.com has no debug_token: the token's verdict is a refresh (when due) and `/me`."""
     try:
-        token = page_token(account, cipher=cipher)
+        token = page_token(account, cipher=gateway.cipher)
     except ReconnectRequired as exc:
         findings.refused = exc.message
         return findings
     try:
         if instagram_refresh_due(account, utcnow()):
-            refreshed = await graph.refresh_instagram_token(token)
+            refreshed = await gateway.graph.refresh_instagram_token(token)
             token = refreshed.access_token
-            findings.new_token_enc = cipher.encrypt(token)
+            findings.new_token_enc = gateway.cipher.encrypt(token)
             findings.user_token_expires_at = (
                 utcnow() + timedelta(seconds=refreshed.expires_in) if refreshed.expires_in else None
             )
         else:
             findings.user_token_expires_at = account.token_expires_at
-        findings.profile = await graph_with(account, token, graph=graph).get_instagram_account_info(
+        findings.profile = await gateway.bearing(account, token).get_instagram_account_info(
             account.platform_account_id, fields=PROFILE_FIELDS
         )
     except InvalidTokenError as exc:
@@ -186,7 +177,7 @@ async def _ask_instagram(
     findings.granted = list(account.granted_permissions or [])
     findings.page_expiry = findings.user_token_expires_at
     if webhook_problem(account.meta_info) is not None:
-        findings.subscription = await subscribe_page_webhooks(account, graph=graph, page_token=token)
+        findings.subscription = await subscribe_page_webhooks(gateway, account, token)
     return findings
 
 
@@ -229,24 +220,19 @@ class HealthChecked:
     changed: bool
 
 
-async def check_account_health(
-    factory: async_sessionmaker[AsyncSession],
-    *,
-    account_id: int,
-    graph: InstagramGraphAPI,
-    cipher: TokenCipher,
-) -> HealthChecked | None:
+async def check_account_health(gateway: AccountGraph, *, account_id: int) -> HealthChecked | None:
     """Check one account: read it, ask Meta with no transaction open, write in a short unit of work.
 
-    None when the account is gone, inactive, or was reconnected or disconnected while Meta answered.
-    Raises InstagramGraphAPIError when Meta could not give a verdict.
+    The check gives the token's verdict itself, so a refusal is one of its findings, written with the
+    rest (not the gateway's own mark). None when the account is gone, inactive, or was reconnected or
+    disconnected while Meta answered. Raises InstagramGraphAPIError when Meta could not give a verdict.
     """
-    async with factory() as session:  # a read: no unit of work (it would take SQLite's write lock)
+    async with gateway.factory() as session:  # a read: no unit of work (it would take SQLite's write lock)
         account = await session.get(Account, account_id)
     if account is None or not account.is_active:
         return None
-    findings = await ask_meta(account, graph=graph, cipher=cipher)
-    async with unit_of_work(factory) as session:
+    findings = await ask_meta(gateway, account)
+    async with unit_of_work(gateway.factory) as session:
         current = await session.get(Account, account_id)
         if current is None:
             return None
@@ -257,22 +243,20 @@ async def check_account_health(
     return HealthChecked(current, changed=health_of(current) != before)
 
 
-async def _active_account_ids(factory: async_sessionmaker[AsyncSession]) -> list[int]:
-    async with factory() as session:
+async def _active_account_ids(gateway: AccountGraph) -> list[int]:
+    async with gateway.factory() as session:
         return list(
             (await session.scalars(select(Account.id).where(Account.is_active).order_by(Account.id))).all()
         )
 
 
-async def check_all_accounts(
-    factory: async_sessionmaker[AsyncSession], *, graph: InstagramGraphAPI, cipher: TokenCipher
-) -> HealthReport:
+async def check_all_accounts(gateway: AccountGraph) -> HealthReport:
     """Check every active account's token and profile, each in its own short write; errors skip one."""
     report = HealthReport()
-    for account_id in await _active_account_ids(factory):
+    for account_id in await _active_account_ids(gateway):
         report.checked += 1
         try:
-            checked = await check_account_health(factory, account_id=account_id, graph=graph, cipher=cipher)
+            checked = await check_account_health(gateway, account_id=account_id)
         except InstagramGraphAPIError as exc:
             report.errors += 1
             log.warning("instagram health check failed", account_id=account_id, error=type(exc).__name__)

@@ -10,11 +10,8 @@ from clipper.accounts import service
 from clipper.accounts.models import Account
 from clipper.accounts.schemas import AccountPage, AccountRead
 from clipper.deps import (
-    CipherDep,
+    AccountGraphDep,
     CurrentUser,
-    EventsDep,
-    FactoryDep,
-    GraphDep,
     SessionDep,
     StatesDep,
     UserOutsideTransaction,
@@ -45,30 +42,14 @@ async def get_account(session: SessionDep, user: CurrentUser, account_id: DbId) 
 
 @router.delete("/{account_id}", status_code=204)
 async def delete_account(
-    user: UserOutsideTransaction,
-    graph: GraphDep,
-    cipher: CipherDep,
-    states: StatesDep,
-    factory: FactoryDep,
-    account_id: DbId,
+    user: UserOutsideTransaction, gateway: AccountGraphDep, states: StatesDep, account_id: DbId
 ) -> Response:
     """Disconnect the account (revoking on Meta's side) and delete everything stored for it."""
-    await service.delete_account(
-        factory, user=user, account_id=account_id, graph=graph, cipher=cipher, states=states
-    )
+    await service.delete_account(gateway, user=user, account_id=account_id, states=states)
     return Response(status_code=204)
 
 
 @router.post("/{account_id}/check", response_model=AccountRead)
-async def check_account(
-    user: UserOutsideTransaction,
-    graph: GraphDep,
-    cipher: CipherDep,
-    hub: EventsDep,
-    factory: FactoryDep,
-    account_id: DbId,
-) -> Account:
+async def check_account(user: UserOutsideTransaction, gateway: AccountGraphDep, account_id: DbId) -> Account:
     """Ask Meta now whether the account's token still works (the periodic check, for one account)."""
-    return await service.check_account(
-        factory, user=user, account_id=account_id, graph=graph, cipher=cipher, hub=hub
-    )
+    return await service.check_account(gateway, user=user, account_id=account_id)

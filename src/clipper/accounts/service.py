@@ -9,11 +9,9 @@ takes the session factory: those call Meta with no transaction open and write in
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from clipper.accounts import notify
 from clipper.accounts.disconnect import Authorizations, delete_account, disconnect_account
-from clipper.accounts.graph import AccountGraph, graph_with
+from clipper.accounts.graph import AccountGraph
 from clipper.accounts.health import (
     HealthChecked,
     HealthReport,
@@ -52,9 +50,7 @@ from clipper.accounts.tokens import (
     refusal_reason,
 )
 from clipper.errors import ServiceUnavailable
-from clipper.events.hub import EventHub
-from clipper.instagram import InstagramGraphAPI, InstagramGraphAPIError
-from clipper.security import TokenCipher
+from clipper.instagram import InstagramGraphAPIError
 from clipper.users.models import User
 
 __all__ = [
@@ -75,7 +71,6 @@ __all__ = [
     "delete_account",
     "disconnect_account",
     "get_account",
-    "graph_with",
     "has_permission",
     "health_of",
     "instagram_refresh_due",
@@ -93,27 +88,19 @@ __all__ = [
 ]
 
 
-async def check_account(
-    factory: async_sessionmaker[AsyncSession],
-    *,
-    user: User,
-    account_id: int,
-    graph: InstagramGraphAPI,
-    cipher: TokenCipher,
-    hub: EventHub | None,
-) -> Account:
+async def check_account(gateway: AccountGraph, *, user: User, account_id: int) -> Account:
     """Check one of the user's accounts now (committed, then announced); Meta being unreachable is a 503.
 
     Reads, asks Meta with no transaction open, then writes in a short unit of work.
     """
-    async with factory() as session:  # a read: no unit of work (it would take SQLite's write lock)
+    async with gateway.factory() as session:  # a read: no unit of work (it would take SQLite's write lock)
         await get_account(session, user=user, account_id=account_id)
     try:
-        checked = await check_account_health(factory, account_id=account_id, graph=graph, cipher=cipher)
+        checked = await check_account_health(gateway, account_id=account_id)
     except InstagramGraphAPIError as exc:
         raise ServiceUnavailable(f"Could not check the account with Meta: {exc.user_message}") from None
-    async with factory() as session:
+    async with gateway.factory() as session:
         # The account as committed (also when the check found nothing to write).
         account = checked.account if checked else await get_account(session, user=user, account_id=account_id)
-    await notify.account_updated(hub, account, factory=factory)
+    await notify.account_updated(gateway.hub, account, factory=gateway.factory)
     return account

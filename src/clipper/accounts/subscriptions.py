@@ -10,12 +10,12 @@ from typing import Any
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from clipper.accounts.graph import graph_with
+from clipper.accounts.graph import AccountGraph
 from clipper.accounts.models import Account, LoginFlavour
 from clipper.accounts.permissions import is_instagram_login
 from clipper.db import unit_of_work, utcnow
-from clipper.instagram import InstagramGraphAPI, InstagramGraphAPIError
-from clipper.security import TokenCipher, TokenDecryptError
+from clipper.errors import ReconnectRequired
+from clipper.instagram import InstagramGraphAPIError
 
 log = structlog.get_logger(__name__)
 
@@ -50,30 +50,32 @@ class SubscriptionResult:
 
 
 async def subscribe_page_webhooks(
-    account: Account, *, graph: InstagramGraphAPI, page_token: str
+    gateway: AccountGraph, account: Account, token: str | None = None
 ) -> SubscriptionResult | None:
     """Install the app on the account's Page for webhooks (None when it names no Page); never raises.
 
-    Changes nothing: call it with no transaction open, then keep the answer with `record_subscription`.
-    Without it comments, mentions and messages still arrive with the periodic sync, only later.
+    `token`: one not stored yet (a refreshed one), else the stored one. Changes nothing: call it with no
+    transaction open, then keep the answer with `record_subscription`. Without it comments, mentions and
+    messages still arrive with the periodic sync, only later.
     """
     page_id = (account.meta_info or {}).get("facebook_page_id")
     if not page_id and not is_instagram_login(account):
         return None
-    client = graph_with(account, page_token, graph=graph)
     try:
+        client = gateway.bearing(account, token)
         if is_instagram_login(account):
             await client.subscribe_account_webhooks(WEBHOOK_ACCOUNT_FIELDS)
         else:
             await client.subscribe_page_webhooks(str(page_id), WEBHOOK_PAGE_FIELDS)
-    except InstagramGraphAPIError as exc:
+    except (InstagramGraphAPIError, ReconnectRequired) as exc:
         log.warning(
             "instagram webhooks not subscribed",
             user_id=account.user_id,
             account_id=account.id,
             reason=type(exc).__name__,
         )
-        return SubscriptionResult(subscribed=False, error=exc.user_message)
+        said = exc.user_message if isinstance(exc, InstagramGraphAPIError) else exc.message
+        return SubscriptionResult(subscribed=False, error=said)
     return SubscriptionResult(subscribed=True)
 
 
@@ -120,20 +122,18 @@ def webhook_problem(meta_info: dict[str, Any] | None, flavour: str = LoginFlavou
     )
 
 
-async def unsubscribe_page_webhooks(
-    account: Account, *, graph: InstagramGraphAPI, cipher: TokenCipher
-) -> bool:
+async def unsubscribe_page_webhooks(gateway: AccountGraph, account: Account) -> bool:
     """Remove the app from the Page (best effort); True when Meta did."""
     page_id = (account.meta_info or {}).get("facebook_page_id")
     if not (page_id or is_instagram_login(account)) or not account.page_access_token_enc:
         return False
     try:
-        client = graph_with(account, cipher.decrypt(account.page_access_token_enc), graph=graph)
+        client = gateway.bearing(account)
         if is_instagram_login(account):
             await client.unsubscribe_account_webhooks()
         else:
             await client.unsubscribe_page_webhooks(str(page_id))
-    except (InstagramGraphAPIError, TokenDecryptError) as exc:
+    except (InstagramGraphAPIError, ReconnectRequired) as exc:
         log.info("instagram webhooks unsubscribe skipped", account_id=account.id, reason=type(exc).__name__)
         return False
     return True

@@ -23,9 +23,17 @@ log = structlog.get_logger(__name__)
 
 
 def page_token(account: Account, *, cipher: TokenCipher) -> str:
-    """The account's Page access token, decrypted; ReconnectRequired when there is none usable."""
+    """The active account's Page access token, decrypted; ReconnectRequired when there is none usable."""
     require_active(account)
-    assert account.page_access_token_enc is not None
+    return stored_token(account, cipher=cipher)
+
+
+def stored_token(account: Account, *, cipher: TokenCipher) -> str:
+    """The account's stored token, decrypted, active or not; ReconnectRequired when there is none usable."""
+    if account.page_access_token_enc is None:
+        raise ReconnectRequired(
+            f"{label(account)} holds no access any more: reconnect it from {reconnect_from(account)}."
+        )
     try:
         return cipher.decrypt(account.page_access_token_enc)
     except TokenDecryptError:

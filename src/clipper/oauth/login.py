@@ -236,9 +236,8 @@ class InstagramOAuth:
             account = await accounts.connect_account(
                 session, user=user, found=found, cipher=self.cipher, platform=self.platform
             )
-        subscription = await accounts.subscribe_page_webhooks(
-            account, graph=self.graph, page_token=found.page_access_token
-        )
+        gateway = accounts.AccountGraph(self.graph, self.cipher, factory)
+        subscription = await accounts.subscribe_page_webhooks(gateway, account)
         if subscription is not None:
             recorded = await accounts.save_subscription(
                 factory,

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from clipper.accounts.models import Account, LoginFlavour
 from clipper.accounts.schemas import AccountRead
 from clipper.deps import (
+    AccountGraphDep,
     CipherDep,
     CurrentUser,
     EventsDep,
@@ -126,15 +127,7 @@ async def status(platform: Platform, session: SessionDep, user: CurrentUser) -> 
 
 @router.post("/{platform}/disconnect", response_model=AccountRead, dependencies=[CheckPlatform])
 async def disconnect(
-    user: UserOutsideTransaction,
-    hub: EventsDep,
-    graph: GraphDep,
-    cipher: CipherDep,
-    states: StatesDep,
-    factory: FactoryDep,
-    body: DisconnectRequest,
+    user: UserOutsideTransaction, gateway: AccountGraphDep, states: StatesDep, body: DisconnectRequest
 ) -> Account:
     """Revoke on Meta's side (best effort), delete the tokens and mark the account inactive."""
-    return await service.disconnect(
-        factory, hub=hub, user=user, account_id=body.account_id, graph=graph, cipher=cipher, states=states
-    )
+    return await service.disconnect(gateway, user=user, account_id=body.account_id, states=states)

@@ -15,12 +15,10 @@ from clipper.accounts.models import Account
 from clipper.accounts.schemas import AccountRead
 from clipper.errors import NotFound
 from clipper.events.hub import EventHub
-from clipper.instagram import InstagramGraphAPI
 from clipper.oauth.login import InstagramOAuth
 from clipper.oauth.outcomes import CallbackResult
 from clipper.oauth.schemas import ConnectionStatus
 from clipper.oauth.state_store import OAuthStateStore
-from clipper.security import TokenCipher
 from clipper.users.models import User
 
 __all__ = [
@@ -86,18 +84,9 @@ async def connection_status(session: AsyncSession, *, user: User, platform: str)
 
 
 async def disconnect(
-    factory: async_sessionmaker[AsyncSession],
-    *,
-    hub: EventHub | None,
-    user: User,
-    account_id: int,
-    graph: InstagramGraphAPI,
-    cipher: TokenCipher,
-    states: OAuthStateStore,
+    gateway: accounts.AccountGraph, *, user: User, account_id: int, states: OAuthStateStore
 ) -> Account:
     """Revoke on Meta's side (best effort), delete the tokens, mark the account inactive; announce it."""
-    account = await accounts.disconnect_account(
-        factory, user=user, account_id=account_id, graph=graph, cipher=cipher, states=states
-    )
-    await notify.account_updated(hub, account, factory=factory)
+    account = await accounts.disconnect_account(gateway, user=user, account_id=account_id, states=states)
+    await notify.account_updated(gateway.hub, account, factory=gateway.factory)
     return account
