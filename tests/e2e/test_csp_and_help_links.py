@@ -39,7 +39,16 @@ class TestContentSecurityPolicy:
         assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
         expect(page.get_by_role("heading", name="Log in")).to_be_visible()
         sign_up_via_api(page, "csp")
-        for path in ("/accounts", "/clips", "/compose", "/calendar", "/inbox", "/analytics", "/security"):
+        for path in (
+            "/accounts",
+            "/clips",
+            "/compose",
+            "/calendar",
+            "/inbox",
+            "/analytics",
+            "/webhooks",
+            "/security",
+        ):
             page.goto(path)
             expect(page.get_by_role("heading", level=1).first).to_be_visible()
             expect(page.get_by_role("heading", name="Page not found")).to_have_count(0)
