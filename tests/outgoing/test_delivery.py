@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import ipaddress
@@ -18,11 +19,13 @@ from fastapi import FastAPI
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from clipper import migrate
+from clipper.config import Settings
 from clipper.db import utcnow
 from clipper.outgoing import delivery, outbox, sender, signing, targets
 from clipper.outgoing.models import WebhookDelivery, WebhookEndpoint
 from clipper.security import TokenCipher
-from tests.fixtures.auth import SignUp
+from tests.fixtures.auth import SignUp, signup
 from tests.outgoing.helpers import API, allow_local, create_endpoint, deliveries, run_due
 from tests.outgoing.receiver import Receiver
 
@@ -296,3 +299,35 @@ class TestCrashesAndKeys:
         assert outcome is None
         assert receiver.requests == []
         assert stale.delivery_id == pinged.queued["id"]
+
+
+class TestWorker:
+    async def test_one_pass_drains_a_healthy_endpoints_backlog_past_its_bound(
+        self, settings: Settings, receiver: Receiver
+    ) -> None:
+        from clipper.main import create_app
+
+        # Its own migrated database: the worker's tasks run concurrently, each in its own connection.
+        await asyncio.to_thread(migrate.upgrade, settings.database_url)
+        app = create_app(
+            settings.model_copy(
+                update={"outgoing_webhooks_allow_http": True, "outgoing_webhooks_allow_private": True}
+            )
+        )
+        backlog = delivery.PER_ENDPOINT_IN_FLIGHT + 3
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client,
+        ):
+            user = await signup(client)
+            endpoint = await create_endpoint(client, user.headers, f"{receiver.origin}/in")
+            for _ in range(backlog):
+                await client.post(f"{API}/{endpoint['id']}/test", headers=user.headers)
+
+            await app.state.worker.run_periodic_once("outgoing.dispatch")
+            for _ in range(backlog):  # each drain waits for the tasks queued so far, chained ones next
+                await app.state.worker.drain()
+
+            logged = await deliveries(client, user.headers, endpoint["id"])
+        assert [item["status"] for item in logged] == ["delivered"] * backlog
+        assert len(receiver.requests) == backlog

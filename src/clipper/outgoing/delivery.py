@@ -7,6 +7,10 @@ few slots while the others' deliveries go on. Each claimed row is sent by a task
 transaction open, and its outcome written under the same lease; a worker that dies mid-send leaves a
 lease that expires, and the row is taken again (an attempt counts when it is claimed).
 
+A send that delivered claims the endpoint's next due delivery at once (`jobs.deliver`), so a healthy
+endpoint's backlog drains as fast as it answers, each chain holding one of its slots, while an endpoint
+that fails waits for the next pass.
+
 A failed attempt is retried after BACKOFF_BASE_SECONDS·2^(attempts−1) (capped at BACKOFF_MAX_SECONDS,
 ±20 % jitter) as long as the next try falls within RETRY_WINDOW of the event; then the row is `failed`.
 """
@@ -40,6 +44,7 @@ SECRET_UNREADABLE = "The endpoint's secret cannot be decrypted with FERNET_KEY: 
 class Claimed:
     delivery_id: int
     lease_until: datetime
+    endpoint_id: int
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -64,8 +69,11 @@ async def _in_flight(session: AsyncSession, now: datetime) -> dict[int, int]:
     return {int(endpoint_id): int(count) for endpoint_id, count in rows}
 
 
-async def _candidates(session: AsyncSession, now: datetime, room: int) -> list[tuple[int, int]]:
+async def _candidates(
+    session: AsyncSession, now: datetime, room: int, endpoint_id: int | None
+) -> list[tuple[int, int]]:
     """(delivery id, endpoint id) of due rows, oldest first, at most PER_ENDPOINT_IN_FLIGHT per endpoint."""
+    due = _due(now) if endpoint_id is None else and_(_due(now), WebhookDelivery.endpoint_id == endpoint_id)
     ranked = (
         select(
             WebhookDelivery.id,
@@ -78,7 +86,7 @@ async def _candidates(session: AsyncSession, now: datetime, room: int) -> list[t
             )
             .label("rank"),
         )
-        .where(_due(now))
+        .where(due)
         .subquery()
     )
     rows = await session.execute(
@@ -90,17 +98,24 @@ async def _candidates(session: AsyncSession, now: datetime, room: int) -> list[t
     return [(delivery_id, endpoint_id) for delivery_id, endpoint_id in rows]
 
 
-async def claim_due(session: AsyncSession, *, now: datetime | None = None) -> list[Claimed]:
-    """Lease the deliveries to send now, within the in-flight bounds."""
+async def claim_due(
+    session: AsyncSession,
+    *,
+    now: datetime | None = None,
+    endpoint_id: int | None = None,
+    limit: int = IN_FLIGHT,
+) -> list[Claimed]:
+    """Lease the deliveries to send now (at most `limit`, only `endpoint_id`'s if given), within the
+    in-flight bounds."""
     now = now or utcnow()
     busy = await _in_flight(session, now)
-    room = IN_FLIGHT - sum(busy.values())
+    room = min(limit, IN_FLIGHT - sum(busy.values()))
     claimed: list[Claimed] = []
     if room <= 0:
         return claimed
     lease = now + timedelta(seconds=LEASE_SECONDS)
-    for delivery_id, endpoint_id in await _candidates(session, now, room):
-        if len(claimed) >= room or busy.get(endpoint_id, 0) >= PER_ENDPOINT_IN_FLIGHT:
+    for delivery_id, endpoint in await _candidates(session, now, room, endpoint_id):
+        if len(claimed) >= room or busy.get(endpoint, 0) >= PER_ENDPOINT_IN_FLIGHT:
             continue
         result = await session.execute(
             update(WebhookDelivery)
@@ -109,8 +124,8 @@ async def claim_due(session: AsyncSession, *, now: datetime | None = None) -> li
             .execution_options(synchronize_session=False)
         )
         if getattr(result, "rowcount", 0) == 1:
-            busy[endpoint_id] = busy.get(endpoint_id, 0) + 1
-            claimed.append(Claimed(delivery_id, lease))
+            busy[endpoint] = busy.get(endpoint, 0) + 1
+            claimed.append(Claimed(delivery_id, lease, endpoint))
     return claimed
 
 

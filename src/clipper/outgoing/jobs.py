@@ -15,17 +15,26 @@ async def dispatch(ctx: worker.JobContext) -> None:
     """Claim what is due (within the in-flight bounds) and queue one send task per delivery."""
     async with unit_of_work(ctx.session_factory) as session:
         claimed = await delivery.claim_due(session)
+    await _send_each(ctx, claimed)
+
+
+async def _send_each(ctx: worker.JobContext, claimed: list[delivery.Claimed]) -> None:
     for item in claimed:
+        lease = item.lease_until.isoformat()
         await ctx.enqueue(
-            "outgoing.deliver", delivery_id=item.delivery_id, lease=item.lease_until.isoformat()
+            "outgoing.deliver", delivery_id=item.delivery_id, lease=lease, endpoint_id=item.endpoint_id
         )
 
 
 @worker.task("outgoing.deliver")
-async def deliver(ctx: worker.JobContext, *, delivery_id: int, lease: str) -> None:
-    """Send one claimed delivery and record its outcome."""
-    claimed = delivery.Claimed(delivery_id, datetime.fromisoformat(lease))
-    await delivery.attempt(ctx.session_factory, claimed, cipher=ctx.cipher, settings=ctx.settings)
+async def deliver(ctx: worker.JobContext, *, delivery_id: int, lease: str, endpoint_id: int) -> None:
+    """Send one claimed delivery, record its outcome; once delivered, take the endpoint's next due one."""
+    claimed = delivery.Claimed(delivery_id, datetime.fromisoformat(lease), endpoint_id)
+    outcome = await delivery.attempt(ctx.session_factory, claimed, cipher=ctx.cipher, settings=ctx.settings)
+    if outcome is not None and outcome.delivered:
+        async with unit_of_work(ctx.session_factory) as session:
+            following = await delivery.claim_due(session, endpoint_id=endpoint_id, limit=1)
+        await _send_each(ctx, following)
 
 
 worker.register_periodic("outgoing.dispatch", DISPATCH_EVERY_SECONDS, dispatch)
