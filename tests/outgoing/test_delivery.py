@@ -331,3 +331,23 @@ class TestWorker:
             logged = await deliveries(client, user.headers, endpoint["id"])
         assert [item["status"] for item in logged] == ["delivered"] * backlog
         assert len(receiver.requests) == backlog
+
+
+class TestRetention:
+    async def test_finished_deliveries_are_pruned_after_thirty_days(
+        self, client: httpx.AsyncClient, local: FastAPI, signup: SignUp, session: AsyncSession
+    ) -> None:
+        user = await signup(client)
+        endpoint = await create_endpoint(client, user.headers, "https://receiver.example/in")
+        rows = outbox.enqueue(session, endpoint_ids=[endpoint["id"]] * 4, event_type=outbox.PING, data={})
+        old = utcnow() - timedelta(days=31)
+        ages_and_states = [(old, "delivered"), (old, "failed"), (old, "pending"), (utcnow(), "delivered")]
+        for row, (created_at, status) in zip(rows, ages_and_states, strict=True):
+            row.created_at, row.status = created_at, status
+        await session.flush()
+
+        pruned = await delivery.prune(session)
+
+        logged = await deliveries(client, user.headers, endpoint["id"])
+        assert pruned == 2
+        assert sorted(item["id"] for item in logged) == [rows[2].id, rows[3].id]

@@ -11,6 +11,8 @@ A send that delivered claims the endpoint's next due delivery at once (`jobs.del
 endpoint's backlog drains as fast as it answers, each chain holding one of its slots, while an endpoint
 that fails waits for the next pass.
 
+Finished deliveries are kept KEEP_FINISHED for the delivery log, then pruned (`jobs.prune`).
+
 A failed attempt is retried after BACKOFF_BASE_SECONDS·2^(attempts−1) (capped at BACKOFF_MAX_SECONDS,
 ±20 % jitter) as long as the next try falls within RETRY_WINDOW of the event; then the row is `failed`.
 """
@@ -22,7 +24,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper.config import Settings
@@ -37,6 +39,8 @@ LEASE_SECONDS = 60  # well past the 10 s an attempt may take
 RETRY_WINDOW = timedelta(hours=24)
 BACKOFF_BASE_SECONDS = 30.0
 BACKOFF_MAX_SECONDS = 3600.0
+KEEP_FINISHED = timedelta(days=30)
+PRUNE_BATCH = 5000
 SECRET_UNREADABLE = "The endpoint's secret cannot be decrypted with FERNET_KEY: rotate its secret."
 
 
@@ -257,3 +261,25 @@ async def run_due(
     async with unit_of_work(factory) as session:
         claimed = await claim_due(session, now=now)
     return [await attempt(factory, item, cipher=cipher, settings=settings, now=now) for item in claimed]
+
+
+async def prune(session: AsyncSession, *, now: datetime | None = None) -> int:
+    """Delete up to PRUNE_BATCH delivered or failed deliveries older than KEEP_FINISHED; → how many."""
+    cutoff = (now or utcnow()) - KEEP_FINISHED
+    oldest = (
+        select(WebhookDelivery.id)
+        .where(
+            WebhookDelivery.status.in_((DeliveryStatus.DELIVERED, DeliveryStatus.FAILED)),
+            WebhookDelivery.created_at < cutoff,
+        )
+        .order_by(WebhookDelivery.id)
+        .limit(PRUNE_BATCH)
+    )
+    ids = list(await session.scalars(oldest))
+    if ids:
+        await session.execute(
+            delete(WebhookDelivery)
+            .where(WebhookDelivery.id.in_(ids))
+            .execution_options(synchronize_session=False)
+        )
+    return len(ids)

@@ -9,6 +9,7 @@ from clipper.db import unit_of_work
 from clipper.outgoing import delivery
 
 DISPATCH_EVERY_SECONDS = 2.0
+PRUNE_EVERY_SECONDS = 3600
 
 
 async def dispatch(ctx: worker.JobContext) -> None:
@@ -37,4 +38,11 @@ async def deliver(ctx: worker.JobContext, *, delivery_id: int, lease: str, endpo
         await _send_each(ctx, following)
 
 
+async def prune(ctx: worker.JobContext) -> None:
+    """Forget finished deliveries past their retention, a batch at a time."""
+    async with unit_of_work(ctx.session_factory) as session:
+        await delivery.prune(session)
+
+
 worker.register_periodic("outgoing.dispatch", DISPATCH_EVERY_SECONDS, dispatch)
+worker.register_periodic("outgoing.prune", PRUNE_EVERY_SECONDS, prune)
