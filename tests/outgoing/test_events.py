@@ -99,3 +99,41 @@ class TestInboxEvents:
         assert by_type["comment.created"]["text"] == "Where is this?"
         assert by_type["message.created"]["text"] == "ping"
         assert by_type["message.created"]["from_account"] is False
+
+
+class TestPostOutcomes:
+    async def test_unconfirmed_then_published_are_both_recorded_in_order(
+        self, client: httpx.AsyncClient, local: FastAPI, receiver: Receiver
+    ) -> None:
+        publisher = await make_publisher(client, local)
+        events = ["post.failed", "post.published", "post.unconfirmed"]
+        endpoint = await create_endpoint(client, publisher.headers, f"{receiver.origin}/in", events)
+        await publisher.admin("POST", "faults", {"action": "drop_after", "path": "media_publish", "times": 1})
+        clip_id = await publisher.clip(jpeg(1080, 1080), "photo.jpg")
+        created = await publisher.create(media_type="IMAGE", clip_id=clip_id, caption="Dropped")
+        await publisher.publish(created.json()["id"])
+
+        done = await until_done(publisher, created.json()["id"])
+
+        logged = await deliveries(client, publisher.headers, endpoint["id"])
+        assert done["status"] == "published"
+        assert [item["event_type"] for item in reversed(logged)] == ["post.unconfirmed", "post.published"]
+
+    async def test_a_refused_post_records_post_failed(
+        self, client: httpx.AsyncClient, local: FastAPI, receiver: Receiver
+    ) -> None:
+        publisher = await make_publisher(client, local)
+        await create_endpoint(client, publisher.headers, f"{receiver.origin}/in", ["post.failed"])
+        fault = {"action": "error", "path": "/media$", "code": 100, "http_status": 400, "times": 1}
+        await publisher.admin("POST", "faults", fault)
+        clip_id = await publisher.clip(jpeg(1080, 1080), "photo.jpg")
+        created = await publisher.create(media_type="IMAGE", clip_id=clip_id, caption="Refused")
+        await publisher.publish(created.json()["id"])
+
+        done = await until_done(publisher, created.json()["id"])
+        await run_due(local)
+
+        assert done["status"] == "failed", done
+        [body] = _bodies(receiver)
+        assert (body["type"], body["data"]["id"]) == ("post.failed", done["id"])
+        assert body["data"]["error_message"] == done["error_message"]
