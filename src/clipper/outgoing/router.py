@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from clipper.deps import CipherDep, CurrentUser, SessionDep, SettingsDep
+from clipper.deps import CipherDep, CurrentUser, FactoryDep, SessionDep, SettingsDep, UserOutsideTransaction
 from clipper.inputs import DbId
 from clipper.outgoing import service
 from clipper.outgoing.schemas import (
@@ -31,7 +31,11 @@ async def list_endpoints(session: SessionDep, user: CurrentUser) -> dict[str, ob
 
 @router.post("", response_model=EndpointWithSecret, status_code=status.HTTP_201_CREATED)
 async def create_endpoint(
-    body: EndpointCreate, session: SessionDep, user: CurrentUser, cipher: CipherDep, settings: SettingsDep
+    body: EndpointCreate,
+    factory: FactoryDep,
+    user: UserOutsideTransaction,
+    cipher: CipherDep,
+    settings: SettingsDep,
 ) -> object:
     """Add an endpoint; the answer holds its signing `secret`, shown this once.
 
@@ -39,7 +43,7 @@ async def create_endpoint(
     resolve to, a loopback, private or link-local address (unless OUTGOING_WEBHOOKS_ALLOW_PRIVATE): 422.
     A user holds at most 10 endpoints: 409.
     """
-    return await service.create_endpoint(session, user=user, data=body, cipher=cipher, settings=settings)
+    return await service.create_endpoint(factory, user=user, data=body, cipher=cipher, settings=settings)
 
 
 @router.get("/{endpoint_id}", response_model=EndpointRead)
@@ -50,11 +54,15 @@ async def get_endpoint(endpoint_id: DbId, session: SessionDep, user: CurrentUser
 
 @router.patch("/{endpoint_id}", response_model=EndpointRead)
 async def update_endpoint(
-    endpoint_id: DbId, body: EndpointUpdate, session: SessionDep, user: CurrentUser, settings: SettingsDep
+    endpoint_id: DbId,
+    body: EndpointUpdate,
+    factory: FactoryDep,
+    user: UserOutsideTransaction,
+    settings: SettingsDep,
 ) -> object:
     """Change the URL (checked as on creation), events, description or enabled flag."""
     return await service.update_endpoint(
-        session, user=user, endpoint_id=endpoint_id, data=body, settings=settings
+        factory, user=user, endpoint_id=endpoint_id, data=body, settings=settings
     )
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper.config import Settings
+from clipper.db import unit_of_work
 from clipper.errors import Conflict, InvalidInput, NotFound
 from clipper.inputs import id_cursor
 from clipper.outgoing import outbox, signing, targets
@@ -58,47 +59,64 @@ async def get_endpoint(session: AsyncSession, *, user: User, endpoint_id: int) -
 
 
 async def create_endpoint(
-    session: AsyncSession, *, user: User, data: EndpointCreate, cipher: TokenCipher, settings: Settings
+    factory: async_sessionmaker[AsyncSession],
+    *,
+    user: User,
+    data: EndpointCreate,
+    cipher: TokenCipher,
+    settings: Settings,
 ) -> EndpointWithSecret:
-    """Add an endpoint with a new secret (answered this once); at most MAX_ENDPOINTS_PER_USER."""
+    """Add an endpoint with a new secret (answered this once); at most MAX_ENDPOINTS_PER_USER.
+
+    The URL's host is resolved before the unit of work opens: a slow DNS answer holds no database lock.
+    """
     url = await _checked_url(data.url, settings)
-    # The user's row locked (PostgreSQL; SQLite's write lock is held already): two creations cannot both
-    # pass the count.
-    await session.execute(select(User.id).where(User.id == user.id).with_for_update())
-    count = await session.scalar(
-        select(func.count()).select_from(WebhookEndpoint).where(WebhookEndpoint.user_id == user.id)
-    )
-    if (count or 0) >= MAX_ENDPOINTS_PER_USER:
-        raise Conflict(f"You already have {MAX_ENDPOINTS_PER_USER} webhook endpoints: delete one first.")
-    secret = signing.generate_secret()
-    endpoint = WebhookEndpoint(
-        user_id=user.id,
-        url=url,
-        description=data.description,
-        events=list(data.events),
-        secret_enc=cipher.encrypt(secret),
-        enabled=data.enabled,
-    )
-    session.add(endpoint)
-    await session.flush()
-    return _with_secret(endpoint, secret)
+    async with unit_of_work(factory) as session:
+        # The user's row locked (PostgreSQL; SQLite's write lock is held already): two creations cannot
+        # both pass the count.
+        await session.execute(select(User.id).where(User.id == user.id).with_for_update())
+        count = await session.scalar(
+            select(func.count()).select_from(WebhookEndpoint).where(WebhookEndpoint.user_id == user.id)
+        )
+        if (count or 0) >= MAX_ENDPOINTS_PER_USER:
+            raise Conflict(f"You already have {MAX_ENDPOINTS_PER_USER} webhook endpoints: delete one first.")
+        secret = signing.generate_secret()
+        endpoint = WebhookEndpoint(
+            user_id=user.id,
+            url=url,
+            description=data.description,
+            events=list(data.events),
+            secret_enc=cipher.encrypt(secret),
+            enabled=data.enabled,
+        )
+        session.add(endpoint)
+        await session.flush()
+        return _with_secret(endpoint, secret)
 
 
 async def update_endpoint(
-    session: AsyncSession, *, user: User, endpoint_id: int, data: EndpointUpdate, settings: Settings
+    factory: async_sessionmaker[AsyncSession],
+    *,
+    user: User,
+    endpoint_id: int,
+    data: EndpointUpdate,
+    settings: Settings,
 ) -> WebhookEndpoint:
-    """Change an endpoint's URL, events, description or enabled flag (the secret stays)."""
-    endpoint = await get_endpoint(session, user=user, endpoint_id=endpoint_id)
-    if data.url is not None:
-        endpoint.url = await _checked_url(data.url, settings)
-    if data.events is not None:
-        endpoint.events = list(data.events)
-    if data.description is not None:
-        endpoint.description = data.description
-    if data.enabled is not None:
-        endpoint.enabled = data.enabled
-    await session.flush()
-    return endpoint
+    """Change an endpoint's URL (resolved before the unit of work opens), events, description or enabled
+    flag; the secret stays."""
+    url = await _checked_url(data.url, settings) if data.url is not None else None
+    async with unit_of_work(factory) as session:
+        endpoint = await get_endpoint(session, user=user, endpoint_id=endpoint_id)
+        if url is not None:
+            endpoint.url = url
+        if data.events is not None:
+            endpoint.events = list(data.events)
+        if data.description is not None:
+            endpoint.description = data.description
+        if data.enabled is not None:
+            endpoint.enabled = data.enabled
+        await session.flush()
+        return endpoint
 
 
 async def delete_endpoint(session: AsyncSession, *, user: User, endpoint_id: int) -> None:
