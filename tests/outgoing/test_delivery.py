@@ -16,6 +16,7 @@ import httpx
 import pytest
 from cryptography.fernet import Fernet
 from fastapi import FastAPI
+from prometheus_client import REGISTRY
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,6 +36,10 @@ def _signed_by(secret: str, header: str, body: bytes) -> bool:
     parts = dict(part.split("=", 1) for part in header.split(","))
     expected = hmac.new(secret.encode(), f"{parts['t']}.".encode() + body, hashlib.sha256).hexdigest()
     return hmac.compare_digest(parts["v1"], expected) and abs(time.time() - int(parts["t"])) < 60
+
+
+def _attempts(result: str) -> float:
+    return REGISTRY.get_sample_value("outgoing_webhook_attempts_total", {"result": result}) or 0.0
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,7 @@ class TestRetries:
     ) -> None:
         user, endpoint = pinged.user, pinged.endpoint
         receiver.statuses = [500]
+        before = {result: _attempts(result) for result in ("retry", "delivered")}
 
         await run_due(local)
         [failed_once] = await deliveries(client, user.headers, endpoint["id"])
@@ -128,6 +134,10 @@ class TestRetries:
         assert (done["status"], done["attempts"], done["last_status_code"]) == ("delivered", 2, 200)
         first, second = receiver.requests
         assert first.body == second.body
+        assert {result: _attempts(result) - count for result, count in before.items()} == {
+            "retry": 1,
+            "delivered": 1,
+        }
         assert all(
             _signed_by(endpoint["secret"], r.headers["clipper-signature"], r.body) for r in receiver.requests
         )

@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper.config import Settings
 from clipper.db import unit_of_work, utcnow
+from clipper.observability import OUTGOING_WEBHOOK_ATTEMPTS
 from clipper.outgoing import sender, signing
 from clipper.outgoing.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from clipper.security import TokenCipher, TokenDecryptError
@@ -238,6 +239,8 @@ async def attempt(
     else:
         outcome = sender.Outcome(None, "The endpoint is disabled.", 0)
         values = {"status": DeliveryStatus.FAILED, "lease_until": None, "last_error": outcome.error}
+    status = str(values["status"])
+    OUTGOING_WEBHOOK_ATTEMPTS.labels(result="retry" if status == DeliveryStatus.PENDING else status).inc()
     async with unit_of_work(factory) as session:
         await session.execute(
             update(WebhookDelivery)
