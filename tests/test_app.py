@@ -18,11 +18,12 @@ from structlog.testing import capture_logs
 
 import clipper
 from clipper import __version__, errors
-from clipper.config import Environment, InsecureSettings, Settings
+from clipper.config import Environment, Settings
 from clipper.deps import GraphDep, HttpClientDep, SessionDep, SettingsDep
 from clipper.errors import NotFound, PermissionMissing, TooManyRequests
 from clipper.main import create_app
 from clipper.security import FernetKeyError
+from clipper.settings_checks import InsecureSettings
 from clipper.users.models import User
 
 

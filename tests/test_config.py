@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
-from clipper.config import SANDBOX_APP_ID, SANDBOX_APP_SECRET, Environment, InsecureSettings, Settings
+from clipper.config import SANDBOX_APP_ID, SANDBOX_APP_SECRET, Environment, Settings
+from clipper.settings_checks import InsecureSettings, check_production
 
 REAL_KEY = Fernet.generate_key().decode("ascii")
 
@@ -91,10 +92,10 @@ class TestFernetKey:
 
 class TestProductionCheck:
     def test_accepts_real_settings(self) -> None:
-        production().check_production()
+        check_production(production())
 
     def test_development_accepts_anything(self) -> None:
-        make(fernet_key="your_fernet_key_here").check_production()
+        check_production(make(fernet_key="your_fernet_key_here"))
 
     @pytest.mark.parametrize(
         ("fields", "complaint"),
@@ -109,7 +110,7 @@ class TestProductionCheck:
     )
     def test_refuses_missing_or_placeholder_secrets(self, fields: dict[str, object], complaint: str) -> None:
         with pytest.raises(InsecureSettings, match=complaint):
-            production(**fields).check_production()
+            check_production(production(**fields))
 
     @pytest.mark.parametrize(
         ("fields", "complaint"),
@@ -128,16 +129,16 @@ class TestProductionCheck:
         self, fields: dict[str, object], complaint: str
     ) -> None:
         with pytest.raises(InsecureSettings, match=complaint):
-            production(**fields).check_production()
+            check_production(production(**fields))
 
     def test_a_plain_http_graph_host_can_be_allowed_explicitly(self) -> None:
-        production(graph_base_url="http://graph.internal", allow_insecure_graph_hosts=True).check_production()
+        check_production(production(graph_base_url="http://graph.internal", allow_insecure_graph_hosts=True))
 
     @pytest.mark.parametrize("environment", list(Environment))
     def test_a_meta_app_without_its_secret_is_refused_everywhere(self, environment: Environment) -> None:
         settings = make(environment=environment, instagram_client_id="123456789012345")
         with pytest.raises(InsecureSettings, match="INSTAGRAM_CLIENT_SECRET"):
-            settings.check_production()
+            check_production(settings)
 
     @pytest.mark.parametrize("environment", list(Environment))
     def test_an_instagram_login_app_without_its_secret_is_refused_everywhere(
@@ -145,17 +146,17 @@ class TestProductionCheck:
     ) -> None:
         settings = make(environment=environment, instagram_login_app_id="17841400000000")
         with pytest.raises(InsecureSettings, match="INSTAGRAM_LOGIN_APP_SECRET"):
-            settings.check_production()
+            check_production(settings)
 
     def test_only_instagram_login_configured_starts_in_development(self) -> None:
-        make(
-            instagram_login_app_id="17841400000000", instagram_login_app_secret="a1b2c3d4e5f6"
-        ).check_production()
+        check_production(
+            make(instagram_login_app_id="17841400000000", instagram_login_app_secret="a1b2c3d4e5f6")
+        )
 
     def test_the_message_never_contains_the_values(self) -> None:
         settings = production(instagram_client_secret="change-me-0123", fernet_key="your_key_abc")
         with pytest.raises(InsecureSettings) as caught:
-            settings.check_production()
+            check_production(settings)
         assert "change-me-0123" not in str(caught.value)
         assert "your_key_abc" not in str(caught.value)
 

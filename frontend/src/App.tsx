@@ -14,6 +14,7 @@ import QueuePage from "./pages/QueuePage.tsx";
 import InboxPage from "./pages/InboxPage.tsx";
 import HashtagsPage from "./pages/HashtagsPage.tsx";
 import SecurityPage from "./pages/SecurityPage.tsx";
+import WebhooksPage from "./pages/WebhooksPage.tsx";
 // The charts library is the biggest dependency: load it with the page that uses it.
 const AnalyticsPage = lazy(() => import("./pages/AnalyticsPage.tsx"));
 const CompetitorsPage = lazy(() => import("./pages/CompetitorsPage.tsx"));
@@ -28,6 +29,7 @@ const NAV: { to: string; label: string; icon: IconName }[] = [
   { to: "/hashtags", label: "Hashtags", icon: "hash" },
   { to: "/analytics", label: "Analytics", icon: "chart" },
   { to: "/competitors", label: "Competitors", icon: "users" },
+  { to: "/webhooks", label: "Webhooks", icon: "link" },
   { to: "/security", label: "Security", icon: "eye" },
 ];
 
@@ -106,6 +108,7 @@ export default function App() {
         <Route path="/hashtags" element={<HashtagsPage />} />
         <Route path="/analytics" element={<Suspense fallback={<Spinner label="Loading analytics" />}><AnalyticsPage /></Suspense>} />
         <Route path="/competitors" element={<Suspense fallback={<Spinner label="Loading competitors" />}><CompetitorsPage /></Suspense>} />
+        <Route path="/webhooks" element={<WebhooksPage />} />
         <Route path="/security" element={<SecurityPage />} />
         <Route path="*" element={<div className="page"><h1>Page not found</h1></div>} />
       </Route>

@@ -12,6 +12,7 @@ export * from "./api/hashtags.ts";
 export * from "./api/inbox.ts";
 export * from "./api/insights.ts";
 export * from "./api/competitors.ts";
+export * from "./api/webhooks.ts";
 
 // ---- auth ---------------------------------------------------------------------------------------
 export function useMe() {

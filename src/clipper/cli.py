@@ -17,10 +17,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 import clipper
 from clipper import __version__, migrate
-from clipper.config import InsecureSettings, Settings
+from clipper.config import Settings
 from clipper.observability import configure_logging, serve_metrics_on
 from clipper.operations_cli import register_operations
 from clipper.security import FernetKeyError, TokenCipher
+from clipper.settings_checks import InsecureSettings, check_production
 
 app = typer.Typer(help="Content Clipper: Instagram publishing, inbox and analytics.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
@@ -88,7 +89,7 @@ def serve(
 def _refuse_unsafe(settings: Settings) -> None:
     """Exit with the reason, before starting a server, when the settings would make the app refuse."""
     try:
-        settings.check_production()
+        check_production(settings)
         TokenCipher.from_settings(settings)
     except (InsecureSettings, FernetKeyError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -20,38 +20,11 @@ SANDBOX_MOUNT_PATH = "/sandbox"
 SANDBOX_WEBHOOK_VERIFY_TOKEN = "sandbox-verify-token"
 
 
-# Values copied from documentation examples (the seed's .env, tutorials) rather than real secrets.
-_PLACEHOLDER_MARKERS = (
-    "your_",
-    "your-",
-    "changeme",
-    "change-me",
-    "change_me",
-    "placeholder",
-    "example",
-    "xxx",
-)
-
-
 _ASYNC_DRIVERS = {
     "postgresql://": "postgresql+asyncpg://",
     "postgres://": "postgresql+asyncpg://",
     "sqlite://": "sqlite+aiosqlite://",
 }
-
-
-class InsecureSettings(RuntimeError):
-    """The settings are not safe for production; the message lists what to fix (never the values)."""
-
-
-def looks_like_placeholder(value: str) -> bool:
-    """True for an empty value or one that was obviously copied from an example."""
-    lowered = value.strip().lower()
-    return (
-        not lowered
-        or lowered in {"secret", "test", "none", "null"}
-        or any(marker in lowered for marker in _PLACEHOLDER_MARKERS)
-    )
 
 
 class Environment(StrEnum):
@@ -173,6 +146,10 @@ class Settings(BaseSettings):
     allow_insecure_graph_hosts: bool = False
     # /metrics answers loopback clients; with a token, also anyone sending `Authorization: Bearer <token>`.
     metrics_token: str = Field(default="", repr=False)
+    # Outgoing webhooks go to public https URLs only (checked after DNS, at every send) unless these allow
+    # http:// or loopback/private/link-local targets (a receiver on the same machine or network).
+    outgoing_webhooks_allow_http: bool = False
+    outgoing_webhooks_allow_private: bool = False
 
     @model_validator(mode="after")
     def _log_format_json(self) -> Self:
@@ -318,80 +295,6 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.environment is Environment.PRODUCTION
-
-    def production_problems(self) -> list[str]:
-        """What makes these settings unsafe for production (empty when they are fine)."""
-        problems = []
-        if self.sandbox_mode:
-            problems.append(
-                "INSTAGRAM_CLIENT_ID is not set: production talks to Meta, not the bundled sandbox"
-            )
-        elif self.instagram_client_id and looks_like_placeholder(self.instagram_client_id):
-            problems.append("INSTAGRAM_CLIENT_ID is a placeholder: use your Meta app's id")
-        if self.instagram_client_id and looks_like_placeholder(self.instagram_client_secret):
-            problems.append("INSTAGRAM_CLIENT_SECRET is missing or a placeholder: use your Meta app's secret")
-        if self.instagram_login_app_id and looks_like_placeholder(self.instagram_login_app_secret):
-            problems.append(
-                "INSTAGRAM_LOGIN_APP_SECRET is missing or a placeholder: use the Instagram app secret"
-            )
-        if not self.fernet_key:
-            problems.append("FERNET_KEY is not set: stored tokens would be unreadable after a restart")
-        elif any(looks_like_placeholder(key) for key in self.fernet_key):
-            problems.append("FERNET_KEY holds a placeholder: generate a key with Fernet.generate_key()")
-        return problems + self._exposure_problems()
-
-    def _exposure_problems(self) -> list[str]:
-        """Production-only: plain-http addresses and a placeholder media signing key."""
-        problems = []
-        if self.backend_url.startswith("http://"):
-            problems.append("BACKEND_URL is http://: serve the product over https (cookies, media links)")
-        overrides = {
-            "GRAPH_BASE_URL": self.graph_base_url,
-            "GRAPH_DIALOG_URL": self.graph_dialog_url,
-            "GRAPH_RUPLOAD_URL": self.graph_rupload_url,
-            # Instagram Login's hosts carry its app secret, codes and tokens just the same.
-            "INSTAGRAM_GRAPH_BASE_URL": self.instagram_graph_base_url,
-            "INSTAGRAM_DIALOG_URL": self.instagram_dialog_url,
-            "INSTAGRAM_TOKEN_URL": self.instagram_token_url,
-        }
-        for name, url in overrides.items():
-            if url and not url.startswith("https://") and not self.allow_insecure_graph_hosts:
-                problems.append(f"{name} is not https (set ALLOW_INSECURE_GRAPH_HOSTS=true if you mean it)")
-        if self.media_signing_key and looks_like_placeholder(self.media_signing_key):
-            problems.append("MEDIA_SIGNING_KEY is a placeholder: use a long random value, or leave it empty")
-        return problems
-
-    def everywhere_problems(self) -> list[str]:
-        """What no environment accepts: an app id without its secret (webhook signatures forgeable)."""
-        pairs = (
-            (
-                "INSTAGRAM_CLIENT_ID",
-                self.instagram_client_id,
-                "INSTAGRAM_CLIENT_SECRET",
-                self.instagram_client_secret,
-            ),
-            (
-                "INSTAGRAM_LOGIN_APP_ID",
-                self.instagram_login_app_id,
-                "INSTAGRAM_LOGIN_APP_SECRET",
-                self.instagram_login_app_secret,
-            ),
-        )
-        return [
-            f"{id_name} is set but {secret_name} is empty: webhook signatures could be forged; "
-            "set the app's secret"
-            for id_name, app_id, secret_name, secret in pairs
-            if app_id and not secret.strip()
-        ]
-
-    def check_production(self) -> None:
-        """Raise InsecureSettings when a secret is missing (any environment) or unsafe for production."""
-        if self.is_production:
-            problems, refusal = self.production_problems(), "Refusing to start in production: "
-        else:
-            problems, refusal = self.everywhere_problems(), "Refusing to start: "
-        if problems:
-            raise InsecureSettings(refusal + "; ".join(problems) + ".")
 
 
 def get_settings() -> Settings:

@@ -22,6 +22,7 @@ from clipper.request_limits import RequestLimitsMiddleware
 from clipper.resources import AppState, app_state, open_resources
 from clipper.security import TokenCipher
 from clipper.security.headers import SecurityHeadersMiddleware
+from clipper.settings_checks import check_production
 
 API_PREFIX = "/api/v1"
 log = structlog.get_logger(__name__)
@@ -32,7 +33,7 @@ def create_app(
 ) -> FastAPI:
     """Build the API; `graph_transport` replaces the network under the shared Graph client (tests)."""
     settings = settings or get_settings()
-    settings.check_production()
+    check_production(settings)
     cipher = TokenCipher.from_settings(settings)
     # Under the test runner, logging belongs to pytest (its capture swaps the streams per test).
     if settings.environment is not Environment.TEST:

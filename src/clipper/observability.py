@@ -157,6 +157,10 @@ PUBLISH_LATENCY_SECONDS = Histogram(
     buckets=(0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0),
 )
 
+OUTGOING_WEBHOOK_ATTEMPTS = Counter(
+    "outgoing_webhook_attempts_total", "Outgoing webhook attempts by result", ["result"]
+)
+
 
 def record_graph_call(endpoint: str, status: int | None, code: int | None, seconds: float) -> None:
     """Count and time one Graph API call (the `on_call` hook of InstagramGraphAPI)."""

@@ -50,7 +50,8 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="module")
 def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The origin of a running Content Clipper in sandbox mode with the built UI (one per module: a fresh
-    database and sandbox world, and no background job of another module's accounts running)."""
+    database and sandbox world, and no background job of another module's accounts running); a module's
+    `SERVER_ENV` adds settings."""
     if not (DIST / "index.html").is_file():
         pytest.fail(
             "The web UI is not built (frontend/dist/index.html is missing): run "
@@ -58,7 +59,7 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         )
     data_dir = tmp_path_factory.mktemp("e2e-data")
     try:
-        with sandbox_mode_server(data_dir) as origin:
+        with sandbox_mode_server(data_dir, extra_env=getattr(request.module, "SERVER_ENV", None)) as origin:
             yield origin
     finally:
         # Kept beside the screenshots: the first place to look when a browser test fails.

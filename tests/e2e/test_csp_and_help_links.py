@@ -47,6 +47,7 @@ class TestContentSecurityPolicy:
             "/inbox",
             "/hashtags",
             "/analytics",
+            "/webhooks",
             "/security",
         ):
             page.goto(path)

@@ -65,6 +65,11 @@ async def _seed(origin: str) -> tuple[str, dict[str, Any]]:
             json={"name": "Spam", "kind": "keyword", "patterns": ["spam"]},
             headers=headers,
         )
+        endpoint = await client.post(
+            "/api/v1/webhook-endpoints",
+            json={"url": "https://receiver.example/hook", "events": ["post.published"]},
+            headers=headers,
+        )
     ids: dict[str, Any] = {
         "account_id": account["id"],
         "clip_id": clip["id"],
@@ -73,6 +78,7 @@ async def _seed(origin: str) -> tuple[str, dict[str, Any]]:
         "media_id": comments[0]["media_id"],
         "conversation_id": conversations["items"][0]["id"],
         "rule_id": rule.json()["id"],
+        "endpoint_id": endpoint.json()["id"],
         "platform": "instagram",
     }
     return headers["Authorization"], ids

@@ -16,6 +16,7 @@ from clipper.cli import app as cli
 from clipper.config import Settings
 from clipper.db import create_engine, create_session_factory, unit_of_work
 from clipper.keys.service import rotate_tokens
+from clipper.outgoing.models import WebhookEndpoint
 from clipper.security import TokenCipher
 from tests.fixtures.factories import create_account
 
@@ -41,6 +42,18 @@ class TestRotateTokens:
         assert (report.accounts, report.rotated, report.current, report.unreadable) == (1, 2, 0, 0)
         assert readable_with_only(NEW, account.access_token_enc) == "user-token"
         assert readable_with_only(NEW, account.page_access_token_enc) == "page-token"
+
+    async def test_reencrypts_outgoing_webhook_secrets_too(self, session):
+        account = await create_account(session)
+        endpoint = WebhookEndpoint(
+            user_id=account.user_id, url="https://hooks.example/in", events=["post.published"],
+            secret_enc=encrypted_under(OLD, "whsec_s"),
+        )  # fmt: skip
+        session.add(endpoint)
+        await session.flush()
+        report = await rotate_tokens(session, cipher=TokenCipher([NEW, OLD]))
+        assert (report.rotated, report.unreadable) == (1, 0)
+        assert readable_with_only(NEW, endpoint.secret_enc) == "whsec_s"
 
     async def test_running_it_again_changes_nothing(self, session):
         account = await create_account(session, page_access_token_enc=encrypted_under(OLD, "page-token"))

@@ -138,7 +138,7 @@ async def refused_outside(
         log.error("token invalidation not recorded", account_id=account.id, exc_info=exc)
         return domain_error(error, permission="")
     if marked is not None:
-        await notify.account_updated(hub, marked)
+        await notify.account_updated(hub, marked, factory=factory)
     return refused
 
 

@@ -1,6 +1,8 @@
-"""Tell the owner's open UIs that an account's health changed (`account.updated`, best effort).
+"""Tell the owner's open UIs that an account's health changed (`account.updated`, best effort), and
+record it for the owner's outgoing webhooks.
 
-Published only once the change is committed, so a UI that re-reads the account on the event sees it.
+Published only once the change is committed, so a UI that re-reads the account on the event sees it; the
+webhook event is recorded right after that commit, in a unit of work of its own (`clipper.outgoing`).
 """
 
 from __future__ import annotations
@@ -8,9 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 import structlog
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper.accounts.models import Account
+from clipper.db import unit_of_work
 from clipper.events.hub import EventHub
+from clipper.outgoing import outbox
 
 log = structlog.get_logger(__name__)
 
@@ -27,8 +32,30 @@ def _snapshot(account: Account) -> dict[str, Any]:
     }
 
 
-async def account_updated(hub: EventHub | None, account: Account) -> None:
+def webhook_payload(account: Account) -> dict[str, Any]:
+    """What an outgoing webhook subscriber learns about the account (never a token)."""
+    return _snapshot(account) | {
+        "platform": account.platform,
+        "platform_account_id": account.platform_account_id,
+        "username": account.account_username,
+        "login_flavour": str(account.login_flavour),
+    }
+
+
+async def _record(factory: async_sessionmaker[AsyncSession], account: Account) -> None:
+    try:
+        async with unit_of_work(factory) as session:
+            data = webhook_payload(account)
+            await outbox.record(session, user_id=account.user_id, event_type=ACCOUNT_UPDATED, data=data)
+    except Exception as exc:  # the change is committed: the caller must still learn it succeeded
+        log.error("webhook event not recorded", type=ACCOUNT_UPDATED, error_type=type(exc).__name__)
+
+
+async def account_updated(
+    hub: EventHub | None, account: Account, *, factory: async_sessionmaker[AsyncSession]
+) -> None:
     """`account.updated` to the account's owner, with its health (after the change was committed)."""
+    await _record(factory, account)
     if hub is None:
         return
     try:

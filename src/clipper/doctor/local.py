@@ -19,6 +19,7 @@ from clipper.db import create_engine
 from clipper.doctor.report import Check, failed, passed
 from clipper.keys.service import TOKEN_COLUMNS
 from clipper.security import FernetKeyError, TokenCipher, TokenDecryptError
+from clipper.settings_checks import production_problems
 
 GIB = 1024**3
 # Below this much free space (or one maximum upload, when larger) media storage is reported full.
@@ -31,7 +32,7 @@ def check_settings(settings: Settings) -> list[Check]:
         return [passed("settings", f"{settings.environment.value}, sandbox mode (no Meta app configured)")]
     checks = [
         failed("settings", problem, "set it in .env (see .env.example), then restart")
-        for problem in settings.production_problems()
+        for problem in production_problems(settings)
         if settings.is_production
     ]
     if not settings.sandbox_mode and not settings.webhook_verify_token:

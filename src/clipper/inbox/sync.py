@@ -33,7 +33,7 @@ from clipper.accounts.permissions import MANAGE_COMMENTS, MANAGE_MESSAGES
 from clipper.db import unit_of_work, utcnow
 from clipper.errors import ClipperError, PermissionMissing, TokenRevoked, TooManyRequests
 from clipper.events.hub import EventHub
-from clipper.inbox import moderation, notify, store
+from clipper.inbox import moderation, notify, store, webhook_events
 from clipper.inbox.fetch import (
     CONVERSATION_WITH_MESSAGES,
     MAX_CONVERSATIONS,
@@ -87,6 +87,7 @@ async def save_found(
     await store.set_in_bulk(session, gone, deleted=True)
     report.comments += len(rows)
     report.new_comments += len(created)
+    await webhook_events.comments_created(session, user_id=account.user_id, comments=created)
     await session.flush()
     return created
 
@@ -170,6 +171,7 @@ async def store_conversations(
         row = await store.conversation_with(session, account=account, participant_id=participant[0])
         row.platform_conversation_id = conversation.id
         row.unread_count = conversation.unread_count or 0
+    await webhook_events.messages_created(session, user_id=account.user_id, arrived=arrived)
     await session.flush()
     return arrived
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import selectinload
 from clipper.accounts.models import Account
 from clipper.clips.models import Clip
 from clipper.db import unit_of_work
+from clipper.social import webhook_events
 from clipper.social.models import PostStatus, SocialPost, SocialPostMedia
 
 ACTIVE = (PostStatus.SCHEDULED, PostStatus.PUBLISHING, PostStatus.UNCONFIRMED)
@@ -114,6 +115,8 @@ async def save(
         )
         if getattr(result, "rowcount", 0) != 1:
             return False
+        if "status" in changed:
+            await webhook_events.record_status(session, post)
         for item_id, container_id in media.items():
             if container_id != claimed.saved_media.get(item_id):
                 await session.execute(

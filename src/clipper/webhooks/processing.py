@@ -16,7 +16,7 @@ from clipper.accounts.models import Account
 from clipper.db import unit_of_work, utcnow
 from clipper.events.hub import EventHub
 from clipper.inbox import media as media_details
-from clipper.inbox import mentions, moderation, notify, participants, store
+from clipper.inbox import mentions, moderation, notify, participants, store, webhook_events
 from clipper.inbox.models import InboxComment
 from clipper.insights import service as insights
 from clipper.webhooks.models import EventStatus, WebhookEvent
@@ -104,6 +104,7 @@ async def _on_comment(
 ) -> None:
     row, created = await store.save_comment(session, account=account, seen=seen)
     if created:
+        await webhook_events.comments_created(session, user_id=account.user_id, comments=[row])
         later.comments.append(NewComment(account, row))
 
 
@@ -129,6 +130,8 @@ async def _on_message(
         conversation = await store.conversation_with(
             session, account=account, participant_id=seen.participant_id
         )
+        arrived = [(conversation, message)]
+        await webhook_events.messages_created(session, user_id=account.user_id, arrived=arrived)
         await notify.message_created(hub, user_id=account.user_id, conversation=conversation, message=message)
 
 
