@@ -52,9 +52,10 @@ from clipper.social.batches import BATCH_ENDPOINT_PREFIX
 from clipper.social.engine import Engine
 from clipper.social.models import MediaType, PostStatus, SocialPost, SocialPostMedia
 from clipper.users.models import User
-from graph_client import _listening_socket, _origin_of, _page_token, _start_sandbox, _wait_until_up
+from graph_client import _page_token, _start_sandbox, _wait_until_up
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout, for the `tests` package
+from tests.fixtures.live_server import listening_socket, origin_of  # noqa: E402
 from tests.fixtures.media_factory import jpeg, mp4  # noqa: E402
 
 # The floors of the issue (HTTP requests), and the Graph operations the same flow costs.
@@ -351,11 +352,11 @@ async def _worker_scenario(app: Any, ids: dict[str, Any], posts: int, rate: floa
 
 
 async def main(posts: int, concurrency: int, spread_posts: int, spread_rate: float | None) -> None:
-    sandbox_socket, app_socket = _listening_socket(), _listening_socket()
-    sandbox_url = _origin_of(sandbox_socket)
+    sandbox_socket, app_socket = listening_socket(), listening_socket()
+    sandbox_url = origin_of(sandbox_socket)
     process = _start_sandbox(sandbox_socket)
     with tempfile.TemporaryDirectory() as folder, sandbox_socket, app_socket:
-        settings = _settings(Path(folder), _origin_of(app_socket), sandbox_url)
+        settings = _settings(Path(folder), origin_of(app_socket), sandbox_url)
         # The app leaves logging alone in the test environment; the figures should not drown in it.
         configure_logging(settings.log_level)
         await asyncio.to_thread(migrate.upgrade, settings.database_url)
