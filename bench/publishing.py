@@ -5,11 +5,14 @@ runs in its own process. Two scenarios:
 
 1. Backlog: N image posts all due at once, claimed by the sweep and run by the engine in this process,
    `--concurrency` at a time. Reported: posts/s, p99 lateness (published_at - scheduled_for, which here
-   is mostly the time to drain the backlog), and this process's peak RSS (app + engine together).
+   is mostly the time to drain the backlog), this process's CPU time per post while it drains (every
+   thread; the sandbox's share is not in it), and this process's peak RSS (app + engine together).
 2. Worker: the real worker path. A `clipper worker` process (its 1-second periodic sweep, its task
    broker, the engine) publishes `--spread-posts` image posts whose due times are spread at
    `--spread-rate` posts/s (default: half the backlog rate, a rate it can sustain). Reported: p50/p99
    lateness, and the worker process's own peak RSS.
+
+Each figure with a goal in issue 14 is printed with the goal beside it (met / NOT MET).
 
 Graph calls per post by media type are counted two ways: HTTP requests (what the issue's floor counts:
 a batch is one request) and Graph operations (every batch item counted, which is what Meta's rate
@@ -52,9 +55,10 @@ from clipper.social.batches import BATCH_ENDPOINT_PREFIX
 from clipper.social.engine import Engine
 from clipper.social.models import MediaType, PostStatus, SocialPost, SocialPostMedia
 from clipper.users.models import User
-from graph_client import _listening_socket, _origin_of, _page_token, _start_sandbox, _wait_until_up
+from graph_client import _page_token, _start_sandbox, _wait_until_up
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout, for the `tests` package
+from tests.fixtures.live_server import listening_socket, origin_of  # noqa: E402
 from tests.fixtures.media_factory import jpeg, mp4  # noqa: E402
 
 # The floors of the issue (HTTP requests), and the Graph operations the same flow costs.
@@ -351,11 +355,11 @@ async def _worker_scenario(app: Any, ids: dict[str, Any], posts: int, rate: floa
 
 
 async def main(posts: int, concurrency: int, spread_posts: int, spread_rate: float | None) -> None:
-    sandbox_socket, app_socket = _listening_socket(), _listening_socket()
-    sandbox_url = _origin_of(sandbox_socket)
+    sandbox_socket, app_socket = listening_socket(), listening_socket()
+    sandbox_url = origin_of(sandbox_socket)
     process = _start_sandbox(sandbox_socket)
     with tempfile.TemporaryDirectory() as folder, sandbox_socket, app_socket:
-        settings = _settings(Path(folder), _origin_of(app_socket), sandbox_url)
+        settings = _settings(Path(folder), origin_of(app_socket), sandbox_url)
         # The app leaves logging alone in the test environment; the figures should not drown in it.
         configure_logging(settings.log_level)
         await asyncio.to_thread(migrate.upgrade, settings.database_url)
@@ -383,10 +387,10 @@ async def main(posts: int, concurrency: int, spread_posts: int, spread_rate: flo
                 )
             token, ig = await _page_token(sandbox_url)
             ids = await _seed(app, token, ig, posts)
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             calls_before = _graph_calls()
             await _drain(app, concurrency)
-            elapsed = time.perf_counter() - started
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
             per_type = {"image": (_graph_calls() - calls_before).per(posts)}
             lateness = await _lateness(app, "Bench")
             per_type |= await _per_type(app, ids)
@@ -397,7 +401,7 @@ async def main(posts: int, concurrency: int, spread_posts: int, spread_rate: flo
             await serving
             process.terminate()
             process.wait(timeout=10)
-    _report(posts, concurrency, elapsed, lateness, per_type, spread)
+    _report(Backlog(posts, concurrency, elapsed, cpu, lateness), per_type, spread)
 
 
 async def _lateness(app: Any, prefix: str) -> list[float]:
@@ -416,20 +420,36 @@ def _percentile(values: list[float], share: float) -> float:
     return values[max(0, math.ceil(share * len(values)) - 1)]
 
 
-def _report(
-    posts: int,
-    concurrency: int,
-    elapsed: float,
-    lateness: list[float],
-    per_type: dict[str, Calls],
-    spread: WorkerFigures | None,
-) -> None:
+@dataclass(frozen=True)
+class Backlog:
+    posts: int
+    concurrency: int
+    elapsed: float
+    # This process's CPU time (every thread: the event loop and SQLite's) while the backlog drained.
+    cpu_seconds: float
+    lateness: list[float]
+
+
+def _line(name: str, value: float, unit: str = "", goal: str = "", met: bool | None = None) -> None:
+    """One figure; with its goal (issue 14) beside it, and whether it is met."""
+    verdict = "" if met is None else ("  met" if met else "  NOT MET")
+    print(f"  {name:34}{value:10.2f} {unit:4}" + (f"  goal {goal}{verdict}" if goal else ""))
+
+
+def _report(backlog: Backlog, per_type: dict[str, Calls], spread: WorkerFigures | None) -> None:
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"1. Backlog: {posts} image posts due at once, engine in this process ({concurrency} in flight)")
-    print(f"  {'posts/s':34}{posts / elapsed:10.1f}")
-    print(f"  {'p50 lateness (drain time)':34}{_percentile(lateness, 0.5):10.2f} s")
-    print(f"  {'p99 lateness (drain time)':34}{_percentile(lateness, 0.99):10.2f} s")
-    print(f"  {'peak RSS (app + engine)':34}{rss_mb:10.1f} MB")
+    posts, lateness = backlog.posts, backlog.lateness
+    rate, p99 = posts / backlog.elapsed, _percentile(lateness, 0.99)
+    cpu_ms = 1000 * backlog.cpu_seconds / posts
+    print(
+        f"1. Backlog: {posts} image posts due at once, engine in this process "
+        f"({backlog.concurrency} in flight)"
+    )
+    _line("posts/s", rate, "", "≥ 200", rate >= 200)
+    _line("p50 lateness (drain time)", _percentile(lateness, 0.5), "s")
+    _line("p99 lateness (drain time)", p99, "s", "≤ 60 s", p99 <= 60)
+    _line("CPU of this process per post", cpu_ms, "ms", "≤ 4 ms", cpu_ms <= 4)
+    _line("peak RSS (app + engine)", rss_mb, "MB")
     if spread is not None:
         print(
             f"2. Worker: a `clipper worker` process, {spread.posts} image posts due at "
@@ -438,9 +458,10 @@ def _report(
         print(f"  {'published':34}{spread.published:10d} of {spread.posts}")
         for status, codes in spread.unpublished.items():
             print(f"  {'still ' + status:34}{len(codes):10d}   (last error codes: {sorted(set(codes))})")
-        print(f"  {'p50 lateness':34}{_percentile(spread.lateness, 0.5):10.2f} s")
-        print(f"  {'p99 lateness':34}{_percentile(spread.lateness, 0.99):10.2f} s")
-        print(f"  {'peak RSS (worker process)':34}{spread.worker_rss_mb:10.1f} MB")
+        _line("p50 lateness", _percentile(spread.lateness, 0.5), "s")
+        _line("p99 lateness", _percentile(spread.lateness, 0.99), "s")
+        worker_rss = spread.worker_rss_mb
+        _line("peak RSS (worker process)", worker_rss, "MB", "≤ 150 MB", worker_rss <= 150)
     print("Graph calls per post: HTTP requests (a batch is one) / Graph operations (each batch item is one)")
     for name, calls in per_type.items():
         http_floor, operations_floor = FLOORS[name]

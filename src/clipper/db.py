@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.pool import PoolResetState
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -33,6 +34,8 @@ NAMING_CONVENTION = {
 }
 
 SQLITE_IMMEDIATE = "clipper_sqlite_immediate"
+SQLITE_DURABLE = "clipper_sqlite_durable"
+_SYNCHRONOUS = "clipper_sqlite_synchronous"
 
 # JSONB on PostgreSQL, plain JSON (text) elsewhere.
 JSONType = JSON().with_variant(JSONB(), "postgresql")
@@ -94,8 +97,16 @@ class TimestampMixin:
 def create_engine(database_url: str, *, sqlite_foreign_keys: bool = True, **kwargs: Any) -> AsyncEngine:
     """Create the async engine; SQLite gets its folder, WAL and real transactions on every connection."""
     ensure_sqlite_folder(database_url)
-    engine = create_async_engine(database_url, pool_pre_ping=True, **kwargs)
-    if engine.dialect.name == "sqlite":
+    # A pooled SQLite connection is a local file handle that cannot go stale: no ping (a round trip to
+    # the driver's thread at every checkout); a server's connection can (restart, idle timeout).
+    sqlite = make_url(database_url).get_backend_name() == "sqlite"
+    if sqlite:
+        # The pool's reset rolls back every connection handed back, another round trip per transaction,
+        # though a session has already ended its transaction: `_sqlite_reset` rolls back only one in a
+        # transaction still.
+        kwargs.setdefault("pool_reset_on_return", None)
+    engine = create_async_engine(database_url, pool_pre_ping=not sqlite, **kwargs)
+    if sqlite:
         _configure_sqlite(engine, foreign_keys=sqlite_foreign_keys)
     return engine
 
@@ -109,22 +120,44 @@ def ensure_sqlite_folder(database_url: str) -> None:
 
 def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
     @event.listens_for(engine.sync_engine, "connect")
-    def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
         # The sqlite3 driver's own transaction handling breaks SAVEPOINT and transactional DDL:
         # switch it off and let SQLAlchemy emit BEGIN itself (the documented pysqlite recipe).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+        # WAL: readers never block the writer nor it them. A writer waits up to 15 s for the lock.
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=15000")
+        # Durability: in WAL mode NORMAL syncs the log at checkpoints, not at every commit. A commit
+        # survives the process being killed at any point; only an OS crash or power loss can roll back
+        # the last commits (never corrupting the file). A write that must survive even that, because
+        # an irreversible Graph call follows it (the intent to publish), asks for FULL
+        # (`unit_of_work(durable=True)`), which also syncs every commit before it.
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        record.info[_SYNCHRONOUS] = "NORMAL"
+
+    @event.listens_for(engine.sync_engine, "reset")
+    def _sqlite_reset(dbapi_connection: Any, _record: Any, state: PoolResetState) -> None:
+        if state.asyncio_safe and dbapi_connection.driver_connection.in_transaction:
+            dbapi_connection.rollback()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _sqlite_begin(connection: Any) -> None:
+        options = connection.get_execution_options()
         # A deferred transaction that read first cannot wait for the write lock (SQLite answers
         # "database is locked" at once): writers that may race ask for it up front.
-        immediate = connection.get_execution_options().get(SQLITE_IMMEDIATE)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        script = "BEGIN IMMEDIATE" if options.get(SQLITE_IMMEDIATE) else "BEGIN"
+        # The level cannot change inside a transaction: set it (when it differs) before BEGIN.
+        level = "FULL" if options.get(SQLITE_DURABLE) else "NORMAL"
+        info = connection.connection.info
+        if info.get(_SYNCHRONOUS) != level:
+            script = f"PRAGMA synchronous={level}; {script}"
+            info[_SYNCHRONOUS] = level
+        # On the driver's connection: one trip to its thread, where a statement through SQLAlchemy's
+        # cursor takes three (open, execute, close); BEGIN has neither parameters nor rows.
+        connection.connection.dbapi_connection.run_async(lambda driver: driver.executescript(script))
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -146,13 +179,14 @@ def writing_at_first_statement(factory: async_sessionmaker[AsyncSession]) -> asy
 
 @asynccontextmanager
 async def unit_of_work(
-    factory: async_sessionmaker[AsyncSession], *, immediate: bool = True
+    factory: async_sessionmaker[AsyncSession], *, immediate: bool = True, durable: bool = False
 ) -> AsyncIterator[AsyncSession]:
     """One transaction: commit on success, roll back on error.
 
     On SQLite it takes the write lock first (`immediate`): a unit of work that reads and then writes
     would otherwise fail at once when another writer got in between, instead of waiting its turn.
-    Pass `immediate=False` for a unit of work that only reads.
+    Pass `immediate=False` for a unit of work that only reads. `durable`: on SQLite the commit is
+    synced to disk (survives a power loss; see `_configure_sqlite`), as every commit is on PostgreSQL.
     """
     async with factory() as session:
         try:
@@ -161,7 +195,8 @@ async def unit_of_work(
             # concurrent sessions on that shared connection overlap.
             bind = getattr(factory, "kw", {}).get("bind")
             if immediate and not isinstance(bind, AsyncConnection):
-                await session.connection(execution_options={SQLITE_IMMEDIATE: True})
+                options = {SQLITE_IMMEDIATE: True, SQLITE_DURABLE: durable}
+                await session.connection(execution_options=options)
             yield session
             await session.commit()
         except BaseException:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from clipper.clips import service as clips
@@ -23,9 +24,12 @@ def public_url(settings: Settings, clip: Clip) -> str:
 
 def caption_of(post: SocialPost) -> str | None:
     """The caption Instagram receives (text and hashtags)."""
-    import json
+    return caption_from(post.caption, post.hashtags)
 
-    return full_caption(post.caption, json.loads(post.hashtags) if post.hashtags else [])
+
+def caption_from(caption: str | None, hashtags: str | None) -> str | None:
+    """The caption Instagram receives from a post's `caption` and `hashtags` columns."""
+    return full_caption(caption, json.loads(hashtags) if hashtags else [])
 
 
 def _tags(post: SocialPost, *, positioned: bool) -> list[dict[str, Any]] | None:

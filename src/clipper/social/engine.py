@@ -35,7 +35,7 @@ media id is known the post is reconciled, never started over:
   reads PUBLISHED: a FINISHED or EXPIRED container was never published, so a matching media would be
   someone else's (a story posted from the phone, a sibling post whose id is not committed yet);
 - a post is not sent while a look-alike of the same account (a story, or a feed post of the same type
-  and caption) is unconfirmed (`recovery.reserve_send`), so recovery can never give one the other's
+  and caption) is unconfirmed (`recovery.look_alike_held`), so recovery can never give one the other's
   media;
 - a container that still reads FINISHED is only re-read for PUBLISH_UNCONFIRMED_GRACE_SECONDS after
   the call was sent (Meta may still be executing it). Only after that window is `media_publish` sent
@@ -52,10 +52,11 @@ media id is known the post is reconciled, never started over:
 
 Transactions: none is held across a Graph call. The post is loaded once in a short read (`persist.load`)
 and kept in memory; after each step one short write (`persist.save`) applies what changed with a
-conditional UPDATE on our exact lease, extending it, so a worker whose lease was taken over stops at
-its next step (its Graph effects are found again by the new owner: containers by id, a publish by the
-container's PUBLISHED status). A recovered media id is written the same way (`recovery.claim`: our
-lease, and no media id recorded yet).
+conditional UPDATE on our exact lease, extending it (the look-alike check runs inside the write that
+commits the intent to publish, which is synced to disk before `media_publish` is sent), so a worker
+whose lease was taken over stops at its next step (its Graph effects are found again by the new owner:
+containers by id, a publish by the container's PUBLISHED status). A recovered media id is written the
+same way (`recovery.claim`: our lease, and no media id recorded yet).
 """
 
 from __future__ import annotations
@@ -125,7 +126,11 @@ class Engine:
             step = await self._step(claimed, sent_now=sent_now)
             if step.go_on:
                 post.lease_until = utcnow() + timedelta(seconds=self.settings.publish_lease_seconds)
-            if not await persist.save(self.session_factory, claimed):
+            saved = await persist.save(self.session_factory, claimed, guard=step.guard)
+            if isinstance(saved, persist.Held):
+                step = _held(post, saved)
+                saved = await persist.save(self.session_factory, claimed)
+            if not saved:
                 log.info("publish lease lost", user_id=post.user_id, post_id=post.id)
                 return
             if post.status != before or not step.go_on:
@@ -311,23 +316,21 @@ class Engine:
 
     async def _ready(self, claimed: persist.Claimed, limit: PublishingLimit) -> Step:
         """The container is FINISHED: with a quota slot left, commit the intent to publish first (at
-        once, with the look-alike check of `recovery.reserve_send`)."""
+        once, in the step's write, with the look-alike check of `recovery.look_alike_held`)."""
         post = claimed.post
         post.status = PostStatus.PUBLISHING
         if limit.remaining == 0:
             total = limit.config.quota_total if limit.config else None
             return transitions.quota_wait(post, total)
-        sent_at = await recovery.reserve_send(self.session_factory, post, lease=claimed.lease)
-        if isinstance(sent_at, recovery.Held):
-            # Each wait costs a status read: come back just after the look-alike's next check.
-            transitions.note(
-                post, "publish_held", "a post of the account that looks the same is not confirmed yet"
-            )
-            wait = max(0.0, (sent_at.until - utcnow()).total_seconds())
-            return transitions.later(post, wait + LOOK_ALIKE_WAIT_SECONDS * random.uniform(0.75, 1.0))
-        post.publish_sent_at = sent_at
-        timeline.add(post, "publish_sent", post.container_id)
-        return Step(True, sent_now=True)
+
+        async def reserve(session: AsyncSession) -> persist.Held | None:
+            held = await recovery.look_alike_held(session, post)
+            if held is None:
+                post.publish_sent_at = utcnow()
+                timeline.add(post, "publish_sent", post.container_id)
+            return held
+
+        return Step(True, sent_now=True, guard=reserve)
 
     async def _send(self, post: SocialPost, api: InstagramGraphAPI, ig: str) -> Step:
         assert post.container_id is not None
@@ -349,6 +352,14 @@ class Engine:
         timeline.add(post, "media_published", published.media_id)
         # Finishing needs no Graph call unless a first comment is asked (whose intent is committed first).
         return await finish.complete(post, api, sent_now=False, settings=self.settings)
+
+
+def _held(post: SocialPost, held: persist.Held) -> Step:
+    """Not sent: a look-alike is in flight. Each wait costs a status read: come back just after the
+    look-alike's next check."""
+    transitions.note(post, "publish_held", "a post of the account that looks the same is not confirmed yet")
+    wait = max(0.0, (held.until - utcnow()).total_seconds())
+    return transitions.later(post, wait + LOOK_ALIKE_WAIT_SECONDS * random.uniform(0.75, 1.0))
 
 
 def _log_started(post: SocialPost) -> None:

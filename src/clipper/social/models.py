@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clipper.db import Base, JSONType, TimestampMixin, str_enum
@@ -48,6 +48,10 @@ _WAITING = {
 }
 
 
+# Must read as the look-alike check's own condition for the index to be used (`recovery`).
+_IN_FLIGHT = text("publish_sent_at IS NOT NULL AND platform_post_id IS NULL")
+
+
 class SocialPost(TimestampMixin, Base):
     """A post: the seed's columns plus the publishing state machine's bookkeeping."""
 
@@ -55,6 +59,10 @@ class SocialPost(TimestampMixin, Base):
     __table_args__ = (
         Index("ix_social_posts_status_scheduled_for", "status", "scheduled_for"),
         Index("ix_social_posts_status_next_attempt_at", "status", "next_attempt_at"),
+        # The few posts whose publish may have landed without a known media id, by account.
+        Index(
+            "ix_social_posts_in_flight", "account_id", sqlite_where=_IN_FLIGHT, postgresql_where=_IN_FLIGHT
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,9 +1,13 @@
 """Short units of work for the engine: load a claimed post, then save each step's changes under the lease.
 
-No transaction stays open across a Graph call: the post is read in one short transaction and kept in
-memory (detached) while the engine talks to Instagram; each step's changes are then written by one
-conditional UPDATE that also checks and extends our lease. On SQLite the write transaction starts
-`BEGIN IMMEDIATE`, so it waits for the write lock (busy timeout) instead of failing to upgrade a read.
+No transaction stays open across a Graph call: the post is read in one short transaction (one query)
+and kept in memory (detached) while the engine talks to Instagram; each step's changes are then
+written by one conditional UPDATE that also checks and extends our lease, in one transaction per step:
+a check that must see the database in the same transaction as the write (the look-alike check before
+the intent to publish) runs inside it as the save's `guard`. On SQLite the write transaction starts
+`BEGIN IMMEDIATE`, so it waits for the write lock (busy timeout) instead of failing to upgrade a read,
+and a write recording the intent of an irreversible Graph call (`INTENTS`) is synced to disk before
+the call is made (`unit_of_work(durable=True)`).
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from clipper.accounts.models import Account
 from clipper.clips.models import Clip
@@ -31,6 +35,8 @@ ACTIVE = (PostStatus.SCHEDULED, PostStatus.PUBLISHING, PostStatus.UNCONFIRMED)
 _COLUMNS = tuple(
     attr.key for attr in inspect(SocialPost).column_attrs if attr.key not in ("id", "updated_at")
 )
+# Set just before a Graph call that cannot be taken back (`media_publish`, the first comment).
+INTENTS = ("publish_sent_at", "first_comment_sent_at")
 
 
 _SQLITE_WRITERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
@@ -56,6 +62,18 @@ async def one_writer(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator
         yield
 
 
+@dataclass(frozen=True)
+class Held:
+    """A save its guard held back (nothing written): come back at `until`."""
+
+    until: datetime
+
+
+# Runs inside the save's transaction before its write: Held to write nothing, None to go on (it may
+# change the post, and those changes are written too).
+Guard = Callable[[AsyncSession], Awaitable[Held | None]]
+
+
 @dataclass
 class Claimed:
     """A claimed post held in memory between steps, with what its steps need from the database."""
@@ -79,18 +97,25 @@ async def load(
 ) -> Claimed | None:
     """The post if it is still ours (same lease) and active, with its account and reel cover."""
     async with unit_of_work(factory, immediate=False) as session:
-        post = await session.scalar(
-            select(SocialPost)
-            .options(
-                selectinload(SocialPost.media).selectinload(SocialPostMedia.clip),
-                selectinload(SocialPost.clip),
+        found = (
+            (
+                await session.execute(
+                    select(SocialPost, Account)
+                    .join(Account, Account.id == SocialPost.account_id)
+                    .options(
+                        joinedload(SocialPost.clip),
+                        joinedload(SocialPost.media).joinedload(SocialPostMedia.clip),
+                    )
+                    .where(SocialPost.id == post_id, SocialPost.status.in_(ACTIVE))
+                    .where(owned_by(lease))
+                )
             )
-            .where(SocialPost.id == post_id, SocialPost.status.in_(ACTIVE))
-            .where(owned_by(lease))
+            .unique()
+            .first()
         )
-        if post is None:
+        if found is None:
             return None
-        account = await session.get_one(Account, post.account_id)
+        post, account = found
         cover_id = post.options.get("cover_clip_id")
         cover = await session.get(Clip, cover_id) if cover_id else None
     saved, saved_media = _state(post)
@@ -98,15 +123,20 @@ async def load(
 
 
 async def save(
-    factory: async_sessionmaker[AsyncSession],
-    claimed: Claimed,
-) -> bool:
-    """Write what the step changed if we still hold `claimed.lease`; False when another worker took it."""
+    factory: async_sessionmaker[AsyncSession], claimed: Claimed, *, guard: Guard | None = None
+) -> bool | Held:
+    """Write what the step changed if we still hold `claimed.lease`: True when written, False when
+    another worker took the post, Held when `guard` held the write back (nothing written)."""
     post = claimed.post
-    columns, media = _state(post)
-    changed = {key: value for key, value in columns.items() if value != claimed.saved.get(key)}
-    changed["lease_until"] = post.lease_until
-    async with one_writer(factory), unit_of_work(factory, immediate=True) as session:
+    durable = guard is not None or any(
+        getattr(post, key) is not None and claimed.saved.get(key) is None for key in INTENTS
+    )
+    async with one_writer(factory), unit_of_work(factory, durable=durable) as session:
+        if guard is not None and (held := await guard(session)) is not None:
+            return held
+        columns, media = _state(post)
+        changed = {key: value for key, value in columns.items() if value != claimed.saved.get(key)}
+        changed["lease_until"] = post.lease_until
         result = await session.execute(
             update(SocialPost)
             .where(SocialPost.id == post.id, owned_by(claimed.lease))

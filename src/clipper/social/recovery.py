@@ -31,13 +31,12 @@ Among the candidates the one closest in time to our call wins.
 That cannot tell apart two of our own posts that look the same (stories, which carry no caption, or
 feed posts of one media type with the same caption, none included) if both are unconfirmed at once: each
 could take the other's media. So a post is only sent while no look-alike of the same account may be
-published without a known media id (`reserve_send`, under the same account lock as `claim`); otherwise it
+published without a known media id (`look_alike_held`, under the same account lock as `claim`); otherwise it
 waits for the other to be confirmed, which normally takes the one batch call that publishes it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -201,47 +200,33 @@ async def find_and_claim(
     return None
 
 
-def _look_alike(post: SocialPost, other: SocialPost) -> bool:
-    """Whether `other`'s media could pass for `post`'s: the same product and the same caption (what
-    `_could_be_ours` tells media apart by; a story by neither)."""
-    if other.media_type is not post.media_type:
-        return False
-    return post.media_type is MediaType.STORIES or containers.caption_of(other) == containers.caption_of(post)
+async def look_alike_held(session: AsyncSession, post: SocialPost) -> persist.Held | None:
+    """Inside the write that commits the intent to publish (`persist.save`'s guard): Held until the last
+    look-alike of the account is next checked, else None.
 
-
-@dataclass(frozen=True)
-class Held:
-    """The post was not sent: a look-alike is in flight (next checked at `until`), or the lease is lost."""
-
-    until: datetime
-
-
-async def reserve_send(factory: Factory, post: SocialPost, *, lease: datetime | None) -> datetime | Held:
-    """Commit the intent to publish (`publish_sent_at`, returned) unless a look-alike of the account is
-    published without a known media id: then Held until the last of them is next checked."""
+    A look-alike is a post of the same account and product, published without a known media id, whose
+    media could pass for this one's: the same caption (what `_could_be_ours` tells media apart by; a
+    story by neither).
+    """
     now = utcnow()
-    async with persist.one_writer(factory), unit_of_work(factory) as session:
+    if session.get_bind().dialect.name != "sqlite":
         # Two look-alikes of one account checking at once meet on the account row (SQLite: the write
-        # lock), so they cannot both see the other as not sent yet.
+        # lock, already held), so they cannot both see the other as not sent yet.
         await session.execute(select(Account.id).where(Account.id == post.account_id).with_for_update())
-        in_flight = await session.scalars(
-            select(SocialPost).where(
-                SocialPost.account_id == post.account_id,
-                SocialPost.id != post.id,
-                SocialPost.media_type == post.media_type,
-                SocialPost.publish_sent_at.is_not(None),
-                SocialPost.platform_post_id.is_(None),
-            )
+    in_flight = await session.execute(
+        select(SocialPost.next_attempt_at, SocialPost.caption, SocialPost.hashtags).where(
+            SocialPost.account_id == post.account_id,
+            SocialPost.id != post.id,
+            SocialPost.media_type == post.media_type,
+            # The partial index `ix_social_posts_in_flight`: these two conditions, verbatim.
+            SocialPost.publish_sent_at.is_not(None),
+            SocialPost.platform_post_id.is_(None),
         )
-        checks = [other.next_attempt_at or now for other in in_flight if _look_alike(post, other)]
-        if checks:
-            return Held(max(now, *checks))
-        result = await session.execute(
-            update(SocialPost)
-            .where(SocialPost.id == post.id, persist.owned_by(lease))
-            .values(publish_sent_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if getattr(result, "rowcount", 0) != 1:
-            return Held(now)
-    return now
+    )
+    caption = containers.caption_of(post)
+    checks = [
+        next_check or now
+        for next_check, other_caption, hashtags in in_flight
+        if post.media_type is MediaType.STORIES or containers.caption_from(other_caption, hashtags) == caption
+    ]
+    return persist.Held(max(now, *checks)) if checks else None

@@ -10,6 +10,7 @@ import random
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import structlog
 
@@ -32,6 +33,9 @@ from clipper.instagram.errors import (
 from clipper.observability import PUBLISH_FAILURE, PUBLISH_LATENCY_SECONDS, PUBLISH_SUCCESS
 from clipper.social import fetching, timeline
 from clipper.social.models import PostStatus, SocialPost
+
+if TYPE_CHECKING:
+    from clipper.social.persist import Guard
 
 log = structlog.get_logger("clipper.social")
 
@@ -56,10 +60,12 @@ POLL_MAX_SECONDS = 60.0
 
 @dataclass
 class Step:
-    """What the run loop does after a step: go on at once, or stop (the post waits, or is done)."""
+    """What the run loop does after a step: go on at once, or stop (the post waits, or is done); `guard`
+    runs inside the step's write (`persist.save`)."""
 
     go_on: bool
     sent_now: bool = False
+    guard: Guard | None = None
 
 
 GO_ON = Step(True)
