@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 import tempfile
 import time
@@ -242,7 +243,7 @@ def _app_server(folder: Path) -> Iterator[tuple[str, int]]:
 
 
 @contextmanager
-def _bare_server(folder: Path, bodies: dict[str, Any]) -> Iterator[str]:
+def _bare_server(folder: Path, bodies: dict[str, Any]) -> Iterator[tuple[str, int]]:
     (folder / "bodies.json").write_text(json.dumps(bodies))
     with listening_socket() as sock:
         origin = origin_of(sock)
@@ -250,8 +251,8 @@ def _bare_server(folder: Path, bodies: dict[str, Any]) -> Iterator[str]:
         with running(
             argv, env=clean_environ(), cwd=folder, log=folder / "bare.log", ready_url=f"{origin}/healthz",
             pass_fds=[sock.fileno()],
-        ):  # fmt: skip
-            yield origin
+        ) as process:  # fmt: skip
+            yield origin, process.pid
 
 
 def _database_url(folder: Path) -> str:
@@ -270,6 +271,19 @@ class Pair:
     params: dict[str, str | int]
     app: list[list[float]] = field(default_factory=list)
     bare: list[list[float]] = field(default_factory=list)
+    # CPU seconds each server process spent on this list's requests, and how many it answered.
+    app_cpu: float = 0.0
+    bare_cpu: float = 0.0
+    answered: int = 0
+
+    def clear(self) -> None:
+        self.app, self.bare, self.app_cpu, self.bare_cpu, self.answered = [], [], 0.0, 0.0, 0
+
+
+@dataclass(frozen=True)
+class Server:
+    origin: str
+    pid: int
 
 
 def _month_window(now: datetime) -> tuple[str, str]:
@@ -300,18 +314,29 @@ def _timed(client: httpx.Client, url: str, params: dict[str, str | int], headers
     return elapsed * 1000
 
 
-def measure(client: httpx.Client, app: str, bare: str, pairs: list[Pair], rounds: int, requests: int) -> None:
+def measure(client: httpx.Client, app: Server, bare: Server, pairs: list[Pair], rounds: int, requests: int) -> None:
     """Each round: every list, `requests` times, app and bare in turn (which goes first alternates)."""
     auth = {"Authorization": f"Bearer {TOKEN}"}
     for _ in range(rounds):
         for pair in pairs:
-            app_times, bare_times = [], []
+            app_times: list[float] = []
+            bare_times: list[float] = []
+            app_cpu, bare_cpu = _cpu_seconds(app.pid), _cpu_seconds(bare.pid)
             for number in range(requests):
-                order = [(app, auth, app_times), (bare, {}, bare_times)]
+                order = [(app.origin, auth, app_times), (bare.origin, {}, bare_times)]
                 for origin, headers, times in order if number % 2 == 0 else order[::-1]:
                     times.append(_timed(client, origin + pair.path, pair.params, headers))
+            pair.app_cpu += _cpu_seconds(app.pid) - app_cpu
+            pair.bare_cpu += _cpu_seconds(bare.pid) - bare_cpu
+            pair.answered += requests
             pair.app.append(app_times)
             pair.bare.append(bare_times)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the process so far (all its threads), from `/proc/<pid>/stat`."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -344,6 +369,10 @@ def report(pairs: list[Pair], rss_mb: float, *, posts: int, comments: int, round
                 f"  {pair.name:28}{label:4}{app:9.2f}{bare:9.2f}{app / bare:7.2f}×   "
                 f"{min(rounds_ratio):.2f}–{max(rounds_ratio):.2f}×{'':7}≤ {RATIO_GOAL:g}× {verdict}"
             )
+    print("  server CPU per request (all threads; steadier than latency on a shared machine):")
+    for pair in pairs:
+        app_ms, bare_ms = 1000 * pair.app_cpu / pair.answered, 1000 * pair.bare_cpu / pair.answered
+        print(f"  {pair.name:32}{app_ms:9.2f}{bare_ms:9.2f}{app_ms / bare_ms:7.2f}×")
     verdict = "ok" if rss_mb <= RSS_GOAL_MB else "MISSED"
     print(f"  {'app process peak RSS':32}{rss_mb:9.1f} MB{'':29}≤ {RSS_GOAL_MB:g} MB {verdict}")
 
@@ -356,22 +385,21 @@ def main(posts: int, comments: int, rounds: int, requests: int, warmup: int) -> 
         started = time.perf_counter()
         seed(_database_url(folder), posts=posts, comments=comments)
         print(f"seeded in {time.perf_counter() - started:.1f} s")
-        app, pid = stack.enter_context(_app_server(folder))
+        app = Server(*stack.enter_context(_app_server(folder)))
         client = stack.enter_context(httpx.Client(timeout=30.0))
         auth = {"Authorization": f"Bearer {TOKEN}"}
         bodies = {}
         for key, pair in zip(("posts", "month", "inbox"), pairs, strict=True):
-            response = client.get(app + pair.path, params=pair.params, headers=auth)
+            response = client.get(app.origin + pair.path, params=pair.params, headers=auth)
             response.raise_for_status()
             bodies[key] = response.json()
             print(f"  {pair.name}: {len(bodies[key]['items'])} items, {len(response.content):,} bytes")
-        bare = stack.enter_context(_bare_server(folder, bodies))
+        bare = Server(*stack.enter_context(_bare_server(folder, bodies)))
         measure(client, app, bare, pairs, 1, warmup)
         for pair in pairs:
-            pair.app.clear()
-            pair.bare.clear()
+            pair.clear()
         measure(client, app, bare, pairs, rounds, requests)
-        rss = _peak_rss_mb(pid)
+        rss = _peak_rss_mb(app.pid)
     report(pairs, rss, posts=posts, comments=comments, rounds=rounds, requests=requests)
 
 

@@ -94,8 +94,11 @@ class TimestampMixin:
 def create_engine(database_url: str, *, sqlite_foreign_keys: bool = True, **kwargs: Any) -> AsyncEngine:
     """Create the async engine; SQLite gets its folder, WAL and real transactions on every connection."""
     ensure_sqlite_folder(database_url)
-    engine = create_async_engine(database_url, pool_pre_ping=True, **kwargs)
-    if engine.dialect.name == "sqlite":
+    sqlite = make_url(database_url).get_backend_name() == "sqlite"
+    # A SQLite file has no server to drop the connection: pinging it costs each checkout a round trip to
+    # aiosqlite's thread for nothing.
+    engine = create_async_engine(database_url, pool_pre_ping=not sqlite, **kwargs)
+    if sqlite:
         _configure_sqlite(engine, foreign_keys=sqlite_foreign_keys)
     return engine
 
