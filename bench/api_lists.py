@@ -65,7 +65,9 @@ CAROUSEL_EVERY = 20
 
 
 def _timeline(events: list[tuple[datetime, str, str | None]]) -> list[dict[str, Any]]:
-    return [{"at": at.isoformat(), "event": event, "detail": detail, "count": 1} for at, event, detail in events]
+    return [
+        {"at": at.isoformat(), "event": event, "detail": detail, "count": 1} for at, event, detail in events
+    ]
 
 
 # Set on some posts only: every row names them (an executemany takes the same columns in each row).
@@ -102,8 +104,8 @@ def _post_row(number: int, total: int, now: datetime, accounts: list[int], clip:
     if due > now:
         row |= {"status": PostStatus.SCHEDULED, "next_attempt_at": due}
     elif number % 100 == 0:
-        row |= {"status": PostStatus.FAILED, "attempts": 3, "error_message": "The media could not be fetched.",
-                "last_error_code": "9004"}  # fmt: skip
+        failure = {"error_message": "The media could not be fetched.", "last_error_code": "9004"}
+        row |= {"status": PostStatus.FAILED, "attempts": 3, **failure}
         events += [(due, "publishing", None), (due + timedelta(seconds=9), "failed", "9004")]
     else:
         done = due + timedelta(seconds=6)
@@ -162,15 +164,28 @@ def seed(database_url: str, *, posts: int, comments: int) -> None:
         db.execute(
             insert(Account.__table__),
             [
-                {"id": n, "user_id": 1, "platform": "instagram", "platform_account_id": f"1784{n:012d}",
-                 "account_username": f"brand_{n}"}  # fmt: skip
+                {
+                    "id": n,
+                    "user_id": 1,
+                    "platform": "instagram",
+                    "platform_account_id": f"1784{n:012d}",
+                    "account_username": f"brand_{n}",
+                }  # fmt: skip
                 for n in accounts
             ],
         )
         db.execute(
             insert(Clip.__table__),
-            [{"id": 1, "user_id": 1, "filename": "a.jpg", "storage_key": "clips/1/a.jpg",
-              "content_type": "image/jpeg", "kind": ClipKind.IMAGE}],  # fmt: skip
+            [
+                {
+                    "id": 1,
+                    "user_id": 1,
+                    "filename": "a.jpg",
+                    "storage_key": "clips/1/a.jpg",
+                    "content_type": "image/jpeg",
+                    "kind": ClipKind.IMAGE,
+                }
+            ],  # fmt: skip
         )
         for start in range(0, posts, 10_000):
             rows = [_post_row(n, posts, now, accounts, 1) for n in range(start, min(posts, start + 10_000))]
@@ -178,10 +193,16 @@ def seed(database_url: str, *, posts: int, comments: int) -> None:
         carousels = range(1, posts + 1, CAROUSEL_EVERY)  # ids follow insertion order, from 1
         db.execute(
             insert(SocialPostMedia.__table__),
-            [{"post_id": post, "clip_id": 1, "position": p, "container_id": f"1791{post:09d}{p}"}
-             for post in carousels for p in range(3)],  # fmt: skip
+            [
+                {"post_id": post, "clip_id": 1, "position": p, "container_id": f"1791{post:09d}{p}"}
+                for post in carousels
+                for p in range(3)
+            ],  # fmt: skip
         )
-        db.execute(insert(InboxComment.__table__), [_comment_row(n, comments, now, accounts) for n in range(comments)])
+        db.execute(
+            insert(InboxComment.__table__),
+            [_comment_row(n, comments, now, accounts) for n in range(comments)],
+        )
     engine.dispose()
 
 
@@ -198,13 +219,13 @@ def bare_app(bodies: dict[str, Any]) -> FastAPI:
         since: str | None = Query(default=None, alias="from"),
         until: str | None = Query(default=None, alias="to"),
     ) -> dict[str, Any]:
-        page: dict[str, Any] = bodies["month" if since else "posts"]
-        return page
+        page = bodies["month" if since and until else "posts"]
+        return {"items": page["items"][:limit], "next_cursor": page["next_cursor"]}
 
     @app.get("/api/v1/instagram/comments")
     async def comments(limit: int = 25) -> dict[str, Any]:
-        page: dict[str, Any] = bodies["inbox"]
-        return page
+        page = bodies["inbox"]
+        return {"items": page["items"][:limit], "next_cursor": page["next_cursor"]}
 
     @app.get("/healthz")
     async def health() -> dict[str, str]:
@@ -293,7 +314,9 @@ def _month_window(now: datetime) -> tuple[str, str]:
         month, year = month + 12, year - 1
     first = datetime(year, month, 1, tzinfo=UTC)
     start = first - timedelta(days=first.weekday())
-    return start.isoformat().replace("+00:00", "Z"), (start + timedelta(days=42)).isoformat().replace("+00:00", "Z")
+    return start.isoformat().replace("+00:00", "Z"), (start + timedelta(days=42)).isoformat().replace(
+        "+00:00", "Z"
+    )
 
 
 def _pairs() -> list[Pair]:
@@ -314,7 +337,9 @@ def _timed(client: httpx.Client, url: str, params: dict[str, str | int], headers
     return elapsed * 1000
 
 
-def measure(client: httpx.Client, app: Server, bare: Server, pairs: list[Pair], rounds: int, requests: int) -> None:
+def measure(
+    client: httpx.Client, app: Server, bare: Server, pairs: list[Pair], rounds: int, requests: int
+) -> None:
     """Each round: every list, `requests` times, app and bare in turn (which goes first alternates)."""
     auth = {"Authorization": f"Bearer {TOKEN}"}
     for _ in range(rounds):
@@ -353,7 +378,9 @@ def _peak_rss_mb(pid: int) -> float:
     return math.nan
 
 
-def report(pairs: list[Pair], rss_mb: float, *, posts: int, comments: int, rounds: int, requests: int) -> None:
+def report(
+    pairs: list[Pair], rss_mb: float, *, posts: int, comments: int, rounds: int, requests: int
+) -> None:
     print(
         f"{posts:,} posts, {comments:,} comments on SQLite; {rounds} rounds × {requests} requests per list, "
         "app and bare in turn"
@@ -363,7 +390,10 @@ def report(pairs: list[Pair], rss_mb: float, *, posts: int, comments: int, round
         for label, share in (("p50", 0.5), ("p99", 0.99)):
             app = _percentile([t for r in pair.app for t in r], share)
             bare = _percentile([t for r in pair.bare for t in r], share)
-            rounds_ratio = [_percentile(a, share) / _percentile(b, share) for a, b in zip(pair.app, pair.bare, strict=True)]
+            rounds_ratio = [
+                _percentile(a, share) / _percentile(b, share)
+                for a, b in zip(pair.app, pair.bare, strict=True)
+            ]
             verdict = "ok" if app / bare <= RATIO_GOAL else "MISSED"
             print(
                 f"  {pair.name:28}{label:4}{app:9.2f}{bare:9.2f}{app / bare:7.2f}×   "
@@ -408,7 +438,9 @@ if __name__ == "__main__":
     parser.add_argument("--posts", type=int, default=100_000)
     parser.add_argument("--comments", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--requests", type=int, default=200, help="requests per list and round, to each server")
+    parser.add_argument(
+        "--requests", type=int, default=200, help="requests per list and round, to each server"
+    )
     parser.add_argument("--warmup", type=int, default=50, help="requests per list before measuring")
     parser.add_argument("--serve-bare", help=argparse.SUPPRESS)
     parser.add_argument("--fd", type=int, help=argparse.SUPPRESS)

@@ -254,7 +254,11 @@ async def list_posts(
 
 # The columns a listed post shows (PostRead's); the engine's bookkeeping stays unread.
 _LISTED = load_only(
-    *(getattr(SocialPost, name) for name in SocialPost.__mapper__.column_attrs.keys() if name in PostRead.model_fields)
+    *(
+        getattr(SocialPost, column.key)
+        for column in SocialPost.__mapper__.column_attrs
+        if column.key in PostRead.model_fields
+    )
 )
 
 
