@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import pkgutil
 from collections.abc import AsyncIterator
@@ -143,5 +144,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             worker.Worker(resources, consume=settings.worker_embedded).running()
         )
         log.info("started", version=__version__, sandbox_mode=settings.sandbox_mode, env=settings.environment)
+        # What exists now (modules, routes, schemas: some 200,000 objects) lives as long as the process:
+        # moved out of the collector's sight, a full collection no longer walks it (it took about 300 ms
+        # every twenty requests of 200 posts).
+        gc.freeze()
         yield
     log.info("stopped")

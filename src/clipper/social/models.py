@@ -63,6 +63,14 @@ class SocialPost(TimestampMixin, Base):
         Index(
             "ix_social_posts_in_flight", "account_id", sqlite_where=_IN_FLIGHT, postgresql_where=_IN_FLIGHT
         ),
+        # The calendar's window of a user's listed posts, read from the index alone (see service.list_posts).
+        Index(
+            "ix_social_posts_user_id_scheduled_for",
+            "user_id",
+            "scheduled_for",
+            sqlite_where=text("removed_at IS NULL"),
+            postgresql_where=text("removed_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -76,18 +76,24 @@ async def revoke_api_token(session: AsyncSession, *, user: User, token_id: int) 
     log.info("api token revoked", user_id=user.id, api_token_id=token_id)
 
 
-async def find_api_token(session: AsyncSession, *, token: str) -> ApiToken | None:
-    """Return the unexpired token record for this secret (recording its use), else None."""
+async def find_api_token(session: AsyncSession, *, token: str) -> tuple[ApiToken, User] | None:
+    """Return the unexpired token record for this secret (recording its use) and its owner, else None."""
     now = utcnow()
-    record = await session.scalar(
-        select(ApiToken).where(
+    found = await session.execute(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(
             ApiToken.token_hash == hash_token(token),
             or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
         )
     )
-    if record is not None and _stale(record.last_used_at, now):
+    row = found.first()
+    if row is None:
+        return None
+    record, owner = row
+    if _stale(record.last_used_at, now):
         record.last_used_at = now
-    return record
+    return record, owner
 
 
 def _stale(last_used_at: datetime | None, now: datetime) -> bool:

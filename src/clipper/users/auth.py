@@ -80,10 +80,10 @@ async def authenticate(db: AsyncSession, request: Request) -> Principal | None:
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         return None
-    record = await _live_session(db, cookie)
+    record, owner = await _live_session(db, cookie)
     if request.method.upper() not in SAFE_METHODS:
         _check_csrf(request, record)
-    return Principal(user=await _active_user(db, record.user_id), method=AuthMethod.COOKIE, session=record)
+    return Principal(user=_active(owner), method=AuthMethod.COOKIE, session=record)
 
 
 def _bearer_token(request: Request) -> str | None:
@@ -97,27 +97,25 @@ async def _from_bearer(db: AsyncSession, token: str) -> Principal:
     if not token or len(token) > _MAX_TOKEN_LENGTH:
         raise SignInRequired("The bearer token is missing or malformed: sign in again or create a new token.")
     if token.startswith(API_TOKEN_PREFIX):
-        api_token = await find_api_token(db, token=token)
-        if api_token is None:
+        found = await find_api_token(db, token=token)
+        if found is None:
             raise SignInRequired("This API token is unknown, revoked or expired: create a new one.")
-        user = await _active_user(db, api_token.user_id)
-        return Principal(user=user, method=AuthMethod.API_TOKEN, api_token=api_token)
-    record = await _live_session(db, token)
-    return Principal(
-        user=await _active_user(db, record.user_id), method=AuthMethod.SESSION_BEARER, session=record
-    )
+        api_token, owner = found
+        return Principal(user=_active(owner), method=AuthMethod.API_TOKEN, api_token=api_token)
+    record, owner = await _live_session(db, token)
+    return Principal(user=_active(owner), method=AuthMethod.SESSION_BEARER, session=record)
 
 
-async def _live_session(db: AsyncSession, token: str) -> UserSession:
-    record = await find_session(db, token=token) if len(token) <= _MAX_TOKEN_LENGTH else None
-    if record is None:
+async def _live_session(db: AsyncSession, token: str) -> tuple[UserSession, User]:
+    found = await find_session(db, token=token) if len(token) <= _MAX_TOKEN_LENGTH else None
+    if found is None:
         raise SignInRequired("Your session has ended or is not valid: sign in again.")
-    return record
+    return found
 
 
-async def _active_user(db: AsyncSession, user_id: int) -> User:
-    user = await db.get(User, user_id)
-    if user is None or not user.is_active:
+def _active(user: User) -> User:
+    # The credential's query brought its owner along (one statement per request, not two).
+    if not user.is_active:
         raise SignInRequired("This account is disabled or no longer exists.")
     return user
 

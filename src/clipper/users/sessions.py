@@ -56,20 +56,27 @@ async def start_session(
     return IssuedSession(record=record, token=token, csrf_token=csrf_token)
 
 
-async def find_session(session: AsyncSession, *, token: str) -> UserSession | None:
-    """Return the live session for this token (extending it), or None if unknown, expired or revoked."""
+async def find_session(session: AsyncSession, *, token: str) -> tuple[UserSession, User] | None:
+    """Return the live session for this token (extending it) and its owner, or None if unknown, expired or
+    revoked."""
     now = utcnow()
-    record = await session.scalar(
-        select(UserSession).where(
+    found = await session.execute(
+        select(UserSession, User)
+        .join(User, User.id == UserSession.user_id)
+        .where(
             UserSession.token_hash == hash_token(token),
             UserSession.revoked_at.is_(None),
             UserSession.expires_at > now,
         )
     )
-    if record is not None and now - record.last_used_at >= _TOUCH_INTERVAL:
+    row = found.first()
+    if row is None:
+        return None
+    record, owner = row
+    if now - record.last_used_at >= _TOUCH_INTERVAL:
         record.last_used_at = now
         record.expires_at = min(now + SESSION_IDLE_TIMEOUT, record.created_at + SESSION_MAX_LIFETIME)
-    return record
+    return record, owner
 
 
 async def revoke_session(session: AsyncSession, *, record: UserSession) -> None:

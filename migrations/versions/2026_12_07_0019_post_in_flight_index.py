@@ -4,8 +4,8 @@ Before each `media_publish` the engine looks for such posts of the same account;
 index that read every post the account ever had (a backlog of 10,000 posts: 10,000 rows per publish).
 The partial index holds only the few in flight.
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-07 21:00:00.000000+00:00
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0015"
-down_revision: str | None = "0014"
+revision: str = "0019"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
