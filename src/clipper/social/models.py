@@ -63,7 +63,7 @@ class SocialPost(TimestampMixin, Base):
         Index(
             "ix_social_posts_in_flight", "account_id", sqlite_where=_IN_FLIGHT, postgresql_where=_IN_FLIGHT
         ),
-        # The calendar's window of a user's listed posts, read from the index alone (see service.list_posts).
+        # The calendar's window of a user's listed posts, read from the index alone (see reading.list_posts).
         Index(
             "ix_social_posts_user_id_scheduled_for",
             "user_id",
