@@ -173,7 +173,8 @@ def answer_a_comment(page: Page, admin: httpx.Client, media_id: str) -> None:
     expect(comment.get_by_text("Where was this filmed?")).to_be_visible(timeout=30_000)
     # The media it is on: read once after the webhook, shown as a thumbnail + caption link.
     on_media = comment.get_by_role("link", name=re.compile(r"^On: "))
-    expect(on_media).to_have_attribute("href", re.compile(r"/reel/\w+/$"), timeout=30_000)
+    # A shortcode is base64url: letters, digits, "-" and "_".
+    expect(on_media).to_have_attribute("href", re.compile(r"/reel/[\w-]+/$"), timeout=30_000)
     comment.get_by_role("button", name="Reply").click()
     comment.get_by_label("Reply to @curious.fan").fill("@curious.fan On the Atlantic coast!")
     comment.get_by_role("button", name="Send reply").click()
