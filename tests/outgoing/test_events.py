@@ -10,7 +10,7 @@ import httpx
 from fastapi import FastAPI
 
 from tests.fixtures.auth import SignUp
-from tests.fixtures.inbox import Connected, busiest_media, drain
+from tests.fixtures.inbox import API, Connected, busiest_media, drain
 from tests.fixtures.media_factory import jpeg
 from tests.fixtures.oauth_flow import connect_instagram
 from tests.outgoing.helpers import create_endpoint, deliveries, run_due
@@ -99,6 +99,38 @@ class TestInboxEvents:
         assert by_type["comment.created"]["text"] == "Where is this?"
         assert by_type["message.created"]["text"] == "ping"
         assert by_type["message.created"]["from_account"] is False
+
+
+class TestSyncEvents:
+    async def test_the_first_sync_is_history_and_the_next_records_only_what_is_new(
+        self,
+        client: httpx.AsyncClient,
+        local: FastAPI,
+        owner: Connected,
+        admin: Any,
+        receiver: Receiver,
+    ) -> None:
+        events = ["comment.created", "message.created"]
+        endpoint = await create_endpoint(client, owner.headers, f"{receiver.origin}/in", events)
+        sync = f"{API}/accounts/{owner.account['id']}/inbox/sync"
+
+        first = await client.post(sync, headers=owner.headers)
+        inbox = await client.get(f"{API}/comments", headers=owner.headers)
+        assert first.status_code == 200 and inbox.json()["items"]  # the backfill stored the history
+        assert await deliveries(client, owner.headers, endpoint["id"]) == []
+
+        # No webhooks here: only the next sync finds them.
+        media_id = await busiest_media(client, owner.ig_id)
+        comment = await admin("simulate/comment", {"media_id": media_id, "text": "New since the sync"})
+        await admin("simulate/message", {"ig_user_id": owner.ig_id, "text": "new DM"})
+        assert (await client.post(sync, headers=owner.headers)).status_code == 200
+        await run_due(local)
+
+        logged = await deliveries(client, owner.headers, endpoint["id"])
+        assert sorted(item["event_type"] for item in logged) == events
+        by_type = {body["type"]: body["data"] for body in _bodies(receiver)}
+        assert by_type["comment.created"]["platform_comment_id"] == comment["id"]
+        assert by_type["message.created"]["text"] == "new DM"
 
 
 class TestPostOutcomes:

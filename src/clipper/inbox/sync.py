@@ -22,9 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import structlog
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import InstrumentedAttribute
 
 from clipper.accounts import service as accounts
 from clipper.accounts.graph import AccountGraph, graph_errors_outside, messaging_node
@@ -46,6 +49,7 @@ from clipper.inbox.models import (
     InboxComment,
     InboxConversation,
     InboxMessage,
+    InboxSyncState,
     ModerationRule,
 )
 from clipper.inbox.schedule import SyncReport, claim_next, record_attempt, sync_state
@@ -66,8 +70,11 @@ async def save_found(
     found: Mapping[str, Sequence[Comment]],
     report: SyncReport,
     media: Mapping[str, store.MediaDetails] | None = None,
+    news: bool = True,
 ) -> list[InboxComment]:
     """Save many media's comments, mark the ones Instagram no longer has deleted; → the new ones.
+
+    `news`: record them for the outgoing webhooks (not for an account's first backfill: its history).
 
     A few statements for the whole batch (one read of what is stored, multi-row INSERTs, UPDATEs sent
     as one executemany at the flush), never a few per comment. Media details not given are copied from a
@@ -87,7 +94,8 @@ async def save_found(
     await store.set_in_bulk(session, gone, deleted=True)
     report.comments += len(rows)
     report.new_comments += len(created)
-    await webhook_events.comments_created(session, user_id=account.user_id, comments=created)
+    if news:
+        await webhook_events.comments_created(session, user_id=account.user_id, comments=created)
     await session.flush()
     return created
 
@@ -111,8 +119,9 @@ async def sync_comments(
     async with graph_errors_outside(factory, account, permission=MANAGE_COMMENTS, hub=hub):
         found, media = await fetch_recent_comments(client, account.platform_account_id, media_count)
     report.media = len(found)
+    news = await _synced_before(factory, account.id, InboxSyncState.comments_synced_at)
     await store_found(
-        factory, account=account, found=found, access=access, hub=hub, report=report, media=media
+        factory, account=account, found=found, access=access, hub=hub, report=report, media=media, news=news
     )
     async with unit_of_work(factory) as session:
         (await sync_state(session, account.id)).comments_synced_at = utcnow()
@@ -128,14 +137,17 @@ async def store_found(
     hub: EventHub | None,
     report: SyncReport,
     media: Mapping[str, store.MediaDetails] | None = None,
+    news: bool = True,
 ) -> None:
     """Save comments read from Meta a few media at a time, run the rules on the new ones with no
-    transaction open, then announce them."""
+    transaction open, then announce them (to the outgoing webhooks too when they are `news`)."""
     created: list[InboxComment] = []
     for batch in _batches(found, MEDIA_PER_WRITE):
         async with unit_of_work(factory) as session:
             row = await session.get_one(Account, account.id)
-            created += await save_found(session, account=row, found=batch, report=report, media=media)
+            created += await save_found(
+                session, account=row, found=batch, report=report, media=media, news=news
+            )
     rules: Sequence[ModerationRule] = []
     if created:
         async with unit_of_work(factory, immediate=False) as session:
@@ -151,9 +163,15 @@ NewMessage = tuple[InboxConversation, InboxMessage]
 
 
 async def store_conversations(
-    session: AsyncSession, *, account: Account, conversations: Sequence[Conversation], report: SyncReport
+    session: AsyncSession,
+    *,
+    account: Account,
+    conversations: Sequence[Conversation],
+    report: SyncReport,
+    news: bool = True,
 ) -> list[NewMessage]:
-    """Save threads and their readable messages; → the new messages from the other person."""
+    """Save threads and their readable messages; → the new messages from the other person (recorded
+    for the outgoing webhooks when they are `news`: not on the account's first backfill)."""
     arrived: list[NewMessage] = []
     for conversation in conversations:
         participant = participant_of(conversation, account)
@@ -171,7 +189,8 @@ async def store_conversations(
         row = await store.conversation_with(session, account=account, participant_id=participant[0])
         row.platform_conversation_id = conversation.id
         row.unread_count = conversation.unread_count or 0
-    await webhook_events.messages_created(session, user_id=account.user_id, arrived=arrived)
+    if news:
+        await webhook_events.messages_created(session, user_id=account.user_id, arrived=arrived)
     await session.flush()
     return arrived
 
@@ -191,16 +210,29 @@ async def sync_conversations(
             messaging_node(account), fields=CONVERSATION_WITH_MESSAGES, max_items=MAX_CONVERSATIONS
         )
     arrived: list[NewMessage] = []
+    news = await _synced_before(factory, account.id, InboxSyncState.conversations_synced_at)
     for start in range(0, len(conversations), CONVERSATIONS_PER_WRITE):
         async with unit_of_work(factory) as session:
             row = await session.get_one(Account, account.id)
             batch = conversations[start : start + CONVERSATIONS_PER_WRITE]
-            arrived += await store_conversations(session, account=row, conversations=batch, report=report)
+            arrived += await store_conversations(
+                session, account=row, conversations=batch, report=report, news=news
+            )
     async with unit_of_work(factory) as session:
         (await sync_state(session, account.id)).conversations_synced_at = utcnow()
     for conversation, message in arrived:
         await notify.message_created(hub, user_id=account.user_id, conversation=conversation, message=message)
     return report
+
+
+async def _synced_before(
+    factory: async_sessionmaker[AsyncSession], account_id: int, column: InstrumentedAttribute[datetime | None]
+) -> bool:
+    """True once the account's part was synced: what the first sync finds is history (already there
+    when the account was connected), not news for the outgoing webhooks."""
+    async with factory() as session:  # a read: no unit of work (it would take SQLite's write lock)
+        synced = await session.scalar(select(column).where(InboxSyncState.account_id == account_id))
+    return synced is not None
 
 
 Part = Callable[..., Awaitable[SyncReport]]
