@@ -116,7 +116,8 @@ class TestSyncEvents:
 
         first = await client.post(sync, headers=owner.headers)
         inbox = await client.get(f"{API}/comments", headers=owner.headers)
-        assert first.status_code == 200 and inbox.json()["items"]  # the backfill stored the history
+        assert first.status_code == 200
+        assert inbox.json()["items"]  # the backfill stored the history
         assert await deliveries(client, owner.headers, endpoint["id"]) == []
 
         # No webhooks here: only the next sync finds them.
