@@ -108,37 +108,34 @@ def _drop_tokens(account: Account, let_go: _LetGo) -> None:
     account.health_reason = "Disconnected by you."
 
 
-async def disconnect_account(
-    gateway: AccountGraph, *, user: User, account_id: int, states: Authorizations
+async def _let_go(
+    gateway: AccountGraph, *, user: User, account_id: int, states: Authorizations, delete: bool
 ) -> Account:
-    """Revoke on Meta (best effort), delete the stored tokens and mark the account inactive (committed).
-
-    Meta is called with no transaction open (its endpoint holds no request transaction), then one short
-    unit of work writes. Its tokens in the last authorization go too, so `select-account` cannot bring
-    it back.
-    """
+    """Meta first with no transaction open (its endpoint holds no request transaction), then one short
+    unit of work drops the tokens, and the account with everything stored for it when `delete`."""
     let_go = await _let_go_on_meta(gateway, user=user, account_id=account_id)
+    # Its tokens in the last authorization go too, so `select-account` cannot bring it back.
     await states.forget_account(user.id, let_go.platform_account_id)
     async with unit_of_work(gateway.factory) as session:
         account = await get_account(session, user=user, account_id=account_id)
         _drop_tokens(account, let_go)
+        if delete:
+            await session.delete(account)
         await session.flush()
-    log.info("instagram account disconnected", user_id=user.id, account_id=account_id, revoked=let_go.revoked)
+    event = "instagram account deleted" if delete else "instagram account disconnected"
+    log.info(event, user_id=user.id, account_id=account_id, revoked=let_go.revoked)
     return account
+
+
+async def disconnect_account(
+    gateway: AccountGraph, *, user: User, account_id: int, states: Authorizations
+) -> Account:
+    """Revoke on Meta (best effort), delete the stored tokens and mark the account inactive (committed)."""
+    return await _let_go(gateway, user=user, account_id=account_id, states=states, delete=False)
 
 
 async def delete_account(
     gateway: AccountGraph, *, user: User, account_id: int, states: Authorizations
 ) -> None:
-    """Disconnect the account, then delete it and everything stored for it (posts, inbox, insights…).
-
-    Like `disconnect_account`: Meta first with no transaction open, then one short unit of work.
-    """
-    let_go = await _let_go_on_meta(gateway, user=user, account_id=account_id)
-    await states.forget_account(user.id, let_go.platform_account_id)
-    async with unit_of_work(gateway.factory) as session:
-        account = await get_account(session, user=user, account_id=account_id)
-        _drop_tokens(account, let_go)
-        await session.delete(account)
-        await session.flush()
-    log.info("instagram account deleted", user_id=user.id, account_id=account_id, revoked=let_go.revoked)
+    """Disconnect the account, then delete it and everything stored for it (posts, inbox, insights…)."""
+    await _let_go(gateway, user=user, account_id=account_id, states=states, delete=True)
