@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from clipper.instagram.discovery import USERNAME
+
 # Instagram usernames: 1 to 30 letters, digits, periods and underscores (a leading @ is tolerated).
 Username = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=31)]
-USERNAME_PATTERN = r"^[A-Za-z0-9._]{1,30}$"
 
 
 class CompetitorCreate(BaseModel):
@@ -22,7 +22,7 @@ class CompetitorCreate(BaseModel):
     @classmethod
     def _instagram_username(cls, value: str) -> str:
         name = value.removeprefix("@")
-        if not re.fullmatch(USERNAME_PATTERN, name):
+        if not USERNAME.fullmatch(name):
             raise ValueError(
                 "an Instagram username has 1 to 30 letters, digits, periods (.) or underscores (_)"
             )
