@@ -182,3 +182,20 @@ async def reorder(
     by_id = {post.id: post for post in posts}
     for post_id, moment in zip(post_ids, times, strict=True):
         _place(by_id[post_id], moment, paused=queue.paused)
+
+
+def swap(first: SocialPost, second: SocialPost, *, paused: bool) -> None:
+    """Exchange two waiting posts' places: each takes the other's time and queue membership.
+
+    A queued post sits at one of the queue's slots, so the slot's time and membership travel together
+    (the queue stays made of slot times); a queued post of a paused queue stays held, as `reorder` does.
+    """
+    places = [(first.scheduled_for, first.queued), (second.scheduled_for, second.queued)]
+    for post, (moment, queued) in zip((first, second), reversed(places), strict=True):
+        assert moment is not None
+        if queued:
+            _place(post, moment, paused=paused)
+        else:
+            post.queued = False
+            post.scheduled_for = moment
+            post.next_attempt_at = moment
