@@ -11,6 +11,7 @@ import ComposerPage from "./pages/ComposerPage.tsx";
 import CalendarPage from "./pages/CalendarPage.tsx";
 import PostDetailPage from "./pages/PostDetailPage.tsx";
 import QueuePage from "./pages/QueuePage.tsx";
+import GridPage from "./pages/GridPage.tsx";
 import InboxPage from "./pages/InboxPage.tsx";
 import HashtagsPage from "./pages/HashtagsPage.tsx";
 import SecurityPage from "./pages/SecurityPage.tsx";
@@ -25,6 +26,7 @@ const NAV: { to: string; label: string; icon: IconName }[] = [
   { to: "/compose", label: "Compose", icon: "edit" },
   { to: "/calendar", label: "Calendar", icon: "calendar" },
   { to: "/queue", label: "Queue", icon: "list" },
+  { to: "/grid", label: "Grid", icon: "grid" },
   { to: "/inbox", label: "Inbox", icon: "inbox" },
   { to: "/hashtags", label: "Hashtags", icon: "hash" },
   { to: "/analytics", label: "Analytics", icon: "chart" },
@@ -103,6 +105,7 @@ export default function App() {
         <Route path="/compose" element={<ComposerPage />} />
         <Route path="/calendar" element={<CalendarPage />} />
         <Route path="/queue" element={<QueuePage />} />
+        <Route path="/grid" element={<GridPage />} />
         <Route path="/posts/:postId" element={<PostDetailPage />} />
         <Route path="/inbox" element={<InboxPage />} />
         <Route path="/hashtags" element={<HashtagsPage />} />

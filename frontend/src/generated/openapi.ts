@@ -570,6 +570,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/grid/{account_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Grid
+         * @description The grid as followers will see it: scheduled posts ahead (newest first), then Meta's last 30 media;
+         *     scheduled stories apart.
+         */
+        get: operations["get_grid_api_v1_grid__account_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/grid/{account_id}/swap": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Swap
+         * @description Swap the times of two scheduled posts of the account (both waiting, times ahead; 409 otherwise).
+         */
+        post: operations["swap_api_v1_grid__account_id__swap_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/hashtags/groups": {
         parameters: {
             query?: never;
@@ -2428,6 +2469,101 @@ export interface components {
              */
             posts_sampled: number;
         };
+        /**
+         * GridRead
+         * @description The profile grid as followers will see it: scheduled posts ahead (newest first), then Meta's.
+         */
+        GridRead: {
+            /** Account Id */
+            account_id: number;
+            /**
+             * Published Shown
+             * @description How many of Meta's latest media were read (at most 30).
+             */
+            published_shown: number;
+            /**
+             * Stories
+             * @description Scheduled stories, soonest first: stories are not in the grid.
+             */
+            stories: components["schemas"]["GridTile"][];
+            /**
+             * Tile Aspect
+             * @description Every tile is a centre crop at this ratio: Instagram's profile grid has shown 3:4 portrait tiles since January 2025.
+             * @default 3:4
+             */
+            tile_aspect: string;
+            /**
+             * Tiles
+             * @description Newest first, as the grid reads from its top left.
+             */
+            tiles: components["schemas"]["GridTile"][];
+        };
+        /**
+         * GridTile
+         * @description A tile: a post of ours not published yet (`scheduled`) or a media Meta already shows (`published`).
+         */
+        GridTile: {
+            /**
+             * Aspect Source
+             * @description Where `feed_aspect` comes from.
+             * @enum {string}
+             */
+            aspect_source: "image" | "first_item" | "reel_cover" | "unknown";
+            /**
+             * At
+             * @description When it is scheduled for, or when Meta says it was published.
+             */
+            at: string | null;
+            /** Caption */
+            caption: string | null;
+            /**
+             * Feed Aspect
+             * @description How the feed frames the post: an image's own ratio (Meta takes 4:5 to 1.91:1), a carousel's first item's, and 1:1 for a reel (Meta crops the middle square of a reel's cover for the feed); null when unknown (Meta gives no dimensions of published images).
+             */
+            feed_aspect: string | null;
+            /**
+             * Image Url
+             * @description What the tile shows: a signed URL of our clip's thumbnail, the reel's cover or the carousel's first item; for published media Meta's image, video thumbnail or first child.
+             */
+            image_url: string | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "scheduled" | "published";
+            /**
+             * Media Id
+             * @description Meta's media id (published tiles).
+             */
+            media_id: string | null;
+            /**
+             * Media Type
+             * @description Ours (IMAGE, REELS, CAROUSEL, STORIES) or Meta's (IMAGE, VIDEO, CAROUSEL_ALBUM).
+             */
+            media_type: string;
+            /**
+             * Permalink
+             * @description The post on Instagram (published tiles).
+             */
+            permalink: string | null;
+            /**
+             * Post Id
+             * @description Our post (scheduled tiles).
+             */
+            post_id: number | null;
+            /**
+             * Reel
+             * @description A reel: the tile shows its cover.
+             */
+            reel: boolean;
+            /** @description Our post's status (scheduled tiles). */
+            status: components["schemas"]["PostStatus"] | null;
+            /**
+             * Swappable
+             * @description Its time can still be swapped with another scheduled post's.
+             */
+            swappable: boolean;
+        };
         /** GroupFields */
         GroupFields: {
             /** Hashtags */
@@ -3445,6 +3581,33 @@ export interface components {
             slots: components["schemas"]["SuggestedSlot"][];
             /** Timezone */
             timezone: string;
+        };
+        /** SwapRead */
+        SwapRead: {
+            /** Account Id */
+            account_id: number;
+            /**
+             * Posts
+             * @description The two posts with their new times, in the order asked.
+             */
+            posts: components["schemas"]["SwappedPost"][];
+        };
+        /**
+         * SwapRequest
+         * @description Two scheduled posts of the account whose times are exchanged.
+         */
+        SwapRequest: {
+            /** Post Ids */
+            post_ids: number[];
+        };
+        /** SwappedPost */
+        SwappedPost: {
+            /** Id */
+            id: number;
+            /** Queued */
+            queued: boolean;
+            /** Scheduled For */
+            scheduled_for: string | null;
         };
         /** SyncRead */
         SyncRead: {
@@ -5336,6 +5499,126 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_grid_api_v1_grid__account_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GridRead"];
+                };
+            };
+            /** @description Not signed in: no valid session cookie or bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    swap_api_v1_grid__account_id__swap_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SwapRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SwapRead"];
+                };
+            };
+            /** @description Not signed in: no valid session cookie or bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or a cookie-authenticated change without the `X-CSRF-Token` header. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state forbids it (the message says why and what to do). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
