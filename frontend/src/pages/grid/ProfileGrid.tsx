@@ -22,7 +22,7 @@ export function ProfileGrid({ view }: { view: GridView }) {
   const [dragged, setDragged] = useState<number | null>(null);
   const [target, setTarget] = useState<string>("");
   const targets = swapTargets(view.tiles, selected);
-  const chosen = view.tiles.find((tile) => tile.post_id === selected);
+  const chosen = selected === null ? undefined : view.tiles.find((tile) => tile.post_id === selected);
   const swapWith = (first: number, second: number) => {
     if (first === second) return;
     swap.mutate([first, second], { onSuccess: () => { setSelected(null); setTarget(""); } });
