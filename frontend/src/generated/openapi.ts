@@ -2478,7 +2478,7 @@ export interface components {
             account_id: number;
             /**
              * Published Shown
-             * @description How many of Meta's latest media were read (at most 30).
+             * @description How many of Meta's last 30 media are shown (stories, ads and reels kept off the feed are not in the grid).
              */
             published_shown: number;
             /**

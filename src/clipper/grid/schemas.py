@@ -57,7 +57,10 @@ class GridRead(BaseModel):
     stories: list[GridTile] = Field(
         description="Scheduled stories, soonest first: stories are not in the grid."
     )
-    published_shown: int = Field(description="How many of Meta's latest media were read (at most 30).")
+    published_shown: int = Field(
+        description="How many of Meta's last 30 media are shown (stories, ads and reels kept off the feed "
+        "are not in the grid)."
+    )
 
 
 class SwapRequest(BaseModel):
