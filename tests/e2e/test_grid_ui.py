@@ -62,14 +62,23 @@ def test_the_grid_shows_scheduled_and_published_tiles_and_swaps_times(page: Page
     page.keyboard.press("Enter")
     expect(page.get_by_role("group", name="Swap times")).to_contain_text("Selected: Sunrise")
     swap_with = page.get_by_label("Swap with")
-    swap_with.focus()
+    expect(swap_with).to_be_focused()
     swap_with.select_option(str(sunset))
     page.get_by_role("button", name="Swap times").focus()
     page.keyboard.press("Enter")
     expect_order(scheduled, ["Sunrise", "Noon", "Sunset"])
     expect(page.get_by_role("group", name="Swap times")).to_have_count(0)
+    expect(page.get_by_role("button", name="Select “Sunrise” to swap")).to_be_focused()
     assert times(page, sunrise, sunset) == before[::-1]
     screenshot(page, "grid-swapped-from-keyboard")
+
+    # Escape leaves a selection and gives the focus back.
+    page.get_by_role("button", name="Select “Noon” to swap").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Swap with")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("group", name="Swap times")).to_have_count(0)
+    expect(page.get_by_role("button", name="Select “Noon” to swap")).to_be_focused()
 
     # Drag: Noon onto Sunset.
     before = times(page, noon, sunset)

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Link } from "react-router-dom";
 import { type GridTile, type GridView, useSwap } from "../../api/grid.ts";
 import { Badge, EmptyState, ErrorBox } from "../../components/ui.tsx";
@@ -21,11 +21,21 @@ export function ProfileGrid({ view }: { view: GridView }) {
   const [selected, setSelected] = useState<number | null>(null);
   const [dragged, setDragged] = useState<number | null>(null);
   const [target, setTarget] = useState<string>("");
+  const picker = useRef<HTMLSelectElement>(null);
+  // A post selected from the keyboard: its "Swap with" list is next, so the focus goes there.
+  useEffect(() => { if (selected !== null) picker.current?.focus(); }, [selected]);
+  // The focus returns to the post's own Select button (the bar it was in goes away).
+  const cancel = () => {
+    const back = selected;
+    setSelected(null);
+    setTarget("");
+    requestAnimationFrame(() => document.getElementById(`grid-select-${back}`)?.focus());
+  };
   const targets = swapTargets(view.tiles, selected);
   const chosen = selected === null ? undefined : view.tiles.find((tile) => tile.post_id === selected);
   const swapWith = (first: number, second: number) => {
     if (first === second) return;
-    swap.mutate([first, second], { onSuccess: () => { setSelected(null); setTarget(""); } });
+    swap.mutate([first, second], { onSuccess: cancel });
   };
 
   if (!view.tiles.length) {
@@ -35,10 +45,11 @@ export function ProfileGrid({ view }: { view: GridView }) {
     <div className="stack">
       <ErrorBox error={swap.error} />
       {chosen && (
-        <div className="card row grid-swap-bar" role="group" aria-label="Swap times">
+        <div className="card row grid-swap-bar" role="group" aria-label="Swap times"
+          onKeyDown={(e) => { if (e.key === "Escape") cancel(); }}>
           <span>Selected: <strong>{tileLabel(chosen)}</strong> ({tileTime(chosen.at)})</span>
           <label htmlFor="grid-swap-with">Swap with</label>
-          <select id="grid-swap-with" value={target} onChange={(e) => setTarget(e.target.value)}>
+          <select id="grid-swap-with" ref={picker} value={target} onChange={(e) => setTarget(e.target.value)}>
             <option value="">Choose a scheduled post…</option>
             {targets.map((tile) => (
               <option key={tile.post_id} value={tile.post_id!}>{tileLabel(tile)} — {tileTime(tile.at)}</option>
@@ -46,7 +57,7 @@ export function ProfileGrid({ view }: { view: GridView }) {
           </select>
           <button type="button" className="btn btn-primary btn-sm" disabled={!target || swap.isPending}
             onClick={() => swapWith(selected!, Number(target))}>Swap times</button>
-          <button type="button" className="btn btn-ghost btn-sm" onClick={() => { setSelected(null); setTarget(""); }}>Cancel</button>
+          <button type="button" className="btn btn-ghost btn-sm" onClick={cancel}>Cancel</button>
         </div>
       )}
       <ul className="profile-grid" aria-label="Profile grid">
@@ -75,7 +86,7 @@ export function ProfileGrid({ view }: { view: GridView }) {
                   <a href={tile.permalink} target="_blank" rel="noreferrer" className="btn btn-ghost btn-sm">View on Instagram</a>
                 )}
                 {movable && (
-                  <button type="button" className="btn btn-secondary btn-sm" aria-pressed={id === selected}
+                  <button type="button" id={`grid-select-${id}`} className="btn btn-secondary btn-sm" aria-pressed={id === selected}
                     aria-label={`Select “${label}” to swap`} onClick={() => setSelected(id === selected ? null : id)}>
                     Select
                   </button>
