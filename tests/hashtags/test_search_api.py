@@ -94,7 +94,7 @@ class TestCounting:
         assert "frees up at" in body["detail"]
         assert body["frees_at"] == (await quota(client, owner))["next_frees_at"]
         assert int(response.headers["Retry-After"]) > 6 * 86400
-        assert calls == []
+        assert not any("ig_hashtag_search" in call for call in calls)  # the quota read asks only for its list
         assert (await search(client, owner, "tag7")).status_code == 200  # already searched: still free
 
     async def test_a_hashtag_counted_seven_days_ago_frees_its_slot(self, client, owner, session, admin):
