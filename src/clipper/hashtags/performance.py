@@ -163,7 +163,7 @@ async def _published(
         query = query.where(SocialPost.published_at >= _day_start(scope.since))
     if scope.until is not None:
         query = query.where(SocialPost.published_at < _day_start(scope.until + timedelta(days=1)))
-    return [(post, metrics) for post, metrics in (await session.execute(query)).tuples()]
+    return [(row[0], row[1]) for row in await session.execute(query)]
 
 
 def _tally(rows: Sequence[tuple[SocialPost, dict[str, Any] | None]]) -> dict[str, _Tally]:
