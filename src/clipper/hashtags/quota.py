@@ -77,6 +77,9 @@ def standing(account_id: int, rows: Sequence[HashtagSearch], now: datetime) -> Q
         remaining=max(0, LIMIT - len(live)),
         next_frees_at=searched[0].frees_at if searched else None,
         searched=searched,
+        elsewhere=[],
+        instagram_checked=False,
+        instagram_note=None,
     )
 
 

@@ -71,14 +71,11 @@ class QuotaRead(BaseModel):
     next_frees_at: datetime | None = Field(description="When the oldest counted hashtag frees a search.")
     searched: list[SearchedHashtag]
     elsewhere: list[str] = Field(
-        default_factory=list,
         description="Hashtags Instagram lists as searched this week that Clipper did not search (another "
         "app, say): they count in `used`; Meta does not say when they free up.",
     )
-    instagram_checked: bool = Field(
-        default=False, description="True when Instagram's own list of this week's hashtags was read."
-    )
-    instagram_note: str | None = Field(default=None, description="Why Instagram's list could not be read.")
+    instagram_checked: bool = Field(description="True when Instagram's own list of this week's hashtags was read.")
+    instagram_note: str | None = Field(description="Why Instagram's list could not be read.")
 
 
 class SearchRead(BaseModel):
