@@ -30,7 +30,7 @@ function Row({ item, below, open, toggle }: { item: HashtagPerformance; below: n
   return (
     <Fragment>
       <tr aria-label={`#${item.hashtag}`}>
-        <th scope="row">#{item.hashtag}</th>
+        <td><strong>#{item.hashtag}</strong></td>
         <td>
           {item.posts}
           {item.measured < item.posts && <span className="muted small" style={{ display: "block" }}>{item.measured} with numbers</span>}
