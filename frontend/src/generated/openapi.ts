@@ -3345,7 +3345,7 @@ export interface components {
             elsewhere: string[];
             /**
              * Instagram Checked
-             * @description True when Instagram's own list of this week's hashtags was read.
+             * @description True when Instagram's list of the week's hashtags was read.
              */
             instagram_checked: boolean;
             /**

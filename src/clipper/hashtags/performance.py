@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from clipper.accounts import service as accounts
 from clipper.errors import InvalidInput
 from clipper.hashtags.schemas import (
+    MAX_PERFORMANCE_HASHTAGS,
     HashtagPerformance,
     HashtagPost,
     PerformanceRead,
@@ -32,28 +33,20 @@ from clipper.hashtags.schemas import (
     Spread,
     normalize_hashtag,
 )
+from clipper.hashtags.schemas import PerformanceScope as Scope
 from clipper.insights.models import MediaInsightSnapshot
 from clipper.social.models import MediaType, PostStatus, SocialPost
 from clipper.social.validation import full_caption, hashtags_in
 from clipper.users.models import User
 
 MAX_POSTS = 1000  # newest published posts scanned per request
-MAX_HASHTAGS = 200
+MAX_HASHTAGS = MAX_PERFORMANCE_HASHTAGS
 MAX_POSTS_LISTED = 50  # per hashtag; `posts` still counts them all
 LOW_SAMPLE_BELOW = 5
 MAX_RANGE_DAYS = 3 * 366
 METRICS = ("reach", "views", "interactions")
 # The parts of `total_interactions`, summed when Meta gave the parts but not the total.
 _INTERACTION_PARTS = ("likes", "comments", "saved", "shares")
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Which posts are read: the user's, optionally one account's, published within the UTC days."""
-
-    account_id: int | None = None
-    since: date | None = None
-    until: date | None = None
 
 
 @dataclass
@@ -68,7 +61,7 @@ def check_scope(account_id: int | None, since: date | None, until: date | None) 
         raise InvalidInput("`since` must not be after `until`.")
     if since and until and (until - since).days >= MAX_RANGE_DAYS:
         raise InvalidInput(f"Ask for at most {MAX_RANGE_DAYS} days at a time.")
-    return Scope(account_id, since, until)
+    return Scope(account_id=account_id, since=since, until=until)
 
 
 def hashtags_of(text: str | None) -> set[str]:

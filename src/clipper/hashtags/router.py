@@ -11,8 +11,8 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from clipper.deps import AccountGraphDep, CurrentUser, SessionDep, UserOutsideTransaction
 from clipper.hashtags import service
 from clipper.hashtags.models import HashtagGroup
-from clipper.hashtags.performance import MAX_HASHTAGS, Scope, check_scope
 from clipper.hashtags.schemas import (
+    MAX_PERFORMANCE_HASHTAGS,
     GroupFields,
     GroupRead,
     Hashtag,
@@ -20,6 +20,7 @@ from clipper.hashtags.schemas import (
     MediaEdge,
     Page,
     PerformanceRead,
+    PerformanceScope,
     PerformanceSort,
     QuotaRead,
     SearchRead,
@@ -67,12 +68,12 @@ async def hashtag_media(
 
 def performance_scope(
     account_id: DbId | None = None, since: date | None = None, until: date | None = None
-) -> Scope:
+) -> PerformanceScope:
     """`?account_id=&since=&until=` (inclusive UTC days of publishing; every account when none is given)."""
-    return check_scope(account_id, since, until)
+    return service.check_scope(account_id, since, until)
 
 
-ScopeDep = Annotated[Scope, Depends(performance_scope)]
+ScopeDep = Annotated[PerformanceScope, Depends(performance_scope)]
 
 
 @router.get("/performance", response_model=PerformanceRead)
@@ -81,7 +82,7 @@ async def hashtag_performance(
     user: CurrentUser,
     scope: ScopeDep,
     sort: PerformanceSort = PerformanceSort.POSTS,
-    limit: Annotated[int, Query(ge=1, le=MAX_HASHTAGS)] = MAX_HASHTAGS,
+    limit: Annotated[int, Query(ge=1, le=MAX_PERFORMANCE_HASHTAGS)] = MAX_PERFORMANCE_HASHTAGS,
 ) -> PerformanceRead:
     """Per hashtag of your published posts (caption and posted first comment): how many posts carried it,
     their reach, views and interactions (median, interquartile range, min–max) from stored insights, and

@@ -74,7 +74,7 @@ class QuotaRead(BaseModel):
         description="Hashtags Instagram lists as searched this week that Clipper did not search (another "
         "app, say): they count in `used`; Meta does not say when they free up.",
     )
-    instagram_checked: bool = Field(description="True when Instagram's own list of this week's hashtags was read.")
+    instagram_checked: bool = Field(description="True when Instagram's list of the week's hashtags was read.")
     instagram_note: str | None = Field(description="Why Instagram's list could not be read.")
 
 
@@ -128,6 +128,18 @@ class GroupRead(BaseModel):
     hashtags: list[str]
     created_at: datetime
     updated_at: datetime
+
+
+MAX_PERFORMANCE_HASHTAGS = 200
+
+
+class PerformanceScope(BaseModel):
+    """Which posts a performance report reads: the user's, optionally one account's, published within
+    the inclusive UTC days."""
+
+    account_id: int | None = None
+    since: date | None = None
+    until: date | None = None
 
 
 class PerformanceSort(StrEnum):

@@ -11,12 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from clipper.accounts.graph import AccountGraph
 from clipper.hashtags.export import to_csv
 from clipper.hashtags.groups import create_group, delete_group, get_group, list_groups, update_group
-from clipper.hashtags.performance import Scope, performance
-from clipper.hashtags.schemas import PerformanceSort, QuotaRead
+from clipper.hashtags.performance import check_scope, performance
+from clipper.hashtags.schemas import PerformanceScope, PerformanceSort, QuotaRead
 from clipper.hashtags.search import media, search, standing
 from clipper.users.models import User
 
 __all__ = [
+    "check_scope",
     "create_group",
     "delete_group",
     "get_group",
@@ -36,6 +37,8 @@ async def quota(access: AccountGraph, *, user: User, account_id: int) -> QuotaRe
     return await standing(access, user=user, account_id=account_id)
 
 
-async def performance_csv(session: AsyncSession, *, user: User, scope: Scope, sort: PerformanceSort) -> str:
+async def performance_csv(
+    session: AsyncSession, *, user: User, scope: PerformanceScope, sort: PerformanceSort
+) -> str:
     """The hashtag performance report as CSV text."""
     return to_csv(await performance(session, user=user, scope=scope, sort=sort))
