@@ -46,6 +46,22 @@ class TestHashtagSearch:
         assert all((now - item.timestamp).total_seconds() < 86400 for item in items)
 
 
+class TestRecentlySearched:
+    async def test_lists_the_weeks_hashtags_with_their_names(self, page_graph, tokens, sandbox):
+        travel = await page_graph.search_hashtag(tokens.creator_ig, "travel")
+        await page_graph.search_hashtag(tokens.creator_ig, "foodie")
+        listed = await page_graph.recently_searched_hashtags(tokens.creator_ig)
+        assert [(h.id, h.name) for h in listed][0] == (travel.id, "travel")
+        assert [h.name for h in listed] == ["travel", "foodie"]
+        sandbox.clock.advance(7 * 86400)
+        assert await page_graph.recently_searched_hashtags(tokens.creator_ig) == []
+
+    async def test_all_thirty_come_in_one_call(self, page_graph, tokens):
+        for index in range(30):
+            await page_graph.search_hashtag(tokens.creator_ig, f"tag{index}")
+        assert len(await page_graph.recently_searched_hashtags(tokens.creator_ig)) == 30
+
+
 class TestHashtagErrors:
     async def test_the_31st_unique_hashtag_is_a_limit_error_that_says_what_to_do(self, page_graph, tokens):
         for index in range(30):

@@ -217,12 +217,19 @@ for name in (
     "instagram/apidata/users/catalog_product_search.json",
     "instagram/apidata/users/hashtag_search.json",
     "instagram/apidata/users/product_appeal.json",
-    "instagram/apidata/users/recently_searched_hashtags.json",
 ):
     READERS[name] = (
         lambda c: c.iterate_pages("ig/edge").__anext__(),
         lambda r: Edge[GraphObject].model_validate(r).data,
     )
+
+READERS["instagram/apidata/users/recently_searched_hashtags.json"] = (
+    lambda c: c.recently_searched_hashtags("17841400008460056"),
+    lambda r: (
+        [(h.id, h.name) for h in r]
+        == [("17841562426109234", "developers"), ("17842331632070897", "facebook")]
+    ),
+)
 
 ERRORS = ["error.json", "base/error_data.json"]
 ALL = sorted(str(p.relative_to(FIXTURES)) for p in FIXTURES.rglob("*.json"))

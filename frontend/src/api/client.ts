@@ -49,6 +49,10 @@ export type HashtagMedia = Schemas["HashtagMediaRead"];
 export type HashtagEdge = Schemas["MediaEdge"];
 export type HashtagGroup = Schemas["GroupRead"];
 export type HashtagGroupFields = Schemas["GroupFields"];
+export type HashtagPerformanceReport = Schemas["PerformanceRead"];
+export type HashtagPerformance = Schemas["HashtagPerformance"];
+export type HashtagPerformanceSort = Schemas["PerformanceSort"];
+export type MetricSpread = Schemas["Spread"];
 export type Query = Record<string, string | number | boolean | null | undefined>;
 export type Paged<T> = { items: T[]; next_cursor?: string | null };
 

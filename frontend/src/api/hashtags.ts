@@ -1,9 +1,9 @@
 // TanStack Query helpers of hashtag research: the weekly search allowance, search, a hashtag's top or
-// recent posts, saved hashtag groups.
+// recent posts, saved hashtag groups, and how our own posts' hashtags performed.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import {
-  api, type HashtagEdge, type HashtagGroup, type HashtagGroupFields, type HashtagMediaPage, type HashtagQuota,
-  type HashtagSearch, items, type Paged,
+  API, api, type HashtagEdge, type HashtagGroup, type HashtagGroupFields, type HashtagMediaPage, type HashtagQuota,
+  type HashtagPerformanceReport, type HashtagPerformanceSort, type HashtagSearch, items, type Paged,
 } from "./client.ts";
 
 export function useHashtagQuota(accountId: number | null | undefined) {
@@ -19,7 +19,8 @@ export function useHashtagSearch() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (body: { account_id: number; hashtag: string }) => api.post<HashtagSearch>("/hashtags/search", body),
-    onSuccess: (result) => client.setQueryData(["hashtag-quota", result.quota.account_id], result.quota),
+    // Refetched rather than taken from the answer: the quota read also merges Instagram's own list.
+    onSuccess: (result) => client.invalidateQueries({ queryKey: ["hashtag-quota", result.quota.account_id] }),
   });
 }
 
@@ -49,3 +50,18 @@ export function useHashtagGroupMutations() {
     remove: useMutation({ mutationFn: (id: number) => api.del(`/hashtags/groups/${id}`), onSuccess: refresh }),
   };
 }
+
+export type PerformanceFilters = { account_id?: number; since?: string; until?: string; sort: HashtagPerformanceSort };
+
+const performanceQuery = (filters: PerformanceFilters) =>
+  new URLSearchParams(Object.entries(filters).filter(([, value]) => value !== undefined && value !== "").map(([key, value]) => [key, String(value)]));
+
+export function useHashtagPerformance(filters: PerformanceFilters) {
+  return useQuery({
+    queryKey: ["hashtag-performance", filters],
+    queryFn: () => api.get<HashtagPerformanceReport>("/hashtags/performance", filters),
+    retry: false,
+  });
+}
+
+export const hashtagPerformanceCsvUrl = (filters: PerformanceFilters) => `${API}/hashtags/performance.csv?${performanceQuery(filters)}`;

@@ -684,6 +684,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/hashtags/performance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Hashtag Performance
+         * @description Per hashtag of your published posts (caption and posted first comment): how many posts carried it,
+         *     their reach, views and interactions (median, interquartile range, min–max) from stored insights, and
+         *     the posts. `low_sample` marks hashtags with numbers for fewer than 5 posts.
+         */
+        get: operations["hashtag_performance_api_v1_hashtags_performance_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hashtags/performance.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Hashtag Performance Csv
+         * @description The same report as CSV: a `hashtag` row per hashtag, then a `post` row per post that carried it.
+         */
+        get: operations["hashtag_performance_csv_api_v1_hashtags_performance_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/hashtags/quota": {
         parameters: {
             query?: never;
@@ -694,6 +736,7 @@ export interface paths {
         /**
          * Hashtag Quota
          * @description How many of Instagram's 30 unique hashtags per 7 days the account has left, and when the next frees.
+         *     Hashtags Instagram lists as searched this week but not through Clipper count too (`elsewhere`).
          */
         get: operations["hashtag_quota_api_v1_hashtags_quota_get"];
         put?: never;
@@ -2639,6 +2682,62 @@ export interface components {
             /** Timestamp */
             timestamp?: string | null;
         };
+        /** HashtagPerformance */
+        HashtagPerformance: {
+            /** Hashtag */
+            hashtag: string;
+            interactions: components["schemas"]["Spread"];
+            /**
+             * Items
+             * @description The posts, newest first (at most `max_posts_listed`).
+             */
+            items: components["schemas"]["HashtagPost"][];
+            /**
+             * Low Sample
+             * @description True when fewer posts than `low_sample_below` have numbers.
+             */
+            low_sample: boolean;
+            /**
+             * Measured
+             * @description Of those, the posts with stored insights: what the numbers are over.
+             */
+            measured: number;
+            /**
+             * Posts
+             * @description Published posts that carried the hashtag (the sample size).
+             */
+            posts: number;
+            reach: components["schemas"]["Spread"];
+            views: components["schemas"]["Spread"];
+        };
+        /**
+         * HashtagPost
+         * @description One of our published posts carrying the hashtag with its stored lifetime numbers (null: not stored).
+         */
+        HashtagPost: {
+            /** Account Id */
+            account_id: number;
+            /**
+             * Found In
+             * @description Where the hashtag was: `caption`, `first_comment` or both.
+             */
+            found_in: string[];
+            /** Interactions */
+            interactions: number | null;
+            /** Permalink */
+            permalink: string | null;
+            /** Post Id */
+            post_id: number;
+            /**
+             * Published At
+             * Format: date-time
+             */
+            published_at: string;
+            /** Reach */
+            reach: number | null;
+            /** Views */
+            views: number | null;
+        };
         /** Health */
         Health: {
             /**
@@ -3118,6 +3217,39 @@ export interface components {
             new_password: string;
         };
         /**
+         * PerformanceRead
+         * @description How the hashtags of the user's own published posts did, over the posts scanned.
+         */
+        PerformanceRead: {
+            /** Account Id */
+            account_id: number | null;
+            /** Hashtags */
+            hashtags: components["schemas"]["HashtagPerformance"][];
+            /** Low Sample Below */
+            low_sample_below: number;
+            /** Max Posts Listed */
+            max_posts_listed: number;
+            /** Scanned Posts */
+            scanned_posts: number;
+            /** Since */
+            since: string | null;
+            sort: components["schemas"]["PerformanceSort"];
+            /** Total Hashtags */
+            total_hashtags: number;
+            /**
+             * Truncated
+             * @description More posts matched than are scanned: only the newest were read.
+             */
+            truncated: boolean;
+            /** Until */
+            until: string | null;
+        };
+        /**
+         * PerformanceSort
+         * @enum {string}
+         */
+        PerformanceSort: "posts" | "reach" | "views" | "interactions" | "hashtag";
+        /**
          * PostCreate
          * @description A new post: one per account in `account_ids` (or the one `account_id`).
          */
@@ -3342,6 +3474,21 @@ export interface components {
         QuotaRead: {
             /** Account Id */
             account_id: number;
+            /**
+             * Elsewhere
+             * @description Hashtags Instagram lists as searched this week that Clipper did not search (another app, say): they count in `used`; Meta does not say when they free up.
+             */
+            elsewhere: string[];
+            /**
+             * Instagram Checked
+             * @description True when Instagram's list of the week's hashtags was read.
+             */
+            instagram_checked: boolean;
+            /**
+             * Instagram Note
+             * @description Why Instagram's list could not be read.
+             */
+            instagram_note: string | null;
             /** Limit */
             limit: number;
             /**
@@ -3557,6 +3704,25 @@ export interface components {
              * @description An IANA name such as Europe/Paris (absent: unchanged).
              */
             timezone?: string | null;
+        };
+        /**
+         * Spread
+         * @description One metric over the posts that have it stored: `n` of them, the median, the interquartile range
+         *     (`q1`–`q3`, inclusive quartiles) as the spread, and the extremes. All null when no post has it.
+         */
+        Spread: {
+            /** Max */
+            max?: number | null;
+            /** Median */
+            median?: number | null;
+            /** Min */
+            min?: number | null;
+            /** N */
+            n: number;
+            /** Q1 */
+            q1?: number | null;
+            /** Q3 */
+            q3?: number | null;
         };
         /** SuggestedSlot */
         SuggestedSlot: {
@@ -5920,6 +6086,91 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["HashtagMediaPage"];
                 };
+            };
+            /** @description Not signed in: no valid session cookie or bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    hashtag_performance_api_v1_hashtags_performance_get: {
+        parameters: {
+            query?: {
+                sort?: components["schemas"]["PerformanceSort"];
+                limit?: number;
+                account_id?: number | null;
+                since?: string | null;
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PerformanceRead"];
+                };
+            };
+            /** @description Not signed in: no valid session cookie or bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    hashtag_performance_csv_api_v1_hashtags_performance_csv_get: {
+        parameters: {
+            query?: {
+                sort?: components["schemas"]["PerformanceSort"];
+                account_id?: number | null;
+                since?: string | null;
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Not signed in: no valid session cookie or bearer token. */
             401: {

@@ -1,11 +1,13 @@
 // Hashtag research: pick a Facebook Login account, see what is left of Instagram's 30 hashtag searches
-// per 7 days, search a hashtag, browse its top or last-24-hours posts, save hashtag groups.
+// per 7 days (Instagram's own list included), search a hashtag, browse its top or last-24-hours posts, save
+// hashtag groups, and see how the hashtags of our own posts performed.
 import { type FormEvent, useState } from "react";
 import { type Account, type HashtagEdge, fieldsOf, useActiveAccounts, useHashtagQuota, useHashtagSearch } from "../api.ts";
 import { Icon } from "../components/icons.tsx";
 import { EmptyState, ErrorBox, Field, PageHeader, formatDateTime } from "../components/ui.tsx";
 import { GroupsPanel } from "./hashtags/GroupsPanel.tsx";
 import { MediaGrid } from "./hashtags/MediaGrid.tsx";
+import { PerformancePanel } from "./hashtags/PerformancePanel.tsx";
 
 const facebookLogin = (account: Account) => account.login_flavour !== "instagram";
 
@@ -18,6 +20,12 @@ function Allowance({ accountId }: { accountId: number }) {
       <strong>{data.remaining} of {data.limit}</strong> hashtag searches left this week.{" "}
       {data.next_frees_at && <span className="muted">The next one frees up {formatDateTime(data.next_frees_at)}.</span>}{" "}
       <span className="muted">Searching a hashtag again within 7 days is free.</span>
+      {data.elsewhere.length > 0 && (
+        <span className="muted" style={{ display: "block" }}>
+          Instagram also counts {data.elsewhere.length} searched outside Clipper: {data.elsewhere.map((tag) => `#${tag}`).join(" ")}.
+        </span>
+      )}
+      {data.instagram_note && <span className="muted small" style={{ display: "block" }}>{data.instagram_note}</span>}
     </p>
   );
 }
@@ -33,7 +41,7 @@ export default function HashtagsPage() {
   const [draft, setDraft] = useState<string[]>([]);
   const search = useHashtagSearch();
 
-  const header = <PageHeader title="Hashtags" subtitle="See what works under a hashtag and keep groups of hashtags for your captions." />;
+  const header = <PageHeader title="Hashtags" subtitle="See what works under a hashtag, how your own hashtags did, and keep groups of hashtags for your captions." />;
   if (!isLoading && !accounts.length) {
     return (
       <div className="page">
@@ -42,6 +50,7 @@ export default function HashtagsPage() {
           Instagram offers hashtag search only to accounts connected through a Facebook Page (Facebook Login).
           {all.length > 0 && " Your accounts are connected with Instagram Login: connect one with Accounts → Connect Instagram."}
         </EmptyState></div>
+        <PerformancePanel accounts={all} />
         <GroupsPanel draft={draft} setDraft={setDraft} />
       </div>
     );
@@ -96,6 +105,7 @@ export default function HashtagsPage() {
           <MediaGrid accountId={accountId} hashtag={found} edge={edge} />
         </section>
       )}
+      <PerformancePanel accounts={all} />
       <GroupsPanel draft={draft} setDraft={setDraft} />
     </div>
   );

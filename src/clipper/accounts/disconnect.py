@@ -11,6 +11,7 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from clipper.accounts import notify
 from clipper.accounts.graph import AccountGraph
 from clipper.accounts.models import Account, AccountHealth
 from clipper.accounts.store import get_account
@@ -121,6 +122,8 @@ async def _let_go(
         _drop_tokens(account, let_go)
         if delete:
             await session.delete(account)
+        else:
+            await notify.record(session, account)
         await session.flush()
     event = "instagram account deleted" if delete else "instagram account disconnected"
     log.info(event, user_id=user.id, account_id=account_id, revoked=let_go.revoked)

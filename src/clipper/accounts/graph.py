@@ -4,9 +4,9 @@
 permission (under its flavour's name), and builds the token-bearing client on the flavour's host. Graph
 errors become the product's errors (`clipper.graph_errors.domain_error`) in one place,
 `graph_errors_outside` (`AccountGraph.calling` / `meta_errors`), around calls made with no transaction
-open: a refused token (190) is recorded in a short unit of work of its own, then `account.updated` is
-announced. An endpoint that calls Meta holds no request transaction: it reads in a short unit of work,
-calls Meta through the gateway, then writes in another.
+open: a refused token (190) is recorded in a short unit of work of its own (with its `account.updated`
+webhook event), then announced. An endpoint that calls Meta holds no request transaction: it reads in a
+short unit of work, calls Meta through the gateway, then writes in another.
 """
 
 from __future__ import annotations
@@ -121,6 +121,7 @@ async def _mark_refused(
         if current is None or current.page_access_token_enc != account.page_access_token_enc:
             return domain_error(error, permission=""), None
         refused = await tokens.token_refused(session, account=current, error=error)
+        await notify.record(session, current)
     return refused, current
 
 
@@ -138,7 +139,7 @@ async def refused_outside(
         log.error("token invalidation not recorded", account_id=account.id, exc_info=exc)
         return domain_error(error, permission="")
     if marked is not None:
-        await notify.account_updated(hub, marked, factory=factory)
+        await notify.account_updated(hub, marked)
     return refused
 
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import structlog
 from sqlalchemy import select
 
+from clipper.accounts import notify
 from clipper.accounts.graph import AccountGraph
 from clipper.accounts.models import Account, AccountHealth, LoginFlavour
 from clipper.accounts.permissions import is_instagram_login, missing_permissions, requested_for
@@ -239,8 +240,11 @@ async def check_account_health(gateway: AccountGraph, *, account_id: int) -> Hea
         before = health_of(current)
         if not apply_findings(current, findings):
             return None
+        changed = health_of(current) != before
+        if changed:
+            await notify.record(session, current)
         await session.flush()
-    return HealthChecked(current, changed=health_of(current) != before)
+    return HealthChecked(current, changed=changed)
 
 
 async def _active_account_ids(gateway: AccountGraph) -> list[int]:

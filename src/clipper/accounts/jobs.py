@@ -14,7 +14,7 @@ async def check_accounts_health(ctx: worker.JobContext) -> None:
     # write lock while it waits (publishing, webhooks and the API would fail with "database is locked").
     report = await service.check_all_accounts(service.AccountGraph.of(ctx.resources))
     for account in report.changed:
-        await notify.account_updated(ctx.events, account, factory=ctx.session_factory)
+        await notify.account_updated(ctx.events, account)
 
 
 worker.register_periodic("accounts.check_health", HEALTH_CHECK_EVERY_SECONDS, check_accounts_health)

@@ -1,8 +1,7 @@
-"""Tell the owner's open UIs that an account's health changed (`account.updated`, best effort), and
-record it for the owner's outgoing webhooks.
-
-Published only once the change is committed, so a UI that re-reads the account on the event sees it; the
-webhook event is recorded right after that commit, in a unit of work of its own (`clipper.outgoing`).
+"""`account.updated`: recorded for the owner's outgoing webhooks in the unit of work that makes the
+change (`record`, the transactional outbox of `clipper.outgoing`: committed with the change or not at
+all), and told to the owner's open UIs once it is committed (`account_updated`, best effort), so a UI
+that re-reads the account on the event sees it.
 """
 
 from __future__ import annotations
@@ -10,10 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 import structlog
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.accounts.models import Account
-from clipper.db import unit_of_work
 from clipper.events.hub import EventHub
 from clipper.outgoing import outbox
 
@@ -42,20 +40,14 @@ def webhook_payload(account: Account) -> dict[str, Any]:
     }
 
 
-async def _record(factory: async_sessionmaker[AsyncSession], account: Account) -> None:
-    try:
-        async with unit_of_work(factory) as session:
-            data = webhook_payload(account)
-            await outbox.record(session, user_id=account.user_id, event_type=ACCOUNT_UPDATED, data=data)
-    except Exception as exc:  # the change is committed: the caller must still learn it succeeded
-        log.error("webhook event not recorded", type=ACCOUNT_UPDATED, error_type=type(exc).__name__)
+async def record(session: AsyncSession, account: Account) -> None:
+    """Record `account.updated` for the owner's endpoints in the unit of work changing the account."""
+    data = webhook_payload(account)
+    await outbox.record(session, user_id=account.user_id, event_type=ACCOUNT_UPDATED, data=data)
 
 
-async def account_updated(
-    hub: EventHub | None, account: Account, *, factory: async_sessionmaker[AsyncSession]
-) -> None:
-    """`account.updated` to the account's owner, with its health (after the change was committed)."""
-    await _record(factory, account)
+async def account_updated(hub: EventHub | None, account: Account) -> None:
+    """`account.updated` to the account's open UIs, with its health (after the change was committed)."""
     if hub is None:
         return
     try:

@@ -102,5 +102,5 @@ async def check_account(gateway: AccountGraph, *, user: User, account_id: int) -
     async with gateway.factory() as session:
         # The account as committed (also when the check found nothing to write).
         account = checked.account if checked else await get_account(session, user=user, account_id=account_id)
-    await notify.account_updated(gateway.hub, account, factory=gateway.factory)
+    await notify.account_updated(gateway.hub, account)
     return account

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from clipper.errors import TooManyRequests
 from clipper.hashtags.models import HashtagSearch
 from clipper.hashtags.schemas import QuotaRead, SearchedHashtag
+from clipper.instagram.hashtags import HashtagRef
 
 LIMIT = 30
 WINDOW = timedelta(days=7)
@@ -76,6 +77,37 @@ def standing(account_id: int, rows: Sequence[HashtagSearch], now: datetime) -> Q
         remaining=max(0, LIMIT - len(live)),
         next_frees_at=searched[0].frees_at if searched else None,
         searched=searched,
+        elsewhere=[],
+        instagram_checked=False,
+        instagram_note=None,
+    )
+
+
+def merged(
+    account_id: int, rows: Sequence[HashtagSearch], listed: Sequence[HashtagRef], now: datetime
+) -> QuotaRead:
+    """Our standing joined with Meta's own list of the week's hashtags (`recently_searched_hashtags`).
+
+    A hashtag counts once whether we or Meta know it (matched by id, then by name). One only Meta lists was
+    searched outside Clipper: it counts, with no known end. One only we count stays counted: Meta may list
+    it late, and refusing early is cheaper than a search Meta refuses.
+    """
+    local = standing(account_id, rows, now)
+    ids = {row.hashtag_id for row in rows if counts(row, now)}
+    names = {item.hashtag for item in local.searched}
+    elsewhere: list[str] = []
+    for ref in listed:
+        name = (ref.name or ref.id).lower()
+        if ref.id not in ids and name not in names and name not in elsewhere:
+            elsewhere.append(name)
+    used = local.used + len(elsewhere)
+    return local.model_copy(
+        update={
+            "used": used,
+            "remaining": max(0, LIMIT - used),
+            "elsewhere": elsewhere,
+            "instagram_checked": True,
+        }
     )
 
 

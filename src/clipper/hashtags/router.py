@@ -3,20 +3,25 @@ media, saved hashtag groups. Facebook Login accounts only (Instagram Login ones 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
 from clipper.deps import AccountGraphDep, CurrentUser, SessionDep, UserOutsideTransaction
 from clipper.hashtags import service
 from clipper.hashtags.models import HashtagGroup
 from clipper.hashtags.schemas import (
+    MAX_PERFORMANCE_HASHTAGS,
     GroupFields,
     GroupRead,
     Hashtag,
     HashtagMediaPage,
     MediaEdge,
     Page,
+    PerformanceRead,
+    PerformanceScope,
+    PerformanceSort,
     QuotaRead,
     SearchRead,
     SearchRequest,
@@ -29,9 +34,10 @@ MAX_MEDIA_PAGE = 50
 
 
 @router.get("/quota", response_model=QuotaRead)
-async def hashtag_quota(session: SessionDep, user: CurrentUser, account_id: DbId) -> QuotaRead:
-    """How many of Instagram's 30 unique hashtags per 7 days the account has left, and when the next frees."""
-    return await service.quota(session, user=user, account_id=account_id)
+async def hashtag_quota(user: UserOutsideTransaction, access: AccountGraphDep, account_id: DbId) -> QuotaRead:
+    """How many of Instagram's 30 unique hashtags per 7 days the account has left, and when the next frees.
+    Hashtags Instagram lists as searched this week but not through Clipper count too (`elsewhere`)."""
+    return await service.quota(access, user=user, account_id=account_id)
 
 
 @router.post("/search", response_model=SearchRead)
@@ -57,6 +63,42 @@ async def hashtag_media(
     comments (null where the owner hides them). Searches the hashtag first when needed (same rules)."""
     return await service.media(
         access, user=user, account_id=account_id, hashtag=hashtag, edge=edge, limit=limit, cursor=cursor
+    )
+
+
+def performance_scope(
+    account_id: DbId | None = None, since: date | None = None, until: date | None = None
+) -> PerformanceScope:
+    """`?account_id=&since=&until=` (inclusive UTC days of publishing; every account when none is given)."""
+    return service.check_scope(account_id, since, until)
+
+
+ScopeDep = Annotated[PerformanceScope, Depends(performance_scope)]
+
+
+@router.get("/performance", response_model=PerformanceRead)
+async def hashtag_performance(
+    session: SessionDep,
+    user: CurrentUser,
+    scope: ScopeDep,
+    sort: PerformanceSort = PerformanceSort.POSTS,
+    limit: Annotated[int, Query(ge=1, le=MAX_PERFORMANCE_HASHTAGS)] = MAX_PERFORMANCE_HASHTAGS,
+) -> PerformanceRead:
+    """Per hashtag of your published posts (caption and posted first comment): how many posts carried it,
+    their reach, views and interactions (median, interquartile range, min–max) from stored insights, and
+    the posts. `low_sample` marks hashtags with numbers for fewer than 5 posts."""
+    return await service.performance(session, user=user, scope=scope, sort=sort, limit=limit)
+
+
+@router.get("/performance.csv", response_class=Response)
+async def hashtag_performance_csv(
+    session: SessionDep, user: CurrentUser, scope: ScopeDep, sort: PerformanceSort = PerformanceSort.POSTS
+) -> Response:
+    """The same report as CSV: a `hashtag` row per hashtag, then a `post` row per post that carried it."""
+    text = await service.performance_csv(session, user=user, scope=scope, sort=sort)
+    filename = f"hashtag-performance-{scope.account_id or 'all'}.csv"
+    return Response(
+        text, media_type="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )
 
 

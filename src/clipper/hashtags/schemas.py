@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Generic, TypeVar
 
@@ -70,6 +70,12 @@ class QuotaRead(BaseModel):
     remaining: int
     next_frees_at: datetime | None = Field(description="When the oldest counted hashtag frees a search.")
     searched: list[SearchedHashtag]
+    elsewhere: list[str] = Field(
+        description="Hashtags Instagram lists as searched this week that Clipper did not search (another "
+        "app, say): they count in `used`; Meta does not say when they free up.",
+    )
+    instagram_checked: bool = Field(description="True when Instagram's list of the week's hashtags was read.")
+    instagram_note: str | None = Field(description="Why Instagram's list could not be read.")
 
 
 class SearchRead(BaseModel):
@@ -122,3 +128,74 @@ class GroupRead(BaseModel):
     hashtags: list[str]
     created_at: datetime
     updated_at: datetime
+
+
+MAX_PERFORMANCE_HASHTAGS = 200
+
+
+class PerformanceScope(BaseModel):
+    """Which posts a performance report reads: the user's, optionally one account's, published within
+    the inclusive UTC days."""
+
+    account_id: int | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+class PerformanceSort(StrEnum):
+    POSTS = "posts"
+    REACH = "reach"
+    VIEWS = "views"
+    INTERACTIONS = "interactions"
+    HASHTAG = "hashtag"
+
+
+class Spread(BaseModel):
+    """One metric over the posts that have it stored: `n` of them, the median, the interquartile range
+    (`q1`–`q3`, inclusive quartiles) as the spread, and the extremes. All null when no post has it."""
+
+    n: int
+    median: float | None = None
+    q1: float | None = None
+    q3: float | None = None
+    min: float | None = None
+    max: float | None = None
+
+
+class HashtagPost(BaseModel):
+    """One of our published posts carrying the hashtag with its stored lifetime numbers (null: not stored)."""
+
+    post_id: int
+    account_id: int
+    published_at: datetime
+    permalink: str | None
+    found_in: list[str] = Field(description="Where the hashtag was: `caption`, `first_comment` or both.")
+    reach: int | None
+    views: int | None
+    interactions: int | None
+
+
+class HashtagPerformance(BaseModel):
+    hashtag: str
+    posts: int = Field(description="Published posts that carried the hashtag (the sample size).")
+    measured: int = Field(description="Of those, the posts with stored insights: what the numbers are over.")
+    low_sample: bool = Field(description="True when fewer posts than `low_sample_below` have numbers.")
+    reach: Spread
+    views: Spread
+    interactions: Spread
+    items: list[HashtagPost] = Field(description="The posts, newest first (at most `max_posts_listed`).")
+
+
+class PerformanceRead(BaseModel):
+    """How the hashtags of the user's own published posts did, over the posts scanned."""
+
+    account_id: int | None
+    since: date | None
+    until: date | None
+    sort: PerformanceSort
+    scanned_posts: int
+    truncated: bool = Field(description="More posts matched than are scanned: only the newest were read.")
+    low_sample_below: int
+    max_posts_listed: int
+    total_hashtags: int
+    hashtags: list[HashtagPerformance]

@@ -16,7 +16,7 @@ from clipper.accounts.graph import AccountGraph
 from clipper.accounts.models import Account
 from clipper.accounts.permissions import is_instagram_login, label
 from clipper.db import unit_of_work, utcnow
-from clipper.errors import Conflict, NotFound
+from clipper.errors import ClipperError, Conflict, NotFound
 from clipper.hashtags import quota
 from clipper.hashtags.schemas import HashtagMediaPage, HashtagMediaRead, MediaEdge, QuotaRead, SearchRead
 from clipper.instagram import InstagramGraphAPI
@@ -62,6 +62,25 @@ async def _prepare(
     if not counting and standing.remaining == 0:
         raise quota.refusal(standing, hashtag, now)
     return account, _Known(row.hashtag_id if row else None, counting)
+
+
+async def standing(access: AccountGraph, *, user: User, account_id: int) -> QuotaRead:
+    """Where the account stands against the 30: our record merged with Instagram's own list of the week's
+    hashtags, or our record alone (with why) when Instagram cannot be asked: each search is checked by
+    Meta anyway."""
+    async with unit_of_work(access.factory, immediate=False) as session:
+        account = await accounts.get_account(session, user=user, account_id=account_id)
+        require_facebook_login(account)
+        rows = await quota.counting(session, account.id, utcnow())
+    try:
+        async with access.calling(account, BASIC) as client:
+            listed = await client.recently_searched_hashtags(account.platform_account_id)
+    except ClipperError as error:
+        local = quota.standing(account.id, rows, utcnow())
+        return local.model_copy(
+            update={"instagram_note": f"Instagram's own list was not read: {error.message}"}
+        )
+    return quota.merged(account.id, rows, listed, utcnow())
 
 
 async def _hashtag_id(client: InstagramGraphAPI, account: Account, hashtag: str, known: _Known) -> str:

@@ -89,6 +89,17 @@ class HashtagsMixin(ReadingMixin):
         found = body.get("data") or []
         return HashtagRef.model_validate({**found[0], "name": name}) if found else None
 
+    async def recently_searched_hashtags(self, ig_account_id: str) -> list[HashtagRef]:
+        """The hashtags the account queried within the last 7 days, as Meta counts them (from any app).
+
+        "25 results per page by default, but you can use the limit parameter to get up to 30 per page"
+        (reference/ig-user/recently_searched_hashtags): 30 is the weekly limit, so one page holds them all.
+        """
+        params = {"fields": "id,name", "limit": UNIQUE_HASHTAGS_PER_WEEK}
+        async with _hashtag_errors():
+            page = await self._get(f"{ig_account_id}/recently_searched_hashtags", params)
+        return [HashtagRef.model_validate(raw) for raw in page.get("data", [])[:UNIQUE_HASHTAGS_PER_WEEK]]
+
     async def get_hashtag(self, hashtag_id: str) -> HashtagRef:
         """The hashtag's id and name."""
         async with _hashtag_errors():

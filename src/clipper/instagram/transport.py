@@ -54,6 +54,7 @@ _EDGES = frozenset(
         "ig_hashtag_search",
         "top_media",
         "recent_media",
+        "recently_searched_hashtags",
     }
 )
 

@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from clipper.accounts import notify
 from clipper.accounts import service as accounts
 from clipper.accounts.models import Account, LoginFlavour
 from clipper.accounts.permissions import INSTAGRAM_LOGIN_PERMISSIONS, REQUESTED_PERMISSIONS
@@ -236,6 +237,7 @@ class InstagramOAuth:
             account = await accounts.connect_account(
                 session, user=user, found=found, cipher=self.cipher, platform=self.platform
             )
+            await notify.record(session, account)
         gateway = accounts.AccountGraph(self.graph, self.cipher, factory)
         subscription = await accounts.subscribe_page_webhooks(gateway, account)
         if subscription is not None:

@@ -1,6 +1,6 @@
 """OAuth, the front door the router calls: the login flow (`login.InstagramOAuth`), choosing an account
 of the last login, the connection status, disconnecting; each account connected or disconnected is
-announced (`account.updated`) once its unit of work has committed.
+announced (`account.updated`) once its unit of work, which recorded the webhook event, has committed.
 
 Calls that reach Meta take the session factory: their endpoints hold no request transaction.
 """
@@ -54,7 +54,7 @@ async def complete_login(
     """Take the login dialog's callback (see `InstagramOAuth.handle_callback`); announce what it connected."""
     result = await oauth.handle_callback(factory, user=user, params=params, browser_nonce=browser_nonce)
     if result.account is not None:
-        await notify.account_updated(hub, result.account, factory=factory)
+        await notify.account_updated(hub, result.account)
     return result
 
 
@@ -70,7 +70,7 @@ async def select_account(
     account = await oauth.select_account(
         factory, user=user, instagram_business_account_id=instagram_business_account_id
     )
-    await notify.account_updated(hub, account, factory=factory)
+    await notify.account_updated(hub, account)
     return account
 
 
@@ -88,5 +88,5 @@ async def disconnect(
 ) -> Account:
     """Revoke on Meta's side (best effort), delete the tokens, mark the account inactive; announce it."""
     account = await accounts.disconnect_account(gateway, user=user, account_id=account_id, states=states)
-    await notify.account_updated(gateway.hub, account, factory=gateway.factory)
+    await notify.account_updated(gateway.hub, account)
     return account

@@ -111,6 +111,11 @@ class Draft:
     reasons: list[Reason] = field(default_factory=list)
 
 
+def hashtags_in(text: str | None) -> list[str]:
+    """The hashtags Instagram links in a text, as written (without '#'), in order."""
+    return _HASHTAG.findall(text or "")
+
+
 def full_caption(caption: str | None, hashtags: Sequence[str]) -> str | None:
     """The caption Instagram receives: the text, then the hashtags on their own line."""
     tags = " ".join(f"#{tag}" for tag in hashtags)
