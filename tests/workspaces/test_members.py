@@ -160,8 +160,6 @@ class TestWorkspaces:
         owner = await session.get(User, team.owner.user_id)
         assert owner is not None
         await create_account(session, user=owner, workspace_id=team.workspace_id)
-        response = await client.delete(
-            f"{WORKSPACES}/{team.workspace_id}", headers=team.owner.headers
-        )
+        response = await client.delete(f"{WORKSPACES}/{team.workspace_id}", headers=team.owner.headers)
         assert response.status_code == 409
         assert "still owns" in response.json()["detail"]
