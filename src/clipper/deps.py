@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import httpx
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper.accounts.graph import AccountGraph
@@ -190,13 +190,23 @@ AccountGraphDep = Annotated[AccountGraph, Depends(account_graph)]
 # (`clipper.workspaces.roles`) through `clipper.workspaces.access.authorize`, the one place that decides.
 
 
+WorkspaceHeader = Annotated[
+    str | None,
+    Header(
+        alias=WORKSPACE_HEADER,
+        max_length=32,
+        description="The id of the workspace the request acts in (default: your personal workspace).",
+    ),
+]
+
+
 def require(action: Action) -> Any:
     """A dependency: the caller's access to the workspace `X-Workspace-Id` names, allowed to `action`."""
 
     async def dependency(
-        request: Request, principal: CurrentPrincipal, session: SessionDep
+        principal: CurrentPrincipal, session: SessionDep, workspace: WorkspaceHeader = None
     ) -> WorkspaceAccess:
-        workspace_id = workspace_id_from_header(request.headers.get(WORKSPACE_HEADER))
+        workspace_id = workspace_id_from_header(workspace)
         return await authorize(session, user=principal.user, workspace_id=workspace_id, action=action)
 
     return Depends(dependency)

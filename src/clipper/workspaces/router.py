@@ -20,6 +20,7 @@ from clipper.deps import (
     require_in_path,
 )
 from clipper.inputs import DbId
+from clipper.openapi import ErrorBody, limits
 from clipper.workspaces import service
 from clipper.workspaces.schemas import (
     InvitationAccept,
@@ -38,6 +39,12 @@ from clipper.workspaces.schemas import (
 )
 
 router = APIRouter(prefix="/workspaces", tags=["workspaces"])
+
+# What every endpoint acting in a workspace may answer besides its own errors.
+IN_WORKSPACE: dict[int | str, dict[str, object]] = {
+    403: {"model": ErrorBody, "description": "Your role in the workspace does not allow the action."},
+    404: {"model": ErrorBody, "description": "Not a workspace of yours (or no such member or invitation)."},
+}
 
 Action = service.Action
 Access = service.WorkspaceAccess
@@ -58,7 +65,7 @@ async def create_workspace(data: WorkspaceCreate, user: CurrentUser, session: Se
     return WorkspaceRead.model_validate(await service.create_workspace(session, user=user, name=data.name))
 
 
-@router.get("/current", response_model=WorkspaceRead)
+@router.get("/current", response_model=WorkspaceRead, responses=IN_WORKSPACE)
 async def current_workspace(access: Annotated[Access, require(Action.READ)]) -> WorkspaceRead:
     """The workspace this request acts in: the `X-Workspace-Id` header's, else your personal one."""
     return WorkspaceRead.model_validate(service.describe(access))
@@ -80,13 +87,13 @@ async def accept_invitation(data: InvitationAccept, user: CurrentUser, session: 
     return WorkspaceRead.model_validate(service.describe(access))
 
 
-@router.get("/{workspace_id}", response_model=WorkspaceRead)
+@router.get("/{workspace_id}", response_model=WorkspaceRead, responses=IN_WORKSPACE)
 async def get_workspace(access: Reader) -> WorkspaceRead:
     """One of your workspaces, with your role in it."""
     return WorkspaceRead.model_validate(service.describe(access))
 
 
-@router.patch("/{workspace_id}", response_model=WorkspaceRead)
+@router.patch("/{workspace_id}", response_model=WorkspaceRead, responses=IN_WORKSPACE)
 async def rename_workspace(
     data: WorkspaceUpdate,
     access: Annotated[Access, require_in_path(Action.WORKSPACE_RENAME)],
@@ -98,7 +105,7 @@ async def rename_workspace(
     )
 
 
-@router.delete("/{workspace_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/{workspace_id}", status_code=status.HTTP_204_NO_CONTENT, responses=IN_WORKSPACE)
 async def delete_workspace(
     access: Annotated[Access, require_in_path(Action.WORKSPACE_DELETE)], session: SessionDep
 ) -> None:
@@ -106,7 +113,7 @@ async def delete_workspace(
     await service.delete_workspace(session, access=access)
 
 
-@router.post("/{workspace_id}/leave", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/{workspace_id}/leave", status_code=status.HTTP_204_NO_CONTENT, responses=IN_WORKSPACE)
 async def leave_workspace(
     access: Annotated[Access, require_in_path(Action.WORKSPACE_LEAVE)], session: SessionDep
 ) -> None:
@@ -114,14 +121,14 @@ async def leave_workspace(
     await service.leave_workspace(session, access=access)
 
 
-@router.get("/{workspace_id}/members", response_model=MemberPage)
+@router.get("/{workspace_id}/members", response_model=MemberPage, responses=IN_WORKSPACE)
 async def list_members(access: Reader, session: SessionDep) -> MemberPage:
     """The workspace's members and their roles."""
     found = await service.list_members(session, access=access)
     return MemberPage(items=[MemberRead.model_validate(member) for member in found])
 
 
-@router.patch("/{workspace_id}/members/{user_id}", response_model=MemberRead)
+@router.patch("/{workspace_id}/members/{user_id}", response_model=MemberRead, responses=IN_WORKSPACE)
 async def change_role(
     user_id: DbId, data: MemberUpdate, access: MemberManager, session: SessionDep
 ) -> MemberRead:
@@ -130,14 +137,19 @@ async def change_role(
     return MemberRead.model_validate(member)
 
 
-@router.delete("/{workspace_id}/members/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/{workspace_id}/members/{user_id}", status_code=status.HTTP_204_NO_CONTENT, responses=IN_WORKSPACE
+)
 async def remove_member(user_id: DbId, access: MemberManager, session: SessionDep) -> None:
     """Remove a member: their sessions and API tokens lose access to this workspace at once."""
     await service.remove_member(session, access=access, user_id=user_id)
 
 
 @router.post(
-    "/{workspace_id}/invitations", status_code=status.HTTP_201_CREATED, response_model=InvitationCreated
+    "/{workspace_id}/invitations",
+    status_code=status.HTTP_201_CREATED,
+    response_model=InvitationCreated,
+    responses={**IN_WORKSPACE, **limits(busy="The mail server did not take the invitation mail.")},
 )
 async def create_invitation(
     workspace_id: DbId,
@@ -165,14 +177,18 @@ async def create_invitation(
     return InvitationCreated.model_validate({**read, "link": issued.link, "emailed": issued.emailed})
 
 
-@router.get("/{workspace_id}/invitations", response_model=InvitationPage)
+@router.get("/{workspace_id}/invitations", response_model=InvitationPage, responses=IN_WORKSPACE)
 async def list_invitations(access: MemberManager, session: SessionDep) -> InvitationPage:
     """The invitations that can still be used."""
     found = await service.list_invitations(session, access=access)
     return InvitationPage(items=[InvitationRead.model_validate(record) for record in found])
 
 
-@router.delete("/{workspace_id}/invitations/{invitation_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/{workspace_id}/invitations/{invitation_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=IN_WORKSPACE,
+)
 async def revoke_invitation(invitation_id: DbId, access: MemberManager, session: SessionDep) -> None:
     """Revoke an unused invitation: its link stops working."""
     await service.revoke_invitation(session, access=access, invitation_id=invitation_id)
