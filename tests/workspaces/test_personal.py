@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.accounts.models import Account
@@ -13,6 +13,8 @@ from clipper.workspaces.models import Workspace, WorkspaceMember
 from clipper.workspaces.roles import Role
 from tests.fixtures.auth import signup
 from tests.fixtures.factories import create_account, create_user
+from tests.fixtures.media_factory import jpeg
+from tests.fixtures.oauth_flow import connect_instagram
 from tests.workspaces.helpers import WORKSPACES
 
 
@@ -77,3 +79,35 @@ class TestNewRows:
         stored = await session.scalar(select(Account.workspace_id).where(Account.id == account.id))
         assert stored == shared.id
         assert isinstance(await session.get(User, user.id), User)
+
+
+class TestThroughTheApi:
+    async def test_what_a_user_creates_lands_in_their_personal_workspace(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        user = await signup(client)
+        account = await connect_instagram(client, user.headers)
+        files = {"file": ("photo.jpg", jpeg(), "image/jpeg")}
+        clip = (await client.post("/api/v1/clips", files=files, headers=user.headers)).json()
+        post = await client.post(
+            "/api/v1/social/",
+            json={"account_id": account["id"], "media_type": "IMAGE", "clip_id": clip["id"]},
+            headers=user.headers,
+        )
+        assert post.status_code == 201, post.text
+        group = await client.post(
+            "/api/v1/hashtags/groups", json={"name": "Summer", "hashtags": ["sun"]}, headers=user.headers
+        )
+        assert group.status_code == 201, group.text
+        personal = (await client.get(f"{WORKSPACES}/current", headers=user.headers)).json()["id"]
+        stored = {
+            table: (
+                await session.execute(
+                    text(f"SELECT workspace_id FROM {table} WHERE user_id = :user"), {"user": user.user_id}
+                )
+            )
+            .scalars()
+            .all()  # noqa: S608
+            for table in ("accounts", "clips", "social_posts", "hashtag_group")
+        }
+        assert stored == {table: [personal] for table in stored}
