@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import httpx
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.accounts.models import Account
@@ -70,6 +70,14 @@ class TestNewRows:
         second = await service.personal_access(session, user=user)
         assert first.workspace.id == second.workspace.id
         assert (first.role, first.workspace.personal) == (Role.OWNER, True)
+
+    async def test_making_it_twice_keeps_the_first(self, session: AsyncSession) -> None:
+        user = await create_user(session)
+        first = await service.create_personal_workspace(session, user=user)
+        second = await service.create_personal_workspace(session, user=user)
+        assert second.workspace.id == first.workspace.id
+        count = await session.scalar(select(func.count()).where(Workspace.personal_user_id == user.id))
+        assert count == 1
 
     async def test_an_explicit_workspace_is_kept(self, session: AsyncSession) -> None:
         user = await create_user(session)

@@ -104,6 +104,10 @@ async def create_personal_workspace(session: AsyncSession, *, user: User) -> Wor
             member = WorkspaceMember(workspace_id=workspace.id, user_id=user.id, role=Role.OWNER)
             session.add(member)
     except IntegrityError:
-        # Another request of the same user made it first.
-        return await personal_access(session, user=user)
+        # Another request of the same user made it first: use theirs (never loop trying again).
+        existing = await session.scalar(select(Workspace.id).where(Workspace.personal_user_id == user.id))
+        found = None if existing is None else await _membership(session, user=user, workspace_id=existing)
+        if found is None:
+            raise
+        return found
     return WorkspaceAccess(user=user, workspace=workspace, member=member)

@@ -12,7 +12,7 @@ import structlog
 from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from clipper.db import Base
+from clipper.db import Base, load_models
 from clipper.errors import Conflict, NotFound
 from clipper.users.models import User
 from clipper.workspaces.access import (
@@ -141,6 +141,7 @@ async def delete_workspace(session: AsyncSession, *, access: WorkspaceAccess) ->
 
 async def _owns_data(session: AsyncSession, *, workspace_id: int) -> bool:
     # Every table that points at workspaces, found from the schema so a new owned table is never missed.
+    load_models()
     for table in Base.metadata.sorted_tables:
         column = table.columns.get("workspace_id")
         if table.name.startswith("workspace") or column is None:
