@@ -10,10 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.db import utcnow
 from clipper.security import hash_token, new_token
-from clipper.workspaces.limits import MAX_PENDING_INVITATIONS
-from clipper.workspaces.models import WorkspaceInvitation
+from clipper.workspaces.limits import MAX_MEMBERS, MAX_PENDING_INVITATIONS
+from clipper.workspaces.models import WorkspaceInvitation, WorkspaceMember
 from clipper.workspaces.roles import Role
 from tests.fixtures.auth import signup
+from tests.fixtures.factories import create_user
 from tests.workspaces.helpers import WORKSPACES, accept, in_workspace, invite, make_team
 
 
@@ -191,3 +192,26 @@ class TestAccept:
         guest = team.members["guest"]
         current = await client.get(f"{WORKSPACES}/current", headers=in_workspace(guest, team.workspace_id))
         assert (current.json()["id"], current.json()["role"]) == (team.workspace_id, "viewer")
+
+
+class TestFullWorkspace:
+    async def test_a_full_workspace_takes_no_invitation_and_no_new_member(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        team = await make_team(client)
+        token = await invite(client, team.owner, team.workspace_id, "viewer")
+        for number in range(MAX_MEMBERS - 1):
+            user = await create_user(session, email=f"filler{number}-{team.workspace_id}@example.com")
+            session.add(WorkspaceMember(workspace_id=team.workspace_id, user_id=user.id, role=Role.VIEWER))
+        await session.flush()
+        refused = await client.post(
+            f"{WORKSPACES}/{team.workspace_id}/invitations",
+            json={"role": "viewer"},
+            headers=team.owner.headers,
+        )
+        assert refused.status_code == 409
+        assert f"{MAX_MEMBERS} members" in refused.json()["detail"]
+        guest = await signup(client)
+        response = await accept(client, guest, token)
+        assert response.status_code == 409
+        assert len(await members_of(client, team.owner.headers, team.workspace_id)) == MAX_MEMBERS
