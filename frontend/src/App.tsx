@@ -16,6 +16,8 @@ import InboxPage from "./pages/InboxPage.tsx";
 import HashtagsPage from "./pages/HashtagsPage.tsx";
 import SecurityPage from "./pages/SecurityPage.tsx";
 import WebhooksPage from "./pages/WebhooksPage.tsx";
+import TeamPage from "./pages/TeamPage.tsx";
+import InvitePage from "./pages/InvitePage.tsx";
 // The charts library is the biggest dependency: load it with the page that uses it.
 const AnalyticsPage = lazy(() => import("./pages/AnalyticsPage.tsx"));
 const CompetitorsPage = lazy(() => import("./pages/CompetitorsPage.tsx"));
@@ -32,6 +34,7 @@ const NAV: { to: string; label: string; icon: IconName }[] = [
   { to: "/analytics", label: "Analytics", icon: "chart" },
   { to: "/competitors", label: "Competitors", icon: "users" },
   { to: "/webhooks", label: "Webhooks", icon: "link" },
+  { to: "/team", label: "Team", icon: "users" },
   { to: "/security", label: "Security", icon: "eye" },
 ];
 
@@ -113,6 +116,8 @@ export default function App() {
         <Route path="/competitors" element={<Suspense fallback={<Spinner label="Loading competitors" />}><CompetitorsPage /></Suspense>} />
         <Route path="/webhooks" element={<WebhooksPage />} />
         <Route path="/security" element={<SecurityPage />} />
+        <Route path="/team" element={<TeamPage />} />
+        <Route path="/invite/:token" element={<InvitePage />} />
         <Route path="*" element={<div className="page"><h1>Page not found</h1></div>} />
       </Route>
     </Routes>

@@ -13,6 +13,7 @@ export * from "./api/inbox.ts";
 export * from "./api/insights.ts";
 export * from "./api/competitors.ts";
 export * from "./api/webhooks.ts";
+export * from "./api/workspaces.ts";
 
 // ---- auth ---------------------------------------------------------------------------------------
 export function useMe() {

@@ -85,6 +85,11 @@ class Settings(BaseSettings):
     competitors_recent_posts: int = Field(default=12, ge=1, le=50)
     competitors_accounts_per_tick: int = Field(default=5, ge=1, le=100)
 
+    # Workspace invitations are mailed through this server when set (smtp://, smtp+starttls://, smtps://,
+    # credentials URL-encoded); when empty the link is shown to the inviter to pass on.
+    smtp_url: str = Field(default="", repr=False)
+    smtp_from: str = "Content Clipper <no-reply@localhost>"
+
     # In sandbox mode, the mounted sandbox delivers its signed webhooks (a simulated follower's comment
     # or DM) to our own /api/v1/webhooks/instagram, as Meta would to a subscribed app.
     sandbox_deliver_webhooks: bool = True

@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Any
 
 import httpx
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clipper.accounts.graph import AccountGraph
 from clipper.config import Settings
 from clipper.db import unit_of_work, writing_at_first_statement
 from clipper.events.hub import EventHub
+from clipper.inputs import DbId
 from clipper.instagram import InstagramGraphAPI
 from clipper.oauth.state_store import OAuthStateStore
 from clipper.resources import Resources, app_state
 from clipper.security import TokenCipher
 from clipper.users.auth import Principal, SignInRequired, authenticate
 from clipper.users.models import User
+from clipper.workspaces.access import WORKSPACE_HEADER, WorkspaceAccess, authorize, workspace_id_from_header
+from clipper.workspaces.roles import Action
 
 
 def get_resources(request: Request) -> Resources:
@@ -180,3 +183,41 @@ def account_graph(request: Request) -> AccountGraph:
 
 
 AccountGraphDep = Annotated[AccountGraph, Depends(account_graph)]
+
+
+# Workspaces: the header `X-Workspace-Id` picks the workspace a request acts in (the caller's personal
+# one without it); `require(action)` checks the caller's role there against the permission matrix
+# (`clipper.workspaces.roles`) through `clipper.workspaces.access.authorize`, the one place that decides.
+
+
+WorkspaceHeader = Annotated[
+    str | None,
+    Header(
+        alias=WORKSPACE_HEADER,
+        max_length=32,
+        description="The id of the workspace the request acts in (default: your personal workspace).",
+    ),
+]
+
+
+def require(action: Action) -> Any:
+    """A dependency: the caller's access to the workspace `X-Workspace-Id` names, allowed to `action`."""
+
+    async def dependency(
+        principal: CurrentPrincipal, session: SessionDep, workspace: WorkspaceHeader = None
+    ) -> WorkspaceAccess:
+        workspace_id = workspace_id_from_header(workspace)
+        return await authorize(session, user=principal.user, workspace_id=workspace_id, action=action)
+
+    return Depends(dependency)
+
+
+def require_in_path(action: Action) -> Any:
+    """A dependency: the caller's access to the path's `{workspace_id}`, allowed to `action`."""
+
+    async def dependency(
+        workspace_id: DbId, principal: CurrentPrincipal, session: SessionDep
+    ) -> WorkspaceAccess:
+        return await authorize(session, user=principal.user, workspace_id=workspace_id, action=action)
+
+    return Depends(dependency)

@@ -41,6 +41,8 @@ class Account(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # Filled with the owner's personal workspace (clipper.workspaces.ownership) until ownership moves.
+    workspace_id: Mapped[int | None] = mapped_column(ForeignKey("workspaces.id"), index=True)
     platform: Mapped[str] = mapped_column(String(50))
     login_flavour: Mapped[str] = mapped_column(
         String(16), default=LoginFlavour.FACEBOOK, server_default=LoginFlavour.FACEBOOK.value

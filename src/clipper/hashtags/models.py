@@ -40,5 +40,7 @@ class HashtagGroup(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # Filled with the owner's personal workspace (clipper.workspaces.ownership) until ownership moves.
+    workspace_id: Mapped[int | None] = mapped_column(ForeignKey("workspaces.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     hashtags: Mapped[list[str]] = mapped_column(JSONType, default=list)

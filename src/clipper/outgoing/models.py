@@ -26,6 +26,8 @@ class WebhookEndpoint(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # Filled with the owner's personal workspace (clipper.workspaces.ownership) until ownership moves.
+    workspace_id: Mapped[int | None] = mapped_column(ForeignKey("workspaces.id"), index=True)
     url: Mapped[str] = mapped_column(String(2048))
     description: Mapped[str] = mapped_column(String(200), default="", server_default="")
     events: Mapped[list[str]] = mapped_column(JSONType, default=list)

@@ -17,6 +17,8 @@ class AccountQueue(Base):
 
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # Filled with the owner's personal workspace (clipper.workspaces.ownership) until ownership moves.
+    workspace_id: Mapped[int | None] = mapped_column(ForeignKey("workspaces.id"), index=True)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     paused: Mapped[bool] = mapped_column(default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(

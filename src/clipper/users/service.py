@@ -27,6 +27,7 @@ from clipper.users.hashing import hash_password_bounded, verify_password_bounded
 from clipper.users.models import User
 from clipper.users.schemas import LoginRequest, PasswordChange, RegisterRequest
 from clipper.users.sessions import IssuedSession, list_live_sessions
+from clipper.workspaces import service as workspaces
 
 __all__ = [
     "ClientInfo",
@@ -105,6 +106,7 @@ async def _insert(session: AsyncSession, *, data: RegisterRequest, password_hash
     except IntegrityError:
         # Someone registered the same email between our check and the insert.
         return None
+    await workspaces.create_personal_workspace(session, user=user)
     log.info("user registered", user_id=user.id)
     return user
 

@@ -1,0 +1,1 @@
+"""Workspaces: members with roles own the data; invitations bring people in."""
