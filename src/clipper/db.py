@@ -15,6 +15,7 @@ from typing import Any
 import pydantic_core
 from sqlalchemy import JSON, DateTime, Enum, MetaData, TypeDecorator, event, func
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.sqlite.aiosqlite import AsyncAdapt_aiosqlite_connection
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -25,6 +26,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.pool import PoolResetState
+
+from clipper.sqlite_driver import OneTripConnection
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -125,6 +128,8 @@ def ensure_sqlite_folder(database_url: str) -> None:
 def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
+        if type(dbapi_connection) is AsyncAdapt_aiosqlite_connection:
+            dbapi_connection.__class__ = OneTripConnection  # one trip to the driver's thread per statement
         # The sqlite3 driver's own transaction handling breaks SAVEPOINT and transactional DDL:
         # switch it off and let SQLAlchemy emit BEGIN itself (the documented pysqlite recipe).
         dbapi_connection.isolation_level = None
