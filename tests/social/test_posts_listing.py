@@ -12,6 +12,7 @@ import pytest
 from tests.fixtures.media_factory import jpeg
 from tests.fixtures.oauth_flow import connect_instagram
 from tests.social.publish_helpers import API, Publisher
+from tests.social.test_publishing import carousel_waiting_on_its_video
 
 SOON = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
 
@@ -254,3 +255,31 @@ class TestBulk:
 
         assert response.status_code == 422
         assert response.json()["detail"] == detail
+
+
+class TestListedAsRead:
+    async def test_a_listed_post_is_the_post_read_alone(self, publisher: Publisher) -> None:
+        """The list reads rows, a single read loads the post: both show the same post, computed fields too."""
+        waiting = await carousel_waiting_on_its_video(publisher)
+        image = await publisher.clip(jpeg(320, 320), "c.jpg")
+        scheduled = await _created(
+            publisher,
+            media_type="IMAGE",
+            clip_id=image,
+            caption="Soon",
+            hashtags=["#launch", "week1"],
+            options={"first_comment": "Link in bio"},
+            scheduled_for=_at(1),
+        )
+        draft = await _created(publisher, media_type="IMAGE", clip_id=image)
+
+        listed = {item["id"]: item for item in (await _listed(publisher)).json()["items"]}
+
+        assert set(listed) == {waiting["id"], scheduled, draft}
+        for post_id, item in listed.items():
+            assert item == await publisher.post(post_id)
+        assert listed[waiting["id"]]["next_step"] == "Waiting for Instagram to process the media."
+        assert len(listed[waiting["id"]]["container_ids"]) == 2
+        assert len(listed[waiting["id"]]["clip_ids"]) == 2
+        assert listed[scheduled]["hashtags"] == ["launch", "week1"]
+        assert listed[scheduled]["next_step"] == "Publishing at this time."

@@ -52,6 +52,33 @@ _WAITING = {
 _IN_FLIGHT = text("publish_sent_at IS NOT NULL AND platform_post_id IS NULL")
 
 
+def next_step(
+    status: PostStatus,
+    last_error_code: str | None,
+    queued: bool,
+    next_attempt_at: datetime | None,
+    timeline: list[dict[str, Any]] | None,
+) -> str | None:
+    """What the product does about a post at `next_attempt_at`, in a sentence (None: nothing).
+
+    From its columns, for a list read without loading posts as objects (`reading.list_posts`).
+    """
+    if status is PostStatus.UNCONFIRMED:
+        if last_error_code == "recovery_pending":
+            return "Looking for the post among the account's media: Instagram reports it as published."
+        return "Asking Instagram whether the publish call went through (it is never published twice)."
+    if queued and status is PostStatus.SCHEDULED and next_attempt_at is None:
+        return "Held: the account's posting queue is paused."
+    if status not in (PostStatus.SCHEDULED, PostStatus.PUBLISHING) or next_attempt_at is None:
+        return None
+    last = (timeline or [{}])[-1].get("event")
+    if last in _WAITING:
+        return _WAITING[last]
+    if status is PostStatus.PUBLISHING:
+        return "Waiting for Instagram to process the media."
+    return "Publishing at this time."
+
+
 class SocialPost(TimestampMixin, Base):
     """A post: the seed's columns plus the publishing state machine's bookkeeping."""
 
@@ -158,20 +185,7 @@ class SocialPost(TimestampMixin, Base):
     @property
     def next_step(self) -> str | None:
         """What the product does about the post at `next_attempt_at`, in a sentence (None: nothing)."""
-        if self.status is PostStatus.UNCONFIRMED:
-            if self.last_error_code == "recovery_pending":
-                return "Looking for the post among the account's media: Instagram reports it as published."
-            return "Asking Instagram whether the publish call went through (it is never published twice)."
-        if self.queued and self.status is PostStatus.SCHEDULED and self.next_attempt_at is None:
-            return "Held: the account's posting queue is paused."
-        if self.status not in (PostStatus.SCHEDULED, PostStatus.PUBLISHING) or self.next_attempt_at is None:
-            return None
-        last = (self.timeline or [{}])[-1].get("event")
-        if last in _WAITING:
-            return _WAITING[last]
-        if self.status is PostStatus.PUBLISHING:
-            return "Waiting for Instagram to process the media."
-        return "Publishing at this time."
+        return next_step(self.status, self.last_error_code, self.queued, self.next_attempt_at, self.timeline)
 
     @property
     def container_ids(self) -> list[str]:

@@ -44,7 +44,7 @@ async def list_posts(
     until: Annotated[AwareDatetime | None, Query(alias="to")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: str | None = None,
-) -> Page[PostRead]:
+) -> dict[str, object]:
     """The user's posts, newest first."""
     posts, next_cursor = await service.list_posts(
         session,
@@ -56,7 +56,7 @@ async def list_posts(
         limit=limit,
         cursor=cursor,
     )
-    return Page[PostRead](items=[PostRead.model_validate(post) for post in posts], next_cursor=next_cursor)
+    return {"items": posts, "next_cursor": next_cursor}
 
 
 @router.post("/bulk", status_code=status.HTTP_201_CREATED, response_model=BulkResult)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clipper.db import utcnow
@@ -56,19 +56,23 @@ async def start_session(
     return IssuedSession(record=record, token=token, csrf_token=csrf_token)
 
 
+# Built once: every signed-in request runs it, and building it took longer than running it.
+_FIND_SESSION = (
+    select(UserSession, User)
+    .join(User, User.id == UserSession.user_id)
+    .where(
+        UserSession.token_hash == bindparam("token_hash"),
+        UserSession.revoked_at.is_(None),
+        UserSession.expires_at > bindparam("now"),
+    )
+)
+
+
 async def find_session(session: AsyncSession, *, token: str) -> tuple[UserSession, User] | None:
     """Return the live session for this token (extending it) and its owner, or None if unknown, expired or
     revoked."""
     now = utcnow()
-    found = await session.execute(
-        select(UserSession, User)
-        .join(User, User.id == UserSession.user_id)
-        .where(
-            UserSession.token_hash == hash_token(token),
-            UserSession.revoked_at.is_(None),
-            UserSession.expires_at > now,
-        )
-    )
+    found = await session.execute(_FIND_SESSION, {"token_hash": hash_token(token), "now": now})
     row = found.first()
     if row is None:
         return None
