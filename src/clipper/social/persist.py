@@ -2,12 +2,13 @@
 
 No transaction stays open across a Graph call: the post is read in one short transaction (one query)
 and kept in memory (detached) while the engine talks to Instagram; each step's changes are then
-written by one conditional UPDATE that also checks and extends our lease, in one transaction per step:
+written by one conditional UPDATE that also checks and extends our lease, in one transaction per step
+(on SQLite, the steps of posts in flight together share one: a group commit, `_grouped`):
 a check that must see the database in the same transaction as the write (the look-alike check before
 the intent to publish) runs inside it as the save's `guard`. On SQLite the write transaction starts
 `BEGIN IMMEDIATE`, so it waits for the write lock (busy timeout) instead of failing to upgrade a read,
 and a write recording the intent of an irreversible Graph call (`INTENTS`) is synced to disk before
-the call is made (`unit_of_work(durable=True)`).
+the call is made (`unit_of_work(durable=True)`; a group holding one such write is synced as a whole).
 """
 
 from __future__ import annotations
