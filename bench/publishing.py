@@ -11,6 +11,9 @@ runs in its own process. Two scenarios:
    broker, the engine) publishes `--spread-posts` image posts whose due times are spread at
    `--spread-rate` posts/s (default: half the backlog rate, a rate it can sustain). Reported: p50/p99
    lateness, and the worker process's own peak RSS.
+3. Workers (`--workers N`, with `--postgres` and `--redis-url`): the scaled-out shape. N `clipper worker`
+   processes on PostgreSQL, sharing a Redis task queue, publish `--worker-posts` image posts due at once.
+   Reported: posts/s (posts / time until the last one was published), p99 lateness, the largest peak RSS.
 
 Each figure with a goal in issue 14 is printed with the goal beside it (met / NOT MET).
 
@@ -20,6 +23,8 @@ limits count).
 
     .venv/bin/python bench/publishing.py                                  # 10,000 due image posts
     .venv/bin/python bench/publishing.py --posts 500 --spread-posts 200   # small run
+    .venv/bin/python bench/publishing.py --postgres postgresql+asyncpg://postgres@localhost/postgres \
+        --redis-url redis://localhost:6379/0 --workers 2 --posts 500 --spread-posts 0   # scenario 3
 """
 
 from __future__ import annotations
@@ -55,11 +60,13 @@ from clipper.social.batches import BATCH_ENDPOINT_PREFIX
 from clipper.social.engine import Engine
 from clipper.social.models import MediaType, PostStatus, SocialPost, SocialPostMedia
 from clipper.users.models import User
+from clipper.worker import run_on_fast_loop
 from graph_client import _page_token, _start_sandbox, _wait_until_up
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout, for the `tests` package
 from tests.fixtures.live_server import listening_socket, origin_of  # noqa: E402
 from tests.fixtures.media_factory import jpeg, mp4  # noqa: E402
+from tests.fixtures.postgres import throwaway_database  # noqa: E402
 
 # The floors of the issue (HTTP requests), and the Graph operations the same flow costs.
 FLOORS = {
@@ -104,12 +111,17 @@ def _graph_calls() -> Calls:
     return Calls(http, operations)
 
 
-def _settings(folder: Path, app_origin: str, sandbox_url: str) -> Settings:
+def _settings(
+    folder: Path, app_origin: str, sandbox_url: str, database_url: str | None, redis_url: str
+) -> Settings:
     return Settings(
         _env_file=None,
         environment=Environment.TEST,
         data_dir=folder,
-        database_url=f"sqlite+aiosqlite:///{folder / 'bench.db'}",
+        database_url=database_url or f"sqlite+aiosqlite:///{folder / 'bench.db'}",
+        redis_url=redis_url,
+        worker_queue=f"clipper-bench-{os.getpid()}:jobs",
+        redis_key_prefix=f"clipper-bench-{os.getpid()}:",
         backend_url=app_origin,
         frontend_url=app_origin,
         graph_base_url=f"{sandbox_url}/graph",
@@ -265,6 +277,9 @@ def _start_worker(settings: Settings) -> subprocess.Popen[bytes]:
         "FERNET_KEY": ",".join(settings.fernet_key),
         "PUBLISH_VIDEO_UPLOAD": VideoUpload.URL.value,
         "LOG_LEVEL": "WARNING",
+        "REDIS_URL": settings.redis_url,
+        "WORKER_QUEUE": settings.worker_queue,
+        "REDIS_KEY_PREFIX": settings.redis_key_prefix,
     }
     clipper = Path(sys.executable).parent / "clipper"
     return subprocess.Popen([str(clipper), "worker"], env=env, stderr=subprocess.DEVNULL)
@@ -354,12 +369,64 @@ async def _worker_scenario(app: Any, ids: dict[str, Any], posts: int, rate: floa
     return WorkerFigures(posts, published, rate, await _lateness(app, "Spread"), rss, late)
 
 
-async def main(posts: int, concurrency: int, spread_posts: int, spread_rate: float | None) -> None:
+@dataclass(frozen=True)
+class WorkersFigures:
+    workers: int
+    posts: int
+    published: int
+    lateness: list[float]
+    worker_rss_mb: float
+
+
+async def _workers_scenario(app: Any, ids: dict[str, Any], posts: int, workers: int) -> WorkersFigures:
+    """A backlog of `posts` due at once, published by `workers` `clipper worker` processes sharing the
+    database and the Redis task queue."""
+    processes = [_start_worker(app.state.resources.settings) for _ in range(workers)]
+    try:
+        await _add_posts(app, ids, [utcnow()] * (2 * workers), "Prewarm")
+        if await _wait_published(app, "Prewarm", 2 * workers, WORKER_STARTUP_SECONDS) < 2 * workers:
+            raise RuntimeError("the worker processes did not publish their first posts")
+        await _add_posts(app, ids, [utcnow()] * posts, "Workers")
+        published = await _wait_published(app, "Workers", posts, posts / 5 + 120)
+        rss = max(_peak_rss_mb(process.pid) for process in processes)
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+    return WorkersFigures(workers, posts, published, await _lateness(app, "Workers"), rss)
+
+
+@dataclass(frozen=True)
+class Options:
+    posts: int
+    concurrency: int
+    spread_posts: int
+    spread_rate: float | None
+    postgres: str | None
+    redis_url: str
+    workers: int
+    worker_posts: int
+
+
+async def main(options: Options) -> None:
+    if options.postgres is None:
+        await _main(options, None)
+        return
+    async with throwaway_database(options.postgres, prefix="clipper_bench") as database_url:
+        await _main(options, database_url)
+
+
+async def _main(options: Options, database_url: str | None) -> None:
+    posts, concurrency = options.posts, options.concurrency
+    spread_posts, spread_rate = options.spread_posts, options.spread_rate
     sandbox_socket, app_socket = listening_socket(), listening_socket()
     sandbox_url = origin_of(sandbox_socket)
     process = _start_sandbox(sandbox_socket)
     with tempfile.TemporaryDirectory() as folder, sandbox_socket, app_socket:
-        settings = _settings(Path(folder), origin_of(app_socket), sandbox_url)
+        settings = _settings(
+            Path(folder), origin_of(app_socket), sandbox_url, database_url, options.redis_url
+        )
         # The app leaves logging alone in the test environment; the figures should not drown in it.
         configure_logging(settings.log_level)
         await asyncio.to_thread(migrate.upgrade, settings.database_url)
@@ -370,7 +437,7 @@ async def main(posts: int, concurrency: int, spread_posts: int, spread_rate: flo
             await _wait_until_up(sandbox_url)
             while not server.started:
                 await asyncio.sleep(0.05)
-            total = posts + spread_posts + 100
+            total = posts + spread_posts + options.worker_posts + 100
             async with httpx.AsyncClient(base_url=sandbox_url) as admin:
                 await admin.patch(
                     "/_admin/config",
@@ -396,12 +463,16 @@ async def main(posts: int, concurrency: int, spread_posts: int, spread_rate: flo
             per_type |= await _per_type(app, ids)
             rate = spread_rate or round(posts / elapsed / 2, 1)
             spread = await _worker_scenario(app, ids, spread_posts, rate) if spread_posts else None
+            many = None
+            if options.workers:
+                many = await _workers_scenario(app, ids, options.worker_posts, options.workers)
         finally:
             server.should_exit = True
             await serving
             process.terminate()
             process.wait(timeout=10)
-    _report(Backlog(posts, concurrency, elapsed, cpu, lateness), per_type, spread)
+    backend = "PostgreSQL" if database_url else "SQLite"
+    _report(Backlog(posts, concurrency, elapsed, cpu, lateness, backend), per_type, spread, many)
 
 
 async def _lateness(app: Any, prefix: str) -> list[float]:
@@ -428,6 +499,7 @@ class Backlog:
     # This process's CPU time (every thread: the event loop and SQLite's) while the backlog drained.
     cpu_seconds: float
     lateness: list[float]
+    backend: str
 
 
 def _line(name: str, value: float, unit: str = "", goal: str = "", met: bool | None = None) -> None:
@@ -436,14 +508,16 @@ def _line(name: str, value: float, unit: str = "", goal: str = "", met: bool | N
     print(f"  {name:34}{value:10.2f} {unit:4}" + (f"  goal {goal}{verdict}" if goal else ""))
 
 
-def _report(backlog: Backlog, per_type: dict[str, Calls], spread: WorkerFigures | None) -> None:
+def _report(
+    backlog: Backlog, per_type: dict[str, Calls], spread: WorkerFigures | None, many: WorkersFigures | None
+) -> None:
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     posts, lateness = backlog.posts, backlog.lateness
     rate, p99 = posts / backlog.elapsed, _percentile(lateness, 0.99)
     cpu_ms = 1000 * backlog.cpu_seconds / posts
     print(
         f"1. Backlog: {posts} image posts due at once, engine in this process "
-        f"({backlog.concurrency} in flight)"
+        f"({backlog.concurrency} in flight, {backlog.backend})"
     )
     _line("posts/s", rate, "", "≥ 200", rate >= 200)
     _line("p50 lateness (drain time)", _percentile(lateness, 0.5), "s")
@@ -462,6 +536,8 @@ def _report(backlog: Backlog, per_type: dict[str, Calls], spread: WorkerFigures 
         _line("p99 lateness", _percentile(spread.lateness, 0.99), "s")
         worker_rss = spread.worker_rss_mb
         _line("peak RSS (worker process)", worker_rss, "MB", "≤ 150 MB", worker_rss <= 150)
+    if many is not None:
+        _report_workers(many)
     print("Graph calls per post: HTTP requests (a batch is one) / Graph operations (each batch item is one)")
     for name, calls in per_type.items():
         http_floor, operations_floor = FLOORS[name]
@@ -469,6 +545,19 @@ def _report(backlog: Backlog, per_type: dict[str, Calls], spread: WorkerFigures 
             f"  {name:34}{calls.http:6.1f} / {calls.operations:4.1f}"
             f"   (floor: {http_floor} HTTP / {operations_floor} operations)"
         )
+
+
+def _report_workers(many: WorkersFigures) -> None:
+    drained = many.lateness[-1] if many.lateness else math.nan
+    rate = many.published / drained if drained else math.nan
+    print(
+        f"3. Workers: {many.posts} image posts due at once, {many.workers} `clipper worker` processes "
+        "(PostgreSQL + Redis task queue)"
+    )
+    print(f"  {'published':34}{many.published:10d} of {many.posts}")
+    _line("posts/s", rate, "", "≥ 200", rate >= 200)
+    _line("p99 lateness (drain time)", _percentile(many.lateness, 0.99), "s")
+    _line("peak RSS (largest worker)", many.worker_rss_mb, "MB", "≤ 150 MB", many.worker_rss_mb <= 150)
 
 
 if __name__ == "__main__":
@@ -481,5 +570,32 @@ if __name__ == "__main__":
     parser.add_argument(
         "--spread-rate", type=float, default=None, help="posts/s (default: half the backlog rate)"
     )
+    parser.add_argument(
+        "--postgres",
+        default=None,
+        help="a PostgreSQL server URL (postgresql+asyncpg://…): every scenario runs on a throwaway "
+        "database there instead of SQLite",
+    )
+    parser.add_argument("--redis-url", default="", help="Redis for the workers' task queue (scenario 3)")
+    parser.add_argument(
+        "--workers", type=int, default=0, help="scenario 3: this many `clipper worker` processes (0: skip)"
+    )
+    parser.add_argument("--worker-posts", type=int, default=10_000, help="posts of scenario 3")
     args = parser.parse_args()
-    asyncio.run(main(args.posts, args.concurrency, args.spread_posts, args.spread_rate))
+    if args.workers and not (args.postgres and args.redis_url):
+        parser.error("--workers needs --postgres and --redis-url (workers share the database and the queue)")
+    # The event loop `clipper serve` and `clipper worker` run on (uvloop when installed).
+    run_on_fast_loop(
+        main(
+            Options(
+                args.posts,
+                args.concurrency,
+                args.spread_posts,
+                args.spread_rate,
+                args.postgres,
+                args.redis_url,
+                args.workers,
+                args.worker_posts if args.workers else 0,
+            )
+        )
+    )

@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 import clipper
 from clipper.db import create_engine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported where it is used: a worker or API process that only checks the revision at start
+# would otherwise keep its ~9 MB loaded for nothing.
 
 _PACKAGE_DIR = Path(clipper.__file__).resolve().parent
 # src/clipper/__init__.py → the project root of a source checkout.
@@ -35,6 +38,8 @@ def script_location() -> Path:
 
 def alembic_config(database_url: str | None = None, *, connection: Connection | None = None) -> Config:
     """An Alembic config for `database_url` (or an open connection) that leaves logging alone."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(script_location()))
     config.set_main_option("path_separator", "os")
@@ -48,16 +53,22 @@ def alembic_config(database_url: str | None = None, *, connection: Connection | 
 
 def upgrade(database_url: str, revision: str = "heads") -> None:
     """Apply the migrations up to `revision` (call outside a running event loop)."""
+    from alembic import command
+
     command.upgrade(alembic_config(database_url), revision)
 
 
 def upgrade_connection(connection: Connection, revision: str = "heads") -> None:
     """Apply the migrations on an open connection (from `AsyncConnection.run_sync`)."""
+    from alembic import command
+
     command.upgrade(alembic_config(connection=connection), revision)
 
 
 def head_revisions() -> tuple[str, ...]:
     """The revisions the migration scripts lead to, sorted (alembic's order of branches is arbitrary)."""
+    from alembic.script import ScriptDirectory
+
     return tuple(sorted(ScriptDirectory.from_config(alembic_config()).get_heads()))
 
 
@@ -98,5 +109,7 @@ async def _current_revisions(database_url: str) -> tuple[str, ...]:
 
 async def revisions_at(connection: AsyncConnection) -> tuple[str, ...]:
     """The revisions the connected database is at, sorted (empty when it was never migrated)."""
+    from alembic.migration import MigrationContext
+
     heads = await connection.run_sync(lambda sync: MigrationContext.configure(sync).get_current_heads())
     return tuple(sorted(heads))

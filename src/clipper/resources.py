@@ -56,7 +56,9 @@ def graph_http_client(settings: Settings, transport: httpx.AsyncBaseTransport | 
     return httpx.AsyncClient(
         transport=transport,
         timeout=httpx.Timeout(settings.graph_timeout_seconds, connect=10.0),
-        limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+        # Every connection the engine opens stays pooled: with more calls in flight than idle
+        # connections kept, each burst would close some and open new ones (a TCP, often TLS, handshake).
+        limits=httpx.Limits(max_connections=100, max_keepalive_connections=100),
         headers={"User-Agent": f"content-clipper/{__version__}"},
     )
 

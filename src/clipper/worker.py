@@ -35,7 +35,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib.util import find_spec
@@ -292,6 +292,25 @@ async def serve_worker(settings: Settings, *, stop: asyncio.Event | None = None)
         await stop.wait()
 
 
+def run_on_fast_loop(main: Coroutine[Any, Any, None]) -> None:
+    """Run `main` on uvloop when installed (as `clipper serve` runs under uvicorn's `loop="auto"`).
+
+    The engine's hot path is event-loop work (sockets, futures, callbacks), which uvloop does in C.
+    """
+    with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+        runner.run(main)
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    if sys.platform == "win32":
+        return None
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
+
+
 def run_worker(settings: Settings) -> None:
     """Entry point of `clipper worker`: run a worker process until interrupted."""
-    asyncio.run(serve_worker(settings))
+    run_on_fast_loop(serve_worker(settings))

@@ -15,9 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import av
-from PIL import Image, UnidentifiedImageError
-
 from clipper.clips.models import ClipKind
 
 IMAGE_FORMATS = {"JPEG": ".jpg", "MPO": ".jpg", "PNG": ".png", "WEBP": ".webp"}
@@ -73,6 +70,9 @@ def probe_file(path: Path) -> Probed:
 
 
 def _probe_image(path: Path) -> Probed | None:
+    # Imported here: a worker that never probes media (the publishing engine) does not load Pillow.
+    from PIL import Image, UnidentifiedImageError
+
     # Pillow's guard refuses a small file that decodes into billions of pixels (a decompression bomb).
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     try:
@@ -123,6 +123,8 @@ def demuxer_for(path: Path) -> str:
 
 
 def _probe_video(path: Path) -> Probed:
+    import av  # here: PyAV's FFmpeg libraries cost a process that never probes a video ~20 MB
+
     demuxer = demuxer_for(path)
     if demuxer == "mov":
         mp4_layout(path)  # refuses a file of countless tiny boxes before FFmpeg walks them

@@ -25,7 +25,7 @@ Params = Mapping[str, Any]
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 UPLOAD_TIMEOUT = httpx.Timeout(300.0, connect=10.0)
-DEFAULT_LIMITS = httpx.Limits(max_connections=50, max_keepalive_connections=20, keepalive_expiry=30.0)
+DEFAULT_LIMITS = httpx.Limits(max_connections=50, max_keepalive_connections=50, keepalive_expiry=30.0)
 
 _VERSION = re.compile(r"^v\d+\.\d+$")
 _EDGES = frozenset(

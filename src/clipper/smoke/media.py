@@ -8,20 +8,23 @@ import tempfile
 from fractions import Fraction
 from typing import Any
 
-import av
-from PIL import Image
-
 _COLOR = (40, 120, 200)
 
 
 def jpeg() -> bytes:
     """A square 1080 px JPEG (inside Instagram's feed aspect ratios)."""
+    # Pillow and PyAV are imported where used: every `clipper` command (the worker too) imports this
+    # module, and PyAV's FFmpeg libraries alone cost ~20 MB of resident memory.
+    from PIL import Image
+
     buffer = io.BytesIO()
     Image.new("RGB", (1080, 1080), _COLOR).save(buffer, format="JPEG", quality=80)
     return buffer.getvalue()
 
 
 def _h264() -> tuple[str, dict[str, str]]:
+    import av
+
     if "libx264" in av.codecs_available:
         return "libx264", {"preset": "ultrafast", "crf": "40"}
     return "libopenh264", {}
@@ -29,6 +32,9 @@ def _h264() -> tuple[str, dict[str, str]]:
 
 def mp4(seconds: int = 4, fps: int = 24) -> bytes:
     """A 9:16 H.264 + AAC MP4 with `moov` first (Reels accept 3 s to 15 min)."""
+    import av
+    from PIL import Image
+
     encoder, options = _h264()
     # The MP4 muxer's faststart pass re-reads its output by name, so it needs a real file.
     with tempfile.TemporaryDirectory() as folder:

@@ -2,12 +2,13 @@
 
 No transaction stays open across a Graph call: the post is read in one short transaction (one query)
 and kept in memory (detached) while the engine talks to Instagram; each step's changes are then
-written by one conditional UPDATE that also checks and extends our lease, in one transaction per step:
+written by one conditional UPDATE that also checks and extends our lease, in one transaction per step
+(on SQLite, the steps of posts in flight together share one: a group commit, `_grouped`):
 a check that must see the database in the same transaction as the write (the look-alike check before
 the intent to publish) runs inside it as the save's `guard`. On SQLite the write transaction starts
 `BEGIN IMMEDIATE`, so it waits for the write lock (busy timeout) instead of failing to upgrade a read,
 and a write recording the intent of an irreversible Graph call (`INTENTS`) is synced to disk before
-the call is made (`unit_of_work(durable=True)`).
+the call is made (`unit_of_work(durable=True)`; a group holding one such write is synced as a whole).
 """
 
 from __future__ import annotations
@@ -37,11 +38,18 @@ _COLUMNS = tuple(
 )
 # Set just before a Graph call that cannot be taken back (`media_publish`, the first comment).
 INTENTS = ("publish_sent_at", "first_comment_sent_at")
+# Saves written by one SQLite transaction at most (`_grouped`).
+MAX_GROUP = 200
 
 
 _SQLITE_WRITERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
     weakref.WeakKeyDictionary()
 )
+
+
+def _is_sqlite(factory: async_sessionmaker[AsyncSession]) -> bool:
+    bind = factory.kw.get("bind")
+    return bind is not None and bind.dialect.name == "sqlite"
 
 
 @asynccontextmanager
@@ -52,8 +60,7 @@ async def one_writer(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator
     `BEGIN IMMEDIATE` (threads polling the busy timeout) while the event loop is busy with their
     Graph calls; queueing here keeps the wait short and fair, and the lock free for the API.
     """
-    bind = factory.kw.get("bind")
-    if bind is None or bind.dialect.name != "sqlite":
+    if not _is_sqlite(factory):
         yield
         return
     loop = asyncio.get_running_loop()
@@ -88,8 +95,13 @@ class Claimed:
 
 
 def _state(post: SocialPost) -> tuple[dict[str, Any], dict[int, str | None]]:
-    columns = {key: copy.deepcopy(getattr(post, key)) for key in _COLUMNS}
+    # Only JSON values can change in place; the rest are immutable and kept as they are.
+    columns = {key: _copied(getattr(post, key)) for key in _COLUMNS}
     return columns, {item.id: item.container_id for item in post.media}
+
+
+def _copied(value: Any) -> Any:
+    return copy.deepcopy(value) if isinstance(value, dict | list) else value
 
 
 async def load(
@@ -126,36 +138,131 @@ async def save(
     factory: async_sessionmaker[AsyncSession], claimed: Claimed, *, guard: Guard | None = None
 ) -> bool | Held:
     """Write what the step changed if we still hold `claimed.lease`: True when written, False when
-    another worker took the post, Held when `guard` held the write back (nothing written)."""
+    another worker took the post, Held when `guard` held the write back (nothing written).
+
+    On SQLite the saves of posts in flight together are written by one transaction (`_grouped`)."""
     post = claimed.post
     durable = guard is not None or any(
         getattr(post, key) is not None and claimed.saved.get(key) is None for key in INTENTS
     )
-    async with one_writer(factory), unit_of_work(factory, durable=durable) as session:
-        if guard is not None and (held := await guard(session)) is not None:
-            return held
-        columns, media = _state(post)
-        changed = {key: value for key, value in columns.items() if value != claimed.saved.get(key)}
-        changed["lease_until"] = post.lease_until
-        result = await session.execute(
-            update(SocialPost)
-            .where(SocialPost.id == post.id, owned_by(claimed.lease))
-            .values(**changed)
-            .execution_options(synchronize_session=False)
-        )
-        if getattr(result, "rowcount", 0) != 1:
-            return False
-        if "status" in changed:
-            await webhook_events.record_status(session, post)
-        for item_id, container_id in media.items():
-            if container_id != claimed.saved_media.get(item_id):
-                await session.execute(
-                    update(SocialPostMedia)
-                    .where(SocialPostMedia.id == item_id)
-                    .values(container_id=container_id)
-                    .execution_options(synchronize_session=False)
-                )
-    claimed.saved, claimed.saved_media, claimed.lease = columns, media, post.lease_until
+    write = _Write(claimed, guard, durable, asyncio.get_running_loop().create_future())
+    if _is_sqlite(factory):
+        return await _grouped(factory, write)
+    await _write_group(factory, [write])
+    return write.done.result()
+
+
+@dataclass(eq=False)
+class _Write:
+    """One post's save waiting for its group's commit (`done`: what `save` returns)."""
+
+    claimed: Claimed
+    guard: Guard | None
+    durable: bool
+    done: asyncio.Future[bool | Held]
+
+
+# What one write did: held back, lost the lease (None), or wrote this state (columns, media).
+_Outcome = Held | tuple[dict[str, Any], dict[int, str | None]] | None
+
+
+class WriteAbandoned(RuntimeError):
+    """The task writing a group was cancelled before its commit: this save was not written."""
+
+
+# Saves queued for the SQLite writer, per event loop and session factory.
+_PENDING: weakref.WeakKeyDictionary[
+    asyncio.AbstractEventLoop, dict[async_sessionmaker[AsyncSession], list[_Write]]
+] = weakref.WeakKeyDictionary()
+
+
+async def _grouped(factory: async_sessionmaker[AsyncSession], write: _Write) -> bool | Held:
+    """Group commit: queue the write; whoever gets the writer next writes every queued one at once.
+
+    While one transaction holds SQLite's write lock the next saves queue up; one BEGIN, one COMMIT
+    (synced to disk when any of them records an intent) and one outbox lookup then serve them all.
+    Each caller still returns only after the commit holding its write, so an intent is on disk before
+    its Graph call is made, exactly as when written alone.
+    """
+    queue = _PENDING.setdefault(asyncio.get_running_loop(), {}).setdefault(factory, [])
+    queue.append(write)
+    try:
+        async with one_writer(factory):
+            while not write.done.done():
+                group = queue[:MAX_GROUP]
+                del queue[:MAX_GROUP]
+                await _write_group(factory, group)
+    except asyncio.CancelledError:
+        if write in queue:
+            queue.remove(write)  # never taken: nothing of it is written
+        else:
+            write.done.add_done_callback(_retrieve)
+        raise
+    return write.done.result()
+
+
+def _retrieve(done: asyncio.Future[bool | Held]) -> None:
+    """Mark a cancelled caller's outcome as seen (asyncio would log an exception nobody awaited)."""
+    if not done.cancelled():
+        done.exception()
+
+
+async def _write_group(factory: async_sessionmaker[AsyncSession], group: list[_Write]) -> None:
+    """Write `group` in one transaction, then settle each write; an error fails every write of it."""
+    durable = any(write.durable for write in group)
+    subscribers: webhook_events.Subscribers = {}
+    try:
+        async with unit_of_work(factory, durable=durable) as session:
+            outcomes = [await _apply(session, write, subscribers) for write in group]
+    except BaseException as error:
+        failure = error if isinstance(error, Exception) else WriteAbandoned("the step was not saved")
+        for write in group:
+            if not write.done.done():
+                write.done.set_exception(failure)
+        if not isinstance(error, Exception):
+            for write in group:
+                _retrieve(write.done)  # the cancelled writer's own outcome is never awaited
+            raise
+        return
+    for write, outcome in zip(group, outcomes, strict=True):
+        write.done.set_result(_settle(write.claimed, outcome))
+
+
+async def _apply(session: AsyncSession, write: _Write, subscribers: webhook_events.Subscribers) -> _Outcome:
+    """One post's write inside the group's transaction: Held, None (lease lost), or the state written."""
+    claimed, post = write.claimed, write.claimed.post
+    if write.guard is not None and (held := await write.guard(session)) is not None:
+        return held
+    columns, media = _state(post)
+    changed = {key: value for key, value in columns.items() if value != claimed.saved.get(key)}
+    changed["lease_until"] = post.lease_until
+    result = await session.execute(
+        update(SocialPost)
+        .where(SocialPost.id == post.id, owned_by(claimed.lease))
+        .values(**changed)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        return None
+    if "status" in changed:
+        await webhook_events.record_status(session, post, subscribers)
+    for item_id, container_id in media.items():
+        if container_id != claimed.saved_media.get(item_id):
+            await session.execute(
+                update(SocialPostMedia)
+                .where(SocialPostMedia.id == item_id)
+                .values(container_id=container_id)
+                .execution_options(synchronize_session=False)
+            )
+    return columns, media
+
+
+def _settle(claimed: Claimed, outcome: _Outcome) -> bool | Held:
+    """After the commit: remember what is now saved, and the lease we now hold."""
+    if outcome is None or isinstance(outcome, Held):
+        return outcome if outcome is not None else False
+    claimed.saved, claimed.saved_media = outcome
+    claimed.lease = claimed.post.lease_until
     return True
 
 

@@ -37,8 +37,23 @@ def payload(post: SocialPost) -> dict[str, Any]:
     }
 
 
-async def record_status(session: AsyncSession, post: SocialPost) -> None:
-    """Record the post's new status when subscribers care about it."""
+# The subscribed endpoints found so far in one transaction, by (user id, event type).
+Subscribers = dict[tuple[int, str], list[int]]
+
+
+async def record_status(
+    session: AsyncSession, post: SocialPost, subscribers: Subscribers | None = None
+) -> None:
+    """Record the post's new status when subscribers care about it.
+
+    `subscribers` caches the endpoint lookup across the posts written by one transaction (a group
+    commit): inside it nothing else changes the endpoints, so one lookup per user and event is exact.
+    """
     event_type = EVENT_OF_STATUS.get(post.status)
-    if event_type is not None:
-        await outbox.record(session, user_id=post.user_id, event_type=event_type, data=payload(post))
+    if event_type is None:
+        return
+    found = subscribers if subscribers is not None else {}
+    key = (post.user_id, event_type)
+    if key not in found:
+        found[key] = await outbox.subscribed(session, user_id=post.user_id, event_type=event_type)
+    outbox.enqueue(session, endpoint_ids=found[key], event_type=event_type, data=payload(post))
