@@ -2,6 +2,7 @@ import { useMemo, useState } from "react";
 import { Area, AreaChart, Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { type MediaWithInsights, type Metric, insightsCsvUrl, useAccountInsights, useAccountMediaInsights, useActiveAccounts, useAudience, useBestTimes, useOnlineFollowers } from "../api.ts";
 import { Icon } from "../components/icons.tsx";
+import { AccountSelect } from "../components/AccountSelect.tsx";
 import { EmptyState, ErrorBox, Field, PageHeader, Spinner, formatNumber, userTimeZone } from "../components/ui.tsx";
 
 const CHARTS: [string, string, string][] = [
@@ -214,9 +215,7 @@ export default function AnalyticsPage() {
         actions={
           <>
             <div style={{ width: 220 }}>
-              <Field label="Account">
-                {(p) => <select {...p} value={accountId ?? ""} onChange={(e) => setChosen(Number(e.target.value))}>{accounts.map((a) => <option key={a.id} value={a.id}>@{a.username}</option>)}</select>}
-              </Field>
+              <AccountSelect accounts={accounts} value={accountId} onChange={setChosen} />
             </div>
             {accountId && <a className="btn btn-secondary" style={{ alignSelf: "flex-end" }} href={insightsCsvUrl(accountId)} download><Icon name="download" /> Export CSV</a>}
           </>

@@ -1,7 +1,8 @@
 import { useSearchParams } from "react-router-dom";
 import { useActiveAccounts } from "../api.ts";
 import { useGrid } from "../api/grid.ts";
-import { EmptyState, ErrorBox, Field, PageHeader, Spinner } from "../components/ui.tsx";
+import { AccountSelect } from "../components/AccountSelect.tsx";
+import { EmptyState, ErrorBox, PageHeader, Spinner } from "../components/ui.tsx";
 import { ProfileGrid, StoriesStrip } from "./grid/ProfileGrid.tsx";
 
 // The profile grid as followers will see it: scheduled posts ahead of the last published media.
@@ -20,13 +21,7 @@ export default function GridPage() {
         title="Grid"
         subtitle="The profile grid as followers will see it: scheduled posts ahead of the last published ones. Drag a scheduled post onto another, or select it, to swap their times."
         actions={
-          <Field label="Account">
-            {(p) => (
-              <select {...p} value={accountId ?? ""} onChange={(e) => setParams({ account: e.target.value })}>
-                {accounts.map((a) => <option key={a.id} value={a.id}>@{a.username}</option>)}
-              </select>
-            )}
-          </Field>
+          <AccountSelect accounts={accounts} value={accountId} onChange={(id) => id !== null && setParams({ account: String(id) })} />
         }
       />
       <ErrorBox error={error} />

@@ -4,6 +4,7 @@
 import { type FormEvent, useState } from "react";
 import { type Account, type HashtagEdge, fieldsOf, useActiveAccounts, useHashtagQuota, useHashtagSearch } from "../api.ts";
 import { Icon } from "../components/icons.tsx";
+import { AccountSelect } from "../components/AccountSelect.tsx";
 import { EmptyState, ErrorBox, Field, PageHeader, formatDateTime } from "../components/ui.tsx";
 import { GroupsPanel } from "./hashtags/GroupsPanel.tsx";
 import { MediaGrid } from "./hashtags/MediaGrid.tsx";
@@ -66,13 +67,7 @@ export default function HashtagsPage() {
       <section className="card stack" aria-labelledby="search-title">
         <h2 id="search-title">Search a hashtag</h2>
         <div className="grid grid-2">
-          <Field label="Account">
-            {(p) => (
-              <select {...p} value={accountId ?? ""} onChange={(e) => { setChosen(Number(e.target.value)); setFound(null); }}>
-                {accounts.map((a) => <option key={a.id} value={a.id}>@{a.username}</option>)}
-              </select>
-            )}
-          </Field>
+          <AccountSelect accounts={accounts} value={accountId} onChange={(id) => { setChosen(id); setFound(null); }} />
         </div>
         {accountId && <Allowance accountId={accountId} />}
         {all.length > accounts.length && <p className="muted small">Accounts connected with Instagram Login are not listed: Instagram offers hashtag search only with Facebook Login.</p>}

@@ -14,6 +14,7 @@ import {
   useActiveAccounts,
   useInboxSync, useCommentMutations, useComments, useConversations, useMessages, useModerationMutations, useModerationRules, useSendMessage } from "../api.ts";
 import { Icon } from "../components/icons.tsx";
+import { AccountSelect } from "../components/AccountSelect.tsx";
 import { Avatar, Badge, ConfirmDialog, EmptyState, ErrorBox, Field, PageHeader, Spinner, formatDateTime } from "../components/ui.tsx";
 
 function useNow(intervalMs = 1000) {
@@ -27,21 +28,6 @@ function useNow(intervalMs = 1000) {
 
 // Messaging webhooks carry only the sender's id: until a sync fills in the username, show the id's end.
 const personName = (p: Participant | undefined): string => (p?.username ? `@${p.username}` : p?.id ? `Instagram user …${p.id.slice(-4)}` : "Conversation");
-
-type AccountFilterProps = { accounts: Account[]; value: number | null; onChange: (id: number | null) => void; label?: string };
-
-function AccountFilter({ accounts, value, onChange, label = "Account" }: AccountFilterProps) {
-  return (
-    <Field label={label}>
-      {(props) => (
-        <select {...props} value={value ?? ""} onChange={(e) => onChange(e.target.value ? Number(e.target.value) : null)}>
-          <option value="">All accounts</option>
-          {accounts.map((a) => <option key={a.id} value={a.id}>@{a.username}</option>)}
-        </select>
-      )}
-    </Field>
-  );
-}
 
 function ReplyForm({ comment, onDone }: { comment: Comment; onDone: () => void }) {
   const { reply } = useCommentMutations();
@@ -162,7 +148,7 @@ function CommentsTab({ accounts }: { accounts: Account[] }) {
             )}
           </Field>
         </div>
-        <div style={{ width: 220 }}><AccountFilter accounts={accounts} value={accountId} onChange={setAccountId} /></div>
+        <div style={{ width: 220 }}><AccountSelect allLabel="All accounts" accounts={accounts} value={accountId} onChange={setAccountId} /></div>
         <div className="row" style={{ marginLeft: "auto" }} aria-label="Bulk actions">
           <label className="check">
             <input type="checkbox" checked={visible.length > 0 && selected.length === visible.length}
@@ -302,13 +288,7 @@ function RulesTab({ accounts }: { accounts: Account[] }) {
       <div className="card stack">
         <h2>Moderation rules</h2>
         <div style={{ maxWidth: 260 }}>
-          <Field label="Rules of account">
-            {(props) => (
-              <select {...props} value={accountId ?? ""} onChange={(e) => setAccountId(Number(e.target.value))}>
-                {accounts.map((a) => <option key={a.id} value={a.id}>@{a.username}</option>)}
-              </select>
-            )}
-          </Field>
+          <AccountSelect label="Rules of account" accounts={accounts} value={accountId} onChange={(id) => id !== null && setAccountId(id)} />
         </div>
         <ErrorBox error={error || toggle.error || remove.error} />
         {rules?.length ? (

@@ -2,7 +2,8 @@ import { useSearchParams } from "react-router-dom";
 import { useActiveAccounts } from "../api.ts";
 import { useQueue, useQueueMutations } from "../api/queue.ts";
 import { Icon } from "../components/icons.tsx";
-import { EmptyState, ErrorBox, Field, PageHeader, Spinner } from "../components/ui.tsx";
+import { AccountSelect } from "../components/AccountSelect.tsx";
+import { EmptyState, ErrorBox, PageHeader, Spinner } from "../components/ui.tsx";
 import { QueueList } from "./queue/QueueList.tsx";
 import { SlotsEditor } from "./queue/SlotsEditor.tsx";
 import { slotTime } from "./queue/order.ts";
@@ -26,13 +27,7 @@ export default function QueuePage() {
         subtitle="Posts added to the queue take the account's next free time slot."
         actions={
           <div className="row">
-            <Field label="Account">
-              {(p) => (
-                <select {...p} value={accountId ?? ""} onChange={(e) => setParams({ account: e.target.value })}>
-                  {accounts.map((a) => <option key={a.id} value={a.id}>@{a.username}</option>)}
-                </select>
-              )}
-            </Field>
+            <AccountSelect accounts={accounts} value={accountId} onChange={(id) => id !== null && setParams({ account: String(id) })} />
             {queue && (
               <button type="button" className="btn btn-secondary" style={{ alignSelf: "flex-end" }}
                 onClick={() => toggle.mutate()} disabled={toggle.isPending}>

@@ -7,6 +7,7 @@ import {
   hashtagPerformanceCsvUrl, useHashtagPerformance,
 } from "../../api.ts";
 import { Icon } from "../../components/icons.tsx";
+import { AccountSelect } from "../../components/AccountSelect.tsx";
 import { Badge, EmptyState, ErrorBox, Field, Spinner, formatDateTime, formatNumber } from "../../components/ui.tsx";
 
 const SORTS: [HashtagPerformanceSort, string][] = [
@@ -76,14 +77,7 @@ export function PerformancePanel({ accounts }: { accounts: Account[] }) {
         <a className="btn btn-secondary" href={hashtagPerformanceCsvUrl(filters)} download><Icon name="download" /> Export CSV</a>
       </div>
       <div className="grid grid-2">
-        <Field label="Posted from">
-          {(p) => (
-            <select {...p} value={filters.account_id ?? ""} onChange={(e) => set({ account_id: e.target.value ? Number(e.target.value) : undefined })}>
-              <option value="">All accounts</option>
-              {accounts.map((a) => <option key={a.id} value={a.id}>@{a.username}</option>)}
-            </select>
-          )}
-        </Field>
+        <AccountSelect label="Posted from" allLabel="All accounts" accounts={accounts} value={filters.account_id} onChange={(id) => set({ account_id: id ?? undefined })} />
         <Field label="Sort by">
           {(p) => (
             <select {...p} value={filters.sort} onChange={(e) => set({ sort: e.target.value as HashtagPerformanceSort })}>
