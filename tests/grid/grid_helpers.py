@@ -9,15 +9,14 @@ from typing import Any
 import httpx
 
 from tests.fixtures.media_factory import jpeg
+from tests.queue.queue_helpers import when
 from tests.social.publish_helpers import Publisher
+
+__all__ = ["Grid", "days_ahead", "when"]
 
 
 def days_ahead(days: float) -> datetime:
     return (datetime.now(UTC) + timedelta(days=days)).replace(microsecond=0)
-
-
-def when(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 @dataclass
